@@ -1,0 +1,7 @@
+//! rollsafe: static analysis of SQL migrations for safe rollbacks.
+//!
+//! Data flows one way through the stages:
+//! [`discover`] migrations → [`sql`] split, parse and lower statements →
+//! [`schema`] replay → [`rules`] classify → [`verdict`] → [`report`].
+
+pub mod sql;

@@ -1,0 +1,234 @@
+//! Parses the statements of a split file, one at a time, and lowers each to the
+//! operations it performs. A statement the parser rejects keeps its position and
+//! the parser's message; the statements after it are still parsed.
+
+use std::ops::Range;
+
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Token, TokenWithSpan};
+
+use super::dialect::Dialect;
+use super::lower::Lowerer;
+use super::op::Op;
+use super::position::{Cursor, Position};
+use super::recognise;
+use super::split::{SplitFile, StatementSource};
+
+/// One statement of a migration file, located, with what it does.
+#[derive(Debug, Clone)]
+pub struct ParsedStatement {
+    pub range: Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    /// The first words, upper case: `ALTER TABLE`, `CREATE INDEX`.
+    pub head: String,
+    pub outcome: Outcome,
+}
+
+/// What reading a statement gave.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The statement parsed; these are its operations.
+    Parsed(Vec<Op>),
+    /// The parser rejected it; the message is the parser's.
+    Rejected(String),
+    /// Its text could not be read (unterminated quote, invalid UTF-8).
+    Unreadable(String),
+}
+
+/// Parses every statement of `split`, the statements of the file `file`.
+pub fn parse(file: &[u8], split: &SplitFile, dialect: Dialect) -> Vec<ParsedStatement> {
+    let lowerer = Lowerer::new(dialect);
+    let mut parsed = Vec::with_capacity(split.statements.len());
+    for source in &split.statements {
+        parse_source(file, source, dialect, &lowerer, &mut parsed);
+    }
+    parsed
+}
+
+fn parse_source(
+    file: &[u8],
+    source: &StatementSource,
+    dialect: Dialect,
+    lowerer: &Lowerer,
+    out: &mut Vec<ParsedStatement>,
+) {
+    let whole = |outcome| ParsedStatement {
+        range: source.range.clone(),
+        start: source.start,
+        end: source.end,
+        head: head(&source.tokens),
+        outcome,
+    };
+    if let Some(message) = &source.unreadable {
+        out.push(whole(Outcome::Unreadable(message.clone())));
+        return;
+    }
+    if let Some(ops) = recognise::before_parsing(&source.tokens, dialect) {
+        out.push(whole(Outcome::Parsed(ops)));
+        return;
+    }
+    match parse_tokens(&source.tokens, dialect, lowerer) {
+        Ok(statements) => {
+            let byte_offsets = TokenBytes::new(source, file);
+            for (tokens, ops) in statements {
+                let (first, last) = (tokens.start, tokens.end - 1);
+                out.push(ParsedStatement {
+                    range: byte_offsets.start(first)..byte_offsets.end(last),
+                    start: token_start(&source.tokens[first]),
+                    end: token_end(&source.tokens[last]),
+                    head: head(&source.tokens[first..]),
+                    outcome: Outcome::Parsed(ops),
+                });
+            }
+        }
+        Err(error) => {
+            let outcome = match recognise::after_rejection(&source.tokens, dialect, lowerer) {
+                Some(ops) => Outcome::Parsed(ops),
+                None => Outcome::Rejected(error.to_string()),
+            };
+            out.push(whole(outcome));
+        }
+    }
+}
+
+/// Parses the statements in `tokens` (several only in T-SQL, which needs no `;`
+/// between statements) and returns each one's token range and operations.
+fn parse_tokens(
+    tokens: &[TokenWithSpan],
+    dialect: Dialect,
+    lowerer: &Lowerer,
+) -> Result<Vec<(Range<usize>, Vec<Op>)>, ParserError> {
+    let mut parser = Parser::new(dialect.parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    let mut statements = Vec::new();
+    loop {
+        while parser.consume_token(&Token::SemiColon) {}
+        let Some(first) = next_significant(tokens, parser.index()) else {
+            break;
+        };
+        if !statements.is_empty() && dialect != Dialect::Mssql {
+            return parser.expected("end of statement", parser.peek_token());
+        }
+        let statement = parser.parse_statement()?;
+        let mut last = last_significant(tokens, parser.index()).unwrap_or(first);
+        if let Some(next) = next_significant(tokens, parser.index()) {
+            if tokens[next].token == Token::SemiColon {
+                last = next;
+            }
+        }
+        let ops = lowerer.lower(&statement, &head(&tokens[first..]));
+        statements.push((first..last + 1, ops));
+    }
+    Ok(statements)
+}
+
+fn is_significant(token: &Token) -> bool {
+    !matches!(token, Token::Whitespace(_) | Token::EOF)
+}
+
+fn next_significant(tokens: &[TokenWithSpan], from: usize) -> Option<usize> {
+    (from..tokens.len()).find(|&i| is_significant(&tokens[i].token))
+}
+
+fn last_significant(tokens: &[TokenWithSpan], before: usize) -> Option<usize> {
+    (0..before.min(tokens.len())).rev().find(|&i| is_significant(&tokens[i].token))
+}
+
+fn token_start(token: &TokenWithSpan) -> Position {
+    Position::from_location(token.span.start).unwrap_or(Position::START)
+}
+
+fn token_end(token: &TokenWithSpan) -> Position {
+    Position::from_location(token.span.end).unwrap_or(Position::START)
+}
+
+/// Byte offsets of a source's tokens, found by walking its text once.
+struct TokenBytes {
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+}
+
+impl TokenBytes {
+    fn new(source: &StatementSource, file: &[u8]) -> Self {
+        let text = file
+            .get(source.range.clone())
+            .and_then(|bytes| std::str::from_utf8(bytes).ok())
+            .unwrap_or_default();
+        let mut cursor = Cursor::starting_at(text, source.start);
+        let mut starts = Vec::with_capacity(source.tokens.len());
+        let mut ends = Vec::with_capacity(source.tokens.len());
+        for token in &source.tokens {
+            starts.push(source.range.start + cursor.byte_of(token_start(token)));
+            ends.push(source.range.start + cursor.byte_of(token_end(token)));
+        }
+        TokenBytes { starts, ends }
+    }
+
+    fn start(&self, index: usize) -> usize {
+        self.starts.get(index).copied().unwrap_or_default()
+    }
+
+    fn end(&self, index: usize) -> usize {
+        self.ends.get(index).copied().unwrap_or_default()
+    }
+}
+
+/// The first words of a statement, upper case, for messages.
+pub(crate) fn head(tokens: &[TokenWithSpan]) -> String {
+    let words: Vec<String> = tokens
+        .iter()
+        .filter(|t| is_significant(&t.token))
+        .take(3)
+        .map_while(|t| match &t.token {
+            Token::Word(word) if word.quote_style.is_none() => Some(word.value.to_uppercase()),
+            _ => None,
+        })
+        .collect();
+    words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::split::split;
+
+    fn parse_sql(sql: &str, dialect: Dialect) -> Vec<ParsedStatement> {
+        parse(sql.as_bytes(), &split(sql.as_bytes(), dialect), dialect)
+    }
+
+    #[test]
+    fn rejected_statement_keeps_its_line_and_the_next_still_parses() {
+        let parsed = parse_sql("CREATE TABLE a (x int);\nALTER TABLE a FROB x;\nDROP TABLE a;", Dialect::Postgres);
+        assert_eq!(parsed.len(), 3);
+        assert!(matches!(&parsed[1].outcome, Outcome::Rejected(m) if m.contains("FROB")));
+        assert_eq!(parsed[1].start.line, 2);
+        assert!(matches!(&parsed[2].outcome, Outcome::Parsed(ops) if matches!(ops[0], Op::DropTable { .. })));
+    }
+
+    #[test]
+    fn tsql_statements_without_semicolons_get_their_own_positions() {
+        let sql = "CREATE TABLE a (x int)\nDROP TABLE b\nGO\n";
+        let parsed = parse_sql(sql, Dialect::Mssql);
+        assert_eq!(parsed.len(), 2, "{parsed:?}");
+        assert_eq!(parsed[1].start, Position { line: 2, column: 1 });
+        assert_eq!(&sql[parsed[1].range.clone()], "DROP TABLE b");
+    }
+
+    #[test]
+    fn names_carry_their_exact_position() {
+        let parsed = parse_sql("ALTER TABLE users\n  DROP COLUMN email;", Dialect::Postgres);
+        let Outcome::Parsed(ops) = &parsed[0].outcome else { panic!("{parsed:?}") };
+        let Op::DropColumn { column, .. } = &ops[0] else { panic!("{ops:?}") };
+        assert_eq!(column.at, Some(Position { line: 2, column: 15 }));
+    }
+
+    #[test]
+    fn deep_or_chains_and_parentheses_are_rejected_not_crashed() {
+        let chain = vec!["a = 1"; 10_000].join(" OR ");
+        let parsed = parse_sql(&format!("DELETE FROM t WHERE {chain};"), Dialect::Postgres);
+        assert_eq!(parsed.len(), 1);
+        let deep = format!("SELECT {}1{};", "(".repeat(10_000), ")".repeat(10_000));
+        let parsed = parse_sql(&deep, Dialect::Postgres);
+        assert!(matches!(&parsed[0].outcome, Outcome::Rejected(m) if m.contains("recursion")));
+    }
+}

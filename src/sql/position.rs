@@ -1,0 +1,135 @@
+//! Positions in a migration file: 1-based line and column (in characters), and the
+//! conversion from sqlparser's locations to byte offsets.
+
+use serde::Serialize;
+use sqlparser::tokenizer::Location;
+
+/// A 1-based line and column. Columns count characters, as sqlparser and editors do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Position {
+    pub line: u64,
+    pub column: u64,
+}
+
+impl Position {
+    pub const START: Position = Position { line: 1, column: 1 };
+
+    /// The position of a sqlparser location; `None` for the empty location (line 0)
+    /// that sqlparser gives nodes it did not place.
+    pub fn from_location(location: Location) -> Option<Position> {
+        (location.line > 0 && location.column > 0).then_some(Position {
+            line: location.line,
+            column: location.column,
+        })
+    }
+}
+
+/// Walks a text forward, turning positions into byte offsets in one pass.
+pub(crate) struct Cursor<'a> {
+    text: &'a str,
+    byte: usize,
+    position: Position,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        Cursor::starting_at(text, Position::START)
+    }
+
+    /// A cursor over `text`, whose first character is at `position` in its file.
+    pub(crate) fn starting_at(text: &'a str, position: Position) -> Self {
+        Cursor {
+            text,
+            byte: 0,
+            position,
+        }
+    }
+
+    /// Advances to `target` (which must not lie behind the cursor) and returns its
+    /// byte offset. Stops at the end of the text if `target` lies beyond it.
+    pub(crate) fn byte_of(&mut self, target: Position) -> usize {
+        let mut chars = self.text[self.byte..].chars();
+        while self.position < target {
+            let Some(c) = chars.next() else { break };
+            self.byte += c.len_utf8();
+            if c == '\n' {
+                self.position.line += 1;
+                self.position.column = 1;
+            } else {
+                self.position.column += 1;
+            }
+        }
+        self.byte
+    }
+
+    /// Advances to byte offset `target` and returns its position.
+    pub(crate) fn position_of(&mut self, target: usize) -> Position {
+        let mut chars = self.text[self.byte..].chars();
+        while self.byte < target {
+            let Some(c) = chars.next() else { break };
+            self.byte += c.len_utf8();
+            if c == '\n' {
+                self.position.line += 1;
+                self.position.column = 1;
+            } else {
+                self.position.column += 1;
+            }
+        }
+        self.position
+    }
+}
+
+/// Finds byte offsets of arbitrary positions in a text (for labels, out of order).
+pub struct LineIndex {
+    line_starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { line_starts }
+    }
+
+    /// The byte offset of `position` in `text`, clamped to the text.
+    pub fn byte_of(&self, text: &str, position: Position) -> usize {
+        let line = usize::try_from(position.line.saturating_sub(1)).unwrap_or(usize::MAX);
+        let Some(&start) = self.line_starts.get(line) else {
+            return text.len();
+        };
+        let skip = usize::try_from(position.column.saturating_sub(1)).unwrap_or(usize::MAX);
+        text[start..]
+            .char_indices()
+            .take_while(|(_, c)| *c != '\n')
+            .nth(skip)
+            .map_or_else(
+                || {
+                    let rest = &text[start..];
+                    start + rest.find('\n').unwrap_or(rest.len())
+                },
+                |(offset, _)| start + offset,
+            )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursor_counts_characters_not_bytes() {
+        let text = "é;\nab";
+        let mut cursor = Cursor::new(text);
+        assert_eq!(cursor.byte_of(Position { line: 1, column: 2 }), 2);
+        assert_eq!(cursor.byte_of(Position { line: 2, column: 2 }), 5);
+    }
+
+    #[test]
+    fn line_index_finds_positions_out_of_order() {
+        let text = "ab\ncdé\nf";
+        let index = LineIndex::new(text);
+        assert_eq!(index.byte_of(text, Position { line: 3, column: 1 }), 8);
+        assert_eq!(index.byte_of(text, Position { line: 2, column: 3 }), 5);
+        assert_eq!(index.byte_of(text, Position { line: 9, column: 1 }), text.len());
+    }
+}

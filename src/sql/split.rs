@@ -1,0 +1,458 @@
+//! Splits a migration file into statements and trivia.
+//!
+//! The whole file is tokenized once with sqlparser's tokenizer (so dollar quotes,
+//! nested comments and `E''` strings are understood by the same code that parses),
+//! then cut at top-level `;`, at `GO` lines in T-SQL, and never inside the
+//! `BEGIN … END` body of a trigger or routine. Every byte of the file lands in
+//! exactly one segment. Trouble the tokenizer cannot get past (an unterminated
+//! quote, bytes that are not UTF-8) turns the rest of the file into one unreadable
+//! statement instead of stopping the analysis.
+
+use std::ops::Range;
+
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+
+use super::dialect::Dialect;
+use super::position::{Cursor, Position};
+
+/// What a segment of a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SegmentKind {
+    Statement,
+    Whitespace,
+    Comment,
+    /// A T-SQL `GO` batch separator line.
+    BatchSeparator,
+}
+
+/// A contiguous byte range of a file and what it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub kind: SegmentKind,
+    pub range: Range<usize>,
+}
+
+/// The text of one statement, located in its file.
+#[derive(Debug, Clone)]
+pub struct StatementSource {
+    /// Bytes of the statement, from its first token through its `;` if it has one.
+    pub range: Range<usize>,
+    /// Where its first token starts.
+    pub start: Position,
+    /// Just after its last token.
+    pub end: Position,
+    /// Its tokens, whitespace and comments included, with file-wide locations.
+    pub tokens: Vec<TokenWithSpan>,
+    /// Why the statement could not be read (unterminated quote, invalid UTF-8).
+    pub unreadable: Option<String>,
+}
+
+/// A file cut into segments that cover it exactly, and its statements.
+#[derive(Debug, Clone, Default)]
+pub struct SplitFile {
+    pub segments: Vec<Segment>,
+    pub statements: Vec<StatementSource>,
+}
+
+const UTF8_BOM: &str = "\u{feff}";
+
+/// Splits `bytes` (a whole migration file) into statements for `dialect`.
+pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
+    let (text, invalid_utf8_at) = match std::str::from_utf8(bytes) {
+        Ok(text) => (text, None),
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            (std::str::from_utf8(valid).unwrap_or_default(), Some(error.valid_up_to()))
+        }
+    };
+    let body_start = if text.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
+    let body = &text[body_start..];
+
+    let mut tokens = Vec::new();
+    let tokenizer_error = Tokenizer::new(dialect.parser_dialect(), body)
+        .with_unescape(false)
+        .tokenize_with_location_into_buf(&mut tokens)
+        .err();
+
+    let mut cursor = Cursor::new(body);
+    let ranges: Vec<Range<usize>> = tokens
+        .iter()
+        .map(|token| {
+            let start = position_or_start(token.span.start);
+            let end = position_or_start(token.span.end);
+            body_start + cursor.byte_of(start)..body_start + cursor.byte_of(end)
+        })
+        .collect();
+
+    let mut splitter = Splitter {
+        dialect,
+        tokens: &tokens,
+        ranges: &ranges,
+        out: SplitFile::default(),
+    };
+    if body_start > 0 {
+        splitter.push_segment(SegmentKind::Whitespace, 0..body_start);
+    }
+    let open = splitter.run();
+
+    let trouble = match (invalid_utf8_at, tokenizer_error) {
+        (Some(at), _) => {
+            let position = Cursor::new(body).position_of(at.saturating_sub(body_start));
+            Some(format!(
+                "the file is not valid UTF-8 at line {}, column {} (byte {at}); the rest of the file is not analysed",
+                position.line, position.column
+            ))
+        }
+        (None, Some(error)) => Some(format!(
+            "{}; the rest of the file is not analysed",
+            error.message
+        ) + &format!(" (starting at line {}, column {})", error.location.line, error.location.column)),
+        (None, None) => None,
+    };
+    match trouble {
+        Some(message) => {
+            let rest_start = match open {
+                Some(first) => ranges[first].start,
+                None => ranges.last().map_or(body_start, |range| range.end),
+            };
+            let start = Cursor::new(body).position_of(rest_start - body_start);
+            let end = Cursor::new(body).position_of(body.len());
+            let first_token = open.unwrap_or(tokens.len());
+            splitter.out.segments.push(Segment {
+                kind: SegmentKind::Statement,
+                range: rest_start..bytes.len(),
+            });
+            splitter.out.statements.push(StatementSource {
+                range: rest_start..bytes.len(),
+                start,
+                end,
+                tokens: tokens[first_token..].to_vec(),
+                unreadable: Some(message),
+            });
+        }
+        None => {
+            if let Some(first) = open {
+                splitter.close_before(first, tokens.len());
+            }
+        }
+    }
+    splitter.out
+}
+
+fn position_or_start(location: sqlparser::tokenizer::Location) -> Position {
+    Position::from_location(location).unwrap_or(Position::START)
+}
+
+struct Splitter<'a> {
+    dialect: Dialect,
+    tokens: &'a [TokenWithSpan],
+    ranges: &'a [Range<usize>],
+    out: SplitFile,
+}
+
+impl Splitter<'_> {
+    /// Cuts the tokens into segments; returns the first token of a statement still
+    /// open at the end of the tokens.
+    fn run(&mut self) -> Option<usize> {
+        let mut open: Option<usize> = None;
+        let mut tracks_blocks = false;
+        let mut depth = 0usize;
+        let mut index = 0;
+        while index < self.tokens.len() {
+            let token = &self.tokens[index].token;
+            if let Some(kind) = trivia_kind(token) {
+                if open.is_none() {
+                    self.push_segment(kind, self.ranges[index].clone());
+                }
+                index += 1;
+                continue;
+            }
+            if self.dialect.has_go_batches() {
+                if let Some(after_go) = self.go_line_end(index) {
+                    if let Some(first) = open.take() {
+                        self.close_before(first, index);
+                    }
+                    let range = self.ranges[index].start..self.ranges[after_go - 1].end;
+                    self.push_segment(SegmentKind::BatchSeparator, range);
+                    index = after_go;
+                    continue;
+                }
+            }
+            let first = *open.get_or_insert_with(|| {
+                tracks_blocks = self.dialect.has_free_standing_blocks()
+                    || starts_routine_definition(self.tokens, index);
+                depth = 0;
+                index
+            });
+            match token {
+                Token::SemiColon if depth == 0 => {
+                    self.push_statement(first, index);
+                    open = None;
+                }
+                Token::Word(word) if tracks_blocks => match word.keyword {
+                    Keyword::BEGIN if opens_block(self.next_word(index).as_deref()) => depth += 1,
+                    Keyword::CASE => depth += 1,
+                    Keyword::END => match self.next_word(index).as_deref() {
+                        Some("IF" | "LOOP" | "WHILE" | "REPEAT") => {}
+                        Some("CASE") => {
+                            depth = depth.saturating_sub(1);
+                            index = self.next_significant(index).unwrap_or(index);
+                        }
+                        _ => depth = depth.saturating_sub(1),
+                    },
+                    _ => {}
+                },
+                _ => {}
+            }
+            index += 1;
+        }
+        open
+    }
+
+    /// Closes the statement that started at token `first` at the last significant
+    /// token before `limit`; the trivia after it becomes trivia segments.
+    fn close_before(&mut self, first: usize, limit: usize) {
+        let last = (first..limit)
+            .rev()
+            .find(|&i| trivia_kind(&self.tokens[i].token).is_none())
+            .unwrap_or(first);
+        self.push_statement(first, last);
+        for i in last + 1..limit {
+            if let Some(kind) = trivia_kind(&self.tokens[i].token) {
+                self.push_segment(kind, self.ranges[i].clone());
+            }
+        }
+    }
+
+    fn push_statement(&mut self, first: usize, last: usize) {
+        let range = self.ranges[first].start..self.ranges[last].end;
+        self.out.segments.push(Segment {
+            kind: SegmentKind::Statement,
+            range: range.clone(),
+        });
+        self.out.statements.push(StatementSource {
+            range,
+            start: position_or_start(self.tokens[first].span.start),
+            end: position_or_start(self.tokens[last].span.end),
+            tokens: self.tokens[first..=last].to_vec(),
+            unreadable: None,
+        });
+    }
+
+    /// Adds a trivia segment, merging it with a preceding one of the same kind.
+    fn push_segment(&mut self, kind: SegmentKind, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        if let Some(last) = self.out.segments.last_mut() {
+            if last.kind == kind && kind != SegmentKind::Statement && last.range.end == range.start
+            {
+                last.range.end = range.end;
+                return;
+            }
+        }
+        self.out.segments.push(Segment { kind, range });
+    }
+
+    fn next_significant(&self, index: usize) -> Option<usize> {
+        (index + 1..self.tokens.len()).find(|&i| trivia_kind(&self.tokens[i].token).is_none())
+    }
+
+    /// The next significant token if it is a word, upper case.
+    fn next_word(&self, index: usize) -> Option<String> {
+        match &self.tokens[self.next_significant(index)?].token {
+            Token::Word(word) => Some(word.value.to_ascii_uppercase()),
+            _ => None,
+        }
+    }
+
+    /// If token `index` is a T-SQL `GO` alone on its line (optionally with a repeat
+    /// count), returns the index just past that line's last token.
+    fn go_line_end(&self, index: usize) -> Option<usize> {
+        let Token::Word(word) = &self.tokens[index].token else {
+            return None;
+        };
+        if word.quote_style.is_some() || !word.value.eq_ignore_ascii_case("go") {
+            return None;
+        }
+        let line_starts_here = self.tokens[..index]
+            .iter()
+            .rev()
+            .take_while(|t| !is_newline(&t.token))
+            .all(|t| matches!(t.token, Token::Whitespace(Whitespace::Space | Whitespace::Tab)));
+        if !line_starts_here {
+            return None;
+        }
+        let mut end = index + 1;
+        while let Some(next) = self.tokens.get(end) {
+            match &next.token {
+                Token::Whitespace(Whitespace::Space | Whitespace::Tab) | Token::Number(..) => {}
+                Token::Whitespace(Whitespace::SingleLineComment { .. }) => {}
+                _ => break,
+            }
+            end += 1;
+        }
+        match self.tokens.get(end).map(|t| &t.token) {
+            None | Some(Token::EOF) => Some(end),
+            Some(token) if is_newline(token) => Some(end),
+            _ => None,
+        }
+    }
+}
+
+fn trivia_kind(token: &Token) -> Option<SegmentKind> {
+    match token {
+        Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab) => {
+            Some(SegmentKind::Whitespace)
+        }
+        Token::Whitespace(_) => Some(SegmentKind::Comment),
+        Token::EOF => Some(SegmentKind::Whitespace),
+        _ => None,
+    }
+}
+
+fn is_newline(token: &Token) -> bool {
+    match token {
+        Token::Whitespace(Whitespace::Newline) => true,
+        // A `--` comment swallows its line's newline.
+        Token::Whitespace(Whitespace::SingleLineComment { comment, .. }) => comment.ends_with('\n'),
+        _ => false,
+    }
+}
+
+/// `BEGIN` opens a block unless it starts a transaction.
+fn opens_block(next: Option<&str>) -> bool {
+    match next {
+        None => false,
+        Some(word) => !matches!(
+            word,
+            "TRANSACTION" | "WORK" | "TRAN" | "DEFERRED" | "IMMEDIATE" | "EXCLUSIVE" | "DISTRIBUTED"
+        ),
+    }
+}
+
+/// Whether the statement starting at `index` defines a trigger, routine or event,
+/// whose `BEGIN … END` body holds semicolons that do not end the statement.
+fn starts_routine_definition(tokens: &[TokenWithSpan], index: usize) -> bool {
+    let mut words = tokens[index..].iter().filter_map(|t| match &t.token {
+        Token::Word(word) => Some(word.keyword),
+        Token::Whitespace(_) => None,
+        _ => Some(Keyword::NoKeyword),
+    });
+    if !matches!(words.next(), Some(Keyword::CREATE | Keyword::ALTER)) {
+        return false;
+    }
+    words.take(8).any(|keyword| {
+        matches!(
+            keyword,
+            Keyword::TRIGGER | Keyword::PROCEDURE | Keyword::FUNCTION | Keyword::EVENT | Keyword::PROC
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statements(sql: &str, dialect: Dialect) -> Vec<String> {
+        let split = split(sql.as_bytes(), dialect);
+        assert_covers(&split, sql.len());
+        split
+            .statements
+            .iter()
+            .map(|s| sql[s.range.clone()].to_owned())
+            .collect()
+    }
+
+    fn assert_covers(split: &SplitFile, len: usize) {
+        let mut at = 0;
+        for segment in &split.segments {
+            assert_eq!(segment.range.start, at, "gap or overlap in {:?}", split.segments);
+            at = segment.range.end;
+        }
+        assert_eq!(at, len);
+    }
+
+    #[test]
+    fn splits_at_top_level_semicolons() {
+        let sql = "-- head\nCREATE TABLE a (x int);\n\nDROP TABLE b ;  /* tail */\n";
+        assert_eq!(
+            statements(sql, Dialect::Postgres),
+            ["CREATE TABLE a (x int);", "DROP TABLE b ;"]
+        );
+    }
+
+    #[test]
+    fn keeps_dollar_quoted_bodies_and_nested_comments_whole() {
+        let sql = "CREATE FUNCTION f() RETURNS int AS $body$ SELECT 1; $body$ LANGUAGE sql;\n/* a /* nested; */ b; */ SELECT E'it\\'s; here';";
+        let found = statements(sql, Dialect::Postgres);
+        assert_eq!(found.len(), 2);
+        assert!(found[1].starts_with("SELECT E'"));
+    }
+
+    #[test]
+    fn keeps_trigger_bodies_whole() {
+        let sql = "CREATE TRIGGER t AFTER INSERT ON a FOR EACH ROW BEGIN UPDATE b SET n = CASE WHEN 1 THEN 2 END; IF 1 THEN SET @x = 1; END IF; END;\nSELECT 1;";
+        let found = statements(sql, Dialect::Mysql);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].ends_with("END IF; END;"));
+    }
+
+    #[test]
+    fn transaction_begin_is_its_own_statement() {
+        let sql = "BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;";
+        assert_eq!(statements(sql, Dialect::Postgres).len(), 3);
+    }
+
+    #[test]
+    fn go_lines_separate_tsql_batches() {
+        let sql = "CREATE TABLE a (x int)\nGO\nIF 1 = 1\nBEGIN\n  DROP TABLE b;\n  DROP TABLE c;\nEND\ngo 2\nSELECT 1";
+        let split = split(sql.as_bytes(), Dialect::Mssql);
+        assert_covers(&split, sql.len());
+        let texts: Vec<&str> = split.statements.iter().map(|s| &sql[s.range.clone()]).collect();
+        assert_eq!(texts.len(), 3, "{texts:?}");
+        assert!(texts[1].starts_with("IF") && texts[1].ends_with("END"));
+        let separators = split
+            .segments
+            .iter()
+            .filter(|s| s.kind == SegmentKind::BatchSeparator)
+            .count();
+        assert_eq!(separators, 2);
+    }
+
+    #[test]
+    fn unterminated_dollar_quote_makes_the_rest_one_unreadable_statement() {
+        let sql = "CREATE TABLE a (x int);\nCREATE FUNCTION f() AS $$ SELECT 1;\n";
+        let split = split(sql.as_bytes(), Dialect::Postgres);
+        assert_covers(&split, sql.len());
+        assert_eq!(split.statements.len(), 2);
+        let rest = &split.statements[1];
+        assert_eq!(rest.start, Position { line: 2, column: 1 });
+        assert!(rest.unreadable.as_deref().unwrap_or_default().contains("rest of the file"));
+    }
+
+    #[test]
+    fn invalid_utf8_is_positioned_and_nothing_is_lost() {
+        let mut bytes = b"CREATE TABLE a (x int);\nSELECT 'caf".to_vec();
+        bytes.push(0xff);
+        bytes.extend_from_slice(b"';\n");
+        let split = split(&bytes, Dialect::Postgres);
+        assert_covers(&split, bytes.len());
+        let rest = &split.statements[1];
+        assert_eq!(rest.start.line, 2);
+        assert!(rest.unreadable.as_deref().unwrap_or_default().contains("UTF-8 at line 2"));
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_have_no_statements() {
+        assert!(statements("", Dialect::Postgres).is_empty());
+        assert!(statements("-- nothing\n/* here */", Dialect::Sqlite).is_empty());
+    }
+
+    #[test]
+    fn byte_order_mark_is_whitespace() {
+        let sql = "\u{feff}SELECT 1;";
+        assert_eq!(statements(sql, Dialect::Postgres), ["SELECT 1;"]);
+    }
+}
