@@ -4,4 +4,5 @@
 //! [`discover`] migrations → [`sql`] split, parse and lower statements →
 //! [`schema`] replay → [`rules`] classify → [`verdict`] → [`report`].
 
+pub mod schema;
 pub mod sql;

@@ -1,0 +1,143 @@
+//! The net difference between the schema A's code was written against and the
+//! schema after B's migrations: what A had that B took away or tightened.
+
+use std::fmt;
+
+use super::model::{Schema, Table};
+use super::types::{TypeChange, compare_types};
+
+/// An object of A's schema, named as A knew it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    Table(String),
+    Column { table: String, column: String },
+    /// Constraints that reject writes A's code may make.
+    WriteRules(String),
+    View(String),
+    Function(String),
+    Type(String),
+    EnumValue { type_name: String, value: String },
+    Sequence(String),
+    Schema(String),
+}
+
+impl fmt::Display for Subject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Subject::Table(name) => write!(f, "table `{name}`"),
+            Subject::Column { table, column } => write!(f, "column `{table}.{column}`"),
+            Subject::WriteRules(table) => write!(f, "constraints of table `{table}`"),
+            Subject::View(name) => write!(f, "view `{name}`"),
+            Subject::Function(name) => write!(f, "function `{name}`"),
+            Subject::Type(name) => write!(f, "type `{name}`"),
+            Subject::EnumValue { type_name, value } => write!(f, "value '{value}' of type `{type_name}`"),
+            Subject::Sequence(name) => write!(f, "sequence `{name}`"),
+            Subject::Schema(name) => write!(f, "schema `{name}`"),
+        }
+    }
+}
+
+/// Something A's code relies on that the schema after B no longer offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Difference {
+    pub subject: Subject,
+    pub what: String,
+}
+
+/// What `after` took away from, or tightened in, `before`.
+pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> {
+    let mut found = Vec::new();
+    let mut push = |subject: Subject, what: String| found.push(Difference { subject, what });
+    for (name, table) in &before.tables {
+        let Some(now) = after.tables.get(name) else {
+            push(Subject::Table(name.clone()), "no longer exists".into());
+            continue;
+        };
+        for column in &table.columns {
+            let subject = || Subject::Column { table: name.clone(), column: column.name.clone() };
+            let Some(current) = now.column(&column.name) else {
+                push(subject(), "no longer exists".into());
+                continue;
+            };
+            if compare_types(&column.data_type, &current.data_type) == TypeChange::NarrowedOrIncompatible {
+                push(subject(), format!("changed type from {} to {}", column.data_type, current.data_type));
+            }
+            if column.nullable && !current.nullable && !current.has_default {
+                push(subject(), "became NOT NULL without a default".into());
+            } else if column.has_default && !current.has_default && !current.nullable {
+                push(subject(), "is NOT NULL and lost its default".into());
+            }
+        }
+        if let Some(what) = new_write_rules(before, after, name, table, now) {
+            push(Subject::WriteRules(name.clone()), what);
+        }
+    }
+    for (name, view) in &before.views {
+        match after.views.get(name) {
+            None => push(Subject::View(name.clone()), "no longer exists".into()),
+            Some(now) => {
+                if let (Some(old), Some(new)) = (&view.columns, &now.columns) {
+                    let lost: Vec<&str> = old.iter().filter(|c| !new.contains(c)).map(String::as_str).collect();
+                    if !lost.is_empty() {
+                        push(Subject::View(name.clone()), format!("lost columns {}", lost.join(", ")));
+                    }
+                }
+            }
+        }
+    }
+    for (name, function) in &before.functions {
+        let now = after.functions.get(name);
+        for signature in function.signatures.keys() {
+            if !now.is_some_and(|f| f.signatures.contains_key(signature)) {
+                push(Subject::Function(name.clone()), format!("no longer exists as `{name}({signature})`"));
+            }
+        }
+    }
+    for (name, user_type) in &before.types {
+        let Some(now) = after.types.get(name) else {
+            push(Subject::Type(name.clone()), "no longer exists".into());
+            continue;
+        };
+        if let (Some(old), Some(new)) = (&user_type.enum_values, &now.enum_values) {
+            for value in old.iter().filter(|v| !new.contains(v)) {
+                push(
+                    Subject::EnumValue { type_name: name.clone(), value: value.clone() },
+                    "no longer exists".into(),
+                );
+            }
+        }
+    }
+    for name in before.sequences.keys().filter(|name| !after.sequences.contains_key(*name)) {
+        push(Subject::Sequence(name.clone()), "no longer exists".into());
+    }
+    for name in before.schemas.keys().filter(|name| !after.schemas.contains_key(*name)) {
+        push(Subject::Schema(name.clone()), "no longer exists".into());
+    }
+    found
+}
+
+/// Constraints and unique indexes on a table of A's that A did not have.
+fn new_write_rules(before: &Schema, after: &Schema, name: &str, old: &Table, now: &Table) -> Option<String> {
+    let mut added: Vec<String> = now
+        .constraints
+        .iter()
+        .filter(|c| !old.constraints.iter().any(|o| o.kind == c.kind && o.text == c.text))
+        .map(|c| c.kind.describe().to_owned())
+        .collect();
+    let unique_indexes = |schema: &Schema| -> Vec<String> {
+        schema
+            .indexes
+            .iter()
+            .filter(|(_, index)| index.unique && index.table == name)
+            .map(|(key, _)| key.clone())
+            .collect()
+    };
+    let old_unique = unique_indexes(before);
+    added.extend(
+        unique_indexes(after)
+            .into_iter()
+            .filter(|index| !old_unique.contains(index))
+            .map(|index| format!("unique index {index}")),
+    );
+    (!added.is_empty()).then(|| format!("gained {}", added.join(", ")))
+}

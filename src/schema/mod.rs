@@ -1,0 +1,10 @@
+//! Stage 3: replay the schema that migrations build, and compare two schemas.
+
+mod diff;
+mod model;
+mod replay;
+mod types;
+
+pub use diff::{Difference, Subject, breaking_differences};
+pub use model::{Column, Constraint, Epoch, Function, Index, ObjectId, Schema, Table, UserType, View};
+pub use types::{TypeChange, compare_types};

@@ -1,0 +1,107 @@
+//! The schema as migrations leave it: tables, views, indexes, types, functions,
+//! sequences and schemas, keyed by folded name.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::sql::ConstraintKind;
+
+/// Which migration of a run created an object. Objects created at or after the
+/// window's first migration are new to the window: A's code cannot use them.
+pub type Epoch = u32;
+
+/// Identifies a table across renames, to follow table rebuilds.
+pub type ObjectId = u64;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schema {
+    pub tables: BTreeMap<String, Table>,
+    pub views: BTreeMap<String, View>,
+    pub indexes: BTreeMap<String, Index>,
+    pub types: BTreeMap<String, UserType>,
+    pub functions: BTreeMap<String, Function>,
+    pub sequences: BTreeMap<String, Epoch>,
+    pub schemas: BTreeMap<String, Epoch>,
+    pub(super) next_id: ObjectId,
+    pub(super) epoch: Epoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub id: ObjectId,
+    pub created: Epoch,
+    pub columns: Vec<Column>,
+    pub constraints: Vec<Constraint>,
+    /// Tables whose rows were copied into this one (`INSERT … SELECT`, `CREATE TABLE
+    /// … AS`), so a rebuild that drops the original loses nothing.
+    pub copied_from: BTreeSet<ObjectId>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+
+    pub(super) fn column_mut(&mut self, name: &str) -> Option<&mut Column> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub name: String,
+    pub data_type: String,
+    pub nullable: bool,
+    pub has_default: bool,
+    pub created: Epoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Constraint {
+    pub name: Option<String>,
+    pub kind: ConstraintKind,
+    pub columns: Vec<String>,
+    pub text: String,
+    pub created: Epoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct View {
+    /// Output columns, when every one could be named.
+    pub columns: Option<Vec<String>>,
+    pub created: Epoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    pub table: String,
+    pub unique: bool,
+    pub created: Epoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserType {
+    /// Labels of an enum type; `None` for other types.
+    pub enum_values: Option<Vec<String>>,
+    pub created: Epoch,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// Argument-type lists, each with the epoch it was created in.
+    pub signatures: BTreeMap<String, Epoch>,
+}
+
+impl Schema {
+    /// Starts replaying the migration numbered `epoch`: what it creates is stamped so.
+    pub fn begin_migration(&mut self, epoch: Epoch) {
+        self.epoch = epoch;
+    }
+
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.get(name)
+    }
+
+    pub fn column(&self, table: &str, column: &str) -> Option<&Column> {
+        self.tables.get(table)?.column(column)
+    }
+}

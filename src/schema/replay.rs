@@ -1,0 +1,304 @@
+//! Applies operations to a schema, in migration order.
+
+use crate::sql::{ColumnSpec, ConstraintSpec, Op};
+
+use super::model::{Column, Constraint, Function, Index, Schema, Table, UserType, View};
+
+impl Schema {
+    /// Applies one operation. Operations on objects the schema does not know (created
+    /// outside the migrations rollsafe read) change nothing.
+    pub fn apply(&mut self, op: &Op) {
+        let epoch = self.epoch;
+        match op {
+            Op::CreateTable { table, columns, constraints, if_not_exists, copied_from } => {
+                if *if_not_exists && self.tables.contains_key(&table.key) {
+                    return;
+                }
+                let source = copied_from.as_ref().and_then(|s| self.tables.get(&s.key)).map(|s| s.id);
+                let mut created = Table {
+                    id: self.new_id(),
+                    created: epoch,
+                    columns: columns.iter().map(|c| self.column_state(c)).collect(),
+                    constraints: constraints.iter().map(|c| self.constraint(c)).collect(),
+                    copied_from: source.into_iter().collect(),
+                };
+                for column in columns {
+                    for kind in &column.inline_constraints {
+                        created.constraints.push(Constraint {
+                            name: None,
+                            kind: *kind,
+                            columns: vec![column.name.key.clone()],
+                            text: format!("{kind:?} ({})", column.name.key),
+                            created: epoch,
+                        });
+                    }
+                }
+                self.tables.insert(table.key.clone(), created);
+            }
+            Op::DropTable { table } => {
+                self.tables.remove(&table.key);
+                self.indexes.retain(|_, index| index.table != table.key);
+            }
+            Op::RenameTable { from, to } => {
+                if let Some(table) = self.tables.remove(&from.key) {
+                    self.tables.insert(to.key.clone(), table);
+                    for index in self.indexes.values_mut().filter(|i| i.table == from.key) {
+                        index.table = to.key.clone();
+                    }
+                }
+            }
+            Op::AddColumn { table, column } => {
+                let column_state = self.column_state(column);
+                if let Some(table) = self.tables.get_mut(&table.key) {
+                    table.columns.retain(|c| c.name != column.name.key);
+                    table.columns.push(column_state);
+                }
+            }
+            Op::DropColumn { table, column } => {
+                if let Some(table) = self.tables.get_mut(&table.key) {
+                    table.columns.retain(|c| c.name != column.key);
+                    table.constraints.retain(|c| !c.columns.contains(&column.key));
+                }
+            }
+            Op::RenameColumn { table, from, to } => {
+                if let Some(table) = self.tables.get_mut(&table.key) {
+                    if let Some(column) = table.column_mut(&from.key) {
+                        column.name = to.key.clone();
+                    }
+                    for constraint in &mut table.constraints {
+                        for name in constraint.columns.iter_mut().filter(|c| **c == from.key) {
+                            *name = to.key.clone();
+                        }
+                    }
+                }
+            }
+            Op::AlterColumnType { table, column, data_type } => {
+                self.with_column(&table.key, &column.key, |c| c.data_type = data_type.clone());
+            }
+            Op::SetNotNull { table, column } => self.with_column(&table.key, &column.key, |c| c.nullable = false),
+            Op::DropNotNull { table, column } => self.with_column(&table.key, &column.key, |c| c.nullable = true),
+            Op::SetDefault { table, column } => self.with_column(&table.key, &column.key, |c| c.has_default = true),
+            Op::DropDefault { table, column } => {
+                self.with_column(&table.key, &column.key, |c| c.has_default = false);
+            }
+            Op::RedefineColumn { table, column, new } => {
+                if let Some(table) = self.tables.get_mut(&table.key) {
+                    if let Some(existing) = table.column_mut(&column.key) {
+                        existing.name = new.name.key.clone();
+                        existing.data_type = new.data_type.clone();
+                        existing.nullable = new.nullable;
+                        existing.has_default = new.has_default;
+                    }
+                }
+            }
+            Op::AddConstraint { table, constraint } => {
+                let added = self.constraint(constraint);
+                if let Some(table) = self.tables.get_mut(&table.key) {
+                    if added.kind == crate::sql::ConstraintKind::PrimaryKey {
+                        for column in table.columns.iter_mut().filter(|c| added.columns.contains(&c.name)) {
+                            column.nullable = false;
+                        }
+                    }
+                    table.constraints.push(added);
+                }
+            }
+            Op::DropConstraint { table, name } => {
+                if let Some(table) = self.tables.get_mut(&table.key) {
+                    let is_primary_key = name.key == "primary key";
+                    table.constraints.retain(|c| {
+                        c.name.as_deref() != Some(name.key.as_str())
+                            && !(is_primary_key && c.kind == crate::sql::ConstraintKind::PrimaryKey)
+                    });
+                }
+            }
+            Op::CreateIndex { name, table, unique, .. } => {
+                let key = name.as_ref().map_or_else(|| format!("{}#{}", table.key, self.indexes.len()), |n| n.key.clone());
+                self.indexes.insert(key, Index { table: table.key.clone(), unique: *unique, created: epoch });
+            }
+            Op::DropIndex { name } => {
+                self.indexes.remove(&name.key);
+            }
+            Op::CreateView { name, columns, .. } => {
+                self.views.insert(name.key.clone(), View { columns: columns.clone(), created: epoch });
+            }
+            Op::DropView { name } => {
+                self.views.remove(&name.key);
+            }
+            Op::RenameView { from, to } => {
+                if let Some(view) = self.views.remove(&from.key) {
+                    self.views.insert(to.key.clone(), view);
+                }
+            }
+            Op::CreateFunction { name, signature, .. } => {
+                let function = self
+                    .functions
+                    .entry(name.key.clone())
+                    .or_insert_with(|| Function { signatures: Default::default() });
+                function.signatures.entry(signature.clone()).or_insert(epoch);
+            }
+            Op::DropFunction { name, signature } => match signature {
+                Some(signature) => {
+                    if let Some(function) = self.functions.get_mut(&name.key) {
+                        function.signatures.remove(signature);
+                        if function.signatures.is_empty() {
+                            self.functions.remove(&name.key);
+                        }
+                    }
+                }
+                None => {
+                    self.functions.remove(&name.key);
+                }
+            },
+            Op::CreateType { name, enum_values } => {
+                self.types.insert(name.key.clone(), UserType { enum_values: enum_values.clone(), created: epoch });
+            }
+            Op::AddEnumValue { type_name, value } => {
+                if let Some(values) = self.types.get_mut(&type_name.key).and_then(|t| t.enum_values.as_mut()) {
+                    if !values.contains(value) {
+                        values.push(value.clone());
+                    }
+                }
+            }
+            Op::RenameEnumValue { type_name, from, to } => {
+                if let Some(values) = self.types.get_mut(&type_name.key).and_then(|t| t.enum_values.as_mut()) {
+                    for value in values.iter_mut().filter(|v| *v == from) {
+                        *value = to.clone();
+                    }
+                }
+            }
+            Op::DropType { name } => {
+                self.types.remove(&name.key);
+            }
+            Op::CreateSequence { name } => {
+                self.sequences.entry(name.key.clone()).or_insert(epoch);
+            }
+            Op::DropSequence { name } => {
+                self.sequences.remove(&name.key);
+            }
+            Op::CreateSchema { name } => {
+                self.schemas.entry(name.key.clone()).or_insert(epoch);
+            }
+            Op::DropSchema { name } => {
+                self.schemas.remove(&name.key);
+                let prefix = format!("{}.", name.key);
+                self.tables.retain(|key, _| !key.starts_with(&prefix));
+                self.views.retain(|key, _| !key.starts_with(&prefix));
+                self.types.retain(|key, _| !key.starts_with(&prefix));
+                self.functions.retain(|key, _| !key.starts_with(&prefix));
+                self.sequences.retain(|key, _| !key.starts_with(&prefix));
+            }
+            Op::Insert { table, copied_from: Some(source) } => {
+                if let Some(source_id) = self.tables.get(&source.key).map(|t| t.id) {
+                    if let Some(target) = self.tables.get_mut(&table.key) {
+                        target.copied_from.insert(source_id);
+                    }
+                }
+            }
+            Op::Insert { copied_from: None, .. }
+            | Op::Truncate { .. }
+            | Op::Delete { .. }
+            | Op::Update { .. }
+            | Op::Grant
+            | Op::Revoke { .. }
+            | Op::Comment
+            | Op::TransactionControl
+            | Op::SessionSetting
+            | Op::Query
+            | Op::Housekeeping { .. }
+            | Op::CreateOther { .. }
+            | Op::ChangeOther { .. }
+            | Op::DynamicSql { .. }
+            | Op::Unmodelled { .. } => {}
+        }
+    }
+
+    fn new_id(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn column_state(&self, spec: &ColumnSpec) -> Column {
+        Column {
+            name: spec.name.key.clone(),
+            data_type: spec.data_type.clone(),
+            nullable: spec.nullable,
+            has_default: spec.has_default,
+            created: self.epoch,
+        }
+    }
+
+    fn constraint(&self, spec: &ConstraintSpec) -> Constraint {
+        Constraint {
+            name: spec.name.as_ref().map(|n| n.key.clone()),
+            kind: spec.kind,
+            columns: spec.columns.clone(),
+            text: spec.text.clone(),
+            created: self.epoch,
+        }
+    }
+
+    fn with_column(&mut self, table: &str, column: &str, change: impl FnOnce(&mut Column)) {
+        if let Some(column) = self.tables.get_mut(table).and_then(|t| t.column_mut(column)) {
+            change(column);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::schema::Schema;
+    use crate::sql::{Dialect, Outcome, parse, split};
+
+    pub(crate) fn replay(sql: &str) -> Schema {
+        let mut schema = Schema::default();
+        for statement in parse(sql.as_bytes(), &split(sql.as_bytes(), Dialect::Postgres), Dialect::Postgres) {
+            if let Outcome::Parsed(ops) = statement.outcome {
+                ops.iter().for_each(|op| schema.apply(op));
+            }
+        }
+        schema
+    }
+
+    #[test]
+    fn replays_tables_columns_and_renames() {
+        let schema = replay(
+            "CREATE TABLE Public.Users (id serial PRIMARY KEY, \"Email\" varchar(50));
+             ALTER TABLE users RENAME COLUMN \"Email\" TO email;
+             ALTER TABLE users ALTER COLUMN email SET NOT NULL, ADD COLUMN age int DEFAULT 0;
+             ALTER TABLE users RENAME TO members;",
+        );
+        let members = schema.table("members").expect("renamed table");
+        let email = members.column("email").expect("renamed column");
+        assert!(!email.nullable);
+        assert!(members.column("age").is_some_and(|c| c.has_default));
+        assert!(members.column("id").is_some_and(|c| !c.nullable && c.has_default));
+        assert!(schema.table("users").is_none());
+    }
+
+    #[test]
+    fn follows_table_rebuilds_through_copies() {
+        let schema = replay(
+            "CREATE TABLE t (a int, b int);
+             CREATE TABLE t_new (a int, b int);
+             INSERT INTO t_new SELECT a, b FROM t;
+             DROP TABLE t;
+             ALTER TABLE t_new RENAME TO t;",
+        );
+        let rebuilt = schema.table("t").expect("rebuilt");
+        assert_eq!(rebuilt.copied_from.len(), 1);
+    }
+
+    #[test]
+    fn replays_views_types_and_functions() {
+        let schema = replay(
+            "CREATE VIEW v AS SELECT id, name AS title FROM t;
+             CREATE TYPE mood AS ENUM ('sad', 'ok');
+             ALTER TYPE mood ADD VALUE 'happy';
+             CREATE FUNCTION f(a int) RETURNS int AS $$ SELECT a $$ LANGUAGE sql;
+             DROP FUNCTION f(int);",
+        );
+        assert_eq!(schema.views["v"].columns, Some(vec!["id".into(), "title".into()]));
+        assert_eq!(schema.types["mood"].enum_values.as_ref().map(Vec::len), Some(3));
+        assert!(schema.functions.is_empty());
+    }
+}
