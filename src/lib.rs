@@ -4,5 +4,6 @@
 //! [`discover`] migrations → [`sql`] split, parse and lower statements →
 //! [`schema`] replay → [`rules`] classify → [`verdict`] → [`report`].
 
+pub mod rules;
 pub mod schema;
 pub mod sql;

@@ -68,6 +68,14 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
                 push(subject(), "is NOT NULL and lost its default".into());
             }
         }
+        for column in now.columns.iter().filter(|c| table.column(&c.name).is_none()) {
+            if !column.nullable && !column.has_default {
+                push(
+                    Subject::Column { table: name.clone(), column: column.name.clone() },
+                    "is a new NOT NULL column without a default".into(),
+                );
+            }
+        }
         if let Some(what) = new_write_rules(before, after, name, table, now) {
             push(Subject::WriteRules(name.clone()), what);
         }

@@ -173,6 +173,13 @@ impl Lowerer {
                 }],
                 _ => unmodelled(),
             },
+            Statement::RenameTable(renames) => renames
+                .iter()
+                .map(|rename| Op::RenameTable {
+                    from: self.name(&rename.old_name),
+                    to: self.name(&rename.new_name),
+                })
+                .collect(),
             Statement::Grant(_) | Statement::GrantRole(_) => vec![Op::Grant],
             Statement::Revoke(_) | Statement::RevokeRole(_) => vec![Op::Revoke {
                 what: head.to_owned(),
@@ -182,7 +189,8 @@ impl Lowerer {
             | Statement::Commit { .. }
             | Statement::Rollback { .. }
             | Statement::Savepoint { .. }
-            | Statement::ReleaseSavepoint { .. } => vec![Op::TransactionControl],
+            | Statement::ReleaseSavepoint { .. }
+            | Statement::Lock(_) => vec![Op::TransactionControl],
             Statement::Set(_) | Statement::Pragma { .. } | Statement::Use(_) => {
                 vec![Op::SessionSetting]
             }
@@ -191,6 +199,7 @@ impl Lowerer {
                 AlterIndexOperation::RenameIndex { .. } => housekeeping("rename an index"),
             },
             Statement::Analyze(_) => housekeeping("refresh planner statistics"),
+            Statement::RefreshMaterializedView { .. } => housekeeping("refresh a materialized view"),
             Statement::CreateExtension(_) => create_other("extension"),
             Statement::CreateTrigger(_) => create_other("trigger"),
             Statement::CreateRole(_) => create_other("role"),

@@ -1,0 +1,35 @@
+use super::{Context, Finding, declare_rule};
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds new functions and procedures, and bodies replaced with the same
+    /// signature (`CREATE OR REPLACE FUNCTION`, `CREATE OR ALTER PROCEDURE`).
+    ///
+    /// ## Why it matters for rollback
+    /// A's code calls functions by name and argument types; a new body with the same
+    /// signature still answers those calls. Check that the body still returns what
+    /// A's code expects.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE OR REPLACE FUNCTION touch_updated_at() RETURNS trigger AS $$
+    /// BEGIN NEW.updated_at = now(); RETURN NEW; END;
+    /// $$ LANGUAGE plpgsql;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Nothing for rollback.
+    static RULE = {
+        id: "create-function",
+        class: super::Class::Safe,
+        summary: "A new function, or a new body with the same signature.",
+        help: "Nothing to do.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, name: &Name, signature: &str) -> Finding {
+    let replaces = ctx.schema.functions.get(&name.key).is_some_and(|f| f.signatures.contains_key(signature));
+    let verb = if replaces { "replaces the body of" } else { "creates" };
+    Finding::new(&RULE, format!("{verb} function `{}({signature})`", name.written)).at(name)
+}

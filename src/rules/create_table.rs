@@ -1,0 +1,34 @@
+use super::{Context, Finding, declare_rule};
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds new tables.
+    ///
+    /// ## Why it matters for rollback
+    /// A's code never heard of the table, so it keeps working while the table exists.
+    /// Rolling the database back later drops the table and whatever was written to it.
+    ///
+    /// ## Example
+    /// ```sql
+    /// CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL);
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Nothing: a new table is the first, safe step of expand/contract.
+    static RULE = {
+        id: "create-table",
+        class: super::Class::Safe,
+        summary: "A new table: A's code does not use it.",
+        help: "Nothing to do.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, table: &Name) -> Finding {
+    let message = if ctx.schema.table(&table.key).is_some() {
+        format!("creates table `{}`, which already exists (no change if IF NOT EXISTS)", table.written)
+    } else {
+        format!("creates table `{}`", table.written)
+    };
+    Finding::new(&RULE, message).at(table)
+}

@@ -1,0 +1,31 @@
+use super::{Context, Finding, declare_rule};
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds new views and views replaced without losing a column (`CREATE OR
+    /// REPLACE VIEW`, `ALTER VIEW … AS`, or a view dropped and re-created).
+    ///
+    /// ## Why it matters for rollback
+    /// A tweaked view still offers every column A's code reads.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TABLE orders (id bigint, total int, status text); CREATE VIEW open_orders AS SELECT id, total FROM orders;
+    /// CREATE OR REPLACE VIEW open_orders AS SELECT id, total, status FROM orders WHERE status = 'open';
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Nothing for rollback.
+    static RULE = {
+        id: "create-view",
+        class: super::Class::Safe,
+        summary: "A new or tweaked view that keeps every column.",
+        help: "Nothing to do.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
+    let verb = if ctx.schema.views.contains_key(&name.key) { "replaces" } else { "creates" };
+    Finding::new(&RULE, format!("{verb} view `{}`", name.written)).at(name)
+}

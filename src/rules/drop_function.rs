@@ -1,0 +1,40 @@
+use super::{Context, Finding, declare_rule};
+use crate::schema::Subject;
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds dropped functions and procedures.
+    ///
+    /// ## Why it matters for rollback
+    /// A's code (or a trigger A's schema relies on) calls the function; those calls
+    /// fail once it is gone. Dropping and re-creating it with the same signature in
+    /// the same window is a body change, and safe.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE FUNCTION order_total(bigint) RETURNS numeric AS $$ SELECT 1 $$ LANGUAGE sql;
+    /// DROP FUNCTION order_total(bigint);
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Replace the body with `CREATE OR REPLACE`, or keep the function until no code
+    /// that calls it can be rolled back to.
+    /// ```sql
+    /// -- A's schema: CREATE FUNCTION order_total(bigint) RETURNS numeric AS $$ SELECT 1 $$ LANGUAGE sql;
+    /// CREATE OR REPLACE FUNCTION order_total(bigint) RETURNS numeric AS $$ SELECT 2 $$ LANGUAGE sql;
+    /// ```
+    static RULE = {
+        id: "drop-function",
+        class: super::Class::Coupled,
+        summary: "A dropped function or procedure: A's calls to it fail.",
+        help: "Replace the body in place, or keep the function until no code that calls it can be rolled back to.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
+    Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written))
+        .at(name)
+        .about(Subject::Function(name.key.clone()))
+        .unless_new(ctx.is_new_function(name), &format!("function `{}`", name.written))
+}

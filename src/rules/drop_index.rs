@@ -1,0 +1,32 @@
+use super::{Finding, declare_rule};
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds dropped indexes.
+    ///
+    /// ## Why it matters for rollback
+    /// A's queries still return the same rows, though ones that used the index may
+    /// get slower. A dropped unique index also drops its uniqueness rule, which only
+    /// loosens what the table accepts.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TABLE orders (id bigint, customer_id bigint); CREATE INDEX orders_customer_idx ON orders (customer_id);
+    /// DROP INDEX orders_customer_idx;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Nothing for correctness; check that no query of A's depends on the index for
+    /// its speed.
+    static RULE = {
+        id: "drop-index",
+        class: super::Class::Safe,
+        summary: "A dropped index: results do not change, some queries may slow down.",
+        help: "Nothing to do.",
+    }
+}
+
+pub(super) fn check(name: &Name) -> Finding {
+    Finding::new(&RULE, format!("drops index `{}`", name.written)).at(name)
+}

@@ -1,0 +1,40 @@
+use super::{Context, Finding, declare_rule};
+use crate::schema::Subject;
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds dropped schemas (and MySQL databases).
+    ///
+    /// ## Why it matters for rollback
+    /// Everything in the schema goes with it (with `CASCADE`, tables and their rows
+    /// too): only a backup restore brings it back, and A's code that uses any of it
+    /// fails.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE SCHEMA reporting;
+    /// DROP SCHEMA reporting CASCADE;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Move or drop the objects one by one over several releases, then drop the
+    /// empty schema.
+    /// ```sql
+    /// -- A's schema: CREATE SCHEMA reporting;
+    /// COMMENT ON SCHEMA reporting IS 'retired in 1.5';
+    /// ```
+    static RULE = {
+        id: "drop-schema",
+        class: super::Class::Destructive,
+        summary: "A dropped schema: everything in it is lost.",
+        help: "Retire the schema's objects release by release; drop the schema once it is empty.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
+    Finding::new(&RULE, format!("drops schema `{}` and everything in it", name.written))
+        .at(name)
+        .about(Subject::Schema(name.key.clone()))
+        .unless_new(ctx.is_new_schema(name), &format!("schema `{}`", name.written))
+}

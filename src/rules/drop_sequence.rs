@@ -1,0 +1,38 @@
+use super::{Context, Finding, declare_rule};
+use crate::schema::Subject;
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds dropped sequences.
+    ///
+    /// ## Why it matters for rollback
+    /// A's code (or a column default A's inserts rely on) draws numbers from the
+    /// sequence; those inserts fail once it is gone, and its current value is lost.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE SEQUENCE invoice_numbers;
+    /// DROP SEQUENCE invoice_numbers;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Keep the sequence until no code that uses it can be rolled back to.
+    /// ```sql
+    /// -- A's schema: CREATE SEQUENCE invoice_numbers;
+    /// CREATE SEQUENCE invoice_numbers_v2;
+    /// ```
+    static RULE = {
+        id: "drop-sequence",
+        class: super::Class::Coupled,
+        summary: "A dropped sequence: A's inserts that draw from it fail.",
+        help: "Keep the sequence until no code that uses it can be rolled back to.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
+    Finding::new(&RULE, format!("drops sequence `{}`", name.written))
+        .at(name)
+        .about(Subject::Sequence(name.key.clone()))
+        .unless_new(ctx.is_new_sequence(name), &format!("sequence `{}`", name.written))
+}

@@ -1,0 +1,38 @@
+use super::{Context, Finding, declare_rule};
+use crate::schema::Subject;
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds dropped types (enums, composites, domains declared as types).
+    ///
+    /// ## Why it matters for rollback
+    /// A's code casts to the type or writes columns of that type; without it those
+    /// statements fail.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TYPE mood AS ENUM ('sad', 'ok');
+    /// DROP TYPE mood;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Keep the type until no code that uses it can be rolled back to.
+    /// ```sql
+    /// -- A's schema: CREATE TYPE mood AS ENUM ('sad', 'ok');
+    /// COMMENT ON TYPE mood IS 'unused since 1.5; drop in 1.7';
+    /// ```
+    static RULE = {
+        id: "drop-type",
+        class: super::Class::Coupled,
+        summary: "A dropped type: A's statements that use it fail.",
+        help: "Keep the type until no code that uses it can be rolled back to.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
+    Finding::new(&RULE, format!("drops type `{}`", name.written))
+        .at(name)
+        .about(Subject::Type(name.key.clone()))
+        .unless_new(ctx.is_new_type(name), &format!("type `{}`", name.written))
+}

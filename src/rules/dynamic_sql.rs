@@ -1,0 +1,34 @@
+use super::{Finding, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds SQL whose effect is decided when it runs: PostgreSQL `DO` blocks,
+    /// `EXECUTE`/`EXEC` of procedures or strings, `PREPARE`.
+    ///
+    /// ## Why it matters for rollback
+    /// rollsafe never runs SQL, so it cannot know what such a statement changes. The
+    /// verdict is at best `review`.
+    ///
+    /// ## Example
+    /// ```sql
+    /// DO $$ BEGIN EXECUTE 'ALTER TABLE users DROP COLUMN legacy'; END $$;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Write the DDL as plain statements so it can be checked, or review the block
+    /// by hand.
+    /// ```sql
+    /// -- A's schema: CREATE TABLE users (id bigint, legacy text);
+    /// ALTER TABLE users ALTER COLUMN legacy DROP NOT NULL;
+    /// ```
+    static RULE = {
+        id: "dynamic-sql",
+        class: super::Class::Unknown,
+        summary: "Dynamic SQL (DO, EXECUTE): its effect is only known when it runs.",
+        help: "Write the DDL as plain statements, or review the block by hand.",
+    }
+}
+
+pub(super) fn check(what: &str) -> Finding {
+    Finding::new(&RULE, format!("{what}: its effect is only known when it runs"))
+}

@@ -1,0 +1,515 @@
+//! Stage 4: classify every statement.
+//!
+//! One rule, one file: each file declares its rule (id, class, one-line summary, the
+//! "do this instead" help, and its documentation in a doc comment with the sections
+//! *What it does*, *Why it matters for rollback*, *Example* and *Do this instead*)
+//! and a `check` function. A rule sees an operation and the schema before it; it
+//! never reads files or prints. [`classify`] routes each operation to its rule.
+
+mod add_column_with_default;
+mod add_constraint;
+mod add_enum_value;
+mod add_not_null_column;
+mod add_nullable_column;
+mod comment;
+mod compatible_type_change;
+mod create_function;
+mod create_index;
+mod create_object;
+mod create_table;
+mod create_unique_index;
+mod create_view;
+mod delete;
+mod deleted_migration;
+mod drop_constraint;
+mod drop_default;
+mod drop_column;
+mod drop_function;
+mod drop_index;
+mod drop_not_null;
+mod drop_schema;
+mod drop_sequence;
+mod drop_table;
+mod drop_type;
+mod drop_view;
+mod dynamic_sql;
+mod edited_migration;
+mod grant;
+mod housekeeping;
+mod incompatible_type_change;
+mod insert;
+mod parse_error;
+mod read_only_query;
+mod reconcile;
+mod rename_column;
+mod rename_enum_value;
+mod rename_table;
+mod rename_view;
+mod revoke;
+mod session_setting;
+mod set_default;
+mod set_not_null;
+mod transaction_control;
+mod truncate;
+mod unmodelled_object_change;
+mod unmodelled_statement;
+mod unreadable_text;
+mod update;
+mod view_drops_columns;
+
+#[cfg(test)]
+mod test_support;
+
+use serde::Serialize;
+
+pub use reconcile::reconcile;
+
+use crate::schema::{Epoch, ObjectId, Schema, Subject, TypeChange, compare_types};
+use crate::sql::{ColumnSpec, Name, Op, Outcome, ParsedStatement, Position};
+
+/// The four classes of a change (see `rollback-model.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// A's code keeps working and no data is lost.
+    Safe,
+    /// The tool could not decide.
+    Unknown,
+    /// A's code would break against the new schema.
+    Coupled,
+    /// Applying it destroys data.
+    Destructive,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Safe => "safe",
+            Class::Unknown => "unknown",
+            Class::Coupled => "coupled",
+            Class::Destructive => "destructive",
+        }
+    }
+}
+
+/// A rule: what it is called, what it finds, and its documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// Kebab-case id, stable: users suppress and look rules up by it.
+    pub id: &'static str,
+    /// The class of what the rule finds when it touches an object A's code knows.
+    /// Changes to objects created inside the window are always `safe`.
+    pub class: Class,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// One line: what to do instead.
+    pub help: &'static str,
+    /// The rule's documentation, Markdown, from its doc comment.
+    docs: &'static str,
+}
+
+impl Rule {
+    /// The documentation as Markdown, headed by the rule's id.
+    pub fn documentation(&self) -> String {
+        let body: Vec<&str> = self.docs.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect();
+        format!(
+            "# {}\n\nClass: `{}`. {}\n\n{}\n",
+            self.id,
+            self.class.as_str(),
+            self.summary,
+            body.join("\n").trim()
+        )
+    }
+}
+
+/// Declares a rule whose documentation is its doc comment.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        static $name:ident = {
+            id: $id:literal,
+            class: $class:expr,
+            summary: $summary:literal,
+            help: $help:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub(crate) static $name: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            class: $class,
+            summary: $summary,
+            help: $help,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in the order `rollsafe rules` lists them.
+pub static ALL_RULES: &[&Rule] = &[
+    &create_table::RULE,
+    &add_nullable_column::RULE,
+    &add_column_with_default::RULE,
+    &add_not_null_column::RULE,
+    &compatible_type_change::RULE,
+    &incompatible_type_change::RULE,
+    &drop_not_null::RULE,
+    &set_not_null::RULE,
+    &set_default::RULE,
+    &drop_default::RULE,
+    &rename_column::RULE,
+    &rename_table::RULE,
+    &drop_column::RULE,
+    &drop_table::RULE,
+    &add_constraint::RULE,
+    &drop_constraint::RULE,
+    &create_index::RULE,
+    &create_unique_index::RULE,
+    &drop_index::RULE,
+    &create_view::RULE,
+    &view_drops_columns::RULE,
+    &drop_view::RULE,
+    &rename_view::RULE,
+    &create_function::RULE,
+    &drop_function::RULE,
+    &add_enum_value::RULE,
+    &rename_enum_value::RULE,
+    &create_object::RULE,
+    &drop_type::RULE,
+    &drop_sequence::RULE,
+    &drop_schema::RULE,
+    &truncate::RULE,
+    &delete::RULE,
+    &update::RULE,
+    &insert::RULE,
+    &grant::RULE,
+    &revoke::RULE,
+    &comment::RULE,
+    &transaction_control::RULE,
+    &session_setting::RULE,
+    &read_only_query::RULE,
+    &housekeeping::RULE,
+    &unmodelled_object_change::RULE,
+    &dynamic_sql::RULE,
+    &unmodelled_statement::RULE,
+    &parse_error::RULE,
+    &unreadable_text::RULE,
+    &edited_migration::RULE,
+    &deleted_migration::RULE,
+];
+
+/// The finding for a migration that shipped in A and was edited by B.
+pub fn edited_migration() -> Finding {
+    edited_migration::finding()
+}
+
+/// The finding for a migration that shipped in A and is gone in B.
+pub fn deleted_migration() -> Finding {
+    deleted_migration::finding()
+}
+
+/// Looks a rule up by id.
+pub fn find_rule(id: &str) -> Option<&'static Rule> {
+    ALL_RULES.iter().copied().find(|rule| rule.id == id)
+}
+
+/// What a rule found about one operation of a statement.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub class: Class,
+    pub message: String,
+    /// The exact name the finding is about, when known.
+    pub at: Option<Position>,
+    pub end: Option<Position>,
+    /// The object of A's schema it changes, to reconcile with the net difference.
+    pub subject: Option<Subject>,
+    /// A's code would break against the schema this leaves.
+    pub breaks_code: bool,
+    /// Applying it destroys data.
+    pub loses_data: bool,
+    /// For a dropped table: its identity, so a rebuild that copied it is recognised.
+    pub dropped_table: Option<ObjectId>,
+}
+
+impl Finding {
+    pub(crate) fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            class: rule.class,
+            message: message.into(),
+            at: None,
+            end: None,
+            subject: None,
+            breaks_code: matches!(rule.class, Class::Coupled | Class::Destructive),
+            loses_data: rule.class == Class::Destructive,
+            dropped_table: None,
+        }
+    }
+
+    /// Points the finding at a name.
+    pub(crate) fn at(mut self, name: &Name) -> Self {
+        self.at = name.at;
+        self.end = name.end;
+        self
+    }
+
+    /// Records which object of A's schema the finding changes.
+    pub(crate) fn about(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// A data change that leaves A's code working (DELETE, TRUNCATE, UPDATE).
+    pub(crate) fn keeps_code_working(mut self) -> Self {
+        self.breaks_code = false;
+        self
+    }
+
+    /// When `is_new`, the object was created inside the window: A's code cannot use
+    /// it, so changing it is safe.
+    pub(crate) fn unless_new(mut self, is_new: bool, what: &str) -> Self {
+        if is_new {
+            self.class = Class::Safe;
+            self.breaks_code = false;
+            self.loses_data = false;
+            self.message = format!("{} ({what} is new in this window: A's code does not use it)", self.message);
+        }
+        self
+    }
+
+    /// Marks the finding safe after the net difference showed its effect undone.
+    pub fn reconcile(&mut self, why: &str) {
+        self.class = Class::Safe;
+        self.breaks_code = false;
+        self.loses_data = false;
+        self.message = format!("{} ({why})", self.message);
+    }
+}
+
+/// The schema a statement is judged against.
+pub struct Context<'a> {
+    /// The schema just before the statement.
+    pub schema: &'a Schema,
+    /// Objects created at or after this epoch are new to the window.
+    pub window_start: Epoch,
+}
+
+impl Context<'_> {
+    pub(crate) fn is_new_table(&self, table: &Name) -> bool {
+        self.schema.table(&table.key).is_some_and(|t| t.created >= self.window_start)
+    }
+
+    pub(crate) fn is_new_column(&self, table: &Name, column: &Name) -> bool {
+        self.is_new_table(table)
+            || self.schema.column(&table.key, &column.key).is_some_and(|c| c.created >= self.window_start)
+    }
+
+    pub(crate) fn is_new_view(&self, view: &Name) -> bool {
+        self.schema.views.get(&view.key).is_some_and(|v| v.created >= self.window_start)
+    }
+
+    pub(crate) fn is_new_type(&self, name: &Name) -> bool {
+        self.schema.types.get(&name.key).is_some_and(|t| t.created >= self.window_start)
+    }
+
+    pub(crate) fn is_new_function(&self, name: &Name) -> bool {
+        self.schema.functions.get(&name.key).is_some_and(|f| {
+            !f.signatures.is_empty() && f.signatures.values().all(|created| *created >= self.window_start)
+        })
+    }
+
+    pub(crate) fn is_new_sequence(&self, name: &Name) -> bool {
+        self.schema.sequences.get(&name.key).is_some_and(|created| *created >= self.window_start)
+    }
+
+    pub(crate) fn is_new_schema(&self, name: &Name) -> bool {
+        self.schema.schemas.get(&name.key).is_some_and(|created| *created >= self.window_start)
+    }
+}
+
+fn column_subject(table: &Name, column: &Name) -> Subject {
+    Subject::Column { table: table.key.clone(), column: column.key.clone() }
+}
+
+/// Classifies one statement against the schema before it: one finding per
+/// operation (a MySQL `CHANGE` can give several).
+pub fn classify(statement: &ParsedStatement, context: &Context<'_>) -> Vec<Finding> {
+    match &statement.outcome {
+        Outcome::Parsed(ops) => ops.iter().flat_map(|op| classify_op(op, context)).collect(),
+        Outcome::Rejected(message) => vec![parse_error::check(message)],
+        Outcome::Unreadable(message) => vec![unreadable_text::check(message)],
+    }
+}
+
+fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
+    let finding = match op {
+        Op::CreateTable { table, .. } => create_table::check(ctx, table),
+        Op::DropTable { table } => drop_table::check(ctx, table),
+        Op::RenameTable { from, to } => rename_table::check(ctx, from, to),
+        Op::AddColumn { table, column } => add_not_null_column::check(ctx, table, column)
+            .or_else(|| add_column_with_default::check(ctx, table, column))
+            .unwrap_or_else(|| add_nullable_column::check(ctx, table, column)),
+        Op::DropColumn { table, column } => drop_column::check(ctx, table, column),
+        Op::RenameColumn { table, from, to } => rename_column::check(ctx, table, from, to),
+        Op::AlterColumnType { table, column, data_type } => type_change(ctx, table, column, data_type),
+        Op::SetNotNull { table, column } => set_not_null::check(ctx, table, column),
+        Op::DropNotNull { table, column } => drop_not_null::check(ctx, table, column),
+        Op::SetDefault { table, column } => set_default::check(ctx, table, column),
+        Op::DropDefault { table, column } => drop_default::check(ctx, table, column),
+        Op::RedefineColumn { table, column, new } => return redefine_column(ctx, table, column, new),
+        Op::AddConstraint { table, constraint } => add_constraint::check(ctx, table, constraint),
+        Op::DropConstraint { table, name } => drop_constraint::check(table, name),
+        Op::CreateIndex { name, table, unique, .. } => create_unique_index::check(ctx, name.as_ref(), table, *unique)
+            .unwrap_or_else(|| create_index::check(name.as_ref(), table)),
+        Op::DropIndex { name } => drop_index::check(name),
+        Op::CreateView { name, columns, .. } => view_drops_columns::check(ctx, name, columns.as_deref())
+            .unwrap_or_else(|| create_view::check(ctx, name)),
+        Op::DropView { name } => drop_view::check(ctx, name),
+        Op::RenameView { from, to } => rename_view::check(ctx, from, to),
+        Op::CreateFunction { name, signature, .. } => create_function::check(ctx, name, signature),
+        Op::DropFunction { name, .. } => drop_function::check(ctx, name),
+        Op::CreateType { name, .. } => create_object::check("type", name),
+        Op::CreateSequence { name } => create_object::check("sequence", name),
+        Op::CreateSchema { name } => create_object::check("schema", name),
+        Op::CreateOther { kind } => create_object::check_unnamed(kind),
+        Op::AddEnumValue { type_name, value } => add_enum_value::check(type_name, value),
+        Op::RenameEnumValue { type_name, from, to } => rename_enum_value::check(ctx, type_name, from, to),
+        Op::DropType { name } => drop_type::check(ctx, name),
+        Op::DropSequence { name } => drop_sequence::check(ctx, name),
+        Op::DropSchema { name } => drop_schema::check(ctx, name),
+        Op::Truncate { table } => truncate::check(ctx, table),
+        Op::Delete { table, filtered } => delete::check(ctx, table, *filtered),
+        Op::Update { table, columns, filtered } => update::check(ctx, table, columns, *filtered),
+        Op::Insert { table, .. } => insert::check(table),
+        Op::Grant => grant::check(),
+        Op::Revoke { what } => revoke::check(what),
+        Op::Comment => comment::check(),
+        Op::TransactionControl => transaction_control::check(),
+        Op::SessionSetting => session_setting::check(),
+        Op::Query => read_only_query::check(),
+        Op::Housekeeping { what } => housekeeping::check(what),
+        Op::ChangeOther { kind } => unmodelled_object_change::check(kind),
+        Op::DynamicSql { what } => dynamic_sql::check(what),
+        Op::Unmodelled { what } => unmodelled_statement::check(what),
+    };
+    vec![finding]
+}
+
+/// A column type change: compatible (same or wider) or not.
+fn type_change(ctx: &Context<'_>, table: &Name, column: &Name, new_type: &str) -> Finding {
+    let old_type = ctx.schema.column(&table.key, &column.key).map(|c| c.data_type.as_str());
+    match old_type.map(|old| (old, compare_types(old, new_type))) {
+        Some((old, TypeChange::Same | TypeChange::Widened)) => {
+            compatible_type_change::check(table, column, old, new_type)
+        }
+        Some((old, TypeChange::NarrowedOrIncompatible)) => {
+            incompatible_type_change::check(ctx, table, column, Some(old), new_type)
+        }
+        None => incompatible_type_change::check(ctx, table, column, None, new_type),
+    }
+}
+
+/// MySQL `CHANGE`/`MODIFY` and T-SQL `ALTER COLUMN` replace a column's whole
+/// definition: judge each part that changed against the old definition.
+fn redefine_column(ctx: &Context<'_>, table: &Name, column: &Name, new: &ColumnSpec) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if new.name.key != column.key {
+        findings.push(rename_column::check(ctx, table, column, &new.name));
+    }
+    let old = ctx.schema.column(&table.key, &column.key);
+    match old {
+        Some(old) => {
+            if compare_types(&old.data_type, &new.data_type) != TypeChange::Same || findings.is_empty() {
+                findings.push(type_change(ctx, table, column, &new.data_type));
+            }
+            if old.nullable && !new.nullable {
+                findings.push(set_not_null::check(ctx, table, column));
+            }
+            if old.has_default && !new.has_default {
+                findings.push(drop_default::check(ctx, table, column));
+            }
+        }
+        None => findings.push(type_change(ctx, table, column, &new.data_type)),
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::findings_in;
+    use super::*;
+    use crate::sql::Dialect;
+
+    /// The ```sql blocks of a section of a rule's documentation: (A's schema, window).
+    fn examples(docs: &str, section: &str) -> Vec<(String, String)> {
+        let Some(start) = docs.find(&format!("## {section}")) else { return Vec::new() };
+        let rest = &docs[start + 3..];
+        let body = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+        body.split("```sql\n")
+            .skip(1)
+            .filter_map(|block| block.split("```").next())
+            .map(|block| {
+                let (mut given, mut sql) = (String::new(), String::new());
+                for line in block.lines() {
+                    match line.strip_prefix("-- A's schema: ") {
+                        Some(setup) => given.push_str(setup),
+                        None => {
+                            sql.push_str(line);
+                            sql.push('\n');
+                        }
+                    }
+                }
+                (given, sql)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ids_are_unique_kebab_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for rule in ALL_RULES {
+            assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
+            assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.id);
+        }
+    }
+
+    #[test]
+    fn every_rule_documents_the_four_sections() {
+        for rule in ALL_RULES {
+            let docs = rule.documentation();
+            for section in ["What it does", "Why it matters for rollback", "Example", "Do this instead"] {
+                assert!(docs.contains(&format!("## {section}")), "{} lacks {section}", rule.id);
+            }
+        }
+    }
+
+    /// The example fires the rule with its class; the "do this instead" SQL does not.
+    #[test]
+    fn documented_examples_fire_and_alternatives_pass() {
+        for rule in ALL_RULES.iter().filter(|r| !["edited-migration", "deleted-migration"].contains(&r.id)) {
+            let docs = rule.documentation();
+            let failing = examples(&docs, "Example");
+            assert!(!failing.is_empty(), "{} has no sql example", rule.id);
+            for (given, sql) in failing {
+                let found = findings_in(Dialect::Postgres, &given, &sql);
+                assert!(
+                    found.iter().any(|f| f.rule.id == rule.id && f.class == rule.class),
+                    "{}: example does not fire as {:?}: {found:?}",
+                    rule.id,
+                    rule.class
+                );
+            }
+            let passing = examples(&docs, "Do this instead");
+            assert!(rule.class == Class::Safe || !passing.is_empty(), "{} has no passing example", rule.id);
+            for (given, sql) in passing {
+                let found = findings_in(Dialect::Postgres, &given, &sql);
+                assert!(
+                    found.iter().all(|f| f.class == Class::Safe),
+                    "{}: the alternative is not safe: {found:?}",
+                    rule.id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+use super::{Context, Finding, column_subject, declare_rule};
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds renamed columns, in every spelling: `RENAME COLUMN`, MySQL `CHANGE`,
+    /// T-SQL `sp_rename … 'COLUMN'`.
+    ///
+    /// ## Why it matters for rollback
+    /// A's code uses the old name. After the rename every query that names it fails,
+    /// so the code cannot roll back on its own.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TABLE users (id bigint PRIMARY KEY, name text);
+    /// ALTER TABLE users RENAME COLUMN name TO full_name;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Expand/contract: add the new column, write both and backfill, move readers to
+    /// the new column, and drop the old one in a later release. Or keep the old name
+    /// available through a view.
+    /// ```sql
+    /// -- A's schema: CREATE TABLE users (id bigint PRIMARY KEY, name text);
+    /// ALTER TABLE users ADD COLUMN full_name text;
+    /// UPDATE users SET full_name = name WHERE full_name IS NULL;
+    /// ```
+    static RULE = {
+        id: "rename-column",
+        class: super::Class::Coupled,
+        summary: "A renamed column: A's code still uses the old name.",
+        help: "Add the new column, write both and backfill, switch readers, and drop the old column in a later release.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, table: &Name, from: &Name, to: &Name) -> Finding {
+    Finding::new(
+        &RULE,
+        format!(
+            "renames column `{}` of `{}` to `{}`: A's code still uses `{}`",
+            from.written, table.written, to.written, from.written
+        ),
+    )
+    .at(from)
+    .about(column_subject(table, from))
+    .unless_new(ctx.is_new_column(table, from), &format!("column `{}`", from.written))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Class;
+    use crate::rules::test_support::{class_of, class_of_in};
+    use crate::sql::Dialect;
+
+    const GIVEN: &str = "CREATE TABLE users (id int, name varchar(50));";
+
+    #[test]
+    fn mysql_change_and_tsql_sp_rename_are_renames() {
+        let sql = "ALTER TABLE users CHANGE name full_name varchar(50);";
+        assert_eq!(class_of_in(Dialect::Mysql, GIVEN, sql, "rename-column"), Class::Coupled);
+        let sql = "EXEC sp_rename 'users.name', 'full_name', 'COLUMN';";
+        assert_eq!(class_of_in(Dialect::Mssql, GIVEN, sql, "rename-column"), Class::Coupled);
+        let sql = "ALTER TABLE users RENAME COLUMN name TO full_name;";
+        assert_eq!(class_of_in(Dialect::Sqlite, GIVEN, sql, "rename-column"), Class::Coupled);
+    }
+
+    #[test]
+    fn renaming_a_column_added_in_the_window_is_safe() {
+        let sql = "ALTER TABLE users ADD COLUMN tmp int;\nALTER TABLE users RENAME COLUMN tmp TO age;";
+        assert_eq!(class_of(GIVEN, sql, "rename-column"), Class::Safe);
+    }
+}

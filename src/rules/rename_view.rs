@@ -1,0 +1,38 @@
+use super::{Context, Finding, declare_rule};
+use crate::schema::Subject;
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds renamed views.
+    ///
+    /// ## Why it matters for rollback
+    /// A's code reads the view by its old name.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TABLE orders (id bigint); CREATE VIEW recent AS SELECT id FROM orders;
+    /// ALTER VIEW recent RENAME TO recent_orders;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Create the view under its new name and keep the old one until no code that
+    /// reads it can be rolled back to.
+    /// ```sql
+    /// -- A's schema: CREATE TABLE orders (id bigint); CREATE VIEW recent AS SELECT id FROM orders;
+    /// CREATE VIEW recent_orders AS SELECT id FROM orders;
+    /// ```
+    static RULE = {
+        id: "rename-view",
+        class: super::Class::Coupled,
+        summary: "A renamed view: A's code reads the old name.",
+        help: "Create the view under the new name and keep the old one for a release.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
+    Finding::new(&RULE, format!("renames view `{}` to `{}`: A's code reads `{}`", from.written, to.written, from.written))
+        .at(from)
+        .about(Subject::View(from.key.clone()))
+        .unless_new(ctx.is_new_view(from), &format!("view `{}`", from.written))
+}

@@ -1,0 +1,46 @@
+//! Runs rules over SQL snippets: `given` is A's schema, `sql` the window.
+
+use crate::rules::{Class, Context, Finding, classify, reconcile};
+use crate::schema::Schema;
+use crate::sql::{Dialect, Outcome, parse, split};
+
+fn replay_into(schema: &mut Schema, sql: &str, dialect: Dialect, mut on_statement: impl FnMut(&Schema, &crate::sql::ParsedStatement)) {
+    for statement in parse(sql.as_bytes(), &split(sql.as_bytes(), dialect), dialect) {
+        on_statement(schema, &statement);
+        if let Outcome::Parsed(ops) = &statement.outcome {
+            ops.iter().for_each(|op| schema.apply(op));
+        }
+    }
+}
+
+/// Every finding of the window `sql` after A's schema `given`.
+pub(crate) fn findings_in(dialect: Dialect, given: &str, sql: &str) -> Vec<Finding> {
+    let mut schema = Schema::default();
+    schema.begin_migration(0);
+    replay_into(&mut schema, given, dialect, |_, _| {});
+    let before = schema.clone();
+    schema.begin_migration(1);
+    let mut found = Vec::new();
+    replay_into(&mut schema, sql, dialect, |schema, statement| {
+        found.extend(classify(statement, &Context { schema, window_start: 1 }));
+    });
+    reconcile(found.iter_mut(), &before, &schema);
+    found
+}
+
+/// The class of the finding of rule `rule_id` (panics when the rule did not fire).
+pub(crate) fn class_of_in(dialect: Dialect, given: &str, sql: &str, rule_id: &str) -> Class {
+    let found = findings_in(dialect, given, sql);
+    found
+        .iter()
+        .find(|f| f.rule.id == rule_id)
+        .map(|f| f.class)
+        .unwrap_or_else(|| {
+            let fired: Vec<_> = found.iter().map(|f| (f.rule.id, f.class, &f.message)).collect();
+            panic!("rule {rule_id} did not fire on {sql:?}; found {fired:?}")
+        })
+}
+
+pub(crate) fn class_of(given: &str, sql: &str, rule_id: &str) -> Class {
+    class_of_in(Dialect::Postgres, given, sql, rule_id)
+}

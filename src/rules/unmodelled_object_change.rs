@@ -1,0 +1,35 @@
+use super::{Finding, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds drops and changes of objects rollsafe does not model: triggers,
+    /// extensions, policies, domains, row-level security switches.
+    ///
+    /// ## Why it matters for rollback
+    /// A's code may rely on them (a trigger that maintains a column, an extension's
+    /// functions, a policy that lets it see rows), and rollsafe cannot tell.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TABLE orders (id bigint);
+    /// DROP TRIGGER orders_touch ON orders;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Check by hand whether A's code relies on the object; keep it until no code
+    /// that does can be rolled back to.
+    /// ```sql
+    /// -- A's schema: CREATE TABLE orders (id bigint);
+    /// CREATE INDEX orders_id_idx ON orders (id);
+    /// ```
+    static RULE = {
+        id: "unmodelled-object-change",
+        class: super::Class::Unknown,
+        summary: "A dropped or changed trigger, extension, policy or other object rollsafe does not model.",
+        help: "Check whether A's code relies on it.",
+    }
+}
+
+pub(super) fn check(kind: &str) -> Finding {
+    Finding::new(&RULE, format!("statement would {kind}; rollsafe cannot tell whether A's code relies on it"))
+}

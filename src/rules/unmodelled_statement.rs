@@ -1,0 +1,34 @@
+use super::{Finding, declare_rule};
+
+declare_rule! {
+    /// ## What it does
+    /// Finds statements that parse but that rollsafe has no model for.
+    ///
+    /// ## Why it matters for rollback
+    /// rollsafe cannot say whether A's code survives them, so the verdict is at
+    /// best `review`.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TYPE mood AS ENUM ('sad', 'ok');
+    /// ALTER TYPE mood RENAME TO feeling;
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Review the statement by hand.
+    /// ```sql
+    /// -- A's schema: CREATE TYPE mood AS ENUM ('sad', 'ok');
+    /// CREATE TYPE feeling AS ENUM ('sad', 'ok');
+    /// ```
+    static RULE = {
+        id: "unmodelled-statement",
+        class: super::Class::Unknown,
+        summary: "A statement rollsafe parses but has no model for.",
+        help: "Review the statement by hand.",
+    }
+}
+
+pub(super) fn check(what: &str) -> Finding {
+    let what = if what.is_empty() { "this statement" } else { what };
+    Finding::new(&RULE, format!("rollsafe has no model for `{what}` statements"))
+}

@@ -1,0 +1,61 @@
+use super::{Context, Finding, declare_rule};
+use crate::sql::Name;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds `UPDATE` statements that overwrite values A's code wrote. Backfilling
+    /// a column added in the same window is safe.
+    ///
+    /// ## Why it matters for rollback
+    /// The old values are overwritten: undoing the migration cannot restore them,
+    /// only a backup can. A's code keeps working.
+    ///
+    /// ## Example
+    /// ```sql
+    /// -- A's schema: CREATE TABLE users (id bigint, email text);
+    /// UPDATE users SET email = lower(email);
+    /// ```
+    ///
+    /// ## Do this instead
+    /// Write the new values to a new column (expand), or keep the old values in a
+    /// copy so the way back can restore them.
+    /// ```sql
+    /// -- A's schema: CREATE TABLE users (id bigint, email text);
+    /// ALTER TABLE users ADD COLUMN email_normalized text;
+    /// UPDATE users SET email_normalized = lower(email);
+    /// ```
+    static RULE = {
+        id: "update",
+        class: super::Class::Destructive,
+        summary: "UPDATE of existing values: the old values are lost to a database rollback.",
+        help: "Write new values to a new column, or keep a copy of the old ones.",
+    }
+}
+
+pub(super) fn check(ctx: &Context<'_>, table: &Name, columns: &[Name], filtered: bool) -> Finding {
+    let names: Vec<&str> = columns.iter().map(|c| c.written.as_str()).collect();
+    let which = if filtered { "some rows" } else { "every row" };
+    let mut finding = Finding::new(
+        &RULE,
+        format!("overwrites {} in {which} of `{}`: old values are lost", names.join(", "), table.written),
+    )
+    .at(table)
+    .keeps_code_working();
+    let all_new = !columns.is_empty() && columns.iter().all(|c| ctx.is_new_column(table, c));
+    finding = finding.unless_new(all_new, "every column it sets");
+    finding
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::Class;
+    use crate::rules::test_support::class_of;
+
+    #[test]
+    fn backfilling_a_new_column_is_safe() {
+        let given = "CREATE TABLE t (id int, a int);";
+        let sql = "ALTER TABLE t ADD COLUMN b int;\nUPDATE t SET b = a;";
+        assert_eq!(class_of(given, sql, "update"), Class::Safe);
+        assert_eq!(class_of(given, "UPDATE t SET a = 0;", "update"), Class::Destructive);
+    }
+}
