@@ -4,6 +4,7 @@
 //! [`discover`] migrations → [`sql`] split, parse and lower statements →
 //! [`schema`] replay → [`rules`] classify → [`verdict`] → [`report`].
 
+pub mod discover;
 pub mod rules;
 pub mod schema;
 pub mod sql;

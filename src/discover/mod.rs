@@ -1,0 +1,158 @@
+//! Stage 1: find the migrations in a folder, in the order their tool runs them.
+
+mod layout;
+mod version;
+
+use std::path::{Path, PathBuf};
+
+use miette::Diagnostic;
+use thiserror::Error;
+use walkdir::WalkDir;
+
+pub use layout::{Direction, Layout, Recognised};
+pub use version::Version;
+
+/// One migration file.
+#[derive(Debug, Clone)]
+pub struct Migration {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Its path inside the migrations folder, `/`-separated: its identity across
+    /// releases.
+    pub relative: String,
+    pub version: Version,
+    pub name: String,
+    pub direction: Direction,
+    pub repeatable: bool,
+}
+
+/// The migrations of one folder.
+#[derive(Debug, Clone)]
+pub struct MigrationSet {
+    pub root: PathBuf,
+    pub layout: Layout,
+    /// Forward migrations, in run order.
+    pub forward: Vec<Migration>,
+    /// Down/undo migrations, in version order.
+    pub back: Vec<Migration>,
+    /// `.sql` files the layout cannot place in the order (no version).
+    pub ignored: Vec<String>,
+}
+
+impl MigrationSet {
+    /// The way back for a forward migration, if the layout has one.
+    pub fn way_back_for(&self, forward: &Migration) -> Option<&Migration> {
+        self.back.iter().find(|back| back.version == forward.version)
+    }
+}
+
+/// Trouble that stops discovery.
+#[derive(Debug, Error, Diagnostic)]
+pub enum DiscoverError {
+    #[error("`{path}` does not exist")]
+    #[diagnostic(code(rollsafe::path_not_found), help("pass the folder (or file) that holds your migrations"))]
+    NotFound { path: String },
+    #[error("cannot read `{path}`")]
+    #[diagnostic(code(rollsafe::unreadable_path))]
+    Unreadable {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("`{path}` holds no .sql migrations")]
+    #[diagnostic(
+        code(rollsafe::no_migrations),
+        help("rollsafe reads NNN_name.sql, N_name.up.sql/.down.sql and Flyway V<ver>__name.sql files")
+    )]
+    NoMigrations { path: String },
+}
+
+/// Discovers the migrations under `root`.
+pub fn discover(root: &Path) -> Result<MigrationSet, DiscoverError> {
+    let shown = root.display().to_string();
+    if !root.exists() {
+        return Err(DiscoverError::NotFound { path: shown });
+    }
+    let mut files = Vec::new();
+    for entry in WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.map_err(|error| DiscoverError::Unreadable {
+            path: error.path().unwrap_or(root).display().to_string(),
+            source: error.into(),
+        })?;
+        let is_sql = entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".sql");
+        if is_sql {
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push((entry.path().to_path_buf(), relative));
+        }
+    }
+    if files.is_empty() {
+        return Err(DiscoverError::NoMigrations { path: shown });
+    }
+    let file_name = |relative: &str| relative.rsplit('/').next().unwrap_or(relative).to_owned();
+    let names: Vec<String> = files.iter().map(|(_, relative)| file_name(relative)).collect();
+    let layout = Layout::detect(names.iter().map(String::as_str));
+    let mut set = MigrationSet {
+        root: root.to_path_buf(),
+        layout,
+        forward: Vec::new(),
+        back: Vec::new(),
+        ignored: Vec::new(),
+    };
+    for ((path, relative), name) in files.into_iter().zip(names) {
+        match layout.recognise(&name) {
+            Some(recognised) => {
+                let migration = Migration {
+                    path,
+                    relative,
+                    version: recognised.version,
+                    name: recognised.name,
+                    direction: recognised.direction,
+                    repeatable: recognised.repeatable,
+                };
+                match migration.direction {
+                    Direction::Forward => set.forward.push(migration),
+                    Direction::Back => set.back.push(migration),
+                }
+            }
+            None => set.ignored.push(relative),
+        }
+    }
+    let run_order = |m: &Migration| (m.repeatable, m.version.clone(), m.relative.clone());
+    set.forward.sort_by_key(run_order);
+    set.back.sort_by_key(run_order);
+    Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_by_version_and_pairs_downs() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["10_c.up.sql", "9_b.up.sql", "9_b.down.sql", "1_a.up.sql", "notes.sql"] {
+            std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
+        }
+        let set = discover(dir.path()).expect("discover");
+        assert_eq!(set.layout, Layout::UpDown);
+        let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
+        assert_eq!(order, ["1_a.up.sql", "9_b.up.sql", "10_c.up.sql"]);
+        assert!(set.way_back_for(&set.forward[1]).is_some());
+        assert!(set.way_back_for(&set.forward[0]).is_none());
+        assert_eq!(set.ignored, ["notes.sql"]);
+    }
+
+    #[test]
+    fn missing_and_empty_folders_are_errors() {
+        assert!(matches!(discover(Path::new("/no/such/dir")), Err(DiscoverError::NotFound { .. })));
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(matches!(discover(dir.path()), Err(DiscoverError::NoMigrations { .. })));
+    }
+}
