@@ -3,8 +3,13 @@
 //! Data flows one way through the stages:
 //! [`discover`] migrations → [`sql`] split, parse and lower statements →
 //! [`schema`] replay → [`rules`] classify → [`verdict`] → [`report`].
+//! [`analysis`] runs them in order; [`cli`] is the command line.
 
+pub mod analysis;
+pub mod cli;
 pub mod discover;
 pub mod rules;
 pub mod schema;
 pub mod sql;
+pub mod report;
+pub mod verdict;

@@ -287,6 +287,72 @@ impl Finding {
     }
 }
 
+/// One forward statement of the window (or one file's history problem) and what
+/// the rules found about it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Index of the file among the analysis' files.
+    pub file: usize,
+    pub range: std::ops::Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    /// The statement's first words.
+    pub head: String,
+    /// Never empty.
+    findings: Vec<Finding>,
+}
+
+impl Change {
+    pub fn new(file: usize, statement: &ParsedStatement, mut findings: Vec<Finding>) -> Change {
+        if findings.is_empty() {
+            findings.push(unmodelled_statement::check(&statement.head));
+        }
+        Change {
+            file,
+            range: statement.range.clone(),
+            start: statement.start,
+            end: statement.end,
+            head: statement.head.clone(),
+            findings,
+        }
+    }
+
+    /// A change about a whole file (edited or deleted history), placed at its start.
+    pub fn for_file(file: usize, finding: Finding) -> Change {
+        Change {
+            file,
+            range: 0..0,
+            start: Position::START,
+            end: Position::START,
+            head: String::new(),
+            findings: vec![finding],
+        }
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn findings_mut(&mut self) -> &mut [Finding] {
+        &mut self.findings
+    }
+
+    /// The finding that decides the change's class: the most severe one.
+    pub fn primary(&self) -> &Finding {
+        let mut primary = &self.findings[0];
+        for finding in &self.findings[1..] {
+            if finding.class > primary.class {
+                primary = finding;
+            }
+        }
+        primary
+    }
+
+    pub fn class(&self) -> Class {
+        self.primary().class
+    }
+}
+
 /// The schema a statement is judged against.
 pub struct Context<'a> {
     /// The schema just before the statement.

@@ -43,7 +43,7 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
         if finding.loses_data {
             finding.breaks_code = false;
         } else {
-            finding.reconcile("undone later in the window: the schema after it still offers this as A's code expects");
+            finding.reconcile("net effect safe: by the end of the window it is back as A's code expects");
         }
     }
 }

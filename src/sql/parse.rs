@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
@@ -180,7 +181,9 @@ pub(crate) fn head(tokens: &[TokenWithSpan]) -> String {
         .filter(|t| is_significant(&t.token))
         .take(3)
         .map_while(|t| match &t.token {
-            Token::Word(word) if word.quote_style.is_none() => Some(word.value.to_uppercase()),
+            Token::Word(word) if word.quote_style.is_none() && word.keyword != Keyword::NoKeyword => {
+                Some(word.value.to_uppercase())
+            }
             _ => None,
         })
         .collect();

@@ -1,0 +1,282 @@
+//! Runs the stages in order: discover → split and parse → replay → classify →
+//! reconcile → verdict. Reports read the [`Analysis`] this returns.
+
+use std::path::{Path, PathBuf};
+
+use miette::Diagnostic;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::discover::{DiscoverError, Layout, Migration, MigrationSet, discover};
+use crate::rules::{Change, Context, classify, deleted_migration, edited_migration, reconcile};
+use crate::schema::{Epoch, Schema};
+use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
+use crate::verdict::{Verdict, WayBack, decide};
+
+/// A migration file that changes point into.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as reports show it.
+    pub display: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What was analysed, what was found, and the verdict.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    pub dialect: Dialect,
+    pub layout: Layout,
+    pub files: Vec<SourceFile>,
+    /// Every forward statement of the window, in run order, and every history problem.
+    pub changes: Vec<Change>,
+    pub verdict: Verdict,
+    /// Things the user should know that are not changes (ignored files).
+    pub notes: Vec<String>,
+    /// The way back, in the order a database rollback would run it.
+    pub way_back: Vec<String>,
+}
+
+/// Trouble that stops an analysis.
+#[derive(Debug, Error, Diagnostic)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("cannot read `{path}`")]
+    #[diagnostic(code(rollsafe::unreadable_file))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What the window is for a `check`: the files to judge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Audit,
+    Check,
+}
+
+/// Compares two snapshots of a migration folder: `from` is release A (the one to
+/// roll back to), `to` is release B.
+pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError> {
+    let older = discover(from)?;
+    let newer = discover(to)?;
+    let mut run = Run::new(dialect, newer.layout);
+
+    let mut schema = Schema::default();
+    for (epoch, migration) in (0..).zip(&older.forward) {
+        let bytes = read(&migration.path)?;
+        schema.begin_migration(epoch);
+        replay(&mut schema, &bytes, dialect);
+    }
+    let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
+
+    let older_files: Vec<&Migration> = older.forward.iter().chain(&older.back).collect();
+    let newer_files: Vec<&Migration> = newer.forward.iter().chain(&newer.back).collect();
+    for old in &older_files {
+        match newer_files.iter().find(|new| new.relative == old.relative) {
+            Some(new) => {
+                let (old_bytes, new_bytes) = (read(&old.path)?, read(&new.path)?);
+                if old_bytes != new_bytes {
+                    let file = run.add_file(&new.path, new_bytes);
+                    run.changes.push(Change::for_file(file, edited_migration()));
+                }
+            }
+            None => {
+                let file = run.add_file(&old.path, read(&old.path)?);
+                run.changes.push(Change::for_file(file, deleted_migration()));
+            }
+        }
+    }
+
+    let window: Vec<&Migration> = newer
+        .forward
+        .iter()
+        .filter(|m| !older.forward.iter().any(|old| old.relative == m.relative))
+        .collect();
+    let before = schema.clone();
+    let first_change = run.changes.len();
+    for (epoch, migration) in (window_start..).zip(&window) {
+        schema.begin_migration(epoch);
+        run.judge(migration, &mut schema, window_start)?;
+    }
+    reconcile(run.changes[first_change..].iter_mut().flat_map(Change::findings_mut), &before, &schema);
+    run.notes_ignored(&newer);
+    run.finish(&newer, &window, &schema)
+}
+
+/// Lints migrations: each file is judged against the schema replayed from the files
+/// before it. `target` is a migrations folder or one file in it.
+pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError> {
+    if !target.exists() {
+        return Err(DiscoverError::NotFound { path: target.display().to_string() }.into());
+    }
+    let (set, only) = if target.is_file() {
+        let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
+        (discover(&folder)?, Some(target))
+    } else {
+        (discover(target)?, None)
+    };
+    let mut run = Run::new(dialect, set.layout);
+    let mut schema = Schema::default();
+    let is_target = |m: &Migration| only.is_none_or(|file| same_file(&m.path, file));
+    let mut judged = Vec::new();
+    for (epoch, migration) in (0..).zip(&set.forward) {
+        schema.begin_migration(epoch);
+        if is_target(migration) {
+            let before = schema.clone();
+            let first_change = run.changes.len();
+            run.judge(migration, &mut schema, epoch)?;
+            reconcile(run.changes[first_change..].iter_mut().flat_map(Change::findings_mut), &before, &schema);
+            judged.push(migration);
+        } else {
+            replay(&mut schema, &read(&migration.path)?, dialect);
+        }
+    }
+    if let (Some(file), true) = (only, judged.is_empty()) {
+        // A file the layout cannot place (or a way-back file): judge it after everything else.
+        let lone = Migration {
+            path: file.to_path_buf(),
+            relative: file.display().to_string(),
+            version: crate::discover::Version::parse(""),
+            name: String::new(),
+            direction: crate::discover::Direction::Forward,
+            repeatable: false,
+        };
+        let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
+        schema.begin_migration(epoch);
+        let before = schema.clone();
+        run.judge(&lone, &mut schema, epoch)?;
+        reconcile(run.changes.iter_mut().flat_map(Change::findings_mut), &before, &schema);
+        run.notes.push(format!("`{}` is not a migration of its folder's layout; judged after all of them", file.display()));
+        return run.finish(&set, &[], &schema);
+    }
+    if only.is_none() {
+        run.notes_ignored(&set);
+    }
+    run.finish(&set, &judged, &schema)
+}
+
+/// Accumulates files and changes while the stages run.
+struct Run {
+    dialect: Dialect,
+    layout: Layout,
+    files: Vec<SourceFile>,
+    changes: Vec<Change>,
+    notes: Vec<String>,
+}
+
+impl Run {
+    fn new(dialect: Dialect, layout: Layout) -> Self {
+        Run { dialect, layout, files: Vec::new(), changes: Vec::new(), notes: Vec::new() }
+    }
+
+    fn add_file(&mut self, path: &Path, bytes: Vec<u8>) -> usize {
+        self.files.push(SourceFile { display: path.display().to_string(), bytes });
+        self.files.len() - 1
+    }
+
+    /// Classifies every statement of `migration` against the schema before it, and
+    /// replays it.
+    fn judge(&mut self, migration: &Migration, schema: &mut Schema, window_start: Epoch) -> Result<(), AnalysisError> {
+        let bytes = read(&migration.path)?;
+        let statements = parse(&bytes, &split(&bytes, self.dialect), self.dialect);
+        let file = self.add_file(&migration.path, bytes);
+        for statement in &statements {
+            let findings = classify(statement, &Context { schema, window_start });
+            self.changes.push(Change::new(file, statement, findings));
+            apply(schema, statement);
+        }
+        Ok(())
+    }
+
+    fn notes_ignored(&mut self, set: &MigrationSet) {
+        for ignored in &set.ignored {
+            self.notes.push(format!(
+                "ignored `{ignored}`: its name has no version {} can order",
+                set.layout.label()
+            ));
+        }
+    }
+
+    fn finish(self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Result<Analysis, AnalysisError> {
+        let (way_back, steps) = way_back(set, window, after, self.dialect)?;
+        let verdict = decide(&self.changes, &way_back);
+        Ok(Analysis {
+            dialect: self.dialect,
+            layout: self.layout,
+            files: self.files,
+            changes: self.changes,
+            verdict,
+            notes: self.notes,
+            way_back: steps,
+        })
+    }
+}
+
+/// The window's way back: which migrations undo it, in the order a database
+/// rollback runs them, and what they would destroy.
+fn way_back(
+    set: &MigrationSet,
+    window: &[&Migration],
+    after: &Schema,
+    dialect: Dialect,
+) -> Result<(WayBack, Vec<String>), AnalysisError> {
+    let mut result = WayBack { layout_has_downs: set.layout.has_way_back(), ..WayBack::default() };
+    let mut steps = Vec::new();
+    if !result.layout_has_downs {
+        return Ok((result, steps));
+    }
+    let mut schema = after.clone();
+    for migration in window.iter().rev() {
+        let Some(back) = set.way_back_for(migration) else {
+            if !migration.repeatable {
+                result.missing.push(migration.relative.clone());
+            }
+            continue;
+        };
+        steps.push(back.path.display().to_string());
+        let bytes = read(&back.path)?;
+        for statement in parse(&bytes, &split(&bytes, dialect), dialect) {
+            // Everything the way back touches holds data written since B was deployed.
+            let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
+            for finding in findings.iter().filter(|f| f.loses_data) {
+                result.losses.push(format!(
+                    "the way back ({}:{}) {}, including what was written since the newer release was deployed",
+                    back.path.display(),
+                    statement.start.line,
+                    finding.message,
+                ));
+            }
+            apply(&mut schema, &statement);
+        }
+    }
+    Ok((result, steps))
+}
+
+fn replay(schema: &mut Schema, bytes: &[u8], dialect: Dialect) {
+    for statement in parse(bytes, &split(bytes, dialect), dialect) {
+        apply(schema, &statement);
+    }
+}
+
+fn apply(schema: &mut Schema, statement: &ParsedStatement) {
+    if let Outcome::Parsed(ops) = &statement.outcome {
+        ops.iter().for_each(|op| schema.apply(op));
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, AnalysisError> {
+    std::fs::read(path).map_err(|source| AnalysisError::Read { path: path.display().to_string(), source })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}

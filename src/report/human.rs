@@ -1,0 +1,116 @@
+//! The report a person reads: one miette diagnostic per change that is not safe,
+//! with the source snippet and the exact name labelled, then the verdict.
+
+use std::fmt::Write;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report, Severity};
+
+use crate::analysis::Analysis;
+use crate::rules::{Change, Class, Finding};
+use crate::sql::LineIndex;
+use crate::verdict::{CodeRollback, DatabaseRollback};
+
+use super::{Style, finding_position, label_range};
+
+pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let mut out = format!("rollsafe {title}\n\n");
+
+    for (index, file) in analysis.files.iter().enumerate() {
+        let text = String::from_utf8_lossy(&file.bytes).into_owned();
+        let lines = LineIndex::new(&text);
+        for change in analysis.changes.iter().filter(|c| c.file == index) {
+            for finding in change.findings().iter().filter(|f| f.class != Class::Safe) {
+                let report = diagnostic(change, finding, &text, &lines, &file.display);
+                let _rendered = handler.render_report(&mut out, report.as_ref());
+                out.push('\n');
+            }
+        }
+    }
+    for note in &analysis.notes {
+        let _infallible = writeln!(out, "note: {note}");
+    }
+    if !analysis.notes.is_empty() {
+        out.push('\n');
+    }
+    verdict_block(analysis, &mut out);
+    out
+}
+
+fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex, file: &str) -> Report {
+    let (offset, length) = label_range(text, lines, change, finding.at, finding.end);
+    let label = match finding.class {
+        Class::Destructive if finding.breaks_code => "data lost, and A's code breaks",
+        Class::Destructive => "data lost",
+        Class::Coupled => "A's code breaks",
+        Class::Unknown | Class::Safe => "could not be judged",
+    };
+    let severity = match finding.class {
+        Class::Coupled | Class::Destructive => Severity::Error,
+        Class::Unknown | Class::Safe => Severity::Warning,
+    };
+    let diagnostic = MietteDiagnostic::new(format!("{}: {}", finding.class.as_str(), finding.message))
+        .with_code(finding.rule.id)
+        .with_severity(severity)
+        .with_help(finding.rule.help)
+        .with_label(LabeledSpan::new(Some(label.to_owned()), offset, length));
+    Report::new(diagnostic).with_source_code(NamedSource::new(file, text.to_owned()))
+}
+
+/// The verdict, as answers to the rollback checklist.
+fn verdict_block(analysis: &Analysis, out: &mut String) {
+    let verdict = &analysis.verdict;
+    let located = |filter: &dyn Fn(&Finding) -> bool| -> Vec<String> {
+        analysis
+            .changes
+            .iter()
+            .flat_map(|change| change.findings().iter().map(move |f| (change, f)))
+            .filter(|(_, f)| filter(f))
+            .map(|(change, f)| {
+                let at = finding_position(change, f.at);
+                format!("{} at {}:{}", f.rule.id, analysis.files[change.file].display, at.line)
+            })
+            .collect()
+    };
+    let answer = |items: Vec<String>| -> String {
+        if items.is_empty() { "no".to_owned() } else { format!("yes, {}: {}", items.len(), items.join(", ")) }
+    };
+    let statements = analysis.changes.iter().filter(|c| c.range.end > 0).count();
+    let files = {
+        let mut files: Vec<usize> = analysis.changes.iter().map(|c| c.file).collect();
+        files.dedup();
+        files.len()
+    };
+    let code = match verdict.code_rollback {
+        CodeRollback::Independent => "INDEPENDENT: the older release's code can be rolled back on its own",
+        CodeRollback::Blocked => "BLOCKED: rolling the code back alone breaks it",
+        CodeRollback::Review => "REVIEW: some changes could not be judged",
+    };
+    let database = match verdict.database_rollback {
+        DatabaseRollback::Reversible => "REVERSIBLE: the down migrations undo the window without losing data",
+        DatabaseRollback::Lossy => "LOSSY: only a backup restore brings the lost data back",
+        DatabaseRollback::NoDown => "NO-DOWN: there is no complete way back",
+    };
+    let _infallible = writeln!(out, "Verdict");
+    let _infallible = writeln!(out, "  code rollback:     {code}");
+    let _infallible = writeln!(out, "  database rollback: {database}");
+    let _infallible = writeln!(out);
+    let _infallible = writeln!(out, "  Does it break a contract the older code uses?  {}", answer(located(&|f| f.breaks_code)));
+    let _infallible = writeln!(out, "  Does applying it lose data?                    {}", answer(located(&|f| f.loses_data)));
+    let _infallible = writeln!(
+        out,
+        "  Could anything not be judged?                  {}",
+        answer(located(&|f| f.class == Class::Unknown))
+    );
+    let way_back = if analysis.way_back.is_empty() {
+        "none".to_owned()
+    } else {
+        format!("run {}", analysis.way_back.join(", then "))
+    };
+    let _infallible = writeln!(out, "  Way back for the database?                     {way_back}");
+    let _infallible = writeln!(out, "  Size of the window:                            {statements} statement(s) in {files} file(s)");
+    for reason in &verdict.reasons {
+        let _infallible = writeln!(out, "  - {reason}");
+    }
+}

@@ -1,0 +1,124 @@
+//! The machine-readable contract, documented in docs/output.md.
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::rules::{Change, Class, Finding};
+use crate::verdict::Verdict;
+
+/// Bumped when a field changes meaning or disappears; new fields do not bump it.
+const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    format_version: u32,
+    tool: &'static str,
+    tool_version: &'static str,
+    dialect: String,
+    layout: crate::discover::Layout,
+    verdict: &'a Verdict,
+    summary: Summary,
+    changes: Vec<JsonChange<'a>>,
+    way_back: &'a [String],
+    notes: &'a [String],
+}
+
+#[derive(Serialize, Default)]
+struct Summary {
+    changes: usize,
+    safe: usize,
+    coupled: usize,
+    destructive: usize,
+    unknown: usize,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    file: &'a str,
+    line: u64,
+    column: u64,
+    end_line: u64,
+    end_column: u64,
+    class: Class,
+    rule: &'static str,
+    message: &'a str,
+    help: Option<&'static str>,
+    statement: &'a str,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'static str,
+    class: Class,
+    message: &'a str,
+    help: Option<&'static str>,
+    line: u64,
+    column: u64,
+    breaks_code: bool,
+    loses_data: bool,
+}
+
+fn help(finding: &Finding) -> Option<&'static str> {
+    (finding.class != Class::Safe).then_some(finding.rule.help)
+}
+
+fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
+    let primary = change.primary();
+    JsonChange {
+        file: &analysis.files[change.file].display,
+        line: change.start.line,
+        column: change.start.column,
+        end_line: change.end.line,
+        end_column: change.end.column,
+        class: primary.class,
+        rule: primary.rule.id,
+        message: &primary.message,
+        help: help(primary),
+        statement: &change.head,
+        findings: change
+            .findings()
+            .iter()
+            .map(|finding| {
+                let at = finding.at.unwrap_or(change.start);
+                JsonFinding {
+                    rule: finding.rule.id,
+                    class: finding.class,
+                    message: &finding.message,
+                    help: help(finding),
+                    line: at.line,
+                    column: at.column,
+                    breaks_code: finding.breaks_code,
+                    loses_data: finding.loses_data,
+                }
+            })
+            .collect(),
+    }
+}
+
+pub(super) fn render(analysis: &Analysis) -> String {
+    let mut summary = Summary { changes: analysis.changes.len(), ..Summary::default() };
+    for c in &analysis.changes {
+        match c.class() {
+            Class::Safe => summary.safe += 1,
+            Class::Coupled => summary.coupled += 1,
+            Class::Destructive => summary.destructive += 1,
+            Class::Unknown => summary.unknown += 1,
+        }
+    }
+    let report = Report {
+        format_version: FORMAT_VERSION,
+        tool: "rollsafe",
+        tool_version: env!("CARGO_PKG_VERSION"),
+        dialect: analysis.dialect.to_string(),
+        layout: analysis.layout,
+        verdict: &analysis.verdict,
+        summary,
+        changes: analysis.changes.iter().map(|c| change(analysis, c)).collect(),
+        way_back: &analysis.way_back,
+        notes: &analysis.notes,
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    out.push('\n');
+    out
+}
