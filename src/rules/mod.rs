@@ -412,6 +412,7 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
     let finding = match op {
         Op::CreateTable { table, .. } => create_table::check(ctx, table),
         Op::DropTable { table } => drop_table::check(ctx, table),
+        Op::RenameTable { from, to } if ctx.schema.views.contains_key(&from.key) => rename_view::check(ctx, from, to),
         Op::RenameTable { from, to } => rename_table::check(ctx, from, to),
         Op::AddColumn { table, column } => add_not_null_column::check(ctx, table, column)
             .or_else(|| add_column_with_default::check(ctx, table, column))

@@ -26,13 +26,18 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
             continue;
         }
         let Some(subject) = finding.subject.clone() else { continue };
+        // The net difference only speaks for objects the replay of A knows.
+        if !before.has(&subject) {
+            continue;
+        }
         if let (Some(id), Subject::Table(name)) = (finding.dropped_table, &subject) {
             let copied = after.table(name).is_some_and(|table| table.copied_from.contains(&id));
             if copied && table_intact(name) {
                 finding.reconcile(
                     "table rebuild: its rows were copied into the table that now has its name, with every column A's code uses",
                 );
-            } else if !broken.contains(&subject) {
+            } else if table_intact(name) {
+                // Dropped and re-created with every column: A's code works, the rows are gone.
                 finding.breaks_code = false;
             }
             continue;

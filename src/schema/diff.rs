@@ -37,6 +37,26 @@ impl fmt::Display for Subject {
     }
 }
 
+impl Schema {
+    /// Whether the schema has the object `subject` names.
+    pub fn has(&self, subject: &Subject) -> bool {
+        match subject {
+            Subject::Table(name) | Subject::WriteRules(name) => self.tables.contains_key(name),
+            Subject::Column { table, column } => self.column(table, column).is_some(),
+            Subject::View(name) => self.views.contains_key(name),
+            Subject::Function(name) => self.functions.contains_key(name),
+            Subject::Type(name) => self.types.contains_key(name),
+            Subject::EnumValue { type_name, value } => self
+                .types
+                .get(type_name)
+                .and_then(|t| t.enum_values.as_ref())
+                .is_some_and(|values| values.contains(value)),
+            Subject::Sequence(name) => self.sequences.contains_key(name),
+            Subject::Schema(name) => self.schemas.contains_key(name),
+        }
+    }
+}
+
 /// Something A's code relies on that the schema after B no longer offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Difference {

@@ -45,6 +45,9 @@ impl Schema {
                     for index in self.indexes.values_mut().filter(|i| i.table == from.key) {
                         index.table = to.key.clone();
                     }
+                } else if let Some(view) = self.views.remove(&from.key) {
+                    // MySQL's RENAME TABLE and T-SQL's sp_rename rename views too.
+                    self.views.insert(to.key.clone(), view);
                 }
             }
             Op::AddColumn { table, column } => {

@@ -20,6 +20,10 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], dialect: Dialect) -> Opti
         Token::Word(word) if dialect == Dialect::Postgres && word.keyword == Keyword::DO => {
             Some(vec![Op::DynamicSql { what: describe_do_block(tokens) }])
         }
+        // SQLite's `PRAGMA foreign_keys = ON` (sqlparser only takes literal values).
+        Token::Word(word) if dialect == Dialect::Sqlite && word.keyword == Keyword::PRAGMA => {
+            Some(vec![Op::SessionSetting])
+        }
         _ => None,
     }
 }
@@ -53,9 +57,36 @@ pub(super) fn after_rejection(
     lowerer: &Lowerer,
 ) -> Option<Vec<Op>> {
     match dialect {
-        Dialect::Mssql => tsql_alter_column(tokens, dialect, lowerer),
+        Dialect::Mssql => tsql_alter_column(tokens, dialect, lowerer).or_else(|| tsql_clustered_index(tokens, dialect, lowerer)),
         _ => None,
     }
+}
+
+/// T-SQL `CREATE [UNIQUE] [NON]CLUSTERED INDEX`: the clustering changes storage,
+/// not what A's code sees, so the statement is parsed without it.
+fn tsql_clustered_index(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let is_clustering = |t: &TokenWithSpan| {
+        matches!(&t.token, Token::Word(w) if w.quote_style.is_none()
+            && (w.value.eq_ignore_ascii_case("clustered") || w.value.eq_ignore_ascii_case("nonclustered")))
+    };
+    let position = tokens.iter().position(is_clustering)?;
+    let before: Vec<Keyword> = tokens[..position]
+        .iter()
+        .filter_map(|t| match &t.token {
+            Token::Word(w) => Some(w.keyword),
+            _ => None,
+        })
+        .collect();
+    if !matches!(before.as_slice(), [Keyword::CREATE] | [Keyword::CREATE, Keyword::UNIQUE]) {
+        return None;
+    }
+    let mut rest = tokens.to_vec();
+    rest.remove(position);
+    let statement = Parser::new(dialect.parser_dialect())
+        .with_tokens_with_locations(rest)
+        .parse_statement()
+        .ok()?;
+    Some(lowerer.lower(&statement, "CREATE INDEX"))
 }
 
 /// T-SQL `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
