@@ -103,7 +103,13 @@ pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, Analy
         schema.begin_migration(epoch);
         run.judge(migration, &mut schema, window_start)?;
     }
-    reconcile(run.changes[first_change..].iter_mut().flat_map(Change::findings_mut), &before, &schema);
+    reconcile(
+        run.changes[first_change..]
+            .iter_mut()
+            .flat_map(Change::findings_mut),
+        &before,
+        &schema,
+    );
     run.notes_ignored(&newer);
     run.finish(&newer, &window, &schema)
 }
@@ -112,11 +118,20 @@ pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, Analy
 /// before it. `target` is a migrations folder or one file in it.
 pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError> {
     if !target.exists() {
-        return Err(DiscoverError::NotFound { path: target.display().to_string() }.into());
+        return Err(DiscoverError::NotFound {
+            path: target.display().to_string(),
+        }
+        .into());
     }
     let (set, only) = if target.is_file() {
-        let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
+        let folder = target
+            .parent()
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let folder = if folder.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            folder
+        };
         (discover(&folder)?, Some(target))
     } else {
         (discover(target)?, None)
@@ -131,7 +146,13 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
             let before = schema.clone();
             let first_change = run.changes.len();
             run.judge(migration, &mut schema, epoch)?;
-            reconcile(run.changes[first_change..].iter_mut().flat_map(Change::findings_mut), &before, &schema);
+            reconcile(
+                run.changes[first_change..]
+                    .iter_mut()
+                    .flat_map(Change::findings_mut),
+                &before,
+                &schema,
+            );
             judged.push(migration);
         } else {
             replay(&mut schema, &read(&migration.path)?, dialect);
@@ -151,8 +172,15 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
         schema.begin_migration(epoch);
         let before = schema.clone();
         run.judge(&lone, &mut schema, epoch)?;
-        reconcile(run.changes.iter_mut().flat_map(Change::findings_mut), &before, &schema);
-        run.notes.push(format!("`{}` is not a migration of its folder's layout; judged after all of them", file.display()));
+        reconcile(
+            run.changes.iter_mut().flat_map(Change::findings_mut),
+            &before,
+            &schema,
+        );
+        run.notes.push(format!(
+            "`{}` is not a migration of its folder's layout; judged after all of them",
+            file.display()
+        ));
         return run.finish(&set, &[], &schema);
     }
     if only.is_none() {
@@ -172,17 +200,31 @@ struct Run {
 
 impl Run {
     fn new(dialect: Dialect, layout: Layout) -> Self {
-        Run { dialect, layout, files: Vec::new(), changes: Vec::new(), notes: Vec::new() }
+        Run {
+            dialect,
+            layout,
+            files: Vec::new(),
+            changes: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     fn add_file(&mut self, path: &Path, bytes: Vec<u8>) -> usize {
-        self.files.push(SourceFile { display: path.display().to_string(), bytes });
+        self.files.push(SourceFile {
+            display: path.display().to_string(),
+            bytes,
+        });
         self.files.len() - 1
     }
 
     /// Classifies every statement of `migration` against the schema before it, and
     /// replays it.
-    fn judge(&mut self, migration: &Migration, schema: &mut Schema, window_start: Epoch) -> Result<(), AnalysisError> {
+    fn judge(
+        &mut self,
+        migration: &Migration,
+        schema: &mut Schema,
+        window_start: Epoch,
+    ) -> Result<(), AnalysisError> {
         let bytes = read(&migration.path)?;
         let statements = parse(&bytes, &split(&bytes, self.dialect), self.dialect);
         let file = self.add_file(&migration.path, bytes);
@@ -203,7 +245,12 @@ impl Run {
         }
     }
 
-    fn finish(self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Result<Analysis, AnalysisError> {
+    fn finish(
+        self,
+        set: &MigrationSet,
+        window: &[&Migration],
+        after: &Schema,
+    ) -> Result<Analysis, AnalysisError> {
         let (way_back, steps) = way_back(set, window, after, self.dialect)?;
         let verdict = decide(&self.changes, &way_back);
         Ok(Analysis {
@@ -226,7 +273,10 @@ fn way_back(
     after: &Schema,
     dialect: Dialect,
 ) -> Result<(WayBack, Vec<String>), AnalysisError> {
-    let mut result = WayBack { layout_has_downs: set.layout.has_way_back(), ..WayBack::default() };
+    let mut result = WayBack {
+        layout_has_downs: set.layout.has_way_back(),
+        ..WayBack::default()
+    };
     let mut steps = Vec::new();
     if !result.layout_has_downs {
         return Ok((result, steps));
@@ -243,7 +293,13 @@ fn way_back(
         let bytes = read(&back.path)?;
         for statement in parse(&bytes, &split(&bytes, dialect), dialect) {
             // Everything the way back touches holds data written since B was deployed.
-            let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
+            let findings = classify(
+                &statement,
+                &Context {
+                    schema: &schema,
+                    window_start: Epoch::MAX,
+                },
+            );
             for finding in findings.iter().filter(|f| f.loses_data) {
                 result.losses.push(format!(
                     "the way back ({}:{}) {}, including what was written since the newer release was deployed",
@@ -271,7 +327,10 @@ fn apply(schema: &mut Schema, statement: &ParsedStatement) {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, AnalysisError> {
-    std::fs::read(path).map_err(|source| AnalysisError::Read { path: path.display().to_string(), source })
+    std::fs::read(path).map_err(|source| AnalysisError::Read {
+        path: path.display().to_string(),
+        source,
+    })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -85,7 +85,10 @@ enum CliError {
     #[diagnostic(code(rollsafe::unknown_rule), help("`rollsafe rules` lists every rule{1}"))]
     UnknownRule(String, String),
     #[error("the analysis stopped unexpectedly")]
-    #[diagnostic(code(rollsafe::internal), help("please report this with the migration that caused it"))]
+    #[diagnostic(
+        code(rollsafe::internal),
+        help("please report this with the migration that caused it")
+    )]
     Internal,
 }
 
@@ -99,7 +102,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _printed = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     let outcome = std::thread::Builder::new()
@@ -145,7 +152,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                     .map(|r| r.id)
                     .filter(|id| id.contains(rule.as_str()) || rule.contains(id))
                     .collect();
-                let hint = if close.is_empty() { String::new() } else { format!("; did you mean {}?", close.join(", ")) };
+                let hint = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", close.join(", "))
+                };
                 Err(CliError::UnknownRule(rule, hint))
             }
         },
@@ -170,4 +181,3 @@ fn exit_code(analysis: &Analysis) -> ExitCode {
         CodeRollback::Blocked | CodeRollback::Review => ExitCode::from(1),
     }
 }
-

@@ -8,8 +8,8 @@
 pub mod analysis;
 pub mod cli;
 pub mod discover;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod sql;
-pub mod report;
 pub mod verdict;

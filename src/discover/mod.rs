@@ -50,7 +50,10 @@ impl MigrationSet {
 #[derive(Debug, Error, Diagnostic)]
 pub enum DiscoverError {
     #[error("`{path}` does not exist")]
-    #[diagnostic(code(rollsafe::path_not_found), help("pass the folder (or file) that holds your migrations"))]
+    #[diagnostic(
+        code(rollsafe::path_not_found),
+        help("pass the folder (or file) that holds your migrations")
+    )]
     NotFound { path: String },
     #[error("cannot read `{path}`")]
     #[diagnostic(code(rollsafe::unreadable_path))]
@@ -137,7 +140,13 @@ mod tests {
     #[test]
     fn orders_by_version_and_pairs_downs() {
         let dir = tempfile::tempdir().expect("tempdir");
-        for name in ["10_c.up.sql", "9_b.up.sql", "9_b.down.sql", "1_a.up.sql", "notes.sql"] {
+        for name in [
+            "10_c.up.sql",
+            "9_b.up.sql",
+            "9_b.down.sql",
+            "1_a.up.sql",
+            "notes.sql",
+        ] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
         let set = discover(dir.path()).expect("discover");
@@ -151,8 +160,14 @@ mod tests {
 
     #[test]
     fn missing_and_empty_folders_are_errors() {
-        assert!(matches!(discover(Path::new("/no/such/dir")), Err(DiscoverError::NotFound { .. })));
+        assert!(matches!(
+            discover(Path::new("/no/such/dir")),
+            Err(DiscoverError::NotFound { .. })
+        ));
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(discover(dir.path()), Err(DiscoverError::NoMigrations { .. })));
+        assert!(matches!(
+            discover(dir.path()),
+            Err(DiscoverError::NoMigrations { .. })
+        ));
     }
 }

@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report, Severity};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report, Severity,
+};
 
 use crate::analysis::Analysis;
 use crate::rules::{Change, Class, Finding};
@@ -13,8 +15,14 @@ use crate::verdict::{CodeRollback, DatabaseRollback};
 use super::{Style, finding_position, label_range};
 
 pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
     let mut out = format!("rollsafe {title}\n\n");
 
     for (index, file) in analysis.files.iter().enumerate() {
@@ -69,12 +77,19 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
             .filter(|(_, f)| filter(f))
             .map(|(change, f)| {
                 let at = finding_position(change, f.at);
-                format!("{} at {}:{}", f.rule.id, analysis.files[change.file].display, at.line)
+                format!(
+                    "{} at {}:{}",
+                    f.rule.id, analysis.files[change.file].display, at.line
+                )
             })
             .collect()
     };
     let answer = |items: Vec<String>| -> String {
-        if items.is_empty() { "no".to_owned() } else { format!("yes, {}: {}", items.len(), items.join(", ")) }
+        if items.is_empty() {
+            "no".to_owned()
+        } else {
+            format!("yes, {}: {}", items.len(), items.join(", "))
+        }
     };
     let statements = analysis.changes.iter().filter(|c| c.range.end > 0).count();
     let files = {
@@ -96,8 +111,16 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
     let _infallible = writeln!(out, "  code rollback:     {code}");
     let _infallible = writeln!(out, "  database rollback: {database}");
     let _infallible = writeln!(out);
-    let _infallible = writeln!(out, "  Does it break a contract the older code uses?  {}", answer(located(&|f| f.breaks_code)));
-    let _infallible = writeln!(out, "  Does applying it lose data?                    {}", answer(located(&|f| f.loses_data)));
+    let _infallible = writeln!(
+        out,
+        "  Does it break a contract the older code uses?  {}",
+        answer(located(&|f| f.breaks_code))
+    );
+    let _infallible = writeln!(
+        out,
+        "  Does applying it lose data?                    {}",
+        answer(located(&|f| f.loses_data))
+    );
     let _infallible = writeln!(
         out,
         "  Could anything not be judged?                  {}",
@@ -109,7 +132,10 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
         format!("run {}", analysis.way_back.join(", then "))
     };
     let _infallible = writeln!(out, "  Way back for the database?                     {way_back}");
-    let _infallible = writeln!(out, "  Size of the window:                            {statements} statement(s) in {files} file(s)");
+    let _infallible = writeln!(
+        out,
+        "  Size of the window:                            {statements} statement(s) in {files} file(s)"
+    );
     for reason in &verdict.reasons {
         let _infallible = writeln!(out, "  - {reason}");
     }

@@ -97,7 +97,10 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
 }
 
 pub(super) fn render(analysis: &Analysis) -> String {
-    let mut summary = Summary { changes: analysis.changes.len(), ..Summary::default() };
+    let mut summary = Summary {
+        changes: analysis.changes.len(),
+        ..Summary::default()
+    };
     for c in &analysis.changes {
         match c.class() {
             Class::Safe => summary.safe += 1,

@@ -44,7 +44,13 @@ fn finding_position(change: &Change, at: Option<Position>) -> Position {
 }
 
 /// The byte range to label for a finding in a file's text.
-fn label_range(text: &str, index: &LineIndex, change: &Change, at: Option<Position>, end: Option<Position>) -> (usize, usize) {
+fn label_range(
+    text: &str,
+    index: &LineIndex,
+    change: &Change,
+    at: Option<Position>,
+    end: Option<Position>,
+) -> (usize, usize) {
     match at {
         Some(start) => {
             let from = index.byte_of(text, start);

@@ -39,7 +39,10 @@ pub(super) fn check(ctx: &Context<'_>, name: Option<&Name>, table: &Name, unique
     Some(
         Finding::new(
             &RULE,
-            format!("creates unique index{label} on `{}`: duplicate writes from A's code are rejected", table.written),
+            format!(
+                "creates unique index{label} on `{}`: duplicate writes from A's code are rejected",
+                table.written
+            ),
         )
         .at(name.unwrap_or(table))
         .about(Subject::WriteRules(table.key.clone()))

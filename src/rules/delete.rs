@@ -32,8 +32,14 @@ declare_rule! {
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name, filtered: bool) -> Finding {
     let which = if filtered { "rows" } else { "every row" };
-    Finding::new(&RULE, format!("deletes {which} of `{}`: they are lost to a database rollback", table.written))
-        .at(table)
-        .keeps_code_working()
-        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
+    Finding::new(
+        &RULE,
+        format!(
+            "deletes {which} of `{}`: they are lost to a database rollback",
+            table.written
+        ),
+    )
+    .at(table)
+    .keeps_code_working()
+    .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
 }

@@ -25,5 +25,8 @@ declare_rule! {
 }
 
 pub(crate) fn finding() -> Finding {
-    Finding::new(&RULE, "was deleted after it shipped in the older release: databases that ran it now differ from fresh ones")
+    Finding::new(
+        &RULE,
+        "was deleted after it shipped in the older release: databases that ran it now differ from fresh ones",
+    )
 }

@@ -34,11 +34,17 @@ declare_rule! {
 pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
     Finding::new(
         &RULE,
-        format!("drops column `{}` of `{}`: its data is lost", column.written, table.written),
+        format!(
+            "drops column `{}` of `{}`: its data is lost",
+            column.written, table.written
+        ),
     )
     .at(column)
     .about(column_subject(table, column))
-    .unless_new(ctx.is_new_column(table, column), &format!("column `{}`", column.written))
+    .unless_new(
+        ctx.is_new_column(table, column),
+        &format!("column `{}`", column.written),
+    )
 }
 
 #[cfg(test)]

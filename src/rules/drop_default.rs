@@ -41,5 +41,8 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
     )
     .at(column)
     .about(column_subject(table, column))
-    .unless_new(ctx.is_new_column(table, column), &format!("column `{}`", column.written))
+    .unless_new(
+        ctx.is_new_column(table, column),
+        &format!("column `{}`", column.written),
+    )
 }

@@ -26,5 +26,8 @@ declare_rule! {
 }
 
 pub(crate) fn finding() -> Finding {
-    Finding::new(&RULE, "was edited after it shipped in the older release: databases that ran the old text now differ from fresh ones")
+    Finding::new(
+        &RULE,
+        "was edited after it shipped in the older release: databases that ran the old text now differ from fresh ones",
+    )
 }

@@ -21,9 +21,9 @@ mod create_unique_index;
 mod create_view;
 mod delete;
 mod deleted_migration;
+mod drop_column;
 mod drop_constraint;
 mod drop_default;
-mod drop_column;
 mod drop_function;
 mod drop_index;
 mod drop_not_null;
@@ -111,7 +111,11 @@ pub struct Rule {
 impl Rule {
     /// The documentation as Markdown, headed by the rule's id.
     pub fn documentation(&self) -> String {
-        let body: Vec<&str> = self.docs.lines().map(|line| line.strip_prefix(' ').unwrap_or(line)).collect();
+        let body: Vec<&str> = self
+            .docs
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect();
         format!(
             "# {}\n\nClass: `{}`. {}\n\n{}\n",
             self.id,
@@ -273,7 +277,10 @@ impl Finding {
             self.class = Class::Safe;
             self.breaks_code = false;
             self.loses_data = false;
-            self.message = format!("{} ({what} is new in this window: A's code does not use it)", self.message);
+            self.message = format!(
+                "{} ({what} is new in this window: A's code does not use it)",
+                self.message
+            );
         }
         self
     }
@@ -363,20 +370,31 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     pub(crate) fn is_new_table(&self, table: &Name) -> bool {
-        self.schema.table(&table.key).is_some_and(|t| t.created >= self.window_start)
+        self.schema
+            .table(&table.key)
+            .is_some_and(|t| t.created >= self.window_start)
     }
 
     pub(crate) fn is_new_column(&self, table: &Name, column: &Name) -> bool {
         self.is_new_table(table)
-            || self.schema.column(&table.key, &column.key).is_some_and(|c| c.created >= self.window_start)
+            || self
+                .schema
+                .column(&table.key, &column.key)
+                .is_some_and(|c| c.created >= self.window_start)
     }
 
     pub(crate) fn is_new_view(&self, view: &Name) -> bool {
-        self.schema.views.get(&view.key).is_some_and(|v| v.created >= self.window_start)
+        self.schema
+            .views
+            .get(&view.key)
+            .is_some_and(|v| v.created >= self.window_start)
     }
 
     pub(crate) fn is_new_type(&self, name: &Name) -> bool {
-        self.schema.types.get(&name.key).is_some_and(|t| t.created >= self.window_start)
+        self.schema
+            .types
+            .get(&name.key)
+            .is_some_and(|t| t.created >= self.window_start)
     }
 
     pub(crate) fn is_new_function(&self, name: &Name) -> bool {
@@ -386,16 +404,25 @@ impl Context<'_> {
     }
 
     pub(crate) fn is_new_sequence(&self, name: &Name) -> bool {
-        self.schema.sequences.get(&name.key).is_some_and(|created| *created >= self.window_start)
+        self.schema
+            .sequences
+            .get(&name.key)
+            .is_some_and(|created| *created >= self.window_start)
     }
 
     pub(crate) fn is_new_schema(&self, name: &Name) -> bool {
-        self.schema.schemas.get(&name.key).is_some_and(|created| *created >= self.window_start)
+        self.schema
+            .schemas
+            .get(&name.key)
+            .is_some_and(|created| *created >= self.window_start)
     }
 }
 
 fn column_subject(table: &Name, column: &Name) -> Subject {
-    Subject::Column { table: table.key.clone(), column: column.key.clone() }
+    Subject::Column {
+        table: table.key.clone(),
+        column: column.key.clone(),
+    }
 }
 
 /// Classifies one statement against the schema before it: one finding per
@@ -412,14 +439,20 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
     let finding = match op {
         Op::CreateTable { table, .. } => create_table::check(ctx, table),
         Op::DropTable { table } => drop_table::check(ctx, table),
-        Op::RenameTable { from, to } if ctx.schema.views.contains_key(&from.key) => rename_view::check(ctx, from, to),
+        Op::RenameTable { from, to } if ctx.schema.views.contains_key(&from.key) => {
+            rename_view::check(ctx, from, to)
+        }
         Op::RenameTable { from, to } => rename_table::check(ctx, from, to),
         Op::AddColumn { table, column } => add_not_null_column::check(ctx, table, column)
             .or_else(|| add_column_with_default::check(ctx, table, column))
             .unwrap_or_else(|| add_nullable_column::check(ctx, table, column)),
         Op::DropColumn { table, column } => drop_column::check(ctx, table, column),
         Op::RenameColumn { table, from, to } => rename_column::check(ctx, table, from, to),
-        Op::AlterColumnType { table, column, data_type } => type_change(ctx, table, column, data_type),
+        Op::AlterColumnType {
+            table,
+            column,
+            data_type,
+        } => type_change(ctx, table, column, data_type),
         Op::SetNotNull { table, column } => set_not_null::check(ctx, table, column),
         Op::DropNotNull { table, column } => drop_not_null::check(ctx, table, column),
         Op::SetDefault { table, column } => set_default::check(ctx, table, column),
@@ -427,7 +460,9 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::RedefineColumn { table, column, new } => return redefine_column(ctx, table, column, new),
         Op::AddConstraint { table, constraint } => add_constraint::check(ctx, table, constraint),
         Op::DropConstraint { table, name } => drop_constraint::check(table, name),
-        Op::CreateIndex { name, table, unique, .. } => create_unique_index::check(ctx, name.as_ref(), table, *unique)
+        Op::CreateIndex {
+            name, table, unique, ..
+        } => create_unique_index::check(ctx, name.as_ref(), table, *unique)
             .unwrap_or_else(|| create_index::check(name.as_ref(), table)),
         Op::DropIndex { name } => drop_index::check(name),
         Op::CreateView { name, columns, .. } => view_drops_columns::check(ctx, name, columns.as_deref())
@@ -447,7 +482,11 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::DropSchema { name } => drop_schema::check(ctx, name),
         Op::Truncate { table } => truncate::check(ctx, table),
         Op::Delete { table, filtered } => delete::check(ctx, table, *filtered),
-        Op::Update { table, columns, filtered } => update::check(ctx, table, columns, *filtered),
+        Op::Update {
+            table,
+            columns,
+            filtered,
+        } => update::check(ctx, table, columns, *filtered),
         Op::Insert { table, .. } => insert::check(table),
         Op::Grant => grant::check(),
         Op::Revoke { what } => revoke::check(what),
@@ -465,7 +504,10 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
 
 /// A column type change: compatible (same or wider) or not.
 fn type_change(ctx: &Context<'_>, table: &Name, column: &Name, new_type: &str) -> Finding {
-    let old_type = ctx.schema.column(&table.key, &column.key).map(|c| c.data_type.as_str());
+    let old_type = ctx
+        .schema
+        .column(&table.key, &column.key)
+        .map(|c| c.data_type.as_str());
     match old_type.map(|old| (old, compare_types(old, new_type))) {
         Some((old, TypeChange::Same | TypeChange::Widened)) => {
             compatible_type_change::check(table, column, old, new_type)
@@ -510,7 +552,9 @@ mod tests {
 
     /// The ```sql blocks of a section of a rule's documentation: (A's schema, window).
     fn examples(docs: &str, section: &str) -> Vec<(String, String)> {
-        let Some(start) = docs.find(&format!("## {section}")) else { return Vec::new() };
+        let Some(start) = docs.find(&format!("## {section}")) else {
+            return Vec::new();
+        };
         let rest = &docs[start + 3..];
         let body = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
         body.split("```sql\n")
@@ -537,7 +581,11 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for rule in ALL_RULES {
             assert!(seen.insert(rule.id), "duplicate id {}", rule.id);
-            assert!(rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.id);
+            assert!(
+                rule.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                rule.id
+            );
         }
     }
 
@@ -545,8 +593,17 @@ mod tests {
     fn every_rule_documents_the_four_sections() {
         for rule in ALL_RULES {
             let docs = rule.documentation();
-            for section in ["What it does", "Why it matters for rollback", "Example", "Do this instead"] {
-                assert!(docs.contains(&format!("## {section}")), "{} lacks {section}", rule.id);
+            for section in [
+                "What it does",
+                "Why it matters for rollback",
+                "Example",
+                "Do this instead",
+            ] {
+                assert!(
+                    docs.contains(&format!("## {section}")),
+                    "{} lacks {section}",
+                    rule.id
+                );
             }
         }
     }
@@ -554,21 +611,30 @@ mod tests {
     /// The example fires the rule with its class; the "do this instead" SQL does not.
     #[test]
     fn documented_examples_fire_and_alternatives_pass() {
-        for rule in ALL_RULES.iter().filter(|r| !["edited-migration", "deleted-migration"].contains(&r.id)) {
+        for rule in ALL_RULES
+            .iter()
+            .filter(|r| !["edited-migration", "deleted-migration"].contains(&r.id))
+        {
             let docs = rule.documentation();
             let failing = examples(&docs, "Example");
             assert!(!failing.is_empty(), "{} has no sql example", rule.id);
             for (given, sql) in failing {
                 let found = findings_in(Dialect::Postgres, &given, &sql);
                 assert!(
-                    found.iter().any(|f| f.rule.id == rule.id && f.class == rule.class),
+                    found
+                        .iter()
+                        .any(|f| f.rule.id == rule.id && f.class == rule.class),
                     "{}: example does not fire as {:?}: {found:?}",
                     rule.id,
                     rule.class
                 );
             }
             let passing = examples(&docs, "Do this instead");
-            assert!(rule.class == Class::Safe || !passing.is_empty(), "{} has no passing example", rule.id);
+            assert!(
+                rule.class == Class::Safe || !passing.is_empty(),
+                "{} has no passing example",
+                rule.id
+            );
             for (given, sql) in passing {
                 let found = findings_in(Dialect::Postgres, &given, &sql);
                 assert!(

@@ -17,7 +17,9 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
     let broken: HashSet<&Subject> = differences.iter().map(|d| &d.subject).collect();
     let table_intact = |name: &str| {
         !broken.iter().any(|subject| match subject {
-            Subject::Table(table) | Subject::WriteRules(table) | Subject::Column { table, .. } => table == name,
+            Subject::Table(table) | Subject::WriteRules(table) | Subject::Column { table, .. } => {
+                table == name
+            }
             _ => false,
         })
     };
@@ -25,13 +27,17 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
         if finding.class == Class::Safe {
             continue;
         }
-        let Some(subject) = finding.subject.clone() else { continue };
+        let Some(subject) = finding.subject.clone() else {
+            continue;
+        };
         // The net difference only speaks for objects the replay of A knows.
         if !before.has(&subject) {
             continue;
         }
         if let (Some(id), Subject::Table(name)) = (finding.dropped_table, &subject) {
-            let copied = after.table(name).is_some_and(|table| table.copied_from.contains(&id));
+            let copied = after
+                .table(name)
+                .is_some_and(|table| table.copied_from.contains(&id));
             if copied && table_intact(name) {
                 finding.reconcile(
                     "table rebuild: its rows were copied into the table that now has its name, with every column A's code uses",

@@ -43,7 +43,10 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, from: &Name, to: &Name) -> 
     )
     .at(from)
     .about(column_subject(table, from))
-    .unless_new(ctx.is_new_column(table, from), &format!("column `{}`", from.written))
+    .unless_new(
+        ctx.is_new_column(table, from),
+        &format!("column `{}`", from.written),
+    )
 }
 
 #[cfg(test)]
@@ -57,11 +60,20 @@ mod tests {
     #[test]
     fn mysql_change_and_tsql_sp_rename_are_renames() {
         let sql = "ALTER TABLE users CHANGE name full_name varchar(50);";
-        assert_eq!(class_of_in(Dialect::Mysql, GIVEN, sql, "rename-column"), Class::Coupled);
+        assert_eq!(
+            class_of_in(Dialect::Mysql, GIVEN, sql, "rename-column"),
+            Class::Coupled
+        );
         let sql = "EXEC sp_rename 'users.name', 'full_name', 'COLUMN';";
-        assert_eq!(class_of_in(Dialect::Mssql, GIVEN, sql, "rename-column"), Class::Coupled);
+        assert_eq!(
+            class_of_in(Dialect::Mssql, GIVEN, sql, "rename-column"),
+            Class::Coupled
+        );
         let sql = "ALTER TABLE users RENAME COLUMN name TO full_name;";
-        assert_eq!(class_of_in(Dialect::Sqlite, GIVEN, sql, "rename-column"), Class::Coupled);
+        assert_eq!(
+            class_of_in(Dialect::Sqlite, GIVEN, sql, "rename-column"),
+            Class::Coupled
+        );
     }
 
     #[test]

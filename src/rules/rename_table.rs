@@ -35,7 +35,10 @@ declare_rule! {
 pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
     Finding::new(
         &RULE,
-        format!("renames table `{}` to `{}`: A's code still uses `{}`", from.written, to.written, from.written),
+        format!(
+            "renames table `{}` to `{}`: A's code still uses `{}`",
+            from.written, to.written, from.written
+        ),
     )
     .at(from)
     .about(Subject::Table(from.key.clone()))
@@ -51,7 +54,13 @@ mod tests {
     #[test]
     fn mysql_rename_table_is_a_rename() {
         let given = "CREATE TABLE a (id int);";
-        assert_eq!(class_of_in(Dialect::Mysql, given, "RENAME TABLE a TO b;", "rename-table"), Class::Coupled);
-        assert_eq!(class_of_in(Dialect::Mssql, given, "EXEC sp_rename 'a', 'b';", "rename-table"), Class::Coupled);
+        assert_eq!(
+            class_of_in(Dialect::Mysql, given, "RENAME TABLE a TO b;", "rename-table"),
+            Class::Coupled
+        );
+        assert_eq!(
+            class_of_in(Dialect::Mssql, given, "EXEC sp_rename 'a', 'b';", "rename-table"),
+            Class::Coupled
+        );
     }
 }

@@ -34,14 +34,23 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    let has_default = ctx.schema.column(&table.key, &column.key).is_some_and(|c| c.has_default);
+    let has_default = ctx
+        .schema
+        .column(&table.key, &column.key)
+        .is_some_and(|c| c.has_default);
     let mut finding = Finding::new(
         &RULE,
-        format!("makes column `{}` of `{}` NOT NULL: A's writes that leave it out fail", column.written, table.written),
+        format!(
+            "makes column `{}` of `{}` NOT NULL: A's writes that leave it out fail",
+            column.written, table.written
+        ),
     )
     .at(column)
     .about(column_subject(table, column))
-    .unless_new(ctx.is_new_column(table, column), &format!("column `{}`", column.written));
+    .unless_new(
+        ctx.is_new_column(table, column),
+        &format!("column `{}`", column.written),
+    );
     if has_default && finding.breaks_code {
         finding.reconcile("it has a default, so inserts that leave it out still work");
     }
@@ -56,6 +65,13 @@ mod tests {
     #[test]
     fn a_column_with_a_default_can_be_made_not_null() {
         let given = "CREATE TABLE t (id int, c int DEFAULT 0);";
-        assert_eq!(class_of(given, "ALTER TABLE t ALTER COLUMN c SET NOT NULL;", "set-not-null"), Class::Safe);
+        assert_eq!(
+            class_of(
+                given,
+                "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
+                "set-not-null"
+            ),
+            Class::Safe
+        );
     }
 }

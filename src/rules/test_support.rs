@@ -4,7 +4,12 @@ use crate::rules::{Class, Context, Finding, classify, reconcile};
 use crate::schema::Schema;
 use crate::sql::{Dialect, Outcome, parse, split};
 
-fn replay_into(schema: &mut Schema, sql: &str, dialect: Dialect, mut on_statement: impl FnMut(&Schema, &crate::sql::ParsedStatement)) {
+fn replay_into(
+    schema: &mut Schema,
+    sql: &str,
+    dialect: Dialect,
+    mut on_statement: impl FnMut(&Schema, &crate::sql::ParsedStatement),
+) {
     for statement in parse(sql.as_bytes(), &split(sql.as_bytes(), dialect), dialect) {
         on_statement(schema, &statement);
         if let Outcome::Parsed(ops) = &statement.outcome {
@@ -22,7 +27,13 @@ pub(crate) fn findings_in(dialect: Dialect, given: &str, sql: &str) -> Vec<Findi
     schema.begin_migration(1);
     let mut found = Vec::new();
     replay_into(&mut schema, sql, dialect, |schema, statement| {
-        found.extend(classify(statement, &Context { schema, window_start: 1 }));
+        found.extend(classify(
+            statement,
+            &Context {
+                schema,
+                window_start: 1,
+            },
+        ));
     });
     reconcile(found.iter_mut(), &before, &schema);
     found

@@ -31,5 +31,8 @@ declare_rule! {
 }
 
 pub(super) fn check(kind: &str) -> Finding {
-    Finding::new(&RULE, format!("statement would {kind}; rollsafe cannot tell whether A's code relies on it"))
+    Finding::new(
+        &RULE,
+        format!("statement would {kind}; rollsafe cannot tell whether A's code relies on it"),
+    )
 }

@@ -34,14 +34,22 @@ declare_rule! {
 pub(super) fn check(ctx: &Context<'_>, name: &Name, columns: Option<&[String]>) -> Option<Finding> {
     let old = ctx.schema.views.get(&name.key)?.columns.as_ref()?;
     let new = columns?;
-    let lost: Vec<&str> = old.iter().filter(|c| !new.contains(c)).map(String::as_str).collect();
+    let lost: Vec<&str> = old
+        .iter()
+        .filter(|c| !new.contains(c))
+        .map(String::as_str)
+        .collect();
     if lost.is_empty() {
         return None;
     }
     Some(
         Finding::new(
             &RULE,
-            format!("replaces view `{}` without column(s) {}: A's code reads them", name.written, lost.join(", ")),
+            format!(
+                "replaces view `{}` without column(s) {}: A's code reads them",
+                name.written,
+                lost.join(", ")
+            ),
         )
         .at(name)
         .about(Subject::View(name.key.clone()))

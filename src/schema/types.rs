@@ -27,7 +27,9 @@ enum Family {
     /// Floating point, by width in bytes.
     Float(u8),
     /// Bounded text (`varchar(n)`, `char(n)`), unbounded text.
-    Text { bounded: bool },
+    Text {
+        bounded: bool,
+    },
     Other,
 }
 
@@ -53,7 +55,9 @@ fn parse(data_type: &str) -> (ParsedType, String) {
         "real" | "float4" => Family::Float(4),
         "double precision" | "double" | "float8" | "float" => Family::Float(8),
         "varchar" | "character varying" | "nvarchar" | "char" | "character" | "nchar" | "varchar2" => {
-            Family::Text { bounded: !params.is_empty() }
+            Family::Text {
+                bounded: !params.is_empty(),
+            }
         }
         "text" | "mediumtext" | "longtext" | "clob" | "ntext" | "string" => Family::Text { bounded: false },
         _ => Family::Other,
@@ -82,15 +86,17 @@ pub fn compare_types(old: &str, new: &str) -> TypeChange {
                 scale.first().copied().unwrap_or(0) == 0 && *precision >= digits_needed
             }
         },
-        (Family::Decimal, Family::Decimal) => match (old_type.params.as_slice(), new_type.params.as_slice()) {
-            (_, []) => true,
-            ([], _) => false,
-            ([p1, rest1 @ ..], [p2, rest2 @ ..]) => {
-                let s1 = rest1.first().copied().unwrap_or(0);
-                let s2 = rest2.first().copied().unwrap_or(0);
-                s2 >= s1 && p2 - s2.min(*p2) >= p1 - s1.min(*p1)
+        (Family::Decimal, Family::Decimal) => {
+            match (old_type.params.as_slice(), new_type.params.as_slice()) {
+                (_, []) => true,
+                ([], _) => false,
+                ([p1, rest1 @ ..], [p2, rest2 @ ..]) => {
+                    let s1 = rest1.first().copied().unwrap_or(0);
+                    let s2 = rest2.first().copied().unwrap_or(0);
+                    s2 >= s1 && p2 - s2.min(*p2) >= p1 - s1.min(*p1)
+                }
             }
-        },
+        }
         (Family::Float(a), Family::Float(b)) => {
             if a == b {
                 return TypeChange::Same;
@@ -120,18 +126,33 @@ mod tests {
     #[test]
     fn widening_keeps_values() {
         assert_eq!(compare_types("varchar(50)", "varchar(200)"), TypeChange::Widened);
-        assert_eq!(compare_types("character varying(50)", "text"), TypeChange::Widened);
+        assert_eq!(
+            compare_types("character varying(50)", "text"),
+            TypeChange::Widened
+        );
         assert_eq!(compare_types("int", "bigint"), TypeChange::Widened);
-        assert_eq!(compare_types("numeric(10,2)", "numeric(12,2)"), TypeChange::Widened);
+        assert_eq!(
+            compare_types("numeric(10,2)", "numeric(12,2)"),
+            TypeChange::Widened
+        );
         assert_eq!(compare_types("integer", "int4"), TypeChange::Same);
     }
 
     #[test]
     fn narrowing_or_changing_kind_breaks() {
-        assert_eq!(compare_types("varchar(200)", "varchar(50)"), TypeChange::NarrowedOrIncompatible);
+        assert_eq!(
+            compare_types("varchar(200)", "varchar(50)"),
+            TypeChange::NarrowedOrIncompatible
+        );
         assert_eq!(compare_types("bigint", "int"), TypeChange::NarrowedOrIncompatible);
-        assert_eq!(compare_types("text", "varchar(10)"), TypeChange::NarrowedOrIncompatible);
+        assert_eq!(
+            compare_types("text", "varchar(10)"),
+            TypeChange::NarrowedOrIncompatible
+        );
         assert_eq!(compare_types("int", "text"), TypeChange::NarrowedOrIncompatible);
-        assert_eq!(compare_types("numeric(10,2)", "numeric(10,4)"), TypeChange::NarrowedOrIncompatible);
+        assert_eq!(
+            compare_types("numeric(10,2)", "numeric(10,4)"),
+            TypeChange::NarrowedOrIncompatible
+        );
     }
 }

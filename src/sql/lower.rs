@@ -2,10 +2,10 @@
 
 use sqlparser::ast::{
     AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterTypeOperation,
-    AlterViewOperation, AssignmentTarget, ColumnDef, ColumnOption, CreateTable, DataType, Expr,
-    FromTable, Ident, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind,
-    SchemaName, SelectItem, SetExpr, Statement, TableConstraint, TableFactor, TableObject,
-    TableWithJoins, UserDefinedTypeRepresentation, Value,
+    AlterViewOperation, AssignmentTarget, ColumnDef, ColumnOption, CreateTable, DataType, Expr, FromTable,
+    Ident, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, SchemaName, SelectItem,
+    SetExpr, Statement, TableConstraint, TableFactor, TableObject, TableWithJoins,
+    UserDefinedTypeRepresentation, Value,
 };
 use sqlparser::tokenizer::Token;
 
@@ -27,11 +27,17 @@ impl Lowerer {
     /// The operations `statement` performs. `head` is the statement's first words,
     /// used to name statements rollsafe has no model for.
     pub fn lower(&self, statement: &Statement, head: &str) -> Vec<Op> {
-        let unmodelled = || vec![Op::Unmodelled { what: head.to_owned() }];
+        let unmodelled = || {
+            vec![Op::Unmodelled {
+                what: head.to_owned(),
+            }]
+        };
         match statement {
             Statement::CreateTable(create) => vec![self.create_table(create)],
             Statement::AlterTable(alter) => self.alter_table(alter, head),
-            Statement::Drop { object_type, names, .. } => names
+            Statement::Drop {
+                object_type, names, ..
+            } => names
                 .iter()
                 .map(|name| self.drop(*object_type, self.name(name)))
                 .collect(),
@@ -40,9 +46,10 @@ impl Lowerer {
                 .iter()
                 .map(|desc| Op::DropFunction {
                     name: self.name(&desc.name),
-                    signature: desc.args.as_ref().map(|args| {
-                        signature(args.iter().map(|arg| &arg.data_type))
-                    }),
+                    signature: desc
+                        .args
+                        .as_ref()
+                        .map(|args| signature(args.iter().map(|arg| &arg.data_type))),
                 })
                 .collect(),
             Statement::DropProcedure { proc_desc, .. } => proc_desc
@@ -95,7 +102,12 @@ impl Lowerer {
                 signature: signature(function.args.iter().flatten().map(|arg| &arg.data_type)),
                 or_replace: function.or_replace || function.or_alter,
             }],
-            Statement::CreateProcedure { name, params, or_alter, .. } => vec![Op::CreateFunction {
+            Statement::CreateProcedure {
+                name,
+                params,
+                or_alter,
+                ..
+            } => vec![Op::CreateFunction {
                 name: self.name(name),
                 signature: signature(params.iter().flatten().map(|param| &param.data_type)),
                 or_replace: *or_alter,
@@ -121,10 +133,14 @@ impl Lowerer {
                 }],
                 AlterTypeOperation::Rename(_) => unmodelled(),
             },
-            Statement::CreateSequence { name, .. } => vec![Op::CreateSequence { name: self.name(name) }],
+            Statement::CreateSequence { name, .. } => vec![Op::CreateSequence {
+                name: self.name(name),
+            }],
             Statement::CreateSchema { schema_name, .. } => match schema_name {
                 SchemaName::Simple(name) | SchemaName::NamedAuthorization(name, _) => {
-                    vec![Op::CreateSchema { name: self.name(name) }]
+                    vec![Op::CreateSchema {
+                        name: self.name(name),
+                    }]
                 }
                 SchemaName::UnnamedAuthorization(ident) => vec![Op::CreateSchema {
                     name: self.ident(ident),
@@ -133,15 +149,19 @@ impl Lowerer {
             Statement::Truncate(truncate) => truncate
                 .table_names
                 .iter()
-                .map(|target| Op::Truncate { table: self.name(&target.name) })
+                .map(|target| Op::Truncate {
+                    table: self.name(&target.name),
+                })
                 .collect(),
             Statement::Delete(delete) => {
                 let tables = match &delete.from {
                     FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables) => tables,
                 };
-                let target = delete.tables.first().map(|name| self.name(name)).or_else(|| {
-                    tables.first().and_then(|table| self.table_with_joins(table))
-                });
+                let target = delete
+                    .tables
+                    .first()
+                    .map(|name| self.name(name))
+                    .or_else(|| tables.first().and_then(|table| self.table_with_joins(table)));
                 match target {
                     Some(table) => vec![Op::Delete {
                         table,
@@ -169,7 +189,10 @@ impl Lowerer {
             Statement::Insert(insert) => match &insert.table {
                 TableObject::TableName(name) => vec![Op::Insert {
                     table: self.name(name),
-                    copied_from: insert.source.as_deref().and_then(|query| self.query_source(query)),
+                    copied_from: insert
+                        .source
+                        .as_deref()
+                        .and_then(|query| self.query_source(query)),
                 }],
                 _ => unmodelled(),
             },
@@ -232,7 +255,10 @@ impl Lowerer {
             .collect();
         for constraint in &constraints {
             if constraint.kind == ConstraintKind::PrimaryKey {
-                for column in columns.iter_mut().filter(|c| constraint.columns.contains(&c.name.key)) {
+                for column in columns
+                    .iter_mut()
+                    .filter(|c| constraint.columns.contains(&c.name.key))
+                {
                     column.nullable = false;
                 }
             }
@@ -245,7 +271,12 @@ impl Lowerer {
                     .unwrap_or_default()
                     .into_iter()
                     .map(|key| ColumnSpec {
-                        name: Name { written: key.clone(), key, at: None, end: None },
+                        name: Name {
+                            written: key.clone(),
+                            key,
+                            at: None,
+                            end: None,
+                        },
                         data_type: String::new(),
                         nullable: true,
                         has_default: false,
@@ -280,26 +311,46 @@ impl Lowerer {
                 column: self.column(column_def),
             },
             AlterTableOperation::DropColumn { column_names, .. } => match column_names.as_slice() {
-                [column] => Op::DropColumn { table, column: self.ident(column) },
-                _ => Op::Unmodelled { what: head.to_owned() },
+                [column] => Op::DropColumn {
+                    table,
+                    column: self.ident(column),
+                },
+                _ => Op::Unmodelled {
+                    what: head.to_owned(),
+                },
             },
-            AlterTableOperation::RenameColumn { old_column_name, new_column_name } => Op::RenameColumn {
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => Op::RenameColumn {
                 table,
                 from: self.ident(old_column_name),
                 to: self.ident(new_column_name),
             },
             AlterTableOperation::RenameTable { table_name } => {
                 let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
-                Op::RenameTable { from: table, to: self.name(to) }
-            }
-            AlterTableOperation::ChangeColumn { old_name, new_name, data_type, options, .. } => {
-                Op::RedefineColumn {
-                    table,
-                    column: self.ident(old_name),
-                    new: self.column_spec(new_name, data_type, options.iter()),
+                Op::RenameTable {
+                    from: table,
+                    to: self.name(to),
                 }
             }
-            AlterTableOperation::ModifyColumn { col_name, data_type, options, .. } => Op::RedefineColumn {
+            AlterTableOperation::ChangeColumn {
+                old_name,
+                new_name,
+                data_type,
+                options,
+                ..
+            } => Op::RedefineColumn {
+                table,
+                column: self.ident(old_name),
+                new: self.column_spec(new_name, data_type, options.iter()),
+            },
+            AlterTableOperation::ModifyColumn {
+                col_name,
+                data_type,
+                options,
+                ..
+            } => Op::RedefineColumn {
                 table,
                 column: self.ident(col_name),
                 new: self.column_spec(col_name, data_type, options.iter()),
@@ -318,20 +369,23 @@ impl Lowerer {
                         column,
                         data_type: type_key(data_type),
                     },
-                    _ => Op::Unmodelled { what: head.to_owned() },
-                }
-            }
-            AlterTableOperation::AddConstraint { constraint, not_valid } => {
-                match self.constraint(constraint, *not_valid) {
-                    Some(constraint) => Op::AddConstraint { table, constraint },
-                    None => Op::CreateIndex {
-                        name: None,
-                        table,
-                        unique: false,
-                        columns: Vec::new(),
+                    _ => Op::Unmodelled {
+                        what: head.to_owned(),
                     },
                 }
             }
+            AlterTableOperation::AddConstraint {
+                constraint,
+                not_valid,
+            } => match self.constraint(constraint, *not_valid) {
+                Some(constraint) => Op::AddConstraint { table, constraint },
+                None => Op::CreateIndex {
+                    name: None,
+                    table,
+                    unique: false,
+                    columns: Vec::new(),
+                },
+            },
             AlterTableOperation::DropConstraint { name, .. } => Op::DropConstraint {
                 table,
                 name: self.ident(name),
@@ -349,7 +403,9 @@ impl Lowerer {
                 },
                 table,
             },
-            AlterTableOperation::DropIndex { name } => Op::DropIndex { name: self.ident(name) },
+            AlterTableOperation::DropIndex { name } => Op::DropIndex {
+                name: self.ident(name),
+            },
             AlterTableOperation::RenameConstraint { .. } => Op::Housekeeping {
                 what: "rename a constraint".into(),
             },
@@ -378,7 +434,9 @@ impl Lowerer {
             | AlterTableOperation::NoForceRowLevelSecurity => Op::ChangeOther {
                 kind: "switch triggers or row-level security of a table".into(),
             },
-            _ => Op::Unmodelled { what: head.to_owned() },
+            _ => Op::Unmodelled {
+                what: head.to_owned(),
+            },
         }
     }
 
@@ -409,7 +467,11 @@ impl Lowerer {
         let at = parameters.first().and_then(expr_position);
         let old = text(parameters.first()?)?;
         let new = text(parameters.get(1)?)?;
-        let kind = parameters.get(2).and_then(text).unwrap_or_default().to_lowercase();
+        let kind = parameters
+            .get(2)
+            .and_then(text)
+            .unwrap_or_default()
+            .to_lowercase();
         let parts: Vec<&str> = old.split('.').map(|p| p.trim_matches(['[', ']', '"'])).collect();
         let new = new.trim_matches(['[', ']', '"']).to_owned();
         match kind.as_str() {
@@ -421,7 +483,9 @@ impl Lowerer {
                     to: self.plain_name(&[new.as_str()], None),
                 })
             }
-            "index" | "statistics" => Some(Op::Housekeeping { what: "rename an index".into() }),
+            "index" | "statistics" => Some(Op::Housekeeping {
+                what: "rename an index".into(),
+            }),
             _ => Some(Op::RenameTable {
                 from: self.plain_name(&parts, at),
                 to: self.plain_name(&[new.as_str()], None),
@@ -430,7 +494,10 @@ impl Lowerer {
     }
 
     fn plain_name(&self, parts: &[&str], at: Option<Position>) -> Name {
-        let folded: Vec<String> = parts.iter().map(|p| self.dialect.fold_identifier(p, false)).collect();
+        let folded: Vec<String> = parts
+            .iter()
+            .map(|p| self.dialect.fold_identifier(p, false))
+            .collect();
         Name {
             key: self.qualified_key(folded),
             written: parts.join("."),
@@ -440,7 +507,11 @@ impl Lowerer {
     }
 
     fn column(&self, column: &ColumnDef) -> ColumnSpec {
-        self.column_spec(&column.name, &column.data_type, column.options.iter().map(|o| &o.option))
+        self.column_spec(
+            &column.name,
+            &column.data_type,
+            column.options.iter().map(|o| &o.option),
+        )
     }
 
     fn column_spec<'o>(
@@ -465,13 +536,8 @@ impl Lowerer {
                 | ColumnOption::Materialized(_)
                 | ColumnOption::Generated { .. }
                 | ColumnOption::Identity(_) => spec.has_default = true,
-                ColumnOption::DialectSpecific(tokens) => {
-                    if tokens.iter().any(|token| {
-                        matches!(token, Token::Word(w) if ["auto_increment", "autoincrement", "identity"]
-                            .contains(&w.value.to_lowercase().as_str()))
-                    }) {
-                        spec.has_default = true;
-                    }
+                ColumnOption::DialectSpecific(tokens) if tokens.iter().any(is_generated_marker) => {
+                    spec.has_default = true;
                 }
                 ColumnOption::PrimaryKey(_) => {
                     spec.nullable = false;
@@ -494,15 +560,23 @@ impl Lowerer {
                 .collect()
         };
         let (name, kind, columns) = match constraint {
-            TableConstraint::PrimaryKey(pk) => (&pk.name, ConstraintKind::PrimaryKey, index_columns(&pk.columns)),
-            TableConstraint::Unique(unique) => (&unique.name, ConstraintKind::Unique, index_columns(&unique.columns)),
+            TableConstraint::PrimaryKey(pk) => {
+                (&pk.name, ConstraintKind::PrimaryKey, index_columns(&pk.columns))
+            }
+            TableConstraint::Unique(unique) => (
+                &unique.name,
+                ConstraintKind::Unique,
+                index_columns(&unique.columns),
+            ),
             TableConstraint::Check(check) => (&check.name, ConstraintKind::Check, Vec::new()),
             TableConstraint::ForeignKey(fk) => (
                 &fk.name,
                 ConstraintKind::ForeignKey,
                 fk.columns.iter().map(|c| self.ident_key(c)).collect(),
             ),
-            TableConstraint::PrimaryKeyUsingIndex(using) => (&using.name, ConstraintKind::PrimaryKey, Vec::new()),
+            TableConstraint::PrimaryKeyUsingIndex(using) => {
+                (&using.name, ConstraintKind::PrimaryKey, Vec::new())
+            }
             TableConstraint::UniqueUsingIndex(using) => (&using.name, ConstraintKind::Unique, Vec::new()),
             TableConstraint::Exclude(_) => (&None, ConstraintKind::Check, Vec::new()),
             TableConstraint::Index(_) | TableConstraint::FulltextOrSpatial(_) => return None,
@@ -563,7 +637,8 @@ impl Lowerer {
     }
 
     fn ident_key(&self, ident: &Ident) -> String {
-        self.dialect.fold_identifier(&ident.value, ident.quote_style.is_some())
+        self.dialect
+            .fold_identifier(&ident.value, ident.quote_style.is_some())
     }
 
     fn ident(&self, ident: &Ident) -> Name {
@@ -608,6 +683,13 @@ impl Lowerer {
     }
 }
 
+/// MySQL `AUTO_INCREMENT`, SQLite `AUTOINCREMENT`, T-SQL `IDENTITY`: the database
+/// fills the column in.
+fn is_generated_marker(token: &Token) -> bool {
+    matches!(token, Token::Word(w) if ["auto_increment", "autoincrement", "identity"]
+        .contains(&w.value.to_lowercase().as_str()))
+}
+
 fn last_ident(name: &ObjectName) -> Option<&Ident> {
     match name.0.last()? {
         ObjectNamePart::Identifier(ident) => Some(ident),
@@ -633,17 +715,25 @@ fn signature<'t>(types: impl Iterator<Item = &'t DataType>) -> String {
 }
 
 fn housekeeping(what: &str) -> Vec<Op> {
-    vec![Op::Housekeeping { what: what.to_owned() }]
+    vec![Op::Housekeeping {
+        what: what.to_owned(),
+    }]
 }
 
 fn create_other(kind: &str) -> Vec<Op> {
-    vec![Op::CreateOther { kind: kind.to_owned() }]
+    vec![Op::CreateOther {
+        kind: kind.to_owned(),
+    }]
 }
 
 fn change_other(kind: &str) -> Vec<Op> {
-    vec![Op::ChangeOther { kind: kind.to_owned() }]
+    vec![Op::ChangeOther {
+        kind: kind.to_owned(),
+    }]
 }
 
 fn dynamic(head: &str) -> Vec<Op> {
-    vec![Op::DynamicSql { what: head.to_owned() }]
+    vec![Op::DynamicSql {
+        what: head.to_owned(),
+    }]
 }

@@ -78,54 +78,163 @@ pub enum Op {
         /// `CREATE TABLE … AS SELECT … FROM source`.
         copied_from: Option<Name>,
     },
-    DropTable { table: Name },
-    RenameTable { from: Name, to: Name },
-    AddColumn { table: Name, column: ColumnSpec },
-    DropColumn { table: Name, column: Name },
-    RenameColumn { table: Name, from: Name, to: Name },
-    AlterColumnType { table: Name, column: Name, data_type: String },
-    SetNotNull { table: Name, column: Name },
-    DropNotNull { table: Name, column: Name },
-    SetDefault { table: Name, column: Name },
-    DropDefault { table: Name, column: Name },
+    DropTable {
+        table: Name,
+    },
+    RenameTable {
+        from: Name,
+        to: Name,
+    },
+    AddColumn {
+        table: Name,
+        column: ColumnSpec,
+    },
+    DropColumn {
+        table: Name,
+        column: Name,
+    },
+    RenameColumn {
+        table: Name,
+        from: Name,
+        to: Name,
+    },
+    AlterColumnType {
+        table: Name,
+        column: Name,
+        data_type: String,
+    },
+    SetNotNull {
+        table: Name,
+        column: Name,
+    },
+    DropNotNull {
+        table: Name,
+        column: Name,
+    },
+    SetDefault {
+        table: Name,
+        column: Name,
+    },
+    DropDefault {
+        table: Name,
+        column: Name,
+    },
     /// MySQL `CHANGE`/`MODIFY`: the column's whole definition is replaced.
-    RedefineColumn { table: Name, column: Name, new: ColumnSpec },
-    AddConstraint { table: Name, constraint: ConstraintSpec },
-    DropConstraint { table: Name, name: Name },
-    CreateIndex { name: Option<Name>, table: Name, unique: bool, columns: Vec<String> },
-    DropIndex { name: Name },
-    CreateView { name: Name, columns: Option<Vec<String>>, or_replace: bool, materialized: bool },
-    DropView { name: Name },
-    RenameView { from: Name, to: Name },
-    CreateFunction { name: Name, signature: String, or_replace: bool },
-    DropFunction { name: Name, signature: Option<String> },
-    CreateType { name: Name, enum_values: Option<Vec<String>> },
-    AddEnumValue { type_name: Name, value: String },
-    RenameEnumValue { type_name: Name, from: String, to: String },
-    DropType { name: Name },
-    CreateSequence { name: Name },
-    DropSequence { name: Name },
-    CreateSchema { name: Name },
-    DropSchema { name: Name },
-    Truncate { table: Name },
-    Delete { table: Name, filtered: bool },
-    Update { table: Name, columns: Vec<Name>, filtered: bool },
-    Insert { table: Name, copied_from: Option<Name> },
+    RedefineColumn {
+        table: Name,
+        column: Name,
+        new: ColumnSpec,
+    },
+    AddConstraint {
+        table: Name,
+        constraint: ConstraintSpec,
+    },
+    DropConstraint {
+        table: Name,
+        name: Name,
+    },
+    CreateIndex {
+        name: Option<Name>,
+        table: Name,
+        unique: bool,
+        columns: Vec<String>,
+    },
+    DropIndex {
+        name: Name,
+    },
+    CreateView {
+        name: Name,
+        columns: Option<Vec<String>>,
+        or_replace: bool,
+        materialized: bool,
+    },
+    DropView {
+        name: Name,
+    },
+    RenameView {
+        from: Name,
+        to: Name,
+    },
+    CreateFunction {
+        name: Name,
+        signature: String,
+        or_replace: bool,
+    },
+    DropFunction {
+        name: Name,
+        signature: Option<String>,
+    },
+    CreateType {
+        name: Name,
+        enum_values: Option<Vec<String>>,
+    },
+    AddEnumValue {
+        type_name: Name,
+        value: String,
+    },
+    RenameEnumValue {
+        type_name: Name,
+        from: String,
+        to: String,
+    },
+    DropType {
+        name: Name,
+    },
+    CreateSequence {
+        name: Name,
+    },
+    DropSequence {
+        name: Name,
+    },
+    CreateSchema {
+        name: Name,
+    },
+    DropSchema {
+        name: Name,
+    },
+    Truncate {
+        table: Name,
+    },
+    Delete {
+        table: Name,
+        filtered: bool,
+    },
+    Update {
+        table: Name,
+        columns: Vec<Name>,
+        filtered: bool,
+    },
+    Insert {
+        table: Name,
+        copied_from: Option<Name>,
+    },
     Grant,
-    Revoke { what: String },
+    Revoke {
+        what: String,
+    },
     Comment,
     TransactionControl,
     SessionSetting,
     Query,
     /// Storage, ownership or naming that A's code does not see (rename an index,
     /// validate a constraint, change table options).
-    Housekeeping { what: String },
+    Housekeeping {
+        what: String,
+    },
     /// A new object rollsafe does not model (extension, trigger, policy, role…).
-    CreateOther { kind: String },
+    CreateOther {
+        kind: String,
+    },
     /// A dropped or altered object rollsafe does not model.
-    ChangeOther { kind: String },
+    ChangeOther {
+        kind: String,
+    },
     /// SQL whose effect depends on text built at run time (`DO`, `EXECUTE`).
-    DynamicSql { what: String },
+    DynamicSql {
+        what: String,
+    },
     /// A statement that parsed but that rollsafe has no model for.
-    Unmodelled { what: String },
+    Unmodelled {
+        what: String,
+    },
 }

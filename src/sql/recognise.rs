@@ -18,7 +18,9 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], dialect: Dialect) -> Opti
     let first = tokens.iter().find(|t| !matches!(t.token, Token::Whitespace(_)))?;
     match &first.token {
         Token::Word(word) if dialect == Dialect::Postgres && word.keyword == Keyword::DO => {
-            Some(vec![Op::DynamicSql { what: describe_do_block(tokens) }])
+            Some(vec![Op::DynamicSql {
+                what: describe_do_block(tokens),
+            }])
         }
         // SQLite's `PRAGMA foreign_keys = ON` (sqlparser only takes literal values).
         Token::Word(word) if dialect == Dialect::Sqlite && word.keyword == Keyword::PRAGMA => {
@@ -41,7 +43,10 @@ fn describe_do_block(tokens: &[TokenWithSpan]) -> String {
     let mentioned: Vec<&str> = DDL_MARKERS
         .iter()
         .copied()
-        .filter(|marker| body.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == *marker))
+        .filter(|marker| {
+            body.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .any(|w| w == *marker)
+        })
         .collect();
     if mentioned.is_empty() {
         "DO block".to_owned()
@@ -57,7 +62,8 @@ pub(super) fn after_rejection(
     lowerer: &Lowerer,
 ) -> Option<Vec<Op>> {
     match dialect {
-        Dialect::Mssql => tsql_alter_column(tokens, dialect, lowerer).or_else(|| tsql_clustered_index(tokens, dialect, lowerer)),
+        Dialect::Mssql => tsql_alter_column(tokens, dialect, lowerer)
+            .or_else(|| tsql_clustered_index(tokens, dialect, lowerer)),
         _ => None,
     }
 }
@@ -77,7 +83,10 @@ fn tsql_clustered_index(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lo
             _ => None,
         })
         .collect();
-    if !matches!(before.as_slice(), [Keyword::CREATE] | [Keyword::CREATE, Keyword::UNIQUE]) {
+    if !matches!(
+        before.as_slice(),
+        [Keyword::CREATE] | [Keyword::CREATE, Keyword::UNIQUE]
+    ) {
         return None;
     }
     let mut rest = tokens.to_vec();

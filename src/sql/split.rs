@@ -63,10 +63,17 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
         Ok(text) => (text, None),
         Err(error) => {
             let valid = &bytes[..error.valid_up_to()];
-            (std::str::from_utf8(valid).unwrap_or_default(), Some(error.valid_up_to()))
+            (
+                std::str::from_utf8(valid).unwrap_or_default(),
+                Some(error.valid_up_to()),
+            )
         }
     };
-    let body_start = if text.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
+    let body_start = if text.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
     let body = &text[body_start..];
 
     let mut tokens = Vec::new();
@@ -104,10 +111,13 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
                 position.line, position.column
             ))
         }
-        (None, Some(error)) => Some(format!(
-            "{}; the rest of the file is not analysed",
-            error.message
-        ) + &format!(" (starting at line {}, column {})", error.location.line, error.location.column)),
+        (None, Some(error)) => Some(
+            format!("{}; the rest of the file is not analysed", error.message)
+                + &format!(
+                    " (starting at line {}, column {})",
+                    error.location.line, error.location.column
+                ),
+        ),
         (None, None) => None,
     };
     match trouble {
@@ -180,8 +190,8 @@ impl Splitter<'_> {
                 }
             }
             let first = *open.get_or_insert_with(|| {
-                tracks_blocks = self.dialect.has_free_standing_blocks()
-                    || starts_routine_definition(self.tokens, index);
+                tracks_blocks =
+                    self.dialect.has_free_standing_blocks() || starts_routine_definition(self.tokens, index);
                 depth = 0;
                 index
             });
@@ -246,8 +256,7 @@ impl Splitter<'_> {
             return;
         }
         if let Some(last) = self.out.segments.last_mut() {
-            if last.kind == kind && kind != SegmentKind::Statement && last.range.end == range.start
-            {
+            if last.kind == kind && kind != SegmentKind::Statement && last.range.end == range.start {
                 last.range.end = range.end;
                 return;
             }
@@ -429,7 +438,12 @@ mod tests {
         assert_eq!(split.statements.len(), 2);
         let rest = &split.statements[1];
         assert_eq!(rest.start, Position { line: 2, column: 1 });
-        assert!(rest.unreadable.as_deref().unwrap_or_default().contains("rest of the file"));
+        assert!(
+            rest.unreadable
+                .as_deref()
+                .unwrap_or_default()
+                .contains("rest of the file")
+        );
     }
 
     #[test]
@@ -441,7 +455,12 @@ mod tests {
         assert_covers(&split, bytes.len());
         let rest = &split.statements[1];
         assert_eq!(rest.start.line, 2);
-        assert!(rest.unreadable.as_deref().unwrap_or_default().contains("UTF-8 at line 2"));
+        assert!(
+            rest.unreadable
+                .as_deref()
+                .unwrap_or_default()
+                .contains("UTF-8 at line 2")
+        );
     }
 
     #[test]

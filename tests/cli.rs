@@ -1,0 +1,239 @@
+//! The command line, end to end: reports as snapshots, exit statuses, bad input.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FROM: &str = "fixtures/shop/release-1.4";
+const TO: &str = "fixtures/shop/release-1.5";
+
+fn rollsafe() -> Command {
+    let mut command = Command::cargo_bin("rollsafe").expect("binary");
+    command.env_remove("NO_COLOR");
+    command
+}
+
+fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn audit_human_report() {
+    let output = rollsafe()
+        .args(["audit", "--from", FROM, "--to", TO, "--color", "never"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn audit_json_report() {
+    let output = rollsafe()
+        .args(["audit", "--from", FROM, "--to", TO, "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn audit_gcc_report() {
+    let output = rollsafe()
+        .args(["audit", "--from", FROM, "--to", TO, "--format", "gcc"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn independent_release_exits_zero() {
+    let output = rollsafe()
+        .args([
+            "audit",
+            "--from",
+            TO,
+            "--to",
+            "fixtures/shop/release-1.6",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report["verdict"]["code_rollback"], "independent");
+    assert_eq!(
+        report["verdict"]["database_rollback"], "lossy",
+        "the down migration drops a new column"
+    );
+}
+
+#[test]
+fn check_folder_lints_every_file_against_the_files_before_it() {
+    let output = rollsafe()
+        .args(["check", TO, "--format", "gcc"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn check_one_file() {
+    let file = format!("{TO}/6_rename_customer_name.up.sql");
+    let output = rollsafe()
+        .args(["check", &file, "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let changes = report["changes"].as_array().expect("changes");
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0]["rule"], "rename-column");
+    assert_eq!(changes[0]["line"], 2);
+    assert_eq!(
+        changes[0]["findings"][0]["line"], 3,
+        "the label sits on the column name"
+    );
+    assert_eq!(changes[0]["findings"][0]["column"], 19);
+}
+
+#[test]
+fn rules_lists_every_rule_and_explain_prints_docs() {
+    let output = rollsafe().arg("rules").output().expect("run");
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("rename-column"));
+    let output = rollsafe().args(["explain", "drop-column"]).output().expect("run");
+    assert!(output.status.success());
+    let docs = stdout(&output);
+    assert!(docs.contains("## Why it matters for rollback"));
+    let stored = std::fs::read_to_string("docs/rules/drop-column.md").expect("docs");
+    assert_eq!(docs, stored, "explain prints the same text as docs/rules");
+}
+
+// Bad input: each is a clear diagnostic (exit 2) or an `unknown` change (exit 1).
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn missing_path_is_a_diagnostic_with_status_2() {
+    let output = rollsafe()
+        .args(["check", "no/such/folder"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("`no/such/folder` does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    let output = rollsafe()
+        .args(["audit", "--from", "nowhere", "--to", TO])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("path_not_found"));
+}
+
+#[test]
+fn unknown_rule_and_bad_arguments_exit_2() {
+    let output = rollsafe().args(["explain", "drop"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("did you mean"));
+    let output = rollsafe()
+        .args(["check", TO, "--dialect", "oracle"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+}
+
+/// Runs `check --format json` on one file with `contents` and returns the report.
+fn check_file(contents: &[u8], dialect: &str) -> (Option<i32>, Value) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("1_migration.sql");
+    std::fs::write(&path, contents).expect("write");
+    let output = rollsafe()
+        .args(["check", "--format", "json", "--dialect", dialect])
+        .arg(Path::new(&path))
+        .output()
+        .expect("run");
+    let report =
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|_| panic!("json: {}", stderr(&output)));
+    (output.status.code(), report)
+}
+
+#[test]
+fn empty_file_is_independent() {
+    let (status, report) = check_file(b"", "postgres");
+    assert_eq!(status, Some(0));
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn non_utf8_file_is_an_unknown_change_at_its_line() {
+    let (status, report) = check_file(
+        b"CREATE TABLE a (x int);\nINSERT INTO a VALUES ('\xff\xfe');\n",
+        "postgres",
+    );
+    assert_eq!(status, Some(1));
+    assert_eq!(report["verdict"]["code_rollback"], "review");
+    let last = &report["changes"][1];
+    assert_eq!(last["rule"], "unreadable-text");
+    assert_eq!(last["line"], 2);
+    assert!(
+        last["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not valid UTF-8 at line 2"))
+    );
+}
+
+#[test]
+fn unterminated_dollar_quote_is_an_unknown_change() {
+    let sql =
+        b"CREATE TABLE a (x int);\nCREATE FUNCTION f() RETURNS int AS $body$ SELECT 1;\nDROP TABLE a;\n";
+    let (status, report) = check_file(sql, "postgres");
+    assert_eq!(status, Some(1));
+    assert_eq!(report["changes"][1]["rule"], "unreadable-text");
+    assert_eq!(report["changes"][1]["line"], 2);
+    assert_eq!(
+        report["changes"].as_array().map(Vec::len),
+        Some(2),
+        "the rest of the file is one change"
+    );
+}
+
+#[test]
+fn ten_thousand_term_or_chain_does_not_crash() {
+    let chain = vec!["a = 1"; 10_000].join(" OR ");
+    let sql = format!("CREATE TABLE t (a int);\nDELETE FROM t WHERE {chain};\n");
+    let (status, report) = check_file(sql.as_bytes(), "postgres");
+    assert_eq!(
+        status,
+        Some(0),
+        "a DELETE on a table created in the same file is safe"
+    );
+    assert_eq!(report["changes"][1]["rule"], "delete");
+}
+
+#[test]
+fn ten_thousand_deep_parentheses_are_an_unknown_change() {
+    let sql = format!(
+        "SELECT {}1{};\nCREATE TABLE t (a int);\n",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let (status, report) = check_file(sql.as_bytes(), "postgres");
+    assert_eq!(status, Some(1));
+    assert_eq!(report["changes"][0]["rule"], "parse-error");
+    assert_eq!(
+        report["changes"][1]["rule"], "create-table",
+        "analysis goes on after it"
+    );
+}
