@@ -132,7 +132,12 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
         } else {
             folder
         };
-        (discover(&folder)?, Some(target))
+        let set = match discover(&folder) {
+            Ok(set) => set,
+            Err(DiscoverError::NoMigrations { .. }) => MigrationSet::empty(&folder),
+            Err(error) => return Err(error.into()),
+        };
+        (set, Some(target))
     } else {
         (discover(target)?, None)
     };

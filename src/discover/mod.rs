@@ -40,6 +40,17 @@ pub struct MigrationSet {
 }
 
 impl MigrationSet {
+    /// A folder with no migrations, for judging a lone file.
+    pub fn empty(root: &Path) -> MigrationSet {
+        MigrationSet {
+            root: root.to_path_buf(),
+            layout: Layout::Plain,
+            forward: Vec::new(),
+            back: Vec::new(),
+            ignored: Vec::new(),
+        }
+    }
+
     /// The way back for a forward migration, if the layout has one.
     pub fn way_back_for(&self, forward: &Migration) -> Option<&Migration> {
         self.back.iter().find(|back| back.version == forward.version)
@@ -62,10 +73,10 @@ pub enum DiscoverError {
         #[source]
         source: std::io::Error,
     },
-    #[error("`{path}` holds no .sql migrations")]
+    #[error("`{path}` holds no .sql migrations rollsafe can order")]
     #[diagnostic(
         code(rollsafe::no_migrations),
-        help("rollsafe reads NNN_name.sql, N_name.up.sql/.down.sql and Flyway V<ver>__name.sql files")
+        help("rollsafe reads NNN_name.sql, N_name.up.sql/.down.sql and Flyway V<ver>__name.sql files; check --dialect and the folder")
     )]
     NoMigrations { path: String },
 }
@@ -126,6 +137,9 @@ pub fn discover(root: &Path) -> Result<MigrationSet, DiscoverError> {
             }
             None => set.ignored.push(relative),
         }
+    }
+    if set.forward.is_empty() {
+        return Err(DiscoverError::NoMigrations { path: shown });
     }
     let run_order = |m: &Migration| (m.repeatable, m.version.clone(), m.relative.clone());
     set.forward.sort_by_key(run_order);
