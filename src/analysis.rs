@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use crate::discover::{DiscoverError, Layout, Migration, MigrationSet, discover};
 use crate::rules::{Change, Context, classify, deleted_migration, edited_migration, reconcile};
-use crate::schema::{Epoch, Schema};
+use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
 use crate::verdict::{Verdict, WayBack, decide};
 
@@ -97,17 +97,17 @@ pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, Analy
         .iter()
         .filter(|m| !older.forward.iter().any(|old| old.relative == m.relative))
         .collect();
-    let before = schema.clone();
+    let mut snapshot = Snapshot::default();
     let first_change = run.changes.len();
     for (epoch, migration) in (window_start..).zip(&window) {
         schema.begin_migration(epoch);
-        run.judge(migration, &mut schema, window_start)?;
+        run.judge(migration, &mut schema, &mut snapshot, window_start)?;
     }
     reconcile(
         run.changes[first_change..]
             .iter_mut()
             .flat_map(Change::findings_mut),
-        &before,
+        snapshot.before(),
         &schema,
     );
     run.notes_ignored(&newer);
@@ -148,14 +148,14 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
     for (epoch, migration) in (0..).zip(&set.forward) {
         schema.begin_migration(epoch);
         if is_target(migration) {
-            let before = schema.clone();
+            let mut snapshot = Snapshot::default();
             let first_change = run.changes.len();
-            run.judge(migration, &mut schema, epoch)?;
+            run.judge(migration, &mut schema, &mut snapshot, epoch)?;
             reconcile(
                 run.changes[first_change..]
                     .iter_mut()
                     .flat_map(Change::findings_mut),
-                &before,
+                snapshot.before(),
                 &schema,
             );
             judged.push(migration);
@@ -175,11 +175,11 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
         };
         let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
         schema.begin_migration(epoch);
-        let before = schema.clone();
-        run.judge(&lone, &mut schema, epoch)?;
+        let mut snapshot = Snapshot::default();
+        run.judge(&lone, &mut schema, &mut snapshot, epoch)?;
         reconcile(
             run.changes.iter_mut().flat_map(Change::findings_mut),
-            &before,
+            snapshot.before(),
             &schema,
         );
         run.notes.push(format!(
@@ -228,6 +228,7 @@ impl Run {
         &mut self,
         migration: &Migration,
         schema: &mut Schema,
+        snapshot: &mut Snapshot,
         window_start: Epoch,
     ) -> Result<(), AnalysisError> {
         let bytes = read(&migration.path)?;
@@ -236,7 +237,12 @@ impl Run {
         for statement in &statements {
             let findings = classify(statement, &Context { schema, window_start });
             self.changes.push(Change::new(file, statement, findings));
-            apply(schema, statement);
+            if let Outcome::Parsed(ops) = &statement.outcome {
+                for op in ops {
+                    snapshot.record(schema, op);
+                    schema.apply(op);
+                }
+            }
         }
         Ok(())
     }

@@ -174,11 +174,18 @@ fn lone_file_without_a_version_is_judged_on_its_own() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("schema.sql");
     std::fs::write(&path, "CREATE TABLE a (x int);\nALTER TABLE a DROP COLUMN x;\n").expect("write");
-    let output = rollsafe().args(["check", "--format", "json"]).arg(&path).output().expect("run");
+    let output = rollsafe()
+        .args(["check", "--format", "json"])
+        .arg(&path)
+        .output()
+        .expect("run");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(report["changes"][1]["rule"], "drop-column");
-    assert_eq!(report["changes"][1]["class"], "safe", "the table is new in the same file");
+    assert_eq!(
+        report["changes"][1]["class"], "safe",
+        "the table is new in the same file"
+    );
 }
 
 #[test]

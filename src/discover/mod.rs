@@ -76,7 +76,9 @@ pub enum DiscoverError {
     #[error("`{path}` holds no .sql migrations rollsafe can order")]
     #[diagnostic(
         code(rollsafe::no_migrations),
-        help("rollsafe reads NNN_name.sql, N_name.up.sql/.down.sql and Flyway V<ver>__name.sql files; check --dialect and the folder")
+        help(
+            "rollsafe reads NNN_name.sql, N_name.up.sql/.down.sql and Flyway V<ver>__name.sql files; check --dialect and the folder"
+        )
     )]
     NoMigrations { path: String },
 }

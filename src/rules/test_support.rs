@@ -1,32 +1,37 @@
 //! Runs rules over SQL snippets: `given` is A's schema, `sql` the window.
 
 use crate::rules::{Class, Context, Finding, classify, reconcile};
-use crate::schema::Schema;
-use crate::sql::{Dialect, Outcome, parse, split};
+use crate::schema::{Schema, Snapshot};
+use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
 
 fn replay_into(
     schema: &mut Schema,
+    snapshot: &mut Snapshot,
     sql: &str,
     dialect: Dialect,
-    mut on_statement: impl FnMut(&Schema, &crate::sql::ParsedStatement),
+    mut on_statement: impl FnMut(&Schema, &ParsedStatement),
 ) {
     for statement in parse(sql.as_bytes(), &split(sql.as_bytes(), dialect), dialect) {
         on_statement(schema, &statement);
         if let Outcome::Parsed(ops) = &statement.outcome {
-            ops.iter().for_each(|op| schema.apply(op));
+            for op in ops {
+                snapshot.record(schema, op);
+                schema.apply(op);
+            }
         }
     }
 }
 
-/// Every finding of the window `sql` after A's schema `given`.
+/// Every finding of the window `sql` after A's schema `given`, reconciled with the
+/// net difference as the analysis does.
 pub(crate) fn findings_in(dialect: Dialect, given: &str, sql: &str) -> Vec<Finding> {
     let mut schema = Schema::default();
     schema.begin_migration(0);
-    replay_into(&mut schema, given, dialect, |_, _| {});
-    let before = schema.clone();
+    replay_into(&mut schema, &mut Snapshot::default(), given, dialect, |_, _| {});
     schema.begin_migration(1);
+    let mut snapshot = Snapshot::default();
     let mut found = Vec::new();
-    replay_into(&mut schema, sql, dialect, |schema, statement| {
+    replay_into(&mut schema, &mut snapshot, sql, dialect, |schema, statement| {
         found.extend(classify(
             statement,
             &Context {
@@ -35,7 +40,7 @@ pub(crate) fn findings_in(dialect: Dialect, given: &str, sql: &str) -> Vec<Findi
             },
         ));
     });
-    reconcile(found.iter_mut(), &before, &schema);
+    reconcile(found.iter_mut(), snapshot.before(), &schema);
     found
 }
 

@@ -3,8 +3,10 @@
 mod diff;
 mod model;
 mod replay;
+mod snapshot;
 mod types;
 
 pub use diff::{Difference, Subject, breaking_differences};
 pub use model::{Column, Constraint, Epoch, Function, Index, ObjectId, Schema, Table, UserType, View};
+pub use snapshot::Snapshot;
 pub use types::{TypeChange, compare_types};

@@ -1,0 +1,186 @@
+//! The objects a window touches, as they were before it.
+//!
+//! The net difference only needs the objects the window's statements touched, so
+//! instead of cloning the whole schema before every judged file (quadratic on long
+//! histories), each operation copies what it is about to change, once.
+
+use std::collections::HashSet;
+
+use crate::sql::Op;
+
+use super::model::Schema;
+
+/// A partial copy of the schema before a window: every object the window touched.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    before: Schema,
+    seen: HashSet<(Kind, String)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Table,
+    View,
+    Index,
+    Function,
+    Type,
+    Sequence,
+    Schema,
+}
+
+impl Snapshot {
+    /// The schema before the window, restricted to what the window touched.
+    pub fn before(&self) -> &Schema {
+        &self.before
+    }
+
+    /// Copies the objects of `current` that `op` is about to change, the first
+    /// time the window touches them.
+    pub fn record(&mut self, current: &Schema, op: &Op) {
+        for (kind, key) in touched(current, op) {
+            self.copy(current, kind, key);
+        }
+    }
+
+    fn copy(&mut self, current: &Schema, kind: Kind, key: String) {
+        if !self.seen.insert((kind, key.clone())) {
+            return;
+        }
+        let before = &mut self.before;
+        match kind {
+            Kind::Table => {
+                if let Some(table) = current.tables.get(&key) {
+                    before.tables.insert(key.clone(), table.clone());
+                }
+                for (name, index) in current.indexes.iter().filter(|(_, index)| index.table == key) {
+                    before
+                        .indexes
+                        .entry(name.clone())
+                        .or_insert_with(|| index.clone());
+                }
+            }
+            Kind::View => copy_entry(&current.views, &mut before.views, key),
+            Kind::Index => copy_entry(&current.indexes, &mut before.indexes, key),
+            Kind::Function => copy_entry(&current.functions, &mut before.functions, key),
+            Kind::Type => copy_entry(&current.types, &mut before.types, key),
+            Kind::Sequence => copy_entry(&current.sequences, &mut before.sequences, key),
+            Kind::Schema => {
+                copy_entry(&current.schemas, &mut before.schemas, key.clone());
+                let prefix = format!("{key}.");
+                let inside = |name: &String| name.starts_with(&prefix);
+                for name in current
+                    .tables
+                    .keys()
+                    .filter(|n| inside(n))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                {
+                    self.copy(current, Kind::Table, name);
+                }
+                for name in current
+                    .views
+                    .keys()
+                    .filter(|n| inside(n))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                {
+                    self.copy(current, Kind::View, name);
+                }
+                for name in current
+                    .types
+                    .keys()
+                    .filter(|n| inside(n))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                {
+                    self.copy(current, Kind::Type, name);
+                }
+                for name in current
+                    .functions
+                    .keys()
+                    .filter(|n| inside(n))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                {
+                    self.copy(current, Kind::Function, name);
+                }
+                for name in current
+                    .sequences
+                    .keys()
+                    .filter(|n| inside(n))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                {
+                    self.copy(current, Kind::Sequence, name);
+                }
+            }
+        }
+    }
+}
+
+fn copy_entry<V: Clone>(
+    from: &std::collections::BTreeMap<String, V>,
+    to: &mut std::collections::BTreeMap<String, V>,
+    key: String,
+) {
+    if let Some(value) = from.get(&key) {
+        to.insert(key, value.clone());
+    }
+}
+
+/// The objects `op` may change.
+fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
+    let one = |kind: Kind, key: &str| vec![(kind, key.to_owned())];
+    match op {
+        Op::CreateTable { table, .. }
+        | Op::DropTable { table }
+        | Op::AddColumn { table, .. }
+        | Op::DropColumn { table, .. }
+        | Op::RenameColumn { table, .. }
+        | Op::AlterColumnType { table, .. }
+        | Op::SetNotNull { table, .. }
+        | Op::DropNotNull { table, .. }
+        | Op::SetDefault { table, .. }
+        | Op::DropDefault { table, .. }
+        | Op::RedefineColumn { table, .. }
+        | Op::AddConstraint { table, .. }
+        | Op::DropConstraint { table, .. }
+        | Op::CreateIndex { table, .. }
+        | Op::Truncate { table }
+        | Op::Delete { table, .. }
+        | Op::Update { table, .. }
+        | Op::Insert { table, .. } => one(Kind::Table, &table.key),
+        Op::RenameTable { from, to } | Op::RenameView { from, to } => vec![
+            (Kind::Table, from.key.clone()),
+            (Kind::Table, to.key.clone()),
+            (Kind::View, from.key.clone()),
+            (Kind::View, to.key.clone()),
+        ],
+        Op::DropIndex { name } => {
+            let mut keys = one(Kind::Index, &name.key);
+            if let Some(index) = current.indexes.get(&name.key) {
+                keys.push((Kind::Table, index.table.clone()));
+            }
+            keys
+        }
+        Op::CreateView { name, .. } | Op::DropView { name } => one(Kind::View, &name.key),
+        Op::CreateFunction { name, .. } | Op::DropFunction { name, .. } => one(Kind::Function, &name.key),
+        Op::CreateType { name, .. } | Op::DropType { name } => one(Kind::Type, &name.key),
+        Op::AddEnumValue { type_name, .. } | Op::RenameEnumValue { type_name, .. } => {
+            one(Kind::Type, &type_name.key)
+        }
+        Op::CreateSequence { name } | Op::DropSequence { name } => one(Kind::Sequence, &name.key),
+        Op::CreateSchema { name } | Op::DropSchema { name } => one(Kind::Schema, &name.key),
+        Op::Grant
+        | Op::Revoke { .. }
+        | Op::Comment
+        | Op::TransactionControl
+        | Op::SessionSetting
+        | Op::Query
+        | Op::Housekeeping { .. }
+        | Op::CreateOther { .. }
+        | Op::ChangeOther { .. }
+        | Op::DynamicSql { .. }
+        | Op::Unmodelled { .. } => Vec::new(),
+    }
+}
