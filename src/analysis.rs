@@ -97,19 +97,7 @@ pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, Analy
         .iter()
         .filter(|m| !older.forward.iter().any(|old| old.relative == m.relative))
         .collect();
-    let mut snapshot = Snapshot::default();
-    let first_change = run.changes.len();
-    for (epoch, migration) in (window_start..).zip(&window) {
-        schema.begin_migration(epoch);
-        run.judge(migration, &mut schema, &mut snapshot, window_start)?;
-    }
-    reconcile(
-        run.changes[first_change..]
-            .iter_mut()
-            .flat_map(Change::findings_mut),
-        snapshot.before(),
-        &schema,
-    );
+    run.judge_window(&window, &mut schema, window_start)?;
     run.notes_ignored(&newer);
     run.finish(&newer, &window, &schema)
 }
@@ -148,16 +136,7 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
     for (epoch, migration) in (0..).zip(&set.forward) {
         schema.begin_migration(epoch);
         if is_target(migration) {
-            let mut snapshot = Snapshot::default();
-            let first_change = run.changes.len();
-            run.judge(migration, &mut schema, &mut snapshot, epoch)?;
-            reconcile(
-                run.changes[first_change..]
-                    .iter_mut()
-                    .flat_map(Change::findings_mut),
-                snapshot.before(),
-                &schema,
-            );
+            run.judge_window(&[migration], &mut schema, epoch)?;
             judged.push(migration);
         } else {
             replay(&mut schema, &read(&migration.path)?, dialect);
@@ -174,14 +153,7 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
             repeatable: false,
         };
         let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
-        schema.begin_migration(epoch);
-        let mut snapshot = Snapshot::default();
-        run.judge(&lone, &mut schema, &mut snapshot, epoch)?;
-        reconcile(
-            run.changes.iter_mut().flat_map(Change::findings_mut),
-            snapshot.before(),
-            &schema,
-        );
+        run.judge_window(&[&lone], &mut schema, epoch)?;
         run.notes.push(format!(
             "`{}` is not a migration of its folder's layout; judged after all of them",
             file.display()
@@ -220,6 +192,27 @@ impl Run {
             bytes,
         });
         self.files.len() - 1
+    }
+
+    /// Judges a window of migrations, numbered from `window_start`, and reconciles
+    /// its findings with the net difference it leaves.
+    fn judge_window(
+        &mut self,
+        window: &[&Migration],
+        schema: &mut Schema,
+        window_start: Epoch,
+    ) -> Result<(), AnalysisError> {
+        let mut snapshot = Snapshot::default();
+        let first_change = self.changes.len();
+        for (epoch, migration) in (window_start..).zip(window) {
+            schema.begin_migration(epoch);
+            self.judge(migration, schema, &mut snapshot, window_start)?;
+        }
+        let findings = self.changes[first_change..]
+            .iter_mut()
+            .flat_map(Change::findings_mut);
+        reconcile(findings, snapshot.before(), schema);
+        Ok(())
     }
 
     /// Classifies every statement of `migration` against the schema before it, and

@@ -1,4 +1,4 @@
-use super::{Context, Finding, column_subject, declare_rule};
+use super::{Context, Finding, declare_rule};
 use crate::sql::Name;
 
 declare_rule! {
@@ -39,12 +39,7 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
             column.written, table.written
         ),
     )
-    .at(column)
-    .about(column_subject(table, column))
-    .unless_new(
-        ctx.is_new_column(table, column),
-        &format!("column `{}`", column.written),
-    )
+    .on_column(ctx, table, column)
 }
 
 #[cfg(test)]

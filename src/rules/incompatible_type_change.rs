@@ -1,4 +1,4 @@
-use super::{Context, Finding, column_subject, declare_rule};
+use super::{Context, Finding, declare_rule};
 use crate::sql::Name;
 
 declare_rule! {
@@ -43,13 +43,7 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name, old: Option<
             column.written, table.written
         ),
     };
-    Finding::new(&RULE, message)
-        .at(column)
-        .about(column_subject(table, column))
-        .unless_new(
-            ctx.is_new_column(table, column),
-            &format!("column `{}`", column.written),
-        )
+    Finding::new(&RULE, message).on_column(ctx, table, column)
 }
 
 #[cfg(test)]

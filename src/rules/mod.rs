@@ -270,6 +270,15 @@ impl Finding {
         self
     }
 
+    /// Points the finding at a column of A's table: safe when the column (or its
+    /// table) was created inside the window.
+    pub(crate) fn on_column(self, ctx: &Context<'_>, table: &Name, column: &Name) -> Self {
+        self.at(column).about(column_subject(table, column)).unless_new(
+            ctx.is_new_column(table, column),
+            &format!("column `{}`", column.written),
+        )
+    }
+
     /// When `is_new`, the object was created inside the window: A's code cannot use
     /// it, so changing it is safe.
     pub(crate) fn unless_new(mut self, is_new: bool, what: &str) -> Self {

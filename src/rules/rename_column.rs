@@ -1,4 +1,4 @@
-use super::{Context, Finding, column_subject, declare_rule};
+use super::{Context, Finding, declare_rule};
 use crate::sql::Name;
 
 declare_rule! {
@@ -41,12 +41,7 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, from: &Name, to: &Name) -> 
             from.written, table.written, to.written, from.written
         ),
     )
-    .at(from)
-    .about(column_subject(table, from))
-    .unless_new(
-        ctx.is_new_column(table, from),
-        &format!("column `{}`", from.written),
-    )
+    .on_column(ctx, table, from)
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-use super::{Context, Finding, column_subject, declare_rule};
+use super::{Context, Finding, declare_rule};
 use crate::sql::Name;
 
 declare_rule! {
@@ -45,12 +45,7 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
             column.written, table.written
         ),
     )
-    .at(column)
-    .about(column_subject(table, column))
-    .unless_new(
-        ctx.is_new_column(table, column),
-        &format!("column `{}`", column.written),
-    );
+    .on_column(ctx, table, column);
     if has_default && finding.breaks_code {
         finding.reconcile("it has a default, so inserts that leave it out still work");
     }

@@ -48,34 +48,29 @@ impl<'a> Cursor<'a> {
     /// Advances to `target` (which must not lie behind the cursor) and returns its
     /// byte offset. Stops at the end of the text if `target` lies beyond it.
     pub(crate) fn byte_of(&mut self, target: Position) -> usize {
-        let mut chars = self.text[self.byte..].chars();
-        while self.position < target {
-            let Some(c) = chars.next() else { break };
-            self.byte += c.len_utf8();
-            if c == '\n' {
-                self.position.line += 1;
-                self.position.column = 1;
-            } else {
-                self.position.column += 1;
-            }
-        }
+        while self.position < target && self.step() {}
         self.byte
     }
 
     /// Advances to byte offset `target` and returns its position.
     pub(crate) fn position_of(&mut self, target: usize) -> Position {
-        let mut chars = self.text[self.byte..].chars();
-        while self.byte < target {
-            let Some(c) = chars.next() else { break };
-            self.byte += c.len_utf8();
-            if c == '\n' {
-                self.position.line += 1;
-                self.position.column = 1;
-            } else {
-                self.position.column += 1;
-            }
-        }
+        while self.byte < target && self.step() {}
         self.position
+    }
+
+    /// Moves past one character; false at the end of the text.
+    fn step(&mut self) -> bool {
+        let Some(c) = self.text[self.byte..].chars().next() else {
+            return false;
+        };
+        self.byte += c.len_utf8();
+        if c == '\n' {
+            self.position.line += 1;
+            self.position.column = 1;
+        } else {
+            self.position.column += 1;
+        }
+        true
     }
 }
 
