@@ -256,3 +256,96 @@ fn ten_thousand_deep_parentheses_are_an_unknown_change() {
         "analysis goes on after it"
     );
 }
+
+/// Writes `files` (name, contents) into a new folder under `root`.
+fn folder(root: &Path, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let path = root.join(name);
+    std::fs::create_dir_all(&path).expect("mkdir");
+    for (file, contents) in files {
+        std::fs::write(path.join(file), contents).expect("write");
+    }
+    path
+}
+
+#[test]
+fn edited_and_deleted_history_is_reported_and_needs_review() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let from = folder(
+        dir.path(),
+        "a",
+        &[
+            ("1_a.sql", "CREATE TABLE a (x int);"),
+            ("2_b.sql", "CREATE TABLE b (y int);"),
+        ],
+    );
+    let to = folder(
+        dir.path(),
+        "b",
+        &[
+            ("1_a.sql", "CREATE TABLE a (x int, z int);"),
+            ("3_c.sql", "CREATE TABLE c (z int);"),
+        ],
+    );
+    let output = rollsafe()
+        .args(["audit", "--format", "json", "--from"])
+        .arg(&from)
+        .arg("--to")
+        .arg(&to)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report["verdict"]["code_rollback"], "review");
+    let rules: Vec<&str> = report["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .filter_map(|c| c["rule"].as_str())
+        .collect();
+    assert_eq!(rules, ["edited-migration", "deleted-migration", "create-table"]);
+}
+
+#[test]
+fn flyway_versions_run_in_numeric_order_and_undo_files_are_the_way_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = [
+        ("V1_9__base.sql", "CREATE TABLE t (a int);"),
+        ("U1_9__base.sql", "DROP TABLE t;"),
+    ];
+    let from = folder(dir.path(), "a", &base);
+    let to = folder(
+        dir.path(),
+        "b",
+        &[
+            base[0],
+            base[1],
+            ("V1_10__add.sql", "ALTER TABLE t ADD COLUMN b int;"),
+            ("U1_10__add.sql", "ALTER TABLE t DROP COLUMN b;"),
+            ("V1_11__rename.sql", "ALTER TABLE t RENAME COLUMN b TO c;"),
+        ],
+    );
+    let output = rollsafe()
+        .args(["audit", "--format", "json", "--from"])
+        .arg(&from)
+        .arg("--to")
+        .arg(&to)
+        .output()
+        .expect("run");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(report["layout"], "flyway");
+    let changes = report["changes"].as_array().expect("changes");
+    assert!(
+        changes[0]["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("V1_10__add.sql"))
+    );
+    assert_eq!(
+        changes[1]["class"], "safe",
+        "renaming a column added in the window is safe"
+    );
+    assert_eq!(report["verdict"]["code_rollback"], "independent");
+    assert_eq!(
+        report["verdict"]["database_rollback"], "no-down",
+        "V1_11 has no undo file"
+    );
+}
