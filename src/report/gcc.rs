@@ -1,32 +1,29 @@
-//! `path:line:col: severity[rule]: message`, one line per non-safe finding, the
-//! format Vim's and Emacs' quickfix lists and VS Code problem matchers read.
+//! `path:line:col: severity[rule]: message`, one line per finding that is not safe:
+//! the format Vim's and Emacs' quickfix lists and VS Code problem matchers read.
 
 use std::fmt::Write;
 
 use crate::analysis::Analysis;
-use crate::rules::Class;
 
-use super::finding_position;
+use super::{is_error, issues};
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
-    for change in &analysis.changes {
-        let file = &analysis.files[change.file].display;
-        for finding in change.findings().iter().filter(|f| f.class != Class::Safe) {
-            let position = finding_position(change, finding.at);
-            let severity = match finding.class {
-                Class::Coupled | Class::Destructive => "error",
-                Class::Unknown | Class::Safe => "warning",
-            };
-            let _infallible = writeln!(
-                out,
-                "{file}:{}:{}: {severity}[{}]: {}",
-                position.line,
-                position.column,
-                finding.rule.id,
-                finding.message.replace('\n', " ")
-            );
-        }
+    for issue in issues(analysis) {
+        let severity = if is_error(issue.finding.class) {
+            "error"
+        } else {
+            "warning"
+        };
+        let _infallible = writeln!(
+            out,
+            "{}:{}:{}: {severity}[{}]: {}",
+            issue.file,
+            issue.start.line,
+            issue.start.column,
+            issue.finding.rule.id,
+            issue.finding.message.replace('\n', " ")
+        );
     }
     out
 }

@@ -12,7 +12,7 @@ use crate::rules::{Change, Class, Finding};
 use crate::sql::LineIndex;
 use crate::verdict::{CodeRollback, DatabaseRollback};
 
-use super::{Style, finding_position, label_range};
+use super::{Style, label_range};
 
 pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     let theme = if style.color {
@@ -76,7 +76,7 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
             .flat_map(|change| change.findings().iter().map(move |f| (change, f)))
             .filter(|(_, f)| filter(f))
             .map(|(change, f)| {
-                let at = finding_position(change, f.at);
+                let at = f.at.unwrap_or(change.start);
                 format!(
                     "{} at {}:{}",
                     f.rule.id, analysis.files[change.file].display, at.line

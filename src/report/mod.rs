@@ -2,11 +2,15 @@
 //! and the verdict and never decides a class.
 
 mod gcc;
+mod github;
+mod gitlab;
 mod human;
 mod json;
+mod markdown;
+mod sarif;
 
 use crate::analysis::Analysis;
-use crate::rules::Change;
+use crate::rules::{Change, Class, Finding};
 use crate::sql::{LineIndex, Position};
 
 /// Output formats.
@@ -18,6 +22,14 @@ pub enum Format {
     Json,
     /// `path:line:col: severity[rule]: message`, for editors' quickfix lists.
     Gcc,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps, IDEs).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// A pull-request summary: the verdict, then a table of what blocks it.
+    Markdown,
 }
 
 /// How a report is rendered.
@@ -34,13 +46,54 @@ pub fn render(analysis: &Analysis, format: Format, title: &str, style: Style) ->
         Format::Human => human::render(analysis, title, style),
         Format::Json => json::render(analysis),
         Format::Gcc => gcc::render(analysis),
+        Format::Sarif => sarif::render(analysis),
+        Format::Github => github::render(analysis),
+        Format::Gitlab => gitlab::render(analysis),
+        Format::Markdown => markdown::render(analysis, title),
     }
 }
 
-/// Where a finding points: the exact name when the parser placed it, else the
-/// start of its statement.
-fn finding_position(change: &Change, at: Option<Position>) -> Position {
-    at.unwrap_or(change.start)
+/// A finding that is not safe, located: what every issue-list format reports.
+struct Issue<'a> {
+    file: &'a str,
+    change: &'a Change,
+    finding: &'a Finding,
+    start: Position,
+    end: Position,
+}
+
+/// Every finding that is not safe, in report order.
+fn issues(analysis: &Analysis) -> impl Iterator<Item = Issue<'_>> {
+    analysis.changes.iter().flat_map(move |change| {
+        let file = analysis.files[change.file].display.as_str();
+        change
+            .findings()
+            .iter()
+            .filter(|f| f.class != Class::Safe)
+            .map(move |finding| {
+                let (start, end) = match finding.at {
+                    Some(at) => (at, finding.end.unwrap_or(at)),
+                    None => (change.start, change.end),
+                };
+                Issue {
+                    file,
+                    change,
+                    finding,
+                    start,
+                    end,
+                }
+            })
+    })
+}
+
+/// The severity word issue lists use: what breaks or destroys is an error.
+fn is_error(class: Class) -> bool {
+    matches!(class, Class::Coupled | Class::Destructive)
+}
+
+/// A path as a `/`-separated relative URI, for SARIF and GitLab.
+fn uri(path: &str) -> String {
+    path.replace('\\', "/").trim_start_matches("./").to_owned()
 }
 
 /// The byte range to label for a finding in a file's text.

@@ -109,6 +109,18 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The text of one section of the documentation (`What it does`, …), without
+    /// its heading.
+    pub fn section(&self, heading: &str) -> String {
+        let docs = self.documentation();
+        let marker = format!("## {heading}\n");
+        let Some(start) = docs.find(&marker) else {
+            return String::new();
+        };
+        let body = &docs[start + marker.len()..];
+        body[..body.find("\n## ").unwrap_or(body.len())].trim().to_owned()
+    }
+
     /// The documentation as Markdown, headed by the rule's id.
     pub fn documentation(&self) -> String {
         let body: Vec<&str> = self

@@ -1,0 +1,71 @@
+//! GitHub Actions workflow commands: each finding that is not safe becomes an
+//! annotation on the pull request's diff, and the verdict a notice.
+
+use std::fmt::Write;
+
+use crate::analysis::Analysis;
+
+use super::{is_error, issues};
+
+pub(super) fn render(analysis: &Analysis) -> String {
+    let mut out = String::new();
+    for issue in issues(analysis) {
+        let command = if is_error(issue.finding.class) {
+            "error"
+        } else {
+            "warning"
+        };
+        let title = format!(
+            "rollsafe {}: {}",
+            issue.finding.class.as_str(),
+            issue.finding.rule.id
+        );
+        let _infallible = writeln!(
+            out,
+            "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            property(issue.file),
+            issue.start.line,
+            issue.start.column,
+            issue.end.line,
+            issue.end.column,
+            property(&title),
+            data(&format!(
+                "{} Instead: {}",
+                issue.finding.message, issue.finding.rule.help
+            )),
+        );
+    }
+    let verdict = &analysis.verdict;
+    let _infallible = writeln!(
+        out,
+        "::notice title=rollsafe verdict::{}",
+        data(&format!(
+            "code rollback {}, database rollback {}: {}",
+            verdict.code_rollback.as_str(),
+            verdict.database_rollback.as_str(),
+            verdict.reasons.join("; ")
+        ))
+    );
+    out
+}
+
+/// Escapes a workflow command's message.
+fn data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn property(text: &str) -> String {
+    data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_what_would_end_a_command() {
+        assert_eq!(data("50%\nmore"), "50%25%0Amore");
+        assert_eq!(property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

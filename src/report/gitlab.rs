@@ -1,0 +1,81 @@
+//! GitLab Code Quality JSON: one entry per finding that is not safe. Fingerprints
+//! depend on the rule, the file and the statement's text, not on line numbers, so
+//! a finding keeps its identity when lines move.
+
+use serde::Serialize;
+
+use crate::analysis::Analysis;
+use crate::rules::Class;
+
+use super::{issues, uri};
+
+#[derive(Serialize)]
+struct Entry {
+    description: String,
+    check_name: &'static str,
+    fingerprint: String,
+    severity: &'static str,
+    location: Location,
+}
+
+#[derive(Serialize)]
+struct Location {
+    path: String,
+    lines: Lines,
+}
+
+#[derive(Serialize)]
+struct Lines {
+    begin: u64,
+}
+
+pub(super) fn render(analysis: &Analysis) -> String {
+    let mut seen: Vec<u64> = Vec::new();
+    let entries: Vec<Entry> = issues(analysis)
+        .map(|issue| {
+            let statement = analysis.files[issue.change.file]
+                .bytes
+                .get(issue.change.range.clone())
+                .map(String::from_utf8_lossy)
+                .unwrap_or_default();
+            let normalized: Vec<&str> = statement.split_whitespace().collect();
+            let key = format!(
+                "{}\0{}\0{}\0{}",
+                issue.finding.rule.id,
+                uri(issue.file),
+                normalized.join(" "),
+                issue.finding.message
+            );
+            let base = fnv1a(key.as_bytes());
+            // The same finding twice in one file (a statement repeated) stays distinct.
+            let occurrence = seen.iter().filter(|&&h| h == base).count();
+            seen.push(base);
+            Entry {
+                description: format!("{} ({})", issue.finding.message, issue.finding.rule.help),
+                check_name: issue.finding.rule.id,
+                fingerprint: format!("{:016x}", fnv1a(format!("{base}:{occurrence}").as_bytes())),
+                severity: match issue.finding.class {
+                    Class::Destructive => "critical",
+                    Class::Coupled => "major",
+                    Class::Unknown | Class::Safe => "minor",
+                },
+                location: Location {
+                    path: uri(issue.file),
+                    lines: Lines {
+                        begin: issue.start.line,
+                    },
+                },
+            }
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&entries).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// FNV-1a, 64 bits: stable across runs, platforms and versions, unlike std's hasher.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,86 @@
+//! SARIF 2.1.0 for code scanning: every rule in `tool.driver.rules`, one result per
+//! finding that is not safe, regions 1-based with exclusive end columns.
+
+use serde_json::{Value, json};
+
+use crate::analysis::Analysis;
+use crate::rules::{ALL_RULES, Class};
+
+use super::{is_error, issues, uri};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub(super) fn render(analysis: &Analysis) -> String {
+    let rules: Vec<Value> = ALL_RULES
+        .iter()
+        .map(|rule| {
+            json!({
+                "id": rule.id,
+                "shortDescription": { "text": rule.summary },
+                "fullDescription": { "text": rule.section("What it does") },
+                "help": { "text": rule.help, "markdown": rule.documentation() },
+                "defaultConfiguration": { "level": level(rule.class) },
+                "properties": { "class": rule.class.as_str() }
+            })
+        })
+        .collect();
+    let results: Vec<Value> = issues(analysis)
+        .map(|issue| {
+            let rule_index = ALL_RULES.iter().position(|rule| rule.id == issue.finding.rule.id).unwrap_or(0);
+            json!({
+                "ruleId": issue.finding.rule.id,
+                "ruleIndex": rule_index,
+                "level": level(issue.finding.class),
+                "message": { "text": format!("{} Instead: {}", issue.finding.message, issue.finding.rule.help) },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(issue.file) },
+                        "region": {
+                            "startLine": issue.start.line,
+                            "startColumn": issue.start.column,
+                            "endLine": issue.end.line,
+                            "endColumn": issue.end.column
+                        }
+                    }
+                }],
+                "properties": {
+                    "class": issue.finding.class.as_str(),
+                    "breaksCode": issue.finding.breaks_code,
+                    "losesData": issue.finding.loses_data
+                }
+            })
+        })
+        .collect();
+    let log = json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "rollsafe",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules
+                }
+            },
+            "results": results,
+            "properties": {
+                "codeRollback": analysis.verdict.code_rollback.as_str(),
+                "databaseRollback": analysis.verdict.database_rollback.as_str(),
+                "reasons": analysis.verdict.reasons
+            }
+        }]
+    });
+    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+fn level(class: Class) -> &'static str {
+    if is_error(class) {
+        "error"
+    } else if class == Class::Unknown {
+        "warning"
+    } else {
+        "note"
+    }
+}

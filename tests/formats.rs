@@ -1,0 +1,80 @@
+//! Every report format on the same fixture, as snapshots; SARIF validated against
+//! the vendored SARIF 2.1.0 schema; GitLab fingerprints stable across line moves.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FROM: &str = "fixtures/shop/release-1.4";
+const TO: &str = "fixtures/shop/release-1.5";
+
+fn audit(format: &str) -> String {
+    let output = Command::cargo_bin("rollsafe")
+        .expect("binary")
+        .args(["audit", "--from", FROM, "--to", TO, "--format", format])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+#[test]
+fn sarif_report() {
+    insta::assert_snapshot!(audit("sarif"));
+}
+
+#[test]
+fn github_report() {
+    insta::assert_snapshot!(audit("github"));
+}
+
+#[test]
+fn gitlab_report() {
+    insta::assert_snapshot!(audit("gitlab"));
+}
+
+#[test]
+fn markdown_report() {
+    insta::assert_snapshot!(audit("markdown"));
+}
+
+#[test]
+fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/schemas/sarif-2.1.0.json").expect("schema")).expect("json");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let log: Value = serde_json::from_str(&audit("sarif")).expect("sarif is json");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "rollsafe");
+    assert_eq!(run["results"].as_array().map(Vec::len), Some(3));
+    assert_eq!(run["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 3);
+
+    // The validator does reject what the schema forbids.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = Value::from("fatal");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn gitlab_fingerprints_survive_line_moves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |contents: &str| -> Value {
+        std::fs::write(dir.path().join("1_x.sql"), contents).expect("write");
+        let output = Command::cargo_bin("rollsafe")
+            .expect("binary")
+            .args(["check", "--format", "gitlab"])
+            .arg(dir.path())
+            .output()
+            .expect("run");
+        serde_json::from_slice(&output.stdout).expect("json")
+    };
+    let sql = "ALTER TABLE users DROP COLUMN email;\nALTER TABLE users DROP COLUMN email;\n";
+    let before = run(sql);
+    let after = run(&format!("-- moved down\n\n{sql}"));
+    assert_eq!(before[0]["fingerprint"], after[0]["fingerprint"]);
+    assert_ne!(before[0]["location"]["lines"]["begin"], after[0]["location"]["lines"]["begin"]);
+    assert_ne!(before[0]["fingerprint"], before[1]["fingerprint"], "repeated statements stay distinct");
+}
