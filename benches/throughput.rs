@@ -38,10 +38,8 @@ fn migration(n: usize) -> String {
 }
 
 fn main() {
-    let count: usize = std::env::var("ROLLSAFE_BENCH_MIGRATIONS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2_000);
+    let count: usize =
+        std::env::var("ROLLSAFE_BENCH_MIGRATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000);
     let dir = tempfile::tempdir().expect("tempdir");
     let mut bytes = 0;
     for n in 1..=count {

@@ -8,7 +8,9 @@ use serde::Serialize;
 use thiserror::Error;
 
 use crate::discover::{DiscoverError, Layout, Migration, MigrationSet, discover};
-use crate::rules::{Change, Context, classify, deleted_migration, edited_migration, reconcile};
+use crate::rules::{
+    Change, Context, apply_suppressions, classify, deleted_migration, edited_migration, reconcile,
+};
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
 use crate::verdict::{Verdict, WayBack, decide};
@@ -106,20 +108,11 @@ pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, Analy
 /// before it. `target` is a migrations folder or one file in it.
 pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError> {
     if !target.exists() {
-        return Err(DiscoverError::NotFound {
-            path: target.display().to_string(),
-        }
-        .into());
+        return Err(DiscoverError::NotFound { path: target.display().to_string() }.into());
     }
     let (set, only) = if target.is_file() {
-        let folder = target
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let folder = if folder.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            folder
-        };
+        let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
         let set = match discover(&folder) {
             Ok(set) => set,
             Err(DiscoverError::NoMigrations { .. }) => MigrationSet::empty(&folder),
@@ -177,20 +170,11 @@ struct Run {
 
 impl Run {
     fn new(dialect: Dialect, layout: Layout) -> Self {
-        Run {
-            dialect,
-            layout,
-            files: Vec::new(),
-            changes: Vec::new(),
-            notes: Vec::new(),
-        }
+        Run { dialect, layout, files: Vec::new(), changes: Vec::new(), notes: Vec::new() }
     }
 
     fn add_file(&mut self, path: &Path, bytes: Vec<u8>) -> usize {
-        self.files.push(SourceFile {
-            display: path.display().to_string(),
-            bytes,
-        });
+        self.files.push(SourceFile { display: path.display().to_string(), bytes });
         self.files.len() - 1
     }
 
@@ -208,9 +192,7 @@ impl Run {
             schema.begin_migration(epoch);
             self.judge(migration, schema, &mut snapshot, window_start)?;
         }
-        let findings = self.changes[first_change..]
-            .iter_mut()
-            .flat_map(Change::findings_mut);
+        let findings = self.changes[first_change..].iter_mut().flat_map(Change::findings_mut);
         reconcile(findings, snapshot.before(), schema);
         Ok(())
     }
@@ -225,8 +207,10 @@ impl Run {
         window_start: Epoch,
     ) -> Result<(), AnalysisError> {
         let bytes = read(&migration.path)?;
-        let statements = parse(&bytes, &split(&bytes, self.dialect), self.dialect);
-        let file = self.add_file(&migration.path, bytes);
+        let segments = split(&bytes, self.dialect);
+        let statements = parse(&bytes, &segments, self.dialect);
+        let file = self.files.len();
+        let first_change = self.changes.len();
         for statement in &statements {
             let findings = classify(statement, &Context { schema, window_start });
             self.changes.push(Change::new(file, statement, findings));
@@ -237,6 +221,15 @@ impl Run {
                 }
             }
         }
+        let reports = apply_suppressions(
+            file,
+            &bytes,
+            &segments.segments,
+            &statements,
+            &mut self.changes[first_change..],
+        );
+        self.changes.extend(reports);
+        self.add_file(&migration.path, bytes);
         Ok(())
     }
 
@@ -277,10 +270,7 @@ fn way_back(
     after: &Schema,
     dialect: Dialect,
 ) -> Result<(WayBack, Vec<String>), AnalysisError> {
-    let mut result = WayBack {
-        layout_has_downs: set.layout.has_way_back(),
-        ..WayBack::default()
-    };
+    let mut result = WayBack { layout_has_downs: set.layout.has_way_back(), ..WayBack::default() };
     let mut steps = Vec::new();
     if !result.layout_has_downs {
         return Ok((result, steps));
@@ -297,13 +287,7 @@ fn way_back(
         let bytes = read(&back.path)?;
         for statement in parse(&bytes, &split(&bytes, dialect), dialect) {
             // Everything the way back touches holds data written since B was deployed.
-            let findings = classify(
-                &statement,
-                &Context {
-                    schema: &schema,
-                    window_start: Epoch::MAX,
-                },
-            );
+            let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
             for finding in findings.iter().filter(|f| f.loses_data) {
                 result.losses.push(format!(
                     "the way back ({}:{}) {}, including what was written since the newer release was deployed",
@@ -331,10 +315,7 @@ fn apply(schema: &mut Schema, statement: &ParsedStatement) {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, AnalysisError> {
-    std::fs::read(path).map_err(|source| AnalysisError::Read {
-        path: path.display().to_string(),
-        source,
-    })
+    std::fs::read(path).map_err(|source| AnalysisError::Read { path: path.display().to_string(), source })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

@@ -85,10 +85,7 @@ enum CliError {
     #[diagnostic(code(rollsafe::unknown_rule), help("`rollsafe rules` lists every rule{1}"))]
     UnknownRule(String, String),
     #[error("the analysis stopped unexpectedly")]
-    #[diagnostic(
-        code(rollsafe::internal),
-        help("please report this with the migration that caused it")
-    )]
+    #[diagnostic(code(rollsafe::internal), help("please report this with the migration that caused it"))]
     Internal,
 }
 
@@ -102,11 +99,7 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _printed = error.print();
-            return if error.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     let outcome = std::thread::Builder::new()

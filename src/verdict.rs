@@ -72,7 +72,7 @@ pub struct Verdict {
 /// Decides the verdict from the window's changes (already reconciled with the net
 /// schema difference) and its way back.
 pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
-    let findings = || changes.iter().flat_map(|c| c.findings());
+    let findings = || changes.iter().flat_map(|c| c.findings()).filter(|f| f.counts());
     let breaking = findings().filter(|f| f.breaks_code).count();
     let unknown = findings().filter(|f| f.class == Class::Unknown).count();
     let destroying = findings().filter(|f| f.loses_data).count();
@@ -82,9 +82,7 @@ pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
         reasons.push(format!("{breaking} change(s) break the older release's code"));
         CodeRollback::Blocked
     } else if unknown > 0 {
-        reasons.push(format!(
-            "{unknown} change(s) could not be judged and need a review"
-        ));
+        reasons.push(format!("{unknown} change(s) could not be judged and need a review"));
         CodeRollback::Review
     } else {
         reasons.push("the older release's code runs against the new schema".to_owned());
@@ -95,9 +93,7 @@ pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
     }
 
     let database_rollback = if destroying > 0 {
-        reasons.push(format!(
-            "{destroying} change(s) destroy data: only a backup restore brings it back"
-        ));
+        reasons.push(format!("{destroying} change(s) destroy data: only a backup restore brings it back"));
         DatabaseRollback::Lossy
     } else if !way_back.layout_has_downs {
         reasons.push("the migration layout has no down migrations".to_owned());
@@ -112,9 +108,5 @@ pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
         DatabaseRollback::Reversible
     };
     reasons.extend(way_back.losses.iter().cloned());
-    Verdict {
-        code_rollback,
-        database_rollback,
-        reasons,
-    }
+    Verdict { code_rollback, database_rollback, reasons }
 }

@@ -35,22 +35,13 @@ const CASES: &[Case] = &[
         class: "safe",
         code_rollback: "independent",
         spellings: &[
-            (
-                "postgres",
-                "CREATE TABLE coupons (id int PRIMARY KEY, code varchar(20));",
-            ),
+            ("postgres", "CREATE TABLE coupons (id int PRIMARY KEY, code varchar(20));"),
             (
                 "mysql",
                 "CREATE TABLE coupons (id int PRIMARY KEY AUTO_INCREMENT, code varchar(20)) ENGINE=InnoDB;",
             ),
-            (
-                "sqlite",
-                "CREATE TABLE coupons (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT);",
-            ),
-            (
-                "mssql",
-                "CREATE TABLE coupons (id int IDENTITY(1,1) PRIMARY KEY, code nvarchar(20));",
-            ),
+            ("sqlite", "CREATE TABLE coupons (id INTEGER PRIMARY KEY AUTOINCREMENT, code TEXT);"),
+            ("mssql", "CREATE TABLE coupons (id int IDENTITY(1,1) PRIMARY KEY, code nvarchar(20));"),
         ],
     },
     Case {
@@ -69,18 +60,9 @@ const CASES: &[Case] = &[
         class: "safe",
         code_rollback: "independent",
         spellings: &[
-            (
-                "postgres",
-                "ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;",
-            ),
-            (
-                "mysql",
-                "ALTER TABLE users ADD COLUMN active tinyint(1) NOT NULL DEFAULT 1;",
-            ),
-            (
-                "sqlite",
-                "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;",
-            ),
+            ("postgres", "ALTER TABLE users ADD COLUMN active boolean NOT NULL DEFAULT true;"),
+            ("mysql", "ALTER TABLE users ADD COLUMN active tinyint(1) NOT NULL DEFAULT 1;"),
+            ("sqlite", "ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;"),
             ("mssql", "ALTER TABLE users ADD active bit NOT NULL DEFAULT 1;"),
         ],
     },
@@ -89,19 +71,10 @@ const CASES: &[Case] = &[
         class: "safe",
         code_rollback: "independent",
         spellings: &[
-            (
-                "postgres",
-                "CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);",
-            ),
+            ("postgres", "CREATE INDEX CONCURRENTLY orders_user_idx ON orders (user_id);"),
             ("mysql", "CREATE INDEX orders_user_idx ON orders (user_id);"),
-            (
-                "sqlite",
-                "CREATE INDEX IF NOT EXISTS orders_user_idx ON orders (user_id);",
-            ),
-            (
-                "mssql",
-                "CREATE NONCLUSTERED INDEX orders_user_idx ON orders (user_id);",
-            ),
+            ("sqlite", "CREATE INDEX IF NOT EXISTS orders_user_idx ON orders (user_id);"),
+            ("mssql", "CREATE NONCLUSTERED INDEX orders_user_idx ON orders (user_id);"),
         ],
     },
     Case {
@@ -109,22 +82,10 @@ const CASES: &[Case] = &[
         class: "safe",
         code_rollback: "independent",
         spellings: &[
-            (
-                "postgres",
-                "CREATE OR REPLACE VIEW user_names AS SELECT id, name, email FROM users;",
-            ),
-            (
-                "mysql",
-                "CREATE OR REPLACE VIEW user_names AS SELECT id, name, email FROM users;",
-            ),
-            (
-                "sqlite",
-                "DROP VIEW user_names;\nCREATE VIEW user_names AS SELECT id, name, email FROM users;",
-            ),
-            (
-                "mssql",
-                "ALTER VIEW user_names AS SELECT id, name, email FROM users;",
-            ),
+            ("postgres", "CREATE OR REPLACE VIEW user_names AS SELECT id, name, email FROM users;"),
+            ("mysql", "CREATE OR REPLACE VIEW user_names AS SELECT id, name, email FROM users;"),
+            ("sqlite", "DROP VIEW user_names;\nCREATE VIEW user_names AS SELECT id, name, email FROM users;"),
+            ("mssql", "ALTER VIEW user_names AS SELECT id, name, email FROM users;"),
         ],
     },
     Case {
@@ -141,10 +102,7 @@ const CASES: &[Case] = &[
         class: "safe",
         code_rollback: "independent",
         spellings: &[
-            (
-                "postgres",
-                "ALTER TABLE users ALTER COLUMN name TYPE varchar(200);",
-            ),
+            ("postgres", "ALTER TABLE users ALTER COLUMN name TYPE varchar(200);"),
             ("mysql", "ALTER TABLE users MODIFY name varchar(200);"),
             ("mssql", "ALTER TABLE users ALTER COLUMN name varchar(200) NULL;"),
         ],
@@ -180,22 +138,13 @@ const CASES: &[Case] = &[
         class: "safe",
         code_rollback: "independent",
         spellings: &[
-            (
-                "postgres",
-                "INSERT INTO users (id, name, email) VALUES (1, 'admin', 'admin@example.com');",
-            ),
-            (
-                "mysql",
-                "INSERT INTO users (id, name, email) VALUES (1, 'admin', 'admin@example.com');",
-            ),
+            ("postgres", "INSERT INTO users (id, name, email) VALUES (1, 'admin', 'admin@example.com');"),
+            ("mysql", "INSERT INTO users (id, name, email) VALUES (1, 'admin', 'admin@example.com');"),
             (
                 "sqlite",
                 "INSERT OR IGNORE INTO users (id, name, email) VALUES (1, 'admin', 'admin@example.com');",
             ),
-            (
-                "mssql",
-                "INSERT INTO users (id, name, email) VALUES (1, N'admin', N'admin@example.com');",
-            ),
+            ("mssql", "INSERT INTO users (id, name, email) VALUES (1, N'admin', N'admin@example.com');"),
         ],
     },
     Case {
@@ -204,10 +153,7 @@ const CASES: &[Case] = &[
         code_rollback: "independent",
         spellings: &[
             ("postgres", "BEGIN;\nSET lock_timeout = '5s';\nCOMMIT;"),
-            (
-                "mysql",
-                "SET foreign_key_checks = 0;\nSTART TRANSACTION;\nCOMMIT;",
-            ),
+            ("mysql", "SET foreign_key_checks = 0;\nSTART TRANSACTION;\nCOMMIT;"),
             ("sqlite", "PRAGMA foreign_keys = ON;\nBEGIN;\nCOMMIT;"),
             ("mssql", "SET XACT_ABORT ON;\nBEGIN TRANSACTION;\nCOMMIT;"),
         ],
@@ -251,10 +197,7 @@ const CASES: &[Case] = &[
         spellings: &[
             ("postgres", "ALTER TABLE users ADD COLUMN tenant_id int NOT NULL;"),
             ("mysql", "ALTER TABLE users ADD COLUMN tenant_id int NOT NULL;"),
-            (
-                "sqlite",
-                "ALTER TABLE users ADD COLUMN tenant_id INTEGER NOT NULL;",
-            ),
+            ("sqlite", "ALTER TABLE users ADD COLUMN tenant_id INTEGER NOT NULL;"),
             ("mssql", "ALTER TABLE users ADD tenant_id int NOT NULL;"),
         ],
     },
@@ -265,10 +208,7 @@ const CASES: &[Case] = &[
         spellings: &[
             ("postgres", "ALTER TABLE users ALTER COLUMN name SET NOT NULL;"),
             ("mysql", "ALTER TABLE users MODIFY name varchar(100) NOT NULL;"),
-            (
-                "mssql",
-                "ALTER TABLE users ALTER COLUMN name varchar(100) NOT NULL;",
-            ),
+            ("mssql", "ALTER TABLE users ALTER COLUMN name varchar(100) NOT NULL;"),
         ],
     },
     Case {
@@ -276,10 +216,7 @@ const CASES: &[Case] = &[
         class: "coupled",
         code_rollback: "blocked",
         spellings: &[
-            (
-                "postgres",
-                "ALTER TABLE users ALTER COLUMN name TYPE varchar(10);",
-            ),
+            ("postgres", "ALTER TABLE users ALTER COLUMN name TYPE varchar(10);"),
             ("mysql", "ALTER TABLE users MODIFY name varchar(10);"),
             ("mssql", "ALTER TABLE users ALTER COLUMN name varchar(10) NULL;"),
         ],
@@ -289,10 +226,7 @@ const CASES: &[Case] = &[
         class: "coupled",
         code_rollback: "blocked",
         spellings: &[
-            (
-                "postgres",
-                "ALTER TABLE users ALTER COLUMN name TYPE integer USING length(name);",
-            ),
+            ("postgres", "ALTER TABLE users ALTER COLUMN name TYPE integer USING length(name);"),
             ("mysql", "ALTER TABLE users MODIFY name int;"),
             ("mssql", "ALTER TABLE users ALTER COLUMN name int NULL;"),
         ],
@@ -302,19 +236,10 @@ const CASES: &[Case] = &[
         class: "coupled",
         code_rollback: "blocked",
         spellings: &[
-            (
-                "postgres",
-                "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
-            ),
-            (
-                "mysql",
-                "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
-            ),
+            ("postgres", "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"),
+            ("mysql", "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"),
             ("sqlite", "CREATE UNIQUE INDEX users_email_key ON users (email);"),
-            (
-                "mssql",
-                "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);",
-            ),
+            ("mssql", "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);"),
         ],
     },
     Case {
@@ -322,18 +247,9 @@ const CASES: &[Case] = &[
         class: "coupled",
         code_rollback: "blocked",
         spellings: &[
-            (
-                "postgres",
-                "ALTER TABLE orders ADD CONSTRAINT positive_total CHECK (total > 0) NOT VALID;",
-            ),
-            (
-                "mysql",
-                "ALTER TABLE orders ADD CONSTRAINT positive_total CHECK (total > 0);",
-            ),
-            (
-                "mssql",
-                "ALTER TABLE orders ADD CONSTRAINT positive_total CHECK (total > 0);",
-            ),
+            ("postgres", "ALTER TABLE orders ADD CONSTRAINT positive_total CHECK (total > 0) NOT VALID;"),
+            ("mysql", "ALTER TABLE orders ADD CONSTRAINT positive_total CHECK (total > 0);"),
+            ("mssql", "ALTER TABLE orders ADD CONSTRAINT positive_total CHECK (total > 0);"),
         ],
     },
     Case {
@@ -492,20 +408,12 @@ fn audit(dialect: &str, given: &str, window: &str) -> Value {
         .arg(&to)
         .output()
         .expect("run");
-    assert!(
-        matches!(output.status.code(), Some(0 | 1)),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
     serde_json::from_slice(&output.stdout).expect("json")
 }
 
 fn given(dialect: &str) -> String {
-    if dialect == "postgres" {
-        format!("{GIVEN}{GIVEN_POSTGRES}")
-    } else {
-        GIVEN.to_owned()
-    }
+    if dialect == "postgres" { format!("{GIVEN}{GIVEN_POSTGRES}") } else { GIVEN.to_owned() }
 }
 
 const SEVERITY: [&str; 4] = ["safe", "unknown", "coupled", "destructive"];
@@ -538,12 +446,7 @@ fn every_example_of_the_classes_table_in_every_dialect() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
 
 #[test]
@@ -558,9 +461,7 @@ PRAGMA foreign_keys = ON;";
     let report = audit("sqlite", GIVEN, rebuild);
     assert_eq!(report["verdict"]["code_rollback"], "independent", "{report:#}");
     assert!(
-        report["changes"]
-            .as_array()
-            .is_some_and(|c| c.iter().all(|c| c["class"] == "safe")),
+        report["changes"].as_array().is_some_and(|c| c.iter().all(|c| c["class"] == "safe")),
         "{report:#}"
     );
 }
@@ -574,8 +475,7 @@ DROP TABLE orders;
 ALTER TABLE orders_new RENAME TO orders;";
     let report = audit("sqlite", GIVEN, rebuild);
     assert_eq!(report["verdict"]["code_rollback"], "blocked", "{report:#}");
-    let drop = report["changes"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["rule"] == "drop-table").cloned());
+    let drop =
+        report["changes"].as_array().and_then(|c| c.iter().find(|c| c["rule"] == "drop-table").cloned());
     assert_eq!(drop.map(|d| d["class"].clone()), Some(Value::from("destructive")));
 }

@@ -22,30 +22,24 @@ fn stdout(output: &std::process::Output) -> String {
 
 #[test]
 fn audit_human_report() {
-    let output = rollsafe()
-        .args(["audit", "--from", FROM, "--to", TO, "--color", "never"])
-        .output()
-        .expect("run");
+    let output =
+        rollsafe().args(["audit", "--from", FROM, "--to", TO, "--color", "never"]).output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(stdout(&output));
 }
 
 #[test]
 fn audit_json_report() {
-    let output = rollsafe()
-        .args(["audit", "--from", FROM, "--to", TO, "--format", "json"])
-        .output()
-        .expect("run");
+    let output =
+        rollsafe().args(["audit", "--from", FROM, "--to", TO, "--format", "json"]).output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(stdout(&output));
 }
 
 #[test]
 fn audit_gcc_report() {
-    let output = rollsafe()
-        .args(["audit", "--from", FROM, "--to", TO, "--format", "gcc"])
-        .output()
-        .expect("run");
+    let output =
+        rollsafe().args(["audit", "--from", FROM, "--to", TO, "--format", "gcc"]).output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(stdout(&output));
 }
@@ -53,32 +47,18 @@ fn audit_gcc_report() {
 #[test]
 fn independent_release_exits_zero() {
     let output = rollsafe()
-        .args([
-            "audit",
-            "--from",
-            TO,
-            "--to",
-            "fixtures/shop/release-1.6",
-            "--format",
-            "json",
-        ])
+        .args(["audit", "--from", TO, "--to", "fixtures/shop/release-1.6", "--format", "json"])
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(0));
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(report["verdict"]["code_rollback"], "independent");
-    assert_eq!(
-        report["verdict"]["database_rollback"], "lossy",
-        "the down migration drops a new column"
-    );
+    assert_eq!(report["verdict"]["database_rollback"], "lossy", "the down migration drops a new column");
 }
 
 #[test]
 fn check_folder_lints_every_file_against_the_files_before_it() {
-    let output = rollsafe()
-        .args(["check", TO, "--format", "gcc"])
-        .output()
-        .expect("run");
+    let output = rollsafe().args(["check", TO, "--format", "gcc"]).output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(stdout(&output));
 }
@@ -86,20 +66,14 @@ fn check_folder_lints_every_file_against_the_files_before_it() {
 #[test]
 fn check_one_file() {
     let file = format!("{TO}/6_rename_customer_name.up.sql");
-    let output = rollsafe()
-        .args(["check", &file, "--format", "json"])
-        .output()
-        .expect("run");
+    let output = rollsafe().args(["check", &file, "--format", "json"]).output().expect("run");
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     let changes = report["changes"].as_array().expect("changes");
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0]["rule"], "rename-column");
     assert_eq!(changes[0]["line"], 2);
-    assert_eq!(
-        changes[0]["findings"][0]["line"], 3,
-        "the label sits on the column name"
-    );
+    assert_eq!(changes[0]["findings"][0]["line"], 3, "the label sits on the column name");
     assert_eq!(changes[0]["findings"][0]["column"], 19);
 }
 
@@ -124,20 +98,10 @@ fn stderr(output: &std::process::Output) -> String {
 
 #[test]
 fn missing_path_is_a_diagnostic_with_status_2() {
-    let output = rollsafe()
-        .args(["check", "no/such/folder"])
-        .output()
-        .expect("run");
+    let output = rollsafe().args(["check", "no/such/folder"]).output().expect("run");
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("`no/such/folder` does not exist"),
-        "{}",
-        stderr(&output)
-    );
-    let output = rollsafe()
-        .args(["audit", "--from", "nowhere", "--to", TO])
-        .output()
-        .expect("run");
+    assert!(stderr(&output).contains("`no/such/folder` does not exist"), "{}", stderr(&output));
+    let output = rollsafe().args(["audit", "--from", "nowhere", "--to", TO]).output().expect("run");
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("path_not_found"));
 }
@@ -147,10 +111,7 @@ fn unknown_rule_and_bad_arguments_exit_2() {
     let output = rollsafe().args(["explain", "drop"]).output().expect("run");
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("did you mean"));
-    let output = rollsafe()
-        .args(["check", TO, "--dialect", "oracle"])
-        .output()
-        .expect("run");
+    let output = rollsafe().args(["check", TO, "--dialect", "oracle"]).output().expect("run");
     assert_eq!(output.status.code(), Some(2));
 }
 
@@ -174,18 +135,11 @@ fn lone_file_without_a_version_is_judged_on_its_own() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("schema.sql");
     std::fs::write(&path, "CREATE TABLE a (x int);\nALTER TABLE a DROP COLUMN x;\n").expect("write");
-    let output = rollsafe()
-        .args(["check", "--format", "json"])
-        .arg(&path)
-        .output()
-        .expect("run");
+    let output = rollsafe().args(["check", "--format", "json"]).arg(&path).output().expect("run");
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(report["changes"][1]["rule"], "drop-column");
-    assert_eq!(
-        report["changes"][1]["class"], "safe",
-        "the table is new in the same file"
-    );
+    assert_eq!(report["changes"][1]["class"], "safe", "the table is new in the same file");
 }
 
 #[test]
@@ -197,20 +151,14 @@ fn empty_file_is_independent() {
 
 #[test]
 fn non_utf8_file_is_an_unknown_change_at_its_line() {
-    let (status, report) = check_file(
-        b"CREATE TABLE a (x int);\nINSERT INTO a VALUES ('\xff\xfe');\n",
-        "postgres",
-    );
+    let (status, report) =
+        check_file(b"CREATE TABLE a (x int);\nINSERT INTO a VALUES ('\xff\xfe');\n", "postgres");
     assert_eq!(status, Some(1));
     assert_eq!(report["verdict"]["code_rollback"], "review");
     let last = &report["changes"][1];
     assert_eq!(last["rule"], "unreadable-text");
     assert_eq!(last["line"], 2);
-    assert!(
-        last["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("not valid UTF-8 at line 2"))
-    );
+    assert!(last["message"].as_str().is_some_and(|m| m.contains("not valid UTF-8 at line 2")));
 }
 
 #[test]
@@ -221,11 +169,7 @@ fn unterminated_dollar_quote_is_an_unknown_change() {
     assert_eq!(status, Some(1));
     assert_eq!(report["changes"][1]["rule"], "unreadable-text");
     assert_eq!(report["changes"][1]["line"], 2);
-    assert_eq!(
-        report["changes"].as_array().map(Vec::len),
-        Some(2),
-        "the rest of the file is one change"
-    );
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(2), "the rest of the file is one change");
 }
 
 #[test]
@@ -233,28 +177,17 @@ fn ten_thousand_term_or_chain_does_not_crash() {
     let chain = vec!["a = 1"; 10_000].join(" OR ");
     let sql = format!("CREATE TABLE t (a int);\nDELETE FROM t WHERE {chain};\n");
     let (status, report) = check_file(sql.as_bytes(), "postgres");
-    assert_eq!(
-        status,
-        Some(0),
-        "a DELETE on a table created in the same file is safe"
-    );
+    assert_eq!(status, Some(0), "a DELETE on a table created in the same file is safe");
     assert_eq!(report["changes"][1]["rule"], "delete");
 }
 
 #[test]
 fn ten_thousand_deep_parentheses_are_an_unknown_change() {
-    let sql = format!(
-        "SELECT {}1{};\nCREATE TABLE t (a int);\n",
-        "(".repeat(10_000),
-        ")".repeat(10_000)
-    );
+    let sql = format!("SELECT {}1{};\nCREATE TABLE t (a int);\n", "(".repeat(10_000), ")".repeat(10_000));
     let (status, report) = check_file(sql.as_bytes(), "postgres");
     assert_eq!(status, Some(1));
     assert_eq!(report["changes"][0]["rule"], "parse-error");
-    assert_eq!(
-        report["changes"][1]["rule"], "create-table",
-        "analysis goes on after it"
-    );
+    assert_eq!(report["changes"][1]["rule"], "create-table", "analysis goes on after it");
 }
 
 /// Writes `files` (name, contents) into a new folder under `root`.
@@ -273,18 +206,12 @@ fn edited_and_deleted_history_is_reported_and_needs_review() {
     let from = folder(
         dir.path(),
         "a",
-        &[
-            ("1_a.sql", "CREATE TABLE a (x int);"),
-            ("2_b.sql", "CREATE TABLE b (y int);"),
-        ],
+        &[("1_a.sql", "CREATE TABLE a (x int);"), ("2_b.sql", "CREATE TABLE b (y int);")],
     );
     let to = folder(
         dir.path(),
         "b",
-        &[
-            ("1_a.sql", "CREATE TABLE a (x int, z int);"),
-            ("3_c.sql", "CREATE TABLE c (z int);"),
-        ],
+        &[("1_a.sql", "CREATE TABLE a (x int, z int);"), ("3_c.sql", "CREATE TABLE c (z int);")],
     );
     let output = rollsafe()
         .args(["audit", "--format", "json", "--from"])
@@ -296,22 +223,15 @@ fn edited_and_deleted_history_is_reported_and_needs_review() {
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(report["verdict"]["code_rollback"], "review");
-    let rules: Vec<&str> = report["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter_map(|c| c["rule"].as_str())
-        .collect();
+    let rules: Vec<&str> =
+        report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
     assert_eq!(rules, ["edited-migration", "deleted-migration", "create-table"]);
 }
 
 #[test]
 fn flyway_versions_run_in_numeric_order_and_undo_files_are_the_way_back() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let base = [
-        ("V1_9__base.sql", "CREATE TABLE t (a int);"),
-        ("U1_9__base.sql", "DROP TABLE t;"),
-    ];
+    let base = [("V1_9__base.sql", "CREATE TABLE t (a int);"), ("U1_9__base.sql", "DROP TABLE t;")];
     let from = folder(dir.path(), "a", &base);
     let to = folder(
         dir.path(),
@@ -334,18 +254,8 @@ fn flyway_versions_run_in_numeric_order_and_undo_files_are_the_way_back() {
     let report: Value = serde_json::from_slice(&output.stdout).expect("json");
     assert_eq!(report["layout"], "flyway");
     let changes = report["changes"].as_array().expect("changes");
-    assert!(
-        changes[0]["file"]
-            .as_str()
-            .is_some_and(|f| f.ends_with("V1_10__add.sql"))
-    );
-    assert_eq!(
-        changes[1]["class"], "safe",
-        "renaming a column added in the window is safe"
-    );
+    assert!(changes[0]["file"].as_str().is_some_and(|f| f.ends_with("V1_10__add.sql")));
+    assert_eq!(changes[1]["class"], "safe", "renaming a column added in the window is safe");
     assert_eq!(report["verdict"]["code_rollback"], "independent");
-    assert_eq!(
-        report["verdict"]["database_rollback"], "no-down",
-        "V1_11 has no undo file"
-    );
+    assert_eq!(report["verdict"]["database_rollback"], "no-down", "V1_11 has no undo file");
 }

@@ -56,38 +56,18 @@ fn corpus_is_split_without_loss_and_analysed_without_panics() {
         let split = split(&bytes, dialect);
         let mut at = 0;
         for segment in &split.segments {
-            assert_eq!(
-                segment.range.start,
-                at,
-                "{}: gap or overlap at byte {at}",
-                file.display()
-            );
+            assert_eq!(segment.range.start, at, "{}: gap or overlap at byte {at}", file.display());
             at = segment.range.end;
         }
-        assert_eq!(
-            at,
-            bytes.len(),
-            "{}: bytes after the last segment",
-            file.display()
-        );
-        let statement_segments = split
-            .segments
-            .iter()
-            .filter(|s| s.kind == SegmentKind::Statement)
-            .count();
+        assert_eq!(at, bytes.len(), "{}: bytes after the last segment", file.display());
+        let statement_segments = split.segments.iter().filter(|s| s.kind == SegmentKind::Statement).count();
         assert_eq!(statement_segments, split.statements.len(), "{}", file.display());
 
         let mut schema = Schema::default();
         let entry = counts.entry(format!("{dialect}")).or_default();
         entry.files += 1;
         for statement in parse(&bytes, &split, dialect) {
-            let findings = classify(
-                &statement,
-                &Context {
-                    schema: &schema,
-                    window_start: 0,
-                },
-            );
+            let findings = classify(&statement, &Context { schema: &schema, window_start: 0 });
             entry.statements += 1;
             if findings.iter().any(|f| f.class == Class::Unknown) {
                 entry.unknown += 1;
@@ -106,8 +86,5 @@ fn corpus_is_split_without_loss_and_analysed_without_panics() {
             100.0 * c.unknown as f64 / c.statements.max(1) as f64
         );
     }
-    assert!(
-        counts.len() >= 4,
-        "expected four dialects in the corpus: {counts:?}"
-    );
+    assert!(counts.len() >= 4, "expected four dialects in the corpus: {counts:?}");
 }

@@ -42,10 +42,12 @@ fn markdown_report() {
 #[test]
 fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string("tests/schemas/sarif-2.1.0.json").expect("schema")).expect("json");
+        serde_json::from_str(&std::fs::read_to_string("tests/schemas/sarif-2.1.0.json").expect("schema"))
+            .expect("json");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let log: Value = serde_json::from_str(&audit("sarif")).expect("sarif is json");
-    let errors: Vec<String> = validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "rollsafe");

@@ -53,14 +53,9 @@ impl Layout {
 
     /// The layout that `file_names` follow: the most specific one any of them uses.
     pub fn detect<'a>(file_names: impl Iterator<Item = &'a str> + Clone) -> Layout {
-        if file_names
-            .clone()
-            .any(|name| Layout::Flyway.recognise(name).is_some())
-        {
+        if file_names.clone().any(|name| Layout::Flyway.recognise(name).is_some()) {
             Layout::Flyway
-        } else if file_names
-            .into_iter()
-            .any(|name| name.ends_with(".up.sql") || name.ends_with(".down.sql"))
+        } else if file_names.into_iter().any(|name| name.ends_with(".up.sql") || name.ends_with(".down.sql"))
         {
             Layout::UpDown
         } else {
@@ -74,12 +69,7 @@ impl Layout {
         match self {
             Layout::Plain => {
                 let (version, name) = split_version(stem)?;
-                Some(Recognised {
-                    version,
-                    name,
-                    direction: Direction::Forward,
-                    repeatable: false,
-                })
+                Some(Recognised { version, name, direction: Direction::Forward, repeatable: false })
             }
             Layout::UpDown => {
                 let (stem, direction) = if let Some(stem) = stem.strip_suffix(".up") {
@@ -90,12 +80,7 @@ impl Layout {
                     (stem, Direction::Forward)
                 };
                 let (version, name) = split_version(stem)?;
-                Some(Recognised {
-                    version,
-                    name,
-                    direction,
-                    repeatable: false,
-                })
+                Some(Recognised { version, name, direction, repeatable: false })
             }
             Layout::Flyway => {
                 let (prefix, rest) = stem.split_at_checked(1)?;

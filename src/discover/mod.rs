@@ -156,13 +156,7 @@ mod tests {
     #[test]
     fn orders_by_version_and_pairs_downs() {
         let dir = tempfile::tempdir().expect("tempdir");
-        for name in [
-            "10_c.up.sql",
-            "9_b.up.sql",
-            "9_b.down.sql",
-            "1_a.up.sql",
-            "notes.sql",
-        ] {
+        for name in ["10_c.up.sql", "9_b.up.sql", "9_b.down.sql", "1_a.up.sql", "notes.sql"] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
         let set = discover(dir.path()).expect("discover");
@@ -176,14 +170,8 @@ mod tests {
 
     #[test]
     fn missing_and_empty_folders_are_errors() {
-        assert!(matches!(
-            discover(Path::new("/no/such/dir")),
-            Err(DiscoverError::NotFound { .. })
-        ));
+        assert!(matches!(discover(Path::new("/no/such/dir")), Err(DiscoverError::NotFound { .. })));
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(
-            discover(dir.path()),
-            Err(DiscoverError::NoMigrations { .. })
-        ));
+        assert!(matches!(discover(dir.path()), Err(DiscoverError::NoMigrations { .. })));
     }
 }

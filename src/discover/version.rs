@@ -28,9 +28,7 @@ impl Version {
                 return;
             }
             let part = if current.bytes().all(|b| b.is_ascii_digit()) {
-                current
-                    .parse::<u128>()
-                    .map_or_else(|_| Part::Text(current.clone()), Part::Number)
+                current.parse::<u128>().map_or_else(|_| Part::Text(current.clone()), Part::Number)
             } else {
                 Part::Text(current.to_lowercase())
             };
@@ -52,10 +50,7 @@ impl Version {
             last_digit = Some(digit);
         }
         flush(&mut current, &mut parts);
-        Version {
-            parts,
-            written: written.to_owned(),
-        }
+        Version { parts, written: written.to_owned() }
     }
 }
 
@@ -63,15 +58,9 @@ impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
         // Trailing zero parts do not count: Flyway treats 1.0 and 1 as the same version.
         let trimmed = |parts: &[Part]| -> usize {
-            parts
-                .iter()
-                .rposition(|p| *p != Part::Number(0))
-                .map_or(0, |i| i + 1)
+            parts.iter().rposition(|p| *p != Part::Number(0)).map_or(0, |i| i + 1)
         };
-        let (a, b) = (
-            &self.parts[..trimmed(&self.parts)],
-            &other.parts[..trimmed(&other.parts)],
-        );
+        let (a, b) = (&self.parts[..trimmed(&self.parts)], &other.parts[..trimmed(&other.parts)]);
         a.cmp(b).then_with(|| self.written.cmp(&other.written))
     }
 }

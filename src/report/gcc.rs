@@ -10,11 +10,7 @@ use super::{is_error, issues};
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
     for issue in issues(analysis) {
-        let severity = if is_error(issue.finding.class) {
-            "error"
-        } else {
-            "warning"
-        };
+        let severity = if is_error(issue.finding.class) { "error" } else { "warning" };
         let _infallible = writeln!(
             out,
             "{}:{}:{}: {severity}[{}]: {}",

@@ -10,16 +10,8 @@ use super::{is_error, issues};
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
     for issue in issues(analysis) {
-        let command = if is_error(issue.finding.class) {
-            "error"
-        } else {
-            "warning"
-        };
-        let title = format!(
-            "rollsafe {}: {}",
-            issue.finding.class.as_str(),
-            issue.finding.rule.id
-        );
+        let command = if is_error(issue.finding.class) { "error" } else { "warning" };
+        let title = format!("rollsafe {}: {}", issue.finding.class.as_str(), issue.finding.rule.id);
         let _infallible = writeln!(
             out,
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
@@ -29,10 +21,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
             issue.end.line,
             issue.end.column,
             property(&title),
-            data(&format!(
-                "{} Instead: {}",
-                issue.finding.message, issue.finding.rule.help
-            )),
+            data(&format!("{} Instead: {}", issue.finding.message, issue.finding.rule.help)),
         );
     }
     let verdict = &analysis.verdict;

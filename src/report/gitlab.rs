@@ -59,12 +59,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
                     Class::Coupled => "major",
                     Class::Unknown | Class::Safe => "minor",
                 },
-                location: Location {
-                    path: uri(issue.file),
-                    lines: Lines {
-                        begin: issue.start.line,
-                    },
-                },
+                location: Location { path: uri(issue.file), lines: Lines { begin: issue.start.line } },
             }
         })
         .collect();
@@ -75,7 +70,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
 
 /// FNV-1a, 64 bits: stable across runs, platforms and versions, unlike std's hasher.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
-    })
+    bytes
+        .iter()
+        .fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
 }

@@ -15,26 +15,44 @@ use crate::verdict::{CodeRollback, DatabaseRollback};
 use super::{Style, label_range};
 
 pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
     let mut out = format!("rollsafe {title}\n\n");
 
     for (index, file) in analysis.files.iter().enumerate() {
         let text = String::from_utf8_lossy(&file.bytes).into_owned();
         let lines = LineIndex::new(&text);
         for change in analysis.changes.iter().filter(|c| c.file == index) {
-            for finding in change.findings().iter().filter(|f| f.class != Class::Safe) {
+            for finding in change.findings().iter().filter(|f| f.class != Class::Safe && f.counts()) {
                 let report = diagnostic(change, finding, &text, &lines, &file.display);
                 let _rendered = handler.render_report(&mut out, report.as_ref());
                 out.push('\n');
             }
         }
+    }
+    let accepted: Vec<String> = analysis
+        .changes
+        .iter()
+        .flat_map(|change| change.findings().iter().map(move |f| (change, f)))
+        .filter_map(|(change, f)| {
+            let reason = f.suppressed.as_ref()?;
+            let at = f.at.unwrap_or(change.start);
+            let file = &analysis.files[change.file].display;
+            Some(format!(
+                "  {file}:{}: {} [{}]: {}\n    because {reason}",
+                at.line,
+                f.class.as_str(),
+                f.rule.id,
+                f.message
+            ))
+        })
+        .collect();
+    if !accepted.is_empty() {
+        let _infallible = writeln!(out, "Accepted risks (suppressed, left out of the verdict)");
+        for line in accepted {
+            let _infallible = writeln!(out, "{line}");
+        }
+        out.push('\n');
     }
     for note in &analysis.notes {
         let _infallible = writeln!(out, "note: {note}");
@@ -74,22 +92,15 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
             .changes
             .iter()
             .flat_map(|change| change.findings().iter().map(move |f| (change, f)))
-            .filter(|(_, f)| filter(f))
+            .filter(|(_, f)| f.counts() && filter(f))
             .map(|(change, f)| {
                 let at = f.at.unwrap_or(change.start);
-                format!(
-                    "{} at {}:{}",
-                    f.rule.id, analysis.files[change.file].display, at.line
-                )
+                format!("{} at {}:{}", f.rule.id, analysis.files[change.file].display, at.line)
             })
             .collect()
     };
     let answer = |items: Vec<String>| -> String {
-        if items.is_empty() {
-            "no".to_owned()
-        } else {
-            format!("yes, {}: {}", items.len(), items.join(", "))
-        }
+        if items.is_empty() { "no".to_owned() } else { format!("yes, {}: {}", items.len(), items.join(", ")) }
     };
     let statements = analysis.changes.iter().filter(|c| c.range.end > 0).count();
     let files = {

@@ -44,6 +44,8 @@ struct JsonChange<'a> {
     message: &'a str,
     help: Option<&'static str>,
     statement: &'a str,
+    /// Why the team accepted the deciding finding's risk; `null` when not suppressed.
+    suppressed: Option<&'a str>,
     findings: Vec<JsonFinding<'a>>,
 }
 
@@ -57,6 +59,8 @@ struct JsonFinding<'a> {
     column: u64,
     breaks_code: bool,
     loses_data: bool,
+    /// Why the team accepted the risk; `null` when not suppressed.
+    suppressed: Option<&'a str>,
 }
 
 fn help(finding: &Finding) -> Option<&'static str> {
@@ -76,6 +80,7 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
         message: &primary.message,
         help: help(primary),
         statement: &change.head,
+        suppressed: primary.suppressed.as_deref(),
         findings: change
             .findings()
             .iter()
@@ -90,6 +95,7 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
                     column: at.column,
                     breaks_code: finding.breaks_code,
                     loses_data: finding.loses_data,
+                    suppressed: finding.suppressed.as_deref(),
                 }
             })
             .collect(),
@@ -97,10 +103,7 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
 }
 
 pub(super) fn render(analysis: &Analysis) -> String {
-    let mut summary = Summary {
-        changes: analysis.changes.len(),
-        ..Summary::default()
-    };
+    let mut summary = Summary { changes: analysis.changes.len(), ..Summary::default() };
     for c in &analysis.changes {
         match c.class() {
             Class::Safe => summary.safe += 1,

@@ -30,10 +30,7 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
     let table = |out: &mut String, heading: &str, filter: &dyn Fn(Class, bool) -> bool| {
         let rows: Vec<String> = issues(analysis)
             .filter(|issue| {
-                filter(
-                    issue.finding.class,
-                    issue.finding.breaks_code || issue.finding.loses_data,
-                )
+                filter(issue.finding.class, issue.finding.breaks_code || issue.finding.loses_data)
             })
             .map(|issue| {
                 format!(
@@ -57,12 +54,8 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
             out.push('\n');
         }
     };
-    table(&mut out, "Blocking or losing data", &|class, harms| {
-        class != Class::Unknown && harms
-    });
-    table(&mut out, "To review", &|class, harms| {
-        class == Class::Unknown || !harms
-    });
+    table(&mut out, "Blocking or losing data", &|class, harms| class != Class::Unknown && harms);
+    table(&mut out, "To review", &|class, harms| class == Class::Unknown || !harms);
 
     let safe: Vec<String> = analysis
         .changes

@@ -62,27 +62,22 @@ struct Issue<'a> {
     end: Position,
 }
 
-/// Every finding that is not safe, in report order.
+/// Every finding that is not safe and not suppressed, in report order.
 fn issues(analysis: &Analysis) -> impl Iterator<Item = Issue<'_>> {
+    issues_and_accepted_risks(analysis).filter(|issue| issue.finding.counts())
+}
+
+/// Every finding that is not safe, suppressed ones included.
+fn issues_and_accepted_risks(analysis: &Analysis) -> impl Iterator<Item = Issue<'_>> {
     analysis.changes.iter().flat_map(move |change| {
         let file = analysis.files[change.file].display.as_str();
-        change
-            .findings()
-            .iter()
-            .filter(|f| f.class != Class::Safe)
-            .map(move |finding| {
-                let (start, end) = match finding.at {
-                    Some(at) => (at, finding.end.unwrap_or(at)),
-                    None => (change.start, change.end),
-                };
-                Issue {
-                    file,
-                    change,
-                    finding,
-                    start,
-                    end,
-                }
-            })
+        change.findings().iter().filter(|f| f.class != Class::Safe).map(move |finding| {
+            let (start, end) = match finding.at {
+                Some(at) => (at, finding.end.unwrap_or(at)),
+                None => (change.start, change.end),
+            };
+            Issue { file, change, finding, start, end }
+        })
     })
 }
 

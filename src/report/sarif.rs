@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::analysis::Analysis;
 use crate::rules::{ALL_RULES, Class};
 
-use super::{is_error, issues, uri};
+use super::{is_error, issues_and_accepted_risks, uri};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -24,10 +24,17 @@ pub(super) fn render(analysis: &Analysis) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = issues(analysis)
+    let results: Vec<Value> = issues_and_accepted_risks(analysis)
         .map(|issue| {
             let rule_index = ALL_RULES.iter().position(|rule| rule.id == issue.finding.rule.id).unwrap_or(0);
+            let suppressions: Vec<Value> = issue
+                .finding
+                .suppressed
+                .iter()
+                .map(|reason| json!({ "kind": "inSource", "justification": reason }))
+                .collect();
             json!({
+                "suppressions": suppressions,
                 "ruleId": issue.finding.rule.id,
                 "ruleIndex": rule_index,
                 "level": level(issue.finding.class),

@@ -34,10 +34,7 @@ pub(super) fn check(_ctx: &Context<'_>, table: &Name, column: &ColumnSpec) -> Op
     Some(
         Finding::new(
             &RULE,
-            format!(
-                "adds column `{}` to `{}` with a default",
-                column.name.written, table.written
-            ),
+            format!("adds column `{}` to `{}` with a default", column.name.written, table.written),
         )
         .at(&column.name),
     )

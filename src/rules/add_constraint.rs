@@ -35,16 +35,8 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name, constraint: &ConstraintSpec) -> Finding {
-    let name = constraint
-        .name
-        .as_ref()
-        .map(|n| format!(" `{}`", n.written))
-        .unwrap_or_default();
-    let unchecked = if constraint.not_valid {
-        " (NOT VALID still checks new writes)"
-    } else {
-        ""
-    };
+    let name = constraint.name.as_ref().map(|n| format!(" `{}`", n.written)).unwrap_or_default();
+    let unchecked = if constraint.not_valid { " (NOT VALID still checks new writes)" } else { "" };
     let mut finding = Finding::new(
         &RULE,
         format!(

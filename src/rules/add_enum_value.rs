@@ -27,9 +27,5 @@ declare_rule! {
 }
 
 pub(super) fn check(type_name: &Name, value: &str) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("adds value '{value}' to type `{}`", type_name.written),
-    )
-    .at(type_name)
+    Finding::new(&RULE, format!("adds value '{value}' to type `{}`", type_name.written)).at(type_name)
 }

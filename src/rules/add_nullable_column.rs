@@ -27,12 +27,6 @@ declare_rule! {
 }
 
 pub(super) fn check(_ctx: &Context<'_>, table: &Name, column: &ColumnSpec) -> Finding {
-    Finding::new(
-        &RULE,
-        format!(
-            "adds nullable column `{}` to `{}`",
-            column.name.written, table.written
-        ),
-    )
-    .at(&column.name)
+    Finding::new(&RULE, format!("adds nullable column `{}` to `{}`", column.name.written, table.written))
+        .at(&column.name)
 }

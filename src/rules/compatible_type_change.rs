@@ -29,15 +29,9 @@ declare_rule! {
 
 pub(super) fn check(table: &Name, column: &Name, old: &str, new: &str) -> Finding {
     let message = if old == new {
-        format!(
-            "keeps column `{}` of `{}` as {new}",
-            column.written, table.written
-        )
+        format!("keeps column `{}` of `{}` as {new}", column.written, table.written)
     } else {
-        format!(
-            "widens column `{}` of `{}` from {old} to {new}",
-            column.written, table.written
-        )
+        format!("widens column `{}` of `{}` from {old} to {new}", column.written, table.written)
     };
     Finding::new(&RULE, message).at(column)
 }

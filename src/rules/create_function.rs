@@ -29,15 +29,7 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name, signature: &str) -> Finding {
-    let replaces = ctx
-        .schema
-        .functions
-        .get(&name.key)
-        .is_some_and(|f| f.signatures.contains_key(signature));
-    let verb = if replaces {
-        "replaces the body of"
-    } else {
-        "creates"
-    };
+    let replaces = ctx.schema.functions.get(&name.key).is_some_and(|f| f.signatures.contains_key(signature));
+    let verb = if replaces { "replaces the body of" } else { "creates" };
     Finding::new(&RULE, format!("{verb} function `{}({signature})`", name.written)).at(name)
 }

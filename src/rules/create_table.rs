@@ -26,10 +26,7 @@ declare_rule! {
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name) -> Finding {
     let message = if ctx.schema.table(&table.key).is_some() {
-        format!(
-            "creates table `{}`, which already exists (no change if IF NOT EXISTS)",
-            table.written
-        )
+        format!("creates table `{}`, which already exists (no change if IF NOT EXISTS)", table.written)
     } else {
         format!("creates table `{}`", table.written)
     };

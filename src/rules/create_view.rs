@@ -26,10 +26,6 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    let verb = if ctx.schema.views.contains_key(&name.key) {
-        "replaces"
-    } else {
-        "creates"
-    };
+    let verb = if ctx.schema.views.contains_key(&name.key) { "replaces" } else { "creates" };
     Finding::new(&RULE, format!("{verb} view `{}`", name.written)).at(name)
 }

@@ -34,10 +34,7 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, filtered: bool) -> Finding 
     let which = if filtered { "rows" } else { "every row" };
     Finding::new(
         &RULE,
-        format!(
-            "deletes {which} of `{}`: they are lost to a database rollback",
-            table.written
-        ),
+        format!("deletes {which} of `{}`: they are lost to a database rollback", table.written),
     )
     .at(table)
     .keeps_code_working()

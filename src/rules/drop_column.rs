@@ -32,14 +32,8 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!(
-            "drops column `{}` of `{}`: its data is lost",
-            column.written, table.written
-        ),
-    )
-    .on_column(ctx, table, column)
+    Finding::new(&RULE, format!("drops column `{}` of `{}`: its data is lost", column.written, table.written))
+        .on_column(ctx, table, column)
 }
 
 #[cfg(test)]

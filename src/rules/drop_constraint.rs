@@ -27,9 +27,5 @@ declare_rule! {
 }
 
 pub(super) fn check(table: &Name, name: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("drops constraint `{}` of `{}`", name.written, table.written),
-    )
-    .at(name)
+    Finding::new(&RULE, format!("drops constraint `{}` of `{}`", name.written, table.written)).at(name)
 }

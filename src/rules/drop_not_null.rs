@@ -27,9 +27,5 @@ declare_rule! {
 }
 
 pub(super) fn check(_ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("lets column `{}` of `{}` be NULL", column.written, table.written),
-    )
-    .at(column)
+    Finding::new(&RULE, format!("lets column `{}` of `{}` be NULL", column.written, table.written)).at(column)
 }

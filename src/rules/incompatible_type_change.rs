@@ -57,23 +57,14 @@ mod tests {
     #[test]
     fn mysql_modify_and_tsql_alter_column_narrowing_is_coupled() {
         let sql = "ALTER TABLE t MODIFY code varchar(2);";
-        assert_eq!(
-            class_of_in(Dialect::Mysql, GIVEN, sql, "incompatible-type-change"),
-            Class::Coupled
-        );
+        assert_eq!(class_of_in(Dialect::Mysql, GIVEN, sql, "incompatible-type-change"), Class::Coupled);
         let sql = "ALTER TABLE t ALTER COLUMN code varchar(2) NULL";
-        assert_eq!(
-            class_of_in(Dialect::Mssql, GIVEN, sql, "incompatible-type-change"),
-            Class::Coupled
-        );
+        assert_eq!(class_of_in(Dialect::Mssql, GIVEN, sql, "incompatible-type-change"), Class::Coupled);
     }
 
     #[test]
     fn mysql_modify_widening_is_compatible() {
         let sql = "ALTER TABLE t MODIFY code varchar(200);";
-        assert_eq!(
-            class_of_in(Dialect::Mysql, GIVEN, sql, "compatible-type-change"),
-            Class::Safe
-        );
+        assert_eq!(class_of_in(Dialect::Mysql, GIVEN, sql, "compatible-type-change"), Class::Safe);
     }
 }

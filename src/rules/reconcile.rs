@@ -35,9 +35,7 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
             continue;
         }
         if let (Some(id), Subject::Table(name)) = (finding.dropped_table, &subject) {
-            let copied = after
-                .table(name)
-                .is_some_and(|table| table.copied_from.contains(&id));
+            let copied = after.table(name).is_some_and(|table| table.copied_from.contains(&id));
             if copied && table_intact(name) {
                 finding.reconcile(
                     "table rebuild: its rows were copied into the table that now has its name, with every column A's code uses",

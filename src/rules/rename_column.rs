@@ -55,20 +55,11 @@ mod tests {
     #[test]
     fn mysql_change_and_tsql_sp_rename_are_renames() {
         let sql = "ALTER TABLE users CHANGE name full_name varchar(50);";
-        assert_eq!(
-            class_of_in(Dialect::Mysql, GIVEN, sql, "rename-column"),
-            Class::Coupled
-        );
+        assert_eq!(class_of_in(Dialect::Mysql, GIVEN, sql, "rename-column"), Class::Coupled);
         let sql = "EXEC sp_rename 'users.name', 'full_name', 'COLUMN';";
-        assert_eq!(
-            class_of_in(Dialect::Mssql, GIVEN, sql, "rename-column"),
-            Class::Coupled
-        );
+        assert_eq!(class_of_in(Dialect::Mssql, GIVEN, sql, "rename-column"), Class::Coupled);
         let sql = "ALTER TABLE users RENAME COLUMN name TO full_name;";
-        assert_eq!(
-            class_of_in(Dialect::Sqlite, GIVEN, sql, "rename-column"),
-            Class::Coupled
-        );
+        assert_eq!(class_of_in(Dialect::Sqlite, GIVEN, sql, "rename-column"), Class::Coupled);
     }
 
     #[test]

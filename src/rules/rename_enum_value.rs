@@ -34,18 +34,9 @@ declare_rule! {
 pub(super) fn check(ctx: &Context<'_>, type_name: &Name, from: &str, to: &str) -> Finding {
     Finding::new(
         &RULE,
-        format!(
-            "renames value '{from}' of type `{}` to '{to}': A's code writes '{from}'",
-            type_name.written
-        ),
+        format!("renames value '{from}' of type `{}` to '{to}': A's code writes '{from}'", type_name.written),
     )
     .at(type_name)
-    .about(Subject::EnumValue {
-        type_name: type_name.key.clone(),
-        value: from.to_owned(),
-    })
-    .unless_new(
-        ctx.is_new_type(type_name),
-        &format!("type `{}`", type_name.written),
-    )
+    .about(Subject::EnumValue { type_name: type_name.key.clone(), value: from.to_owned() })
+    .unless_new(ctx.is_new_type(type_name), &format!("type `{}`", type_name.written))
 }

@@ -33,10 +33,7 @@ declare_rule! {
 pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
     Finding::new(
         &RULE,
-        format!(
-            "renames view `{}` to `{}`: A's code reads `{}`",
-            from.written, to.written, from.written
-        ),
+        format!("renames view `{}` to `{}`: A's code reads `{}`", from.written, to.written, from.written),
     )
     .at(from)
     .about(Subject::View(from.key.clone()))

@@ -26,12 +26,6 @@ declare_rule! {
 }
 
 pub(super) fn check(_ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!(
-            "sets a default on column `{}` of `{}`",
-            column.written, table.written
-        ),
-    )
-    .at(column)
+    Finding::new(&RULE, format!("sets a default on column `{}` of `{}`", column.written, table.written))
+        .at(column)
 }

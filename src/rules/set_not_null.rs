@@ -34,10 +34,7 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    let has_default = ctx
-        .schema
-        .column(&table.key, &column.key)
-        .is_some_and(|c| c.has_default);
+    let has_default = ctx.schema.column(&table.key, &column.key).is_some_and(|c| c.has_default);
     let mut finding = Finding::new(
         &RULE,
         format!(
@@ -61,11 +58,7 @@ mod tests {
     fn a_column_with_a_default_can_be_made_not_null() {
         let given = "CREATE TABLE t (id int, c int DEFAULT 0);";
         assert_eq!(
-            class_of(
-                given,
-                "ALTER TABLE t ALTER COLUMN c SET NOT NULL;",
-                "set-not-null"
-            ),
+            class_of(given, "ALTER TABLE t ALTER COLUMN c SET NOT NULL;", "set-not-null"),
             Class::Safe
         );
     }

@@ -32,11 +32,8 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("truncates `{}`: all its rows are lost", table.written),
-    )
-    .at(table)
-    .keeps_code_working()
-    .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
+    Finding::new(&RULE, format!("truncates `{}`: all its rows are lost", table.written))
+        .at(table)
+        .keeps_code_working()
+        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
 }

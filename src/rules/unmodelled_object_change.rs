@@ -31,8 +31,5 @@ declare_rule! {
 }
 
 pub(super) fn check(kind: &str) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("statement would {kind}; rollsafe cannot tell whether A's code relies on it"),
-    )
+    Finding::new(&RULE, format!("statement would {kind}; rollsafe cannot tell whether A's code relies on it"))
 }

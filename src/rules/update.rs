@@ -37,11 +37,7 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, columns: &[Name], filtered:
     let which = if filtered { "some rows" } else { "every row" };
     let mut finding = Finding::new(
         &RULE,
-        format!(
-            "overwrites {} in {which} of `{}`: old values are lost",
-            names.join(", "),
-            table.written
-        ),
+        format!("overwrites {} in {which} of `{}`: old values are lost", names.join(", "), table.written),
     )
     .at(table)
     .keeps_code_working();
@@ -60,9 +56,6 @@ mod tests {
         let given = "CREATE TABLE t (id int, a int);";
         let sql = "ALTER TABLE t ADD COLUMN b int;\nUPDATE t SET b = a;";
         assert_eq!(class_of(given, sql, "update"), Class::Safe);
-        assert_eq!(
-            class_of(given, "UPDATE t SET a = 0;", "update"),
-            Class::Destructive
-        );
+        assert_eq!(class_of(given, "UPDATE t SET a = 0;", "update"), Class::Destructive);
     }
 }

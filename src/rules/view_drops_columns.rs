@@ -34,11 +34,7 @@ declare_rule! {
 pub(super) fn check(ctx: &Context<'_>, name: &Name, columns: Option<&[String]>) -> Option<Finding> {
     let old = ctx.schema.views.get(&name.key)?.columns.as_ref()?;
     let new = columns?;
-    let lost: Vec<&str> = old
-        .iter()
-        .filter(|c| !new.contains(c))
-        .map(String::as_str)
-        .collect();
+    let lost: Vec<&str> = old.iter().filter(|c| !new.contains(c)).map(String::as_str).collect();
     if lost.is_empty() {
         return None;
     }

@@ -83,19 +83,13 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
             continue;
         };
         for column in &table.columns {
-            let subject = || Subject::Column {
-                table: name.clone(),
-                column: column.name.clone(),
-            };
+            let subject = || Subject::Column { table: name.clone(), column: column.name.clone() };
             let Some(current) = now.column(&column.name) else {
                 push(subject(), "no longer exists".into());
                 continue;
             };
             if compare_types(&column.data_type, &current.data_type) == TypeChange::NarrowedOrIncompatible {
-                push(
-                    subject(),
-                    format!("changed type from {} to {}", column.data_type, current.data_type),
-                );
+                push(subject(), format!("changed type from {} to {}", column.data_type, current.data_type));
             }
             if column.nullable && !current.nullable && !current.has_default {
                 push(subject(), "became NOT NULL without a default".into());
@@ -106,10 +100,7 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
         for column in now.columns.iter().filter(|c| table.column(&c.name).is_none()) {
             if !column.nullable && !column.has_default {
                 push(
-                    Subject::Column {
-                        table: name.clone(),
-                        column: column.name.clone(),
-                    },
+                    Subject::Column { table: name.clone(), column: column.name.clone() },
                     "is a new NOT NULL column without a default".into(),
                 );
             }
@@ -123,16 +114,10 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
             None => push(Subject::View(name.clone()), "no longer exists".into()),
             Some(now) => {
                 if let (Some(old), Some(new)) = (&view.columns, &now.columns) {
-                    let lost: Vec<&str> = old
-                        .iter()
-                        .filter(|c| !new.contains(c))
-                        .map(String::as_str)
-                        .collect();
+                    let lost: Vec<&str> =
+                        old.iter().filter(|c| !new.contains(c)).map(String::as_str).collect();
                     if !lost.is_empty() {
-                        push(
-                            Subject::View(name.clone()),
-                            format!("lost columns {}", lost.join(", ")),
-                        );
+                        push(Subject::View(name.clone()), format!("lost columns {}", lost.join(", ")));
                     }
                 }
             }
@@ -142,10 +127,7 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
         let now = after.functions.get(name);
         for signature in function.signatures.keys() {
             if !now.is_some_and(|f| f.signatures.contains_key(signature)) {
-                push(
-                    Subject::Function(name.clone()),
-                    format!("no longer exists as `{name}({signature})`"),
-                );
+                push(Subject::Function(name.clone()), format!("no longer exists as `{name}({signature})`"));
             }
         }
     }
@@ -157,27 +139,16 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
         if let (Some(old), Some(new)) = (&user_type.enum_values, &now.enum_values) {
             for value in old.iter().filter(|v| !new.contains(v)) {
                 push(
-                    Subject::EnumValue {
-                        type_name: name.clone(),
-                        value: value.clone(),
-                    },
+                    Subject::EnumValue { type_name: name.clone(), value: value.clone() },
                     "no longer exists".into(),
                 );
             }
         }
     }
-    for name in before
-        .sequences
-        .keys()
-        .filter(|name| !after.sequences.contains_key(*name))
-    {
+    for name in before.sequences.keys().filter(|name| !after.sequences.contains_key(*name)) {
         push(Subject::Sequence(name.clone()), "no longer exists".into());
     }
-    for name in before
-        .schemas
-        .keys()
-        .filter(|name| !after.schemas.contains_key(*name))
-    {
+    for name in before.schemas.keys().filter(|name| !after.schemas.contains_key(*name)) {
         push(Subject::Schema(name.clone()), "no longer exists".into());
     }
     found
@@ -188,10 +159,7 @@ type UniqueIndexes<'s> = BTreeMap<&'s str, Vec<&'s str>>;
 fn unique_indexes_by_table(schema: &Schema) -> UniqueIndexes<'_> {
     let mut by_table: UniqueIndexes<'_> = BTreeMap::new();
     for (name, index) in schema.indexes.iter().filter(|(_, index)| index.unique) {
-        by_table
-            .entry(index.table.as_str())
-            .or_default()
-            .push(name.as_str());
+        by_table.entry(index.table.as_str()).or_default().push(name.as_str());
     }
     by_table
 }
@@ -207,11 +175,7 @@ fn new_write_rules(
     let mut added: Vec<String> = now
         .constraints
         .iter()
-        .filter(|c| {
-            !old.constraints
-                .iter()
-                .any(|o| o.kind == c.kind && o.text == c.text)
-        })
+        .filter(|c| !old.constraints.iter().any(|o| o.kind == c.kind && o.text == c.text))
         .map(|c| c.kind.describe().to_owned())
         .collect();
     let old_unique = unique_before.get(name).cloned().unwrap_or_default();

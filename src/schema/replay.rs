@@ -10,20 +10,11 @@ impl Schema {
     pub fn apply(&mut self, op: &Op) {
         let epoch = self.epoch;
         match op {
-            Op::CreateTable {
-                table,
-                columns,
-                constraints,
-                if_not_exists,
-                copied_from,
-            } => {
+            Op::CreateTable { table, columns, constraints, if_not_exists, copied_from } => {
                 if *if_not_exists && self.tables.contains_key(&table.key) {
                     return;
                 }
-                let source = copied_from
-                    .as_ref()
-                    .and_then(|s| self.tables.get(&s.key))
-                    .map(|s| s.id);
+                let source = copied_from.as_ref().and_then(|s| self.tables.get(&s.key)).map(|s| s.id);
                 let mut created = Table {
                     id: self.new_id(),
                     created: epoch,
@@ -84,11 +75,7 @@ impl Schema {
                     }
                 }
             }
-            Op::AlterColumnType {
-                table,
-                column,
-                data_type,
-            } => {
+            Op::AlterColumnType { table, column, data_type } => {
                 self.with_column(&table.key, &column.key, |c| c.data_type = data_type.clone());
             }
             Op::SetNotNull { table, column } => {
@@ -117,11 +104,7 @@ impl Schema {
                 let added = self.constraint(constraint);
                 if let Some(table) = self.tables.get_mut(&table.key) {
                     if added.kind == crate::sql::ConstraintKind::PrimaryKey {
-                        for column in table
-                            .columns
-                            .iter_mut()
-                            .filter(|c| added.columns.contains(&c.name))
-                        {
+                        for column in table.columns.iter_mut().filter(|c| added.columns.contains(&c.name)) {
                             column.nullable = false;
                         }
                     }
@@ -137,33 +120,17 @@ impl Schema {
                     });
                 }
             }
-            Op::CreateIndex {
-                name, table, unique, ..
-            } => {
-                let key = name.as_ref().map_or_else(
-                    || format!("{}#{}", table.key, self.indexes.len()),
-                    |n| n.key.clone(),
-                );
-                self.indexes.insert(
-                    key,
-                    Index {
-                        table: table.key.clone(),
-                        unique: *unique,
-                        created: epoch,
-                    },
-                );
+            Op::CreateIndex { name, table, unique, .. } => {
+                let key = name
+                    .as_ref()
+                    .map_or_else(|| format!("{}#{}", table.key, self.indexes.len()), |n| n.key.clone());
+                self.indexes.insert(key, Index { table: table.key.clone(), unique: *unique, created: epoch });
             }
             Op::DropIndex { name } => {
                 self.indexes.remove(&name.key);
             }
             Op::CreateView { name, columns, .. } => {
-                self.views.insert(
-                    name.key.clone(),
-                    View {
-                        columns: columns.clone(),
-                        created: epoch,
-                    },
-                );
+                self.views.insert(name.key.clone(), View { columns: columns.clone(), created: epoch });
             }
             Op::DropView { name } => {
                 self.views.remove(&name.key);
@@ -177,9 +144,7 @@ impl Schema {
                 let function = self
                     .functions
                     .entry(name.key.clone())
-                    .or_insert_with(|| Function {
-                        signatures: Default::default(),
-                    });
+                    .or_insert_with(|| Function { signatures: Default::default() });
                 function.signatures.entry(signature.clone()).or_insert(epoch);
             }
             Op::DropFunction { name, signature } => match signature {
@@ -196,19 +161,11 @@ impl Schema {
                 }
             },
             Op::CreateType { name, enum_values } => {
-                self.types.insert(
-                    name.key.clone(),
-                    UserType {
-                        enum_values: enum_values.clone(),
-                        created: epoch,
-                    },
-                );
+                self.types
+                    .insert(name.key.clone(), UserType { enum_values: enum_values.clone(), created: epoch });
             }
             Op::AddEnumValue { type_name, value } => {
-                if let Some(values) = self
-                    .types
-                    .get_mut(&type_name.key)
-                    .and_then(|t| t.enum_values.as_mut())
+                if let Some(values) = self.types.get_mut(&type_name.key).and_then(|t| t.enum_values.as_mut())
                 {
                     if !values.contains(value) {
                         values.push(value.clone());
@@ -216,10 +173,7 @@ impl Schema {
                 }
             }
             Op::RenameEnumValue { type_name, from, to } => {
-                if let Some(values) = self
-                    .types
-                    .get_mut(&type_name.key)
-                    .and_then(|t| t.enum_values.as_mut())
+                if let Some(values) = self.types.get_mut(&type_name.key).and_then(|t| t.enum_values.as_mut())
                 {
                     for value in values.iter_mut().filter(|v| *v == from) {
                         *value = to.clone();
@@ -247,19 +201,14 @@ impl Schema {
                 self.functions.retain(|key, _| !key.starts_with(&prefix));
                 self.sequences.retain(|key, _| !key.starts_with(&prefix));
             }
-            Op::Insert {
-                table,
-                copied_from: Some(source),
-            } => {
+            Op::Insert { table, copied_from: Some(source) } => {
                 if let Some(source_id) = self.tables.get(&source.key).map(|t| t.id) {
                     if let Some(target) = self.tables.get_mut(&table.key) {
                         target.copied_from.insert(source_id);
                     }
                 }
             }
-            Op::Insert {
-                copied_from: None, ..
-            }
+            Op::Insert { copied_from: None, .. }
             | Op::Truncate { .. }
             | Op::Delete { .. }
             | Op::Update { .. }
@@ -316,11 +265,7 @@ mod tests {
 
     pub(crate) fn replay(sql: &str) -> Schema {
         let mut schema = Schema::default();
-        for statement in parse(
-            sql.as_bytes(),
-            &split(sql.as_bytes(), Dialect::Postgres),
-            Dialect::Postgres,
-        ) {
+        for statement in parse(sql.as_bytes(), &split(sql.as_bytes(), Dialect::Postgres), Dialect::Postgres) {
             if let Outcome::Parsed(ops) = statement.outcome {
                 ops.iter().for_each(|op| schema.apply(op));
             }

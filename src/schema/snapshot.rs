@@ -53,10 +53,7 @@ impl Snapshot {
                     before.tables.insert(key.clone(), table.clone());
                 }
                 for (name, index) in current.indexes.iter().filter(|(_, index)| index.table == key) {
-                    before
-                        .indexes
-                        .entry(name.clone())
-                        .or_insert_with(|| index.clone());
+                    before.indexes.entry(name.clone()).or_insert_with(|| index.clone());
                 }
             }
             Kind::View => copy_entry(&current.views, &mut before.views, key),
@@ -68,49 +65,19 @@ impl Snapshot {
                 copy_entry(&current.schemas, &mut before.schemas, key.clone());
                 let prefix = format!("{key}.");
                 let inside = |name: &String| name.starts_with(&prefix);
-                for name in current
-                    .tables
-                    .keys()
-                    .filter(|n| inside(n))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                {
+                for name in current.tables.keys().filter(|n| inside(n)).cloned().collect::<Vec<_>>() {
                     self.copy(current, Kind::Table, name);
                 }
-                for name in current
-                    .views
-                    .keys()
-                    .filter(|n| inside(n))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                {
+                for name in current.views.keys().filter(|n| inside(n)).cloned().collect::<Vec<_>>() {
                     self.copy(current, Kind::View, name);
                 }
-                for name in current
-                    .types
-                    .keys()
-                    .filter(|n| inside(n))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                {
+                for name in current.types.keys().filter(|n| inside(n)).cloned().collect::<Vec<_>>() {
                     self.copy(current, Kind::Type, name);
                 }
-                for name in current
-                    .functions
-                    .keys()
-                    .filter(|n| inside(n))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                {
+                for name in current.functions.keys().filter(|n| inside(n)).cloned().collect::<Vec<_>>() {
                     self.copy(current, Kind::Function, name);
                 }
-                for name in current
-                    .sequences
-                    .keys()
-                    .filter(|n| inside(n))
-                    .cloned()
-                    .collect::<Vec<_>>()
-                {
+                for name in current.sequences.keys().filter(|n| inside(n)).cloned().collect::<Vec<_>>() {
                     self.copy(current, Kind::Sequence, name);
                 }
             }

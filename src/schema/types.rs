@@ -38,10 +38,7 @@ fn parse(data_type: &str) -> (ParsedType, String) {
     let (base, params) = match normalized.split_once('(') {
         Some((base, rest)) => (
             base.trim().to_owned(),
-            rest.trim_end_matches(')')
-                .split(',')
-                .filter_map(|p| p.trim().parse::<u64>().ok())
-                .collect(),
+            rest.trim_end_matches(')').split(',').filter_map(|p| p.trim().parse::<u64>().ok()).collect(),
         ),
         None => (normalized.clone(), Vec::new()),
     };
@@ -55,9 +52,7 @@ fn parse(data_type: &str) -> (ParsedType, String) {
         "real" | "float4" => Family::Float(4),
         "double precision" | "double" | "float8" | "float" => Family::Float(8),
         "varchar" | "character varying" | "nvarchar" | "char" | "character" | "nchar" | "varchar2" => {
-            Family::Text {
-                bounded: !params.is_empty(),
-            }
+            Family::Text { bounded: !params.is_empty() }
         }
         "text" | "mediumtext" | "longtext" | "clob" | "ntext" | "string" => Family::Text { bounded: false },
         _ => Family::Other,
@@ -112,11 +107,7 @@ pub fn compare_types(old: &str, new: &str) -> TypeChange {
         }
         _ => false,
     };
-    if widened {
-        TypeChange::Widened
-    } else {
-        TypeChange::NarrowedOrIncompatible
-    }
+    if widened { TypeChange::Widened } else { TypeChange::NarrowedOrIncompatible }
 }
 
 #[cfg(test)]
@@ -126,33 +117,18 @@ mod tests {
     #[test]
     fn widening_keeps_values() {
         assert_eq!(compare_types("varchar(50)", "varchar(200)"), TypeChange::Widened);
-        assert_eq!(
-            compare_types("character varying(50)", "text"),
-            TypeChange::Widened
-        );
+        assert_eq!(compare_types("character varying(50)", "text"), TypeChange::Widened);
         assert_eq!(compare_types("int", "bigint"), TypeChange::Widened);
-        assert_eq!(
-            compare_types("numeric(10,2)", "numeric(12,2)"),
-            TypeChange::Widened
-        );
+        assert_eq!(compare_types("numeric(10,2)", "numeric(12,2)"), TypeChange::Widened);
         assert_eq!(compare_types("integer", "int4"), TypeChange::Same);
     }
 
     #[test]
     fn narrowing_or_changing_kind_breaks() {
-        assert_eq!(
-            compare_types("varchar(200)", "varchar(50)"),
-            TypeChange::NarrowedOrIncompatible
-        );
+        assert_eq!(compare_types("varchar(200)", "varchar(50)"), TypeChange::NarrowedOrIncompatible);
         assert_eq!(compare_types("bigint", "int"), TypeChange::NarrowedOrIncompatible);
-        assert_eq!(
-            compare_types("text", "varchar(10)"),
-            TypeChange::NarrowedOrIncompatible
-        );
+        assert_eq!(compare_types("text", "varchar(10)"), TypeChange::NarrowedOrIncompatible);
         assert_eq!(compare_types("int", "text"), TypeChange::NarrowedOrIncompatible);
-        assert_eq!(
-            compare_types("numeric(10,2)", "numeric(10,4)"),
-            TypeChange::NarrowedOrIncompatible
-        );
+        assert_eq!(compare_types("numeric(10,2)", "numeric(10,4)"), TypeChange::NarrowedOrIncompatible);
     }
 }

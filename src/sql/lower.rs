@@ -27,20 +27,13 @@ impl Lowerer {
     /// The operations `statement` performs. `head` is the statement's first words,
     /// used to name statements rollsafe has no model for.
     pub fn lower(&self, statement: &Statement, head: &str) -> Vec<Op> {
-        let unmodelled = || {
-            vec![Op::Unmodelled {
-                what: head.to_owned(),
-            }]
-        };
+        let unmodelled = || vec![Op::Unmodelled { what: head.to_owned() }];
         match statement {
             Statement::CreateTable(create) => vec![self.create_table(create)],
             Statement::AlterTable(alter) => self.alter_table(alter, head),
-            Statement::Drop {
-                object_type, names, ..
-            } => names
-                .iter()
-                .map(|name| self.drop(*object_type, self.name(name)))
-                .collect(),
+            Statement::Drop { object_type, names, .. } => {
+                names.iter().map(|name| self.drop(*object_type, self.name(name))).collect()
+            }
             Statement::DropFunction(drop) => drop
                 .func_desc
                 .iter()
@@ -54,10 +47,7 @@ impl Lowerer {
                 .collect(),
             Statement::DropProcedure { proc_desc, .. } => proc_desc
                 .iter()
-                .map(|desc| Op::DropFunction {
-                    name: self.name(&desc.name),
-                    signature: None,
-                })
+                .map(|desc| Op::DropFunction { name: self.name(&desc.name), signature: None })
                 .collect(),
             Statement::CreateIndex(index) => vec![Op::CreateIndex {
                 name: index.name.as_ref().map(|name| self.name(name)),
@@ -90,10 +80,9 @@ impl Lowerer {
                     or_replace: true,
                     materialized: alter.materialized,
                 }],
-                AlterViewOperation::RenameTo { new_name } => vec![Op::RenameView {
-                    from: self.name(&alter.name),
-                    to: self.name(new_name),
-                }],
+                AlterViewOperation::RenameTo { new_name } => {
+                    vec![Op::RenameView { from: self.name(&alter.name), to: self.name(new_name) }]
+                }
                 AlterViewOperation::OwnerTo(_) => housekeeping("change the owner of a view"),
                 _ => unmodelled(),
             },
@@ -102,12 +91,7 @@ impl Lowerer {
                 signature: signature(function.args.iter().flatten().map(|arg| &arg.data_type)),
                 or_replace: function.or_replace || function.or_alter,
             }],
-            Statement::CreateProcedure {
-                name,
-                params,
-                or_alter,
-                ..
-            } => vec![Op::CreateFunction {
+            Statement::CreateProcedure { name, params, or_alter, .. } => vec![Op::CreateFunction {
                 name: self.name(name),
                 signature: signature(params.iter().flatten().map(|param| &param.data_type)),
                 or_replace: *or_alter,
@@ -133,25 +117,17 @@ impl Lowerer {
                 }],
                 AlterTypeOperation::Rename(_) => unmodelled(),
             },
-            Statement::CreateSequence { name, .. } => vec![Op::CreateSequence {
-                name: self.name(name),
-            }],
+            Statement::CreateSequence { name, .. } => vec![Op::CreateSequence { name: self.name(name) }],
             Statement::CreateSchema { schema_name, .. } => match schema_name {
                 SchemaName::Simple(name) | SchemaName::NamedAuthorization(name, _) => {
-                    vec![Op::CreateSchema {
-                        name: self.name(name),
-                    }]
+                    vec![Op::CreateSchema { name: self.name(name) }]
                 }
-                SchemaName::UnnamedAuthorization(ident) => vec![Op::CreateSchema {
-                    name: self.ident(ident),
-                }],
+                SchemaName::UnnamedAuthorization(ident) => vec![Op::CreateSchema { name: self.ident(ident) }],
             },
             Statement::Truncate(truncate) => truncate
                 .table_names
                 .iter()
-                .map(|target| Op::Truncate {
-                    table: self.name(&target.name),
-                })
+                .map(|target| Op::Truncate { table: self.name(&target.name) })
                 .collect(),
             Statement::Delete(delete) => {
                 let tables = match &delete.from {
@@ -163,10 +139,7 @@ impl Lowerer {
                     .map(|name| self.name(name))
                     .or_else(|| tables.first().and_then(|table| self.table_with_joins(table)));
                 match target {
-                    Some(table) => vec![Op::Delete {
-                        table,
-                        filtered: delete.selection.is_some(),
-                    }],
+                    Some(table) => vec![Op::Delete { table, filtered: delete.selection.is_some() }],
                     None => unmodelled(),
                 }
             }
@@ -189,10 +162,7 @@ impl Lowerer {
             Statement::Insert(insert) => match &insert.table {
                 TableObject::TableName(name) => vec![Op::Insert {
                     table: self.name(name),
-                    copied_from: insert
-                        .source
-                        .as_deref()
-                        .and_then(|query| self.query_source(query)),
+                    copied_from: insert.source.as_deref().and_then(|query| self.query_source(query)),
                 }],
                 _ => unmodelled(),
             },
@@ -204,9 +174,7 @@ impl Lowerer {
                 })
                 .collect(),
             Statement::Grant(_) | Statement::GrantRole(_) => vec![Op::Grant],
-            Statement::Revoke(_) | Statement::RevokeRole(_) => vec![Op::Revoke {
-                what: head.to_owned(),
-            }],
+            Statement::Revoke(_) | Statement::RevokeRole(_) => vec![Op::Revoke { what: head.to_owned() }],
             Statement::Comment { .. } => vec![Op::Comment],
             Statement::StartTransaction { .. }
             | Statement::Commit { .. }
@@ -235,9 +203,9 @@ impl Lowerer {
             Statement::Execute { name, parameters, .. } => {
                 let procedure = name.as_ref().map(|n| n.to_string().to_lowercase());
                 match procedure.as_deref() {
-                    Some("sp_rename" | "dbo.sp_rename" | "sys.sp_rename") => self
-                        .sp_rename(parameters)
-                        .map_or_else(|| dynamic(head), |op| vec![op]),
+                    Some("sp_rename" | "dbo.sp_rename" | "sys.sp_rename") => {
+                        self.sp_rename(parameters).map_or_else(|| dynamic(head), |op| vec![op])
+                    }
                     _ => dynamic(head),
                 }
             }
@@ -248,17 +216,11 @@ impl Lowerer {
 
     fn create_table(&self, create: &CreateTable) -> Op {
         let mut columns: Vec<ColumnSpec> = create.columns.iter().map(|c| self.column(c)).collect();
-        let constraints: Vec<ConstraintSpec> = create
-            .constraints
-            .iter()
-            .filter_map(|constraint| self.constraint(constraint, false))
-            .collect();
+        let constraints: Vec<ConstraintSpec> =
+            create.constraints.iter().filter_map(|constraint| self.constraint(constraint, false)).collect();
         for constraint in &constraints {
             if constraint.kind == ConstraintKind::PrimaryKey {
-                for column in columns
-                    .iter_mut()
-                    .filter(|c| constraint.columns.contains(&c.name.key))
-                {
+                for column in columns.iter_mut().filter(|c| constraint.columns.contains(&c.name.key)) {
                     column.nullable = false;
                 }
             }
@@ -271,12 +233,7 @@ impl Lowerer {
                     .unwrap_or_default()
                     .into_iter()
                     .map(|key| ColumnSpec {
-                        name: Name {
-                            written: key.clone(),
-                            key,
-                            at: None,
-                            end: None,
-                        },
+                        name: Name { written: key.clone(), key, at: None, end: None },
                         data_type: String::new(),
                         nullable: true,
                         has_default: false,
@@ -296,61 +253,34 @@ impl Lowerer {
 
     fn alter_table(&self, alter: &AlterTable, head: &str) -> Vec<Op> {
         let table = self.name(&alter.name);
-        alter
-            .operations
-            .iter()
-            .map(|operation| self.alter_table_operation(&table, operation, head))
-            .collect()
+        alter.operations.iter().map(|operation| self.alter_table_operation(&table, operation, head)).collect()
     }
 
     fn alter_table_operation(&self, table: &Name, operation: &AlterTableOperation, head: &str) -> Op {
         let table = table.clone();
         match operation {
-            AlterTableOperation::AddColumn { column_def, .. } => Op::AddColumn {
-                table,
-                column: self.column(column_def),
-            },
+            AlterTableOperation::AddColumn { column_def, .. } => {
+                Op::AddColumn { table, column: self.column(column_def) }
+            }
             AlterTableOperation::DropColumn { column_names, .. } => match column_names.as_slice() {
-                [column] => Op::DropColumn {
-                    table,
-                    column: self.ident(column),
-                },
-                _ => Op::Unmodelled {
-                    what: head.to_owned(),
-                },
+                [column] => Op::DropColumn { table, column: self.ident(column) },
+                _ => Op::Unmodelled { what: head.to_owned() },
             },
-            AlterTableOperation::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } => Op::RenameColumn {
-                table,
-                from: self.ident(old_column_name),
-                to: self.ident(new_column_name),
-            },
+            AlterTableOperation::RenameColumn { old_column_name, new_column_name } => {
+                Op::RenameColumn { table, from: self.ident(old_column_name), to: self.ident(new_column_name) }
+            }
             AlterTableOperation::RenameTable { table_name } => {
                 let (RenameTableNameKind::As(to) | RenameTableNameKind::To(to)) = table_name;
-                Op::RenameTable {
-                    from: table,
-                    to: self.name(to),
+                Op::RenameTable { from: table, to: self.name(to) }
+            }
+            AlterTableOperation::ChangeColumn { old_name, new_name, data_type, options, .. } => {
+                Op::RedefineColumn {
+                    table,
+                    column: self.ident(old_name),
+                    new: self.column_spec(new_name, data_type, options.iter()),
                 }
             }
-            AlterTableOperation::ChangeColumn {
-                old_name,
-                new_name,
-                data_type,
-                options,
-                ..
-            } => Op::RedefineColumn {
-                table,
-                column: self.ident(old_name),
-                new: self.column_spec(new_name, data_type, options.iter()),
-            },
-            AlterTableOperation::ModifyColumn {
-                col_name,
-                data_type,
-                options,
-                ..
-            } => Op::RedefineColumn {
+            AlterTableOperation::ModifyColumn { col_name, data_type, options, .. } => Op::RedefineColumn {
                 table,
                 column: self.ident(col_name),
                 new: self.column_spec(col_name, data_type, options.iter()),
@@ -364,57 +294,38 @@ impl Lowerer {
                         Op::SetDefault { table, column }
                     }
                     AlterColumnOperation::DropDefault => Op::DropDefault { table, column },
-                    AlterColumnOperation::SetDataType { data_type, .. } => Op::AlterColumnType {
-                        table,
-                        column,
-                        data_type: type_key(data_type),
-                    },
-                    _ => Op::Unmodelled {
-                        what: head.to_owned(),
-                    },
+                    AlterColumnOperation::SetDataType { data_type, .. } => {
+                        Op::AlterColumnType { table, column, data_type: type_key(data_type) }
+                    }
+                    _ => Op::Unmodelled { what: head.to_owned() },
                 }
             }
-            AlterTableOperation::AddConstraint {
-                constraint,
-                not_valid,
-            } => match self.constraint(constraint, *not_valid) {
-                Some(constraint) => Op::AddConstraint { table, constraint },
-                None => Op::CreateIndex {
-                    name: None,
-                    table,
-                    unique: false,
-                    columns: Vec::new(),
-                },
-            },
-            AlterTableOperation::DropConstraint { name, .. } => Op::DropConstraint {
-                table,
-                name: self.ident(name),
-            },
-            AlterTableOperation::DropForeignKey { name, .. } => Op::DropConstraint {
-                table,
-                name: self.ident(name),
-            },
+            AlterTableOperation::AddConstraint { constraint, not_valid } => {
+                match self.constraint(constraint, *not_valid) {
+                    Some(constraint) => Op::AddConstraint { table, constraint },
+                    None => Op::CreateIndex { name: None, table, unique: false, columns: Vec::new() },
+                }
+            }
+            AlterTableOperation::DropConstraint { name, .. } => {
+                Op::DropConstraint { table, name: self.ident(name) }
+            }
+            AlterTableOperation::DropForeignKey { name, .. } => {
+                Op::DropConstraint { table, name: self.ident(name) }
+            }
             AlterTableOperation::DropPrimaryKey { .. } => Op::DropConstraint {
-                name: Name {
-                    key: "primary key".into(),
-                    written: "PRIMARY KEY".into(),
-                    at: None,
-                    end: None,
-                },
+                name: Name { key: "primary key".into(), written: "PRIMARY KEY".into(), at: None, end: None },
                 table,
             },
-            AlterTableOperation::DropIndex { name } => Op::DropIndex {
-                name: self.ident(name),
-            },
-            AlterTableOperation::RenameConstraint { .. } => Op::Housekeeping {
-                what: "rename a constraint".into(),
-            },
-            AlterTableOperation::ValidateConstraint { .. } => Op::Housekeeping {
-                what: "validate a constraint added earlier".into(),
-            },
-            AlterTableOperation::OwnerTo { .. } => Op::Housekeeping {
-                what: "change the owner of a table".into(),
-            },
+            AlterTableOperation::DropIndex { name } => Op::DropIndex { name: self.ident(name) },
+            AlterTableOperation::RenameConstraint { .. } => {
+                Op::Housekeeping { what: "rename a constraint".into() }
+            }
+            AlterTableOperation::ValidateConstraint { .. } => {
+                Op::Housekeeping { what: "validate a constraint added earlier".into() }
+            }
+            AlterTableOperation::OwnerTo { .. } => {
+                Op::Housekeeping { what: "change the owner of a table".into() }
+            }
             AlterTableOperation::SetLogged
             | AlterTableOperation::SetUnlogged
             | AlterTableOperation::Algorithm { .. }
@@ -423,20 +334,18 @@ impl Lowerer {
             | AlterTableOperation::ReplicaIdentity { .. }
             | AlterTableOperation::SetTblProperties { .. }
             | AlterTableOperation::SetOptionsParens { .. }
-            | AlterTableOperation::ResetOptions { .. } => Op::Housekeeping {
-                what: "change table storage settings".into(),
-            },
+            | AlterTableOperation::ResetOptions { .. } => {
+                Op::Housekeeping { what: "change table storage settings".into() }
+            }
             AlterTableOperation::EnableTrigger { .. }
             | AlterTableOperation::DisableTrigger { .. }
             | AlterTableOperation::EnableRowLevelSecurity
             | AlterTableOperation::DisableRowLevelSecurity
             | AlterTableOperation::ForceRowLevelSecurity
-            | AlterTableOperation::NoForceRowLevelSecurity => Op::ChangeOther {
-                kind: "switch triggers or row-level security of a table".into(),
-            },
-            _ => Op::Unmodelled {
-                what: head.to_owned(),
-            },
+            | AlterTableOperation::NoForceRowLevelSecurity => {
+                Op::ChangeOther { kind: "switch triggers or row-level security of a table".into() }
+            }
+            _ => Op::Unmodelled { what: head.to_owned() },
         }
     }
 
@@ -448,9 +357,7 @@ impl Lowerer {
             ObjectType::Schema | ObjectType::Database => Op::DropSchema { name },
             ObjectType::Sequence => Op::DropSequence { name },
             ObjectType::Type => Op::DropType { name },
-            other => Op::ChangeOther {
-                kind: format!("drop a {}", other.to_string().to_lowercase()),
-            },
+            other => Op::ChangeOther { kind: format!("drop a {}", other.to_string().to_lowercase()) },
         }
     }
 
@@ -467,11 +374,7 @@ impl Lowerer {
         let at = parameters.first().and_then(expr_position);
         let old = text(parameters.first()?)?;
         let new = text(parameters.get(1)?)?;
-        let kind = parameters
-            .get(2)
-            .and_then(text)
-            .unwrap_or_default()
-            .to_lowercase();
+        let kind = parameters.get(2).and_then(text).unwrap_or_default().to_lowercase();
         let parts: Vec<&str> = old.split('.').map(|p| p.trim_matches(['[', ']', '"'])).collect();
         let new = new.trim_matches(['[', ']', '"']).to_owned();
         match kind.as_str() {
@@ -483,9 +386,7 @@ impl Lowerer {
                     to: self.plain_name(&[new.as_str()], None),
                 })
             }
-            "index" | "statistics" => Some(Op::Housekeeping {
-                what: "rename an index".into(),
-            }),
+            "index" | "statistics" => Some(Op::Housekeeping { what: "rename an index".into() }),
             _ => Some(Op::RenameTable {
                 from: self.plain_name(&parts, at),
                 to: self.plain_name(&[new.as_str()], None),
@@ -494,24 +395,12 @@ impl Lowerer {
     }
 
     fn plain_name(&self, parts: &[&str], at: Option<Position>) -> Name {
-        let folded: Vec<String> = parts
-            .iter()
-            .map(|p| self.dialect.fold_identifier(p, false))
-            .collect();
-        Name {
-            key: self.qualified_key(folded),
-            written: parts.join("."),
-            at,
-            end: None,
-        }
+        let folded: Vec<String> = parts.iter().map(|p| self.dialect.fold_identifier(p, false)).collect();
+        Name { key: self.qualified_key(folded), written: parts.join("."), at, end: None }
     }
 
     fn column(&self, column: &ColumnDef) -> ColumnSpec {
-        self.column_spec(
-            &column.name,
-            &column.data_type,
-            column.options.iter().map(|o| &o.option),
-        )
+        self.column_spec(&column.name, &column.data_type, column.options.iter().map(|o| &o.option))
     }
 
     fn column_spec<'o>(
@@ -554,26 +443,19 @@ impl Lowerer {
 
     fn constraint(&self, constraint: &TableConstraint, not_valid: bool) -> Option<ConstraintSpec> {
         let index_columns = |columns: &[sqlparser::ast::IndexColumn]| -> Vec<String> {
-            columns
-                .iter()
-                .filter_map(|c| self.expr_column(&c.column.expr))
-                .collect()
+            columns.iter().filter_map(|c| self.expr_column(&c.column.expr)).collect()
         };
         let (name, kind, columns) = match constraint {
             TableConstraint::PrimaryKey(pk) => {
                 (&pk.name, ConstraintKind::PrimaryKey, index_columns(&pk.columns))
             }
-            TableConstraint::Unique(unique) => (
-                &unique.name,
-                ConstraintKind::Unique,
-                index_columns(&unique.columns),
-            ),
+            TableConstraint::Unique(unique) => {
+                (&unique.name, ConstraintKind::Unique, index_columns(&unique.columns))
+            }
             TableConstraint::Check(check) => (&check.name, ConstraintKind::Check, Vec::new()),
-            TableConstraint::ForeignKey(fk) => (
-                &fk.name,
-                ConstraintKind::ForeignKey,
-                fk.columns.iter().map(|c| self.ident_key(c)).collect(),
-            ),
+            TableConstraint::ForeignKey(fk) => {
+                (&fk.name, ConstraintKind::ForeignKey, fk.columns.iter().map(|c| self.ident_key(c)).collect())
+            }
             TableConstraint::PrimaryKeyUsingIndex(using) => {
                 (&using.name, ConstraintKind::PrimaryKey, Vec::new())
             }
@@ -637,8 +519,7 @@ impl Lowerer {
     }
 
     fn ident_key(&self, ident: &Ident) -> String {
-        self.dialect
-            .fold_identifier(&ident.value, ident.quote_style.is_some())
+        self.dialect.fold_identifier(&ident.value, ident.quote_style.is_some())
     }
 
     fn ident(&self, ident: &Ident) -> Name {
@@ -715,25 +596,17 @@ fn signature<'t>(types: impl Iterator<Item = &'t DataType>) -> String {
 }
 
 fn housekeeping(what: &str) -> Vec<Op> {
-    vec![Op::Housekeeping {
-        what: what.to_owned(),
-    }]
+    vec![Op::Housekeeping { what: what.to_owned() }]
 }
 
 fn create_other(kind: &str) -> Vec<Op> {
-    vec![Op::CreateOther {
-        kind: kind.to_owned(),
-    }]
+    vec![Op::CreateOther { kind: kind.to_owned() }]
 }
 
 fn change_other(kind: &str) -> Vec<Op> {
-    vec![Op::ChangeOther {
-        kind: kind.to_owned(),
-    }]
+    vec![Op::ChangeOther { kind: kind.to_owned() }]
 }
 
 fn dynamic(head: &str) -> Vec<Op> {
-    vec![Op::DynamicSql {
-        what: head.to_owned(),
-    }]
+    vec![Op::DynamicSql { what: head.to_owned() }]
 }

@@ -135,9 +135,7 @@ fn next_significant(tokens: &[TokenWithSpan], from: usize) -> Option<usize> {
 }
 
 fn last_significant(tokens: &[TokenWithSpan], before: usize) -> Option<usize> {
-    (0..before.min(tokens.len()))
-        .rev()
-        .find(|&i| is_significant(&tokens[i].token))
+    (0..before.min(tokens.len())).rev().find(|&i| is_significant(&tokens[i].token))
 }
 
 fn token_start(token: &TokenWithSpan) -> Position {
@@ -206,10 +204,8 @@ mod tests {
 
     #[test]
     fn rejected_statement_keeps_its_line_and_the_next_still_parses() {
-        let parsed = parse_sql(
-            "CREATE TABLE a (x int);\nALTER TABLE a FROB x;\nDROP TABLE a;",
-            Dialect::Postgres,
-        );
+        let parsed =
+            parse_sql("CREATE TABLE a (x int);\nALTER TABLE a FROB x;\nDROP TABLE a;", Dialect::Postgres);
         assert_eq!(parsed.len(), 3);
         assert!(matches!(&parsed[1].outcome, Outcome::Rejected(m) if m.contains("FROB")));
         assert_eq!(parsed[1].start.line, 2);
@@ -228,12 +224,8 @@ mod tests {
     #[test]
     fn names_carry_their_exact_position() {
         let parsed = parse_sql("ALTER TABLE users\n  DROP COLUMN email;", Dialect::Postgres);
-        let Outcome::Parsed(ops) = &parsed[0].outcome else {
-            panic!("{parsed:?}")
-        };
-        let Op::DropColumn { column, .. } = &ops[0] else {
-            panic!("{ops:?}")
-        };
+        let Outcome::Parsed(ops) = &parsed[0].outcome else { panic!("{parsed:?}") };
+        let Op::DropColumn { column, .. } = &ops[0] else { panic!("{ops:?}") };
         assert_eq!(column.at, Some(Position { line: 2, column: 15 }));
     }
 

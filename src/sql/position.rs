@@ -17,10 +17,8 @@ impl Position {
     /// The position of a sqlparser location; `None` for the empty location (line 0)
     /// that sqlparser gives nodes it did not place.
     pub fn from_location(location: Location) -> Option<Position> {
-        (location.line > 0 && location.column > 0).then_some(Position {
-            line: location.line,
-            column: location.column,
-        })
+        (location.line > 0 && location.column > 0)
+            .then_some(Position { line: location.line, column: location.column })
     }
 }
 
@@ -38,11 +36,7 @@ impl<'a> Cursor<'a> {
 
     /// A cursor over `text`, whose first character is at `position` in its file.
     pub(crate) fn starting_at(text: &'a str, position: Position) -> Self {
-        Cursor {
-            text,
-            byte: 0,
-            position,
-        }
+        Cursor { text, byte: 0, position }
     }
 
     /// Advances to `target` (which must not lie behind the cursor) and returns its
@@ -93,17 +87,13 @@ impl LineIndex {
             return text.len();
         };
         let skip = usize::try_from(position.column.saturating_sub(1)).unwrap_or(usize::MAX);
-        text[start..]
-            .char_indices()
-            .take_while(|(_, c)| *c != '\n')
-            .nth(skip)
-            .map_or_else(
-                || {
-                    let rest = &text[start..];
-                    start + rest.find('\n').unwrap_or(rest.len())
-                },
-                |(offset, _)| start + offset,
-            )
+        text[start..].char_indices().take_while(|(_, c)| *c != '\n').nth(skip).map_or_else(
+            || {
+                let rest = &text[start..];
+                start + rest.find('\n').unwrap_or(rest.len())
+            },
+            |(offset, _)| start + offset,
+        )
     }
 }
 

@@ -18,9 +18,7 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], dialect: Dialect) -> Opti
     let first = tokens.iter().find(|t| !matches!(t.token, Token::Whitespace(_)))?;
     match &first.token {
         Token::Word(word) if dialect == Dialect::Postgres && word.keyword == Keyword::DO => {
-            Some(vec![Op::DynamicSql {
-                what: describe_do_block(tokens),
-            }])
+            Some(vec![Op::DynamicSql { what: describe_do_block(tokens) }])
         }
         // SQLite's `PRAGMA foreign_keys = ON` (sqlparser only takes literal values).
         Token::Word(word) if dialect == Dialect::Sqlite && word.keyword == Keyword::PRAGMA => {
@@ -43,10 +41,7 @@ fn describe_do_block(tokens: &[TokenWithSpan]) -> String {
     let mentioned: Vec<&str> = DDL_MARKERS
         .iter()
         .copied()
-        .filter(|marker| {
-            body.split(|c: char| !c.is_alphanumeric() && c != '_')
-                .any(|w| w == *marker)
-        })
+        .filter(|marker| body.split(|c: char| !c.is_alphanumeric() && c != '_').any(|w| w == *marker))
         .collect();
     if mentioned.is_empty() {
         "DO block".to_owned()
@@ -83,18 +78,13 @@ fn tsql_clustered_index(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lo
             _ => None,
         })
         .collect();
-    if !matches!(
-        before.as_slice(),
-        [Keyword::CREATE] | [Keyword::CREATE, Keyword::UNIQUE]
-    ) {
+    if !matches!(before.as_slice(), [Keyword::CREATE] | [Keyword::CREATE, Keyword::UNIQUE]) {
         return None;
     }
     let mut rest = tokens.to_vec();
     rest.remove(position);
-    let statement = Parser::new(dialect.parser_dialect())
-        .with_tokens_with_locations(rest)
-        .parse_statement()
-        .ok()?;
+    let statement =
+        Parser::new(dialect.parser_dialect()).with_tokens_with_locations(rest).parse_statement().ok()?;
     Some(lowerer.lower(&statement, "CREATE INDEX"))
 }
 

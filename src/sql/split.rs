@@ -63,17 +63,10 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
         Ok(text) => (text, None),
         Err(error) => {
             let valid = &bytes[..error.valid_up_to()];
-            (
-                std::str::from_utf8(valid).unwrap_or_default(),
-                Some(error.valid_up_to()),
-            )
+            (std::str::from_utf8(valid).unwrap_or_default(), Some(error.valid_up_to()))
         }
     };
-    let body_start = if text.starts_with(UTF8_BOM) {
-        UTF8_BOM.len()
-    } else {
-        0
-    };
+    let body_start = if text.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
     let body = &text[body_start..];
 
     let mut tokens = Vec::new();
@@ -92,12 +85,7 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
         })
         .collect();
 
-    let mut splitter = Splitter {
-        dialect,
-        tokens: &tokens,
-        ranges: &ranges,
-        out: SplitFile::default(),
-    };
+    let mut splitter = Splitter { dialect, tokens: &tokens, ranges: &ranges, out: SplitFile::default() };
     if body_start > 0 {
         splitter.push_segment(SegmentKind::Whitespace, 0..body_start);
     }
@@ -113,10 +101,7 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
         }
         (None, Some(error)) => Some(
             format!("{}; the rest of the file is not analysed", error.message)
-                + &format!(
-                    " (starting at line {}, column {})",
-                    error.location.line, error.location.column
-                ),
+                + &format!(" (starting at line {}, column {})", error.location.line, error.location.column),
         ),
         (None, None) => None,
     };
@@ -129,10 +114,10 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
             let start = Cursor::new(body).position_of(rest_start - body_start);
             let end = Cursor::new(body).position_of(body.len());
             let first_token = open.unwrap_or(tokens.len());
-            splitter.out.segments.push(Segment {
-                kind: SegmentKind::Statement,
-                range: rest_start..bytes.len(),
-            });
+            splitter
+                .out
+                .segments
+                .push(Segment { kind: SegmentKind::Statement, range: rest_start..bytes.len() });
             splitter.out.statements.push(StatementSource {
                 range: rest_start..bytes.len(),
                 start,
@@ -223,10 +208,8 @@ impl Splitter<'_> {
     /// Closes the statement that started at token `first` at the last significant
     /// token before `limit`; the trivia after it becomes trivia segments.
     fn close_before(&mut self, first: usize, limit: usize) {
-        let last = (first..limit)
-            .rev()
-            .find(|&i| trivia_kind(&self.tokens[i].token).is_none())
-            .unwrap_or(first);
+        let last =
+            (first..limit).rev().find(|&i| trivia_kind(&self.tokens[i].token).is_none()).unwrap_or(first);
         self.push_statement(first, last);
         for i in last + 1..limit {
             if let Some(kind) = trivia_kind(&self.tokens[i].token) {
@@ -237,10 +220,7 @@ impl Splitter<'_> {
 
     fn push_statement(&mut self, first: usize, last: usize) {
         let range = self.ranges[first].start..self.ranges[last].end;
-        self.out.segments.push(Segment {
-            kind: SegmentKind::Statement,
-            range: range.clone(),
-        });
+        self.out.segments.push(Segment { kind: SegmentKind::Statement, range: range.clone() });
         self.out.statements.push(StatementSource {
             range,
             start: position_or_start(self.tokens[first].span.start),
@@ -367,11 +347,7 @@ mod tests {
     fn statements(sql: &str, dialect: Dialect) -> Vec<String> {
         let split = split(sql.as_bytes(), dialect);
         assert_covers(&split, sql.len());
-        split
-            .statements
-            .iter()
-            .map(|s| sql[s.range.clone()].to_owned())
-            .collect()
+        split.statements.iter().map(|s| sql[s.range.clone()].to_owned()).collect()
     }
 
     fn assert_covers(split: &SplitFile, len: usize) {
@@ -386,10 +362,7 @@ mod tests {
     #[test]
     fn splits_at_top_level_semicolons() {
         let sql = "-- head\nCREATE TABLE a (x int);\n\nDROP TABLE b ;  /* tail */\n";
-        assert_eq!(
-            statements(sql, Dialect::Postgres),
-            ["CREATE TABLE a (x int);", "DROP TABLE b ;"]
-        );
+        assert_eq!(statements(sql, Dialect::Postgres), ["CREATE TABLE a (x int);", "DROP TABLE b ;"]);
     }
 
     #[test]
@@ -422,11 +395,7 @@ mod tests {
         let texts: Vec<&str> = split.statements.iter().map(|s| &sql[s.range.clone()]).collect();
         assert_eq!(texts.len(), 3, "{texts:?}");
         assert!(texts[1].starts_with("IF") && texts[1].ends_with("END"));
-        let separators = split
-            .segments
-            .iter()
-            .filter(|s| s.kind == SegmentKind::BatchSeparator)
-            .count();
+        let separators = split.segments.iter().filter(|s| s.kind == SegmentKind::BatchSeparator).count();
         assert_eq!(separators, 2);
     }
 
@@ -438,12 +407,7 @@ mod tests {
         assert_eq!(split.statements.len(), 2);
         let rest = &split.statements[1];
         assert_eq!(rest.start, Position { line: 2, column: 1 });
-        assert!(
-            rest.unreadable
-                .as_deref()
-                .unwrap_or_default()
-                .contains("rest of the file")
-        );
+        assert!(rest.unreadable.as_deref().unwrap_or_default().contains("rest of the file"));
     }
 
     #[test]
@@ -455,12 +419,7 @@ mod tests {
         assert_covers(&split, bytes.len());
         let rest = &split.statements[1];
         assert_eq!(rest.start.line, 2);
-        assert!(
-            rest.unreadable
-                .as_deref()
-                .unwrap_or_default()
-                .contains("UTF-8 at line 2")
-        );
+        assert!(rest.unreadable.as_deref().unwrap_or_default().contains("UTF-8 at line 2"));
     }
 
     #[test]
