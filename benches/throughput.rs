@@ -9,7 +9,7 @@
 use std::fmt::Write;
 use std::time::{Duration, Instant};
 
-use rollsafe::analysis::check;
+use rollsafe::analysis::{Options, check};
 use rollsafe::sql::Dialect;
 
 /// One realistic migration: new table, function with a dollar-quoted body, view,
@@ -51,7 +51,7 @@ fn main() {
     let mut statements = 0;
     for _ in 0..7 {
         let start = Instant::now();
-        let analysis = check(dir.path(), Dialect::Postgres).expect("check");
+        let analysis = check(dir.path(), &Options::new(Dialect::Postgres)).expect("check");
         times.push(start.elapsed());
         statements = analysis.changes.len();
     }

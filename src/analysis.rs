@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
-use serde::Serialize;
 use thiserror::Error;
 
-use crate::discover::{DiscoverError, Layout, Migration, MigrationSet, discover};
+use std::collections::BTreeMap;
+
+use crate::discover::{self, DiscoverError, Layout, Migration, MigrationSet, discover};
 use crate::rules::{
-    Change, Context, apply_suppressions, classify, deleted_migration, edited_migration, reconcile,
+    Change, Context, Severity, apply_suppressions, classify, deleted_migration, edited_migration, reconcile,
 };
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
@@ -36,6 +37,32 @@ pub struct Analysis {
     pub notes: Vec<String>,
     /// The way back, in the order a database rollback would run it.
     pub way_back: Vec<String>,
+    /// What the way back is missing and would lose, behind the verdict.
+    pub way_back_summary: WayBack,
+}
+
+impl Analysis {
+    /// One analysis of several migration folders.
+    pub fn merge(analyses: Vec<Analysis>) -> Option<Analysis> {
+        let mut analyses = analyses.into_iter();
+        let mut merged = analyses.next()?;
+        for next in analyses {
+            let offset = merged.files.len();
+            merged.files.extend(next.files);
+            merged.changes.extend(next.changes.into_iter().map(|mut change| {
+                change.file += offset;
+                change
+            }));
+            merged.notes.extend(next.notes);
+            merged.way_back.extend(next.way_back);
+            let summary = &mut merged.way_back_summary;
+            summary.layout_has_downs &= next.way_back_summary.layout_has_downs;
+            summary.missing.extend(next.way_back_summary.missing);
+            summary.losses.extend(next.way_back_summary.losses);
+        }
+        merged.verdict = decide(&merged.changes, &merged.way_back_summary);
+        Some(merged)
+    }
 }
 
 /// Trouble that stops an analysis.
@@ -53,20 +80,28 @@ pub enum AnalysisError {
     },
 }
 
-/// What the window is for a `check`: the files to judge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    Audit,
-    Check,
+/// How to analyse: the dialect, what discovery may read, and rule severities.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dialect: Dialect,
+    pub discover: discover::Options,
+    /// Per-rule severity overrides, by rule id.
+    pub severities: BTreeMap<String, Severity>,
+}
+
+impl Options {
+    pub fn new(dialect: Dialect) -> Self {
+        Options { dialect, discover: discover::Options::default(), severities: BTreeMap::new() }
+    }
 }
 
 /// Compares two snapshots of a migration folder: `from` is release A (the one to
 /// roll back to), `to` is release B.
-pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError> {
-    let older = discover(from)?;
-    let newer = discover(to)?;
-    let mut run = Run::new(dialect, newer.layout);
+pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
+    let dialect = options.dialect;
+    let older = discover(from, &options.discover)?;
+    let newer = discover(to, &options.discover)?;
+    let mut run = Run::new(options, newer.layout);
 
     let mut schema = Schema::default();
     for (epoch, migration) in (0..).zip(&older.forward) {
@@ -106,23 +141,24 @@ pub fn audit(from: &Path, to: &Path, dialect: Dialect) -> Result<Analysis, Analy
 
 /// Lints migrations: each file is judged against the schema replayed from the files
 /// before it. `target` is a migrations folder or one file in it.
-pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError> {
+pub fn check(target: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
+    let dialect = options.dialect;
     if !target.exists() {
         return Err(DiscoverError::NotFound { path: target.display().to_string() }.into());
     }
     let (set, only) = if target.is_file() {
         let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
-        let set = match discover(&folder) {
+        let set = match discover(&folder, &options.discover) {
             Ok(set) => set,
             Err(DiscoverError::NoMigrations { .. }) => MigrationSet::empty(&folder),
             Err(error) => return Err(error.into()),
         };
         (set, Some(target))
     } else {
-        (discover(target)?, None)
+        (discover(target, &options.discover)?, None)
     };
-    let mut run = Run::new(dialect, set.layout);
+    let mut run = Run::new(options, set.layout);
     let mut schema = Schema::default();
     let is_target = |m: &Migration| only.is_none_or(|file| same_file(&m.path, file));
     let mut judged = Vec::new();
@@ -160,7 +196,8 @@ pub fn check(target: &Path, dialect: Dialect) -> Result<Analysis, AnalysisError>
 }
 
 /// Accumulates files and changes while the stages run.
-struct Run {
+struct Run<'o> {
+    options: &'o Options,
     dialect: Dialect,
     layout: Layout,
     files: Vec<SourceFile>,
@@ -168,9 +205,16 @@ struct Run {
     notes: Vec<String>,
 }
 
-impl Run {
-    fn new(dialect: Dialect, layout: Layout) -> Self {
-        Run { dialect, layout, files: Vec::new(), changes: Vec::new(), notes: Vec::new() }
+impl<'o> Run<'o> {
+    fn new(options: &'o Options, layout: Layout) -> Self {
+        Run {
+            options,
+            dialect: options.dialect,
+            layout,
+            files: Vec::new(),
+            changes: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 
     fn add_file(&mut self, path: &Path, bytes: Vec<u8>) -> usize {
@@ -243,14 +287,23 @@ impl Run {
     }
 
     fn finish(
-        self,
+        mut self,
         set: &MigrationSet,
         window: &[&Migration],
         after: &Schema,
     ) -> Result<Analysis, AnalysisError> {
+        for finding in self.changes.iter_mut().flat_map(Change::findings_mut) {
+            if let Some(severity) = self.options.severities.get(finding.rule.id) {
+                finding.set_severity(*severity);
+            }
+        }
+        for excluded in &set.excluded {
+            self.notes.push(format!("excluded `{excluded}` (rollsafe.toml)"));
+        }
         let (way_back, steps) = way_back(set, window, after, self.dialect)?;
         let verdict = decide(&self.changes, &way_back);
         Ok(Analysis {
+            way_back_summary: way_back,
             dialect: self.dialect,
             layout: self.layout,
             files: self.files,

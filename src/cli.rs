@@ -11,6 +11,8 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use crate::analysis::{self, Analysis, AnalysisError};
+use crate::config::{Config, ConfigError, FailOn};
+use crate::discover::Layout;
 use crate::report::{self, Format, Style};
 use crate::rules::{ALL_RULES, find_rule};
 use crate::sql::Dialect;
@@ -41,9 +43,10 @@ enum Command {
     /// Pre-merge lint: judge each migration against the schema replayed from the
     /// migrations before it.
     Check {
-        /// A migrations folder, or one migration file in it.
+        /// A migrations folder, or one migration file in it (default: the
+        /// `migrations` folders of rollsafe.toml).
         #[arg(value_name = "PATH")]
-        path: PathBuf,
+        path: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -58,9 +61,18 @@ enum Command {
 
 #[derive(Debug, Args)]
 struct OutputArgs {
-    /// SQL dialect of the migrations.
-    #[arg(long, value_enum, default_value_t = Dialect::Postgres)]
-    dialect: Dialect,
+    /// SQL dialect of the migrations [default: rollsafe.toml's, else postgres].
+    #[arg(long, value_enum)]
+    dialect: Option<Dialect>,
+    /// Migration layout, instead of detecting it.
+    #[arg(long, value_enum)]
+    layout: Option<Layout>,
+    /// When to exit with status 1 [default: rollsafe.toml's, else unknown].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// The configuration file [default: the nearest rollsafe.toml upwards].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -84,6 +96,15 @@ enum CliError {
     #[error("there is no rule `{0}`")]
     #[diagnostic(code(rollsafe::unknown_rule), help("`rollsafe rules` lists every rule{1}"))]
     UnknownRule(String, String),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Config(#[from] ConfigError),
+    #[error("no migrations folder given")]
+    #[diagnostic(
+        code(rollsafe::no_path),
+        help("pass a folder or file, or list folders under `migrations` in rollsafe.toml")
+    )]
+    NoPath,
     #[error("the analysis stopped unexpectedly")]
     #[diagnostic(code(rollsafe::internal), help("please report this with the migration that caused it"))]
     Internal,
@@ -119,14 +140,25 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Audit { from, to, output } => {
-            let analysis = analysis::audit(&from, &to, output.dialect)?;
+            let settings = Settings::resolve(&output)?;
+            let analysis = analysis::audit(&from, &to, &settings.options)?;
             let title = format!("audit: {} -> {}", from.display(), to.display());
-            Ok(print(&analysis, &output, &title))
+            Ok(print(&analysis, &output, &settings, &title))
         }
         Command::Check { path, output } => {
-            let analysis = analysis::check(&path, output.dialect)?;
-            let title = format!("check: {}", path.display());
-            Ok(print(&analysis, &output, &title))
+            let settings = Settings::resolve(&output)?;
+            let paths = match path {
+                Some(path) => vec![path],
+                None if !settings.migrations.is_empty() => settings.migrations.clone(),
+                None => return Err(CliError::NoPath),
+            };
+            let analyses = paths
+                .iter()
+                .map(|path| analysis::check(path, &settings.options))
+                .collect::<Result<Vec<_>, _>>()?;
+            let analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            Ok(print(&analysis, &output, &settings, &format!("check: {}", shown.join(", "))))
         }
         Command::Rules => {
             for rule in ALL_RULES {
@@ -156,7 +188,31 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
-fn print(analysis: &Analysis, output: &OutputArgs, title: &str) -> ExitCode {
+/// Command-line flags over rollsafe.toml over defaults.
+struct Settings {
+    options: analysis::Options,
+    fail_on: FailOn,
+    migrations: Vec<PathBuf>,
+}
+
+impl Settings {
+    fn resolve(output: &OutputArgs) -> Result<Settings, CliError> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let (config, folder) = Config::load(output.config.as_deref(), &cwd)?.unwrap_or_default();
+        let mut options =
+            analysis::Options::new(output.dialect.or(config.dialect).unwrap_or(Dialect::Postgres));
+        options.discover.layout = output.layout.or(config.layout);
+        options.discover.exclude = config.exclude.clone();
+        options.severities = config.severities();
+        Ok(Settings {
+            options,
+            fail_on: output.fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown),
+            migrations: config.migrations.iter().map(|m| folder.join(m)).collect(),
+        })
+    }
+}
+
+fn print(analysis: &Analysis, output: &OutputArgs, settings: &Settings, title: &str) -> ExitCode {
     let color = match output.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -165,12 +221,16 @@ fn print(analysis: &Analysis, output: &OutputArgs, title: &str) -> ExitCode {
     let title = format!("{title} ({}, {})", analysis.dialect, analysis.layout.label());
     let style = Style { color, width: 100 };
     print!("{}", report::render(analysis, output.format, &title, style));
-    exit_code(analysis)
+    exit_code(analysis, settings.fail_on)
 }
 
-fn exit_code(analysis: &Analysis) -> ExitCode {
-    match analysis.verdict.code_rollback {
-        CodeRollback::Independent => ExitCode::SUCCESS,
-        CodeRollback::Blocked | CodeRollback::Review => ExitCode::from(1),
-    }
+fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {
+    let counting = || analysis.changes.iter().flat_map(|c| c.findings()).filter(|f| f.counts());
+    let fails = match fail_on {
+        FailOn::Unknown => analysis.verdict.code_rollback != CodeRollback::Independent,
+        FailOn::Coupled => analysis.verdict.code_rollback == CodeRollback::Blocked,
+        FailOn::Destructive => counting().any(|f| f.loses_data),
+        FailOn::Never => false,
+    };
+    if fails { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

@@ -26,7 +26,7 @@ pub struct Recognised {
 }
 
 /// The migration layouts rollsafe reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Layout {
     /// `NNN_name.sql` or `<timestamp>_name.sql`; no way back.

@@ -37,6 +37,8 @@ pub struct MigrationSet {
     pub back: Vec<Migration>,
     /// `.sql` files the layout cannot place in the order (no version).
     pub ignored: Vec<String>,
+    /// `.sql` files left out by an exclude pattern.
+    pub excluded: Vec<String>,
 }
 
 impl MigrationSet {
@@ -48,6 +50,7 @@ impl MigrationSet {
             forward: Vec::new(),
             back: Vec::new(),
             ignored: Vec::new(),
+            excluded: Vec::new(),
         }
     }
 
@@ -83,8 +86,49 @@ pub enum DiscoverError {
     NoMigrations { path: String },
 }
 
+/// What a user (or `rollsafe.toml`) tells discovery.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Use this layout instead of detecting one.
+    pub layout: Option<Layout>,
+    /// Glob patterns (`*`, `**`, `?`) of paths to leave out, matched against the
+    /// path inside the migrations folder and against the full path.
+    pub exclude: Vec<String>,
+}
+
+impl Options {
+    fn excludes(&self, relative: &str, full: &Path) -> bool {
+        let full = full.to_string_lossy().replace('\\', "/");
+        self.exclude.iter().any(|pattern| glob_matches(pattern, relative) || glob_matches(pattern, &full))
+    }
+}
+
+/// Whether `path` matches a glob: `**` crosses folders, `*` and `?` do not.
+pub fn glob_matches(pattern: &str, path: &str) -> bool {
+    let mut regex = String::from("^");
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                if chars.peek() == Some(&'/') {
+                    chars.next();
+                    regex.push_str("(?:.*/)?");
+                } else {
+                    regex.push_str(".*");
+                }
+            }
+            '*' => regex.push_str("[^/]*"),
+            '?' => regex.push_str("[^/]"),
+            other => regex.push_str(&regex::escape(&other.to_string())),
+        }
+    }
+    regex.push('$');
+    regex::Regex::new(&regex).is_ok_and(|re| re.is_match(path))
+}
+
 /// Discovers the migrations under `root`.
-pub fn discover(root: &Path) -> Result<MigrationSet, DiscoverError> {
+pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, DiscoverError> {
     let shown = root.display().to_string();
     if !root.exists() {
         return Err(DiscoverError::NotFound { path: shown });
@@ -108,18 +152,27 @@ pub fn discover(root: &Path) -> Result<MigrationSet, DiscoverError> {
             files.push((entry.path().to_path_buf(), relative));
         }
     }
+    let mut excluded = Vec::new();
+    files.retain(|(path, relative)| {
+        let keep = !options.excludes(relative, path);
+        if !keep {
+            excluded.push(relative.clone());
+        }
+        keep
+    });
     if files.is_empty() {
         return Err(DiscoverError::NoMigrations { path: shown });
     }
     let file_name = |relative: &str| relative.rsplit('/').next().unwrap_or(relative).to_owned();
     let names: Vec<String> = files.iter().map(|(_, relative)| file_name(relative)).collect();
-    let layout = Layout::detect(names.iter().map(String::as_str));
+    let layout = options.layout.unwrap_or_else(|| Layout::detect(names.iter().map(String::as_str)));
     let mut set = MigrationSet {
         root: root.to_path_buf(),
         layout,
         forward: Vec::new(),
         back: Vec::new(),
         ignored: Vec::new(),
+        excluded,
     };
     for ((path, relative), name) in files.into_iter().zip(names) {
         match layout.recognise(&name) {
@@ -159,7 +212,7 @@ mod tests {
         for name in ["10_c.up.sql", "9_b.up.sql", "9_b.down.sql", "1_a.up.sql", "notes.sql"] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
-        let set = discover(dir.path()).expect("discover");
+        let set = discover(dir.path(), &Options::default()).expect("discover");
         assert_eq!(set.layout, Layout::UpDown);
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
         assert_eq!(order, ["1_a.up.sql", "9_b.up.sql", "10_c.up.sql"]);
@@ -169,9 +222,28 @@ mod tests {
     }
 
     #[test]
-    fn missing_and_empty_folders_are_errors() {
-        assert!(matches!(discover(Path::new("/no/such/dir")), Err(DiscoverError::NotFound { .. })));
+    fn exclusions_and_layout_override() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(matches!(discover(dir.path()), Err(DiscoverError::NoMigrations { .. })));
+        std::fs::create_dir(dir.path().join("legacy")).expect("mkdir");
+        for name in ["1_a.sql", "2_b.sql", "legacy/3_c.sql"] {
+            std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
+        }
+        let options = Options { layout: None, exclude: vec!["legacy/**".into(), "2_*.sql".into()] };
+        let set = discover(dir.path(), &options).expect("discover");
+        let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
+        assert_eq!(order, ["1_a.sql"]);
+        assert_eq!(set.excluded, ["2_b.sql", "legacy/3_c.sql"]);
+        assert!(glob_matches("**/*.sql", "a/b/c.sql") && glob_matches("**/*.sql", "c.sql"));
+        assert!(!glob_matches("*.sql", "a/c.sql"));
+    }
+
+    #[test]
+    fn missing_and_empty_folders_are_errors() {
+        assert!(matches!(
+            discover(Path::new("/no/such/dir"), &Options::default()),
+            Err(DiscoverError::NotFound { .. })
+        ));
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(matches!(discover(dir.path(), &Options::default()), Err(DiscoverError::NoMigrations { .. })));
     }
 }

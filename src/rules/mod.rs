@@ -96,6 +96,38 @@ impl Class {
     }
 }
 
+/// How loudly a finding is reported. Defaults follow the class (`coupled` and
+/// `destructive` are errors, `unknown` a warning, `safe` information);
+/// `rollsafe.toml` can override it per rule, or turn a rule `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    /// Not reported, and left out of the verdict.
+    Off,
+}
+
+impl Severity {
+    pub fn default_for(class: Class) -> Severity {
+        match class {
+            Class::Coupled | Class::Destructive => Severity::Error,
+            Class::Unknown => Severity::Warning,
+            Class::Safe => Severity::Info,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Off => "off",
+        }
+    }
+}
+
 /// A rule: what it is called, what it finds, and its documentation.
 #[derive(Debug)]
 pub struct Rule {
@@ -259,6 +291,8 @@ pub struct Finding {
     /// Why the team accepted this risk (`-- rollsafe: allow … because …`); the
     /// verdict leaves suppressed findings out.
     pub suppressed: Option<String>,
+    /// How loudly reports show it.
+    pub severity: Severity,
 }
 
 impl Finding {
@@ -274,6 +308,15 @@ impl Finding {
             loses_data: rule.class == Class::Destructive,
             dropped_table: None,
             suppressed: None,
+            severity: Severity::default_for(rule.class),
+        }
+    }
+
+    /// Applies a configured severity; `off` suppresses the finding.
+    pub fn set_severity(&mut self, severity: Severity) {
+        self.severity = severity;
+        if severity == Severity::Off && self.suppressed.is_none() {
+            self.suppressed = Some("the rule is turned off in rollsafe.toml".to_owned());
         }
     }
 
@@ -314,6 +357,7 @@ impl Finding {
     pub(crate) fn unless_new(mut self, is_new: bool, what: &str) -> Self {
         if is_new {
             self.class = Class::Safe;
+            self.severity = Severity::Info;
             self.breaks_code = false;
             self.loses_data = false;
             self.message =
@@ -325,6 +369,7 @@ impl Finding {
     /// Marks the finding safe after the net difference showed its effect undone.
     pub fn reconcile(&mut self, why: &str) {
         self.class = Class::Safe;
+        self.severity = Severity::Info;
         self.breaks_code = false;
         self.loses_data = false;
         self.message = format!("{} ({why})", self.message);

@@ -9,7 +9,7 @@ use sqlparser::dialect::{
 
 /// A database dialect. It decides how statements are tokenized and parsed and how
 /// identifiers are compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
     /// PostgreSQL (and compatible: CockroachDB, Supabase, Citus).

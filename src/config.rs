@@ -1,0 +1,154 @@
+//! `rollsafe.toml`: found by walking up from the working directory (or named with
+//! `--config`). Command-line flags win over it. An unknown key or a wrong value is
+//! an error that points at the exact spot in the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use thiserror::Error;
+use toml::Spanned;
+
+use crate::discover::Layout;
+use crate::rules::{Severity, find_rule};
+use crate::sql::Dialect;
+
+pub const FILE_NAME: &str = "rollsafe.toml";
+
+/// When the exit status is 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    /// A change breaks the older release's code (code rollback `blocked`).
+    Coupled,
+    /// A change destroys data.
+    Destructive,
+    /// Anything that is not `independent`: `blocked` or `review` (the default).
+    Unknown,
+    /// Never: report only.
+    Never,
+}
+
+/// The settings of a `rollsafe.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub dialect: Option<Dialect>,
+    pub layout: Option<Layout>,
+    /// Migration folders, relative to the file; what `check` reads when given no path.
+    #[serde(default)]
+    pub migrations: Vec<PathBuf>,
+    /// Glob patterns of migration files to leave out.
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    /// Severity per rule id: `error`, `warning`, `info` or `off`.
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Severity>,
+    pub fail_on: Option<FailOn>,
+}
+
+/// Trouble with the configuration file (exit status 2).
+#[derive(Debug, Error, Diagnostic)]
+pub enum ConfigError {
+    #[error("cannot read `{path}`")]
+    #[diagnostic(code(rollsafe::config_unreadable))]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{message}")]
+    #[diagnostic(code(rollsafe::config_invalid))]
+    Invalid {
+        message: String,
+        #[source_code]
+        source_code: NamedSource<String>,
+        #[label("here")]
+        at: Option<SourceSpan>,
+        #[help]
+        help: Option<String>,
+    },
+}
+
+impl Config {
+    /// The configuration named by `explicit`, else the nearest `rollsafe.toml` in
+    /// `start` or a folder above it; with the folder it was found in.
+    pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<(Config, PathBuf)>, ConfigError> {
+        let path = match explicit {
+            Some(path) => path.to_path_buf(),
+            None => match start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file()) {
+                Some(path) => path,
+                None => return Ok(None),
+            },
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        let config = Config::parse(&text, &path.display().to_string())?;
+        let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(Some((config, folder)))
+    }
+
+    /// Parses and checks the text of a configuration file named `name`.
+    pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
+        let invalid = |message: String, span: Option<std::ops::Range<usize>>, help: Option<String>| {
+            ConfigError::Invalid {
+                message,
+                source_code: NamedSource::new(name, text.to_owned()),
+                at: span.map(|s| SourceSpan::from(s.start..s.end)),
+                help,
+            }
+        };
+        let config: Config = toml::from_str(text).map_err(|error| {
+            invalid(
+                format!("invalid {FILE_NAME}: {}", error.message()),
+                error.span(),
+                Some("keys: dialect, layout, migrations, exclude, fail-on, [rules]".to_owned()),
+            )
+        })?;
+        for rule in config.rules.keys() {
+            if find_rule(rule.get_ref()).is_none() {
+                return Err(invalid(
+                    format!("there is no rule `{}`", rule.get_ref()),
+                    Some(rule.span()),
+                    Some("`rollsafe rules` lists every rule".to_owned()),
+                ));
+            }
+        }
+        Ok(config)
+    }
+
+    /// Severity overrides by rule id.
+    pub fn severities(&self) -> BTreeMap<String, Severity> {
+        self.rules.iter().map(|(rule, severity)| (rule.get_ref().clone(), *severity)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_setting() {
+        let text = "dialect = \"mysql\"\nlayout = \"flyway\"\nmigrations = [\"db\"]\nexclude = [\"old/**\"]\nfail-on = \"coupled\"\n[rules]\ndrop-index = \"off\"\n";
+        let config = Config::parse(text, FILE_NAME).expect("valid");
+        assert_eq!(config.dialect, Some(Dialect::Mysql));
+        assert_eq!(config.layout, Some(Layout::Flyway));
+        assert_eq!(config.fail_on, Some(FailOn::Coupled));
+        assert_eq!(config.severities().get("drop-index"), Some(&Severity::Off));
+    }
+
+    #[test]
+    fn unknown_keys_values_and_rules_point_at_their_spot() {
+        fn span(text: &str) -> &str {
+            match Config::parse(text, FILE_NAME) {
+                Err(ConfigError::Invalid { at: Some(at), .. }) => &text[at.offset()..at.offset() + at.len()],
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(span("dialect = \"postgres\"\ncolour = true\n").contains("colour"));
+        assert!(span("dialect = \"oracle\"\n").contains("oracle"));
+        assert_eq!(span("[rules]\ndrop-colum = \"off\"\n"), "drop-colum");
+        assert!(span("[rules]\ndrop-column = \"loud\"\n").contains("loud"));
+    }
+}
