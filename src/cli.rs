@@ -98,7 +98,7 @@ enum CliError {
     UnknownRule(String, String),
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Config(#[from] ConfigError),
+    Config(#[from] Box<ConfigError>),
     #[error("no migrations folder given")]
     #[diagnostic(
         code(rollsafe::no_path),

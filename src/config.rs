@@ -74,7 +74,10 @@ pub enum ConfigError {
 impl Config {
     /// The configuration named by `explicit`, else the nearest `rollsafe.toml` in
     /// `start` or a folder above it; with the folder it was found in.
-    pub fn load(explicit: Option<&Path>, start: &Path) -> Result<Option<(Config, PathBuf)>, ConfigError> {
+    pub fn load(
+        explicit: Option<&Path>,
+        start: &Path,
+    ) -> Result<Option<(Config, PathBuf)>, Box<ConfigError>> {
         let path = match explicit {
             Some(path) => path.to_path_buf(),
             None => match start.ancestors().map(|dir| dir.join(FILE_NAME)).find(|p| p.is_file()) {
@@ -83,21 +86,21 @@ impl Config {
             },
         };
         let text = std::fs::read_to_string(&path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+            .map_err(|source| Box::new(ConfigError::Read { path: path.display().to_string(), source }))?;
         let config = Config::parse(&text, &path.display().to_string())?;
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Some((config, folder)))
     }
 
     /// Parses and checks the text of a configuration file named `name`.
-    pub fn parse(text: &str, name: &str) -> Result<Config, ConfigError> {
+    pub fn parse(text: &str, name: &str) -> Result<Config, Box<ConfigError>> {
         let invalid = |message: String, span: Option<std::ops::Range<usize>>, help: Option<String>| {
-            ConfigError::Invalid {
+            Box::new(ConfigError::Invalid {
                 message,
                 source_code: NamedSource::new(name, text.to_owned()),
                 at: span.map(|s| SourceSpan::from(s.start..s.end)),
                 help,
-            }
+            })
         };
         let config: Config = toml::from_str(text).map_err(|error| {
             invalid(
@@ -141,8 +144,9 @@ mod tests {
     #[test]
     fn unknown_keys_values_and_rules_point_at_their_spot() {
         fn span(text: &str) -> &str {
-            match Config::parse(text, FILE_NAME) {
-                Err(ConfigError::Invalid { at: Some(at), .. }) => &text[at.offset()..at.offset() + at.len()],
+            let error = Config::parse(text, FILE_NAME).expect_err("invalid");
+            match *error {
+                ConfigError::Invalid { at: Some(at), .. } => &text[at.offset()..at.offset() + at.len()],
                 other => panic!("{other:?}"),
             }
         }

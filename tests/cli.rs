@@ -195,7 +195,9 @@ fn folder(root: &Path, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf
     let path = root.join(name);
     std::fs::create_dir_all(&path).expect("mkdir");
     for (file, contents) in files {
-        std::fs::write(path.join(file), contents).expect("write");
+        let file = path.join(file);
+        std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+        std::fs::write(file, contents).expect("write");
     }
     path
 }
@@ -258,4 +260,57 @@ fn flyway_versions_run_in_numeric_order_and_undo_files_are_the_way_back() {
     assert_eq!(changes[1]["class"], "safe", "renaming a column added in the window is safe");
     assert_eq!(report["verdict"]["code_rollback"], "independent");
     assert_eq!(report["verdict"]["database_rollback"], "no-down", "V1_11 has no undo file");
+}
+
+#[test]
+fn configuration_sets_defaults_and_flags_win() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let migrations = folder(
+        dir.path(),
+        "db",
+        &[
+            ("1_a.sql", "CREATE TABLE a (x int, y int);"),
+            ("2_b.sql", "ALTER TABLE a DROP COLUMN y;\nDROP INDEX a_x_idx;\nDELETE FROM a;"),
+            ("old/3_c.sql", "ALTER TABLE a RENAME COLUMN x TO z;"),
+        ],
+    );
+    std::fs::write(
+        dir.path().join("rollsafe.toml"),
+        "migrations = [\"db\"]\nexclude = [\"old/**\"]\nfail-on = \"never\"\n[rules]\ndelete = \"off\"\ndrop-column = \"warning\"\n",
+    )
+    .expect("write");
+    let nested = dir.path().join("db").join("old");
+    let output = rollsafe().current_dir(&nested).args(["check", "--format", "gcc"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(0), "fail-on = never; {}", stderr(&output));
+    let lines = stdout(&output);
+    assert!(lines.contains("warning[drop-column]"), "{lines}");
+    assert!(!lines.contains("[delete]"), "turned off: {lines}");
+    assert!(!lines.contains("rename-column"), "excluded: {lines}");
+
+    let output = rollsafe()
+        .current_dir(&nested)
+        .args(["check", "--format", "gcc", "--fail-on", "coupled"])
+        .arg(&migrations)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1), "the flag wins over the file");
+}
+
+#[test]
+fn a_bad_configuration_points_at_the_spot_and_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    folder(dir.path(), "db", &[("1_a.sql", "CREATE TABLE a (x int);")]);
+    let config = dir.path().join("custom.toml");
+    std::fs::write(&config, "dialect = \"postgres\"\n[rules]\ndrop-colum = \"off\"\n").expect("write");
+    let output = rollsafe()
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .args(["check", "db", "--config"])
+        .arg(&config)
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("there is no rule `drop-colum`"), "{message}");
+    assert!(message.contains("3 │ drop-colum = \"off\""), "a snippet of the file: {message}");
 }

@@ -5,12 +5,12 @@ use std::fmt::Write;
 
 use crate::analysis::Analysis;
 
-use super::{is_error, issues};
+use super::{issues, severity_words};
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
     for issue in issues(analysis) {
-        let severity = if is_error(issue.finding.class) { "error" } else { "warning" };
+        let (severity, _) = severity_words(issue.finding.severity);
         let _infallible = writeln!(
             out,
             "{}:{}:{}: {severity}[{}]: {}",

@@ -5,12 +5,12 @@ use std::fmt::Write;
 
 use crate::analysis::Analysis;
 
-use super::{is_error, issues};
+use super::{issues, severity_words};
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = String::new();
     for issue in issues(analysis) {
-        let command = if is_error(issue.finding.class) { "error" } else { "warning" };
+        let (_, command) = severity_words(issue.finding.severity);
         let title = format!("rollsafe {}: {}", issue.finding.class.as_str(), issue.finding.rule.id);
         let _infallible = writeln!(
             out,

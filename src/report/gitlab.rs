@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::rules::Class;
+use crate::rules::{Class, Severity};
 
 use super::{issues, uri};
 
@@ -54,10 +54,11 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 description: format!("{} ({})", issue.finding.message, issue.finding.rule.help),
                 check_name: issue.finding.rule.id,
                 fingerprint: format!("{:016x}", fnv1a(format!("{base}:{occurrence}").as_bytes())),
-                severity: match issue.finding.class {
-                    Class::Destructive => "critical",
-                    Class::Coupled => "major",
-                    Class::Unknown | Class::Safe => "minor",
+                severity: match (issue.finding.severity, issue.finding.class) {
+                    (Severity::Error, Class::Destructive) => "critical",
+                    (Severity::Error, _) => "major",
+                    (Severity::Warning, _) => "minor",
+                    (Severity::Info | Severity::Off, _) => "info",
                 },
                 location: Location { path: uri(issue.file), lines: Lines { begin: issue.start.line } },
             }

@@ -8,7 +8,7 @@ use miette::{
 };
 
 use crate::analysis::Analysis;
-use crate::rules::{Change, Class, Finding};
+use crate::rules::{self, Change, Class, Finding};
 use crate::sql::LineIndex;
 use crate::verdict::{CodeRollback, DatabaseRollback};
 
@@ -72,9 +72,10 @@ fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex,
         Class::Coupled => "A's code breaks",
         Class::Unknown | Class::Safe => "could not be judged",
     };
-    let severity = match finding.class {
-        Class::Coupled | Class::Destructive => Severity::Error,
-        Class::Unknown | Class::Safe => Severity::Warning,
+    let severity = match finding.severity {
+        rules::Severity::Error => Severity::Error,
+        rules::Severity::Warning => Severity::Warning,
+        rules::Severity::Info | rules::Severity::Off => Severity::Advice,
     };
     let diagnostic = MietteDiagnostic::new(format!("{}: {}", finding.class.as_str(), finding.message))
         .with_code(finding.rule.id)

@@ -10,7 +10,7 @@ mod markdown;
 mod sarif;
 
 use crate::analysis::Analysis;
-use crate::rules::{Change, Class, Finding};
+use crate::rules::{Change, Class, Finding, Severity};
 use crate::sql::{LineIndex, Position};
 
 /// Output formats.
@@ -81,9 +81,13 @@ fn issues_and_accepted_risks(analysis: &Analysis) -> impl Iterator<Item = Issue<
     })
 }
 
-/// The severity word issue lists use: what breaks or destroys is an error.
-fn is_error(class: Class) -> bool {
-    matches!(class, Class::Coupled | Class::Destructive)
+/// The words issue lists use for a severity: (gcc and SARIF, GitHub).
+fn severity_words(severity: Severity) -> (&'static str, &'static str) {
+    match severity {
+        Severity::Error => ("error", "error"),
+        Severity::Warning => ("warning", "warning"),
+        Severity::Info | Severity::Off => ("note", "notice"),
+    }
 }
 
 /// A path as a `/`-separated relative URI, for SARIF and GitLab.

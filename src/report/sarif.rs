@@ -4,9 +4,9 @@
 use serde_json::{Value, json};
 
 use crate::analysis::Analysis;
-use crate::rules::{ALL_RULES, Class};
+use crate::rules::{ALL_RULES, Severity};
 
-use super::{is_error, issues_and_accepted_risks, uri};
+use super::{issues_and_accepted_risks, severity_words, uri};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -19,7 +19,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 "shortDescription": { "text": rule.summary },
                 "fullDescription": { "text": rule.section("What it does") },
                 "help": { "text": rule.help, "markdown": rule.documentation() },
-                "defaultConfiguration": { "level": level(rule.class) },
+                "defaultConfiguration": { "level": level(Severity::default_for(rule.class)) },
                 "properties": { "class": rule.class.as_str() }
             })
         })
@@ -37,7 +37,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 "suppressions": suppressions,
                 "ruleId": issue.finding.rule.id,
                 "ruleIndex": rule_index,
-                "level": level(issue.finding.class),
+                "level": level(issue.finding.severity),
                 "message": { "text": format!("{} Instead: {}", issue.finding.message, issue.finding.rule.help) },
                 "locations": [{
                     "physicalLocation": {
@@ -82,12 +82,6 @@ pub(super) fn render(analysis: &Analysis) -> String {
     out
 }
 
-fn level(class: Class) -> &'static str {
-    if is_error(class) {
-        "error"
-    } else if class == Class::Unknown {
-        "warning"
-    } else {
-        "note"
-    }
+fn level(severity: Severity) -> &'static str {
+    severity_words(severity).0
 }
