@@ -14,7 +14,7 @@ use crate::analysis::{self, Analysis, AnalysisError};
 use crate::config::{Config, ConfigError, FailOn};
 use crate::discover::Layout;
 use crate::report::{self, Format, Style};
-use crate::rules::{ALL_RULES, find_rule};
+use crate::rules::{ALL_RULES, Severity, find_rule};
 use crate::sql::Dialect;
 use crate::verdict::CodeRollback;
 
@@ -50,7 +50,7 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// List every rule with its class.
+    /// List every rule with its class and default severity.
     Rules,
     /// Print a rule's documentation.
     Explain {
@@ -161,14 +161,17 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(print(&analysis, &output, &settings, &format!("check: {}", shown.join(", "))))
         }
         Command::Rules => {
+            let mut listing = format!("{:<26} {:<12} {:<9} summary\n", "rule", "class", "severity");
             for rule in ALL_RULES {
-                println!("{:<26} {:<12} {}", rule.id, rule.class.as_str(), rule.summary);
+                let severity = Severity::default_for(rule.class).as_str();
+                listing += &format!("{:<26} {:<12} {:<9} {}\n", rule.id, rule.class.as_str(), severity, rule.summary);
             }
+            emit(&listing);
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => match find_rule(&rule) {
             Some(found) => {
-                print!("{}", found.documentation());
+                emit(&found.documentation());
                 Ok(ExitCode::SUCCESS)
             }
             None => {
@@ -220,7 +223,7 @@ fn print(analysis: &Analysis, output: &OutputArgs, settings: &Settings, title: &
     };
     let title = format!("{title} ({}, {})", analysis.dialect, analysis.layout.label());
     let style = Style { color, width: 100 };
-    print!("{}", report::render(analysis, output.format, &title, style));
+    emit(&report::render(analysis, output.format, &title, style));
     exit_code(analysis, settings.fail_on)
 }
 
@@ -233,4 +236,12 @@ fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {
         FailOn::Never => false,
     };
     if fails { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Writes to standard output. A reader that went away (`| head`) is not an error
+/// worth more than stopping: whatever could not be written is dropped.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ignored = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
 }
