@@ -164,7 +164,13 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let mut listing = format!("{:<26} {:<12} {:<9} summary\n", "rule", "class", "severity");
             for rule in ALL_RULES {
                 let severity = Severity::default_for(rule.class).as_str();
-                listing += &format!("{:<26} {:<12} {:<9} {}\n", rule.id, rule.class.as_str(), severity, rule.summary);
+                listing += &format!(
+                    "{:<26} {:<12} {:<9} {}\n",
+                    rule.id,
+                    rule.class.as_str(),
+                    severity,
+                    rule.summary
+                );
             }
             emit(&listing);
             Ok(ExitCode::SUCCESS)

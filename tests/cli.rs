@@ -190,6 +190,18 @@ fn ten_thousand_deep_parentheses_are_an_unknown_change() {
     assert_eq!(report["changes"][1]["rule"], "create-table", "analysis goes on after it");
 }
 
+/// Runs `audit --format json` between two folders.
+fn audit_json(from: &Path, to: &Path) -> (Option<i32>, Value) {
+    let output = rollsafe()
+        .args(["audit", "--format", "json", "--from"])
+        .arg(from)
+        .arg("--to")
+        .arg(to)
+        .output()
+        .expect("run");
+    (output.status.code(), serde_json::from_slice(&output.stdout).expect("json"))
+}
+
 /// Writes `files` (name, contents) into a new folder under `root`.
 fn folder(root: &Path, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
     let path = root.join(name);
@@ -215,15 +227,8 @@ fn edited_and_deleted_history_is_reported_and_needs_review() {
         "b",
         &[("1_a.sql", "CREATE TABLE a (x int, z int);"), ("3_c.sql", "CREATE TABLE c (z int);")],
     );
-    let output = rollsafe()
-        .args(["audit", "--format", "json", "--from"])
-        .arg(&from)
-        .arg("--to")
-        .arg(&to)
-        .output()
-        .expect("run");
-    assert_eq!(output.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let (status, report) = audit_json(&from, &to);
+    assert_eq!(status, Some(1));
     assert_eq!(report["verdict"]["code_rollback"], "review");
     let rules: Vec<&str> =
         report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
@@ -246,14 +251,7 @@ fn flyway_versions_run_in_numeric_order_and_undo_files_are_the_way_back() {
             ("V1_11__rename.sql", "ALTER TABLE t RENAME COLUMN b TO c;"),
         ],
     );
-    let output = rollsafe()
-        .args(["audit", "--format", "json", "--from"])
-        .arg(&from)
-        .arg("--to")
-        .arg(&to)
-        .output()
-        .expect("run");
-    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    let (_, report) = audit_json(&from, &to);
     assert_eq!(report["layout"], "flyway");
     let changes = report["changes"].as_array().expect("changes");
     assert!(changes[0]["file"].as_str().is_some_and(|f| f.ends_with("V1_10__add.sql")));
