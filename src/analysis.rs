@@ -7,10 +7,12 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use crate::discover::{self, DiscoverError, Layout, Migration, MigrationSet, discover};
+use crate::discover::{self, DiscoverError, Layout, Migration, MigrationSet, Release, discover_release};
 use crate::rules::{
-    Change, Context, Severity, apply_suppressions, classify, deleted_migration, edited_migration, reconcile,
+    Change, Context, Severity, apply_suppressions, classify, deleted_migration, edited_migration,
+    out_of_order_migration, reconcile,
 };
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
@@ -21,7 +23,7 @@ use crate::verdict::{Verdict, WayBack, decide};
 pub struct SourceFile {
     /// The path as reports show it.
     pub display: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
 }
 
 /// What was analysed, what was found, and the verdict.
@@ -71,13 +73,6 @@ pub enum AnalysisError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Discover(#[from] DiscoverError),
-    #[error("cannot read `{path}`")]
-    #[diagnostic(code(rollsafe::unreadable_file))]
-    Read {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 /// How to analyse: the dialect, what discovery may read, and rule severities.
@@ -98,32 +93,47 @@ impl Options {
 /// Compares two snapshots of a migration folder: `from` is release A (the one to
 /// roll back to), `to` is release B.
 pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
-    let dialect = options.dialect;
-    let older = discover(from, &options.discover)?;
-    let newer = discover(to, &options.discover)?;
+    audit_releases(Release::read_folder(from)?, Release::read_folder(to)?, options)
+}
+
+/// Compares release A (`older`, the one to roll back to) with release B (`newer`).
+/// The window is what B added; what B edited or deleted of A's is history rewritten.
+pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
+    let older = discover_release(older, &options.discover)?;
+    let newer = discover_release(newer, &options.discover)?;
     let mut run = Run::new(options, newer.layout);
 
     let mut schema = Schema::default();
     for (epoch, migration) in (0..).zip(&older.forward) {
-        let bytes = read(&migration.path)?;
         schema.begin_migration(epoch);
-        replay(&mut schema, &bytes, dialect);
+        replay(&mut schema, &migration.bytes, options.dialect);
     }
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
     let older_files: Vec<&Migration> = older.forward.iter().chain(&older.back).collect();
     let newer_files: Vec<&Migration> = newer.forward.iter().chain(&newer.back).collect();
+    let mut renamed_to: Vec<&str> = Vec::new();
     for old in &older_files {
-        match newer_files.iter().find(|new| new.relative == old.relative) {
+        if let Some(new) = newer_files.iter().find(|new| new.relative == old.relative) {
+            if old.bytes != new.bytes {
+                let file = run.add_file(new);
+                run.changes.push(Change::for_file(file, edited_migration()));
+            }
+            continue;
+        }
+        let renamed = newer_files
+            .iter()
+            .find(|new| new.bytes == old.bytes && !older_files.iter().any(|o| o.relative == new.relative));
+        match renamed {
             Some(new) => {
-                let (old_bytes, new_bytes) = (read(&old.path)?, read(&new.path)?);
-                if old_bytes != new_bytes {
-                    let file = run.add_file(&new.path, new_bytes);
-                    run.changes.push(Change::for_file(file, edited_migration()));
-                }
+                run.notes.push(format!(
+                    "`{}` was renamed to `{}` with the same content",
+                    old.relative, new.relative
+                ));
+                renamed_to.push(&new.relative);
             }
             None => {
-                let file = run.add_file(&old.path, read(&old.path)?);
+                let file = run.add_file(old);
                 run.changes.push(Change::for_file(file, deleted_migration()));
             }
         }
@@ -133,7 +143,19 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
         .forward
         .iter()
         .filter(|m| !older.forward.iter().any(|old| old.relative == m.relative))
+        .filter(|m| !renamed_to.contains(&m.relative.as_str()))
         .collect();
+    let newest_shipped = older.forward.iter().filter(|m| !m.repeatable).map(|m| &m.version).max();
+    for migration in &window {
+        if newest_shipped.is_some_and(|newest| !migration.repeatable && migration.version < *newest) {
+            let file = run.add_file(migration);
+            let newest = newest_shipped.map(ToString::to_string).unwrap_or_default();
+            run.changes.push(Change::for_file(
+                file,
+                out_of_order_migration(&migration.version.to_string(), &newest),
+            ));
+        }
+    }
     run.judge_window(&window, &mut schema, window_start)?;
     run.notes_ignored(&newer);
     run.finish(&newer, &window, &schema)
@@ -142,25 +164,37 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 /// Lints migrations: each file is judged against the schema replayed from the files
 /// before it. `target` is a migrations folder or one file in it.
 pub fn check(target: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
-    let dialect = options.dialect;
     if !target.exists() {
         return Err(DiscoverError::NotFound { path: target.display().to_string() }.into());
     }
-    let (set, only) = if target.is_file() {
-        let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
-        let set = match discover(&folder, &options.discover) {
-            Ok(set) => set,
-            Err(DiscoverError::NoMigrations { .. }) => MigrationSet::empty(&folder),
-            Err(error) => return Err(error.into()),
-        };
-        (set, Some(target))
-    } else {
-        (discover(target, &options.discover)?, None)
+    if !target.is_file() {
+        return check_release(Release::read_folder(target)?, None, options);
+    }
+    let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
+    check_release(Release::read_folder(&folder)?, Some(target), options)
+}
+
+/// Lints the migrations of a release, or only `only`, one of its files.
+pub fn check_release(
+    release: Release,
+    only: Option<&Path>,
+    options: &Options,
+) -> Result<Analysis, AnalysisError> {
+    let label = release.label.clone();
+    let lone_file = only.and_then(|target| {
+        release.files.iter().find(|f| f.location.as_deref().is_some_and(|l| same_file(l, target))).cloned()
+    });
+    let set = match discover_release(release, &options.discover) {
+        Ok(set) => set,
+        Err(DiscoverError::NoMigrations { .. }) if only.is_some() => MigrationSet::empty(&label),
+        Err(error) => return Err(error.into()),
     };
     let mut run = Run::new(options, set.layout);
     let mut schema = Schema::default();
-    let is_target = |m: &Migration| only.is_none_or(|file| same_file(&m.path, file));
+    let is_target = |m: &Migration| {
+        only.is_none_or(|file| m.location.as_deref().is_some_and(|location| same_file(location, file)))
+    };
     let mut judged = Vec::new();
     for (epoch, migration) in (0..).zip(&set.forward) {
         schema.begin_migration(epoch);
@@ -168,14 +202,16 @@ pub fn check(target: &Path, options: &Options) -> Result<Analysis, AnalysisError
             run.judge_window(&[migration], &mut schema, epoch)?;
             judged.push(migration);
         } else {
-            replay(&mut schema, &read(&migration.path)?, dialect);
+            replay(&mut schema, &migration.bytes, options.dialect);
         }
     }
-    if let (Some(file), true) = (only, judged.is_empty()) {
+    if let (Some(file), true) = (lone_file, judged.is_empty()) {
         // A file the layout cannot place (or a way-back file): judge it after everything else.
         let lone = Migration {
-            path: file.to_path_buf(),
-            relative: file.display().to_string(),
+            display: file.display.clone(),
+            location: file.location.clone(),
+            bytes: file.bytes.clone(),
+            relative: file.relative.clone(),
             version: crate::discover::Version::parse(""),
             name: String::new(),
             direction: crate::discover::Direction::Forward,
@@ -185,7 +221,7 @@ pub fn check(target: &Path, options: &Options) -> Result<Analysis, AnalysisError
         run.judge_window(&[&lone], &mut schema, epoch)?;
         run.notes.push(format!(
             "`{}` is not a migration of its folder's layout; judged after all of them",
-            file.display()
+            file.display
         ));
         return run.finish(&set, &[], &schema);
     }
@@ -217,8 +253,12 @@ impl<'o> Run<'o> {
         }
     }
 
-    fn add_file(&mut self, path: &Path, bytes: Vec<u8>) -> usize {
-        self.files.push(SourceFile { display: path.display().to_string(), bytes });
+    /// Adds a migration's file to those changes point into (once).
+    fn add_file(&mut self, migration: &Migration) -> usize {
+        if let Some(index) = self.files.iter().position(|f| f.display == migration.display) {
+            return index;
+        }
+        self.files.push(SourceFile { display: migration.display.clone(), bytes: migration.bytes.clone() });
         self.files.len() - 1
     }
 
@@ -250,10 +290,10 @@ impl<'o> Run<'o> {
         snapshot: &mut Snapshot,
         window_start: Epoch,
     ) -> Result<(), AnalysisError> {
-        let bytes = read(&migration.path)?;
-        let segments = split(&bytes, self.dialect);
-        let statements = parse(&bytes, &segments, self.dialect);
-        let file = self.files.len();
+        let bytes = &migration.bytes;
+        let segments = split(bytes, self.dialect);
+        let statements = parse(bytes, &segments, self.dialect);
+        let file = self.add_file(migration);
         let first_change = self.changes.len();
         for statement in &statements {
             let findings = classify(statement, &Context { schema, window_start });
@@ -267,13 +307,12 @@ impl<'o> Run<'o> {
         }
         let reports = apply_suppressions(
             file,
-            &bytes,
+            bytes,
             &segments.segments,
             &statements,
             &mut self.changes[first_change..],
         );
         self.changes.extend(reports);
-        self.add_file(&migration.path, bytes);
         Ok(())
     }
 
@@ -336,15 +375,15 @@ fn way_back(
             }
             continue;
         };
-        steps.push(back.path.display().to_string());
-        let bytes = read(&back.path)?;
-        for statement in parse(&bytes, &split(&bytes, dialect), dialect) {
+        steps.push(back.display.clone());
+        let bytes = &back.bytes;
+        for statement in parse(bytes, &split(bytes, dialect), dialect) {
             // Everything the way back touches holds data written since B was deployed.
             let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
             for finding in findings.iter().filter(|f| f.loses_data) {
                 result.losses.push(format!(
                     "the way back ({}:{}) {}, including what was written since the newer release was deployed",
-                    back.path.display(),
+                    back.display,
                     statement.start.line,
                     finding.message,
                 ));
@@ -365,10 +404,6 @@ fn apply(schema: &mut Schema, statement: &ParsedStatement) {
     if let Outcome::Parsed(ops) = &statement.outcome {
         ops.iter().for_each(|op| schema.apply(op));
     }
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, AnalysisError> {
-    std::fs::read(path).map_err(|source| AnalysisError::Read { path: path.display().to_string(), source })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {

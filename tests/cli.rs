@@ -312,3 +312,29 @@ fn a_bad_configuration_points_at_the_spot_and_exits_2() {
     assert!(message.contains("there is no rule `drop-colum`"), "{message}");
     assert!(message.contains("3 │ drop-colum = \"off\""), "a snippet of the file: {message}");
 }
+
+#[test]
+fn renamed_migrations_are_information_and_out_of_order_ones_need_review() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shipped = [
+        ("7_orders.sql", "CREATE TABLE orders (id int);"),
+        ("9_invoices.sql", "CREATE TABLE invoices (id int);"),
+    ];
+    let from = folder(dir.path(), "a", &shipped);
+    let to = folder(
+        dir.path(),
+        "b",
+        &[
+            ("7_orders.sql", "CREATE TABLE orders (id int);"),
+            ("0009_invoices.sql", "CREATE TABLE invoices (id int);"),
+            ("8_coupons.sql", "CREATE TABLE coupons (id int);"),
+        ],
+    );
+    let (status, report) = audit_json(&from, &to);
+    assert_eq!(status, Some(1));
+    assert_eq!(report["verdict"]["code_rollback"], "review");
+    let rules: Vec<&str> =
+        report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
+    assert_eq!(rules, ["out-of-order-migration", "create-table"], "the renamed file is not in the window");
+    assert!(report["notes"][0].as_str().is_some_and(|n| n.contains("renamed to `0009_invoices.sql`")));
+}

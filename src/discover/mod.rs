@@ -4,6 +4,7 @@ mod layout;
 mod version;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use miette::Diagnostic;
 use thiserror::Error;
@@ -12,11 +13,75 @@ use walkdir::WalkDir;
 pub use layout::{Direction, Layout, Recognised};
 pub use version::Version;
 
+/// One `.sql` file of a release, read into memory.
+#[derive(Debug, Clone)]
+pub struct ReleaseFile {
+    /// Its path inside the migrations folder, `/`-separated.
+    pub relative: String,
+    /// The path reports show.
+    pub display: String,
+    /// Where it is on disk, when it came from the working tree.
+    pub location: Option<PathBuf>,
+    pub bytes: Arc<[u8]>,
+}
+
+/// The `.sql` files of a migrations folder at one release: a folder on disk or a
+/// tree at a git revision.
+#[derive(Debug, Clone)]
+pub struct Release {
+    /// How reports name the release: the folder, or `rev:folder`.
+    pub label: String,
+    pub files: Vec<ReleaseFile>,
+}
+
+impl Release {
+    /// Reads the `.sql` files under `root`.
+    pub fn read_folder(root: &Path) -> Result<Release, DiscoverError> {
+        let shown = root.display().to_string();
+        if !root.exists() {
+            return Err(DiscoverError::NotFound { path: shown });
+        }
+        let mut files = Vec::new();
+        for entry in WalkDir::new(root).sort_by_file_name() {
+            let entry = entry.map_err(|error| DiscoverError::Unreadable {
+                path: error.path().unwrap_or(root).display().to_string(),
+                source: error.into(),
+            })?;
+            let is_sql = entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".sql");
+            if !is_sql {
+                continue;
+            }
+            let relative = entry
+                .path()
+                .strip_prefix(root)
+                .unwrap_or(entry.path())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = std::fs::read(entry.path()).map_err(|source| DiscoverError::Unreadable {
+                path: entry.path().display().to_string(),
+                source,
+            })?;
+            files.push(ReleaseFile {
+                relative,
+                display: entry.path().display().to_string(),
+                location: Some(entry.path().to_path_buf()),
+                bytes: bytes.into(),
+            });
+        }
+        Ok(Release { label: shown, files })
+    }
+}
+
 /// One migration file.
 #[derive(Debug, Clone)]
 pub struct Migration {
-    /// Where to read it.
-    pub path: PathBuf,
+    /// The path reports show.
+    pub display: String,
+    /// Where it is on disk, when it came from the working tree.
+    pub location: Option<PathBuf>,
+    pub bytes: Arc<[u8]>,
     /// Its path inside the migrations folder, `/`-separated: its identity across
     /// releases.
     pub relative: String,
@@ -29,7 +94,8 @@ pub struct Migration {
 /// The migrations of one folder.
 #[derive(Debug, Clone)]
 pub struct MigrationSet {
-    pub root: PathBuf,
+    /// How reports name the release.
+    pub label: String,
     pub layout: Layout,
     /// Forward migrations, in run order.
     pub forward: Vec<Migration>,
@@ -43,9 +109,9 @@ pub struct MigrationSet {
 
 impl MigrationSet {
     /// A folder with no migrations, for judging a lone file.
-    pub fn empty(root: &Path) -> MigrationSet {
+    pub fn empty(label: &str) -> MigrationSet {
         MigrationSet {
-            root: root.to_path_buf(),
+            label: label.to_owned(),
             layout: Layout::Plain,
             forward: Vec::new(),
             back: Vec::new(),
@@ -97,8 +163,8 @@ pub struct Options {
 }
 
 impl Options {
-    fn excludes(&self, relative: &str, full: &Path) -> bool {
-        let full = full.to_string_lossy().replace('\\', "/");
+    fn excludes(&self, relative: &str, full: &str) -> bool {
+        let full = full.replace('\\', "/");
         self.exclude.iter().any(|pattern| glob_matches(pattern, relative) || glob_matches(pattern, &full))
     }
 }
@@ -127,36 +193,20 @@ pub fn glob_matches(pattern: &str, path: &str) -> bool {
     regex::Regex::new(&regex).is_ok_and(|re| re.is_match(path))
 }
 
-/// Discovers the migrations under `root`.
+/// Discovers the migrations under the folder `root`.
 pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, DiscoverError> {
-    let shown = root.display().to_string();
-    if !root.exists() {
-        return Err(DiscoverError::NotFound { path: shown });
-    }
-    let mut files = Vec::new();
-    for entry in WalkDir::new(root).sort_by_file_name() {
-        let entry = entry.map_err(|error| DiscoverError::Unreadable {
-            path: error.path().unwrap_or(root).display().to_string(),
-            source: error.into(),
-        })?;
-        let is_sql = entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".sql");
-        if is_sql {
-            let relative = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            files.push((entry.path().to_path_buf(), relative));
-        }
-    }
+    discover_release(Release::read_folder(root)?, options)
+}
+
+/// Discovers the migrations of a release, in the order their tool runs them.
+pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
+    let shown = release.label.clone();
+    let mut files = release.files;
     let mut excluded = Vec::new();
-    files.retain(|(path, relative)| {
-        let keep = !options.excludes(relative, path);
+    files.retain(|file| {
+        let keep = !options.excludes(&file.relative, &file.display);
         if !keep {
-            excluded.push(relative.clone());
+            excluded.push(file.relative.clone());
         }
         keep
     });
@@ -164,22 +214,24 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
         return Err(DiscoverError::NoMigrations { path: shown });
     }
     let file_name = |relative: &str| relative.rsplit('/').next().unwrap_or(relative).to_owned();
-    let names: Vec<String> = files.iter().map(|(_, relative)| file_name(relative)).collect();
+    let names: Vec<String> = files.iter().map(|file| file_name(&file.relative)).collect();
     let layout = options.layout.unwrap_or_else(|| Layout::detect(names.iter().map(String::as_str)));
     let mut set = MigrationSet {
-        root: root.to_path_buf(),
+        label: shown.clone(),
         layout,
         forward: Vec::new(),
         back: Vec::new(),
         ignored: Vec::new(),
         excluded,
     };
-    for ((path, relative), name) in files.into_iter().zip(names) {
+    for (file, name) in files.into_iter().zip(names) {
         match layout.recognise(&name) {
             Some(recognised) => {
                 let migration = Migration {
-                    path,
-                    relative,
+                    display: file.display,
+                    location: file.location,
+                    bytes: file.bytes,
+                    relative: file.relative,
                     version: recognised.version,
                     name: recognised.name,
                     direction: recognised.direction,
@@ -190,7 +242,7 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
                     Direction::Back => set.back.push(migration),
                 }
             }
-            None => set.ignored.push(relative),
+            None => set.ignored.push(file.relative),
         }
     }
     if set.forward.is_empty() {

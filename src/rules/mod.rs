@@ -39,6 +39,7 @@ mod housekeeping;
 mod incompatible_type_change;
 mod insert;
 mod invalid_suppression;
+mod out_of_order_migration;
 mod parse_error;
 mod read_only_query;
 mod reconcile;
@@ -244,6 +245,7 @@ pub static ALL_RULES: &[&Rule] = &[
     &unreadable_text::RULE,
     &edited_migration::RULE,
     &deleted_migration::RULE,
+    &out_of_order_migration::RULE,
     &invalid_suppression::RULE,
     &unused_suppression::RULE,
 ];
@@ -264,6 +266,11 @@ fn invalid_suppression(problem: &str) -> Finding {
 
 fn unused_suppression(what: &str) -> Finding {
     unused_suppression::check(what)
+}
+
+/// The finding for a migration added after newer ones already shipped.
+pub fn out_of_order_migration(version: &str, newest: &str) -> Finding {
+    out_of_order_migration::finding(version, newest)
 }
 
 /// Looks a rule up by id.
@@ -647,7 +654,10 @@ mod tests {
     /// The example fires the rule with its class; the "do this instead" SQL does not.
     #[test]
     fn documented_examples_fire_and_alternatives_pass() {
-        for rule in ALL_RULES.iter().filter(|r| !["edited-migration", "deleted-migration"].contains(&r.id)) {
+        for rule in ALL_RULES
+            .iter()
+            .filter(|r| !["edited-migration", "deleted-migration", "out-of-order-migration"].contains(&r.id))
+        {
             let docs = rule.documentation();
             let failing = examples(&docs, "Example");
             assert!(!failing.is_empty(), "{} has no sql example", rule.id);
