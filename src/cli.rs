@@ -12,7 +12,7 @@ use thiserror::Error;
 
 use crate::analysis::{self, Analysis, AnalysisError};
 use crate::config::{Config, ConfigError, FailOn};
-use crate::discover::Layout;
+use crate::discover::{self, Layout};
 use crate::report::{self, Format, Style};
 use crate::rules::{ALL_RULES, Severity, find_rule};
 use crate::sql::Dialect;
@@ -31,12 +31,18 @@ enum Command {
     /// Pre-rollback audit: can the code of release A (--from) run against the schema
     /// of release B (--to), and can B's migrations be undone without losing data?
     Audit {
-        /// Release A, the one to roll back to: its migrations folder.
-        #[arg(long, value_name = "PATH")]
-        from: PathBuf,
-        /// Release B, the one running now: its migrations folder.
-        #[arg(long, value_name = "PATH")]
-        to: PathBuf,
+        /// Release A, the one to roll back to: a git revision (tag, branch, commit,
+        /// `HEAD~3`) or its migrations folder.
+        #[arg(long, value_name = "REV|PATH")]
+        from: String,
+        /// Release B, the one running now: a git revision or its migrations folder
+        /// [default: the working tree].
+        #[arg(long, value_name = "REV|PATH")]
+        to: Option<String>,
+        /// With revisions: the migrations folder in the repository [default: the
+        /// first common one found, e.g. `migrations/`, `db/migrations/`].
+        #[arg(value_name = "FOLDER")]
+        folder: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -47,6 +53,10 @@ enum Command {
         /// `migrations` folders of rollsafe.toml).
         #[arg(value_name = "PATH")]
         path: Option<PathBuf>,
+        /// Pre-merge: judge only what this branch adds since its merge base with REV
+        /// (e.g. `origin/main`), uncommitted changes included.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -139,13 +149,23 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
-        Command::Audit { from, to, output } => {
+        Command::Audit { from, to, folder, output } => {
             let settings = Settings::resolve(&output)?;
-            let analysis = analysis::audit(&from, &to, &settings.options)?;
-            let title = format!("audit: {} -> {}", from.display(), to.display());
+            let window = discover::audit_window(&from, to.as_deref(), folder.as_deref())
+                .map_err(AnalysisError::from)?;
+            let title = format!("audit: {} -> {}", window.older.label, window.newer.label);
+            let analysis = audit_window(window, &settings)?;
             Ok(print(&analysis, &output, &settings, &title))
         }
-        Command::Check { path, output } => {
+        Command::Check { path, base: Some(base), output } => {
+            let settings = Settings::resolve(&output)?;
+            let folder = path.or_else(|| settings.migrations.first().cloned());
+            let window = discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
+            let title = format!("check: {} since `{base}`", window.newer.label);
+            let analysis = audit_window(window, &settings)?;
+            Ok(print(&analysis, &output, &settings, &title))
+        }
+        Command::Check { path, base: None, output } => {
             let settings = Settings::resolve(&output)?;
             let paths = match path {
                 Some(path) => vec![path],
@@ -195,6 +215,15 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
         },
     }
+}
+
+/// Analyses a window, with the notes on how its releases were found first.
+fn audit_window(window: discover::Window, settings: &Settings) -> Result<Analysis, CliError> {
+    let mut analysis = analysis::audit_releases(window.older, window.newer, &settings.options)?;
+    let mut notes = window.notes;
+    notes.append(&mut analysis.notes);
+    analysis.notes = notes;
+    Ok(analysis)
 }
 
 /// Command-line flags over rollsafe.toml over defaults.

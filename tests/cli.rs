@@ -103,7 +103,7 @@ fn missing_path_is_a_diagnostic_with_status_2() {
     assert!(stderr(&output).contains("`no/such/folder` does not exist"), "{}", stderr(&output));
     let output = rollsafe().args(["audit", "--from", "nowhere", "--to", TO]).output().expect("run");
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("path_not_found"));
+    assert!(stderr(&output).contains("`nowhere` is neither a folder nor a revision"), "{}", stderr(&output));
 }
 
 #[test]

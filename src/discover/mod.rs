@@ -1,7 +1,9 @@
 //! Stage 1: find the migrations in a folder, in the order their tool runs them.
 
+mod git;
 mod layout;
 mod version;
+mod window;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -10,8 +12,10 @@ use miette::Diagnostic;
 use thiserror::Error;
 use walkdir::WalkDir;
 
+pub use git::{GitError, Repository};
 pub use layout::{Direction, Layout, Recognised};
 pub use version::Version;
+pub use window::{Window, audit_window, branch_window};
 
 /// One `.sql` file of a release, read into memory.
 #[derive(Debug, Clone)]
@@ -142,6 +146,15 @@ pub enum DiscoverError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Git(#[from] GitError),
+    #[error("`{path}` is a binary file, not SQL")]
+    #[diagnostic(
+        code(rollsafe::binary_file),
+        help("remove it from the migrations folder, or leave it out with `exclude` in rollsafe.toml")
+    )]
+    Binary { path: String },
     #[error("`{path}` holds no .sql migrations rollsafe can order")]
     #[diagnostic(
         code(rollsafe::no_migrations),
@@ -202,6 +215,9 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     let shown = release.label.clone();
     let mut files = release.files;
+    if let Some(binary) = files.iter().find(|file| file.bytes.contains(&0)) {
+        return Err(DiscoverError::Binary { path: binary.display.clone() });
+    }
     let mut excluded = Vec::new();
     files.retain(|file| {
         let keep = !options.excludes(&file.relative, &file.display);

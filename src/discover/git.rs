@@ -1,0 +1,250 @@
+//! Releases named by git revision: trees and blobs are read with gix, never through
+//! a shell, so no revision or path can be taken for an option or a command.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use gix::bstr::ByteSlice;
+use miette::Diagnostic;
+use thiserror::Error;
+
+use super::{Release, ReleaseFile};
+
+/// Where migrations usually live, tried in this order when no folder is given.
+const COMMON_HOMES: [&str; 10] = [
+    "migrations",
+    "db/migrations",
+    "db/migrate",
+    "database/migrations",
+    "prisma/migrations",
+    "supabase/migrations",
+    "src/main/resources/db/migration",
+    "sql/migrations",
+    "migrations/sql",
+    "schema/migrations",
+];
+
+/// Trouble reading releases from git (exit status 2).
+#[derive(Debug, Error, Diagnostic)]
+pub enum GitError {
+    #[error("`{path}` is not inside a git repository")]
+    #[diagnostic(
+        code(rollsafe::not_a_repository),
+        help("pass migration folders to --from and --to, or run rollsafe inside the repository")
+    )]
+    NotARepository { path: String },
+    #[error("`{revision}` is neither a folder nor a revision of this repository")]
+    #[diagnostic(code(rollsafe::unknown_revision), help("{help}"))]
+    UnknownRevision { revision: String, help: String },
+    #[error("the migrations folder `{folder}` does not exist at {revision}")]
+    #[diagnostic(code(rollsafe::folder_missing), help("name the folder as it is at both revisions"))]
+    FolderMissing { folder: String, revision: String },
+    #[error("no migrations folder found at {revision}")]
+    #[diagnostic(
+        code(rollsafe::no_migrations_folder),
+        help("pass the folder, e.g. `rollsafe audit --from v1 --to v2 db/migrations`; tried {tried}")
+    )]
+    NoFolder { revision: String, tried: String },
+    #[error("git: {message}")]
+    #[diagnostic(code(rollsafe::git))]
+    Git { message: String },
+}
+
+fn git_error(error: impl std::fmt::Display) -> GitError {
+    GitError::Git { message: error.to_string() }
+}
+
+/// A git repository to read releases from.
+pub struct Repository {
+    repo: gix::Repository,
+    /// The working tree's root, canonical.
+    workdir: Option<PathBuf>,
+}
+
+impl Repository {
+    /// The repository that holds `start`.
+    pub fn discover(start: &Path) -> Result<Repository, GitError> {
+        let repo = gix::discover(start)
+            .map_err(|_| GitError::NotARepository { path: start.display().to_string() })?;
+        let workdir = repo.workdir().and_then(|dir| dir.canonicalize().ok());
+        Ok(Repository { repo, workdir })
+    }
+
+    /// The commit `revision` names, as a full hex id.
+    pub fn resolve(&self, revision: &str) -> Result<String, GitError> {
+        let id = self
+            .repo
+            .rev_parse_single(revision.as_bytes().as_bstr())
+            .map_err(|_| self.unknown_revision(revision))?;
+        let commit =
+            id.object().map_err(git_error)?.peel_to_commit().map_err(|_| self.unknown_revision(revision))?;
+        Ok(commit.id.to_string())
+    }
+
+    /// The best common ancestor of `revision` and `HEAD`.
+    pub fn merge_base_with_head(&self, revision: &str) -> Result<String, GitError> {
+        let base = self.resolve(revision)?;
+        let head = self.resolve("HEAD")?;
+        let to_id = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).map_err(git_error);
+        let merge_base =
+            self.repo.merge_base(to_id(&base)?, to_id(&head)?).map_err(|error| GitError::Git {
+                message: format!("no merge base of `{revision}` and HEAD: {error}{}", self.shallow_hint()),
+            })?;
+        Ok(merge_base.to_string())
+    }
+
+    /// The repository-relative form of a folder given relative to the working
+    /// directory, if it lies in the working tree; else the folder as given.
+    pub fn repo_relative(&self, folder: &Path) -> String {
+        let absolute = std::env::current_dir().unwrap_or_default().join(folder);
+        let canonical = absolute.canonicalize().unwrap_or(absolute);
+        match self.workdir.as_deref().and_then(|root| canonical.strip_prefix(root).ok()) {
+            Some(relative) => {
+                relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+            }
+            None => folder.to_string_lossy().replace('\\', "/"),
+        }
+    }
+
+    /// The folder in the working tree holding the repository-relative `folder`.
+    pub fn workdir_path(&self, folder: &str) -> Option<PathBuf> {
+        self.workdir.as_ref().map(|root| root.join(folder))
+    }
+
+    /// The first common migrations folder that exists at `revision` (or in the
+    /// working tree when `None`).
+    pub fn find_migrations_folder(&self, revision: Option<&str>) -> Result<String, GitError> {
+        let found = match revision {
+            None => COMMON_HOMES.iter().find(|home| self.workdir_path(home).is_some_and(|p| p.is_dir())),
+            Some(revision) => {
+                let tree = self.tree(revision)?;
+                COMMON_HOMES.iter().find(|home| {
+                    tree.lookup_entry_by_path(home).ok().flatten().is_some_and(|entry| entry.mode().is_tree())
+                })
+            }
+        };
+        found.map(|home| (*home).to_owned()).ok_or_else(|| GitError::NoFolder {
+            revision: revision.unwrap_or("the working tree").to_owned(),
+            tried: COMMON_HOMES.join(", "),
+        })
+    }
+
+    /// The `.sql` files under `folder` (repository-relative) at `revision`.
+    pub fn release_at(&self, revision: &str, folder: &str) -> Result<Release, GitError> {
+        let tree = self.tree(revision)?;
+        let folder = folder.trim_matches('/');
+        let subtree = if folder.is_empty() || folder == "." {
+            tree
+        } else {
+            let entry = tree
+                .lookup_entry_by_path(folder)
+                .map_err(git_error)?
+                .filter(|entry| entry.mode().is_tree())
+                .ok_or_else(|| GitError::FolderMissing {
+                    folder: folder.to_owned(),
+                    revision: revision.to_owned(),
+                })?;
+            entry.object().map_err(git_error)?.peel_to_tree().map_err(git_error)?
+        };
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        subtree.traverse().breadthfirst(&mut recorder).map_err(git_error)?;
+        let mut records: Vec<_> = recorder
+            .records
+            .into_iter()
+            .filter(|entry| entry.mode.is_blob() && entry.filepath.ends_with(b".sql"))
+            .collect();
+        records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
+        let mut files = Vec::with_capacity(records.len());
+        for entry in records {
+            let relative = entry.filepath.to_str_lossy().into_owned();
+            let blob = self.repo.find_object(entry.oid).map_err(git_error)?;
+            let path = if folder.is_empty() { relative.clone() } else { format!("{folder}/{relative}") };
+            files.push(ReleaseFile {
+                relative,
+                display: format!("{revision}:{path}"),
+                location: None,
+                bytes: Arc::from(blob.data.as_slice()),
+            });
+        }
+        Ok(Release { label: format!("{revision}:{folder}"), files })
+    }
+
+    fn tree(&self, revision: &str) -> Result<gix::Tree<'_>, GitError> {
+        let id = self
+            .repo
+            .rev_parse_single(revision.as_bytes().as_bstr())
+            .map_err(|_| self.unknown_revision(revision))?;
+        id.object().map_err(git_error)?.peel_to_tree().map_err(|_| self.unknown_revision(revision))
+    }
+
+    /// The error for a revision that does not resolve, with the nearest names.
+    fn unknown_revision(&self, revision: &str) -> GitError {
+        let names = self.reference_names();
+        let mut scored: Vec<(usize, &String)> =
+            names.iter().map(|name| (edit_distance(revision, name), name)).collect();
+        scored.sort();
+        let limit = (revision.chars().count() / 3).max(2);
+        let near: Vec<&str> =
+            scored.iter().filter(|(d, _)| *d <= limit).take(3).map(|(_, n)| n.as_str()).collect();
+        let mut help = if near.is_empty() {
+            let known: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
+            if known.is_empty() {
+                "the repository has no tags or branches".to_owned()
+            } else {
+                format!("known tags and branches: {}", known.join(", "))
+            }
+        } else {
+            format!("did you mean {}?", near.join(", "))
+        };
+        help.push_str(&self.shallow_hint());
+        GitError::UnknownRevision { revision: revision.to_owned(), help }
+    }
+
+    fn shallow_hint(&self) -> String {
+        if self.repo.is_shallow() {
+            "; this is a shallow clone, so older revisions may be missing: fetch them (`git fetch --unshallow`, or `fetch-depth: 0` in CI)".to_owned()
+        } else {
+            String::new()
+        }
+    }
+
+    /// Short names of tags and local and remote branches.
+    fn reference_names(&self) -> Vec<String> {
+        let Ok(references) = self.repo.references() else { return Vec::new() };
+        let Ok(all) = references.all() else { return Vec::new() };
+        let mut names: Vec<String> = all
+            .filter_map(Result::ok)
+            .map(|reference| reference.name().shorten().to_str_lossy().into_owned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// Levenshtein distance, for suggesting revision names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("v1.1.2O", "v1.1.20"), 1);
+        assert_eq!(edit_distance("main", "origin/main"), 7);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -1,0 +1,101 @@
+//! The two releases of a window, named on the command line by folder or by git
+//! revision.
+
+use std::path::{Path, PathBuf};
+
+use super::git::Repository;
+use super::{DiscoverError, Release};
+
+/// Release A (to roll back to), release B (running now), and what the user should
+/// know about how they were found.
+#[derive(Debug)]
+pub struct Window {
+    pub older: Release,
+    pub newer: Release,
+    pub notes: Vec<String>,
+}
+
+/// `audit --from A [--to B] [FOLDER]`: each side is a folder when one exists at that
+/// path, else a git revision; B defaults to the working tree.
+pub fn audit_window(from: &str, to: Option<&str>, folder: Option<&Path>) -> Result<Window, DiscoverError> {
+    let is_folder = |side: &str| Path::new(side).is_dir();
+    if let (true, Some(to)) = (is_folder(from), to.filter(|t| is_folder(t))) {
+        if folder.is_none() {
+            return Ok(Window {
+                older: Release::read_folder(Path::new(from))?,
+                newer: Release::read_folder(Path::new(to))?,
+                notes: Vec::new(),
+            });
+        }
+    }
+    let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
+    let mut notes = Vec::new();
+    let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
+    let folder = resolve_folder(&repo, folder, to.filter(|t| !is_folder(t)).or(revision_side), &mut notes)?;
+    let release = |side: &str| -> Result<Release, DiscoverError> {
+        if is_folder(side) {
+            Release::read_folder(Path::new(side))
+        } else {
+            Ok(repo.release_at(side, &folder.in_repo)?)
+        }
+    };
+    let older = release(from)?;
+    let newer = match to {
+        Some(to) => release(to)?,
+        None => Release::read_folder(&folder.on_disk)?,
+    };
+    Ok(Window { older, newer, notes })
+}
+
+/// `check --base REV [FOLDER]`: what the branch adds relative to the merge base of
+/// REV and HEAD, uncommitted changes in the working tree included.
+pub fn branch_window(base: &str, folder: Option<&Path>) -> Result<Window, DiscoverError> {
+    let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
+    let mut notes = Vec::new();
+    let folder = resolve_folder(&repo, folder, None, &mut notes)?;
+    let merge_base = repo.merge_base_with_head(base)?;
+    let short = merge_base.get(..10).unwrap_or(&merge_base);
+    notes.push(format!(
+        "the window is what this branch adds since {short}, the merge base of `{base}` and HEAD"
+    ));
+    let older = match repo.release_at(&merge_base, &folder.in_repo) {
+        Ok(mut release) => {
+            for file in &mut release.files {
+                file.display = file.display.replacen(&merge_base, short, 1);
+            }
+            release
+        }
+        // The branch created the folder: everything in it is new.
+        Err(super::GitError::FolderMissing { .. }) => {
+            Release { label: format!("{short}:{}", folder.in_repo), files: Vec::new() }
+        }
+        Err(error) => return Err(error.into()),
+    };
+    let newer = Release::read_folder(&folder.on_disk)?;
+    Ok(Window { older, newer, notes })
+}
+
+/// A migrations folder: repository-relative, and where it is in the working tree.
+struct Folder {
+    in_repo: String,
+    on_disk: PathBuf,
+}
+
+/// The folder the user named, or the first common one found (at `revision`, or in
+/// the working tree), said in a note.
+fn resolve_folder(
+    repo: &Repository,
+    given: Option<&Path>,
+    revision: Option<&str>,
+    notes: &mut Vec<String>,
+) -> Result<Folder, DiscoverError> {
+    if let Some(given) = given {
+        return Ok(Folder { in_repo: repo.repo_relative(given), on_disk: given.to_path_buf() });
+    }
+    let in_repo = repo.find_migrations_folder(revision)?;
+    notes.push(format!("using the migrations folder `{in_repo}` (pass a folder to choose another)"));
+    let absolute = repo.workdir_path(&in_repo).unwrap_or_else(|| PathBuf::from(&in_repo));
+    let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
+    let on_disk = absolute.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(absolute);
+    Ok(Folder { in_repo, on_disk })
+}
