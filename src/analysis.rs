@@ -38,7 +38,7 @@ pub struct Analysis {
     /// Things the user should know that are not changes (ignored files).
     pub notes: Vec<String>,
     /// The way back, in the order a database rollback would run it.
-    pub way_back: Vec<String>,
+    pub way_back: Vec<WayBackStep>,
     /// What the way back is missing and would lose, behind the verdict.
     pub way_back_summary: WayBack,
 }
@@ -73,6 +73,14 @@ pub enum AnalysisError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Discover(#[from] DiscoverError),
+}
+
+/// One down/undo migration a database rollback would run, and what it destroys.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WayBackStep {
+    pub file: String,
+    /// What running it destroys, one sentence each (with the line).
+    pub loses: Vec<String>,
 }
 
 /// How to analyse: the dialect, what discovery may read, and rule severities.
@@ -361,7 +369,7 @@ fn way_back(
     window: &[&Migration],
     after: &Schema,
     dialect: Dialect,
-) -> Result<(WayBack, Vec<String>), AnalysisError> {
+) -> Result<(WayBack, Vec<WayBackStep>), AnalysisError> {
     let mut result = WayBack { layout_has_downs: set.layout.has_way_back(), ..WayBack::default() };
     let mut steps = Vec::new();
     if !result.layout_has_downs {
@@ -375,21 +383,24 @@ fn way_back(
             }
             continue;
         };
-        steps.push(back.display.clone());
+        let mut step = WayBackStep { file: back.display.clone(), loses: Vec::new() };
         let bytes = &back.bytes;
         for statement in parse(bytes, &split(bytes, dialect), dialect) {
             // Everything the way back touches holds data written since B was deployed.
             let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
             for finding in findings.iter().filter(|f| f.loses_data) {
+                step.loses.push(format!(
+                    "line {}: {}, including what was written since the newer release was deployed",
+                    statement.start.line, finding.message,
+                ));
                 result.losses.push(format!(
                     "the way back ({}:{}) {}, including what was written since the newer release was deployed",
-                    back.display,
-                    statement.start.line,
-                    finding.message,
+                    back.display, statement.start.line, finding.message,
                 ));
             }
             apply(&mut schema, &statement);
         }
+        steps.push(step);
     }
     Ok((result, steps))
 }

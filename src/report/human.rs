@@ -138,12 +138,20 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
         "  Could anything not be judged?                  {}",
         answer(located(&|f| f.class == Class::Unknown))
     );
-    let way_back = if analysis.way_back.is_empty() {
-        "none".to_owned()
+    if analysis.way_back.is_empty() {
+        let _infallible = writeln!(out, "  Way back for the database?                     none");
     } else {
-        format!("run {}", analysis.way_back.join(", then "))
-    };
-    let _infallible = writeln!(out, "  Way back for the database?                     {way_back}");
+        let _infallible =
+            writeln!(out, "  Way back for the database?                     a rollback runs, in order:");
+        for (number, step) in analysis.way_back.iter().enumerate() {
+            let loses = if step.loses.is_empty() {
+                "loses nothing".to_owned()
+            } else {
+                format!("loses {}", step.loses.join("; "))
+            };
+            let _infallible = writeln!(out, "    {}. {} ({loses})", number + 1, step.file);
+        }
+    }
     let _infallible = writeln!(
         out,
         "  Size of the window:                            {statements} statement(s) in {files} file(s)"

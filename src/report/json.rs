@@ -19,7 +19,7 @@ struct Report<'a> {
     verdict: &'a Verdict,
     summary: Summary,
     changes: Vec<JsonChange<'a>>,
-    way_back: &'a [String],
+    way_back: &'a [crate::analysis::WayBackStep],
     notes: &'a [String],
 }
 
