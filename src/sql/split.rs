@@ -67,7 +67,8 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
         }
     };
     let body_start = if text.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
-    let body = &text[body_start..];
+    let masked = mask_placeholders(&text[body_start..]);
+    let body = masked.as_ref();
 
     let mut tokens = Vec::new();
     let tokenizer_error = Tokenizer::new(dialect.parser_dialect(), body)
@@ -133,6 +134,23 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
         }
     }
     splitter.out
+}
+
+/// Flyway and Liquibase `${name}` placeholders become identifiers of the same
+/// length (`_name__`), so the SQL around them parses and every position stays put.
+fn mask_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
+    static PLACEHOLDER: std::sync::LazyLock<Option<regex::Regex>> =
+        std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{([A-Za-z0-9_.:-]+)\}").ok());
+    match PLACEHOLDER.as_ref() {
+        Some(placeholder) if text.contains("${") => {
+            placeholder.replace_all(text, |captures: &regex::Captures<'_>| {
+                let name: String =
+                    captures[1].chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+                format!("_{name}__")
+            })
+        }
+        _ => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 fn position_or_start(location: sqlparser::tokenizer::Location) -> Position {
@@ -426,6 +444,16 @@ mod tests {
     fn empty_and_comment_only_files_have_no_statements() {
         assert!(statements("", Dialect::Postgres).is_empty());
         assert!(statements("-- nothing\n/* here */", Dialect::Sqlite).is_empty());
+    }
+
+    #[test]
+    fn placeholders_parse_and_keep_positions() {
+        let sql = "ALTER TABLE ${ohdsiSchema}.cohort ADD COLUMN x int;\nDROP TABLE ${schema}.t;";
+        let split = split(sql.as_bytes(), Dialect::Postgres);
+        assert_covers(&split, sql.len());
+        assert_eq!(split.statements[1].start, Position { line: 2, column: 1 });
+        let parsed = crate::sql::parse(sql.as_bytes(), &split, Dialect::Postgres);
+        assert!(parsed.iter().all(|p| matches!(p.outcome, crate::sql::Outcome::Parsed(_))), "{parsed:?}");
     }
 
     #[test]
