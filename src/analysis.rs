@@ -122,7 +122,9 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     let newer_files: Vec<&Migration> = newer.forward.iter().chain(&newer.back).collect();
     let mut renamed_to: Vec<&str> = Vec::new();
     for old in &older_files {
-        if let Some(new) = newer_files.iter().find(|new| new.relative == old.relative) {
+        if let Some(new) =
+            newer_files.iter().find(|new| new.relative == old.relative && new.direction == old.direction)
+        {
             if old.bytes != new.bytes {
                 let file = run.add_file(new);
                 run.changes.push(Change::for_file(file, edited_migration()));

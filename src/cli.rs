@@ -60,6 +60,20 @@ enum Command {
         #[command(flatten)]
         output: OutputArgs,
     },
+    /// List the migrations discovered in a folder, in the order their tool runs
+    /// them, with version, direction and layout: check the order before trusting a
+    /// verdict.
+    List {
+        /// The migrations folder (default: the `migrations` folders of rollsafe.toml).
+        #[arg(value_name = "PATH")]
+        path: Option<PathBuf>,
+        /// Migration layout, instead of detecting it.
+        #[arg(long, value_enum)]
+        layout: Option<Layout>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List every rule with its class and default severity.
     Rules,
     /// Print a rule's documentation.
@@ -180,6 +194,27 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             Ok(print(&analysis, &output, &settings, &format!("check: {}", shown.join(", "))))
         }
+        Command::List { path, layout, json } => {
+            let settings = Settings::resolve(&OutputArgs {
+                dialect: None,
+                layout,
+                fail_on: None,
+                config: None,
+                format: Format::Human,
+                color: ColorChoice::Never,
+            })?;
+            let paths = match path {
+                Some(path) => vec![path],
+                None if !settings.migrations.is_empty() => settings.migrations.clone(),
+                None => return Err(CliError::NoPath),
+            };
+            for path in paths {
+                let set =
+                    discover::discover(&path, &settings.options.discover).map_err(AnalysisError::from)?;
+                emit(&listing(&set, json));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules => {
             let mut listing = format!("{:<26} {:<12} {:<9} summary\n", "rule", "class", "severity");
             for rule in ALL_RULES {
@@ -215,6 +250,42 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             }
         },
     }
+}
+
+/// The discovered migrations of a folder, in run order.
+fn listing(set: &discover::MigrationSet, json: bool) -> String {
+    let rows = set.forward.iter().chain(&set.back).map(|m| {
+        let direction = match m.direction {
+            discover::Direction::Forward if m.repeatable => "repeatable",
+            discover::Direction::Forward => "forward",
+            discover::Direction::Back => "back",
+        };
+        (m.version.to_string(), direction, m.display.as_str())
+    });
+    if json {
+        let migrations: Vec<serde_json::Value> = rows
+            .map(|(version, direction, file)| serde_json::json!({ "version": version, "direction": direction, "file": file }))
+            .collect();
+        let value = serde_json::json!({
+            "folder": set.label,
+            "layout": set.layout,
+            "migrations": migrations,
+            "ignored": set.ignored,
+            "excluded": set.excluded,
+        });
+        return serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+    }
+    let mut out = format!("{} ({})\n", set.label, set.layout.label());
+    for (number, (version, direction, file)) in rows.enumerate() {
+        out += &format!("{:>5}  {version:<22} {direction:<10} {file}\n", number + 1);
+    }
+    for ignored in &set.ignored {
+        out += &format!("       ignored (no version): {ignored}\n");
+    }
+    for excluded in &set.excluded {
+        out += &format!("       excluded: {excluded}\n");
+    }
+    out
 }
 
 /// Analyses a window, with the notes on how its releases were found first.

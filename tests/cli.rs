@@ -338,3 +338,80 @@ fn renamed_migrations_are_information_and_out_of_order_ones_need_review() {
     assert_eq!(rules, ["out-of-order-migration", "create-table"], "the renamed file is not in the window");
     assert!(report["notes"][0].as_str().is_some_and(|n| n.contains("renamed to `0009_invoices.sql`")));
 }
+
+#[test]
+fn list_shows_run_order_direction_and_layout() {
+    let output = rollsafe().args(["list", TO]).output().expect("run");
+    assert!(output.status.success());
+    insta::assert_snapshot!(stdout(&output));
+}
+
+fn listed(files: &[(&str, &str)]) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = folder(dir.path(), "m", files);
+    let output = rollsafe().args(["list", "--json"]).arg(&root).output().expect("run");
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+#[test]
+fn diesel_prisma_and_dbmate_layouts_are_discovered_in_their_tools_order() {
+    let diesel = listed(&[
+        ("2026-06-07-120000-0000_c/up.sql", "SELECT 1;"),
+        ("2019-11-03-003946_b/up.sql", "SELECT 1;"),
+        ("2019-11-03-003946_b/down.sql", "SELECT 1;"),
+        ("20140926174020_a/up.sql", "SELECT 1;"),
+    ]);
+    assert_eq!(diesel["layout"], "diesel");
+    let versions: Vec<&str> =
+        diesel["migrations"].as_array().unwrap().iter().map(|m| m["version"].as_str().unwrap()).collect();
+    assert_eq!(
+        versions,
+        ["20140926174020", "2019-11-03-003946", "2026-06-07-120000-0000", "2019-11-03-003946"]
+    );
+
+    let prisma =
+        listed(&[("20250625_b/migration.sql", "SELECT 1;"), ("20230518191501_a/migration.sql", "SELECT 1;")]);
+    assert_eq!(prisma["layout"], "prisma");
+    assert_eq!(prisma["migrations"][0]["version"], "20230518191501_a");
+
+    let dbmate = listed(&[(
+        "20240101000000_init.sql",
+        "-- migrate:up\nCREATE TABLE a (x int);\n-- migrate:down\nDROP TABLE a;\n",
+    )]);
+    assert_eq!(dbmate["layout"], "dbmate");
+    let directions: Vec<&str> =
+        dbmate["migrations"].as_array().unwrap().iter().map(|m| m["direction"].as_str().unwrap()).collect();
+    assert_eq!(directions, ["forward", "back"]);
+}
+
+#[test]
+fn dbmate_down_sections_are_the_way_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let up_down =
+        "-- migrate:up\nALTER TABLE a ADD COLUMN y int;\n\n-- migrate:down\nALTER TABLE a DROP COLUMN y;\n";
+    let from = folder(
+        dir.path(),
+        "a",
+        &[(
+            "20240101000000_a.sql",
+            "-- migrate:up\nCREATE TABLE a (x int);\n-- migrate:down\nDROP TABLE a;\n",
+        )],
+    );
+    let to = folder(
+        dir.path(),
+        "b",
+        &[
+            (
+                "20240101000000_a.sql",
+                "-- migrate:up\nCREATE TABLE a (x int);\n-- migrate:down\nDROP TABLE a;\n",
+            ),
+            ("20240202000000_b.sql", up_down),
+        ],
+    );
+    let (status, report) = audit_json(&from, &to);
+    assert_eq!(status, Some(0));
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(1), "only the up section is forward");
+    assert_eq!(report["changes"][0]["line"], 2);
+    assert_eq!(report["verdict"]["database_rollback"], "lossy", "the down section drops the new column");
+}

@@ -35,6 +35,12 @@ pub enum Layout {
     UpDown,
     /// Flyway: `V<ver>__name.sql`, `U<ver>__name.sql` (undo), `R__name.sql`.
     Flyway,
+    /// Diesel: `<version>_name/up.sql` with `down.sql`.
+    Diesel,
+    /// Prisma: `<timestamp>_name/migration.sql`; no way back.
+    Prisma,
+    /// dbmate: `<timestamp>_name.sql` with `-- migrate:up` and `-- migrate:down` sections.
+    Dbmate,
 }
 
 impl Layout {
@@ -43,31 +49,66 @@ impl Layout {
             Layout::Plain => "plain numbered files",
             Layout::UpDown => "up/down files (golang-migrate, sqlx)",
             Layout::Flyway => "Flyway",
+            Layout::Diesel => "Diesel",
+            Layout::Prisma => "Prisma",
+            Layout::Dbmate => "dbmate",
         }
     }
 
     /// Whether the layout has down/undo migrations at all.
     pub fn has_way_back(self) -> bool {
-        self != Layout::Plain
+        !matches!(self, Layout::Plain | Layout::Prisma)
     }
 
-    /// The layout that `file_names` follow: the most specific one any of them uses.
-    pub fn detect<'a>(file_names: impl Iterator<Item = &'a str> + Clone) -> Layout {
-        if file_names.clone().any(|name| Layout::Flyway.recognise(name).is_some()) {
+    /// The layout that `paths` (relative to the migrations folder) follow: the most
+    /// specific one any of them uses. `has_dbmate_sections` says whether a file holds
+    /// `-- migrate:up`.
+    pub fn detect<'a>(paths: impl Iterator<Item = &'a str> + Clone, has_dbmate_sections: bool) -> Layout {
+        let any = |layout: Layout| paths.clone().any(|path| layout.recognise(path).is_some());
+        if any(Layout::Flyway) {
             Layout::Flyway
-        } else if file_names.into_iter().any(|name| name.ends_with(".up.sql") || name.ends_with(".down.sql"))
-        {
+        } else if paths.clone().any(|p| p.ends_with("/up.sql")) && any(Layout::Diesel) {
+            Layout::Diesel
+        } else if paths.clone().any(|p| p.ends_with("/migration.sql")) && any(Layout::Prisma) {
+            Layout::Prisma
+        } else if has_dbmate_sections {
+            Layout::Dbmate
+        } else if paths.into_iter().any(|name| name.ends_with(".up.sql") || name.ends_with(".down.sql")) {
             Layout::UpDown
         } else {
             Layout::Plain
         }
     }
 
-    /// Reads a migration's version, name and direction from its file name.
-    pub fn recognise(self, file_name: &str) -> Option<Recognised> {
+    /// Reads a migration's version, name and direction from its path inside the
+    /// migrations folder.
+    pub fn recognise(self, path: &str) -> Option<Recognised> {
+        let (folder, file_name) = path.rsplit_once('/').map_or(("", path), |(folder, file)| (folder, file));
+        let folder = folder.rsplit('/').next().unwrap_or(folder);
         let stem = file_name.strip_suffix(".sql")?;
         match self {
-            Layout::Plain => {
+            Layout::Diesel => {
+                let direction = match file_name {
+                    "up.sql" => Direction::Forward,
+                    "down.sql" => Direction::Back,
+                    _ => return None,
+                };
+                let (version, name) = diesel_version(folder)?;
+                Some(Recognised { version, name, direction, repeatable: false })
+            }
+            Layout::Prisma => {
+                if file_name != "migration.sql" {
+                    return None;
+                }
+                let (_, name) = split_version(folder)?;
+                Some(Recognised {
+                    version: Version::lexical(folder),
+                    name,
+                    direction: Direction::Forward,
+                    repeatable: false,
+                })
+            }
+            Layout::Plain | Layout::Dbmate => {
                 let (version, name) = split_version(stem)?;
                 Some(Recognised { version, name, direction: Direction::Forward, repeatable: false })
             }
@@ -111,6 +152,22 @@ impl Layout {
     }
 }
 
+/// Diesel versions come in three spellings (`20140926174020`, `2019-11-03-003946`,
+/// `2026-06-07-120000-0000`); without dashes they are timestamps, so the first 14
+/// digits order them and any further digits break ties.
+fn diesel_version(folder: &str) -> Option<(Version, String)> {
+    let (version, name) = folder.split_once('_').unwrap_or((folder, ""));
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    let digits: String = version.chars().filter(char::is_ascii_digit).collect();
+    let (timestamp, rest) = digits.split_at(digits.len().min(14));
+    let normalized = if rest.is_empty() { timestamp.to_owned() } else { format!("{timestamp}.{rest}") };
+    let mut parsed = Version::parse(&normalized);
+    parsed.written = version.to_owned();
+    Some((parsed, name.to_owned()))
+}
+
 /// Splits `0042_add_users` into version `0042` and name `add_users`.
 fn split_version(stem: &str) -> Option<(Version, String)> {
     let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
@@ -128,12 +185,22 @@ mod tests {
 
     #[test]
     fn detects_each_layout() {
-        let flyway = ["V1__init.sql", "V1_1__users.sql", "R__views.sql"];
-        assert_eq!(Layout::detect(flyway.iter().copied()), Layout::Flyway);
-        let updown = ["0001_init.up.sql", "0001_init.down.sql"];
-        assert_eq!(Layout::detect(updown.iter().copied()), Layout::UpDown);
-        let plain = ["0001_init.sql", "0002_users.sql"];
-        assert_eq!(Layout::detect(plain.iter().copied()), Layout::Plain);
+        let detect = |paths: &[&str]| Layout::detect(paths.iter().copied(), false);
+        assert_eq!(detect(&["V1__init.sql", "V1_1__users.sql", "R__views.sql"]), Layout::Flyway);
+        assert_eq!(detect(&["0001_init.up.sql", "0001_init.down.sql"]), Layout::UpDown);
+        assert_eq!(detect(&["0001_init.sql", "0002_users.sql"]), Layout::Plain);
+        assert_eq!(detect(&["2019-11-03-003946_x/up.sql", "2019-11-03-003946_x/down.sql"]), Layout::Diesel);
+        assert_eq!(detect(&["20240101000000_init/migration.sql"]), Layout::Prisma);
+        assert_eq!(Layout::detect(["20240101000000_init.sql"].into_iter(), true), Layout::Dbmate);
+    }
+
+    #[test]
+    fn diesel_version_spellings_order_by_time() {
+        let version = |folder: &str| diesel_version(folder).map(|(v, _)| v);
+        assert!(version("20140926174020_a") < version("2019-11-03-003946_b"));
+        assert!(version("2019-11-03-003946_b") < version("2026-06-07-120000-0000_c"));
+        assert!(version("2026-06-07-120000-0000_c") < version("2026-06-08-000000_d"));
+        assert!(version("00000000000000_diesel_initial_setup") < version("20140926174020_a"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Stage 1: find the migrations in a folder, in the order their tool runs them.
 
+mod dbmate;
 mod git;
 mod layout;
 mod version;
@@ -229,9 +230,11 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     if files.is_empty() {
         return Err(DiscoverError::NoMigrations { path: shown });
     }
-    let file_name = |relative: &str| relative.rsplit('/').next().unwrap_or(relative).to_owned();
-    let names: Vec<String> = files.iter().map(|file| file_name(&file.relative)).collect();
-    let layout = options.layout.unwrap_or_else(|| Layout::detect(names.iter().map(String::as_str)));
+    let names: Vec<String> = files.iter().map(|file| file.relative.clone()).collect();
+    let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
+    let layout = options
+        .layout
+        .unwrap_or_else(|| Layout::detect(names.iter().map(String::as_str), has_dbmate_sections));
     let mut set = MigrationSet {
         label: shown.clone(),
         layout,
@@ -253,6 +256,12 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
                     direction: recognised.direction,
                     repeatable: recognised.repeatable,
                 };
+                if layout == Layout::Dbmate {
+                    let (up, down) = dbmate::sections(&migration.bytes);
+                    set.back.push(Migration { direction: Direction::Back, bytes: down, ..migration.clone() });
+                    set.forward.push(Migration { bytes: up, ..migration });
+                    continue;
+                }
                 match migration.direction {
                     Direction::Forward => set.forward.push(migration),
                     Direction::Back => set.back.push(migration),

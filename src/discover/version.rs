@@ -8,7 +8,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Version {
     parts: Vec<Part>,
-    written: String,
+    pub(super) written: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -51,6 +51,14 @@ impl Version {
         }
         flush(&mut current, &mut parts);
         Version { parts, written: written.to_owned() }
+    }
+}
+
+impl Version {
+    /// A version compared as plain text: Prisma applies its migration folders in
+    /// the lexical order of their names.
+    pub fn lexical(written: &str) -> Version {
+        Version { parts: vec![Part::Text(written.to_owned())], written: written.to_owned() }
     }
 }
 
