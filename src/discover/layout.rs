@@ -120,6 +120,11 @@ impl Layout {
                 } else {
                     (stem, Direction::Forward)
                 };
+                // Authelia-style `V0001.Name.up.sql` puts a `V` before the version.
+                let stem = match stem.strip_prefix(['V', 'v']) {
+                    Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
+                    _ => stem,
+                };
                 let (version, name) = split_version(stem)?;
                 Some(Recognised { version, name, direction, repeatable: false })
             }
@@ -188,6 +193,7 @@ mod tests {
         let detect = |paths: &[&str]| Layout::detect(paths.iter().copied(), false);
         assert_eq!(detect(&["V1__init.sql", "V1_1__users.sql", "R__views.sql"]), Layout::Flyway);
         assert_eq!(detect(&["0001_init.up.sql", "0001_init.down.sql"]), Layout::UpDown);
+        assert_eq!(detect(&["V0001.Initial.up.sql", "V0001.Initial.down.sql"]), Layout::UpDown);
         assert_eq!(detect(&["0001_init.sql", "0002_users.sql"]), Layout::Plain);
         assert_eq!(detect(&["2019-11-03-003946_x/up.sql", "2019-11-03-003946_x/down.sql"]), Layout::Diesel);
         assert_eq!(detect(&["20240101000000_init/migration.sql"]), Layout::Prisma);
