@@ -13,9 +13,34 @@ use super::op::Op;
 /// DDL words worth naming when they appear inside dynamic SQL.
 const DDL_MARKERS: [&str; 6] = ["ALTER", "DROP", "CREATE", "RENAME", "TRUNCATE", "DELETE"];
 
+/// The first `n` words of a statement, upper case.
+fn leading_words(tokens: &[TokenWithSpan], n: usize) -> Vec<String> {
+    tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .take(n)
+        .map(|t| match &t.token {
+            Token::Word(word) => word.value.to_ascii_uppercase(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
 /// Statements recognised from their tokens alone, before the parser sees them.
 pub(super) fn before_parsing(tokens: &[TokenWithSpan], dialect: Dialect) -> Option<Vec<Op>> {
     let first = tokens.iter().find(|t| !matches!(t.token, Token::Whitespace(_)))?;
+    let words = leading_words(tokens, 3);
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    if dialect == Dialect::Postgres {
+        match words.as_slice() {
+            ["ALTER", "SEQUENCE", ..] => {
+                return Some(vec![Op::Housekeeping { what: "alter a sequence".into() }]);
+            }
+            ["REINDEX", ..] => return Some(vec![Op::Housekeeping { what: "rebuild indexes".into() }]),
+            ["ALTER", "DEFAULT", "PRIVILEGES"] => return Some(vec![Op::Grant]),
+            _ => {}
+        }
+    }
     match &first.token {
         Token::Word(word) if dialect == Dialect::Postgres && word.keyword == Keyword::DO => {
             Some(vec![Op::DynamicSql { what: describe_do_block(tokens) }])
@@ -57,35 +82,87 @@ pub(super) fn after_rejection(
     lowerer: &Lowerer,
 ) -> Option<Vec<Op>> {
     match dialect {
+        Dialect::Postgres => reparse_without(tokens, dialect, lowerer, postgres_noise),
         Dialect::Mssql => tsql_alter_column(tokens, dialect, lowerer)
-            .or_else(|| tsql_clustered_index(tokens, dialect, lowerer)),
+            .or_else(|| reparse_without(tokens, dialect, lowerer, tsql_noise)),
         _ => None,
     }
 }
 
-/// T-SQL `CREATE [UNIQUE] [NON]CLUSTERED INDEX`: the clustering changes storage,
-/// not what A's code sees, so the statement is parsed without it.
-fn tsql_clustered_index(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let is_clustering = |t: &TokenWithSpan| {
-        matches!(&t.token, Token::Word(w) if w.quote_style.is_none()
-            && (w.value.eq_ignore_ascii_case("clustered") || w.value.eq_ignore_ascii_case("nonclustered")))
+/// Words sqlparser rejects in PostgreSQL statements that change nothing A's code
+/// sees: `DROP INDEX CONCURRENTLY` (locking), `… WITH NO DATA` (when a materialized
+/// view is filled).
+fn postgres_noise(tokens: &[TokenWithSpan], index: usize) -> usize {
+    let word = |i: usize| match tokens.get(i).map(|t| &t.token) {
+        Some(Token::Word(w)) => w.value.to_ascii_uppercase(),
+        _ => String::new(),
     };
-    let position = tokens.iter().position(is_clustering)?;
-    let before: Vec<Keyword> = tokens[..position]
-        .iter()
-        .filter_map(|t| match &t.token {
-            Token::Word(w) => Some(w.keyword),
-            _ => None,
-        })
-        .collect();
-    if !matches!(before.as_slice(), [Keyword::CREATE] | [Keyword::CREATE, Keyword::UNIQUE]) {
+    let words = leading_words(tokens, 3);
+    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["DROP", "INDEX", "CONCURRENTLY"] if word(index) == "CONCURRENTLY" => 1,
+        ["CREATE", "MATERIALIZED", "VIEW"] if word(index) == "WITH" => {
+            let next: Vec<usize> = (index + 1..tokens.len())
+                .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+                .take(2)
+                .collect();
+            match next.as_slice() {
+                [no, data] if word(*no) == "NO" && word(*data) == "DATA" => data + 1 - index,
+                [data, ..] if word(*data) == "DATA" => data + 1 - index,
+                _ => 0,
+            }
+        }
+        _ => 0,
+    }
+}
+
+/// Parses the statement again without the tokens `noise` marks (it returns how
+/// many tokens to drop at an index), for clauses that change nothing A's code sees.
+fn reparse_without(
+    tokens: &[TokenWithSpan],
+    dialect: Dialect,
+    lowerer: &Lowerer,
+    noise: fn(&[TokenWithSpan], usize) -> usize,
+) -> Option<Vec<Op>> {
+    let mut kept = Vec::with_capacity(tokens.len());
+    let mut index = 0;
+    let mut dropped = false;
+    while index < tokens.len() {
+        let skip = noise(tokens, index);
+        if skip > 0 {
+            dropped = true;
+            index += skip;
+        } else {
+            kept.push(tokens[index].clone());
+            index += 1;
+        }
+    }
+    if !dropped {
         return None;
     }
-    let mut rest = tokens.to_vec();
-    rest.remove(position);
+    let head = super::parse::head(tokens);
     let statement =
-        Parser::new(dialect.parser_dialect()).with_tokens_with_locations(rest).parse_statement().ok()?;
-    Some(lowerer.lower(&statement, "CREATE INDEX"))
+        Parser::new(dialect.parser_dialect()).with_tokens_with_locations(kept).parse_statement().ok()?;
+    Some(lowerer.lower(&statement, &head))
+}
+
+/// Words sqlparser rejects in T-SQL statements that change nothing A's code sees:
+/// `[NON]CLUSTERED` in `CREATE [UNIQUE] … INDEX` (storage), `WITH [NO]CHECK` in
+/// `ALTER TABLE t WITH NOCHECK ADD CONSTRAINT` (whether existing rows are checked).
+fn tsql_noise(tokens: &[TokenWithSpan], index: usize) -> usize {
+    let word = |i: usize| match tokens.get(i).map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    };
+    let words = leading_words(tokens, 3);
+    let next = (index + 1..tokens.len()).find(|&i| !matches!(tokens[i].token, Token::Whitespace(_)));
+    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["CREATE", ..] if matches!(word(index).as_str(), "CLUSTERED" | "NONCLUSTERED") => 1,
+        ["ALTER", "TABLE", ..] if word(index) == "WITH" => match next {
+            Some(next) if matches!(word(next).as_str(), "CHECK" | "NOCHECK") => next + 1 - index,
+            _ => 0,
+        },
+        _ => 0,
+    }
 }
 
 /// T-SQL `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
@@ -123,4 +200,46 @@ fn tsql_alter_column(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lower
         end_token: sqlparser::ast::helpers::attached_token::AttachedToken::empty(),
     });
     Some(lowerer.lower(&statement, "ALTER TABLE"))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::{Dialect, Op, Outcome, parse, split};
+
+    fn ops(sql: &str, dialect: Dialect) -> Vec<Op> {
+        let split = split(sql.as_bytes(), dialect);
+        parse(sql.as_bytes(), &split, dialect)
+            .into_iter()
+            .flat_map(|statement| match statement.outcome {
+                Outcome::Parsed(ops) => ops,
+                other => panic!("not recognised: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn postgres_statements_the_parser_rejects() {
+        let found = ops(
+            "DROP INDEX CONCURRENTLY IF EXISTS a_idx;\nALTER SEQUENCE s AS bigint;\nREINDEX TABLE t;\n\
+             ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO r;\n\
+             CREATE MATERIALIZED VIEW mv AS SELECT 1 AS a WITH NO DATA;",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::DropIndex { name } if name.key == "a_idx"), "{found:?}");
+        assert!(matches!(found[1], Op::Housekeeping { .. }));
+        assert!(matches!(found[2], Op::Housekeeping { .. }));
+        assert!(matches!(found[3], Op::Grant));
+        assert!(matches!(&found[4], Op::CreateView { materialized: true, .. }), "{found:?}");
+    }
+
+    #[test]
+    fn tsql_statements_the_parser_rejects() {
+        let found = ops(
+            "CREATE UNIQUE NONCLUSTERED INDEX ix ON t (a)\nGO\nALTER TABLE t WITH NOCHECK ADD CONSTRAINT c CHECK (a > 0)\nGO\nALTER TABLE t ALTER COLUMN a bigint NOT NULL",
+            Dialect::Mssql,
+        );
+        assert!(matches!(found[0], Op::CreateIndex { unique: true, .. }), "{found:?}");
+        assert!(matches!(found[1], Op::AddConstraint { .. }), "{found:?}");
+        assert!(matches!(found[2], Op::RedefineColumn { .. }), "{found:?}");
+    }
 }
