@@ -30,6 +30,7 @@ mod drop_not_null;
 mod drop_schema;
 mod drop_sequence;
 mod drop_table;
+mod drop_trigger;
 mod drop_type;
 mod drop_view;
 mod dynamic_sql;
@@ -226,6 +227,7 @@ pub static ALL_RULES: &[&Rule] = &[
     &create_object::RULE,
     &drop_type::RULE,
     &drop_sequence::RULE,
+    &drop_trigger::RULE,
     &drop_schema::RULE,
     &truncate::RULE,
     &delete::RULE,
@@ -483,6 +485,10 @@ impl Context<'_> {
         self.schema.sequences.get(&name.key).is_some_and(|created| *created >= self.window_start)
     }
 
+    pub(crate) fn is_new_trigger(&self, name: &Name) -> bool {
+        self.schema.triggers.get(&name.key).is_some_and(|created| *created >= self.window_start)
+    }
+
     pub(crate) fn is_new_schema(&self, name: &Name) -> bool {
         self.schema.schemas.get(&name.key).is_some_and(|created| *created >= self.window_start)
     }
@@ -538,6 +544,8 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::CreateSequence { name } => create_object::check("sequence", name),
         Op::CreateSchema { name } => create_object::check("schema", name),
         Op::CreateOther { kind } => create_object::check_unnamed(kind),
+        Op::CreateTrigger { name, .. } => create_object::check("trigger", name),
+        Op::DropTrigger { name } => drop_trigger::check(ctx, name),
         Op::AddEnumValue { type_name, value } => add_enum_value::check(type_name, value),
         Op::RenameEnumValue { type_name, from, to } => rename_enum_value::check(ctx, type_name, from, to),
         Op::DropType { name } => drop_type::check(ctx, name),

@@ -2,8 +2,8 @@ use super::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Finds drops and changes of objects rollsafe does not model: triggers,
-    /// extensions, policies, domains, row-level security switches.
+    /// Finds drops and changes of objects rollsafe does not model: extensions,
+    /// policies, domains, switching triggers or row-level security on and off.
     ///
     /// ## Why it matters for rollback
     /// A's code may rely on them (a trigger that maintains a column, an extension's
@@ -12,7 +12,7 @@ declare_rule! {
     /// ## Example
     /// ```sql
     /// -- A's schema: CREATE TABLE orders (id bigint);
-    /// DROP TRIGGER orders_touch ON orders;
+    /// ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
     /// ```
     ///
     /// ## Do this instead

@@ -25,6 +25,7 @@ pub enum Subject {
         value: String,
     },
     Sequence(String),
+    Trigger(String),
     Schema(String),
 }
 
@@ -39,6 +40,7 @@ impl fmt::Display for Subject {
             Subject::Type(name) => write!(f, "type `{name}`"),
             Subject::EnumValue { type_name, value } => write!(f, "value '{value}' of type `{type_name}`"),
             Subject::Sequence(name) => write!(f, "sequence `{name}`"),
+            Subject::Trigger(name) => write!(f, "trigger `{name}`"),
             Subject::Schema(name) => write!(f, "schema `{name}`"),
         }
     }
@@ -59,6 +61,7 @@ impl Schema {
                 .and_then(|t| t.enum_values.as_ref())
                 .is_some_and(|values| values.contains(value)),
             Subject::Sequence(name) => self.sequences.contains_key(name),
+            Subject::Trigger(name) => self.triggers.contains_key(name),
             Subject::Schema(name) => self.schemas.contains_key(name),
         }
     }
@@ -147,6 +150,9 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
     }
     for name in before.sequences.keys().filter(|name| !after.sequences.contains_key(*name)) {
         push(Subject::Sequence(name.clone()), "no longer exists".into());
+    }
+    for name in before.triggers.keys().filter(|name| !after.triggers.contains_key(*name)) {
+        push(Subject::Trigger(name.clone()), "no longer exists".into());
     }
     for name in before.schemas.keys().filter(|name| !after.schemas.contains_key(*name)) {
         push(Subject::Schema(name.clone()), "no longer exists".into());

@@ -20,6 +20,8 @@ pub struct Schema {
     pub types: BTreeMap<String, UserType>,
     pub functions: BTreeMap<String, Function>,
     pub sequences: BTreeMap<String, Epoch>,
+    /// Triggers by name, with the epoch they were created in.
+    pub triggers: BTreeMap<String, Epoch>,
     pub schemas: BTreeMap<String, Epoch>,
     pub(super) next_id: ObjectId,
     pub(super) epoch: Epoch,

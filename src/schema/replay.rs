@@ -183,6 +183,12 @@ impl Schema {
             Op::DropType { name } => {
                 self.types.remove(&name.key);
             }
+            Op::CreateTrigger { name, .. } => {
+                self.triggers.insert(name.key.clone(), epoch);
+            }
+            Op::DropTrigger { name } => {
+                self.triggers.remove(&name.key);
+            }
             Op::CreateSequence { name } => {
                 self.sequences.entry(name.key.clone()).or_insert(epoch);
             }

@@ -25,6 +25,7 @@ enum Kind {
     Function,
     Type,
     Sequence,
+    Trigger,
     Schema,
 }
 
@@ -61,6 +62,7 @@ impl Snapshot {
             Kind::Function => copy_entry(&current.functions, &mut before.functions, key),
             Kind::Type => copy_entry(&current.types, &mut before.types, key),
             Kind::Sequence => copy_entry(&current.sequences, &mut before.sequences, key),
+            Kind::Trigger => copy_entry(&current.triggers, &mut before.triggers, key),
             Kind::Schema => {
                 copy_entry(&current.schemas, &mut before.schemas, key.clone());
                 let prefix = format!("{key}.");
@@ -137,6 +139,7 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
             one(Kind::Type, &type_name.key)
         }
         Op::CreateSequence { name } | Op::DropSequence { name } => one(Kind::Sequence, &name.key),
+        Op::CreateTrigger { name, .. } | Op::DropTrigger { name } => one(Kind::Trigger, &name.key),
         Op::CreateSchema { name } | Op::DropSchema { name } => one(Kind::Schema, &name.key),
         Op::Grant
         | Op::Revoke { .. }

@@ -192,12 +192,15 @@ impl Lowerer {
             Statement::Analyze(_) => housekeeping("refresh planner statistics"),
             Statement::RefreshMaterializedView { .. } => housekeeping("refresh a materialized view"),
             Statement::CreateExtension(_) => create_other("extension"),
-            Statement::CreateTrigger(_) => create_other("trigger"),
+            Statement::CreateTrigger(trigger) => vec![Op::CreateTrigger {
+                name: self.name(&trigger.name),
+                table: self.name(&trigger.table_name),
+            }],
             Statement::CreateRole(_) => create_other("role"),
             Statement::CreatePolicy(_) => create_other("policy"),
             Statement::CreateDomain(_) => create_other("domain"),
             Statement::DropExtension(_) => change_other("drop an extension"),
-            Statement::DropTrigger(_) => change_other("drop a trigger"),
+            Statement::DropTrigger(drop) => vec![Op::DropTrigger { name: self.name(&drop.trigger_name) }],
             Statement::DropPolicy(_) => change_other("drop a policy"),
             Statement::DropDomain(_) => change_other("drop a domain"),
             Statement::Execute { name, parameters, .. } => {

@@ -180,6 +180,13 @@ pub enum Op {
     DropType {
         name: Name,
     },
+    CreateTrigger {
+        name: Name,
+        table: Name,
+    },
+    DropTrigger {
+        name: Name,
+    },
     CreateSequence {
         name: Name,
     },
