@@ -383,6 +383,16 @@ fn diesel_prisma_and_dbmate_layouts_are_discovered_in_their_tools_order() {
     let directions: Vec<&str> =
         dbmate["migrations"].as_array().unwrap().iter().map(|m| m["direction"].as_str().unwrap()).collect();
     assert_eq!(directions, ["forward", "back"]);
+
+    let liquibase = listed(&[
+        (
+            "update-1.10.0.sql",
+            "--liquibase formatted sql\n--changeset ana:2\nCREATE TABLE b (x int);\n--rollback DROP TABLE b;\n",
+        ),
+        ("update-1.9.0.sql", "--liquibase formatted sql\n--changeset ana:1\nCREATE TABLE a (x int);\n"),
+    ]);
+    assert_eq!(liquibase["layout"], "liquibase");
+    assert!(liquibase["migrations"][0]["file"].as_str().is_some_and(|f| f.ends_with("update-1.9.0.sql")));
 }
 
 #[test]

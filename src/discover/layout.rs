@@ -41,6 +41,8 @@ pub enum Layout {
     Prisma,
     /// dbmate: `<timestamp>_name.sql` with `-- migrate:up` and `-- migrate:down` sections.
     Dbmate,
+    /// Liquibase formatted SQL: `--changeset` blocks, `--rollback` lines as the way back.
+    Liquibase,
 }
 
 impl Layout {
@@ -52,6 +54,7 @@ impl Layout {
             Layout::Diesel => "Diesel",
             Layout::Prisma => "Prisma",
             Layout::Dbmate => "dbmate",
+            Layout::Liquibase => "Liquibase formatted SQL",
         }
     }
 
@@ -108,6 +111,12 @@ impl Layout {
                     repeatable: false,
                 })
             }
+            Layout::Liquibase => Some(Recognised {
+                version: Version::parse(stem),
+                name: stem.to_owned(),
+                direction: Direction::Forward,
+                repeatable: false,
+            }),
             Layout::Plain | Layout::Dbmate => {
                 let (version, name) = split_version(stem)?;
                 Some(Recognised { version, name, direction: Direction::Forward, repeatable: false })

@@ -3,6 +3,7 @@
 mod dbmate;
 mod git;
 mod layout;
+mod liquibase;
 mod version;
 mod window;
 
@@ -232,9 +233,14 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     }
     let names: Vec<String> = files.iter().map(|file| file.relative.clone()).collect();
     let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
-    let layout = options
-        .layout
-        .unwrap_or_else(|| Layout::detect(names.iter().map(String::as_str), has_dbmate_sections));
+    let is_liquibase = files.iter().any(|file| liquibase::is_formatted(&file.bytes));
+    let layout = options.layout.unwrap_or_else(|| {
+        if is_liquibase {
+            Layout::Liquibase
+        } else {
+            Layout::detect(names.iter().map(String::as_str), has_dbmate_sections)
+        }
+    });
     let mut set = MigrationSet {
         label: shown.clone(),
         layout,
@@ -256,6 +262,12 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
                     direction: recognised.direction,
                     repeatable: recognised.repeatable,
                 };
+                if layout == Layout::Liquibase {
+                    let back = liquibase::rollback(&migration.bytes);
+                    set.back.push(Migration { direction: Direction::Back, bytes: back, ..migration.clone() });
+                    set.forward.push(migration);
+                    continue;
+                }
                 if layout == Layout::Dbmate {
                     let (up, down) = dbmate::sections(&migration.bytes);
                     set.back.push(Migration { direction: Direction::Back, bytes: down, ..migration.clone() });

@@ -1,0 +1,47 @@
+//! Liquibase formatted SQL: a file that starts with `--liquibase formatted sql`
+//! holds `--changeset author:id` blocks, applied in file order. Its way back is the
+//! `--rollback <sql>` comment lines: the file with everything but their SQL blanked
+//! (line breaks kept), so positions stay those of the file.
+
+use std::sync::Arc;
+
+const MARKER: &str = "--liquibase formatted sql";
+const ROLLBACK: &str = "--rollback";
+
+/// Whether the file is Liquibase formatted SQL.
+pub(super) fn is_formatted(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
+    text.trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase().starts_with(MARKER)
+}
+
+/// The file's way back: only the SQL of its `--rollback` lines.
+pub(super) fn rollback(bytes: &[u8]) -> Arc<[u8]> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let indent = line.iter().take_while(|b| b.is_ascii_whitespace() && **b != b'\n').count();
+        let rest = &line[indent..];
+        let is_rollback =
+            rest.len() >= ROLLBACK.len() && rest[..ROLLBACK.len()].eq_ignore_ascii_case(ROLLBACK.as_bytes());
+        for (i, &b) in line.iter().enumerate() {
+            let keep = b == b'\n' || b == b'\r' || (is_rollback && i >= indent + ROLLBACK.len());
+            out.push(if keep { b } else { b' ' });
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rollback_lines_are_the_way_back_in_place() {
+        let file = b"--liquibase formatted sql\n--changeset ana:1\nCREATE TABLE a (x int);\n--rollback DROP TABLE a;\n";
+        assert!(is_formatted(file));
+        let back = rollback(file);
+        assert_eq!(back.len(), file.len());
+        let text = String::from_utf8_lossy(&back);
+        assert_eq!(text.lines().nth(3).map(str::trim), Some("DROP TABLE a;"));
+        assert!(!text.contains("CREATE"));
+    }
+}
