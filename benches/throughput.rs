@@ -51,7 +51,7 @@ fn main() {
     let mut statements = 0;
     for _ in 0..7 {
         let start = Instant::now();
-        let analysis = check(dir.path(), &Options::new(Dialect::Postgres)).expect("check");
+        let analysis = check(dir.path(), &Options::new(Some(Dialect::Postgres))).expect("check");
         times.push(start.elapsed());
         statements = analysis.changes.len();
     }

@@ -86,14 +86,15 @@ pub struct WayBackStep {
 /// How to analyse: the dialect, what discovery may read, and rule severities.
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub dialect: Dialect,
+    /// The dialect; `None` detects it from the migrations (else PostgreSQL).
+    pub dialect: Option<Dialect>,
     pub discover: discover::Options,
     /// Per-rule severity overrides, by rule id.
     pub severities: BTreeMap<String, Severity>,
 }
 
 impl Options {
-    pub fn new(dialect: Dialect) -> Self {
+    pub fn new(dialect: Option<Dialect>) -> Self {
         Options { dialect, discover: discover::Options::default(), severities: BTreeMap::new() }
     }
 }
@@ -109,12 +110,13 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
     let older = discover_release(older, &options.discover)?;
     let newer = discover_release(newer, &options.discover)?;
-    let mut run = Run::new(options, newer.layout);
+    let mut run = Run::new(options, &newer);
+    let dialect = run.dialect;
 
     let mut schema = Schema::default();
     for (epoch, migration) in (0..).zip(&older.forward) {
         schema.begin_migration(epoch);
-        replay(&mut schema, &migration.bytes, options.dialect);
+        replay(&mut schema, &migration.bytes, dialect);
     }
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
@@ -200,7 +202,7 @@ pub fn check_release(
         Err(DiscoverError::NoMigrations { .. }) if only.is_some() => MigrationSet::empty(&label),
         Err(error) => return Err(error.into()),
     };
-    let mut run = Run::new(options, set.layout);
+    let mut run = Run::new(options, &set);
     let mut schema = Schema::default();
     let is_target = |m: &Migration| {
         only.is_none_or(|file| m.location.as_deref().is_some_and(|location| same_file(location, file)))
@@ -212,7 +214,7 @@ pub fn check_release(
             run.judge_window(&[migration], &mut schema, epoch)?;
             judged.push(migration);
         } else {
-            replay(&mut schema, &migration.bytes, options.dialect);
+            replay(&mut schema, &migration.bytes, run.dialect);
         }
     }
     if let (Some(file), true) = (lone_file, judged.is_empty()) {
@@ -252,15 +254,19 @@ struct Run<'o> {
 }
 
 impl<'o> Run<'o> {
-    fn new(options: &'o Options, layout: Layout) -> Self {
-        Run {
-            options,
-            dialect: options.dialect,
-            layout,
-            files: Vec::new(),
-            changes: Vec::new(),
-            notes: Vec::new(),
-        }
+    /// A run over `set`, in the dialect the options name, else the one its hints
+    /// point at (said in a note), else PostgreSQL.
+    fn new(options: &'o Options, set: &MigrationSet) -> Self {
+        let mut notes = Vec::new();
+        let dialect = match (options.dialect, &set.detected_dialect) {
+            (Some(dialect), _) => dialect,
+            (None, Some((dialect, why))) => {
+                notes.push(format!("dialect {dialect}, from {why} (--dialect overrides)"));
+                *dialect
+            }
+            (None, None) => Dialect::Postgres,
+        };
+        Run { options, dialect, layout: set.layout, files: Vec::new(), changes: Vec::new(), notes }
     }
 
     /// Adds a migration's file to those changes point into (once).

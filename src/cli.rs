@@ -308,8 +308,7 @@ impl Settings {
     fn resolve(output: &OutputArgs) -> Result<Settings, CliError> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let (config, folder) = Config::load(output.config.as_deref(), &cwd)?.unwrap_or_default();
-        let mut options =
-            analysis::Options::new(output.dialect.or(config.dialect).unwrap_or(Dialect::Postgres));
+        let mut options = analysis::Options::new(output.dialect.or(config.dialect));
         options.discover.layout = output.layout.or(config.layout);
         options.discover.exclude = config.exclude.clone();
         options.severities = config.severities();

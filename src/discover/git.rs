@@ -151,22 +151,26 @@ impl Repository {
         let mut records: Vec<_> = recorder
             .records
             .into_iter()
-            .filter(|entry| entry.mode.is_blob() && entry.filepath.ends_with(b".sql"))
+            .filter(|entry| {
+                let name = entry.filepath.rsplit_str("/").next().unwrap_or_default().to_str_lossy();
+                entry.mode.is_blob() && (entry.filepath.ends_with(b".sql") || super::is_metadata(&name))
+            })
             .collect();
         records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
-        let mut files = Vec::with_capacity(records.len());
+        let (mut files, mut metadata) = (Vec::with_capacity(records.len()), Vec::new());
         for entry in records {
             let relative = entry.filepath.to_str_lossy().into_owned();
             let blob = self.repo.find_object(entry.oid).map_err(git_error)?;
             let path = if folder.is_empty() { relative.clone() } else { format!("{folder}/{relative}") };
-            files.push(ReleaseFile {
-                relative,
+            let file = ReleaseFile {
                 display: format!("{revision}:{path}"),
                 location: None,
                 bytes: Arc::from(blob.data.as_slice()),
-            });
+                relative,
+            };
+            if file.relative.ends_with(".sql") { files.push(file) } else { metadata.push(file) }
         }
-        Ok(Release { label: format!("{revision}:{folder}"), files })
+        Ok(Release { label: format!("{revision}:{folder}"), files, metadata })
     }
 
     fn tree(&self, revision: &str) -> Result<gix::Tree<'_>, GitError> {

@@ -1,6 +1,7 @@
 //! Stage 1: find the migrations in a folder, in the order their tool runs them.
 
 mod dbmate;
+mod dialect;
 mod git;
 mod layout;
 mod liquibase;
@@ -38,6 +39,13 @@ pub struct Release {
     /// How reports name the release: the folder, or `rev:folder`.
     pub label: String,
     pub files: Vec<ReleaseFile>,
+    /// Files that describe the migrations rather than being one (`migration_lock.toml`).
+    pub metadata: Vec<ReleaseFile>,
+}
+
+/// Non-SQL files discovery reads for their hints.
+pub(crate) fn is_metadata(file_name: &str) -> bool {
+    matches!(file_name, "migration_lock.toml" | "sqitch.plan")
 }
 
 impl Release {
@@ -47,14 +55,16 @@ impl Release {
         if !root.exists() {
             return Err(DiscoverError::NotFound { path: shown });
         }
-        let mut files = Vec::new();
+        let (mut files, mut metadata) = (Vec::new(), Vec::new());
         for entry in WalkDir::new(root).sort_by_file_name() {
             let entry = entry.map_err(|error| DiscoverError::Unreadable {
                 path: error.path().unwrap_or(root).display().to_string(),
                 source: error.into(),
             })?;
-            let is_sql = entry.file_type().is_file() && entry.file_name().to_string_lossy().ends_with(".sql");
-            if !is_sql {
+            let file_name = entry.file_name().to_string_lossy();
+            let is_sql = entry.file_type().is_file() && file_name.ends_with(".sql");
+            let is_hint = entry.file_type().is_file() && is_metadata(&file_name);
+            if !is_sql && !is_hint {
                 continue;
             }
             let relative = entry
@@ -69,14 +79,15 @@ impl Release {
                 path: entry.path().display().to_string(),
                 source,
             })?;
-            files.push(ReleaseFile {
+            let file = ReleaseFile {
                 relative,
                 display: entry.path().display().to_string(),
                 location: Some(entry.path().to_path_buf()),
                 bytes: bytes.into(),
-            });
+            };
+            if is_sql { files.push(file) } else { metadata.push(file) }
         }
-        Ok(Release { label: shown, files })
+        Ok(Release { label: shown, files, metadata })
     }
 }
 
@@ -111,6 +122,8 @@ pub struct MigrationSet {
     pub ignored: Vec<String>,
     /// `.sql` files left out by an exclude pattern.
     pub excluded: Vec<String>,
+    /// The dialect the release's hints point at, and why.
+    pub detected_dialect: Option<(crate::sql::Dialect, String)>,
 }
 
 impl MigrationSet {
@@ -123,6 +136,7 @@ impl MigrationSet {
             back: Vec::new(),
             ignored: Vec::new(),
             excluded: Vec::new(),
+            detected_dialect: None,
         }
     }
 
@@ -216,6 +230,7 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
 /// Discovers the migrations of a release, in the order their tool runs them.
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     let shown = release.label.clone();
+    let detected_dialect = dialect::detect(&release);
     let mut files = release.files;
     if let Some(binary) = files.iter().find(|file| file.bytes.contains(&0)) {
         return Err(DiscoverError::Binary { path: binary.display.clone() });
@@ -248,6 +263,7 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
         back: Vec::new(),
         ignored: Vec::new(),
         excluded,
+        detected_dialect,
     };
     for (file, name) in files.into_iter().zip(names) {
         match layout.recognise(&name) {

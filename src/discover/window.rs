@@ -67,7 +67,7 @@ pub fn branch_window(base: &str, folder: Option<&Path>) -> Result<Window, Discov
         }
         // The branch created the folder: everything in it is new.
         Err(super::GitError::FolderMissing { .. }) => {
-            Release { label: format!("{short}:{}", folder.in_repo), files: Vec::new() }
+            Release { label: format!("{short}:{}", folder.in_repo), files: Vec::new(), metadata: Vec::new() }
         }
         Err(error) => return Err(error.into()),
     };
