@@ -392,6 +392,24 @@ fn diesel_prisma_and_dbmate_layouts_are_discovered_in_their_tools_order() {
         ("update-1.9.0.sql", "--liquibase formatted sql\n--changeset ana:1\nCREATE TABLE a (x int);\n"),
     ]);
     assert_eq!(liquibase["layout"], "liquibase");
+
+    let sqitch = listed(&[
+        (
+            "sqitch.plan",
+            "%project=app\nusers 2020-01-01T00:00:00Z A <a@b>\n@v1 2020-01-02T00:00:00Z A <a@b>\nroles 2020-01-03T00:00:00Z A <a@b>\nusers [users@v1] 2020-01-04T00:00:00Z A <a@b>\n",
+        ),
+        ("deploy/users@v1.sql", "CREATE TABLE users (id int);"),
+        ("deploy/users.sql", "CREATE OR REPLACE VIEW v AS SELECT 1 AS a;"),
+        ("deploy/roles.sql", "CREATE TABLE roles (id int);"),
+        ("revert/roles.sql", "DROP TABLE roles;"),
+        ("verify/roles.sql", "SELECT 1;"),
+    ]);
+    assert_eq!(sqitch["layout"], "sqitch");
+    let files: Vec<&str> =
+        sqitch["migrations"].as_array().unwrap().iter().map(|m| m["file"].as_str().unwrap()).collect();
+    assert!(files[0].ends_with("deploy/users@v1.sql") && files[1].ends_with("deploy/roles.sql"), "{files:?}");
+    assert!(files[2].ends_with("deploy/users.sql") && files[3].ends_with("revert/roles.sql"), "{files:?}");
+    assert_eq!(sqitch["ignored"].as_array().map(Vec::len), Some(0), "verify/ is neither way");
     assert!(liquibase["migrations"][0]["file"].as_str().is_some_and(|f| f.ends_with("update-1.9.0.sql")));
 }
 

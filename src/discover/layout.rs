@@ -43,6 +43,8 @@ pub enum Layout {
     Dbmate,
     /// Liquibase formatted SQL: `--changeset` blocks, `--rollback` lines as the way back.
     Liquibase,
+    /// sqitch: `sqitch.plan` orders `deploy/<change>.sql`; `revert/` is the way back.
+    Sqitch,
 }
 
 impl Layout {
@@ -55,6 +57,7 @@ impl Layout {
             Layout::Prisma => "Prisma",
             Layout::Dbmate => "dbmate",
             Layout::Liquibase => "Liquibase formatted SQL",
+            Layout::Sqitch => "sqitch",
         }
     }
 
@@ -111,6 +114,8 @@ impl Layout {
                     repeatable: false,
                 })
             }
+            // Only its plan orders a sqitch project (see sqitch.rs).
+            Layout::Sqitch => None,
             Layout::Liquibase => Some(Recognised {
                 version: Version::parse(stem),
                 name: stem.to_owned(),

@@ -5,6 +5,7 @@ mod dialect;
 mod git;
 mod layout;
 mod liquibase;
+mod sqitch;
 mod version;
 mod window;
 
@@ -231,9 +232,33 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     let shown = release.label.clone();
     let detected_dialect = dialect::detect(&release);
+    let plan = release
+        .metadata
+        .iter()
+        .filter(|f| f.relative.ends_with("sqitch.plan"))
+        .min_by_key(|f| f.relative.len())
+        .cloned();
     let mut files = release.files;
     if let Some(binary) = files.iter().find(|file| file.bytes.contains(&0)) {
         return Err(DiscoverError::Binary { path: binary.display.clone() });
+    }
+    if let (Some(plan), None | Some(Layout::Sqitch)) = (plan, options.layout) {
+        let (migrations, ignored) = sqitch::migrations(&plan, files);
+        let (forward, back) = migrations.into_iter().partition(|m| m.direction == Direction::Forward);
+        let set = MigrationSet {
+            label: shown.clone(),
+            layout: Layout::Sqitch,
+            forward,
+            back,
+            ignored,
+            excluded: Vec::new(),
+            detected_dialect,
+        };
+        return if set.forward.is_empty() {
+            Err(DiscoverError::NoMigrations { path: shown })
+        } else {
+            Ok(set)
+        };
     }
     let mut excluded = Vec::new();
     files.retain(|file| {
