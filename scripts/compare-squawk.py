@@ -16,20 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-VENV = ROOT / "target" / "bench-venv"
-FOLDERS = [
-    "rust-lang__crates.io/migrations",
-    "goharbor__harbor/make/migrations/postgresql",
-    "langfuse__langfuse/packages/shared/prisma/migrations",
-    "authelia__authelia/internal/storage/migrations/postgres",
-    "mckaywrigley__chatbot-ui/supabase/migrations",
-    "supabase__postgres/migrations/db/migrations",
-    "MarquezProject__marquez/api/src/main/resources/marquez/db/migration",
-    "OHDSI__WebAPI/src/main/resources/db/migration/postgresql",
-    "DSpace__DSpace/dspace-api/src/main/resources/org/dspace/storage/rdbms/sqlmigration/postgres",
-]
+from corpus import CORPUS, POSTGRES_FOLDERS, ROOT, VENV
 
 
 def run(args):
@@ -48,7 +35,7 @@ def main():
     rollsafe = ROOT / "target" / "release" / "rollsafe"
 
     folders, files = [], []
-    for folder in FOLDERS:
+    for folder in POSTGRES_FOLDERS:
         path = CORPUS / folder
         if not path.is_dir():
             print(f"skipping {folder}: not in the corpus", file=sys.stderr)

@@ -13,22 +13,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-VENV = ROOT / "target" / "bench-venv"
-# dbmate files hold both directions; rollsafe judges the up section only, so
-# whole-file counts are not comparable there.
-FOLDERS = [
-    "rust-lang__crates.io/migrations",
-    "goharbor__harbor/make/migrations/postgresql",
-    "langfuse__langfuse/packages/shared/prisma/migrations",
-    "authelia__authelia/internal/storage/migrations/postgres",
-    "mckaywrigley__chatbot-ui/supabase/migrations",
-    "MarquezProject__marquez/api/src/main/resources/marquez/db/migration",
-    "OHDSI__WebAPI/src/main/resources/db/migration/postgresql",
-    "DSpace__DSpace/dspace-api/src/main/resources/org/dspace/storage/rdbms/sqlmigration/postgres",
-    "atuinsh__atuin/crates/atuin-server-postgres/migrations",
-]
+from corpus import CORPUS, DBMATE_FOLDERS, POSTGRES_FOLDERS, ROOT, VENV
+FOLDERS = [f for f in POSTGRES_FOLDERS if f not in DBMATE_FOLDERS]
 REPORTS = {"unused-suppression", "invalid-suppression"}
 
 

@@ -21,14 +21,16 @@ const PATH_HINTS: [(&str, Dialect); 10] = [
 ];
 
 /// Words whose presence in the text points at a dialect.
-const TEXT_HINTS: [(&str, Dialect); 12] = [
+const TEXT_HINTS: [(&str, Dialect); 14] = [
     ("$$", Dialect::Postgres),
     ("::", Dialect::Postgres),
     ("serial", Dialect::Postgres),
     ("plpgsql", Dialect::Postgres),
+    ("timestamptz", Dialect::Postgres),
+    ("jsonb", Dialect::Postgres),
     ("auto_increment", Dialect::Mysql),
-    ("engine=", Dialect::Mysql),
-    ("`", Dialect::Mysql),
+    ("engine=innodb", Dialect::Mysql),
+    ("engine = innodb", Dialect::Mysql),
     ("autoincrement", Dialect::Sqlite),
     ("pragma ", Dialect::Sqlite),
     ("nvarchar", Dialect::Mssql),
@@ -84,7 +86,8 @@ fn text_hint(release: &Release) -> Option<(Dialect, String)> {
             scores[index(dialect)] += text.matches(hint).count();
         }
     }
-    let (best, score) = scores.iter().enumerate().max_by_key(|(_, score)| **score)?;
+    // On a tie the earlier dialect wins: PostgreSQL first.
+    let (best, score) = scores.iter().enumerate().rev().max_by_key(|(_, score)| **score)?;
     let dialect = [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite, Dialect::Mssql][best];
     (*score > 0).then(|| (dialect, "the SQL it contains".to_owned()))
 }

@@ -33,8 +33,10 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written))
-        .at(name)
-        .about(Subject::Function(name.key.clone()))
-        .unless_new(ctx.is_new_function(name), &format!("function `{}`", name.written))
+    Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written)).on_object(
+        name,
+        Subject::Function(name.key.clone()),
+        ctx.is_new_function(name),
+        "function",
+    )
 }

@@ -33,8 +33,10 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops schema `{}` and everything in it", name.written))
-        .at(name)
-        .about(Subject::Schema(name.key.clone()))
-        .unless_new(ctx.is_new_schema(name), &format!("schema `{}`", name.written))
+    Finding::new(&RULE, format!("drops schema `{}` and everything in it", name.written)).on_object(
+        name,
+        Subject::Schema(name.key.clone()),
+        ctx.is_new_schema(name),
+        "schema",
+    )
 }

@@ -31,8 +31,10 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops sequence `{}`", name.written))
-        .at(name)
-        .about(Subject::Sequence(name.key.clone()))
-        .unless_new(ctx.is_new_sequence(name), &format!("sequence `{}`", name.written))
+    Finding::new(&RULE, format!("drops sequence `{}`", name.written)).on_object(
+        name,
+        Subject::Sequence(name.key.clone()),
+        ctx.is_new_sequence(name),
+        "sequence",
+    )
 }

@@ -36,9 +36,7 @@ declare_rule! {
 
 pub(super) fn check(ctx: &Context<'_>, table: &Name) -> Finding {
     let mut finding = Finding::new(&RULE, format!("drops table `{}`: its rows are lost", table.written))
-        .at(table)
-        .about(Subject::Table(table.key.clone()))
-        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written));
+        .on_object(table, Subject::Table(table.key.clone()), ctx.is_new_table(table), "table");
     finding.dropped_table = ctx.schema.table(&table.key).map(|t| t.id);
     finding
 }

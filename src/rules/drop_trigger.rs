@@ -35,8 +35,10 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops trigger `{}`: A's writes no longer fire it", name.written))
-        .at(name)
-        .about(Subject::Trigger(name.key.clone()))
-        .unless_new(ctx.is_new_trigger(name), &format!("trigger `{}`", name.written))
+    Finding::new(&RULE, format!("drops trigger `{}`: A's writes no longer fire it", name.written)).on_object(
+        name,
+        Subject::Trigger(name.key.clone()),
+        ctx.is_new_trigger(name),
+        "trigger",
+    )
 }

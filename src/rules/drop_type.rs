@@ -31,8 +31,10 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops type `{}`", name.written))
-        .at(name)
-        .about(Subject::Type(name.key.clone()))
-        .unless_new(ctx.is_new_type(name), &format!("type `{}`", name.written))
+    Finding::new(&RULE, format!("drops type `{}`", name.written)).on_object(
+        name,
+        Subject::Type(name.key.clone()),
+        ctx.is_new_type(name),
+        "type",
+    )
 }

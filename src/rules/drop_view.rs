@@ -35,8 +35,10 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written))
-        .at(name)
-        .about(Subject::View(name.key.clone()))
-        .unless_new(ctx.is_new_view(name), &format!("view `{}`", name.written))
+    Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written)).on_object(
+        name,
+        Subject::View(name.key.clone()),
+        ctx.is_new_view(name),
+        "view",
+    )
 }

@@ -361,6 +361,12 @@ impl Finding {
             .unless_new(ctx.is_new_column(table, column), &format!("column `{}`", column.written))
     }
 
+    /// Points the finding at an object of A's schema (`kind` names it in messages):
+    /// safe when `is_new`.
+    pub(crate) fn on_object(self, name: &Name, subject: Subject, is_new: bool, kind: &str) -> Self {
+        self.at(name).about(subject).unless_new(is_new, &format!("{kind} `{}`", name.written))
+    }
+
     /// When `is_new`, the object was created inside the window: A's code cannot use
     /// it, so changing it is safe.
     pub(crate) fn unless_new(mut self, is_new: bool, what: &str) -> Self {

@@ -40,9 +40,7 @@ pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
             from.written, to.written, from.written
         ),
     )
-    .at(from)
-    .about(Subject::Table(from.key.clone()))
-    .unless_new(ctx.is_new_table(from), &format!("table `{}`", from.written))
+    .on_object(from, Subject::Table(from.key.clone()), ctx.is_new_table(from), "table")
 }
 
 #[cfg(test)]

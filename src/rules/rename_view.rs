@@ -35,7 +35,5 @@ pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
         &RULE,
         format!("renames view `{}` to `{}`: A's code reads `{}`", from.written, to.written, from.written),
     )
-    .at(from)
-    .about(Subject::View(from.key.clone()))
-    .unless_new(ctx.is_new_view(from), &format!("view `{}`", from.written))
+    .on_object(from, Subject::View(from.key.clone()), ctx.is_new_view(from), "view")
 }

@@ -47,8 +47,6 @@ pub(super) fn check(ctx: &Context<'_>, name: &Name, columns: Option<&[String]>) 
                 lost.join(", ")
             ),
         )
-        .at(name)
-        .about(Subject::View(name.key.clone()))
-        .unless_new(ctx.is_new_view(name), &format!("view `{}`", name.written)),
+        .on_object(name, Subject::View(name.key.clone()), ctx.is_new_view(name), "view"),
     )
 }
