@@ -111,3 +111,57 @@ fn corpus_is_split_without_loss_and_analysed_without_panics() {
         );
     }
 }
+
+/// Each corpus project's migration folder is discovered as its tool's layout, in
+/// its dialect.
+#[test]
+fn corpus_folders_are_discovered_as_their_layout_and_dialect() {
+    use rollsafe::discover::{Layout, Options, discover};
+    let corpus = Path::new(CORPUS);
+    if !corpus.is_dir() {
+        eprintln!("note: {CORPUS} is not checked out here; corpus test skipped");
+        return;
+    }
+    let expected = [
+        ("rust-lang__crates.io/migrations", Layout::Diesel, Dialect::Postgres),
+        ("goharbor__harbor/make/migrations/postgresql", Layout::UpDown, Dialect::Postgres),
+        ("langfuse__langfuse/packages/shared/prisma/migrations", Layout::Prisma, Dialect::Postgres),
+        ("authelia__authelia/internal/storage/migrations/mysql", Layout::UpDown, Dialect::Mysql),
+        ("authelia__authelia/internal/storage/migrations/sqlite", Layout::UpDown, Dialect::Sqlite),
+        ("atuinsh__atuin/crates/atuin-server-postgres/migrations", Layout::Plain, Dialect::Postgres),
+        ("umami-software__umami/db/mysql/migrations", Layout::Prisma, Dialect::Mysql),
+        ("stonith404__pingvin-share/backend/prisma/migrations", Layout::Prisma, Dialect::Sqlite),
+        ("mckaywrigley__chatbot-ui/supabase/migrations", Layout::Plain, Dialect::Postgres),
+        ("supabase__postgres/migrations/db/migrations", Layout::Dbmate, Dialect::Postgres),
+        ("chef__chef-server/src/oc_erchef/schema", Layout::Sqitch, Dialect::Postgres),
+        ("lutece-platform__lutece-core/src/sql/upgrade", Layout::Liquibase, Dialect::Mysql),
+        (
+            "MarquezProject__marquez/api/src/main/resources/marquez/db/migration",
+            Layout::Flyway,
+            Dialect::Postgres,
+        ),
+        ("OHDSI__WebAPI/src/main/resources/db/migration/sqlserver", Layout::Flyway, Dialect::Mssql),
+        (
+            "eclipse-hawkbit__hawkbit/hawkbit-repository/hawkbit-repository-jpa-flyway/src/main/resources/db/migration/MYSQL",
+            Layout::Flyway,
+            Dialect::Mysql,
+        ),
+    ];
+    let mut wrong = Vec::new();
+    for (folder, layout, dialect) in expected {
+        match discover(&corpus.join(folder), &Options::default()) {
+            Ok(set) => {
+                let detected = set.detected_dialect.as_ref().map(|(d, _)| *d);
+                if set.layout != layout || detected != Some(dialect) || set.forward.is_empty() {
+                    wrong.push(format!(
+                        "{folder}: {:?} {detected:?}, {} forward",
+                        set.layout,
+                        set.forward.len()
+                    ));
+                }
+            }
+            Err(error) => wrong.push(format!("{folder}: {error}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
