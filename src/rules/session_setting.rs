@@ -2,7 +2,7 @@ use super::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Finds `SET`, SQLite `PRAGMA` and `USE`.
+    /// Finds `SET`, SQLite `PRAGMA`, `USE` and T-SQL `DECLARE`.
     ///
     /// ## Why it matters for rollback
     /// They configure the migration's own session (lock timeouts, search path); A's code is not affected.
@@ -17,7 +17,7 @@ declare_rule! {
     static RULE = {
         id: "session-setting",
         class: super::Class::Safe,
-        summary: "A session setting: SET, PRAGMA, USE.",
+        summary: "A session setting: SET, PRAGMA, USE, DECLARE.",
         help: "Nothing to do.",
     }
 }

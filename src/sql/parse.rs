@@ -65,7 +65,7 @@ fn parse_source(
         out.push(whole(Outcome::Unreadable(message.clone())));
         return;
     }
-    if let Some(ops) = recognise::before_parsing(&source.tokens, dialect) {
+    if let Some(ops) = recognise::before_parsing(&source.tokens, dialect, lowerer) {
         out.push(whole(Outcome::Parsed(ops)));
         return;
     }
@@ -98,7 +98,7 @@ type ParsedRange = (Range<usize>, Vec<Op>);
 
 /// Parses the statements in `tokens` (several only in T-SQL, which needs no `;`
 /// between statements) and returns each one's token range and operations.
-fn parse_tokens(
+pub(super) fn parse_tokens(
     tokens: &[TokenWithSpan],
     dialect: Dialect,
     lowerer: &Lowerer,

@@ -27,10 +27,22 @@ fn leading_words(tokens: &[TokenWithSpan], n: usize) -> Vec<String> {
 }
 
 /// Statements recognised from their tokens alone, before the parser sees them.
-pub(super) fn before_parsing(tokens: &[TokenWithSpan], dialect: Dialect) -> Option<Vec<Op>> {
+pub(super) fn before_parsing(
+    tokens: &[TokenWithSpan],
+    dialect: Dialect,
+    lowerer: &Lowerer,
+) -> Option<Vec<Op>> {
     let first = tokens.iter().find(|t| !matches!(t.token, Token::Whitespace(_)))?;
     let words = leading_words(tokens, 3);
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    if dialect == Dialect::Mssql {
+        match words.first().copied() {
+            Some("IF") => return tsql_guarded_blocks(tokens, dialect, lowerer),
+            // Declaring a variable changes no schema; what uses it is judged on its own.
+            Some("DECLARE") => return Some(vec![Op::SessionSetting]),
+            _ => {}
+        }
+    }
     if dialect == Dialect::Postgres {
         match words.as_slice() {
             ["ALTER", "SEQUENCE", ..] => {
@@ -165,6 +177,37 @@ fn tsql_noise(tokens: &[TokenWithSpan], index: usize) -> usize {
     }
 }
 
+/// T-SQL `IF <condition> BEGIN … END [ELSE BEGIN … END]`, the usual guard around
+/// DDL: the statements inside the blocks are what the migration does.
+fn tsql_guarded_blocks(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let is_word = |t: &TokenWithSpan, word: &str| matches!(&t.token, Token::Word(w) if w.value.eq_ignore_ascii_case(word) && w.quote_style.is_none());
+    let mut ops = Vec::new();
+    let mut depth = 0usize;
+    let mut block_start = None;
+    let mut blocks = 0;
+    for (index, token) in tokens.iter().enumerate() {
+        if is_word(token, "BEGIN") {
+            let next = tokens[index + 1..].iter().find(|t| !matches!(t.token, Token::Whitespace(_)));
+            let transaction = next.is_some_and(|t| is_word(t, "TRAN") || is_word(t, "TRANSACTION"));
+            if !transaction {
+                if depth == 0 {
+                    block_start = Some(index + 1);
+                }
+                depth += 1;
+            }
+        } else if is_word(token, "END") && depth > 0 {
+            depth -= 1;
+            if depth == 0 {
+                let inner = &tokens[block_start.take()?..index];
+                let statements = super::parse::parse_tokens(inner, dialect, lowerer).ok()?;
+                ops.extend(statements.into_iter().flat_map(|(_, ops)| ops));
+                blocks += 1;
+            }
+        }
+    }
+    (blocks > 0 && depth == 0).then_some(ops)
+}
+
 /// T-SQL `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
 /// definition is replaced, like MySQL's `MODIFY`.
 fn tsql_alter_column(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowerer) -> Option<Vec<Op>> {
@@ -241,5 +284,16 @@ mod tests {
         assert!(matches!(found[0], Op::CreateIndex { unique: true, .. }), "{found:?}");
         assert!(matches!(found[1], Op::AddConstraint { .. }), "{found:?}");
         assert!(matches!(found[2], Op::RedefineColumn { .. }), "{found:?}");
+    }
+
+    #[test]
+    fn tsql_guards_are_judged_by_the_statements_inside() {
+        let found = ops(
+            "IF NOT EXISTS (SELECT 1 FROM sys.columns WHERE name = 'a')\nBEGIN\n  ALTER TABLE t ADD a int NULL;\n  DROP TABLE old\nEND\nGO\nDECLARE @n int",
+            Dialect::Mssql,
+        );
+        assert!(matches!(found[0], Op::AddColumn { .. }), "{found:?}");
+        assert!(matches!(found[1], Op::DropTable { .. }), "{found:?}");
+        assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
     }
 }
