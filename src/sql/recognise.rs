@@ -96,7 +96,8 @@ pub(super) fn after_rejection(
     match dialect {
         Dialect::Postgres => reparse_without(tokens, dialect, lowerer, postgres_noise),
         Dialect::Mssql => tsql_alter_column(tokens, dialect, lowerer)
-            .or_else(|| reparse_without(tokens, dialect, lowerer, tsql_noise)),
+            .or_else(|| reparse_without(tokens, dialect, lowerer, tsql_noise))
+            .or_else(|| tsql_add_columns(tokens, dialect, lowerer)),
         _ => None,
     }
 }
@@ -208,6 +209,32 @@ fn tsql_guarded_blocks(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Low
     (blocks > 0 && depth == 0).then_some(ops)
 }
 
+/// T-SQL `ALTER TABLE t ADD a int, b int` adds several columns after one `ADD`:
+/// parsed as `ADD a int, ADD b int`.
+fn tsql_add_columns(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let words = leading_words(tokens, 4);
+    if !(words.first().is_some_and(|w| w == "ALTER") && words.get(1).is_some_and(|w| w == "TABLE")) {
+        return None;
+    }
+    let add = tokens.iter().position(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::ADD))?;
+    let add_token = tokens[add].clone();
+    let mut rewritten = Vec::with_capacity(tokens.len() + 8);
+    let mut depth = 0i32;
+    for (index, token) in tokens.iter().enumerate() {
+        rewritten.push(token.clone());
+        match token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 && index > add => rewritten.push(add_token.clone()),
+            _ => {}
+        }
+    }
+    let head = super::parse::head(tokens);
+    let statement =
+        Parser::new(dialect.parser_dialect()).with_tokens_with_locations(rewritten).parse_statement().ok()?;
+    Some(lowerer.lower(&statement, &head))
+}
+
 /// T-SQL `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
 /// definition is replaced, like MySQL's `MODIFY`.
 fn tsql_alter_column(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowerer) -> Option<Vec<Op>> {
@@ -295,5 +322,12 @@ mod tests {
         assert!(matches!(found[0], Op::AddColumn { .. }), "{found:?}");
         assert!(matches!(found[1], Op::DropTable { .. }), "{found:?}");
         assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+    }
+
+    #[test]
+    fn tsql_adds_several_columns_after_one_add() {
+        let found = ops("ALTER TABLE [dbo].t ADD a bit, b varchar(10) NOT NULL DEFAULT 'x'", Dialect::Mssql);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|op| matches!(op, Op::AddColumn { .. })), "{found:?}");
     }
 }
