@@ -95,6 +95,9 @@ pub(super) fn after_rejection(
 ) -> Option<Vec<Op>> {
     match dialect {
         Dialect::Postgres => reparse_without(tokens, dialect, lowerer, postgres_noise),
+        Dialect::Mysql => {
+            mysql_table_options(tokens).or_else(|| mysql_rename_without_to(tokens, dialect, lowerer))
+        }
         Dialect::Mssql => tsql_alter_column(tokens, dialect, lowerer)
             .or_else(|| reparse_without(tokens, dialect, lowerer, tsql_noise))
             .or_else(|| tsql_add_columns(tokens, dialect, lowerer)),
@@ -207,6 +210,54 @@ fn tsql_guarded_blocks(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Low
         }
     }
     (blocks > 0 && depth == 0).then_some(ops)
+}
+
+/// MySQL `ALTER TABLE t ENGINE=InnoDB, CONVERT TO CHARACTER SET …` and other table
+/// options: storage and collation, not names or types A's code uses.
+fn mysql_table_options(tokens: &[TokenWithSpan]) -> Option<Vec<Op>> {
+    let words = leading_words(tokens, 4);
+    let is_option = |word: &str| {
+        matches!(
+            word,
+            "ENGINE" | "CONVERT" | "DEFAULT" | "CHARSET" | "CHARACTER" | "COLLATE" | "ROW_FORMAT" | "COMMENT"
+        )
+    };
+    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["ALTER", "TABLE", _, option] if is_option(option) => {
+            Some(vec![Op::Housekeeping { what: "change table options (engine, character set)".into() }])
+        }
+        _ => None,
+    }
+}
+
+/// MySQL `ALTER TABLE t RENAME new_name` (the `TO` is optional in MySQL).
+fn mysql_rename_without_to(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let significant: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_) | Token::EOF))
+        .collect();
+    let rename = significant
+        .iter()
+        .position(|&i| matches!(&tokens[i].token, Token::Word(w) if w.keyword == Keyword::RENAME))?;
+    let next = *significant.get(rename + 1)?;
+    let Token::Word(word) = &tokens[next].token else { return None };
+    if matches!(word.keyword, Keyword::TO | Keyword::AS | Keyword::COLUMN | Keyword::INDEX | Keyword::KEY) {
+        return None;
+    }
+    let mut rewritten = tokens.to_vec();
+    let mut to = tokens[next].clone();
+    to.token = Token::make_keyword("TO");
+    rewritten.insert(next, to);
+    rewritten.insert(
+        next + 1,
+        TokenWithSpan {
+            token: Token::Whitespace(sqlparser::tokenizer::Whitespace::Space),
+            span: tokens[next].span,
+        },
+    );
+    let head = super::parse::head(tokens);
+    let statement =
+        Parser::new(dialect.parser_dialect()).with_tokens_with_locations(rewritten).parse_statement().ok()?;
+    Some(lowerer.lower(&statement, &head))
 }
 
 /// T-SQL `ALTER TABLE t ADD a int, b int` adds several columns after one `ADD`:
@@ -322,6 +373,16 @@ mod tests {
         assert!(matches!(found[0], Op::AddColumn { .. }), "{found:?}");
         assert!(matches!(found[1], Op::DropTable { .. }), "{found:?}");
         assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+    }
+
+    #[test]
+    fn mysql_statements_the_parser_rejects() {
+        let found = ops(
+            "ALTER TABLE logs ENGINE=InnoDB, CONVERT TO CHARACTER SET utf8mb4;\nALTER TABLE totp RENAME _bkp_totp;",
+            Dialect::Mysql,
+        );
+        assert!(matches!(found[0], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(&found[1], Op::RenameTable { to, .. } if to.key == "_bkp_totp"), "{found:?}");
     }
 
     #[test]
