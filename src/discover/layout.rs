@@ -33,7 +33,8 @@ pub enum Layout {
     Plain,
     /// golang-migrate and sqlx: `N_name.up.sql` with `N_name.down.sql`.
     UpDown,
-    /// Flyway: `V<ver>__name.sql`, `U<ver>__name.sql` (undo), `R__name.sql`.
+    /// Flyway: `V<ver>__name.sql`, `U<ver>__name.sql` (undo), `R__name.sql`, and a
+    /// `B<ver>__name.sql` baseline (run in version order like a versioned one).
     Flyway,
     /// Diesel: `<version>_name/up.sql` with `down.sql`.
     Diesel,
@@ -152,7 +153,9 @@ impl Layout {
                         direction: Direction::Forward,
                         repeatable: true,
                     }),
-                    "V" | "v" | "U" | "u" if version.starts_with(|c: char| c.is_ascii_digit()) => {
+                    "V" | "v" | "U" | "u" | "B" | "b"
+                        if version.starts_with(|c: char| c.is_ascii_digit()) =>
+                    {
                         Some(Recognised {
                             version: Version::parse(version),
                             name: name.to_owned(),
@@ -229,6 +232,8 @@ mod tests {
         assert_eq!(down.direction, Direction::Back);
         let undo = Layout::Flyway.recognise("U1_2__x.sql").expect("undo");
         assert_eq!(undo.direction, Direction::Back);
+        let baseline = Layout::Flyway.recognise("B1_20_0__baseline.sql").expect("baseline");
+        assert_eq!(baseline.direction, Direction::Forward);
         assert_eq!(Layout::Plain.recognise("seed.sql"), None);
     }
 }
