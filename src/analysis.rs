@@ -95,7 +95,11 @@ pub struct Options {
 
 impl Options {
     pub fn new(dialect: Option<Dialect>) -> Self {
-        Options { dialect, discover: discover::Options::default(), severities: BTreeMap::new() }
+        Options {
+            dialect,
+            discover: discover::Options { dialect, ..Default::default() },
+            severities: BTreeMap::new(),
+        }
     }
 }
 

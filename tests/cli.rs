@@ -410,6 +410,22 @@ fn diesel_prisma_and_dbmate_layouts_are_discovered_in_their_tools_order() {
     assert!(files[0].ends_with("deploy/users@v1.sql") && files[1].ends_with("deploy/roles.sql"), "{files:?}");
     assert!(files[2].ends_with("deploy/users.sql") && files[3].ends_with("revert/roles.sql"), "{files:?}");
     assert_eq!(sqitch["ignored"].as_array().map(Vec::len), Some(0), "verify/ is neither way");
+
+    let delta = listed(&[
+        ("delta/10/b.sql", "SELECT 1;"),
+        ("delta/9/a.sql.postgres", "SELECT 1;"),
+        ("delta/9/a.sql.sqlite", "SELECT 1;"),
+        ("full_schemas/72/full.sql.postgres", "SELECT 1;"),
+    ]);
+    assert_eq!(delta["layout"], "versioned-folders");
+    let files: Vec<&str> =
+        delta["migrations"].as_array().unwrap().iter().map(|m| m["file"].as_str().unwrap()).collect();
+    assert!(
+        files.len() == 2
+            && files[0].ends_with("delta/9/a.sql.postgres")
+            && files[1].ends_with("delta/10/b.sql"),
+        "{files:?}"
+    );
     assert!(liquibase["migrations"][0]["file"].as_str().is_some_and(|f| f.ends_with("update-1.9.0.sql")));
 }
 

@@ -153,7 +153,7 @@ impl Repository {
             .into_iter()
             .filter(|entry| {
                 let name = entry.filepath.rsplit_str("/").next().unwrap_or_default().to_str_lossy();
-                entry.mode.is_blob() && (entry.filepath.ends_with(b".sql") || super::is_metadata(&name))
+                entry.mode.is_blob() && (super::is_sql_file(&name) || super::is_metadata(&name))
             })
             .collect();
         records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
@@ -168,7 +168,7 @@ impl Repository {
                 bytes: Arc::from(blob.data.as_slice()),
                 relative,
             };
-            if file.relative.ends_with(".sql") { files.push(file) } else { metadata.push(file) }
+            if super::is_sql_file(&file.relative) { files.push(file) } else { metadata.push(file) }
         }
         Ok(Release { label: format!("{revision}:{folder}"), files, metadata })
     }

@@ -46,6 +46,9 @@ pub enum Layout {
     Liquibase,
     /// sqitch: `sqitch.plan` orders `deploy/<change>.sql`; `revert/` is the way back.
     Sqitch,
+    /// Versioned folders (synapse `delta/<NN>/<name>.sql[.postgres|.sqlite]`): folder
+    /// number first, then file name; no way back.
+    VersionedFolders,
 }
 
 impl Layout {
@@ -59,12 +62,13 @@ impl Layout {
             Layout::Dbmate => "dbmate",
             Layout::Liquibase => "Liquibase formatted SQL",
             Layout::Sqitch => "sqitch",
+            Layout::VersionedFolders => "versioned folders (delta/<NN>/)",
         }
     }
 
     /// Whether the layout has down/undo migrations at all.
     pub fn has_way_back(self) -> bool {
-        !matches!(self, Layout::Plain | Layout::Prisma)
+        !matches!(self, Layout::Plain | Layout::Prisma | Layout::VersionedFolders)
     }
 
     /// The layout that `paths` (relative to the migrations folder) follow: the most
@@ -72,7 +76,9 @@ impl Layout {
     /// `-- migrate:up`.
     pub fn detect<'a>(paths: impl Iterator<Item = &'a str> + Clone, has_dbmate_sections: bool) -> Layout {
         let any = |layout: Layout| paths.clone().any(|path| layout.recognise(path).is_some());
-        if any(Layout::Flyway) {
+        if any(Layout::VersionedFolders) {
+            Layout::VersionedFolders
+        } else if any(Layout::Flyway) {
             Layout::Flyway
         } else if paths.clone().any(|p| p.ends_with("/up.sql")) && any(Layout::Diesel) {
             Layout::Diesel
@@ -91,7 +97,18 @@ impl Layout {
     /// migrations folder.
     pub fn recognise(self, path: &str) -> Option<Recognised> {
         let (folder, file_name) = path.rsplit_once('/').map_or(("", path), |(folder, file)| (folder, file));
+        let parent = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
         let folder = folder.rsplit('/').next().unwrap_or(folder);
+        if self == Layout::VersionedFolders {
+            let in_delta = parent == "delta" || parent.ends_with("/delta");
+            let numbered = !folder.is_empty() && folder.bytes().all(|b| b.is_ascii_digit());
+            return (in_delta && numbered).then(|| Recognised {
+                version: Version::parse(folder),
+                name: file_name.to_owned(),
+                direction: Direction::Forward,
+                repeatable: false,
+            });
+        }
         let stem = file_name.strip_suffix(".sql")?;
         match self {
             Layout::Diesel => {
@@ -116,7 +133,7 @@ impl Layout {
                 })
             }
             // Only its plan orders a sqitch project (see sqitch.rs).
-            Layout::Sqitch => None,
+            Layout::Sqitch | Layout::VersionedFolders => None,
             Layout::Liquibase => Some(Recognised {
                 version: Version::parse(stem),
                 name: stem.to_owned(),

@@ -44,6 +44,11 @@ pub struct Release {
     pub metadata: Vec<ReleaseFile>,
 }
 
+/// SQL files: `.sql`, and synapse's engine-specific `.sql.postgres` / `.sql.sqlite`.
+pub(crate) fn is_sql_file(name: &str) -> bool {
+    name.ends_with(".sql") || name.ends_with(".sql.postgres") || name.ends_with(".sql.sqlite")
+}
+
 /// Non-SQL files discovery reads for their hints.
 pub(crate) fn is_metadata(file_name: &str) -> bool {
     matches!(file_name, "migration_lock.toml" | "sqitch.plan")
@@ -63,7 +68,7 @@ impl Release {
                 source: error.into(),
             })?;
             let file_name = entry.file_name().to_string_lossy();
-            let is_sql = entry.file_type().is_file() && file_name.ends_with(".sql");
+            let is_sql = entry.file_type().is_file() && is_sql_file(&file_name);
             let is_hint = entry.file_type().is_file() && is_metadata(&file_name);
             if !is_sql && !is_hint {
                 continue;
@@ -190,6 +195,9 @@ pub struct Options {
     /// Glob patterns (`*`, `**`, `?`) of paths to leave out, matched against the
     /// path inside the migrations folder and against the full path.
     pub exclude: Vec<String>,
+    /// The dialect, when the user named it: picks engine-specific variants of a
+    /// migration (synapse's `.sql.sqlite`); PostgreSQL otherwise.
+    pub dialect: Option<crate::sql::Dialect>,
 }
 
 impl Options {
@@ -259,6 +267,18 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
         } else {
             Ok(set)
         };
+    }
+    if files
+        .iter()
+        .any(|file| file.relative.ends_with(".sql.postgres") || file.relative.ends_with(".sql.sqlite"))
+    {
+        // Synapse keeps one variant per engine beside the shared `.sql` files.
+        let other = if options.dialect == Some(crate::sql::Dialect::Sqlite) {
+            ".sql.postgres"
+        } else {
+            ".sql.sqlite"
+        };
+        files.retain(|file| !file.relative.ends_with(other));
     }
     let mut excluded = Vec::new();
     files.retain(|file| {
