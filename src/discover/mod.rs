@@ -378,7 +378,7 @@ mod tests {
         for name in ["1_a.sql", "2_b.sql", "legacy/3_c.sql"] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
-        let options = Options { layout: None, exclude: vec!["legacy/**".into(), "2_*.sql".into()] };
+        let options = Options { exclude: vec!["legacy/**".into(), "2_*.sql".into()], ..Options::default() };
         let set = discover(dir.path(), &options).expect("discover");
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
         assert_eq!(order, ["1_a.sql"]);
