@@ -135,6 +135,7 @@ fn corpus_folders_are_discovered_as_their_layout_and_dialect() {
         ("supabase__postgres/migrations/db/migrations", Layout::Dbmate, Dialect::Postgres),
         ("chef__chef-server/src/oc_erchef/schema", Layout::Sqitch, Dialect::Postgres),
         ("matrix-org__synapse/synapse/storage/schema/main", Layout::VersionedFolders, Dialect::Postgres),
+        ("temporalio__temporal/schema/mysql/v8/temporal", Layout::VersionedFolders, Dialect::Mysql),
         ("lutece-platform__lutece-core/src/sql/upgrade", Layout::Liquibase, Dialect::Mysql),
         (
             "MarquezProject__marquez/api/src/main/resources/marquez/db/migration",

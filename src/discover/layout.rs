@@ -46,8 +46,9 @@ pub enum Layout {
     Liquibase,
     /// sqitch: `sqitch.plan` orders `deploy/<change>.sql`; `revert/` is the way back.
     Sqitch,
-    /// Versioned folders (synapse `delta/<NN>/<name>.sql[.postgres|.sqlite]`): folder
-    /// number first, then file name; no way back.
+    /// Versioned folders (synapse `delta/<NN>/<name>.sql[.postgres|.sqlite]`, temporal
+    /// `versioned/vX.Y/` with `manifest.json`): folder version first, then the
+    /// manifest's order or the file name; no way back.
     VersionedFolders,
 }
 
@@ -62,7 +63,7 @@ impl Layout {
             Layout::Dbmate => "dbmate",
             Layout::Liquibase => "Liquibase formatted SQL",
             Layout::Sqitch => "sqitch",
-            Layout::VersionedFolders => "versioned folders (delta/<NN>/)",
+            Layout::VersionedFolders => "versioned folders (delta/<NN>/, vX.Y/)",
         }
     }
 
@@ -100,10 +101,13 @@ impl Layout {
         let parent = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
         let folder = folder.rsplit('/').next().unwrap_or(folder);
         if self == Layout::VersionedFolders {
-            let in_delta = parent == "delta" || parent.ends_with("/delta");
-            let numbered = !folder.is_empty() && folder.bytes().all(|b| b.is_ascii_digit());
-            return (in_delta && numbered).then(|| Recognised {
-                version: Version::parse(folder),
+            let is_version = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+            let in_delta = (parent == "delta" || parent.ends_with("/delta")) && is_version(folder);
+            // temporal: `versioned/v1.14/*.sql`, ordered by the folder's manifest.json.
+            let versioned = folder.strip_prefix('v').filter(|v| is_version(v) && v.contains('.'));
+            let version = if in_delta { Some(folder) } else { versioned };
+            return version.map(|version| Recognised {
+                version: Version::parse(version),
                 name: file_name.to_owned(),
                 direction: Direction::Forward,
                 repeatable: false,

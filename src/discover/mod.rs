@@ -51,7 +51,7 @@ pub(crate) fn is_sql_file(name: &str) -> bool {
 
 /// Non-SQL files discovery reads for their hints.
 pub(crate) fn is_metadata(file_name: &str) -> bool {
-    matches!(file_name, "migration_lock.toml" | "sqitch.plan")
+    matches!(file_name, "migration_lock.toml" | "sqitch.plan" | "manifest.json")
 }
 
 impl Release {
@@ -231,6 +231,23 @@ pub fn glob_matches(pattern: &str, path: &str) -> bool {
     regex::Regex::new(&regex).is_ok_and(|re| re.is_match(path))
 }
 
+/// temporal lists a version folder's files in its `manifest.json`
+/// (`SchemaUpdateCqlFiles`): they run in that order, after the folder's version.
+fn order_by_manifests(migrations: &mut [Migration], manifests: &[ReleaseFile]) {
+    for manifest in manifests {
+        let Some((folder, _)) = manifest.relative.rsplit_once('/') else { continue };
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(&manifest.bytes) else { continue };
+        let Some(listed) = json.get("SchemaUpdateCqlFiles").and_then(|v| v.as_array()) else { continue };
+        for (position, file) in listed.iter().filter_map(|f| f.as_str()).enumerate() {
+            let relative = format!("{folder}/{file}");
+            if let Some(migration) = migrations.iter_mut().find(|m| m.relative == relative) {
+                let written = migration.version.to_string();
+                migration.version = Version::parse(&format!("{written}.{position}"));
+            }
+        }
+    }
+}
+
 /// Discovers the migrations under the folder `root`.
 pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, DiscoverError> {
     discover_release(Release::read_folder(root)?, options)
@@ -240,6 +257,8 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     let shown = release.label.clone();
     let detected_dialect = dialect::detect(&release);
+    let manifests: Vec<ReleaseFile> =
+        release.metadata.iter().filter(|f| f.relative.ends_with("manifest.json")).cloned().collect();
     let plan = release
         .metadata
         .iter()
@@ -345,6 +364,9 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     }
     if set.forward.is_empty() {
         return Err(DiscoverError::NoMigrations { path: shown });
+    }
+    if layout == Layout::VersionedFolders {
+        order_by_manifests(&mut set.forward, &manifests);
     }
     let run_order = |m: &Migration| (m.repeatable, m.version.clone(), m.relative.clone());
     set.forward.sort_by_key(run_order);
