@@ -47,6 +47,7 @@ mod reconcile;
 mod rename_column;
 mod rename_enum_value;
 mod rename_table;
+mod rename_type;
 mod rename_view;
 mod revoke;
 mod session_setting;
@@ -224,6 +225,7 @@ pub static ALL_RULES: &[&Rule] = &[
     &drop_function::RULE,
     &add_enum_value::RULE,
     &rename_enum_value::RULE,
+    &rename_type::RULE,
     &create_object::RULE,
     &drop_type::RULE,
     &drop_sequence::RULE,
@@ -552,6 +554,7 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::CreateOther { kind } => create_object::check_unnamed(kind),
         Op::CreateTrigger { name, .. } => create_object::check("trigger", name),
         Op::DropTrigger { name } => drop_trigger::check(ctx, name),
+        Op::RenameType { from, to } => rename_type::check(ctx, from, to),
         Op::AddEnumValue { type_name, value } => add_enum_value::check(type_name, value),
         Op::RenameEnumValue { type_name, from, to } => rename_enum_value::check(ctx, type_name, from, to),
         Op::DropType { name } => drop_type::check(ctx, name),

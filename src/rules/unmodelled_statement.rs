@@ -10,15 +10,13 @@ declare_rule! {
     ///
     /// ## Example
     /// ```sql
-    /// -- A's schema: CREATE TYPE mood AS ENUM ('sad', 'ok');
-    /// ALTER TYPE mood RENAME TO feeling;
+    /// CREATE DATABASE analytics;
     /// ```
     ///
     /// ## Do this instead
     /// Review the statement by hand.
     /// ```sql
-    /// -- A's schema: CREATE TYPE mood AS ENUM ('sad', 'ok');
-    /// CREATE TYPE feeling AS ENUM ('sad', 'ok');
+    /// CREATE SCHEMA analytics;
     /// ```
     static RULE = {
         id: "unmodelled-statement",

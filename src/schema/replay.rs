@@ -183,6 +183,11 @@ impl Schema {
             Op::DropType { name } => {
                 self.types.remove(&name.key);
             }
+            Op::RenameType { from, to } => {
+                if let Some(user_type) = self.types.remove(&from.key) {
+                    self.types.insert(to.key.clone(), user_type);
+                }
+            }
             Op::CreateTrigger { name, .. } => {
                 self.triggers.insert(name.key.clone(), epoch);
             }

@@ -140,6 +140,7 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
         }
         Op::CreateSequence { name } | Op::DropSequence { name } => one(Kind::Sequence, &name.key),
         Op::CreateTrigger { name, .. } | Op::DropTrigger { name } => one(Kind::Trigger, &name.key),
+        Op::RenameType { from, to } => vec![(Kind::Type, from.key.clone()), (Kind::Type, to.key.clone())],
         Op::CreateSchema { name } | Op::DropSchema { name } => one(Kind::Schema, &name.key),
         Op::Grant
         | Op::Revoke { .. }

@@ -115,7 +115,9 @@ impl Lowerer {
                     from: rename.from.value.clone(),
                     to: rename.to.value.clone(),
                 }],
-                AlterTypeOperation::Rename(_) => unmodelled(),
+                AlterTypeOperation::Rename(rename) => {
+                    vec![Op::RenameType { from: self.name(&alter.name), to: self.ident(&rename.new_name) }]
+                }
             },
             Statement::CreateSequence { name, .. } => vec![Op::CreateSequence { name: self.name(name) }],
             Statement::CreateSchema { schema_name, .. } => match schema_name {

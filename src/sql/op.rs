@@ -180,6 +180,10 @@ pub enum Op {
     DropType {
         name: Name,
     },
+    RenameType {
+        from: Name,
+        to: Name,
+    },
     CreateTrigger {
         name: Name,
         table: Name,
