@@ -83,11 +83,10 @@ pub struct WayBackStep {
     pub loses: Vec<String>,
 }
 
-/// How to analyse: the dialect, what discovery may read, and rule severities.
+/// How to analyse: what discovery may read (the dialect among it: `None` detects
+/// it from the migrations, else PostgreSQL), and rule severities.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The dialect; `None` detects it from the migrations (else PostgreSQL).
-    pub dialect: Option<Dialect>,
     pub discover: discover::Options,
     /// Per-rule severity overrides, by rule id.
     pub severities: BTreeMap<String, Severity>,
@@ -95,11 +94,7 @@ pub struct Options {
 
 impl Options {
     pub fn new(dialect: Option<Dialect>) -> Self {
-        Options {
-            dialect,
-            discover: discover::Options { dialect, ..Default::default() },
-            severities: BTreeMap::new(),
-        }
+        Options { discover: discover::Options { dialect, ..Default::default() }, severities: BTreeMap::new() }
     }
 }
 
@@ -262,7 +257,7 @@ impl<'o> Run<'o> {
     /// point at (said in a note), else PostgreSQL.
     fn new(options: &'o Options, set: &MigrationSet) -> Self {
         let mut notes = Vec::new();
-        let dialect = match (options.dialect, &set.detected_dialect) {
+        let dialect = match (options.discover.dialect, &set.detected_dialect) {
             (Some(dialect), _) => dialect,
             (None, Some((dialect, why))) => {
                 notes.push(format!("dialect {dialect}, from {why} (--dialect overrides)"));

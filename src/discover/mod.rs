@@ -256,7 +256,8 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
 /// Discovers the migrations of a release, in the order their tool runs them.
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     let shown = release.label.clone();
-    let detected_dialect = dialect::detect(&release);
+    // Detection reads every file; a dialect the user named makes it unnecessary.
+    let detected_dialect = if options.dialect.is_some() { None } else { dialect::detect(&release) };
     let manifests: Vec<ReleaseFile> =
         release.metadata.iter().filter(|f| f.relative.ends_with("manifest.json")).cloned().collect();
     let plan = release

@@ -70,6 +70,12 @@ fn parse_source(
         return;
     }
     match parse_tokens(&source.tokens, dialect, lowerer) {
+        // The usual case: the source is one statement, its range the source's.
+        Ok(mut statements) if statements.len() == 1 => {
+            let (_, ops) = statements.remove(0);
+            out.push(whole(Outcome::Parsed(ops)));
+        }
+        // T-SQL without semicolons: locate each statement within the source.
         Ok(statements) => {
             let byte_offsets = TokenBytes::new(source, file);
             for (tokens, ops) in statements {
