@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use miette::Diagnostic;
 use thiserror::Error;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::discover::{self, DiscoverError, Layout, Migration, MigrationSet, Release, discover_release};
@@ -16,7 +16,7 @@ use crate::rules::{
 };
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
-use crate::verdict::{Verdict, WayBack, decide};
+use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
 #[derive(Debug, Clone)]
@@ -37,10 +37,8 @@ pub struct Analysis {
     pub verdict: Verdict,
     /// Things the user should know that are not changes (ignored files).
     pub notes: Vec<String>,
-    /// The way back, in the order a database rollback would run it.
-    pub way_back: Vec<WayBackStep>,
-    /// What the way back is missing and would lose, behind the verdict.
-    pub way_back_summary: WayBack,
+    /// The way back: the steps a database rollback runs, what they lose, what is missing.
+    pub way_back: WayBack,
 }
 
 impl Analysis {
@@ -56,13 +54,12 @@ impl Analysis {
                 change
             }));
             merged.notes.extend(next.notes);
-            merged.way_back.extend(next.way_back);
-            let summary = &mut merged.way_back_summary;
-            summary.layout_has_downs &= next.way_back_summary.layout_has_downs;
-            summary.missing.extend(next.way_back_summary.missing);
-            summary.losses.extend(next.way_back_summary.losses);
+            let way_back = &mut merged.way_back;
+            way_back.layout_has_downs &= next.way_back.layout_has_downs;
+            way_back.missing.extend(next.way_back.missing);
+            way_back.steps.extend(next.way_back.steps);
         }
-        merged.verdict = decide(&merged.changes, &merged.way_back_summary);
+        merged.verdict = decide(&merged.changes, &merged.way_back);
         Some(merged)
     }
 }
@@ -73,14 +70,6 @@ pub enum AnalysisError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Discover(#[from] DiscoverError),
-}
-
-/// One down/undo migration a database rollback would run, and what it destroys.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct WayBackStep {
-    pub file: String,
-    /// What running it destroys, one sentence each (with the line).
-    pub loses: Vec<String>,
 }
 
 /// How to analyse: what discovery may read (the dialect among it: `None` detects
@@ -167,9 +156,9 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
             ));
         }
     }
-    run.judge_window(&window, &mut schema, window_start)?;
+    run.judge_window(&window, &mut schema, window_start);
     run.notes_ignored(&newer);
-    run.finish(&newer, &window, &schema)
+    Ok(run.finish(&newer, &window, &schema))
 }
 
 /// Lints migrations: each file is judged against the schema replayed from the files
@@ -183,19 +172,19 @@ pub fn check(target: &Path, options: &Options) -> Result<Analysis, AnalysisError
     }
     let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
-    check_release(Release::read_folder(&folder)?, Some(target), options)
+    // The folder is read from the file's parent, so the file's path in it is its name.
+    let name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    check_release(Release::read_folder(&folder)?, Some(&name), options)
 }
 
-/// Lints the migrations of a release, or only `only`, one of its files.
+/// Lints the migrations of a release, or only `only`, the path of one of its files.
 pub fn check_release(
     release: Release,
-    only: Option<&Path>,
+    only: Option<&str>,
     options: &Options,
 ) -> Result<Analysis, AnalysisError> {
     let label = release.label.clone();
-    let lone_file = only.and_then(|target| {
-        release.files.iter().find(|f| f.location.as_deref().is_some_and(|l| same_file(l, target))).cloned()
-    });
+    let lone_file = only.and_then(|target| release.files.iter().find(|f| f.relative == target).cloned());
     let set = match discover_release(release, &options.discover) {
         Ok(set) => set,
         Err(DiscoverError::NoMigrations { .. }) if only.is_some() => MigrationSet::empty(&label),
@@ -203,14 +192,12 @@ pub fn check_release(
     };
     let mut run = Run::new(options, &set);
     let mut schema = Schema::default();
-    let is_target = |m: &Migration| {
-        only.is_none_or(|file| m.location.as_deref().is_some_and(|location| same_file(location, file)))
-    };
+    let is_target = |m: &Migration| only.is_none_or(|file| m.relative == file);
     let mut judged = Vec::new();
     for (epoch, migration) in (0..).zip(&set.forward) {
         schema.begin_migration(epoch);
         if is_target(migration) {
-            run.judge_window(&[migration], &mut schema, epoch)?;
+            run.judge_window(&[migration], &mut schema, epoch);
             judged.push(migration);
         } else {
             replay(&mut schema, &migration.bytes, run.dialect);
@@ -220,7 +207,6 @@ pub fn check_release(
         // A file the layout cannot place (or a way-back file): judge it after everything else.
         let lone = Migration {
             display: file.display.clone(),
-            location: file.location.clone(),
             bytes: file.bytes.clone(),
             relative: file.relative.clone(),
             version: crate::discover::Version::parse(""),
@@ -229,25 +215,26 @@ pub fn check_release(
             repeatable: false,
         };
         let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
-        run.judge_window(&[&lone], &mut schema, epoch)?;
+        run.judge_window(&[&lone], &mut schema, epoch);
         run.notes.push(format!(
             "`{}` is not a migration of its folder's layout; judged after all of them",
             file.display
         ));
-        return run.finish(&set, &[], &schema);
+        return Ok(run.finish(&set, &[], &schema));
     }
     if only.is_none() {
         run.notes_ignored(&set);
     }
-    run.finish(&set, &judged, &schema)
+    Ok(run.finish(&set, &judged, &schema))
 }
 
 /// Accumulates files and changes while the stages run.
 struct Run<'o> {
     options: &'o Options,
     dialect: Dialect,
-    layout: Layout,
     files: Vec<SourceFile>,
+    /// Where each file's display path sits in `files`.
+    file_index: HashMap<String, usize>,
     changes: Vec<Change>,
     notes: Vec<String>,
 }
@@ -265,35 +252,30 @@ impl<'o> Run<'o> {
             }
             (None, None) => Dialect::Postgres,
         };
-        Run { options, dialect, layout: set.layout, files: Vec::new(), changes: Vec::new(), notes }
+        Run { options, dialect, files: Vec::new(), file_index: HashMap::new(), changes: Vec::new(), notes }
     }
 
     /// Adds a migration's file to those changes point into (once).
     fn add_file(&mut self, migration: &Migration) -> usize {
-        if let Some(index) = self.files.iter().position(|f| f.display == migration.display) {
+        if let Some(&index) = self.file_index.get(&migration.display) {
             return index;
         }
         self.files.push(SourceFile { display: migration.display.clone(), bytes: migration.bytes.clone() });
+        self.file_index.insert(migration.display.clone(), self.files.len() - 1);
         self.files.len() - 1
     }
 
     /// Judges a window of migrations, numbered from `window_start`, and reconciles
     /// its findings with the net difference it leaves.
-    fn judge_window(
-        &mut self,
-        window: &[&Migration],
-        schema: &mut Schema,
-        window_start: Epoch,
-    ) -> Result<(), AnalysisError> {
+    fn judge_window(&mut self, window: &[&Migration], schema: &mut Schema, window_start: Epoch) {
         let mut snapshot = Snapshot::default();
         let first_change = self.changes.len();
         for (epoch, migration) in (window_start..).zip(window) {
             schema.begin_migration(epoch);
-            self.judge(migration, schema, &mut snapshot, window_start)?;
+            self.judge(migration, schema, &mut snapshot, window_start);
         }
         let findings = self.changes[first_change..].iter_mut().flat_map(Change::findings_mut);
         reconcile(findings, snapshot.before(), schema);
-        Ok(())
     }
 
     /// Classifies every statement of `migration` against the schema before it, and
@@ -304,7 +286,7 @@ impl<'o> Run<'o> {
         schema: &mut Schema,
         snapshot: &mut Snapshot,
         window_start: Epoch,
-    ) -> Result<(), AnalysisError> {
+    ) {
         let bytes = &migration.bytes;
         let segments = split(bytes, self.dialect);
         let statements = parse(bytes, &segments, self.dialect);
@@ -328,7 +310,6 @@ impl<'o> Run<'o> {
             &mut self.changes[first_change..],
         );
         self.changes.extend(reports);
-        Ok(())
     }
 
     fn notes_ignored(&mut self, set: &MigrationSet) {
@@ -340,12 +321,7 @@ impl<'o> Run<'o> {
         }
     }
 
-    fn finish(
-        mut self,
-        set: &MigrationSet,
-        window: &[&Migration],
-        after: &Schema,
-    ) -> Result<Analysis, AnalysisError> {
+    fn finish(mut self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Analysis {
         for finding in self.changes.iter_mut().flat_map(Change::findings_mut) {
             if let Some(severity) = self.options.severities.get(finding.rule.id) {
                 finding.set_severity(*severity);
@@ -354,33 +330,26 @@ impl<'o> Run<'o> {
         for excluded in &set.excluded {
             self.notes.push(format!("excluded `{excluded}` (rollsafe.toml)"));
         }
-        let (way_back, steps) = way_back(set, window, after, self.dialect)?;
+        let way_back = way_back(set, window, after, self.dialect);
         let verdict = decide(&self.changes, &way_back);
-        Ok(Analysis {
-            way_back_summary: way_back,
+        Analysis {
+            way_back,
             dialect: self.dialect,
-            layout: self.layout,
+            layout: set.layout,
             files: self.files,
             changes: self.changes,
             verdict,
             notes: self.notes,
-            way_back: steps,
-        })
+        }
     }
 }
 
 /// The window's way back: which migrations undo it, in the order a database
 /// rollback runs them, and what they would destroy.
-fn way_back(
-    set: &MigrationSet,
-    window: &[&Migration],
-    after: &Schema,
-    dialect: Dialect,
-) -> Result<(WayBack, Vec<WayBackStep>), AnalysisError> {
+fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: Dialect) -> WayBack {
     let mut result = WayBack { layout_has_downs: set.layout.has_way_back(), ..WayBack::default() };
-    let mut steps = Vec::new();
     if !result.layout_has_downs {
-        return Ok((result, steps));
+        return result;
     }
     let mut schema = after.clone();
     for migration in window.iter().rev() {
@@ -396,20 +365,13 @@ fn way_back(
             // Everything the way back touches holds data written since B was deployed.
             let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
             for finding in findings.iter().filter(|f| f.loses_data) {
-                step.loses.push(format!(
-                    "line {}: {}, including what was written since the newer release was deployed",
-                    statement.start.line, finding.message,
-                ));
-                result.losses.push(format!(
-                    "the way back ({}:{}) {}, including what was written since the newer release was deployed",
-                    back.display, statement.start.line, finding.message,
-                ));
+                step.loses.push(Loss { line: statement.start.line, what: finding.message.clone() });
             }
             apply(&mut schema, &statement);
         }
-        steps.push(step);
+        result.steps.push(step);
     }
-    Ok((result, steps))
+    result
 }
 
 fn replay(schema: &mut Schema, bytes: &[u8], dialect: Dialect) {
@@ -421,12 +383,5 @@ fn replay(schema: &mut Schema, bytes: &[u8], dialect: Dialect) {
 fn apply(schema: &mut Schema, statement: &ParsedStatement) {
     if let Outcome::Parsed(ops) = &statement.outcome {
         ops.iter().for_each(|op| schema.apply(op));
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
     }
 }

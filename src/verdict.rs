@@ -56,9 +56,46 @@ pub struct WayBack {
     pub layout_has_downs: bool,
     /// Forward migrations of the window without a way back.
     pub missing: Vec<String>,
-    /// What running the way back would destroy, one line each.
-    pub losses: Vec<String>,
+    /// The down/undo migrations a database rollback runs, in that order.
+    pub steps: Vec<WayBackStep>,
 }
+
+impl WayBack {
+    /// Everything the way back destroys, with the step that destroys it.
+    fn losses(&self) -> impl Iterator<Item = (&WayBackStep, &Loss)> {
+        self.steps.iter().flat_map(|step| step.loses.iter().map(move |loss| (step, loss)))
+    }
+}
+
+/// One down/undo migration a database rollback would run, and what it destroys.
+#[derive(Debug, Clone, Serialize)]
+pub struct WayBackStep {
+    pub file: String,
+    pub loses: Vec<Loss>,
+}
+
+/// Data a way-back statement destroys.
+#[derive(Debug, Clone)]
+pub struct Loss {
+    /// The statement's line in the step's file.
+    pub line: u64,
+    /// What it does, as its finding says.
+    pub what: String,
+}
+
+impl std::fmt::Display for Loss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}, including {SINCE}", self.line, self.what)
+    }
+}
+
+impl Serialize for Loss {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+const SINCE: &str = "what was written since the newer release was deployed";
 
 /// The answer to both questions, with the reasons behind it.
 #[derive(Debug, Clone, Serialize)]
@@ -101,12 +138,14 @@ pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
     } else if !way_back.missing.is_empty() {
         reasons.push(format!("no down migration for {}", way_back.missing.join(", ")));
         DatabaseRollback::NoDown
-    } else if !way_back.losses.is_empty() {
+    } else if way_back.losses().next().is_some() {
         DatabaseRollback::Lossy
     } else {
         reasons.push("every migration has a down migration that loses nothing".to_owned());
         DatabaseRollback::Reversible
     };
-    reasons.extend(way_back.losses.iter().cloned());
+    reasons.extend(way_back.losses().map(|(step, loss)| {
+        format!("the way back ({}:{}) {}, including {SINCE}", step.file, loss.line, loss.what)
+    }));
     Verdict { code_rollback, database_rollback, reasons }
 }

@@ -112,7 +112,6 @@ mod tests {
         let file = |(relative, text): &(&str, &str)| ReleaseFile {
             relative: (*relative).to_owned(),
             display: (*relative).to_owned(),
-            location: None,
             bytes: Arc::from(text.as_bytes()),
         };
         Release {

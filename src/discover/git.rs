@@ -164,7 +164,6 @@ impl Repository {
             let path = if folder.is_empty() { relative.clone() } else { format!("{folder}/{relative}") };
             let file = ReleaseFile {
                 display: format!("{revision}:{path}"),
-                location: None,
                 bytes: Arc::from(blob.data.as_slice()),
                 relative,
             };

@@ -9,7 +9,7 @@ mod sqitch;
 mod version;
 mod window;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use miette::Diagnostic;
@@ -28,8 +28,6 @@ pub struct ReleaseFile {
     pub relative: String,
     /// The path reports show.
     pub display: String,
-    /// Where it is on disk, when it came from the working tree.
-    pub location: Option<PathBuf>,
     pub bytes: Arc<[u8]>,
 }
 
@@ -85,12 +83,8 @@ impl Release {
                 path: entry.path().display().to_string(),
                 source,
             })?;
-            let file = ReleaseFile {
-                relative,
-                display: entry.path().display().to_string(),
-                location: Some(entry.path().to_path_buf()),
-                bytes: bytes.into(),
-            };
+            let file =
+                ReleaseFile { relative, display: entry.path().display().to_string(), bytes: bytes.into() };
             if is_sql { files.push(file) } else { metadata.push(file) }
         }
         Ok(Release { label: shown, files, metadata })
@@ -102,8 +96,6 @@ impl Release {
 pub struct Migration {
     /// The path reports show.
     pub display: String,
-    /// Where it is on disk, when it came from the working tree.
-    pub location: Option<PathBuf>,
     pub bytes: Arc<[u8]>,
     /// Its path inside the migrations folder, `/`-separated: its identity across
     /// releases.
@@ -335,7 +327,6 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
             Some(recognised) => {
                 let migration = Migration {
                     display: file.display,
-                    location: file.location,
                     bytes: file.bytes,
                     relative: file.relative,
                     version: recognised.version,

@@ -57,7 +57,6 @@ pub(super) fn migrations(plan: &ReleaseFile, files: Vec<ReleaseFile>) -> (Vec<Mi
                 let file = &files[position];
                 migrations.push(Migration {
                     display: file.display.clone(),
-                    location: file.location.clone(),
                     bytes: file.bytes.clone(),
                     relative: file.relative.clone(),
                     version: Version::parse(&format!("{}", index + 1)),

@@ -138,16 +138,17 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
         "  Could anything not be judged?                  {}",
         answer(located(&|f| f.class == Class::Unknown))
     );
-    if analysis.way_back.is_empty() {
+    if analysis.way_back.steps.is_empty() {
         let _infallible = writeln!(out, "  Way back for the database?                     none");
     } else {
         let _infallible =
             writeln!(out, "  Way back for the database?                     a rollback runs, in order:");
-        for (number, step) in analysis.way_back.iter().enumerate() {
+        for (number, step) in analysis.way_back.steps.iter().enumerate() {
             let loses = if step.loses.is_empty() {
                 "loses nothing".to_owned()
             } else {
-                format!("loses {}", step.loses.join("; "))
+                let each: Vec<String> = step.loses.iter().map(ToString::to_string).collect();
+                format!("loses {}", each.join("; "))
             };
             let _infallible = writeln!(out, "    {}. {} ({loses})", number + 1, step.file);
         }

@@ -19,7 +19,7 @@ struct Report<'a> {
     verdict: &'a Verdict,
     summary: Summary,
     changes: Vec<JsonChange<'a>>,
-    way_back: &'a [crate::analysis::WayBackStep],
+    way_back: &'a [crate::verdict::WayBackStep],
     notes: &'a [String],
 }
 
@@ -121,7 +121,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
         verdict: &analysis.verdict,
         summary,
         changes: analysis.changes.iter().map(|c| change(analysis, c)).collect(),
-        way_back: &analysis.way_back,
+        way_back: &analysis.way_back.steps,
         notes: &analysis.notes,
     };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
