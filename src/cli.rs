@@ -3,7 +3,7 @@
 //! 2 could not run).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -164,7 +164,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Audit { from, to, folder, output } => {
-            let settings = Settings::resolve(&output)?;
+            let settings = Settings::from_output(&output)?;
             let window = discover::audit_window(&from, to.as_deref(), folder.as_deref())
                 .map_err(AnalysisError::from)?;
             let title = format!("audit: {} -> {}", window.older.label, window.newer.label);
@@ -172,7 +172,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(print(&analysis, &output, &settings, &title))
         }
         Command::Check { path, base: Some(base), output } => {
-            let settings = Settings::resolve(&output)?;
+            let settings = Settings::from_output(&output)?;
             let folder = path.or_else(|| settings.migrations.first().cloned());
             let window = discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
             let title = format!("check: {} since `{base}`", window.newer.label);
@@ -180,12 +180,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(print(&analysis, &output, &settings, &title))
         }
         Command::Check { path, base: None, output } => {
-            let settings = Settings::resolve(&output)?;
-            let paths = match path {
-                Some(path) => vec![path],
-                None if !settings.migrations.is_empty() => settings.migrations.clone(),
-                None => return Err(CliError::NoPath),
-            };
+            let settings = Settings::from_output(&output)?;
+            let paths = settings.folders(path)?;
             let analyses = paths
                 .iter()
                 .map(|path| analysis::check(path, &settings.options))
@@ -195,19 +191,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             Ok(print(&analysis, &output, &settings, &format!("check: {}", shown.join(", "))))
         }
         Command::List { path, layout, json } => {
-            let settings = Settings::resolve(&OutputArgs {
-                dialect: None,
-                layout,
-                fail_on: None,
-                config: None,
-                format: Format::Human,
-                color: ColorChoice::Never,
-            })?;
-            let paths = match path {
-                Some(path) => vec![path],
-                None if !settings.migrations.is_empty() => settings.migrations.clone(),
-                None => return Err(CliError::NoPath),
-            };
+            let settings = Settings::resolve(None, None, layout, None)?;
+            let paths = settings.folders(path)?;
             for path in paths {
                 let set =
                     discover::discover(&path, &settings.options.discover).map_err(AnalysisError::from)?;
@@ -305,18 +290,38 @@ struct Settings {
 }
 
 impl Settings {
-    fn resolve(output: &OutputArgs) -> Result<Settings, CliError> {
+    fn from_output(output: &OutputArgs) -> Result<Settings, CliError> {
+        Settings::resolve(output.config.as_deref(), output.dialect, output.layout, output.fail_on)
+    }
+
+    /// The flags given, over the configuration file (`config`, else the nearest
+    /// rollsafe.toml), over the defaults.
+    fn resolve(
+        config: Option<&Path>,
+        dialect: Option<Dialect>,
+        layout: Option<Layout>,
+        fail_on: Option<FailOn>,
+    ) -> Result<Settings, CliError> {
         let cwd = std::env::current_dir().unwrap_or_default();
-        let (config, folder) = Config::load(output.config.as_deref(), &cwd)?.unwrap_or_default();
-        let mut options = analysis::Options::new(output.dialect.or(config.dialect));
-        options.discover.layout = output.layout.or(config.layout);
+        let (config, folder) = Config::load(config, &cwd)?.unwrap_or_default();
+        let mut options = analysis::Options::new(dialect.or(config.dialect));
+        options.discover.layout = layout.or(config.layout);
         options.discover.exclude = config.exclude.clone();
         options.severities = config.severities();
         Ok(Settings {
             options,
-            fail_on: output.fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown),
+            fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown),
             migrations: config.migrations.iter().map(|m| folder.join(m)).collect(),
         })
+    }
+
+    /// The folders to read: the one given, else rollsafe.toml's `migrations`.
+    fn folders(&self, given: Option<PathBuf>) -> Result<Vec<PathBuf>, CliError> {
+        match given {
+            Some(path) => Ok(vec![path]),
+            None if !self.migrations.is_empty() => Ok(self.migrations.clone()),
+            None => Err(CliError::NoPath),
+        }
     }
 }
 

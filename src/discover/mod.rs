@@ -223,6 +223,18 @@ pub fn glob_matches(pattern: &str, path: &str) -> bool {
     regex::Regex::new(&regex).is_ok_and(|re| re.is_match(path))
 }
 
+/// The migrations one file holds: dbmate and Liquibase keep both directions in the
+/// same file (each direction is the file with the other blanked, positions kept).
+fn directions_of(layout: Layout, migration: Migration) -> Vec<Migration> {
+    let (forward, back) = match layout {
+        Layout::Dbmate => dbmate::sections(&migration.bytes),
+        Layout::Liquibase => (migration.bytes.clone(), liquibase::rollback(&migration.bytes)),
+        _ => return vec![migration],
+    };
+    let back = Migration { direction: Direction::Back, bytes: back, ..migration.clone() };
+    vec![Migration { bytes: forward, ..migration }, back]
+}
+
 /// temporal lists a version folder's files in its `manifest.json`
 /// (`SchemaUpdateCqlFiles`): they run in that order, after the folder's version.
 fn order_by_manifests(migrations: &mut [Migration], manifests: &[ReleaseFile]) {
@@ -304,12 +316,11 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
         return Err(DiscoverError::NoMigrations { path: shown });
     }
     let names: Vec<String> = files.iter().map(|file| file.relative.clone()).collect();
-    let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
-    let is_liquibase = files.iter().any(|file| liquibase::is_formatted(&file.bytes));
     let layout = options.layout.unwrap_or_else(|| {
-        if is_liquibase {
+        if files.iter().any(|file| liquibase::is_formatted(&file.bytes)) {
             Layout::Liquibase
         } else {
+            let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
             Layout::detect(names.iter().map(String::as_str), has_dbmate_sections)
         }
     });
@@ -334,21 +345,11 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
                     direction: recognised.direction,
                     repeatable: recognised.repeatable,
                 };
-                if layout == Layout::Liquibase {
-                    let back = liquibase::rollback(&migration.bytes);
-                    set.back.push(Migration { direction: Direction::Back, bytes: back, ..migration.clone() });
-                    set.forward.push(migration);
-                    continue;
-                }
-                if layout == Layout::Dbmate {
-                    let (up, down) = dbmate::sections(&migration.bytes);
-                    set.back.push(Migration { direction: Direction::Back, bytes: down, ..migration.clone() });
-                    set.forward.push(Migration { bytes: up, ..migration });
-                    continue;
-                }
-                match migration.direction {
-                    Direction::Forward => set.forward.push(migration),
-                    Direction::Back => set.back.push(migration),
+                for migration in directions_of(layout, migration) {
+                    match migration.direction {
+                        Direction::Forward => set.forward.push(migration),
+                        Direction::Back => set.back.push(migration),
+                    }
                 }
             }
             None => set.ignored.push(file.relative),

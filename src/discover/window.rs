@@ -30,8 +30,9 @@ pub fn audit_window(from: &str, to: Option<&str>, folder: Option<&Path>) -> Resu
     }
     let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
     let mut notes = Vec::new();
+    // An unnamed folder is looked for at B's revision if B is one, else at A's.
     let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
-    let folder = resolve_folder(&repo, folder, to.filter(|t| !is_folder(t)).or(revision_side), &mut notes)?;
+    let folder = resolve_folder(&repo, folder, revision_side, &mut notes)?;
     let release = |side: &str| -> Result<Release, DiscoverError> {
         if is_folder(side) {
             Release::read_folder(Path::new(side))
