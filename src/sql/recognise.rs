@@ -26,6 +26,14 @@ fn leading_words(tokens: &[TokenWithSpan], n: usize) -> Vec<String> {
         .collect()
 }
 
+/// The token at `index` if it is an unquoted word, upper case; else empty.
+fn unquoted_word(tokens: &[TokenWithSpan], index: usize) -> String {
+    match tokens.get(index).map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    }
+}
+
 /// Statements recognised from their tokens alone, before the parser sees them.
 pub(super) fn before_parsing(
     tokens: &[TokenWithSpan],
@@ -108,13 +116,9 @@ pub(super) fn after_rejection(
 /// Words sqlparser rejects in PostgreSQL statements that change nothing A's code
 /// sees: `DROP INDEX CONCURRENTLY` (locking), `… WITH NO DATA` (when a materialized
 /// view is filled).
-fn postgres_noise(tokens: &[TokenWithSpan], index: usize) -> usize {
-    let word = |i: usize| match tokens.get(i).map(|t| &t.token) {
-        Some(Token::Word(w)) => w.value.to_ascii_uppercase(),
-        _ => String::new(),
-    };
-    let words = leading_words(tokens, 3);
-    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+fn postgres_noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> usize {
+    let word = |i: usize| unquoted_word(tokens, i);
+    match head {
         ["DROP", "INDEX", "CONCURRENTLY"] if word(index) == "CONCURRENTLY" => 1,
         ["CREATE", "MATERIALIZED", "VIEW"] if word(index) == "WITH" => {
             let next: Vec<usize> = (index + 1..tokens.len())
@@ -137,13 +141,15 @@ fn reparse_without(
     tokens: &[TokenWithSpan],
     dialect: Dialect,
     lowerer: &Lowerer,
-    noise: fn(&[TokenWithSpan], usize) -> usize,
+    noise: fn(&[TokenWithSpan], &[&str], usize) -> usize,
 ) -> Option<Vec<Op>> {
+    let leading = leading_words(tokens, 3);
+    let words: Vec<&str> = leading.iter().map(String::as_str).collect();
     let mut kept = Vec::with_capacity(tokens.len());
     let mut index = 0;
     let mut dropped = false;
     while index < tokens.len() {
-        let skip = noise(tokens, index);
+        let skip = noise(tokens, &words, index);
         if skip > 0 {
             dropped = true;
             index += skip;
@@ -155,23 +161,16 @@ fn reparse_without(
     if !dropped {
         return None;
     }
-    let head = super::parse::head(tokens);
-    let statement =
-        Parser::new(dialect.parser_dialect()).with_tokens_with_locations(kept).parse_statement().ok()?;
-    Some(lowerer.lower(&statement, &head))
+    parse_rewritten(tokens, kept, dialect, lowerer)
 }
 
 /// Words sqlparser rejects in T-SQL statements that change nothing A's code sees:
 /// `[NON]CLUSTERED` in `CREATE [UNIQUE] … INDEX` (storage), `WITH [NO]CHECK` in
 /// `ALTER TABLE t WITH NOCHECK ADD CONSTRAINT` (whether existing rows are checked).
-fn tsql_noise(tokens: &[TokenWithSpan], index: usize) -> usize {
-    let word = |i: usize| match tokens.get(i).map(|t| &t.token) {
-        Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
-        _ => String::new(),
-    };
-    let words = leading_words(tokens, 3);
+fn tsql_noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> usize {
+    let word = |i: usize| unquoted_word(tokens, i);
     let next = (index + 1..tokens.len()).find(|&i| !matches!(tokens[i].token, Token::Whitespace(_)));
-    match words.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match head {
         ["CREATE", ..] if matches!(word(index).as_str(), "CLUSTERED" | "NONCLUSTERED") => 1,
         ["ALTER", "TABLE", ..] if word(index) == "WITH" => match next {
             Some(next) if matches!(word(next).as_str(), "CHECK" | "NOCHECK") => next + 1 - index,
@@ -254,10 +253,20 @@ fn mysql_rename_without_to(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: 
             span: tokens[next].span,
         },
     );
-    let head = super::parse::head(tokens);
+    parse_rewritten(tokens, rewritten, dialect, lowerer)
+}
+
+/// Parses `rewritten`, a recognised rewrite of `original`, and lowers it under
+/// the original statement's head.
+fn parse_rewritten(
+    original: &[TokenWithSpan],
+    rewritten: Vec<TokenWithSpan>,
+    dialect: Dialect,
+    lowerer: &Lowerer,
+) -> Option<Vec<Op>> {
     let statement =
         Parser::new(dialect.parser_dialect()).with_tokens_with_locations(rewritten).parse_statement().ok()?;
-    Some(lowerer.lower(&statement, &head))
+    Some(lowerer.lower(&statement, &super::parse::head(original)))
 }
 
 /// T-SQL `ALTER TABLE t ADD a int, b int` adds several columns after one `ADD`:
@@ -280,10 +289,7 @@ fn tsql_add_columns(tokens: &[TokenWithSpan], dialect: Dialect, lowerer: &Lowere
             _ => {}
         }
     }
-    let head = super::parse::head(tokens);
-    let statement =
-        Parser::new(dialect.parser_dialect()).with_tokens_with_locations(rewritten).parse_statement().ok()?;
-    Some(lowerer.lower(&statement, &head))
+    parse_rewritten(tokens, rewritten, dialect, lowerer)
 }
 
 /// T-SQL `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
