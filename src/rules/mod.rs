@@ -466,39 +466,45 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
+    /// Whether an object created at `created` (if it exists) is new to the window.
+    fn in_window(&self, created: Option<Epoch>) -> bool {
+        created.is_some_and(|created| created >= self.window_start)
+    }
+
     pub(crate) fn is_new_table(&self, table: &Name) -> bool {
-        self.schema.table(&table.key).is_some_and(|t| t.created >= self.window_start)
+        self.in_window(self.schema.table(&table.key).map(|t| t.created))
     }
 
     pub(crate) fn is_new_column(&self, table: &Name, column: &Name) -> bool {
         self.is_new_table(table)
-            || self.schema.column(&table.key, &column.key).is_some_and(|c| c.created >= self.window_start)
+            || self.in_window(self.schema.column(&table.key, &column.key).map(|c| c.created))
     }
 
     pub(crate) fn is_new_view(&self, view: &Name) -> bool {
-        self.schema.views.get(&view.key).is_some_and(|v| v.created >= self.window_start)
+        self.in_window(self.schema.views.get(&view.key).map(|v| v.created))
     }
 
     pub(crate) fn is_new_type(&self, name: &Name) -> bool {
-        self.schema.types.get(&name.key).is_some_and(|t| t.created >= self.window_start)
+        self.in_window(self.schema.types.get(&name.key).map(|t| t.created))
     }
 
+    /// Every signature of the function was created inside the window.
     pub(crate) fn is_new_function(&self, name: &Name) -> bool {
         self.schema.functions.get(&name.key).is_some_and(|f| {
-            !f.signatures.is_empty() && f.signatures.values().all(|created| *created >= self.window_start)
+            !f.signatures.is_empty() && f.signatures.values().all(|created| self.in_window(Some(*created)))
         })
     }
 
     pub(crate) fn is_new_sequence(&self, name: &Name) -> bool {
-        self.schema.sequences.get(&name.key).is_some_and(|created| *created >= self.window_start)
+        self.in_window(self.schema.sequences.get(&name.key).copied())
     }
 
     pub(crate) fn is_new_trigger(&self, name: &Name) -> bool {
-        self.schema.triggers.get(&name.key).is_some_and(|created| *created >= self.window_start)
+        self.in_window(self.schema.triggers.get(&name.key).copied())
     }
 
     pub(crate) fn is_new_schema(&self, name: &Name) -> bool {
-        self.schema.schemas.get(&name.key).is_some_and(|created| *created >= self.window_start)
+        self.in_window(self.schema.schemas.get(&name.key).copied())
     }
 }
 
