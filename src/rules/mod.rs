@@ -21,6 +21,7 @@ mod create_unique_index;
 mod create_view;
 mod delete;
 mod deleted_migration;
+mod disable_trigger;
 mod drop_column;
 mod drop_constraint;
 mod drop_default;
@@ -35,6 +36,7 @@ mod drop_type;
 mod drop_view;
 mod dynamic_sql;
 mod edited_migration;
+mod enable_row_level_security;
 mod grant;
 mod housekeeping;
 mod incompatible_type_change;
@@ -230,6 +232,8 @@ pub static ALL_RULES: &[&Rule] = &[
     &drop_type::RULE,
     &drop_sequence::RULE,
     &drop_trigger::RULE,
+    &disable_trigger::RULE,
+    &enable_row_level_security::RULE,
     &drop_schema::RULE,
     &truncate::RULE,
     &delete::RULE,
@@ -371,24 +375,32 @@ impl Finding {
 
     /// When `is_new`, the object was created inside the window: A's code cannot use
     /// it, so changing it is safe.
-    pub(crate) fn unless_new(mut self, is_new: bool, what: &str) -> Self {
-        if is_new {
-            self.class = Class::Safe;
-            self.severity = Severity::Info;
-            self.breaks_code = false;
-            self.loses_data = false;
-            self.message =
-                format!("{} ({what} is new in this window: A's code does not use it)", self.message);
+    pub(crate) fn unless_new(self, is_new: bool, what: &str) -> Self {
+        if !is_new {
+            return self;
         }
+        let mut safe = self.into_safe();
+        safe.message = format!("{} ({what} is new in this window: A's code does not use it)", safe.message);
+        safe
+    }
+
+    /// The same finding judged safe: the harmless direction of a rule's change, or
+    /// one whose object A's code does not use.
+    pub(crate) fn into_safe(mut self) -> Self {
+        self.mark_safe();
         self
     }
 
-    /// Marks the finding safe after the net difference showed its effect undone.
-    pub fn reconcile(&mut self, why: &str) {
+    fn mark_safe(&mut self) {
         self.class = Class::Safe;
         self.severity = Severity::Info;
         self.breaks_code = false;
         self.loses_data = false;
+    }
+
+    /// Marks the finding safe after the net difference showed its effect undone.
+    pub fn reconcile(&mut self, why: &str) {
+        self.mark_safe();
         self.message = format!("{} ({why})", self.message);
     }
 }
@@ -560,6 +572,8 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::CreateOther { kind } => create_object::check_unnamed(kind),
         Op::CreateTrigger { name, .. } => create_object::check("trigger", name),
         Op::DropTrigger { name } => drop_trigger::check(ctx, name),
+        Op::SwitchTrigger { table, trigger, on } => disable_trigger::check(ctx, table, trigger.as_ref(), *on),
+        Op::SwitchRowLevelSecurity { table, on } => enable_row_level_security::check(ctx, table, *on),
         Op::RenameType { from, to } => rename_type::check(ctx, from, to),
         Op::AddEnumValue { type_name, value } => add_enum_value::check(type_name, value),
         Op::RenameEnumValue { type_name, from, to } => rename_enum_value::check(ctx, type_name, from, to),

@@ -3,7 +3,7 @@ use super::{Finding, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Finds drops and changes of objects rollsafe does not model: extensions,
-    /// policies, domains, switching triggers or row-level security on and off.
+    /// policies, domains.
     ///
     /// ## Why it matters for rollback
     /// A's code may rely on them (a trigger that maintains a column, an extension's
@@ -12,7 +12,7 @@ declare_rule! {
     /// ## Example
     /// ```sql
     /// -- A's schema: CREATE TABLE orders (id bigint);
-    /// ALTER TABLE orders ENABLE ROW LEVEL SECURITY;
+    /// DROP POLICY orders_by_tenant ON orders;
     /// ```
     ///
     /// ## Do this instead

@@ -10,7 +10,7 @@ declare_rule! {
     ///
     /// ## Example
     /// ```sql
-    /// CREATE DATABASE analytics;
+    /// ALTER SCHEMA analytics RENAME TO reporting;
     /// ```
     ///
     /// ## Do this instead

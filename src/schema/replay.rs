@@ -226,6 +226,8 @@ impl Schema {
             | Op::Grant
             | Op::Revoke { .. }
             | Op::Comment
+            | Op::SwitchTrigger { .. }
+            | Op::SwitchRowLevelSecurity { .. }
             | Op::TransactionControl
             | Op::SessionSetting
             | Op::Query

@@ -145,6 +145,8 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
         Op::Grant
         | Op::Revoke { .. }
         | Op::Comment
+        | Op::SwitchTrigger { .. }
+        | Op::SwitchRowLevelSecurity { .. }
         | Op::TransactionControl
         | Op::SessionSetting
         | Op::Query

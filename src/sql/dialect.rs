@@ -64,9 +64,14 @@ impl Dialect {
         self == Dialect::Mssql
     }
 
-    /// Whether a line holding only `GO` ends a batch.
-    pub(crate) fn has_go_batches(self) -> bool {
-        self == Dialect::Mssql
+    /// The client command that takes a line of its own: T-SQL's `GO` (ends a batch),
+    /// the MySQL client's `DELIMITER` (changes what ends a statement).
+    pub(crate) fn client_command(self) -> Option<&'static str> {
+        match self {
+            Dialect::Mssql => Some("GO"),
+            Dialect::Mysql => Some("DELIMITER"),
+            Dialect::Postgres | Dialect::Sqlite => None,
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 //! Lowers a parsed statement to the operations it performs ([`Op`]).
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, AlterTypeOperation,
-    AlterViewOperation, AssignmentTarget, ColumnDef, ColumnOption, CreateTable, DataType, Expr, FromTable,
-    Ident, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, SchemaName, SelectItem,
-    SetExpr, Statement, TableConstraint, TableFactor, TableObject, TableWithJoins,
-    UserDefinedTypeRepresentation, Value,
+    AlterColumnOperation, AlterFunctionOperation, AlterIndexOperation, AlterSchemaOperation, AlterTable,
+    AlterTableOperation, AlterTypeOperation, AlterViewOperation, AssignmentTarget, BinaryOperator, ColumnDef,
+    ColumnOption, CreateTable, DataType, Expr, FromTable, Ident, ObjectName, ObjectNamePart, ObjectType,
+    Query, RenameTableNameKind, SchemaName, SelectItem, SetExpr, Statement, TableConstraint, TableFactor,
+    TableObject, TableWithJoins, UserDefinedTypeRepresentation, Value,
 };
 use sqlparser::tokenizer::Token;
 
@@ -22,6 +22,10 @@ pub struct Lowerer {
 impl Lowerer {
     pub fn new(dialect: Dialect) -> Self {
         Lowerer { dialect }
+    }
+
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     /// The operations `statement` performs. `head` is the statement's first words,
@@ -191,6 +195,16 @@ impl Lowerer {
             Statement::AlterIndex { operation, .. } => match operation {
                 AlterIndexOperation::RenameIndex { .. } => housekeeping("rename an index"),
             },
+            Statement::AlterFunction(alter) => match &alter.operation {
+                AlterFunctionOperation::OwnerTo(_) => housekeeping("change the owner of a function"),
+                AlterFunctionOperation::Actions { .. } => housekeeping("change a function's settings"),
+                _ => unmodelled(),
+            },
+            Statement::AlterSchema(alter)
+                if alter.operations.iter().all(|op| matches!(op, AlterSchemaOperation::OwnerTo { .. })) =>
+            {
+                housekeeping("change the owner of a schema")
+            }
             Statement::Analyze(_) => housekeeping("refresh planner statistics"),
             Statement::RefreshMaterializedView { .. } => housekeeping("refresh a materialized view"),
             Statement::CreateExtension(_) => create_other("extension"),
@@ -342,16 +356,28 @@ impl Lowerer {
             | AlterTableOperation::ResetOptions { .. } => {
                 Op::Housekeeping { what: "change table storage settings".into() }
             }
-            AlterTableOperation::EnableTrigger { .. }
-            | AlterTableOperation::DisableTrigger { .. }
-            | AlterTableOperation::EnableRowLevelSecurity
-            | AlterTableOperation::DisableRowLevelSecurity
-            | AlterTableOperation::ForceRowLevelSecurity
-            | AlterTableOperation::NoForceRowLevelSecurity => {
-                Op::ChangeOther { kind: "switch triggers or row-level security of a table".into() }
+            AlterTableOperation::EnableTrigger { name } => {
+                Op::SwitchTrigger { trigger: self.trigger_switched(name), table, on: true }
+            }
+            AlterTableOperation::DisableTrigger { name } => {
+                Op::SwitchTrigger { trigger: self.trigger_switched(name), table, on: false }
+            }
+            AlterTableOperation::EnableRowLevelSecurity | AlterTableOperation::ForceRowLevelSecurity => {
+                Op::SwitchRowLevelSecurity { table, on: true }
+            }
+            AlterTableOperation::DisableRowLevelSecurity | AlterTableOperation::NoForceRowLevelSecurity => {
+                Op::SwitchRowLevelSecurity { table, on: false }
             }
             _ => Op::Unmodelled { what: head.to_owned() },
         }
+    }
+
+    /// The trigger `ENABLE | DISABLE TRIGGER` names; `None` for `ALL` and `USER`.
+    fn trigger_switched(&self, name: &Ident) -> Option<Name> {
+        let every = ["ALL", "USER"]
+            .iter()
+            .any(|word| name.quote_style.is_none() && name.value.eq_ignore_ascii_case(word));
+        (!every).then(|| self.ident(name))
     }
 
     fn drop(&self, object_type: ObjectType, name: Name) -> Op {
@@ -366,20 +392,42 @@ impl Lowerer {
         }
     }
 
-    /// `EXEC sp_rename 'table.column', 'new', 'COLUMN'` and `EXEC sp_rename 'old', 'new'`.
+    /// `EXEC sp_rename 'table.column', 'new', 'COLUMN'` and `EXEC sp_rename 'old', 'new'`,
+    /// with the names quoted or not, by position or as `@objname = …, @newname = …`.
     fn sp_rename(&self, parameters: &[Expr]) -> Option<Op> {
-        let text = |expr: &Expr| match expr {
-            Expr::Value(value) => match &value.value {
-                Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => Some(s.clone()),
+        fn text(expr: &Expr) -> Option<String> {
+            match expr {
+                Expr::Value(value) => match &value.value {
+                    Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => Some(s.clone()),
+                    _ => None,
+                },
+                Expr::Identifier(ident) => Some(ident.value.clone()),
+                Expr::CompoundIdentifier(parts) => {
+                    Some(parts.iter().map(|part| part.value.as_str()).collect::<Vec<_>>().join("."))
+                }
                 _ => None,
-            },
-            Expr::Identifier(ident) => Some(ident.value.clone()),
-            _ => None,
+            }
+        }
+        // `@objname = 'x'` names its parameter; a bare value is positional.
+        let named = |name: &str, position: usize| {
+            parameters
+                .iter()
+                .find_map(|parameter| match parameter {
+                    Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => match left.as_ref() {
+                        Expr::Identifier(ident) if ident.value.eq_ignore_ascii_case(name) => {
+                            Some(right.as_ref())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .or_else(|| parameters.get(position).filter(|p| !matches!(p, Expr::BinaryOp { .. })))
         };
-        let at = parameters.first().and_then(expr_position);
-        let old = text(parameters.first()?)?;
-        let new = text(parameters.get(1)?)?;
-        let kind = parameters.get(2).and_then(text).unwrap_or_default().to_lowercase();
+        let old_expr = named("@objname", 0)?;
+        let at = expr_position(old_expr);
+        let old = text(old_expr)?;
+        let new = text(named("@newname", 1)?)?;
+        let kind = named("@objtype", 2).and_then(text).unwrap_or_default().to_lowercase();
         let parts: Vec<&str> = old.split('.').map(|p| p.trim_matches(['[', ']', '"'])).collect();
         let new = new.trim_matches(['[', ']', '"']).to_owned();
         match kind.as_str() {
@@ -587,6 +635,9 @@ fn expr_position(expr: &Expr) -> Option<Position> {
     match expr {
         Expr::Value(value) => Position::from_location(value.span.start),
         Expr::Identifier(ident) => Position::from_location(ident.span.start),
+        Expr::CompoundIdentifier(parts) => {
+            parts.first().and_then(|part| Position::from_location(part.span.start))
+        }
         _ => None,
     }
 }

@@ -188,6 +188,19 @@ pub enum Op {
         name: Name,
         table: Name,
     },
+    /// PostgreSQL `ALTER TABLE … ENABLE | DISABLE TRIGGER name | ALL | USER`.
+    SwitchTrigger {
+        table: Name,
+        /// `None` for `ALL` and `USER`: every (user) trigger of the table.
+        trigger: Option<Name>,
+        on: bool,
+    },
+    /// PostgreSQL `ALTER TABLE … [NO] FORCE | ENABLE | DISABLE ROW LEVEL SECURITY`.
+    SwitchRowLevelSecurity {
+        table: Name,
+        /// `ENABLE` and `FORCE` restrict which rows roles see; `DISABLE`, `NO FORCE` lift that.
+        on: bool,
+    },
     DropTrigger {
         name: Name,
     },

@@ -22,8 +22,8 @@ pub enum SegmentKind {
     Statement,
     Whitespace,
     Comment,
-    /// A T-SQL `GO` batch separator line.
-    BatchSeparator,
+    /// A line for the client, not the server: T-SQL `GO`, MySQL `DELIMITER`.
+    ClientCommand,
 }
 
 /// A contiguous byte range of a file and what it holds.
@@ -68,7 +68,11 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
     };
     let body_start = if text.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
     let masked = mask_placeholders(&text[body_start..]);
-    let body = masked.as_ref();
+    let delimited = match dialect {
+        Dialect::Mysql => mask_custom_delimiters(masked.as_ref()),
+        _ => std::borrow::Cow::Borrowed(masked.as_ref()),
+    };
+    let body = delimited.as_ref();
 
     let mut tokens = Vec::new();
     let tokenizer_error = Tokenizer::new(dialect.parser_dialect(), body)
@@ -153,6 +157,35 @@ fn mask_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// After the MySQL client's `DELIMITER $$`, statements end at `$$` instead of `;`.
+/// Each such delimiter becomes spaces and a `;`, as long as the delimiter, so statements
+/// split as usual (routine bodies keep their own `;`) and every position stays put.
+fn mask_custom_delimiters(text: &str) -> std::borrow::Cow<'_, str> {
+    let mentions_delimiter = text
+        .lines()
+        .any(|line| line.trim_start().get(..9).is_some_and(|word| word.eq_ignore_ascii_case("DELIMITER")));
+    if !mentions_delimiter {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut masked = String::with_capacity(text.len());
+    let mut delimiter = ";".to_owned();
+    for line in text.split_inclusive('\n') {
+        let mut words = line.split_whitespace();
+        if words.next().is_some_and(|word| word.eq_ignore_ascii_case("DELIMITER")) {
+            if let Some(new) = words.next() {
+                delimiter = new.to_owned();
+            }
+            masked.push_str(line);
+        } else if delimiter == ";" {
+            masked.push_str(line);
+        } else {
+            // The `;` goes last, so the statement's range ends where the delimiter does.
+            masked.push_str(&line.replace(&delimiter, &format!("{};", " ".repeat(delimiter.len() - 1))));
+        }
+    }
+    std::borrow::Cow::Owned(masked)
+}
+
 fn position_or_start(location: sqlparser::tokenizer::Location) -> Position {
     Position::from_location(location).unwrap_or(Position::START)
 }
@@ -181,14 +214,14 @@ impl Splitter<'_> {
                 index += 1;
                 continue;
             }
-            if self.dialect.has_go_batches() {
-                if let Some(after_go) = self.go_line_end(index) {
+            if let Some(command) = self.dialect.client_command() {
+                if let Some(after_command) = self.client_command_end(index, command) {
                     if let Some(first) = open.take() {
                         self.close_before(first, index);
                     }
-                    let range = self.ranges[index].start..self.ranges[after_go - 1].end;
-                    self.push_segment(SegmentKind::BatchSeparator, range);
-                    index = after_go;
+                    let range = self.ranges[index].start..self.ranges[after_command - 1].end;
+                    self.push_segment(SegmentKind::ClientCommand, range);
+                    index = after_command;
                     continue;
                 }
             }
@@ -274,13 +307,14 @@ impl Splitter<'_> {
         }
     }
 
-    /// If token `index` is a T-SQL `GO` alone on its line (optionally with a repeat
-    /// count), returns the index just past that line's last token.
-    fn go_line_end(&self, index: usize) -> Option<usize> {
+    /// If token `index` starts a line with the client command `command` (T-SQL `GO`
+    /// with an optional repeat count, MySQL `DELIMITER` and its new delimiter),
+    /// returns the index just past that line's last token.
+    fn client_command_end(&self, index: usize, command: &str) -> Option<usize> {
         let Token::Word(word) = &self.tokens[index].token else {
             return None;
         };
-        if word.quote_style.is_some() || !word.value.eq_ignore_ascii_case("go") {
+        if word.quote_style.is_some() || !word.value.eq_ignore_ascii_case(command) {
             return None;
         }
         let line_starts_here = self.tokens[..index]
@@ -291,20 +325,26 @@ impl Splitter<'_> {
         if !line_starts_here {
             return None;
         }
+        let takes_any_argument = command != "GO";
         let mut end = index + 1;
         while let Some(next) = self.tokens.get(end) {
             match &next.token {
+                token if is_newline(token) => break,
+                Token::EOF => break,
                 Token::Whitespace(Whitespace::Space | Whitespace::Tab) | Token::Number(..) => {}
                 Token::Whitespace(Whitespace::SingleLineComment { .. }) => {}
-                _ => break,
+                _ if takes_any_argument => {}
+                _ => return None,
             }
             end += 1;
         }
-        match self.tokens.get(end).map(|t| &t.token) {
-            None | Some(Token::EOF) => Some(end),
-            Some(token) if is_newline(token) => Some(end),
-            _ => None,
+        // A `--` comment that ends the line belongs to the command's line.
+        if let Some(Token::Whitespace(Whitespace::SingleLineComment { .. })) =
+            self.tokens.get(end).map(|t| &t.token)
+        {
+            end += 1;
         }
+        Some(end)
     }
 }
 
@@ -400,6 +440,33 @@ mod tests {
     }
 
     #[test]
+    fn mysql_delimiter_lines_change_what_ends_a_statement() {
+        let sql = "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$\nCALL p()$$\nDELIMITER ;\nSELECT 3;\n";
+        let split = split(sql.as_bytes(), Dialect::Mysql);
+        assert_covers(&split, sql.len());
+        let texts: Vec<&str> = split.statements.iter().map(|s| &sql[s.range.clone()]).collect();
+        assert_eq!(
+            texts,
+            ["CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$", "CALL p()$$", "SELECT 3;"]
+        );
+        let commands: Vec<&str> = split
+            .segments
+            .iter()
+            .filter(|s| s.kind == SegmentKind::ClientCommand)
+            .map(|s| &sql[s.range.clone()])
+            .collect();
+        assert_eq!(commands, ["DELIMITER $$", "DELIMITER ;"]);
+    }
+
+    #[test]
+    fn mysql_conditional_comments_are_read_as_sql() {
+        let sql =
+            "/*!40101 SET NAMES utf8 */;\n/*!40014 SET FOREIGN_KEY_CHECKS=0 */;\nCREATE TABLE a (x int);";
+        let found = statements(sql, Dialect::Mysql);
+        assert_eq!(found.len(), 3, "{found:?}");
+    }
+
+    #[test]
     fn transaction_begin_is_its_own_statement() {
         let sql = "BEGIN;\nCREATE TABLE a (x int);\nCOMMIT;";
         assert_eq!(statements(sql, Dialect::Postgres).len(), 3);
@@ -413,7 +480,7 @@ mod tests {
         let texts: Vec<&str> = split.statements.iter().map(|s| &sql[s.range.clone()]).collect();
         assert_eq!(texts.len(), 3, "{texts:?}");
         assert!(texts[1].starts_with("IF") && texts[1].ends_with("END"));
-        let separators = split.segments.iter().filter(|s| s.kind == SegmentKind::BatchSeparator).count();
+        let separators = split.segments.iter().filter(|s| s.kind == SegmentKind::ClientCommand).count();
         assert_eq!(separators, 2);
     }
 

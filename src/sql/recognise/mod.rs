@@ -1,0 +1,373 @@
+//! Small recognisers for statements that migrations use all the time but that
+//! sqlparser does not accept (or accepts without a model), so they are classified
+//! instead of left `unknown`. One module per dialect; `server` holds statements
+//! about roles, databases and replication, which read alike everywhere.
+
+mod mysql;
+mod postgres;
+mod server;
+mod tsql;
+
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
+
+use super::dialect::Dialect;
+use super::lower::Lowerer;
+use super::op::Op;
+
+/// Statements recognised from their tokens alone, before the parser sees them.
+pub(super) fn before_parsing(
+    tokens: &[TokenWithSpan],
+    dialect: Dialect,
+    lowerer: &Lowerer,
+) -> Option<Vec<Op>> {
+    let leading = leading_words(tokens, 4);
+    let words: Vec<&str> = leading.iter().map(String::as_str).collect();
+    if let Some(op) = server::recognise(tokens, &words) {
+        return Some(vec![op]);
+    }
+    match dialect {
+        Dialect::Postgres => postgres::before_parsing(tokens, &words),
+        Dialect::Mssql => tsql::before_parsing(tokens, &words, lowerer),
+        Dialect::Mysql => None,
+        // SQLite's `PRAGMA foreign_keys = ON` (sqlparser only takes literal values).
+        Dialect::Sqlite => (words.first() == Some(&"PRAGMA")).then(|| vec![Op::SessionSetting]),
+    }
+}
+
+/// Statements recognised after the parser rejected them.
+pub(super) fn after_rejection(
+    tokens: &[TokenWithSpan],
+    dialect: Dialect,
+    lowerer: &Lowerer,
+) -> Option<Vec<Op>> {
+    match dialect {
+        Dialect::Postgres => postgres::after_rejection(tokens, lowerer),
+        Dialect::Mysql => mysql::after_rejection(tokens, lowerer),
+        Dialect::Mssql => tsql::after_rejection(tokens, lowerer),
+        Dialect::Sqlite => None,
+    }
+}
+
+fn is_trivia(token: &Token) -> bool {
+    matches!(token, Token::Whitespace(_) | Token::EOF)
+}
+
+/// The first `n` words of a statement, upper case.
+fn leading_words(tokens: &[TokenWithSpan], n: usize) -> Vec<String> {
+    tokens
+        .iter()
+        .filter(|t| !is_trivia(&t.token))
+        .take(n)
+        .map(|t| match &t.token {
+            Token::Word(word) => word.value.to_ascii_uppercase(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The unquoted words outside parentheses, upper case: what a statement says it
+/// does, without its arguments.
+fn top_level_words(tokens: &[TokenWithSpan]) -> Vec<String> {
+    let mut depth = 0usize;
+    let mut words = Vec::new();
+    for token in tokens {
+        match &token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(word) if depth == 0 && word.quote_style.is_none() => {
+                words.push(word.value.to_ascii_uppercase());
+            }
+            _ => {}
+        }
+    }
+    words
+}
+
+/// The token at `index` if it is an unquoted word, upper case; else empty.
+fn unquoted_word(tokens: &[TokenWithSpan], index: usize) -> String {
+    match tokens.get(index).map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    }
+}
+
+/// The index of the first significant token after `index`.
+fn next_significant(tokens: &[TokenWithSpan], index: usize) -> Option<usize> {
+    (index + 1..tokens.len()).find(|&i| !is_trivia(&tokens[i].token))
+}
+
+/// The index of the last significant token before `index`.
+fn previous_significant(tokens: &[TokenWithSpan], index: usize) -> Option<usize> {
+    (0..index).rev().find(|&i| !is_trivia(&tokens[i].token))
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn closing_paren(tokens: &[TokenWithSpan], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (index, token) in tokens.iter().enumerate().skip(open) {
+        match token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(index);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A token standing in for `original`'s text at its place.
+fn token_like(original: &TokenWithSpan, token: Token) -> TokenWithSpan {
+    TokenWithSpan { token, span: original.span }
+}
+
+/// Parses the statement again without the tokens `noise` marks (it returns how
+/// many tokens to drop at an index), for clauses that change nothing A's code sees.
+fn reparse_without(
+    tokens: &[TokenWithSpan],
+    lowerer: &Lowerer,
+    noise: fn(&[TokenWithSpan], &[&str], usize) -> usize,
+) -> Option<Vec<Op>> {
+    let kept = without_noise(tokens, noise)?;
+    parse_rewritten(tokens, kept, lowerer)
+}
+
+/// `tokens` without the ones `noise` marks; `None` when it marks none.
+fn without_noise(
+    tokens: &[TokenWithSpan],
+    noise: fn(&[TokenWithSpan], &[&str], usize) -> usize,
+) -> Option<Vec<TokenWithSpan>> {
+    let leading = leading_words(tokens, 3);
+    let words: Vec<&str> = leading.iter().map(String::as_str).collect();
+    let mut kept = Vec::with_capacity(tokens.len());
+    let mut index = 0;
+    let mut dropped = false;
+    while index < tokens.len() {
+        let skip = noise(tokens, &words, index);
+        if skip > 0 {
+            dropped = true;
+            index += skip;
+        } else {
+            kept.push(tokens[index].clone());
+            index += 1;
+        }
+    }
+    dropped.then_some(kept)
+}
+
+/// Parses `rewritten`, a recognised rewrite of `original`, and lowers it under
+/// the original statement's head.
+fn parse_rewritten(
+    original: &[TokenWithSpan],
+    rewritten: Vec<TokenWithSpan>,
+    lowerer: &Lowerer,
+) -> Option<Vec<Op>> {
+    let statement = Parser::new(lowerer.dialect().parser_dialect())
+        .with_tokens_with_locations(rewritten)
+        .parse_statement()
+        .ok()?;
+    Some(lowerer.lower(&statement, &super::parse::head(original)))
+}
+
+/// `ALTER TABLE t ADD a int, b int` (T-SQL) and `DROP COLUMN a, b`: one action
+/// word for several items, parsed as the action repeated before each item.
+fn repeat_action_per_item(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let words = leading_words(tokens, 2);
+    if words != ["ALTER", "TABLE"] {
+        return None;
+    }
+    let action = tokens.iter().position(|t| {
+        matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && (w.value.eq_ignore_ascii_case("ADD") || w.value.eq_ignore_ascii_case("DROP")))
+    })?;
+    let mut action_tokens = vec![tokens[action].clone()];
+    if let Some(column) = next_significant(tokens, action).filter(|&i| unquoted_word(tokens, i) == "COLUMN") {
+        action_tokens.extend(tokens[action + 1..=column].iter().cloned());
+    }
+    let space = token_like(&tokens[action], Token::Whitespace(sqlparser::tokenizer::Whitespace::Space));
+    let mut rewritten = Vec::with_capacity(tokens.len() + 8);
+    let mut depth = 0i32;
+    let mut repeated = false;
+    for (index, token) in tokens.iter().enumerate() {
+        rewritten.push(token.clone());
+        match token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth -= 1,
+            Token::Comma if depth == 0 && index > action => {
+                rewritten.push(space.clone());
+                rewritten.extend(action_tokens.iter().cloned());
+                repeated = true;
+            }
+            _ => {}
+        }
+    }
+    if !repeated {
+        return None;
+    }
+    parse_rewritten(tokens, rewritten, lowerer)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::{Dialect, Op, Outcome, parse, split};
+
+    fn ops(sql: &str, dialect: Dialect) -> Vec<Op> {
+        let split = split(sql.as_bytes(), dialect);
+        parse(sql.as_bytes(), &split, dialect)
+            .into_iter()
+            .flat_map(|statement| match statement.outcome {
+                Outcome::Parsed(ops) => ops,
+                other => panic!("not recognised: {other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn postgres_statements_the_parser_rejects() {
+        let found = ops(
+            "DROP INDEX CONCURRENTLY IF EXISTS a_idx;\nALTER SEQUENCE s AS bigint;\nREINDEX TABLE t;\n\
+             ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO r;\n\
+             CREATE MATERIALIZED VIEW mv AS SELECT 1 AS a WITH NO DATA;",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::DropIndex { name } if name.key == "a_idx"), "{found:?}");
+        assert!(matches!(found[1], Op::Housekeeping { .. }));
+        assert!(matches!(found[2], Op::Housekeeping { .. }));
+        assert!(matches!(found[3], Op::Grant));
+        assert!(matches!(&found[4], Op::CreateView { materialized: true, .. }), "{found:?}");
+    }
+
+    #[test]
+    fn tsql_statements_the_parser_rejects() {
+        let found = ops(
+            "CREATE UNIQUE NONCLUSTERED INDEX ix ON t (a)\nGO\nALTER TABLE t WITH NOCHECK ADD CONSTRAINT c CHECK (a > 0)\nGO\nALTER TABLE t ALTER COLUMN a bigint NOT NULL",
+            Dialect::Mssql,
+        );
+        assert!(matches!(found[0], Op::CreateIndex { unique: true, .. }), "{found:?}");
+        assert!(matches!(found[1], Op::AddConstraint { .. }), "{found:?}");
+        assert!(matches!(found[2], Op::RedefineColumn { .. }), "{found:?}");
+    }
+
+    #[test]
+    fn tsql_guards_are_judged_by_the_statements_inside() {
+        let found = ops(
+            "IF NOT EXISTS (SELECT 1 FROM sys.columns WHERE name = 'a')\nBEGIN\n  ALTER TABLE t ADD a int NULL;\n  DROP TABLE old\nEND\nGO\nDECLARE @n int",
+            Dialect::Mssql,
+        );
+        assert!(matches!(found[0], Op::AddColumn { .. }), "{found:?}");
+        assert!(matches!(found[1], Op::DropTable { .. }), "{found:?}");
+        assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+    }
+
+    #[test]
+    fn mysql_statements_the_parser_rejects() {
+        let found = ops(
+            "ALTER TABLE logs ENGINE=InnoDB, CONVERT TO CHARACTER SET utf8mb4;\nALTER TABLE totp RENAME _bkp_totp;",
+            Dialect::Mysql,
+        );
+        assert!(matches!(found[0], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(&found[1], Op::RenameTable { to, .. } if to.key == "_bkp_totp"), "{found:?}");
+    }
+
+    #[test]
+    fn postgres_statements_sqlparser_does_not_model() {
+        let found = ops(
+            "ALTER INDEX IF EXISTS a RENAME TO b;\nCOMMENT ON FUNCTION f(int4) IS 'x';\n\
+             ALTER TABLE t ALTER COLUMN c SET STORAGE EXTERNAL;\nCLUSTER t USING t_idx;\n\
+             CREATE OR REPLACE PROCEDURE p(a text) LANGUAGE plpgsql AS $$ BEGIN END $$;\n\
+             CREATE FUNCTION g(p_id users.id%TYPE) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n\
+             ALTER FUNCTION f(text) OWNER TO admin;\nALTER SCHEMA s OWNER TO admin;",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::Housekeeping { what } if what.contains("index")), "{found:?}");
+        assert!(matches!(found[1], Op::Comment), "{found:?}");
+        assert!(matches!(found[2], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(found[3], Op::Housekeeping { .. }), "{found:?}");
+        assert!(
+            matches!(&found[4], Op::CreateFunction { name, or_replace: true, .. } if name.key == "p"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[5], Op::CreateFunction { signature, .. } if signature.contains("users.id%type")),
+            "{found:?}"
+        );
+        assert!(matches!(found[6], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(found[7], Op::Housekeeping { .. }), "{found:?}");
+    }
+
+    #[test]
+    fn server_statements_are_judged_by_what_they_give_or_take() {
+        let found = ops(
+            "CREATE USER app WITH LOGIN REPLICATION;\nCREATE DATABASE audit WITH OWNER = app;\n\
+             ALTER ROLE app SET search_path TO public, extensions;\nALTER ROLE app INHERIT;\n\
+             ALTER ROLE postgres NOSUPERUSER LOGIN;\nDROP ROLE IF EXISTS old_app;\n\
+             CREATE EVENT TRIGGER watch ON ddl_command_end EXECUTE FUNCTION f();\n\
+             DROP EVENT TRIGGER IF EXISTS watch;\nCREATE PUBLICATION p FOR ALL TABLES;",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::CreateOther { kind } if kind == "role"), "{found:?}");
+        assert!(matches!(&found[1], Op::CreateOther { kind } if kind == "database"), "{found:?}");
+        assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+        assert!(matches!(found[3], Op::Grant), "{found:?}");
+        assert!(matches!(&found[4], Op::Revoke { what } if what.contains("NOSUPERUSER")), "{found:?}");
+        assert!(matches!(&found[5], Op::Revoke { what } if what.contains("old_app")), "{found:?}");
+        assert!(matches!(&found[6], Op::CreateOther { kind } if kind == "event trigger"), "{found:?}");
+        assert!(matches!(found[7], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(&found[8], Op::CreateOther { kind } if kind == "publication"), "{found:?}");
+    }
+
+    #[test]
+    fn tsql_spellings_sqlparser_rejects() {
+        let found = ops(
+            "INSERT INTO s.perm (id, value) SELECT NEXT VALUE FOR s.perm_seq, 'x'\nGO\n\
+             CREATE TABLE [dbo].[t] ([id] [int] NOT NULL, CONSTRAINT [pk_t] PRIMARY KEY CLUSTERED ([id] ASC) \
+             WITH (PAD_INDEX = OFF) ON [PRIMARY]) ON [PRIMARY]\nGO\n\
+             ALTER TABLE t DROP COLUMN a, b\nGO\n\
+             ALTER TABLE t ADD CONSTRAINT df_kind DEFAULT 'x' FOR kind\nGO\n\
+             IF OBJECT_ID(N'dbo.old', N'U') IS NOT NULL DROP TABLE dbo.old;\n\
+             EXEC sp_rename dbo.tags, 'tag', 'OBJECT';\n\
+             EXEC sp_rename @objname = 'dbo.t.a', @newname = 'b', @objtype = 'COLUMN';",
+            Dialect::Mssql,
+        );
+        assert!(matches!(&found[0], Op::Insert { table, .. } if table.key == "s.perm"), "{found:?}");
+        assert!(
+            matches!(&found[1], Op::CreateTable { constraints, .. } if constraints.len() == 1),
+            "{found:?}"
+        );
+        assert!(
+            matches!((&found[2], &found[3]), (Op::DropColumn { .. }, Op::DropColumn { .. })),
+            "{found:?}"
+        );
+        assert!(matches!(&found[4], Op::SetDefault { column, .. } if column.key == "kind"), "{found:?}");
+        assert!(matches!(&found[5], Op::DropTable { table } if table.key == "old"), "{found:?}");
+        assert!(matches!(&found[6], Op::RenameTable { to, .. } if to.key == "tag"), "{found:?}");
+        assert!(
+            matches!(&found[7], Op::RenameColumn { from, to, .. } if from.key == "a" && to.key == "b"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn mysql_spellings_sqlparser_rejects() {
+        let found = ops(
+            "CREATE TABLE t (a LONG VARCHAR, b LONG VARBINARY);\nCREATE FULLTEXT INDEX ft ON t (a);\n\
+             ALTER TABLE t ADD COLUMN IF NOT EXISTS c INT NULL;\n\
+             CREATE PROCEDURE p(IN t VARCHAR(64)) BEGIN SELECT 1; END;",
+            Dialect::Mysql,
+        );
+        assert!(matches!(&found[0], Op::CreateTable { columns, .. } if columns.len() == 2), "{found:?}");
+        assert!(matches!(found[1], Op::CreateIndex { .. }), "{found:?}");
+        assert!(matches!(&found[2], Op::AddColumn { column, .. } if column.name.key == "c"), "{found:?}");
+        assert!(matches!(&found[3], Op::CreateFunction { name, .. } if name.key == "p"), "{found:?}");
+    }
+
+    #[test]
+    fn tsql_adds_several_columns_after_one_add() {
+        let found = ops("ALTER TABLE [dbo].t ADD a bit, b varchar(10) NOT NULL DEFAULT 'x'", Dialect::Mssql);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|op| matches!(op, Op::AddColumn { .. })), "{found:?}");
+    }
+}

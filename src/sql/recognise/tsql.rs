@@ -1,0 +1,248 @@
+//! T-SQL statements sqlparser rejects.
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTable, AlterTableOperation, ColumnOption, Statement,
+    helpers::attached_token::AttachedToken,
+};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
+
+use super::{
+    Lowerer, Op, closing_paren, is_trivia, next_significant, parse_rewritten, previous_significant,
+    repeat_action_per_item, token_like, unquoted_word,
+};
+
+/// Words that start a statement, to find where an `IF` condition ends.
+const STATEMENT_WORDS: [&str; 14] = [
+    "ALTER", "CREATE", "DROP", "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "EXEC", "EXECUTE", "SET",
+    "PRINT", "DECLARE", "SELECT",
+];
+
+pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    match words {
+        ["IF", ..] => guarded_statements(tokens, lowerer),
+        // Declaring a variable changes no schema; what uses it is judged on its own.
+        ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
+        ["ALTER", "SEQUENCE", ..] => Some(vec![Op::Housekeeping { what: "alter a sequence".into() }]),
+        _ => None,
+    }
+}
+
+pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let rewritten = rewrite(tokens);
+    let tokens_now = rewritten.as_deref().unwrap_or(tokens);
+    if let Some(rewritten) = &rewritten {
+        if let Some(ops) = parse_rewritten(tokens, rewritten.clone(), lowerer) {
+            return Some(ops);
+        }
+    }
+    alter_column(tokens_now, lowerer)
+        .or_else(|| default_constraint(tokens_now, lowerer))
+        .or_else(|| repeat_action_per_item(tokens_now, lowerer))
+}
+
+/// T-SQL spellings sqlparser does not take, rewritten to ones it does:
+/// `[NON]CLUSTERED` (storage), `WITH [NO]CHECK` before `ADD CONSTRAINT` (whether
+/// existing rows are checked), index options `WITH (PAD_INDEX = OFF, …)` and
+/// filegroups `ON [PRIMARY]` (storage), and `NEXT VALUE FOR seq`, read as a call.
+fn rewrite(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
+    let word = |i: usize| unquoted_word(tokens, i);
+    let next = |i: usize| next_significant(tokens, i);
+    let first_word = tokens.iter().position(|t| !is_trivia(&t.token)).map(word).unwrap_or_default();
+    let mut rewritten = Vec::with_capacity(tokens.len());
+    let mut changed = false;
+    let mut index = 0;
+    while index < tokens.len() {
+        let after_paren =
+            previous_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
+        let skip_to = match word(index).as_str() {
+            "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Some(index + 1),
+            "WITH"
+                if first_word == "ALTER"
+                    && matches!(next(index).map(word).as_deref(), Some("CHECK" | "NOCHECK")) =>
+            {
+                next(index).map(|check| check + 1)
+            }
+            "WITH" if after_paren && next(index).is_some_and(|p| tokens[p].token == Token::LParen) => {
+                next(index).and_then(|open| closing_paren(tokens, open)).map(|close| close + 1)
+            }
+            "ON" | "TEXTIMAGE_ON" if first_word == "CREATE" && after_paren => {
+                // A filegroup ends a table or constraint: only its name follows.
+                next(index)
+                    .filter(|&name| {
+                        next(name).is_none_or(|after| {
+                            matches!(tokens[after].token, Token::SemiColon | Token::RParen | Token::Comma)
+                                || word(after) == "TEXTIMAGE_ON"
+                        })
+                    })
+                    .map(|name| name + 1)
+            }
+            "NEXT" if next(index).map(word).as_deref() == Some("VALUE") => {
+                let value = next(index)?;
+                let for_word = next(value).filter(|&f| word(f) == "FOR")?;
+                let mut end = next(for_word)?;
+                while let Some(after) =
+                    tokens.get(end + 1).filter(|t| matches!(t.token, Token::Period | Token::Word(_)))
+                {
+                    let _ = after;
+                    end += 1;
+                }
+                rewritten.push(token_like(
+                    &tokens[index],
+                    Token::Word(Word {
+                        value: "NEXT_VALUE_FOR".into(),
+                        quote_style: None,
+                        keyword: Keyword::NoKeyword,
+                    }),
+                ));
+                rewritten.push(token_like(&tokens[index], Token::LParen));
+                rewritten.extend(tokens[next(for_word)?..=end].iter().cloned());
+                rewritten.push(token_like(&tokens[end], Token::RParen));
+                changed = true;
+                index = end + 1;
+                continue;
+            }
+            _ => None,
+        };
+        match skip_to {
+            Some(to) => {
+                changed = true;
+                index = to;
+            }
+            None => {
+                rewritten.push(tokens[index].clone());
+                index += 1;
+            }
+        }
+    }
+    changed.then_some(rewritten)
+}
+
+/// `IF <condition> BEGIN … END [ELSE BEGIN … END]` and `IF <condition> <statement>`,
+/// the usual guards around DDL: the statements they guard are what the migration
+/// does.
+fn guarded_statements(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let blocks = begin_end_blocks(tokens)?;
+    let guarded: Vec<&[TokenWithSpan]> = if blocks.is_empty() {
+        vec![&tokens[statement_after_condition(tokens)?..]]
+    } else {
+        blocks.into_iter().map(|block| &tokens[block]).collect()
+    };
+    let mut ops = Vec::new();
+    for statements in guarded {
+        let parsed = super::super::parse::parse_tokens(statements, lowerer.dialect(), lowerer).ok()?;
+        ops.extend(parsed.into_iter().flat_map(|(_, ops)| ops));
+    }
+    Some(ops)
+}
+
+/// The token ranges inside each top-level `BEGIN … END` (not `BEGIN TRAN`);
+/// `None` when they do not balance.
+fn begin_end_blocks(tokens: &[TokenWithSpan]) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut block_start = 0;
+    for index in 0..tokens.len() {
+        match unquoted_word(tokens, index).as_str() {
+            "BEGIN" => {
+                let next = next_significant(tokens, index).map(|n| unquoted_word(tokens, n));
+                if !matches!(next.as_deref(), Some("TRAN" | "TRANSACTION")) {
+                    if depth == 0 {
+                        block_start = index + 1;
+                    }
+                    depth += 1;
+                }
+            }
+            "END" if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    blocks.push(block_start..index);
+                }
+            }
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(blocks)
+}
+
+/// Where the statement an `IF` guards starts: the first statement word outside
+/// parentheses after the condition (a condition's subqueries are parenthesised).
+fn statement_after_condition(tokens: &[TokenWithSpan]) -> Option<usize> {
+    let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
+    let mut depth = 0usize;
+    for index in if_word + 1..tokens.len() {
+        match tokens[index].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(_)
+                if depth == 0 && STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()) =>
+            {
+                return Some(index);
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
+/// definition is replaced, like MySQL's `MODIFY`.
+fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut parser =
+        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    parser.expect_keywords(&[Keyword::ALTER, Keyword::TABLE]).ok()?;
+    let name = parser.parse_object_name(false).ok()?;
+    parser.expect_keywords(&[Keyword::ALTER, Keyword::COLUMN]).ok()?;
+    let column = parser.parse_identifier().ok()?;
+    let data_type = parser.parse_data_type().ok()?;
+    let mut options = Vec::new();
+    if parser.parse_keywords(&[Keyword::NOT, Keyword::NULL]) {
+        options.push(ColumnOption::NotNull);
+    } else if parser.parse_keyword(Keyword::NULL) {
+        options.push(ColumnOption::Null);
+    }
+    let _semicolon = parser.consume_token(&Token::SemiColon);
+    if parser.peek_token().token != Token::EOF {
+        return None;
+    }
+    let operation =
+        AlterTableOperation::ModifyColumn { col_name: column, data_type, options, column_position: None };
+    Some(lowerer.lower(&alter_table(name, operation), "ALTER TABLE"))
+}
+
+/// `ALTER TABLE t ADD [CONSTRAINT df] DEFAULT <value> FOR c`: a column default.
+fn default_constraint(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut parser =
+        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    parser.expect_keywords(&[Keyword::ALTER, Keyword::TABLE]).ok()?;
+    let name = parser.parse_object_name(false).ok()?;
+    parser.expect_keyword(Keyword::ADD).ok()?;
+    if parser.parse_keyword(Keyword::CONSTRAINT) {
+        parser.parse_identifier().ok()?;
+    }
+    parser.expect_keyword(Keyword::DEFAULT).ok()?;
+    let value = parser.parse_expr().ok()?;
+    parser.expect_keyword(Keyword::FOR).ok()?;
+    let column_name = parser.parse_identifier().ok()?;
+    let _semicolon = parser.consume_token(&Token::SemiColon);
+    if parser.peek_token().token != Token::EOF {
+        return None;
+    }
+    let operation =
+        AlterTableOperation::AlterColumn { column_name, op: AlterColumnOperation::SetDefault { value } };
+    Some(lowerer.lower(&alter_table(name, operation), "ALTER TABLE"))
+}
+
+fn alter_table(name: sqlparser::ast::ObjectName, operation: AlterTableOperation) -> Statement {
+    Statement::AlterTable(AlterTable {
+        name,
+        if_exists: false,
+        only: false,
+        operations: vec![operation],
+        location: None,
+        on_cluster: None,
+        table_type: None,
+        end_token: AttachedToken::empty(),
+    })
+}
