@@ -3,7 +3,12 @@ use super::{Finding, declare_rule};
 declare_rule! {
     /// ## What it does
     /// Finds SQL whose effect is decided when it runs: PostgreSQL `DO` blocks,
-    /// `EXECUTE`/`EXEC` of procedures or strings, `PREPARE`.
+    /// `EXECUTE`/`EXEC` of strings, `PREPARE`, and calls of procedures whose body no
+    /// migration before the call shows. A call of a procedure defined in the
+    /// migrations (`CALL p('orders')`, `EXEC dbo.p`) is judged by what its body does
+    /// with those arguments, every `IF` and loop taken as run; string building from
+    /// literals and parameters (`SET @q = CONCAT(…)`, `PREPARE`, `EXECUTE`) is read
+    /// with the arguments in place.
     ///
     /// ## Why it matters for rollback
     /// rollsafe never runs SQL, so it cannot know what such a statement changes. The

@@ -536,6 +536,7 @@ pub fn classify(statement: &ParsedStatement, context: &Context<'_>) -> Vec<Findi
 
 fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
     let finding = match op {
+        Op::CallRoutine { name, arguments } => return routine_call(ctx, name, arguments),
         Op::CreateTable { table, .. } => create_table::check(ctx, table),
         Op::DropTable { table } => drop_table::check(ctx, table),
         Op::RenameTable { from, to } if ctx.schema.views.contains_key(&from.key) => {
@@ -599,6 +600,23 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
 }
 
 /// A column type change: compatible (same or wider) or not.
+/// A call is judged by what the procedure's body does with its arguments.
+fn routine_call(ctx: &Context<'_>, name: &Name, arguments: &[Option<Name>]) -> Vec<Finding> {
+    let Some(ops) = ctx.schema.routine_call(name, arguments) else {
+        let what = format!("calls procedure `{}`, whose body no migration before it shows", name.written);
+        return vec![dynamic_sql::check(&what).at(name)];
+    };
+    let mut findings: Vec<Finding> = ops.iter().flat_map(|op| classify_op(op, ctx)).collect();
+    for finding in &mut findings {
+        finding.message = format!("{} (in procedure `{}`)", finding.message, name.written);
+        finding.at = finding.at.or(name.at);
+    }
+    if findings.is_empty() {
+        findings.push(read_only_query::check());
+    }
+    findings
+}
+
 fn type_change(ctx: &Context<'_>, table: &Name, column: &Name, new_type: &str) -> Finding {
     let old_type = ctx.schema.column(&table.key, &column.key).map(|c| c.data_type.as_str());
     match old_type.map(|old| (old, compare_types(old, new_type))) {
@@ -642,6 +660,39 @@ mod tests {
     use super::test_support::findings_in;
     use super::*;
     use crate::sql::Dialect;
+
+    #[test]
+    fn procedure_calls_are_judged_by_the_body_with_their_arguments() {
+        let given = "CREATE TABLE devices (id int, username varchar(64), CONSTRAINT devices_user_fk FOREIGN KEY (username) REFERENCES users (name));\n\
+            CREATE PROCEDURE PROC_DROP_FOREIGN_KEY(IN tableName VARCHAR(64), IN constraintName VARCHAR(64))\n\
+            BEGIN\n  IF EXISTS(SELECT * FROM information_schema.TABLE_CONSTRAINTS WHERE TABLE_NAME = tableName) THEN\n\
+                SET @query = CONCAT('ALTER TABLE ', tableName, ' DROP FOREIGN KEY ', constraintName, ';');\n\
+                PREPARE stmt FROM @query;\n    EXECUTE stmt;\n    DEALLOCATE PREPARE stmt;\n  END IF;\nEND;";
+        let found =
+            findings_in(Dialect::Mysql, given, "CALL PROC_DROP_FOREIGN_KEY('devices', 'devices_user_fk');");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule.id, "drop-constraint", "{found:?}");
+        assert!(
+            found[0].message.contains("devices_user_fk")
+                && found[0].message.contains("PROC_DROP_FOREIGN_KEY")
+        );
+
+        let unknown = findings_in(Dialect::Mysql, "", "CALL elsewhere('devices');");
+        assert_eq!((unknown[0].rule.id, unknown[0].class), ("dynamic-sql", Class::Unknown), "{unknown:?}");
+    }
+
+    #[test]
+    fn tsql_procedure_bodies_count_what_their_loops_and_guards_run() {
+        let given = "CREATE TABLE dbo.concept_set (id int, name varchar(255))";
+        let window = "CREATE PROCEDURE dbo.rename_names AS\nBEGIN\n  DECLARE @dups TABLE (id int);\n  DECLARE @k int;\n\
+            WHILE @k > 0\n  BEGIN\n    INSERT INTO @dups SELECT id FROM dbo.concept_set;\n\
+            UPDATE dbo.concept_set SET name = name + ' (1)' WHERE id = 1;\n    SET @k = @k - 1;\n  END;\n\
+            DELETE FROM @dups WHERE id = id;\n  ALTER TABLE dbo.concept_set ADD CONSTRAINT uq_name UNIQUE (name);\nEND;\nGO\n\
+            EXEC dbo.rename_names;";
+        let found = findings_in(Dialect::Mssql, given, window);
+        let rules: Vec<&str> = found.iter().map(|f| f.rule.id).collect();
+        assert_eq!(rules, ["create-function", "update", "add-constraint"], "{found:?}");
+    }
 
     /// The ```sql blocks of a section of a rule's documentation: (A's schema, window).
     fn examples(docs: &str, section: &str) -> Vec<(String, String)> {

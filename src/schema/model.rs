@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sql::ConstraintKind;
+use crate::sql::{ConstraintKind, Name, Op, RoutineBody};
 
 /// Which migration of a run created an object. Objects created at or after the
 /// window's first migration are new to the window: A's code cannot use them.
@@ -91,12 +91,20 @@ pub struct UserType {
 pub struct Function {
     /// Argument-type lists, each with the epoch it was created in.
     pub signatures: BTreeMap<String, Epoch>,
+    /// What the latest definition does when called, when its body was read.
+    pub body: Option<RoutineBody>,
 }
 
 impl Schema {
     /// Starts replaying the migration numbered `epoch`: what it creates is stamped so.
     pub fn begin_migration(&mut self, epoch: Epoch) {
         self.epoch = epoch;
+    }
+
+    /// What calling the procedure `name` with `arguments` does, when its body is known.
+    pub fn routine_call(&self, name: &Name, arguments: &[Option<Name>]) -> Option<Vec<Op>> {
+        let body = self.functions.get(&name.key)?.body.as_ref()?;
+        Some(body.called_with(arguments))
     }
 
     pub fn table(&self, name: &str) -> Option<&Table> {

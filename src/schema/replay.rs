@@ -140,12 +140,18 @@ impl Schema {
                     self.views.insert(to.key.clone(), view);
                 }
             }
-            Op::CreateFunction { name, signature, .. } => {
+            Op::CreateFunction { name, signature, body, .. } => {
                 let function = self
                     .functions
                     .entry(name.key.clone())
-                    .or_insert_with(|| Function { signatures: Default::default() });
+                    .or_insert_with(|| Function { signatures: Default::default(), body: None });
                 function.signatures.entry(signature.clone()).or_insert(epoch);
+                function.body = body.clone();
+            }
+            Op::CallRoutine { name, arguments } => {
+                for op in self.routine_call(name, arguments).unwrap_or_default() {
+                    self.apply(&op);
+                }
             }
             Op::DropFunction { name, signature } => match signature {
                 Some(signature) => {

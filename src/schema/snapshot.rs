@@ -133,6 +133,12 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
             keys
         }
         Op::CreateView { name, .. } | Op::DropView { name } => one(Kind::View, &name.key),
+        Op::CallRoutine { name, arguments } => current
+            .routine_call(name, arguments)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|op| touched(current, op))
+            .collect(),
         Op::CreateFunction { name, .. } | Op::DropFunction { name, .. } => one(Kind::Function, &name.key),
         Op::CreateType { name, .. } | Op::DropType { name } => one(Kind::Type, &name.key),
         Op::AddEnumValue { type_name, .. } | Op::RenameEnumValue { type_name, .. } => {

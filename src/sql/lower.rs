@@ -3,9 +3,10 @@
 use sqlparser::ast::{
     AlterColumnOperation, AlterFunctionOperation, AlterIndexOperation, AlterSchemaOperation, AlterTable,
     AlterTableOperation, AlterTypeOperation, AlterViewOperation, AssignmentTarget, BinaryOperator, ColumnDef,
-    ColumnOption, CreateTable, DataType, Expr, FromTable, Ident, ObjectName, ObjectNamePart, ObjectType,
-    Query, RenameTableNameKind, SchemaName, SelectItem, SetExpr, Statement, TableConstraint, TableFactor,
-    TableObject, TableWithJoins, UserDefinedTypeRepresentation, Value,
+    ColumnOption, CreateTable, DataType, Expr, FromTable, FunctionArg, FunctionArgExpr, FunctionArguments,
+    Ident, ObjectName, ObjectNamePart, ObjectType, Query, RenameTableNameKind, SchemaName, SelectItem,
+    SetExpr, Statement, TableConstraint, TableFactor, TableObject, TableWithJoins,
+    UserDefinedTypeRepresentation, Value,
 };
 use sqlparser::tokenizer::Token;
 
@@ -94,11 +95,13 @@ impl Lowerer {
                 name: self.name(&function.name),
                 signature: signature(function.args.iter().flatten().map(|arg| &arg.data_type)),
                 or_replace: function.or_replace || function.or_alter,
+                body: None,
             }],
             Statement::CreateProcedure { name, params, or_alter, .. } => vec![Op::CreateFunction {
                 name: self.name(name),
                 signature: signature(params.iter().flatten().map(|param| &param.data_type)),
                 or_replace: *or_alter,
+                body: None,
             }],
             Statement::CreateType { name, representation } => vec![Op::CreateType {
                 name: self.name(name),
@@ -221,12 +224,29 @@ impl Lowerer {
             Statement::DropDomain(_) => change_other("drop a domain"),
             Statement::Execute { name, parameters, .. } => {
                 let procedure = name.as_ref().map(|n| n.to_string().to_lowercase());
-                match procedure.as_deref() {
-                    Some("sp_rename" | "dbo.sp_rename" | "sys.sp_rename") => {
+                match (procedure.as_deref(), name) {
+                    (Some("sp_rename" | "dbo.sp_rename" | "sys.sp_rename"), _) => {
                         self.sp_rename(parameters).map_or_else(|| dynamic(head), |op| vec![op])
+                    }
+                    (Some(procedure), Some(name)) if !procedure.starts_with("sp_") => {
+                        vec![self.routine_call(name, parameters.iter())]
                     }
                     _ => dynamic(head),
                 }
+            }
+            Statement::Call(function) => {
+                let arguments: Vec<&Expr> = match &function.args {
+                    FunctionArguments::List(list) => list
+                        .args
+                        .iter()
+                        .filter_map(|arg| match arg {
+                            FunctionArg::Unnamed(FunctionArgExpr::Expr(expr)) => Some(expr),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                vec![self.routine_call(&function.name, arguments.into_iter())]
             }
             Statement::Prepare { .. } => dynamic(head),
             _ => unmodelled(),
@@ -390,6 +410,23 @@ impl Lowerer {
             ObjectType::Type => Op::DropType { name },
             other => Op::ChangeOther { kind: format!("drop a {}", other.to_string().to_lowercase()) },
         }
+    }
+
+    /// `CALL p('orders', 'orders_idx')`: literal arguments become names the body's
+    /// parameters stand for.
+    fn routine_call<'e>(&self, name: &ObjectName, arguments: impl Iterator<Item = &'e Expr>) -> Op {
+        let arguments = arguments
+            .map(|argument| match argument {
+                Expr::Value(value) => match &value.value {
+                    Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => {
+                        Some(self.plain_name(&[s.as_str()], None))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect();
+        Op::CallRoutine { name: self.name(name), arguments }
     }
 
     /// `EXEC sp_rename 'table.column', 'new', 'COLUMN'` and `EXEC sp_rename 'old', 'new'`,

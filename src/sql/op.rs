@@ -67,6 +67,43 @@ pub struct ConstraintSpec {
     pub text: String,
 }
 
+/// What a procedure does when called, read from its body as if every branch ran:
+/// `IF`s and loops are guards around the statements that matter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoutineBody {
+    /// Parameter names, folded, in order.
+    pub parameters: Vec<String>,
+    /// The body's operations; a name equal to a parameter stands for its argument.
+    pub ops: Vec<Op>,
+}
+
+impl RoutineBody {
+    /// The body's operations for a call with `arguments`: each name that is a
+    /// parameter becomes the argument passed for it.
+    pub fn called_with(&self, arguments: &[Option<Name>]) -> Vec<Op> {
+        let argument = |name: &Name| {
+            let parameter = self.parameters.iter().position(|p| *p == name.key)?;
+            arguments.get(parameter)?.clone()
+        };
+        let mut ops = self.ops.clone();
+        for op in &mut ops {
+            if let Op::CallRoutine { name, .. } = op {
+                // One level only: a procedure that calls itself must not recurse here.
+                *op = Op::DynamicSql {
+                    what: format!("a call of procedure `{}` inside a procedure", name.written),
+                };
+                continue;
+            }
+            for name in op.names_mut() {
+                if let Some(value) = argument(name) {
+                    *name = value;
+                }
+            }
+        }
+        ops
+    }
+}
+
 /// One schema or data operation of a statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Op {
@@ -155,10 +192,18 @@ pub enum Op {
         from: Name,
         to: Name,
     },
+    /// A function or procedure; `body` when its body is SQL rollsafe reads.
     CreateFunction {
         name: Name,
         signature: String,
         or_replace: bool,
+        body: Option<RoutineBody>,
+    },
+    /// `CALL p(…)`, `EXEC p …`: what the procedure's body does, with these arguments.
+    CallRoutine {
+        name: Name,
+        /// Literal arguments as names (`'orders'` → `orders`); `None` for others.
+        arguments: Vec<Option<Name>>,
     },
     DropFunction {
         name: Name,
@@ -261,4 +306,90 @@ pub enum Op {
     Unmodelled {
         what: String,
     },
+}
+
+impl Op {
+    /// Every object name the operation mentions (not column lists kept as keys).
+    pub fn names_mut(&mut self) -> Vec<&mut Name> {
+        match self {
+            Op::CreateTable { table, columns, .. } => {
+                let mut names = vec![table];
+                names.extend(columns.iter_mut().map(|column| &mut column.name));
+                names
+            }
+            Op::AddColumn { table, column } => vec![table, &mut column.name],
+            Op::RedefineColumn { table, column, new } => vec![table, column, &mut new.name],
+            Op::DropColumn { table, column }
+            | Op::AlterColumnType { table, column, .. }
+            | Op::SetNotNull { table, column }
+            | Op::DropNotNull { table, column }
+            | Op::SetDefault { table, column }
+            | Op::DropDefault { table, column } => vec![table, column],
+            Op::RenameColumn { table, from, to } => vec![table, from, to],
+            Op::AddConstraint { table, constraint } => {
+                let mut names = vec![table];
+                names.extend(constraint.name.as_mut());
+                names
+            }
+            Op::DropConstraint { table, name } => vec![table, name],
+            Op::CreateIndex { name, table, .. } => {
+                let mut names = vec![table];
+                names.extend(name.as_mut());
+                names
+            }
+            Op::RenameTable { from, to } | Op::RenameView { from, to } | Op::RenameType { from, to } => {
+                vec![from, to]
+            }
+            Op::Update { table, columns, .. } => {
+                let mut names = vec![table];
+                names.extend(columns.iter_mut());
+                names
+            }
+            Op::Insert { table, copied_from } => {
+                let mut names = vec![table];
+                names.extend(copied_from.as_mut());
+                names
+            }
+            Op::SwitchTrigger { table, trigger, .. } => {
+                let mut names = vec![table];
+                names.extend(trigger.as_mut());
+                names
+            }
+            Op::CreateTrigger { name, table } => vec![name, table],
+            Op::DropTable { table }
+            | Op::Truncate { table }
+            | Op::Delete { table, .. }
+            | Op::SwitchRowLevelSecurity { table, .. } => vec![table],
+            Op::DropIndex { name }
+            | Op::CreateView { name, .. }
+            | Op::DropView { name }
+            | Op::CreateFunction { name, .. }
+            | Op::DropFunction { name, .. }
+            | Op::CreateType { name, .. }
+            | Op::DropType { name }
+            | Op::DropTrigger { name }
+            | Op::CreateSequence { name }
+            | Op::DropSequence { name }
+            | Op::CreateSchema { name }
+            | Op::DropSchema { name }
+            | Op::AddEnumValue { type_name: name, .. }
+            | Op::RenameEnumValue { type_name: name, .. } => vec![name],
+            Op::CallRoutine { name, arguments } => {
+                let mut names = vec![name];
+                names.extend(arguments.iter_mut().flatten());
+                names
+            }
+            Op::Grant
+            | Op::Revoke { .. }
+            | Op::Comment
+            | Op::TransactionControl
+            | Op::SessionSetting
+            | Op::Query
+            | Op::Housekeeping { .. }
+            | Op::CreateOther { .. }
+            | Op::ChangeOther { .. }
+            | Op::DynamicSql { .. }
+            | Op::Unmodelled { .. } => Vec::new(),
+        }
+    }
 }

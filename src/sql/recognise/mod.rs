@@ -5,6 +5,7 @@
 
 mod mysql;
 mod postgres;
+mod routine;
 mod server;
 mod tsql;
 
@@ -51,6 +52,32 @@ pub(super) fn after_rejection(
 
 fn is_trivia(token: &Token) -> bool {
     matches!(token, Token::Whitespace(_) | Token::EOF)
+}
+
+/// Words that start a statement, to find where an `IF` condition ends.
+const STATEMENT_WORDS: [&str; 14] = [
+    "ALTER", "CREATE", "DROP", "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "EXEC", "EXECUTE", "SET",
+    "PRINT", "DECLARE", "SELECT",
+];
+
+/// Where the statement an `IF` guards starts: the first statement word outside
+/// parentheses after the condition (a condition's subqueries are parenthesised).
+pub(super) fn statement_after_condition(tokens: &[TokenWithSpan]) -> Option<usize> {
+    let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
+    let mut depth = 0usize;
+    for index in if_word + 1..tokens.len() {
+        match tokens[index].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(_)
+                if depth == 0 && STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()) =>
+            {
+                return Some(index);
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The first `n` words of a statement, upper case.
@@ -279,7 +306,8 @@ mod tests {
              ALTER TABLE t ALTER COLUMN c SET STORAGE EXTERNAL;\nCLUSTER t USING t_idx;\n\
              CREATE OR REPLACE PROCEDURE p(a text) LANGUAGE plpgsql AS $$ BEGIN END $$;\n\
              CREATE FUNCTION g(p_id users.id%TYPE) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n\
-             ALTER FUNCTION f(text) OWNER TO admin;\nALTER SCHEMA s OWNER TO admin;",
+             ALTER FUNCTION f(text) OWNER TO admin;\nALTER SCHEMA s OWNER TO admin;\n\
+             create function h() returns trigger as $f$ begin return new; end; $f$ language plpgsql volatile cost 100;",
             Dialect::Postgres,
         );
         assert!(matches!(&found[0], Op::Housekeeping { what } if what.contains("index")), "{found:?}");
@@ -296,6 +324,7 @@ mod tests {
         );
         assert!(matches!(found[6], Op::Housekeeping { .. }), "{found:?}");
         assert!(matches!(found[7], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(&found[8], Op::CreateFunction { name, .. } if name.key == "h"), "{found:?}");
     }
 
     #[test]

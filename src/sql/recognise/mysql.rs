@@ -5,12 +5,12 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace, Word};
 
 use super::{
     Lowerer, Op, is_trivia, leading_words, next_significant, parse_rewritten, reparse_without, token_like,
-    top_level_words, unquoted_word,
+    unquoted_word,
 };
 
 pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     table_options(tokens)
-        .or_else(|| procedure(tokens, lowerer))
+        .or_else(|| super::routine::procedure(tokens, lowerer))
         .or_else(|| reparse_long_types(tokens, lowerer))
         .or_else(|| reparse_without(tokens, lowerer, noise))
         .or_else(|| rename_without_to(tokens, lowerer))
@@ -88,22 +88,6 @@ fn reparse_long_types(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec
     if !changed {
         return None;
     }
-    parse_rewritten(tokens, rewritten, lowerer)
-}
-
-/// `CREATE PROCEDURE p(IN a INT, …) BEGIN … END`: sqlparser wants `AS` before a
-/// MySQL body, so one is put there; the body is judged when the procedure is called.
-fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let words = top_level_words(tokens);
-    if !(words.first().is_some_and(|w| w == "CREATE") && words.iter().take(4).any(|w| w == "PROCEDURE")) {
-        return None;
-    }
-    let begin =
-        tokens.iter().position(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::BEGIN))?;
-    let mut rewritten = tokens[..begin].to_vec();
-    rewritten.push(token_like(&tokens[begin], Token::make_keyword("AS")));
-    rewritten.push(token_like(&tokens[begin], Token::Whitespace(Whitespace::Space)));
-    rewritten.extend(tokens[begin..].iter().cloned());
     parse_rewritten(tokens, rewritten, lowerer)
 }
 

@@ -58,7 +58,8 @@ fn describe_do_block(tokens: &[TokenWithSpan]) -> String {
 
 /// Words sqlparser rejects that change nothing A's code sees: `DROP INDEX
 /// CONCURRENTLY` (locking), `… WITH NO DATA` (when a materialized view is filled),
-/// `ALTER INDEX IF EXISTS` (an index rename either way).
+/// `ALTER INDEX IF EXISTS` (an index rename either way), a function's planner
+/// estimates (`COST n`, `ROWS n`).
 fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> usize {
     let word = |i: usize| unquoted_word(tokens, i);
     let next = |i: usize| next_significant(tokens, i);
@@ -68,6 +69,14 @@ fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> usize {
             Some(exists) if word(exists) == "EXISTS" => exists + 1 - index,
             _ => 0,
         },
+        ["CREATE", "FUNCTION", _] | ["CREATE", "OR", "REPLACE"]
+            if matches!(word(index).as_str(), "COST" | "ROWS") =>
+        {
+            match next(index) {
+                Some(estimate) if matches!(tokens[estimate].token, Token::Number(..)) => estimate + 1 - index,
+                _ => 0,
+            }
+        }
         ["CREATE", "MATERIALIZED", "VIEW"] if word(index) == "WITH" => match next(index) {
             Some(no) if word(no) == "NO" => match next(no) {
                 Some(data) if word(data) == "DATA" => data + 1 - index,

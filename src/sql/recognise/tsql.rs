@@ -10,18 +10,15 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::{
     Lowerer, Op, closing_paren, is_trivia, next_significant, parse_rewritten, previous_significant,
-    repeat_action_per_item, token_like, unquoted_word,
+    repeat_action_per_item, statement_after_condition, token_like, unquoted_word,
 };
-
-/// Words that start a statement, to find where an `IF` condition ends.
-const STATEMENT_WORDS: [&str; 14] = [
-    "ALTER", "CREATE", "DROP", "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "EXEC", "EXECUTE", "SET",
-    "PRINT", "DECLARE", "SELECT",
-];
 
 pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str], lowerer: &Lowerer) -> Option<Vec<Op>> {
     match words {
         ["IF", ..] => guarded_statements(tokens, lowerer),
+        ["CREATE", "PROCEDURE" | "PROC", ..] | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => {
+            super::routine::procedure(tokens, lowerer)
+        }
         // Declaring a variable changes no schema; what uses it is judged on its own.
         ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
         ["ALTER", "SEQUENCE", ..] => Some(vec![Op::Housekeeping { what: "alter a sequence".into() }]),
@@ -164,26 +161,6 @@ fn begin_end_blocks(tokens: &[TokenWithSpan]) -> Option<Vec<std::ops::Range<usiz
         }
     }
     (depth == 0).then_some(blocks)
-}
-
-/// Where the statement an `IF` guards starts: the first statement word outside
-/// parentheses after the condition (a condition's subqueries are parenthesised).
-fn statement_after_condition(tokens: &[TokenWithSpan]) -> Option<usize> {
-    let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
-    let mut depth = 0usize;
-    for index in if_word + 1..tokens.len() {
-        match tokens[index].token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            Token::Word(_)
-                if depth == 0 && STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()) =>
-            {
-                return Some(index);
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
