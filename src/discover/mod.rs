@@ -271,6 +271,15 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
         .min_by_key(|f| f.relative.len())
         .cloned();
     let mut files = release.files;
+    // Excluded files are left out before anything reads them, whatever the layout.
+    let mut excluded = Vec::new();
+    files.retain(|file| {
+        let keep = !options.excludes(&file.relative, &file.display);
+        if !keep {
+            excluded.push(file.relative.clone());
+        }
+        keep
+    });
     if let Some(binary) = files.iter().find(|file| file.bytes.contains(&0)) {
         return Err(DiscoverError::Binary { path: binary.display.clone() });
     }
@@ -283,7 +292,7 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
             forward,
             back,
             ignored,
-            excluded: Vec::new(),
+            excluded,
             detected_dialect,
         };
         return if set.forward.is_empty() {
@@ -304,14 +313,6 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
         };
         files.retain(|file| !file.relative.ends_with(other));
     }
-    let mut excluded = Vec::new();
-    files.retain(|file| {
-        let keep = !options.excludes(&file.relative, &file.display);
-        if !keep {
-            excluded.push(file.relative.clone());
-        }
-        keep
-    });
     if files.is_empty() {
         return Err(DiscoverError::NoMigrations { path: shown });
     }
@@ -400,6 +401,23 @@ mod tests {
         assert_eq!(set.excluded, ["2_b.sql", "legacy/3_c.sql"]);
         assert!(glob_matches("**/*.sql", "a/b/c.sql") && glob_matches("**/*.sql", "c.sql"));
         assert!(!glob_matches("*.sql", "a/c.sql"));
+    }
+
+    #[test]
+    fn exclusions_apply_to_sqitch_plans_too() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("deploy")).expect("mkdir");
+        let plan = "%project=p\nusers 2020-01-01T00:00:00Z A <a@b> # users\nlegacy 2020-01-02T00:00:00Z A <a@b> # old\n";
+        std::fs::write(dir.path().join("sqitch.plan"), plan).expect("write");
+        for name in ["deploy/users.sql", "deploy/legacy.sql"] {
+            std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
+        }
+        let options = Options { exclude: vec!["deploy/legacy.sql".into()], ..Options::default() };
+        let set = discover(dir.path(), &options).expect("discover");
+        assert_eq!(set.layout, Layout::Sqitch);
+        let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
+        assert_eq!(order, ["deploy/users.sql"]);
+        assert_eq!(set.excluded, ["deploy/legacy.sql"]);
     }
 
     #[test]
