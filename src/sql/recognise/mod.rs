@@ -307,7 +307,8 @@ mod tests {
              CREATE OR REPLACE PROCEDURE p(a text) LANGUAGE plpgsql AS $$ BEGIN END $$;\n\
              CREATE FUNCTION g(p_id users.id%TYPE) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n\
              ALTER FUNCTION f(text) OWNER TO admin;\nALTER SCHEMA s OWNER TO admin;\n\
-             create function h() returns trigger as $f$ begin return new; end; $f$ language plpgsql volatile cost 100;",
+             create function h() returns trigger as $f$ begin return new; end; $f$ language plpgsql volatile cost 100;\n\
+             ALTER TABLE IF EXISTS public.orders SET SCHEMA archive;",
             Dialect::Postgres,
         );
         assert!(matches!(&found[0], Op::Housekeeping { what } if what.contains("index")), "{found:?}");
@@ -325,6 +326,10 @@ mod tests {
         assert!(matches!(found[6], Op::Housekeeping { .. }), "{found:?}");
         assert!(matches!(found[7], Op::Housekeeping { .. }), "{found:?}");
         assert!(matches!(&found[8], Op::CreateFunction { name, .. } if name.key == "h"), "{found:?}");
+        assert!(
+            matches!(&found[9], Op::RenameTable { from, to } if from.key == "orders" && to.key == "archive.orders"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! PostgreSQL statements sqlparser rejects or does not model.
 
+use sqlparser::ast::{ObjectName, ObjectNamePart};
 use sqlparser::keywords::Keyword;
+use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::{
@@ -29,6 +31,7 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
 
 pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     reparse_without(tokens, lowerer, noise)
+        .or_else(|| set_schema(tokens, lowerer))
         .or_else(|| table_storage(tokens))
         .or_else(|| procedure_as_function(tokens, lowerer))
         .or_else(|| column_type_references(tokens, lowerer))
@@ -87,6 +90,28 @@ fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> usize {
         },
         _ => 0,
     }
+}
+
+/// `ALTER TABLE | VIEW [IF EXISTS] [ONLY] t SET SCHEMA s`: the object moves to
+/// another schema, so names that reach it the old way (A's) stop working: a rename.
+fn set_schema(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut parser =
+        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    parser.expect_keyword(Keyword::ALTER).ok()?;
+    let view = parser.expect_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]).ok()? == Keyword::VIEW;
+    let _if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let _only = parser.parse_keyword(Keyword::ONLY);
+    let name = parser.parse_object_name(false).ok()?;
+    parser.expect_keywords(&[Keyword::SET, Keyword::SCHEMA]).ok()?;
+    let schema = parser.parse_identifier().ok()?;
+    let _semicolon = parser.consume_token(&Token::SemiColon);
+    if parser.peek_token().token != Token::EOF {
+        return None;
+    }
+    let last = name.0.last()?.clone();
+    let moved = ObjectName(vec![ObjectNamePart::Identifier(schema), last]);
+    let (from, to) = (lowerer.name(&name), lowerer.name(&moved));
+    Some(vec![if view { Op::RenameView { from, to } } else { Op::RenameTable { from, to } }])
 }
 
 /// `ALTER TABLE t ALTER c SET STORAGE EXTERNAL`, `CLUSTER ON idx`, `SET WITHOUT
