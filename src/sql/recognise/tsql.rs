@@ -53,16 +53,17 @@ fn rewrite(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
     while index < tokens.len() {
         let after_paren =
             previous_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
-        let skip_to = match word(index).as_str() {
-            "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Some(index + 1),
+        // What replaces the tokens from `index`, and where reading goes on.
+        let replacement: Option<(Vec<TokenWithSpan>, usize)> = match word(index).as_str() {
+            "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Some((Vec::new(), index + 1)),
             "WITH"
                 if first_word == "ALTER"
                     && matches!(next(index).map(word).as_deref(), Some("CHECK" | "NOCHECK")) =>
             {
-                next(index).map(|check| check + 1)
+                next(index).map(|check| (Vec::new(), check + 1))
             }
             "WITH" if after_paren && next(index).is_some_and(|p| tokens[p].token == Token::LParen) => {
-                next(index).and_then(|open| closing_paren(tokens, open)).map(|close| close + 1)
+                next(index).and_then(|open| closing_paren(tokens, open)).map(|close| (Vec::new(), close + 1))
             }
             "ON" | "TEXTIMAGE_ON" if first_word == "CREATE" && after_paren => {
                 // A filegroup ends a table or constraint: only its name follows.
@@ -73,37 +74,14 @@ fn rewrite(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
                                 || word(after) == "TEXTIMAGE_ON"
                         })
                     })
-                    .map(|name| name + 1)
+                    .map(|name| (Vec::new(), name + 1))
             }
-            "NEXT" if next(index).map(word).as_deref() == Some("VALUE") => {
-                let value = next(index)?;
-                let for_word = next(value).filter(|&f| word(f) == "FOR")?;
-                let mut end = next(for_word)?;
-                while let Some(after) =
-                    tokens.get(end + 1).filter(|t| matches!(t.token, Token::Period | Token::Word(_)))
-                {
-                    let _ = after;
-                    end += 1;
-                }
-                rewritten.push(token_like(
-                    &tokens[index],
-                    Token::Word(Word {
-                        value: "NEXT_VALUE_FOR".into(),
-                        quote_style: None,
-                        keyword: Keyword::NoKeyword,
-                    }),
-                ));
-                rewritten.push(token_like(&tokens[index], Token::LParen));
-                rewritten.extend(tokens[next(for_word)?..=end].iter().cloned());
-                rewritten.push(token_like(&tokens[end], Token::RParen));
-                changed = true;
-                index = end + 1;
-                continue;
-            }
+            "NEXT" => next_value_for(tokens, index),
             _ => None,
         };
-        match skip_to {
-            Some(to) => {
+        match replacement {
+            Some((tokens, to)) => {
+                rewritten.extend(tokens);
                 changed = true;
                 index = to;
             }
@@ -114,6 +92,23 @@ fn rewrite(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
         }
     }
     changed.then_some(rewritten)
+}
+
+/// `NEXT VALUE FOR schema.seq` at `index`, read as the call `NEXT_VALUE_FOR(schema.seq)`;
+/// returns the call's tokens and the index after the sequence name.
+fn next_value_for(tokens: &[TokenWithSpan], index: usize) -> Option<(Vec<TokenWithSpan>, usize)> {
+    let value = next_significant(tokens, index).filter(|&v| unquoted_word(tokens, v) == "VALUE")?;
+    let for_word = next_significant(tokens, value).filter(|&f| unquoted_word(tokens, f) == "FOR")?;
+    let name_start = next_significant(tokens, for_word)?;
+    let name_len =
+        tokens[name_start..].iter().take_while(|t| matches!(t.token, Token::Period | Token::Word(_))).count();
+    let name_end = name_start + name_len.max(1) - 1;
+    let call = Word { value: "NEXT_VALUE_FOR".into(), quote_style: None, keyword: Keyword::NoKeyword };
+    let mut replacement =
+        vec![token_like(&tokens[index], Token::Word(call)), token_like(&tokens[index], Token::LParen)];
+    replacement.extend(tokens[name_start..=name_end].iter().cloned());
+    replacement.push(token_like(&tokens[name_end], Token::RParen));
+    Some((replacement, name_end + 1))
 }
 
 /// `IF <condition> BEGIN … END [ELSE BEGIN … END]` and `IF <condition> <statement>`,
