@@ -381,7 +381,7 @@ const CASES: &[Case] = &[
         code_rollback: "review",
         spellings: &[
             ("postgres", "DO $$ BEGIN EXECUTE 'DROP TABLE orders'; END $$;"),
-            ("mysql", "PREPARE stmt FROM 'DROP TABLE orders';"),
+            ("mysql", "PREPARE stmt FROM @ddl;\nEXECUTE stmt;"),
         ],
     },
     Case {

@@ -41,8 +41,10 @@ pub enum Outcome {
 pub fn parse(file: &[u8], split: &SplitFile, dialect: Dialect) -> Vec<ParsedStatement> {
     let lowerer = Lowerer::new(dialect);
     let mut parsed = Vec::with_capacity(split.statements.len());
+    // Text a statement builds for a later one to run, within this file.
+    let mut built = recognise::BuiltText::default();
     for source in &split.statements {
-        parse_source(file, source, dialect, &lowerer, &mut parsed);
+        parse_source(file, source, dialect, &lowerer, &mut built, &mut parsed);
     }
     parsed
 }
@@ -52,6 +54,7 @@ fn parse_source(
     source: &StatementSource,
     dialect: Dialect,
     lowerer: &Lowerer,
+    built: &mut recognise::BuiltText,
     out: &mut Vec<ParsedStatement>,
 ) {
     let whole = |outcome| ParsedStatement {
@@ -66,14 +69,20 @@ fn parse_source(
         return;
     }
     if let Some(ops) = recognise::before_parsing(&source.tokens, dialect, lowerer) {
+        built.observe(&source.tokens, dialect);
         out.push(whole(Outcome::Parsed(ops)));
         return;
     }
+    // A statement that runs text built before it does what the text says.
+    let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| {
+        built.observe(tokens, dialect);
+        built.run(tokens, lowerer).unwrap_or(ops)
+    };
     match parse_tokens(&source.tokens, dialect, lowerer) {
         // The usual case: the source is one statement, its range the source's.
         Ok(mut statements) if statements.len() == 1 => {
             let (_, ops) = statements.remove(0);
-            out.push(whole(Outcome::Parsed(ops)));
+            out.push(whole(Outcome::Parsed(with_built_text(&source.tokens, ops))));
         }
         // T-SQL without semicolons: locate each statement within the source.
         Ok(statements) => {
@@ -85,7 +94,7 @@ fn parse_source(
                     start: token_start(&source.tokens[first]),
                     end: token_end(&source.tokens[last]),
                     head: head(&source.tokens[first..]),
-                    outcome: Outcome::Parsed(ops),
+                    outcome: Outcome::Parsed(with_built_text(&source.tokens[tokens], ops)),
                 });
             }
         }

@@ -3,6 +3,7 @@
 //! instead of left `unknown`. One module per dialect; `server` holds statements
 //! about roles, databases and replication, which read alike everywhere.
 
+mod built_text;
 mod mysql;
 mod postgres;
 mod routine;
@@ -15,6 +16,8 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 use super::dialect::Dialect;
 use super::lower::Lowerer;
 use super::op::Op;
+
+pub(super) use built_text::BuiltText;
 
 /// Statements recognised from their tokens alone, before the parser sees them.
 pub(super) fn before_parsing(
@@ -30,7 +33,8 @@ pub(super) fn before_parsing(
     match dialect {
         Dialect::Postgres => postgres::before_parsing(tokens, &words),
         Dialect::Mssql => tsql::before_parsing(tokens, &words, lowerer),
-        Dialect::Mysql => None,
+        // `PREPARE s FROM @q` only names text for a later `EXECUTE s`, judged then.
+        Dialect::Mysql => (words.first() == Some(&"PREPARE")).then(|| vec![Op::SessionSetting]),
         // SQLite's `PRAGMA foreign_keys = ON` (sqlparser only takes literal values).
         Dialect::Sqlite => (words.first() == Some(&"PRAGMA")).then(|| vec![Op::SessionSetting]),
     }
@@ -48,6 +52,18 @@ pub(super) fn after_rejection(
         Dialect::Mssql => tsql::after_rejection(tokens, lowerer),
         Dialect::Sqlite => None,
     }
+}
+
+/// The operations of one statement's tokens, recognisers included: what a
+/// migration's statement would give, for text read from inside another one.
+fn statement_ops(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let dialect = lowerer.dialect();
+    before_parsing(tokens, dialect, lowerer).or_else(|| {
+        match super::parse::parse_tokens(tokens, dialect, lowerer) {
+            Ok(parsed) => Some(parsed.into_iter().flat_map(|(_, ops)| ops).collect()),
+            Err(_) => after_rejection(tokens, dialect, lowerer),
+        }
+    })
 }
 
 fn is_trivia(token: &Token) -> bool {
@@ -396,6 +412,32 @@ mod tests {
         assert!(matches!(found[1], Op::CreateIndex { .. }), "{found:?}");
         assert!(matches!(&found[2], Op::AddColumn { column, .. } if column.name.key == "c"), "{found:?}");
         assert!(matches!(&found[3], Op::CreateFunction { name, .. } if name.key == "p"), "{found:?}");
+    }
+
+    #[test]
+    fn built_text_that_is_run_is_judged_as_its_statement() {
+        let found = ops(
+            "DECLARE @sql NVARCHAR(MAX);\nSELECT @id = coalesce(MAX(id), 1) FROM dbo.t;\n\
+             SET @sql = N'ALTER SEQUENCE dbo.t_seq RESTART WITH ' + CAST(@id AS NVARCHAR(20)) + ';'\n\
+             EXEC sp_executesql @sql;\n\
+             select @command = 'ALTER TABLE dbo.t DROP CONSTRAINT ' + d.name from sys.default_constraints d;\n\
+             execute (@command)\nGO\nSET @sql = @other;\nEXEC sp_executesql @sql;",
+            Dialect::Mssql,
+        );
+        assert!(matches!(&found[3], Op::Housekeeping { what } if what.contains("sequence")), "{found:?}");
+        assert!(
+            matches!(&found[5], Op::DropConstraint { table, name } if table.key == "t" && name.key == "run-time value"),
+            "{found:?}"
+        );
+        // Reassigned from something unknown: the earlier text no longer counts.
+        assert!(matches!(found.last(), Some(Op::DynamicSql { .. })), "{found:?}");
+
+        let mysql = ops(
+            "SET @q = CONCAT('ALTER TABLE ', 'users', ' DROP INDEX ', 'users_name_idx');\n\
+             PREPARE s FROM @q;\nEXECUTE s;\nDEALLOCATE PREPARE s;",
+            Dialect::Mysql,
+        );
+        assert!(matches!(&mysql[2], Op::DropIndex { name } if name.key == "users_name_idx"), "{mysql:?}");
     }
 
     #[test]

@@ -2,12 +2,11 @@
 //! read for what a call would do, so `CALL p('orders', 'orders_idx')` is judged by
 //! the statements it runs rather than left `unknown`.
 
-use std::collections::HashMap;
-
 use sqlparser::ast::Statement;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
+use super::built_text::{BuiltText, forget_positions};
 use super::{
     Lowerer, Op, is_trivia, leading_words, next_significant, statement_after_condition, token_like,
     top_level_words, unquoted_word,
@@ -53,7 +52,7 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
         .parse_statement()
         .ok()?;
     let Statement::CreateProcedure { params, .. } = &statement else { return None };
-    let parameters = params
+    let parameters: Vec<String> = params
         .iter()
         .flatten()
         .map(|param| {
@@ -61,7 +60,7 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
             lowerer.dialect().fold_identifier(name, param.name.quote_style.is_some())
         })
         .collect();
-    let body = RoutineBody { parameters, ops: body_ops(&tokens[body_start..], lowerer) };
+    let body = RoutineBody { ops: body_ops(&tokens[body_start..], parameters.clone(), lowerer), parameters };
     let mut ops = lowerer.lower(&statement, &super::super::parse::head(tokens));
     for op in &mut ops {
         if let Op::CreateFunction { body: slot, .. } = op {
@@ -90,53 +89,32 @@ fn body_start(tokens: &[TokenWithSpan]) -> Option<(usize, usize)> {
     None
 }
 
-/// What a body does, read statement by statement as if every branch ran. Dynamic
-/// SQL built from literals and parameters (`SET @q = CONCAT('ALTER TABLE ', t, …)`,
-/// `PREPARE s FROM @q`, `EXECUTE s`) is read with the parameters in place.
-fn body_ops(body: &[TokenWithSpan], lowerer: &Lowerer) -> Vec<Op> {
-    let mut texts: HashMap<String, String> = HashMap::new();
+/// What a body does, read statement by statement as if every branch ran, with
+/// text it builds and runs read with the parameters in place.
+fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, lowerer: &Lowerer) -> Vec<Op> {
+    let mut built = BuiltText::with_parameters(parameters);
     let mut ops = Vec::new();
     for piece in body.split(|t| t.token == Token::SemiColon) {
         let Some(start) = statement_start(piece) else { continue };
         let statement = &piece[start..];
-        let words = leading_words(statement, 2);
-        let target = || statement.iter().filter(|t| !is_trivia(&t.token)).nth(1).map(|t| t.token.to_string());
-        match words.first().map(String::as_str) {
-            Some("SET") => {
-                if let (Some(variable), Some(text)) = (target(), assigned_text(statement)) {
-                    texts.insert(variable.to_lowercase(), text);
-                }
-            }
-            Some("PREPARE") => {
-                let source =
-                    statement.iter().rev().find(|t| !is_trivia(&t.token)).map(|t| t.token.to_string());
-                if let (Some(name), Some(text)) =
-                    (target(), source.and_then(|s| texts.get(&s.to_lowercase())))
-                {
-                    texts.insert(name.to_lowercase(), text.clone());
-                }
-            }
-            Some("EXECUTE" | "EXEC") if target().is_some_and(|t| texts.contains_key(&t.to_lowercase())) => {
-                let text = target().and_then(|t| texts.get(&t.to_lowercase()).cloned()).unwrap_or_default();
-                ops.extend(ops_of_text(&text, lowerer));
-            }
-            Some(word) if BOOKKEEPING.contains(&word) => {}
-            _ => {
-                if let Ok(parsed) = super::super::parse::parse_tokens(statement, lowerer.dialect(), lowerer) {
-                    ops.extend(parsed.into_iter().flat_map(|(_, ops)| ops));
-                }
-            }
+        built.observe(statement, lowerer.dialect());
+        if let Some(run) = built.run(statement, lowerer) {
+            ops.extend(run);
+            continue;
         }
+        let first = leading_words(statement, 1);
+        if first
+            .first()
+            .is_some_and(|word| word == "SET" || word == "PREPARE" || BOOKKEEPING.contains(&word.as_str()))
+        {
+            continue;
+        }
+        ops.extend(super::statement_ops(statement, lowerer).unwrap_or_default());
     }
     // Table variables and temporary tables live as long as the call.
     ops.retain_mut(|op| !op.names_mut().first().is_some_and(|name| name.key.starts_with(['@', '#'])));
     // The body's positions are in the procedure's definition, not at the call.
-    for op in &mut ops {
-        for name in op.names_mut() {
-            name.at = None;
-            name.end = None;
-        }
-    }
+    forget_positions(&mut ops);
     ops
 }
 
@@ -166,44 +144,4 @@ fn statement_start(piece: &[TokenWithSpan]) -> Option<usize> {
         "LOOP" | "REPEAT" | "CASE" => None,
         _ => Some(first),
     }
-}
-
-/// The SQL text `SET @v = 'literal'` or `SET @v = CONCAT(…)` assigns, parameters
-/// kept as their names; `None` when a part is neither.
-fn assigned_text(statement: &[TokenWithSpan]) -> Option<String> {
-    let significant: Vec<&Token> = statement.iter().map(|t| &t.token).filter(|t| !is_trivia(t)).collect();
-    let value = match significant.as_slice() {
-        [_set, _variable, Token::Eq, value @ ..] => value,
-        _ => return None,
-    };
-    let part = |token: &Token| match token {
-        Token::SingleQuotedString(s) | Token::NationalStringLiteral(s) => Some(s.clone()),
-        Token::Word(word) => Some(word.value.clone()),
-        _ => None,
-    };
-    match value {
-        [literal] => part(literal),
-        [Token::Word(concat), Token::LParen, arguments @ .., Token::RParen]
-            if concat.value.eq_ignore_ascii_case("CONCAT") =>
-        {
-            arguments
-                .split(|t| **t == Token::Comma)
-                .map(|argument| match argument {
-                    [single] => part(single),
-                    _ => None,
-                })
-                .collect()
-        }
-        _ => None,
-    }
-}
-
-/// The operations of SQL text built inside a body.
-fn ops_of_text(text: &str, lowerer: &Lowerer) -> Vec<Op> {
-    let Ok(tokens) = Tokenizer::new(lowerer.dialect().parser_dialect(), text).tokenize_with_location() else {
-        return Vec::new();
-    };
-    super::super::parse::parse_tokens(&tokens, lowerer.dialect(), lowerer)
-        .map(|parsed| parsed.into_iter().flat_map(|(_, ops)| ops).collect())
-        .unwrap_or_default()
 }

@@ -1,0 +1,212 @@
+//! SQL built as text and then run: T-SQL `SET @sql = N'ALTER …' + …` and
+//! `EXEC sp_executesql @sql` or `EXEC (@sql)`, MySQL `SET @q = CONCAT(…)`,
+//! `PREPARE s FROM @q` and `EXECUTE s`. Where the text is made of literals (and,
+//! inside a procedure, its parameters) it is judged like any statement; a part
+//! computed at run time (a `CAST(@id AS …)`, a name read from the catalog) stands
+//! in as an identifier that says so.
+
+use std::collections::HashMap;
+
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+use super::{Lowerer, Op, is_trivia};
+use crate::sql::Dialect;
+
+/// What stands for a part of the text only known when it runs.
+const RUN_TIME: &str = "run-time value";
+
+/// The texts statements of one file (or one procedure body) have built so far.
+#[derive(Debug, Default)]
+pub(crate) struct BuiltText {
+    /// Variable or prepared-statement name, lower case → the text it holds.
+    texts: HashMap<String, String>,
+    /// A procedure's parameters, folded: they stay in the text as names, to be
+    /// replaced by a call's arguments.
+    parameters: Vec<String>,
+}
+
+impl BuiltText {
+    pub(crate) fn with_parameters(parameters: Vec<String>) -> Self {
+        BuiltText { texts: HashMap::new(), parameters }
+    }
+
+    /// Remembers the text `statement` assigns (`SET @v = …`, `SELECT @v = … FROM …`,
+    /// `DECLARE @v type = …`) or prepares (`PREPARE s FROM @v`).
+    pub(crate) fn observe(&mut self, statement: &[TokenWithSpan], dialect: Dialect) {
+        // Most statements are neither: tell from the first two tokens, without copying.
+        let mut leading = statement.iter().map(|t| &t.token).filter(|t| !is_trivia(t));
+        let (first, second) = (leading.next(), leading.next());
+        let assigns = matches!(first, Some(Token::Word(w)) if ["SET", "SELECT", "DECLARE"].iter().any(|k| w.value.eq_ignore_ascii_case(k)))
+            && matches!(second, Some(Token::Word(w)) if w.value.starts_with('@'));
+        let prepares = matches!(first, Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("PREPARE"));
+        if !assigns && !prepares {
+            return;
+        }
+        let tokens = significant(statement);
+        let word = |i: usize| word_at(&tokens, i);
+        let assigned = match word(0).as_str() {
+            "SET" | "SELECT" | "DECLARE" => {
+                let equals = tokens.iter().position(|t| *t == Token::Eq);
+                equals.and_then(|equals| {
+                    let value = until_word(&tokens[equals + 1..], "FROM");
+                    self.text_of(value, dialect)
+                })
+            }
+            "PREPARE" if word(2) == "FROM" => tokens.get(3..).and_then(|value| self.text_of(value, dialect)),
+            _ => None,
+        };
+        if let Some(name) = tokens.get(1) {
+            let name = name.to_string().to_lowercase();
+            match assigned {
+                Some(text) => self.texts.insert(name, text),
+                // Assigned something unknown: what it held before no longer counts.
+                None => self.texts.remove(&name),
+            };
+        }
+    }
+
+    /// The operations of `statement` when it runs built text whose text is known:
+    /// `EXEC sp_executesql <text>`, `EXEC (<text>)`, `EXECUTE s`.
+    pub(crate) fn run(&self, statement: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+        let first = statement.iter().find(|t| !is_trivia(&t.token))?;
+        if !matches!(&first.token, Token::Word(w) if w.value.eq_ignore_ascii_case("EXEC") || w.value.eq_ignore_ascii_case("EXECUTE"))
+        {
+            return None;
+        }
+        let tokens = significant(statement);
+        let dialect = lowerer.dialect();
+        let text = match tokens.get(1..)? {
+            [Token::Word(procedure), arguments @ ..]
+                if procedure.value.eq_ignore_ascii_case("sp_executesql") =>
+            {
+                let first = arguments.split(|t| *t == Token::Comma).next()?;
+                self.text_of(first, dialect)?
+            }
+            [Token::LParen, inner @ .., Token::RParen] => self.text_of(inner, dialect)?,
+            [Token::LParen, inner @ .., Token::RParen, Token::SemiColon] => self.text_of(inner, dialect)?,
+            [prepared] | [prepared, Token::SemiColon] => {
+                self.texts.get(&prepared.to_string().to_lowercase())?.clone()
+            }
+            _ => return None,
+        };
+        let ops = ops_of_text(&text, lowerer);
+        (!ops.is_empty()).then_some(ops)
+    }
+
+    /// The text an expression builds: literals, known variables and parameters
+    /// joined by `+` or `CONCAT(…)`; `None` when no part of it is known.
+    fn text_of(&self, expression: &[Token], dialect: Dialect) -> Option<String> {
+        let expression = match expression {
+            [rest @ .., Token::SemiColon] => rest,
+            whole => whole,
+        };
+        let parts: Vec<&[Token]> = match expression {
+            [Token::Word(concat), Token::LParen, arguments @ .., Token::RParen]
+                if concat.value.eq_ignore_ascii_case("CONCAT") =>
+            {
+                split_top_level(arguments, &Token::Comma)
+            }
+            _ => split_top_level(expression, &Token::Plus),
+        };
+        let mut known = false;
+        let mut text = String::new();
+        for part in parts {
+            match part {
+                [Token::SingleQuotedString(s) | Token::NationalStringLiteral(s)] => {
+                    known = true;
+                    text.push_str(s);
+                }
+                [Token::Word(word)] if self.texts.contains_key(&word.value.to_lowercase()) => {
+                    known = true;
+                    text.push_str(&self.texts[&word.value.to_lowercase()]);
+                }
+                [Token::Word(word)] if self.is_parameter(&word.value, dialect) => text.push_str(&word.value),
+                _ => text.push_str(&run_time_name(dialect)),
+            }
+        }
+        known.then_some(text)
+    }
+
+    fn is_parameter(&self, name: &str, dialect: Dialect) -> bool {
+        let folded = dialect.fold_identifier(name.trim_start_matches('@'), false);
+        self.parameters.contains(&folded)
+    }
+}
+
+/// The operations of SQL text, read like a migration's statement; positions are
+/// those of the text, not of the file, so names keep none.
+fn ops_of_text(text: &str, lowerer: &Lowerer) -> Vec<Op> {
+    let Ok(tokens) = Tokenizer::new(lowerer.dialect().parser_dialect(), text).tokenize_with_location() else {
+        return Vec::new();
+    };
+    let mut ops = super::statement_ops(&tokens, lowerer).unwrap_or_default();
+    forget_positions(&mut ops);
+    ops
+}
+
+/// Clears the positions of names read somewhere else than where they are reported
+/// (built text, a procedure's definition), so reports point at the statement.
+pub(super) fn forget_positions(ops: &mut [Op]) {
+    for op in ops {
+        for name in op.names_mut() {
+            name.at = None;
+            name.end = None;
+        }
+    }
+}
+
+/// The run-time stand-in, quoted the dialect's way so it reads as one name.
+fn run_time_name(dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Mssql => format!("[{RUN_TIME}]"),
+        Dialect::Mysql => format!("`{RUN_TIME}`"),
+        Dialect::Postgres | Dialect::Sqlite => format!("\"{RUN_TIME}\""),
+    }
+}
+
+fn significant(tokens: &[TokenWithSpan]) -> Vec<Token> {
+    tokens.iter().map(|t| t.token.clone()).filter(|t| !is_trivia(t)).collect()
+}
+
+fn word_at(tokens: &[Token], index: usize) -> String {
+    match tokens.get(index) {
+        Some(Token::Word(word)) if word.quote_style.is_none() => word.value.to_ascii_uppercase(),
+        _ => String::new(),
+    }
+}
+
+/// `tokens` up to the word `word` outside parentheses.
+fn until_word<'t>(tokens: &'t [Token], word: &str) -> &'t [Token] {
+    let mut depth = 0usize;
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(w) if depth == 0 && w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word) => {
+                return &tokens[..index];
+            }
+            _ => {}
+        }
+    }
+    tokens
+}
+
+/// `tokens` split at `separator` outside parentheses.
+fn split_top_level<'t>(tokens: &'t [Token], separator: &Token) -> Vec<&'t [Token]> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (index, token) in tokens.iter().enumerate() {
+        match token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            token if depth == 0 && token == separator => {
+                parts.push(&tokens[start..index]);
+                start = index + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&tokens[start..]);
+    parts
+}
