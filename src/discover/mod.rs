@@ -362,7 +362,13 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     if layout == Layout::VersionedFolders {
         order_by_manifests(&mut set.forward, &manifests);
     }
-    let run_order = |m: &Migration| (m.repeatable, m.version.clone(), m.relative.clone());
+    // Liquibase's `includeAll` runs a folder's files before its subfolders' (paths
+    // in alphabetical order); in a folder, files run by the version in their name.
+    let folder = |m: &Migration| match layout {
+        Layout::Liquibase => m.relative.rsplit_once('/').map_or("", |(folder, _)| folder).to_owned(),
+        _ => String::new(),
+    };
+    let run_order = |m: &Migration| (m.repeatable, folder(m), m.version.clone(), m.relative.clone());
     set.forward.sort_by_key(run_order);
     set.back.sort_by_key(run_order);
     Ok(set)
@@ -401,6 +407,27 @@ mod tests {
         assert_eq!(set.excluded, ["2_b.sql", "legacy/3_c.sql"]);
         assert!(glob_matches("**/*.sql", "a/b/c.sql") && glob_matches("**/*.sql", "c.sql"));
         assert!(!glob_matches("*.sql", "a/c.sql"));
+    }
+
+    #[test]
+    fn liquibase_runs_a_folder_before_its_subfolders() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for folder in ["procedures", "z-post-update"] {
+            std::fs::create_dir(dir.path().join(folder)).expect("mkdir");
+        }
+        let changeset = "--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n";
+        for name in
+            ["z-post-update/00010_grants.sql", "00030_tables.sql", "procedures/p_a.sql", "00010_init.sql"]
+        {
+            std::fs::write(dir.path().join(name), changeset).expect("write");
+        }
+        let set = discover(dir.path(), &Options::default()).expect("discover");
+        assert_eq!(set.layout, Layout::Liquibase);
+        let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
+        assert_eq!(
+            order,
+            ["00010_init.sql", "00030_tables.sql", "procedures/p_a.sql", "z-post-update/00010_grants.sql"]
+        );
     }
 
     #[test]
