@@ -692,6 +692,14 @@ mod tests {
         let found = findings_in(Dialect::Mssql, given, window);
         let rules: Vec<&str> = found.iter().map(|f| f.rule.id).collect();
         assert_eq!(rules, ["create-function", "update", "add-constraint"], "{found:?}");
+
+        let dynamic = "CREATE PROCEDURE dbo.drop_col @table sysname, @column sysname AS\nBEGIN\n\
+            DECLARE @sql nvarchar(max) = N'ALTER TABLE ' + @table + N' DROP COLUMN ' + @column;\n\
+            EXEC sp_executesql @sql;\nEND;\nGO\nEXEC dbo.drop_col 'dbo.concept_set', 'name';";
+        let found = findings_in(Dialect::Mssql, given, dynamic);
+        let dropped = found.iter().find(|f| f.rule.id == "drop-column").expect("the call drops the column");
+        assert_eq!(dropped.class, Class::Destructive, "{found:?}");
+        assert!(dropped.message.contains("`name`"), "{}", dropped.message);
     }
 
     /// The ```sql blocks of a section of a rule's documentation: (A's schema, window).

@@ -419,7 +419,8 @@ impl Lowerer {
             .map(|argument| match argument {
                 Expr::Value(value) => match &value.value {
                     Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => {
-                        Some(self.plain_name(&[s.as_str()], None))
+                        let parts: Vec<&str> = s.split('.').collect();
+                        Some(self.plain_name(&parts, None))
                     }
                     _ => None,
                 },

@@ -120,7 +120,10 @@ impl BuiltText {
                     known = true;
                     text.push_str(&self.texts[&word.value.to_lowercase()]);
                 }
-                [Token::Word(word)] if self.is_parameter(&word.value, dialect) => text.push_str(&word.value),
+                // A parameter stays as its name (T-SQL's without `@`), for a call's argument to replace.
+                [Token::Word(word)] if self.is_parameter(&word.value, dialect) => {
+                    text.push_str(word.value.trim_start_matches('@'));
+                }
                 _ => text.push_str(&run_time_name(dialect)),
             }
         }

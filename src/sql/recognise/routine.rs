@@ -41,7 +41,7 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
     }
     let (header_end, body_start) = body_start(tokens)?;
     // The header alone, with an empty body, is something sqlparser reads.
-    let mut header = tokens[..header_end].to_vec();
+    let mut header = parenthesised_parameters(&tokens[..header_end]);
     let at = &tokens[body_start];
     for word in ["AS", "BEGIN", "END"] {
         header.push(token_like(at, Token::Whitespace(Whitespace::Space)));
@@ -68,6 +68,33 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
         }
     }
     Some(ops)
+}
+
+/// T-SQL may list parameters without parentheses (`CREATE PROCEDURE p @a int AS`);
+/// sqlparser wants them, so they are added.
+fn parenthesised_parameters(header: &[TokenWithSpan]) -> Vec<TokenWithSpan> {
+    let procedure = header.iter().position(|t| {
+        matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && (w.value.eq_ignore_ascii_case("PROCEDURE") || w.value.eq_ignore_ascii_case("PROC")))
+    });
+    let name_start = procedure.and_then(|p| next_significant(header, p));
+    let Some(name_start) = name_start else { return header.to_vec() };
+    let name_end = name_start
+        + header[name_start..]
+            .iter()
+            .take_while(|t| matches!(t.token, Token::Word(_) | Token::Period))
+            .count();
+    let first_parameter = (name_end..header.len()).find(|&i| !is_trivia(&header[i].token));
+    match first_parameter {
+        Some(first) if header[first].token != Token::LParen => {
+            let last = (first..header.len()).rev().find(|&i| !is_trivia(&header[i].token)).unwrap_or(first);
+            let mut wrapped = header[..first].to_vec();
+            wrapped.push(token_like(&header[first], Token::LParen));
+            wrapped.extend(header[first..=last].iter().cloned());
+            wrapped.push(token_like(&header[last], Token::RParen));
+            wrapped
+        }
+        _ => header.to_vec(),
+    }
 }
 
 /// Where the header ends and the body starts: at MySQL's first `BEGIN`, around
