@@ -25,6 +25,7 @@ mod disable_trigger;
 mod drop_column;
 mod drop_constraint;
 mod drop_default;
+mod drop_extension;
 mod drop_function;
 mod drop_index;
 mod drop_not_null;
@@ -231,6 +232,7 @@ pub static ALL_RULES: &[&Rule] = &[
     &create_object::RULE,
     &drop_type::RULE,
     &drop_sequence::RULE,
+    &drop_extension::RULE,
     &drop_trigger::RULE,
     &disable_trigger::RULE,
     &enable_row_level_security::RULE,
@@ -511,6 +513,10 @@ impl Context<'_> {
         self.in_window(self.schema.sequences.get(&name.key).copied())
     }
 
+    pub(crate) fn is_new_extension(&self, name: &Name) -> bool {
+        self.in_window(self.schema.extensions.get(&name.key).copied())
+    }
+
     pub(crate) fn is_new_trigger(&self, name: &Name) -> bool {
         self.in_window(self.schema.triggers.get(&name.key).copied())
     }
@@ -569,6 +575,8 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::DropFunction { name, .. } => drop_function::check(ctx, name),
         Op::CreateType { name, .. } => create_object::check("type", name),
         Op::CreateSequence { name } => create_object::check("sequence", name),
+        Op::CreateExtension { name } => create_object::check("extension", name),
+        Op::DropExtension { name } => drop_extension::check(ctx, name),
         Op::CreateSchema { name } => create_object::check("schema", name),
         Op::CreateOther { kind } => create_object::check_unnamed(kind),
         Op::CreateTrigger { name, .. } => create_object::check("trigger", name),

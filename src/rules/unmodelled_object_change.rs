@@ -2,12 +2,12 @@ use super::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
-    /// Finds drops and changes of objects rollsafe does not model: extensions,
-    /// policies, domains.
+    /// Finds drops and changes of objects rollsafe does not model: policies,
+    /// domains.
     ///
     /// ## Why it matters for rollback
-    /// A's code may rely on them (a trigger that maintains a column, an extension's
-    /// functions, a policy that lets it see rows), and rollsafe cannot tell.
+    /// A's code may rely on them (a policy that lets it see rows, a domain its
+    /// columns use), and rollsafe cannot tell.
     ///
     /// ## Example
     /// ```sql
@@ -25,7 +25,7 @@ declare_rule! {
     static RULE = {
         id: "unmodelled-object-change",
         class: super::Class::Unknown,
-        summary: "A dropped or changed trigger, extension, policy or other object rollsafe does not model.",
+        summary: "A dropped or changed policy, domain or other object rollsafe does not model.",
         help: "Check whether A's code relies on it.",
     }
 }

@@ -23,6 +23,8 @@ pub struct Schema {
     /// Triggers by name, with the epoch they were created in.
     pub triggers: BTreeMap<String, Epoch>,
     pub schemas: BTreeMap<String, Epoch>,
+    /// Extensions by name, with the epoch they were created in.
+    pub extensions: BTreeMap<String, Epoch>,
     pub(super) next_id: ObjectId,
     pub(super) epoch: Epoch,
 }

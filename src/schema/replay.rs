@@ -194,6 +194,12 @@ impl Schema {
                     self.types.insert(to.key.clone(), user_type);
                 }
             }
+            Op::CreateExtension { name } => {
+                self.extensions.entry(name.key.clone()).or_insert(epoch);
+            }
+            Op::DropExtension { name } => {
+                self.extensions.remove(&name.key);
+            }
             Op::CreateTrigger { name, .. } => {
                 self.triggers.insert(name.key.clone(), epoch);
             }

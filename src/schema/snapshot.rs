@@ -153,6 +153,9 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
         | Op::Comment
         | Op::SwitchTrigger { .. }
         | Op::SwitchRowLevelSecurity { .. }
+        // Extensions are judged statement by statement, not by the net difference.
+        | Op::CreateExtension { .. }
+        | Op::DropExtension { .. }
         | Op::TransactionControl
         | Op::SessionSetting
         | Op::Query

@@ -210,7 +210,9 @@ impl Lowerer {
             }
             Statement::Analyze(_) => housekeeping("refresh planner statistics"),
             Statement::RefreshMaterializedView { .. } => housekeeping("refresh a materialized view"),
-            Statement::CreateExtension(_) => create_other("extension"),
+            Statement::CreateExtension(extension) => {
+                vec![Op::CreateExtension { name: self.ident(&extension.name) }]
+            }
             Statement::CreateTrigger(trigger) => vec![Op::CreateTrigger {
                 name: self.name(&trigger.name),
                 table: self.name(&trigger.table_name),
@@ -218,7 +220,9 @@ impl Lowerer {
             Statement::CreateRole(_) => create_other("role"),
             Statement::CreatePolicy(_) => create_other("policy"),
             Statement::CreateDomain(_) => create_other("domain"),
-            Statement::DropExtension(_) => change_other("drop an extension"),
+            Statement::DropExtension(drop) => {
+                drop.names.iter().map(|name| Op::DropExtension { name: self.ident(name) }).collect()
+            }
             Statement::DropTrigger(drop) => vec![Op::DropTrigger { name: self.name(&drop.trigger_name) }],
             Statement::DropPolicy(_) => change_other("drop a policy"),
             Statement::DropDomain(_) => change_other("drop a domain"),

@@ -252,6 +252,12 @@ pub enum Op {
     CreateSequence {
         name: Name,
     },
+    CreateExtension {
+        name: Name,
+    },
+    DropExtension {
+        name: Name,
+    },
     DropSequence {
         name: Name,
     },
@@ -290,7 +296,7 @@ pub enum Op {
     Housekeeping {
         what: String,
     },
-    /// A new object rollsafe does not model (extension, trigger, policy, role…).
+    /// A new object rollsafe does not model (policy, role, database…).
     CreateOther {
         kind: String,
     },
@@ -369,6 +375,8 @@ impl Op {
             | Op::DropType { name }
             | Op::DropTrigger { name }
             | Op::CreateSequence { name }
+            | Op::CreateExtension { name }
+            | Op::DropExtension { name }
             | Op::DropSequence { name }
             | Op::CreateSchema { name }
             | Op::DropSchema { name }
