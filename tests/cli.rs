@@ -459,3 +459,40 @@ fn dbmate_down_sections_are_the_way_back() {
     assert_eq!(report["changes"][0]["line"], 2);
     assert_eq!(report["verdict"]["database_rollback"], "lossy", "the down section drops the new column");
 }
+
+#[test]
+fn a_procedure_call_in_a_later_release_is_judged_by_the_procedure_body() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let helper = "DELIMITER $$\n\
+        CREATE PROCEDURE drop_column_if_exists(IN t VARCHAR(64), IN c VARCHAR(64))\n\
+        BEGIN\n  IF EXISTS(SELECT * FROM information_schema.COLUMNS WHERE TABLE_NAME = t AND COLUMN_NAME = c) THEN\n\
+            SET @q = CONCAT('ALTER TABLE ', t, ' DROP COLUMN ', c);\n    PREPARE s FROM @q;\n    EXECUTE s;\n\
+            DEALLOCATE PREPARE s;\n  END IF;\nEND$$\nDELIMITER ;\n";
+    let base = [
+        ("1_users.up.sql", "CREATE TABLE users (id INT, legacy_name VARCHAR(64));"),
+        ("2_helpers.up.sql", helper),
+    ];
+    let from = folder(dir.path(), "a", &base);
+    let to = folder(
+        dir.path(),
+        "b",
+        &[base[0], base[1], ("3_cleanup.up.sql", "CALL drop_column_if_exists('users', 'legacy_name');\n")],
+    );
+    let output = rollsafe()
+        .args(["audit", "--format", "json", "--dialect", "mysql", "--from"])
+        .arg(&from)
+        .arg("--to")
+        .arg(&to)
+        .output()
+        .expect("run");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(output.status.code(), Some(1));
+    let change = &report["changes"][0];
+    assert_eq!(
+        (change["rule"].as_str(), change["class"].as_str()),
+        (Some("drop-column"), Some("destructive"))
+    );
+    assert_eq!(change["line"], 1);
+    assert!(change["message"].as_str().is_some_and(|m| m.contains("legacy_name")), "{change}");
+    assert_eq!(report["verdict"]["code_rollback"], "blocked");
+}
