@@ -68,16 +68,13 @@ fn parse_source(
         out.push(whole(Outcome::Unreadable(message.clone())));
         return;
     }
-    if let Some(ops) = recognise::before_parsing(&source.tokens, dialect, lowerer) {
+    if let Some(ops) = recognise::before_parsing(&source.tokens, dialect, lowerer, built) {
         built.observe(&source.tokens, dialect);
         out.push(whole(Outcome::Parsed(ops)));
         return;
     }
     // A statement that runs text built before it does what the text says.
-    let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| {
-        built.observe(tokens, dialect);
-        built.run(tokens, lowerer).unwrap_or(ops)
-    };
+    let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| built.judge(tokens, ops, lowerer);
     match parse_tokens(&source.tokens, dialect, lowerer) {
         // The usual case: the source is one statement, its range the source's.
         Ok(mut statements) if statements.len() == 1 => {

@@ -69,7 +69,7 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
     let body_start = if text.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
     let masked = mask_placeholders(&text[body_start..]);
     let delimited = match dialect {
-        Dialect::Mysql => mask_custom_delimiters(masked.as_ref()),
+        Dialect::Mysql => mask_mysql_client_syntax(masked.as_ref()),
         _ => std::borrow::Cow::Borrowed(masked.as_ref()),
     };
     let body = delimited.as_ref();
@@ -157,29 +157,39 @@ fn mask_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// After the MySQL client's `DELIMITER $$`, statements end at `$$` instead of `;`.
-/// Each such delimiter becomes spaces and a `;`, as long as the delimiter, so statements
-/// split as usual (routine bodies keep their own `;`) and every position stays put.
-fn mask_custom_delimiters(text: &str) -> std::borrow::Cow<'_, str> {
-    let mentions_delimiter = text
-        .lines()
-        .any(|line| line.trim_start().get(..9).is_some_and(|word| word.eq_ignore_ascii_case("DELIMITER")));
-    if !mentions_delimiter {
+/// What MySQL's migration tools read differently from its server, masked so the
+/// tokenizer sees what they run, every position kept:
+/// - after the client's `DELIMITER $$`, statements end at `$$`: each such delimiter
+///   becomes spaces and a `;` (last, so the statement ends where the delimiter did);
+///   routine bodies keep their own `;`;
+/// - a line starting `--word` (Liquibase's `--changeset`) is a comment to the tools,
+///   though the server wants a space after `--`: it starts `#-` instead.
+fn mask_mysql_client_syntax(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_delimiter_line =
+        |line: &str| line.trim_start().get(..9).is_some_and(|w| w.eq_ignore_ascii_case("DELIMITER"));
+    let is_tight_dash_comment = |line: &str| {
+        let rest = line.trim_start().strip_prefix("--");
+        rest.and_then(|rest| rest.chars().next()).is_some_and(|c| !c.is_whitespace())
+    };
+    if !text.lines().any(|line| is_delimiter_line(line) || is_tight_dash_comment(line)) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut masked = String::with_capacity(text.len());
     let mut delimiter = ";".to_owned();
     for line in text.split_inclusive('\n') {
-        let mut words = line.split_whitespace();
-        if words.next().is_some_and(|word| word.eq_ignore_ascii_case("DELIMITER")) {
-            if let Some(new) = words.next() {
+        if is_delimiter_line(line) {
+            if let Some(new) = line.split_whitespace().nth(1) {
                 delimiter = new.to_owned();
             }
             masked.push_str(line);
+        } else if is_tight_dash_comment(line) {
+            let indent = line.len() - line.trim_start().len();
+            masked.push_str(&line[..indent]);
+            masked.push_str("#-");
+            masked.push_str(&line[indent + 2..]);
         } else if delimiter == ";" {
             masked.push_str(line);
         } else {
-            // The `;` goes last, so the statement's range ends where the delimiter does.
             masked.push_str(&line.replace(&delimiter, &format!("{};", " ".repeat(delimiter.len() - 1))));
         }
     }
@@ -456,6 +466,17 @@ mod tests {
             .map(|s| &sql[s.range.clone()])
             .collect();
         assert_eq!(commands, ["DELIMITER $$", "DELIMITER ;"]);
+    }
+
+    #[test]
+    fn mysql_liquibase_directives_without_a_space_are_comments() {
+        let sql = "--liquibase formatted sql\n--changeset core:1\nALTER TABLE t ADD c INT;\n--rollback ALTER TABLE t DROP c;\n";
+        let split = split(sql.as_bytes(), Dialect::Mysql);
+        assert_covers(&split, sql.len());
+        let texts: Vec<&str> = split.statements.iter().map(|s| &sql[s.range.clone()]).collect();
+        assert_eq!(texts, ["ALTER TABLE t ADD c INT;"]);
+        let comments = split.segments.iter().filter(|s| s.kind == SegmentKind::Comment).count();
+        assert_eq!(comments, 3);
     }
 
     #[test]

@@ -65,6 +65,13 @@ impl BuiltText {
         }
     }
 
+    /// What `statement`, parsed as `ops`, does: remembers text it builds, and when
+    /// it runs known text, what that text does instead.
+    pub(crate) fn judge(&mut self, statement: &[TokenWithSpan], ops: Vec<Op>, lowerer: &Lowerer) -> Vec<Op> {
+        self.observe(statement, lowerer.dialect());
+        self.run(statement, lowerer).unwrap_or(ops)
+    }
+
     /// The operations of `statement` when it runs built text whose text is known:
     /// `EXEC sp_executesql <text>`, `EXEC (<text>)`, `EXECUTE s`.
     pub(crate) fn run(&self, statement: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
@@ -142,7 +149,8 @@ fn ops_of_text(text: &str, lowerer: &Lowerer) -> Vec<Op> {
     let Ok(tokens) = Tokenizer::new(lowerer.dialect().parser_dialect(), text).tokenize_with_location() else {
         return Vec::new();
     };
-    let mut ops = super::statement_ops(&tokens, lowerer).unwrap_or_default();
+    // Text built inside built text starts from nothing.
+    let mut ops = super::statement_ops(&tokens, lowerer, &mut BuiltText::default()).unwrap_or_default();
     forget_positions(&mut ops);
     ops
 }

@@ -20,10 +20,12 @@ use super::op::Op;
 pub(super) use built_text::BuiltText;
 
 /// Statements recognised from their tokens alone, before the parser sees them.
+/// `built` holds the text earlier statements built, for guarded statements that run it.
 pub(super) fn before_parsing(
     tokens: &[TokenWithSpan],
     dialect: Dialect,
     lowerer: &Lowerer,
+    built: &mut BuiltText,
 ) -> Option<Vec<Op>> {
     let leading = leading_words(tokens, 4);
     let words: Vec<&str> = leading.iter().map(String::as_str).collect();
@@ -32,7 +34,7 @@ pub(super) fn before_parsing(
     }
     match dialect {
         Dialect::Postgres => postgres::before_parsing(tokens, &words),
-        Dialect::Mssql => tsql::before_parsing(tokens, &words, lowerer),
+        Dialect::Mssql => tsql::before_parsing(tokens, &words, lowerer, built),
         // `PREPARE s FROM @q` only names text for a later `EXECUTE s`, judged then.
         Dialect::Mysql => (words.first() == Some(&"PREPARE")).then(|| vec![Op::SessionSetting]),
         // SQLite's `PRAGMA foreign_keys = ON` (sqlparser only takes literal values).
@@ -56,11 +58,16 @@ pub(super) fn after_rejection(
 
 /// The operations of one statement's tokens, recognisers included: what a
 /// migration's statement would give, for text read from inside another one.
-fn statement_ops(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+fn statement_ops(tokens: &[TokenWithSpan], lowerer: &Lowerer, built: &mut BuiltText) -> Option<Vec<Op>> {
     let dialect = lowerer.dialect();
-    before_parsing(tokens, dialect, lowerer).or_else(|| {
+    before_parsing(tokens, dialect, lowerer, built).or_else(|| {
         match super::parse::parse_tokens(tokens, dialect, lowerer) {
-            Ok(parsed) => Some(parsed.into_iter().flat_map(|(_, ops)| ops).collect()),
+            Ok(parsed) => Some(
+                parsed
+                    .into_iter()
+                    .flat_map(|(range, ops)| built.judge(&tokens[range], ops, lowerer))
+                    .collect(),
+            ),
             Err(_) => after_rejection(tokens, dialect, lowerer),
         }
     })
@@ -431,6 +438,9 @@ mod tests {
         );
         // Reassigned from something unknown: the earlier text no longer counts.
         assert!(matches!(found.last(), Some(Op::DynamicSql { .. })), "{found:?}");
+
+        let guarded = ops("IF @pk IS NOT NULL EXEC('ALTER TABLE dbo.t DROP CONSTRAINT ' + @pk);", Dialect::Mssql);
+        assert!(matches!(&guarded[..], [Op::DropConstraint { table, .. }] if table.key == "t"), "{guarded:?}");
 
         let mysql = ops(
             "SET @q = CONCAT('ALTER TABLE ', 'users', ' DROP INDEX ', 'users_name_idx');\n\

@@ -124,19 +124,16 @@ fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, lowerer: &Lowerer) 
     for piece in body.split(|t| t.token == Token::SemiColon) {
         let Some(start) = statement_start(piece) else { continue };
         let statement = &piece[start..];
-        built.observe(statement, lowerer.dialect());
-        if let Some(run) = built.run(statement, lowerer) {
-            ops.extend(run);
-            continue;
-        }
         let first = leading_words(statement, 1);
-        if first
-            .first()
-            .is_some_and(|word| word == "SET" || word == "PREPARE" || BOOKKEEPING.contains(&word.as_str()))
-        {
+        let bookkeeping = first.first().is_some_and(|word| {
+            matches!(word.as_str(), "SET" | "PREPARE") || BOOKKEEPING.contains(&word.as_str())
+        });
+        if bookkeeping {
+            // It may build text a later statement runs.
+            built.observe(statement, lowerer.dialect());
             continue;
         }
-        ops.extend(super::statement_ops(statement, lowerer).unwrap_or_default());
+        ops.extend(super::statement_ops(statement, lowerer, &mut built).unwrap_or_default());
     }
     // Table variables and temporary tables live as long as the call.
     ops.retain_mut(|op| !op.names_mut().first().is_some_and(|name| name.key.starts_with(['@', '#'])));

@@ -9,13 +9,18 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::{
-    Lowerer, Op, closing_paren, is_trivia, next_significant, parse_rewritten, previous_significant,
-    repeat_action_per_item, statement_after_condition, token_like, unquoted_word,
+    BuiltText, Lowerer, Op, closing_paren, is_trivia, next_significant, parse_rewritten,
+    previous_significant, repeat_action_per_item, statement_after_condition, token_like, unquoted_word,
 };
 
-pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str], lowerer: &Lowerer) -> Option<Vec<Op>> {
+pub(super) fn before_parsing(
+    tokens: &[TokenWithSpan],
+    words: &[&str],
+    lowerer: &Lowerer,
+    built: &mut BuiltText,
+) -> Option<Vec<Op>> {
     match words {
-        ["IF", ..] => guarded_statements(tokens, lowerer),
+        ["IF", ..] => guarded_statements(tokens, lowerer, built),
         ["CREATE", "PROCEDURE" | "PROC", ..] | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => {
             super::routine::procedure(tokens, lowerer)
         }
@@ -114,7 +119,7 @@ fn next_value_for(tokens: &[TokenWithSpan], index: usize) -> Option<(Vec<TokenWi
 /// `IF <condition> BEGIN … END [ELSE BEGIN … END]` and `IF <condition> <statement>`,
 /// the usual guards around DDL: the statements they guard are what the migration
 /// does.
-fn guarded_statements(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+fn guarded_statements(tokens: &[TokenWithSpan], lowerer: &Lowerer, built: &mut BuiltText) -> Option<Vec<Op>> {
     let blocks = begin_end_blocks(tokens)?;
     let guarded: Vec<&[TokenWithSpan]> = if blocks.is_empty() {
         vec![&tokens[statement_after_condition(tokens)?..]]
@@ -124,7 +129,7 @@ fn guarded_statements(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec
     let mut ops = Vec::new();
     for statements in guarded {
         let parsed = super::super::parse::parse_tokens(statements, lowerer.dialect(), lowerer).ok()?;
-        ops.extend(parsed.into_iter().flat_map(|(_, ops)| ops));
+        ops.extend(parsed.into_iter().flat_map(|(range, ops)| built.judge(&statements[range], ops, lowerer)));
     }
     Some(ops)
 }
