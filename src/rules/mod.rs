@@ -49,6 +49,7 @@ mod read_only_query;
 mod reconcile;
 mod rename_column;
 mod rename_enum_value;
+mod rename_sequence;
 mod rename_table;
 mod rename_type;
 mod rename_view;
@@ -232,6 +233,7 @@ pub static ALL_RULES: &[&Rule] = &[
     &create_object::RULE,
     &drop_type::RULE,
     &drop_sequence::RULE,
+    &rename_sequence::RULE,
     &drop_extension::RULE,
     &drop_trigger::RULE,
     &disable_trigger::RULE,
@@ -588,6 +590,7 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::RenameEnumValue { type_name, from, to } => rename_enum_value::check(ctx, type_name, from, to),
         Op::DropType { name } => drop_type::check(ctx, name),
         Op::DropSequence { name } => drop_sequence::check(ctx, name),
+        Op::RenameSequence { from, to } => rename_sequence::check(ctx, from, to),
         Op::DropSchema { name } => drop_schema::check(ctx, name),
         Op::Truncate { table } => truncate::check(ctx, table),
         Op::Delete { table, filtered } => delete::check(ctx, table, *filtered),

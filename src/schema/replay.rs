@@ -212,6 +212,11 @@ impl Schema {
             Op::DropSequence { name } => {
                 self.sequences.remove(&name.key);
             }
+            Op::RenameSequence { from, to } => {
+                if let Some(created) = self.sequences.remove(&from.key) {
+                    self.sequences.insert(to.key.clone(), created);
+                }
+            }
             Op::CreateSchema { name } => {
                 self.schemas.entry(name.key.clone()).or_insert(epoch);
             }

@@ -145,6 +145,9 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
             one(Kind::Type, &type_name.key)
         }
         Op::CreateSequence { name } | Op::DropSequence { name } => one(Kind::Sequence, &name.key),
+        Op::RenameSequence { from, to } => {
+            vec![(Kind::Sequence, from.key.clone()), (Kind::Sequence, to.key.clone())]
+        }
         Op::CreateTrigger { name, .. } | Op::DropTrigger { name } => one(Kind::Trigger, &name.key),
         Op::RenameType { from, to } => vec![(Kind::Type, from.key.clone()), (Kind::Type, to.key.clone())],
         Op::CreateSchema { name } | Op::DropSchema { name } => one(Kind::Schema, &name.key),

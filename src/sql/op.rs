@@ -261,6 +261,10 @@ pub enum Op {
     DropSequence {
         name: Name,
     },
+    RenameSequence {
+        from: Name,
+        to: Name,
+    },
     CreateSchema {
         name: Name,
     },
@@ -343,7 +347,10 @@ impl Op {
                 names.extend(name.as_mut());
                 names
             }
-            Op::RenameTable { from, to } | Op::RenameView { from, to } | Op::RenameType { from, to } => {
+            Op::RenameTable { from, to }
+            | Op::RenameView { from, to }
+            | Op::RenameType { from, to }
+            | Op::RenameSequence { from, to } => {
                 vec![from, to]
             }
             Op::Update { table, columns, .. } => {

@@ -331,7 +331,10 @@ mod tests {
              CREATE FUNCTION g(p_id users.id%TYPE) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n\
              ALTER FUNCTION f(text) OWNER TO admin;\nALTER SCHEMA s OWNER TO admin;\n\
              create function h() returns trigger as $f$ begin return new; end; $f$ language plpgsql volatile cost 100;\n\
-             ALTER TABLE IF EXISTS public.orders SET SCHEMA archive;",
+             ALTER TABLE IF EXISTS public.orders SET SCHEMA archive;\n\
+             ALTER SEQUENCE app.order_numbers RENAME TO order_no_seq;\n\
+             ALTER TYPE address RENAME ATTRIBUTE zip TO postcode;\n\
+             UPDATE t SET kind = 'a' WHERE kind ISNULL AND note NOTNULL AND code IN ('x'\n'y');",
             Dialect::Postgres,
         );
         assert!(matches!(&found[0], Op::Housekeeping { what } if what.contains("index")), "{found:?}");
@@ -353,6 +356,15 @@ mod tests {
             matches!(&found[9], Op::RenameTable { from, to } if from.key == "orders" && to.key == "archive.orders"),
             "{found:?}"
         );
+        assert!(
+            matches!(&found[10], Op::RenameSequence { from, to } if from.key == "app.order_numbers" && to.key == "app.order_no_seq"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[11], Op::RenameColumn { table, to, .. } if table.key == "address" && to.key == "postcode"),
+            "{found:?}"
+        );
+        assert!(matches!(&found[12], Op::Update { filtered: true, .. }), "{found:?}");
     }
 
     #[test]
@@ -439,8 +451,12 @@ mod tests {
         // Reassigned from something unknown: the earlier text no longer counts.
         assert!(matches!(found.last(), Some(Op::DynamicSql { .. })), "{found:?}");
 
-        let guarded = ops("IF @pk IS NOT NULL EXEC('ALTER TABLE dbo.t DROP CONSTRAINT ' + @pk);", Dialect::Mssql);
-        assert!(matches!(&guarded[..], [Op::DropConstraint { table, .. }] if table.key == "t"), "{guarded:?}");
+        let guarded =
+            ops("IF @pk IS NOT NULL EXEC('ALTER TABLE dbo.t DROP CONSTRAINT ' + @pk);", Dialect::Mssql);
+        assert!(
+            matches!(&guarded[..], [Op::DropConstraint { table, .. }] if table.key == "t"),
+            "{guarded:?}"
+        );
 
         let mysql = ops(
             "SET @q = CONCAT('ALTER TABLE ', 'users', ' DROP INDEX ', 'users_name_idx');\n\

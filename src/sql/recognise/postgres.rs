@@ -1,12 +1,12 @@
 //! PostgreSQL statements sqlparser rejects or does not model.
 
-use sqlparser::ast::{ObjectName, ObjectNamePart};
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace, Word};
 
 use super::{
-    Lowerer, Op, is_trivia, next_significant, parse_rewritten, reparse_without, top_level_words,
+    Lowerer, Op, is_trivia, next_significant, parse_rewritten, reparse_without, token_like, top_level_words,
     unquoted_word,
 };
 
@@ -32,6 +32,8 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
 pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     reparse_without(tokens, lowerer, noise)
         .or_else(|| set_schema(tokens, lowerer))
+        .or_else(|| renamed_sequence_or_attribute(tokens, lowerer))
+        .or_else(|| reparse_spellings(tokens, lowerer))
         .or_else(|| table_storage(tokens))
         .or_else(|| procedure_as_function(tokens, lowerer))
         .or_else(|| column_type_references(tokens, lowerer))
@@ -112,6 +114,83 @@ fn set_schema(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     let moved = ObjectName(vec![ObjectNamePart::Identifier(schema), last]);
     let (from, to) = (lowerer.name(&name), lowerer.name(&moved));
     Some(vec![if view { Op::RenameView { from, to } } else { Op::RenameTable { from, to } }])
+}
+
+/// `ALTER SEQUENCE s RENAME TO t` (a sequence rename, in the same schema) and
+/// `ALTER TYPE ty RENAME ATTRIBUTE a TO b` (a column of a composite type renamed).
+fn renamed_sequence_or_attribute(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut parser =
+        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    parser.expect_keyword(Keyword::ALTER).ok()?;
+    let kind = parser.expect_one_of_keywords(&[Keyword::SEQUENCE, Keyword::TYPE]).ok()?;
+    let _if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let name = parser.parse_object_name(false).ok()?;
+    parser.expect_keyword(Keyword::RENAME).ok()?;
+    let op = if kind == Keyword::SEQUENCE {
+        parser.expect_keyword(Keyword::TO).ok()?;
+        let new = parser.parse_identifier().ok()?;
+        let mut renamed = name.0.clone();
+        *renamed.last_mut()? = ObjectNamePart::Identifier(new);
+        Op::RenameSequence { from: lowerer.name(&name), to: lowerer.name(&ObjectName(renamed)) }
+    } else {
+        // `ATTRIBUTE` is no keyword to sqlparser.
+        parser.parse_identifier().ok().filter(|word| word.value.eq_ignore_ascii_case("ATTRIBUTE"))?;
+        let from = parser.parse_identifier().ok()?;
+        parser.expect_keyword(Keyword::TO).ok()?;
+        let to = parser.parse_identifier().ok()?;
+        let column =
+            |ident: &Ident| lowerer.name(&ObjectName(vec![ObjectNamePart::Identifier(ident.clone())]));
+        Op::RenameColumn { table: lowerer.name(&name), from: column(&from), to: column(&to) }
+    };
+    let _semicolon = parser.consume_token(&Token::SemiColon);
+    (parser.peek_token().token == Token::EOF).then(|| vec![op])
+}
+
+/// PostgreSQL spellings sqlparser does not take, rewritten to ones it does: the
+/// postfix `x ISNULL` / `x NOTNULL`, and string constants continued on the next
+/// line (`'a'` newline `'b'` is `'ab'`).
+fn reparse_spellings(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut rewritten: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
+    let mut changed = false;
+    for (index, token) in tokens.iter().enumerate() {
+        let called = next_significant(tokens, index).is_some_and(|n| tokens[n].token == Token::LParen);
+        match unquoted_word(tokens, index).as_str() {
+            "ISNULL" | "NOTNULL" if !called => {
+                let not = unquoted_word(tokens, index) == "NOTNULL";
+                let space = token_like(token, Token::Whitespace(Whitespace::Space));
+                rewritten.push(token_like(token, Token::make_keyword("IS")));
+                rewritten.push(space.clone());
+                if not {
+                    rewritten.push(token_like(token, Token::make_keyword("NOT")));
+                    rewritten.push(space);
+                }
+                rewritten.push(token_like(token, Token::make_keyword("NULL")));
+                changed = true;
+                continue;
+            }
+            _ => {}
+        }
+        if let Token::SingleQuotedString(continued) = &token.token {
+            let previous = rewritten.iter().rposition(|t| !is_trivia(&t.token));
+            let on_a_new_line = previous.is_some_and(|p| {
+                rewritten[p + 1..].iter().any(|t| matches!(t.token, Token::Whitespace(Whitespace::Newline)))
+            });
+            if let (Some(previous), true) = (previous, on_a_new_line) {
+                if let Token::SingleQuotedString(first) = &rewritten[previous].token {
+                    let joined = format!("{first}{continued}");
+                    rewritten.truncate(previous);
+                    rewritten.push(token_like(token, Token::SingleQuotedString(joined)));
+                    changed = true;
+                    continue;
+                }
+            }
+        }
+        rewritten.push(token.clone());
+    }
+    if !changed {
+        return None;
+    }
+    parse_rewritten(tokens, rewritten, lowerer)
 }
 
 /// `ALTER TABLE t ALTER c SET STORAGE EXTERNAL`, `CLUSTER ON idx`, `SET WITHOUT
