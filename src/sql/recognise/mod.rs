@@ -8,6 +8,7 @@ mod mysql;
 mod postgres;
 mod routine;
 mod server;
+mod sqlite;
 mod tsql;
 
 use sqlparser::parser::Parser;
@@ -37,8 +38,7 @@ pub(super) fn before_parsing(
         Dialect::Mssql => tsql::before_parsing(tokens, &words, lowerer, built),
         // `PREPARE s FROM @q` only names text for a later `EXECUTE s`, judged then.
         Dialect::Mysql => (words.first() == Some(&"PREPARE")).then(|| vec![Op::SessionSetting]),
-        // SQLite's `PRAGMA foreign_keys = ON` (sqlparser only takes literal values).
-        Dialect::Sqlite => (words.first() == Some(&"PRAGMA")).then(|| vec![Op::SessionSetting]),
+        Dialect::Sqlite => sqlite::before_parsing(&words),
     }
 }
 
@@ -52,7 +52,7 @@ pub(super) fn after_rejection(
         Dialect::Postgres => postgres::after_rejection(tokens, lowerer),
         Dialect::Mysql => mysql::after_rejection(tokens, lowerer),
         Dialect::Mssql => tsql::after_rejection(tokens, lowerer),
-        Dialect::Sqlite => None,
+        Dialect::Sqlite => sqlite::after_rejection(tokens, lowerer),
     }
 }
 
@@ -464,6 +464,18 @@ mod tests {
             Dialect::Mysql,
         );
         assert!(matches!(&mysql[2], Op::DropIndex { name } if name.key == "users_name_idx"), "{mysql:?}");
+    }
+
+    #[test]
+    fn sqlite_virtual_tables_are_tables_of_their_named_columns() {
+        let found = ops(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5 (title, body UNINDEXED, content='docs', tokenize=\"unicode61\");",
+            Dialect::Sqlite,
+        );
+        let [Op::CreateTable { table, columns, .. }] = &found[..] else { panic!("{found:?}") };
+        assert_eq!(table.key, "docs_fts");
+        let names: Vec<&str> = columns.iter().map(|c| c.name.key.as_str()).collect();
+        assert_eq!(names, ["title", "body"]);
     }
 
     #[test]

@@ -1,0 +1,85 @@
+//! SQLite statements sqlparser rejects.
+
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
+use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
+
+use super::{Lowerer, Op, is_trivia};
+use crate::sql::ColumnSpec;
+
+pub(super) fn before_parsing(words: &[&str]) -> Option<Vec<Op>> {
+    // `PRAGMA foreign_keys = ON`: sqlparser only takes literal values.
+    (words.first() == Some(&"PRAGMA")).then(|| vec![Op::SessionSetting])
+}
+
+pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    virtual_table(tokens, lowerer)
+}
+
+/// `CREATE VIRTUAL TABLE t USING fts5(a, b, content='x', tokenize="…")`: a table
+/// whose columns are the arguments that are bare names (the others configure the
+/// module).
+fn virtual_table(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let significant: Vec<&Token> = tokens.iter().map(|t| &t.token).filter(|t| !is_trivia(t)).collect();
+    fn word(token: &Token) -> Option<&sqlparser::tokenizer::Word> {
+        match token {
+            Token::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+    let is = |token: &Token, keyword: &str| {
+        word(token).is_some_and(|w| w.quote_style.is_none() && w.value.eq_ignore_ascii_case(keyword))
+    };
+    if !(is(significant.first()?, "CREATE")
+        && is(significant.get(1)?, "VIRTUAL")
+        && is(significant.get(2)?, "TABLE"))
+    {
+        return None;
+    }
+    let using = significant.iter().position(|t| is(t, "USING"))?;
+    // The name is the words and dots between `TABLE [IF NOT EXISTS]` and `USING`.
+    let name_start = if is(significant.get(3)?, "IF") { 6 } else { 3 };
+    let parts: Vec<ObjectNamePart> = significant
+        .get(name_start..using)?
+        .iter()
+        .filter_map(|t| word(t))
+        .map(|w| {
+            ObjectNamePart::Identifier(Ident {
+                value: w.value.clone(),
+                quote_style: w.quote_style,
+                span: Span::empty(),
+            })
+        })
+        .collect();
+    // `USING module(arguments)`: arguments that start with a name and set nothing are columns.
+    let open = using + 2;
+    if significant.get(open) != Some(&&Token::LParen) {
+        return None;
+    }
+    let close = significant.iter().rposition(|t| **t == Token::RParen)?;
+    let mut columns = Vec::new();
+    for argument in significant.get(open + 1..close)?.split(|t| **t == Token::Comma) {
+        let sets_an_option = argument.iter().any(|t| **t == Token::Eq);
+        if let (Some(Token::Word(name)), false) = (argument.first().copied(), sets_an_option) {
+            let column = lowerer.name(&ObjectName(vec![ObjectNamePart::Identifier(Ident {
+                value: name.value.clone(),
+                quote_style: name.quote_style,
+                span: Span::empty(),
+            })]));
+            columns.push(ColumnSpec {
+                name: column,
+                data_type: String::new(),
+                nullable: true,
+                has_default: false,
+                inline_constraints: Vec::new(),
+            });
+        }
+    }
+    let table = lowerer.name(&ObjectName(parts));
+    Some(vec![Op::CreateTable {
+        table,
+        columns,
+        constraints: Vec::new(),
+        if_not_exists: false,
+        copied_from: None,
+    }])
+}
