@@ -688,6 +688,13 @@ mod tests {
                 && found[0].message.contains("PROC_DROP_FOREIGN_KEY")
         );
 
+        let at_run_time = findings_in(
+            Dialect::Mysql,
+            given,
+            "SET @t = 'devices';\nCALL PROC_DROP_FOREIGN_KEY(@t, 'devices_user_fk');",
+        );
+        assert!(at_run_time.iter().any(|f| f.message.contains("run-time value")), "{at_run_time:?}");
+
         let unknown = findings_in(Dialect::Mysql, "", "CALL elsewhere('devices');");
         assert_eq!((unknown[0].rule.id, unknown[0].class), ("dynamic-sql", Class::Unknown), "{unknown:?}");
     }

@@ -20,6 +20,15 @@ pub struct Name {
     pub end: Option<Position>,
 }
 
+impl Name {
+    /// What stands for a name only known when the SQL runs.
+    pub const RUN_TIME: &str = "run-time value";
+
+    pub fn run_time() -> Name {
+        Name { key: Name::RUN_TIME.into(), written: Name::RUN_TIME.into(), at: None, end: None }
+    }
+}
+
 /// A column definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnSpec {
@@ -79,11 +88,18 @@ pub struct RoutineBody {
 
 impl RoutineBody {
     /// The body's operations for a call with `arguments`: each name that is a
-    /// parameter becomes the argument passed for it.
+    /// parameter becomes the argument passed for it, or, when that argument is not a
+    /// literal, a name saying it is only known at run time.
     pub fn called_with(&self, arguments: &[Option<Name>]) -> Vec<Op> {
         let argument = |name: &Name| {
             let parameter = self.parameters.iter().position(|p| *p == name.key)?;
-            arguments.get(parameter)?.clone()
+            let run_time = || Name {
+                key: "run-time value".into(),
+                written: "run-time value".into(),
+                at: None,
+                end: None,
+            };
+            Some(arguments.get(parameter).cloned().flatten().unwrap_or_else(run_time))
         };
         let mut ops = self.ops.clone();
         for op in &mut ops {

@@ -10,10 +10,7 @@ use std::collections::HashMap;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::{Lowerer, Op, is_trivia};
-use crate::sql::Dialect;
-
-/// What stands for a part of the text only known when it runs.
-const RUN_TIME: &str = "run-time value";
+use crate::sql::{Dialect, Name};
 
 /// The texts statements of one file (or one procedure body) have built so far.
 #[derive(Debug, Default)]
@@ -169,9 +166,9 @@ pub(super) fn forget_positions(ops: &mut [Op]) {
 /// The run-time stand-in, quoted the dialect's way so it reads as one name.
 fn run_time_name(dialect: Dialect) -> String {
     match dialect {
-        Dialect::Mssql => format!("[{RUN_TIME}]"),
-        Dialect::Mysql => format!("`{RUN_TIME}`"),
-        Dialect::Postgres | Dialect::Sqlite => format!("\"{RUN_TIME}\""),
+        Dialect::Mssql => format!("[{}]", Name::RUN_TIME),
+        Dialect::Mysql => format!("`{}`", Name::RUN_TIME),
+        Dialect::Postgres | Dialect::Sqlite => format!("\"{}\"", Name::RUN_TIME),
     }
 }
 
