@@ -4,7 +4,9 @@ use crate::sql::Name;
 
 declare_rule! {
     /// ## What it does
-    /// Finds dropped functions and procedures.
+    /// Finds dropped functions and procedures. `DROP FUNCTION IF EXISTS` of one no
+    /// migration before it created (the usual start of a re-runnable definition)
+    /// is safe.
     ///
     /// ## Why it matters for rollback
     /// A's code (or a trigger A's schema relies on) calls the function; those calls
@@ -32,11 +34,12 @@ declare_rule! {
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written)).on_object(
-        name,
-        Subject::Function(name.key.clone()),
-        ctx.is_new_function(name),
-        "function",
-    )
+pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
+    Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written))
+        .on_object(name, Subject::Function(name.key.clone()), ctx.is_new_function(name), "function")
+        .unless_absent(
+            if_exists,
+            ctx.schema.functions.contains_key(&name.key),
+            &format!("function `{}`", name.written),
+        )
 }

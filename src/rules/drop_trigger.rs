@@ -5,7 +5,8 @@ use crate::sql::Name;
 declare_rule! {
     /// ## What it does
     /// Finds dropped triggers. A trigger dropped and re-created in the same window
-    /// (the usual way to change one) is safe.
+    /// (the usual way to change one) is safe, and so is `DROP TRIGGER IF EXISTS`
+    /// of one no migration before it created.
     ///
     /// ## Why it matters for rollback
     /// A's writes rely on what the trigger does for them (an `updated_at`, an audit
@@ -34,11 +35,12 @@ declare_rule! {
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops trigger `{}`: A's writes no longer fire it", name.written)).on_object(
-        name,
-        Subject::Trigger(name.key.clone()),
-        ctx.is_new_trigger(name),
-        "trigger",
-    )
+pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
+    Finding::new(&RULE, format!("drops trigger `{}`: A's writes no longer fire it", name.written))
+        .on_object(name, Subject::Trigger(name.key.clone()), ctx.is_new_trigger(name), "trigger")
+        .unless_absent(
+            if_exists,
+            ctx.schema.triggers.contains_key(&name.key),
+            &format!("trigger `{}`", name.written),
+        )
 }

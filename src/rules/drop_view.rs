@@ -5,7 +5,8 @@ use crate::sql::Name;
 declare_rule! {
     /// ## What it does
     /// Finds dropped views (materialized ones included). A view dropped and then
-    /// re-created in the same window with the same columns is a tweak, and safe.
+    /// re-created in the same window with the same columns is a tweak, and safe;
+    /// so is `DROP VIEW IF EXISTS` of a view no migration before it created.
     ///
     /// ## Why it matters for rollback
     /// A's code reads the view; without it those queries fail. A view holds no data
@@ -34,11 +35,12 @@ declare_rule! {
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written)).on_object(
-        name,
-        Subject::View(name.key.clone()),
-        ctx.is_new_view(name),
-        "view",
-    )
+pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
+    Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written))
+        .on_object(name, Subject::View(name.key.clone()), ctx.is_new_view(name), "view")
+        .unless_absent(
+            if_exists,
+            ctx.schema.views.contains_key(&name.key),
+            &format!("view `{}`", name.written),
+        )
 }

@@ -388,6 +388,22 @@ impl Finding {
         safe
     }
 
+    /// `DROP … IF EXISTS` of a code object (view, function, trigger) that no
+    /// migration before it created: A's code cannot rely on what A's migrations
+    /// never made, and the drop finds nothing. (Tables keep their finding: their
+    /// rows may come from outside the migrations.)
+    pub(crate) fn unless_absent(self, if_exists: bool, exists: bool, what: &str) -> Self {
+        if !if_exists || exists {
+            return self;
+        }
+        let mut safe = self.into_safe();
+        safe.message = format!(
+            "{} (no migration before it creates {what}, and IF EXISTS drops nothing then)",
+            safe.message
+        );
+        safe
+    }
+
     /// The same finding judged safe: the harmless direction of a rule's change, or
     /// one whose object A's code does not use.
     pub(crate) fn into_safe(mut self) -> Self {
@@ -571,10 +587,10 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::DropIndex { name } => drop_index::check(name),
         Op::CreateView { name, columns, .. } => view_drops_columns::check(ctx, name, columns.as_deref())
             .unwrap_or_else(|| create_view::check(ctx, name)),
-        Op::DropView { name } => drop_view::check(ctx, name),
+        Op::DropView { name, if_exists } => drop_view::check(ctx, name, *if_exists),
         Op::RenameView { from, to } => rename_view::check(ctx, from, to),
         Op::CreateFunction { name, signature, .. } => create_function::check(ctx, name, signature),
-        Op::DropFunction { name, .. } => drop_function::check(ctx, name),
+        Op::DropFunction { name, if_exists, .. } => drop_function::check(ctx, name, *if_exists),
         Op::CreateType { name, .. } => create_object::check("type", name),
         Op::CreateSequence { name } => create_object::check("sequence", name),
         Op::CreateExtension { name } => create_object::check("extension", name),
@@ -582,7 +598,7 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::CreateSchema { name } => create_object::check("schema", name),
         Op::CreateOther { kind } => create_object::check_unnamed(kind),
         Op::CreateTrigger { name, .. } => create_object::check("trigger", name),
-        Op::DropTrigger { name } => drop_trigger::check(ctx, name),
+        Op::DropTrigger { name, if_exists } => drop_trigger::check(ctx, name, *if_exists),
         Op::SwitchTrigger { table, trigger, on } => disable_trigger::check(ctx, table, trigger.as_ref(), *on),
         Op::SwitchRowLevelSecurity { table, on } => enable_row_level_security::check(ctx, table, *on),
         Op::RenameType { from, to } => rename_type::check(ctx, from, to),
@@ -671,6 +687,31 @@ mod tests {
     use super::test_support::findings_in;
     use super::*;
     use crate::sql::Dialect;
+
+    #[test]
+    fn dropping_code_objects_if_they_exist_is_safe_when_no_migration_made_them() {
+        let window = "DROP FUNCTION IF EXISTS f;\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n\
+            DROP VIEW IF EXISTS v;\nDROP TRIGGER IF EXISTS t ON orders;\nDROP TABLE IF EXISTS old_stuff;";
+        let found = findings_in(Dialect::Postgres, "CREATE TABLE orders (id int);", window);
+        let classes: Vec<(&str, Class)> = found.iter().map(|f| (f.rule.id, f.class)).collect();
+        assert_eq!(
+            classes,
+            [
+                ("drop-function", Class::Safe),
+                ("create-function", Class::Safe),
+                ("drop-view", Class::Safe),
+                ("drop-trigger", Class::Safe),
+                // Rows may live in a table the migrations never made: still destructive.
+                ("drop-table", Class::Destructive),
+            ]
+        );
+        // Without IF EXISTS, or when A's migrations made it, the drop counts.
+        let made =
+            findings_in(Dialect::Postgres, "CREATE VIEW v AS SELECT 1 AS a;", "DROP VIEW IF EXISTS v;");
+        assert_eq!(made[0].class, Class::Coupled, "{made:?}");
+        let expected = findings_in(Dialect::Postgres, "", "DROP VIEW v;");
+        assert_eq!(expected[0].class, Class::Coupled, "{expected:?}");
+    }
 
     #[test]
     fn procedure_calls_are_judged_by_the_body_with_their_arguments() {

@@ -132,7 +132,7 @@ impl Schema {
             Op::CreateView { name, columns, .. } => {
                 self.views.insert(name.key.clone(), View { columns: columns.clone(), created: epoch });
             }
-            Op::DropView { name } => {
+            Op::DropView { name, .. } => {
                 self.views.remove(&name.key);
             }
             Op::RenameView { from, to } => {
@@ -153,7 +153,7 @@ impl Schema {
                     self.apply(&op);
                 }
             }
-            Op::DropFunction { name, signature } => match signature {
+            Op::DropFunction { name, signature, .. } => match signature {
                 Some(signature) => {
                     if let Some(function) = self.functions.get_mut(&name.key) {
                         function.signatures.remove(signature);
@@ -203,7 +203,7 @@ impl Schema {
             Op::CreateTrigger { name, .. } => {
                 self.triggers.insert(name.key.clone(), epoch);
             }
-            Op::DropTrigger { name } => {
+            Op::DropTrigger { name, .. } => {
                 self.triggers.remove(&name.key);
             }
             Op::CreateSequence { name } => {

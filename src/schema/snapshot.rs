@@ -132,7 +132,7 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
             }
             keys
         }
-        Op::CreateView { name, .. } | Op::DropView { name } => one(Kind::View, &name.key),
+        Op::CreateView { name, .. } | Op::DropView { name, .. } => one(Kind::View, &name.key),
         Op::CallRoutine { name, arguments } => current
             .routine_call(name, arguments)
             .unwrap_or_default()
@@ -148,7 +148,7 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
         Op::RenameSequence { from, to } => {
             vec![(Kind::Sequence, from.key.clone()), (Kind::Sequence, to.key.clone())]
         }
-        Op::CreateTrigger { name, .. } | Op::DropTrigger { name } => one(Kind::Trigger, &name.key),
+        Op::CreateTrigger { name, .. } | Op::DropTrigger { name, .. } => one(Kind::Trigger, &name.key),
         Op::RenameType { from, to } => vec![(Kind::Type, from.key.clone()), (Kind::Type, to.key.clone())],
         Op::CreateSchema { name } | Op::DropSchema { name } => one(Kind::Schema, &name.key),
         Op::Grant

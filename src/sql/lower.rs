@@ -36,8 +36,8 @@ impl Lowerer {
         match statement {
             Statement::CreateTable(create) => vec![self.create_table(create)],
             Statement::AlterTable(alter) => self.alter_table(alter, head),
-            Statement::Drop { object_type, names, .. } => {
-                names.iter().map(|name| self.drop(*object_type, self.name(name))).collect()
+            Statement::Drop { object_type, names, if_exists, .. } => {
+                names.iter().map(|name| self.drop(*object_type, self.name(name), *if_exists)).collect()
             }
             Statement::DropFunction(drop) => drop
                 .func_desc
@@ -48,11 +48,16 @@ impl Lowerer {
                         .args
                         .as_ref()
                         .map(|args| signature(args.iter().map(|arg| &arg.data_type))),
+                    if_exists: drop.if_exists,
                 })
                 .collect(),
-            Statement::DropProcedure { proc_desc, .. } => proc_desc
+            Statement::DropProcedure { proc_desc, if_exists, .. } => proc_desc
                 .iter()
-                .map(|desc| Op::DropFunction { name: self.name(&desc.name), signature: None })
+                .map(|desc| Op::DropFunction {
+                    name: self.name(&desc.name),
+                    signature: None,
+                    if_exists: *if_exists,
+                })
                 .collect(),
             Statement::CreateIndex(index) => vec![Op::CreateIndex {
                 name: index.name.as_ref().map(|name| self.name(name)),
@@ -223,7 +228,9 @@ impl Lowerer {
             Statement::DropExtension(drop) => {
                 drop.names.iter().map(|name| Op::DropExtension { name: self.ident(name) }).collect()
             }
-            Statement::DropTrigger(drop) => vec![Op::DropTrigger { name: self.name(&drop.trigger_name) }],
+            Statement::DropTrigger(drop) => {
+                vec![Op::DropTrigger { name: self.name(&drop.trigger_name), if_exists: drop.if_exists }]
+            }
             Statement::DropPolicy(_) => change_other("drop a policy"),
             Statement::DropDomain(_) => change_other("drop a domain"),
             Statement::Execute { name, parameters, .. } => {
@@ -404,10 +411,10 @@ impl Lowerer {
         (!every).then(|| self.ident(name))
     }
 
-    fn drop(&self, object_type: ObjectType, name: Name) -> Op {
+    fn drop(&self, object_type: ObjectType, name: Name, if_exists: bool) -> Op {
         match object_type {
             ObjectType::Table | ObjectType::ForeignTable => Op::DropTable { table: name },
-            ObjectType::View | ObjectType::MaterializedView => Op::DropView { name },
+            ObjectType::View | ObjectType::MaterializedView => Op::DropView { name, if_exists },
             ObjectType::Index => Op::DropIndex { name },
             ObjectType::Schema | ObjectType::Database => Op::DropSchema { name },
             ObjectType::Sequence => Op::DropSequence { name },

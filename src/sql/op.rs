@@ -201,8 +201,10 @@ pub enum Op {
         or_replace: bool,
         materialized: bool,
     },
+    /// `if_exists`: `DROP … IF EXISTS`, which does nothing when there is nothing.
     DropView {
         name: Name,
+        if_exists: bool,
     },
     RenameView {
         from: Name,
@@ -224,6 +226,7 @@ pub enum Op {
     DropFunction {
         name: Name,
         signature: Option<String>,
+        if_exists: bool,
     },
     CreateType {
         name: Name,
@@ -264,6 +267,7 @@ pub enum Op {
     },
     DropTrigger {
         name: Name,
+        if_exists: bool,
     },
     CreateSequence {
         name: Name,
@@ -391,12 +395,12 @@ impl Op {
             | Op::SwitchRowLevelSecurity { table, .. } => vec![table],
             Op::DropIndex { name }
             | Op::CreateView { name, .. }
-            | Op::DropView { name }
+            | Op::DropView { name, .. }
             | Op::CreateFunction { name, .. }
             | Op::DropFunction { name, .. }
             | Op::CreateType { name, .. }
             | Op::DropType { name }
-            | Op::DropTrigger { name }
+            | Op::DropTrigger { name, .. }
             | Op::CreateSequence { name }
             | Op::CreateExtension { name }
             | Op::DropExtension { name }
