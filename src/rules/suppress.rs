@@ -42,7 +42,12 @@ pub fn apply_suppressions(
     let mut reports = Vec::new();
     let mut directives = Vec::new();
     for segment in segments.iter().filter(|s| s.kind == SegmentKind::Comment) {
-        let comment = String::from_utf8_lossy(&text[segment.range.clone()]);
+        let bytes = &text[segment.range.clone()];
+        // Most comments are prose: only those that say `rollsafe` can be directives.
+        if !bytes.windows(8).any(|window| window.eq_ignore_ascii_case(b"rollsafe")) {
+            continue;
+        }
+        let comment = String::from_utf8_lossy(bytes);
         for (offset, line) in comment_lines(&comment) {
             let Some(captures) = DIRECTIVE.as_ref().and_then(|re| re.captures(line)) else {
                 continue;
@@ -83,13 +88,13 @@ pub fn apply_suppressions(
             }
         }
     }
+    if directives.is_empty() {
+        return reports;
+    }
     for change in changes.iter_mut() {
-        let previous_end = statements
-            .iter()
-            .map(|s| s.range.end)
-            .filter(|&end| end <= change.range.start)
-            .max()
-            .unwrap_or(0);
+        // Statements are in file order: the last one ending before this change.
+        let before = statements.partition_point(|s| s.range.end <= change.range.start);
+        let previous_end = before.checked_sub(1).map_or(0, |i| statements[i].range.end);
         for directive in &mut directives {
             let just_before =
                 directive.range.start >= previous_end && directive.range.end <= change.range.start;

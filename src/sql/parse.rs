@@ -44,7 +44,7 @@ pub fn parse(file: &[u8], split: &SplitFile, dialect: Dialect) -> Vec<ParsedStat
     // Text a statement builds for a later one to run, within this file.
     let mut built = recognise::BuiltText::default();
     for source in &split.statements {
-        parse_source(file, source, dialect, &lowerer, &mut built, &mut parsed);
+        parse_source(file, source, split.tokens_of(source), dialect, &lowerer, &mut built, &mut parsed);
     }
     parsed
 }
@@ -52,6 +52,7 @@ pub fn parse(file: &[u8], split: &SplitFile, dialect: Dialect) -> Vec<ParsedStat
 fn parse_source(
     file: &[u8],
     source: &StatementSource,
+    tokens: &[TokenWithSpan],
     dialect: Dialect,
     lowerer: &Lowerer,
     built: &mut recognise::BuiltText,
@@ -61,42 +62,42 @@ fn parse_source(
         range: source.range.clone(),
         start: source.start,
         end: source.end,
-        head: head(&source.tokens),
+        head: head(tokens),
         outcome,
     };
     if let Some(message) = &source.unreadable {
         out.push(whole(Outcome::Unreadable(message.clone())));
         return;
     }
-    if let Some(ops) = recognise::before_parsing(&source.tokens, dialect, lowerer, built) {
-        built.observe(&source.tokens, dialect);
+    if let Some(ops) = recognise::before_parsing(tokens, dialect, lowerer, built) {
+        built.observe(tokens, dialect);
         out.push(whole(Outcome::Parsed(ops)));
         return;
     }
     // A statement that runs text built before it does what the text says.
     let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| built.judge(tokens, ops, lowerer);
-    match parse_tokens(&source.tokens, dialect, lowerer) {
+    match parse_tokens(tokens, dialect, lowerer) {
         // The usual case: the source is one statement, its range the source's.
         Ok(mut statements) if statements.len() == 1 => {
             let (_, ops) = statements.remove(0);
-            out.push(whole(Outcome::Parsed(with_built_text(&source.tokens, ops))));
+            out.push(whole(Outcome::Parsed(with_built_text(tokens, ops))));
         }
         // T-SQL without semicolons: locate each statement within the source.
         Ok(statements) => {
-            let byte_offsets = TokenBytes::new(source, file);
-            for (tokens, ops) in statements {
-                let (first, last) = (tokens.start, tokens.end - 1);
+            let byte_offsets = TokenBytes::new(source, tokens, file);
+            for (statement_tokens, ops) in statements {
+                let (first, last) = (statement_tokens.start, statement_tokens.end - 1);
                 out.push(ParsedStatement {
                     range: byte_offsets.start(first)..byte_offsets.end(last),
-                    start: token_start(&source.tokens[first]),
-                    end: token_end(&source.tokens[last]),
-                    head: head(&source.tokens[first..]),
-                    outcome: Outcome::Parsed(with_built_text(&source.tokens[tokens], ops)),
+                    start: token_start(&tokens[first]),
+                    end: token_end(&tokens[last]),
+                    head: head(&tokens[first..]),
+                    outcome: Outcome::Parsed(with_built_text(&tokens[statement_tokens], ops)),
                 });
             }
         }
         Err(error) => {
-            let outcome = match recognise::after_rejection(&source.tokens, dialect, lowerer) {
+            let outcome = match recognise::after_rejection(tokens, dialect, lowerer) {
                 Some(ops) => Outcome::Parsed(ops),
                 None => Outcome::Rejected(error.to_string()),
             };
@@ -165,15 +166,15 @@ struct TokenBytes {
 }
 
 impl TokenBytes {
-    fn new(source: &StatementSource, file: &[u8]) -> Self {
+    fn new(source: &StatementSource, tokens: &[TokenWithSpan], file: &[u8]) -> Self {
         let text = file
             .get(source.range.clone())
             .and_then(|bytes| std::str::from_utf8(bytes).ok())
             .unwrap_or_default();
         let mut cursor = Cursor::starting_at(text, source.start);
-        let mut starts = Vec::with_capacity(source.tokens.len());
-        let mut ends = Vec::with_capacity(source.tokens.len());
-        for token in &source.tokens {
+        let mut starts = Vec::with_capacity(tokens.len());
+        let mut ends = Vec::with_capacity(tokens.len());
+        for token in tokens {
             starts.push(source.range.start + cursor.byte_of(token_start(token)));
             ends.push(source.range.start + cursor.byte_of(token_end(token)));
         }

@@ -42,8 +42,9 @@ pub struct StatementSource {
     pub start: Position,
     /// Just after its last token.
     pub end: Position,
-    /// Its tokens, whitespace and comments included, with file-wide locations.
-    pub tokens: Vec<TokenWithSpan>,
+    /// Where its tokens (whitespace and comments included) sit in the file's
+    /// tokens: see [`SplitFile::tokens_of`].
+    pub tokens: Range<usize>,
     /// Why the statement could not be read (unterminated quote, invalid UTF-8).
     pub unreadable: Option<String>,
 }
@@ -53,6 +54,15 @@ pub struct StatementSource {
 pub struct SplitFile {
     pub segments: Vec<Segment>,
     pub statements: Vec<StatementSource>,
+    /// Every token of the file, with file-wide locations; statements point into it.
+    tokens: Vec<TokenWithSpan>,
+}
+
+impl SplitFile {
+    /// The tokens of `statement`, one of this file's.
+    pub fn tokens_of(&self, statement: &StatementSource) -> &[TokenWithSpan] {
+        self.tokens.get(statement.tokens.clone()).unwrap_or_default()
+    }
 }
 
 const UTF8_BOM: &str = "\u{feff}";
@@ -127,7 +137,7 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
                 range: rest_start..bytes.len(),
                 start,
                 end,
-                tokens: tokens[first_token..].to_vec(),
+                tokens: first_token..tokens.len(),
                 unreadable: Some(message),
             });
         }
@@ -137,7 +147,9 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
             }
         }
     }
-    splitter.out
+    let mut out = splitter.out;
+    out.tokens = tokens;
+    out
 }
 
 /// Flyway and Liquibase `${name}` placeholders become identifiers of the same
@@ -286,7 +298,7 @@ impl Splitter<'_> {
             range,
             start: position_or_start(self.tokens[first].span.start),
             end: position_or_start(self.tokens[last].span.end),
-            tokens: self.tokens[first..=last].to_vec(),
+            tokens: first..last + 1,
             unreadable: None,
         });
     }
