@@ -76,7 +76,7 @@ pub use reconcile::reconcile;
 pub use suppress::apply_suppressions;
 
 use crate::schema::{Epoch, ObjectId, Schema, Subject, TypeChange, compare_types};
-use crate::sql::{ColumnSpec, Name, Op, Outcome, ParsedStatement, Position};
+use crate::sql::{Argument, ColumnSpec, Name, Op, Outcome, ParsedStatement, Position};
 
 /// The four classes of a change (see `rollback-model.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -628,7 +628,7 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
 
 /// A column type change: compatible (same or wider) or not.
 /// A call is judged by what the procedure's body does with its arguments.
-fn routine_call(ctx: &Context<'_>, name: &Name, arguments: &[Option<Name>]) -> Vec<Finding> {
+fn routine_call(ctx: &Context<'_>, name: &Name, arguments: &[Argument]) -> Vec<Finding> {
     let Some(ops) = ctx.schema.routine_call(name, arguments) else {
         let what = format!("calls procedure `{}`, whose body no migration before it shows", name.written);
         return vec![dynamic_sql::check(&what).at(name)];
@@ -759,6 +759,13 @@ mod tests {
         let dropped = found.iter().find(|f| f.rule.id == "drop-column").expect("the call drops the column");
         assert_eq!(dropped.class, Class::Destructive, "{found:?}");
         assert!(dropped.message.contains("`name`"), "{}", dropped.message);
+
+        // Arguments may name their parameters, in any order.
+        let named =
+            dynamic.replace("'dbo.concept_set', 'name'", "@column = 'name', @table = 'dbo.concept_set'");
+        let found = findings_in(Dialect::Mssql, given, &named);
+        let dropped = found.iter().find(|f| f.rule.id == "drop-column").expect("the call drops the column");
+        assert!(dropped.message.contains("`name` of `dbo.concept_set`"), "{}", dropped.message);
     }
 
     /// The ```sql blocks of a section of a rule's documentation: (A's schema, window).

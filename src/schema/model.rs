@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sql::{ConstraintKind, Name, Op, RoutineBody};
+use crate::sql::{Argument, ConstraintKind, Name, Op, RoutineBody};
 
 /// Which migration of a run created an object. Objects created at or after the
 /// window's first migration are new to the window: A's code cannot use them.
@@ -104,7 +104,7 @@ impl Schema {
     }
 
     /// What calling the procedure `name` with `arguments` does, when its body is known.
-    pub fn routine_call(&self, name: &Name, arguments: &[Option<Name>]) -> Option<Vec<Op>> {
+    pub fn routine_call(&self, name: &Name, arguments: &[Argument]) -> Option<Vec<Op>> {
         let body = self.functions.get(&name.key)?.body.as_ref()?;
         Some(body.called_with(arguments))
     }

@@ -11,7 +11,7 @@ use sqlparser::ast::{
 use sqlparser::tokenizer::Token;
 
 use super::dialect::Dialect;
-use super::op::{ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op};
+use super::op::{Argument, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op};
 use super::position::Position;
 
 /// Turns parsed statements into operations, folding names the dialect's way.
@@ -423,19 +423,31 @@ impl Lowerer {
         }
     }
 
-    /// `CALL p('orders', 'orders_idx')`: literal arguments become names the body's
-    /// parameters stand for.
+    /// `CALL p('orders', 'orders_idx')`, `EXEC p @table = 'orders'`: literal
+    /// arguments become names the body's parameters stand for.
     fn routine_call<'e>(&self, name: &ObjectName, arguments: impl Iterator<Item = &'e Expr>) -> Op {
+        let literal = |expr: &Expr| match expr {
+            Expr::Value(value) => match &value.value {
+                Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => {
+                    let parts: Vec<&str> = s.split('.').collect();
+                    Some(self.plain_name(&parts, None))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
         let arguments = arguments
             .map(|argument| match argument {
-                Expr::Value(value) => match &value.value {
-                    Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => {
-                        let parts: Vec<&str> = s.split('.').collect();
-                        Some(self.plain_name(&parts, None))
-                    }
-                    _ => None,
+                Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => match left.as_ref() {
+                    Expr::Identifier(parameter) if parameter.value.starts_with('@') => Argument {
+                        parameter: Some(
+                            self.dialect.fold_identifier(parameter.value.trim_start_matches('@'), false),
+                        ),
+                        value: literal(right),
+                    },
+                    _ => Argument { parameter: None, value: None },
                 },
-                _ => None,
+                positional => Argument { parameter: None, value: literal(positional) },
             })
             .collect();
         Op::CallRoutine { name: self.name(name), arguments }

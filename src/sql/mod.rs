@@ -10,7 +10,7 @@ mod recognise;
 mod split;
 
 pub use dialect::Dialect;
-pub use op::{ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, RoutineBody};
+pub use op::{Argument, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, RoutineBody};
 pub use parse::{Outcome, ParsedStatement, parse};
 pub use position::{LineIndex, Position};
 pub use split::{Segment, SegmentKind, SplitFile, StatementSource, split};

@@ -76,6 +76,16 @@ pub struct ConstraintSpec {
     pub text: String,
 }
 
+/// One argument of a call: by position, or for a named parameter (T-SQL
+/// `@table = 'orders'`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Argument {
+    /// The parameter it is passed for, folded and without `@`; `None` by position.
+    pub parameter: Option<String>,
+    /// A literal argument as a name (`'orders'` → `orders`); `None` for others.
+    pub value: Option<Name>,
+}
+
 /// What a procedure does when called, read from its body as if every branch ran:
 /// `IF`s and loops are guards around the statements that matter.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,16 +100,16 @@ impl RoutineBody {
     /// The body's operations for a call with `arguments`: each name that is a
     /// parameter becomes the argument passed for it, or, when that argument is not a
     /// literal, a name saying it is only known at run time.
-    pub fn called_with(&self, arguments: &[Option<Name>]) -> Vec<Op> {
+    pub fn called_with(&self, arguments: &[Argument]) -> Vec<Op> {
+        let positional: Vec<&Argument> = arguments.iter().filter(|a| a.parameter.is_none()).collect();
         let argument = |name: &Name| {
-            let parameter = self.parameters.iter().position(|p| *p == name.key)?;
-            let run_time = || Name {
-                key: "run-time value".into(),
-                written: "run-time value".into(),
-                at: None,
-                end: None,
-            };
-            Some(arguments.get(parameter).cloned().flatten().unwrap_or_else(run_time))
+            let index = self.parameters.iter().position(|p| *p == name.key)?;
+            let parameter = &self.parameters[index];
+            let passed = arguments
+                .iter()
+                .find(|a| a.parameter.as_ref() == Some(parameter))
+                .or_else(|| positional.get(index).copied());
+            Some(passed.and_then(|a| a.value.clone()).unwrap_or_else(Name::run_time))
         };
         let mut ops = self.ops.clone();
         for op in &mut ops {
@@ -220,8 +230,7 @@ pub enum Op {
     /// `CALL p(…)`, `EXEC p …`: what the procedure's body does, with these arguments.
     CallRoutine {
         name: Name,
-        /// Literal arguments as names (`'orders'` → `orders`); `None` for others.
-        arguments: Vec<Option<Name>>,
+        arguments: Vec<Argument>,
     },
     DropFunction {
         name: Name,
@@ -411,7 +420,7 @@ impl Op {
             | Op::RenameEnumValue { type_name: name, .. } => vec![name],
             Op::CallRoutine { name, arguments } => {
                 let mut names = vec![name];
-                names.extend(arguments.iter_mut().flatten());
+                names.extend(arguments.iter_mut().filter_map(|argument| argument.value.as_mut()));
                 names
             }
             Op::Grant
