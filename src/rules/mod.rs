@@ -566,6 +566,9 @@ fn classify_op(op: &Op, ctx: &Context<'_>) -> Vec<Finding> {
         Op::RenameTable { from, to } if ctx.schema.views.contains_key(&from.key) => {
             rename_view::check(ctx, from, to)
         }
+        Op::RenameTable { from, to } if ctx.schema.sequences.contains_key(&from.key) => {
+            rename_sequence::check(ctx, from, to)
+        }
         Op::RenameTable { from, to } => rename_table::check(ctx, from, to),
         Op::AddColumn { table, column } => add_not_null_column::check(ctx, table, column)
             .or_else(|| add_column_with_default::check(ctx, table, column))
@@ -636,7 +639,11 @@ fn routine_call(ctx: &Context<'_>, name: &Name, arguments: &[Argument]) -> Vec<F
     let mut findings: Vec<Finding> = ops.iter().flat_map(|op| classify_op(op, ctx)).collect();
     for finding in &mut findings {
         finding.message = format!("{} (in procedure `{}`)", finding.message, name.written);
-        finding.at = finding.at.or(name.at);
+        // The body's names carry no position: point at the procedure's name in the call.
+        if finding.at.is_none() {
+            finding.at = name.at;
+            finding.end = name.end;
+        }
     }
     if findings.is_empty() {
         findings.push(read_only_query::check());

@@ -46,8 +46,11 @@ impl Schema {
                         index.table = to.key.clone();
                     }
                 } else if let Some(view) = self.views.remove(&from.key) {
-                    // MySQL's RENAME TABLE and T-SQL's sp_rename rename views too.
+                    // MySQL's RENAME TABLE and T-SQL's sp_rename rename views too,
                     self.views.insert(to.key.clone(), view);
+                } else if let Some(created) = self.sequences.remove(&from.key) {
+                    // and sp_rename sequences.
+                    self.sequences.insert(to.key.clone(), created);
                 }
             }
             Op::AddColumn { table, column } => {

@@ -501,10 +501,15 @@ impl Lowerer {
                 })
             }
             "index" | "statistics" => Some(Op::Housekeeping { what: "rename an index".into() }),
-            _ => Some(Op::RenameTable {
-                from: self.plain_name(&parts, at),
-                to: self.plain_name(&[new.as_str()], None),
-            }),
+            _ => {
+                // The new name is bare: the object stays in its schema.
+                let mut renamed = parts.clone();
+                *renamed.last_mut()? = new.as_str();
+                Some(Op::RenameTable {
+                    from: self.plain_name(&parts, at),
+                    to: self.plain_name(&renamed, None),
+                })
+            }
         }
     }
 

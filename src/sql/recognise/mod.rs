@@ -398,6 +398,7 @@ mod tests {
              ALTER TABLE t ADD CONSTRAINT df_kind DEFAULT 'x' FOR kind\nGO\n\
              IF OBJECT_ID(N'dbo.old', N'U') IS NOT NULL DROP TABLE dbo.old;\n\
              EXEC sp_rename dbo.tags, 'tag', 'OBJECT';\n\
+             EXEC sp_rename 'app.orders', 'purchases';\n\
              EXEC sp_rename @objname = 'dbo.t.a', @newname = 'b', @objtype = 'COLUMN';",
             Dialect::Mssql,
         );
@@ -412,9 +413,16 @@ mod tests {
         );
         assert!(matches!(&found[4], Op::SetDefault { column, .. } if column.key == "kind"), "{found:?}");
         assert!(matches!(&found[5], Op::DropTable { table } if table.key == "old"), "{found:?}");
-        assert!(matches!(&found[6], Op::RenameTable { to, .. } if to.key == "tag"), "{found:?}");
         assert!(
-            matches!(&found[7], Op::RenameColumn { from, to, .. } if from.key == "a" && to.key == "b"),
+            matches!(&found[6], Op::RenameTable { from, to } if from.key == "tags" && to.key == "tag"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[7], Op::RenameTable { from, to } if from.key == "app.orders" && to.key == "app.purchases"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[8], Op::RenameColumn { from, to, .. } if from.key == "a" && to.key == "b"),
             "{found:?}"
         );
     }
