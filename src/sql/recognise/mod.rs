@@ -432,13 +432,18 @@ mod tests {
         let found = ops(
             "CREATE TABLE t (a LONG VARCHAR, b LONG VARBINARY);\nCREATE FULLTEXT INDEX ft ON t (a);\n\
              ALTER TABLE t ADD COLUMN IF NOT EXISTS c INT NULL;\n\
-             CREATE PROCEDURE p(IN t VARCHAR(64)) BEGIN SELECT 1; END;",
+             CREATE PROCEDURE p(IN t VARCHAR(64)) BEGIN SELECT 1; END;\n\
+             CREATE DEFINER=`root`@`%` FUNCTION f(x INT) RETURNS INT DETERMINISTIC BEGIN RETURN x + 1; END;",
             Dialect::Mysql,
         );
         assert!(matches!(&found[0], Op::CreateTable { columns, .. } if columns.len() == 2), "{found:?}");
         assert!(matches!(found[1], Op::CreateIndex { .. }), "{found:?}");
         assert!(matches!(&found[2], Op::AddColumn { column, .. } if column.name.key == "c"), "{found:?}");
         assert!(matches!(&found[3], Op::CreateFunction { name, .. } if name.key == "p"), "{found:?}");
+        assert!(
+            matches!(&found[4], Op::CreateFunction { name, signature, .. } if name.key == "f" && signature == "int"),
+            "{found:?}"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 use super::built_text::{BuiltText, forget_positions};
 use super::{
     Lowerer, Op, is_trivia, leading_words, next_significant, statement_after_condition, token_like,
-    top_level_words, unquoted_word,
+    unquoted_word,
 };
 use crate::sql::RoutineBody;
 
@@ -33,15 +33,22 @@ const BOOKKEEPING: [&str; 12] = [
     "THROW",
 ];
 
-/// `CREATE [OR ALTER] PROCEDURE name (params) <body>`: the procedure, with what its
-/// body does.
+/// `CREATE [OR ALTER] PROCEDURE name (params) <body>`, and MySQL's `CREATE FUNCTION
+/// name (params) RETURNS type … BEGIN … END`: the routine, with what its body does.
 pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    if !top_level_words(tokens).iter().take(4).any(|word| word == "PROCEDURE" || word == "PROC") {
-        return None;
+    // The kind of routine comes before its parameters (after `DEFINER = u@h`, say).
+    let kind = (0..tokens.len())
+        .take_while(|&i| tokens[i].token != Token::LParen)
+        .find(|&i| matches!(unquoted_word(tokens, i).as_str(), "PROCEDURE" | "PROC" | "FUNCTION"))?;
+    let (mut header_end, body_start) = body_start(tokens)?;
+    let mut header_tokens = tokens.to_vec();
+    if unquoted_word(tokens, kind) == "FUNCTION" {
+        // Read as a procedure: what it returns does not change what its body does.
+        header_tokens[kind] = token_like(&tokens[kind], Token::make_keyword("PROCEDURE"));
+        header_end = (kind..header_end).find(|&i| unquoted_word(tokens, i) == "RETURNS")?;
     }
-    let (header_end, body_start) = body_start(tokens)?;
     // The header alone, with an empty body, is something sqlparser reads.
-    let mut header = parenthesised_parameters(&tokens[..header_end]);
+    let mut header = parenthesised_parameters(&header_tokens[..header_end]);
     let at = &tokens[body_start];
     for word in ["AS", "BEGIN", "END"] {
         header.push(token_like(at, Token::Whitespace(Whitespace::Space)));
