@@ -149,6 +149,10 @@ fn ops_of_text(text: &str, lowerer: &Lowerer) -> Vec<Op> {
     // Text built inside built text starts from nothing.
     let mut ops = super::statement_ops(&tokens, lowerer, &mut BuiltText::default()).unwrap_or_default();
     forget_positions(&mut ops);
+    // Shown as it reads, without the quotes that made it one name.
+    for name in ops.iter_mut().flat_map(Op::names_mut).filter(|name| name.key == Name::RUN_TIME) {
+        name.written = Name::RUN_TIME.to_owned();
+    }
     ops
 }
 
