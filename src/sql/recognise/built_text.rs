@@ -71,7 +71,7 @@ impl BuiltText {
 
     /// The operations of `statement` when it runs built text whose text is known:
     /// `EXEC sp_executesql <text>`, `EXEC (<text>)`, `EXECUTE s`.
-    pub(crate) fn run(&self, statement: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    fn run(&self, statement: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
         let first = statement.iter().find(|t| !is_trivia(&t.token))?;
         if !matches!(&first.token, Token::Word(w) if w.value.eq_ignore_ascii_case("EXEC") || w.value.eq_ignore_ascii_case("EXECUTE"))
         {
