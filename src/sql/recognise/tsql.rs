@@ -33,15 +33,16 @@ pub(super) fn before_parsing(
 
 pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     let rewritten = rewrite(tokens);
-    let tokens_now = rewritten.as_deref().unwrap_or(tokens);
+    let spelled = rewritten.as_deref().unwrap_or(tokens);
     if let Some(rewritten) = &rewritten {
         if let Some(ops) = parse_rewritten(tokens, rewritten.clone(), lowerer) {
             return Some(ops);
         }
     }
-    alter_column(tokens_now, lowerer)
-        .or_else(|| default_constraint(tokens_now, lowerer))
-        .or_else(|| repeat_action_per_item(tokens_now, lowerer))
+    // The spellings sqlparser took, read by the recognisers below.
+    alter_column(spelled, lowerer)
+        .or_else(|| default_constraint(spelled, lowerer))
+        .or_else(|| repeat_action_per_item(spelled, lowerer))
 }
 
 /// T-SQL spellings sqlparser does not take, rewritten to ones it does:
