@@ -8,6 +8,7 @@ mod parse;
 mod position;
 mod recognise;
 mod split;
+mod tokens;
 
 pub use dialect::Dialect;
 pub use op::{Argument, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, RoutineBody};

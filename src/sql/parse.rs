@@ -14,6 +14,7 @@ use super::op::Op;
 use super::position::{Cursor, Position};
 use super::recognise;
 use super::split::{SplitFile, StatementSource};
+use super::tokens::{first_significant, is_trivia, last_significant};
 
 /// One statement of a migration file, located, with what it does.
 #[derive(Debug, Clone)]
@@ -120,7 +121,7 @@ pub(super) fn parse_tokens(
     let mut statements = Vec::new();
     loop {
         while parser.consume_token(&Token::SemiColon) {}
-        let Some(first) = next_significant(tokens, parser.index()) else {
+        let Some(first) = first_significant(tokens, parser.index()) else {
             break;
         };
         if !statements.is_empty() && dialect != Dialect::Mssql {
@@ -128,7 +129,7 @@ pub(super) fn parse_tokens(
         }
         let statement = parser.parse_statement()?;
         let mut last = last_significant(tokens, parser.index()).unwrap_or(first);
-        if let Some(next) = next_significant(tokens, parser.index()) {
+        if let Some(next) = first_significant(tokens, parser.index()) {
             if tokens[next].token == Token::SemiColon {
                 last = next;
             }
@@ -137,18 +138,6 @@ pub(super) fn parse_tokens(
         statements.push((first..last + 1, ops));
     }
     Ok(statements)
-}
-
-fn is_significant(token: &Token) -> bool {
-    !matches!(token, Token::Whitespace(_) | Token::EOF)
-}
-
-fn next_significant(tokens: &[TokenWithSpan], from: usize) -> Option<usize> {
-    (from..tokens.len()).find(|&i| is_significant(&tokens[i].token))
-}
-
-fn last_significant(tokens: &[TokenWithSpan], before: usize) -> Option<usize> {
-    (0..before.min(tokens.len())).rev().find(|&i| is_significant(&tokens[i].token))
 }
 
 fn token_start(token: &TokenWithSpan) -> Position {
@@ -194,7 +183,7 @@ impl TokenBytes {
 pub(crate) fn head(tokens: &[TokenWithSpan]) -> String {
     let words: Vec<String> = tokens
         .iter()
-        .filter(|t| is_significant(&t.token))
+        .filter(|t| !is_trivia(&t.token))
         .take(3)
         .map_while(|t| match &t.token {
             Token::Word(word) if word.quote_style.is_none() && word.keyword != Keyword::NoKeyword => {

@@ -15,6 +15,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use super::dialect::Dialect;
 use super::position::{Cursor, Position};
+use super::tokens::{last_significant, next_significant};
 
 /// What a segment of a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +266,7 @@ impl Splitter<'_> {
                         Some("IF" | "LOOP" | "WHILE" | "REPEAT") => {}
                         Some("CASE") => {
                             depth = depth.saturating_sub(1);
-                            index = self.next_significant(index).unwrap_or(index);
+                            index = next_significant(self.tokens, index).unwrap_or(index);
                         }
                         _ => depth = depth.saturating_sub(1),
                     },
@@ -281,8 +282,7 @@ impl Splitter<'_> {
     /// Closes the statement that started at token `first` at the last significant
     /// token before `limit`; the trivia after it becomes trivia segments.
     fn close_before(&mut self, first: usize, limit: usize) {
-        let last =
-            (first..limit).rev().find(|&i| trivia_kind(&self.tokens[i].token).is_none()).unwrap_or(first);
+        let last = last_significant(self.tokens, limit).filter(|&last| last >= first).unwrap_or(first);
         self.push_statement(first, last);
         for i in last + 1..limit {
             if let Some(kind) = trivia_kind(&self.tokens[i].token) {
@@ -317,13 +317,9 @@ impl Splitter<'_> {
         self.out.segments.push(Segment { kind, range });
     }
 
-    fn next_significant(&self, index: usize) -> Option<usize> {
-        (index + 1..self.tokens.len()).find(|&i| trivia_kind(&self.tokens[i].token).is_none())
-    }
-
     /// The next significant token if it is a word, upper case.
     fn next_word(&self, index: usize) -> Option<String> {
-        match &self.tokens[self.next_significant(index)?].token {
+        match &self.tokens[next_significant(self.tokens, index)?].token {
             Token::Word(word) => Some(word.value.to_ascii_uppercase()),
             _ => None,
         }

@@ -17,6 +17,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 use super::dialect::Dialect;
 use super::lower::Lowerer;
 use super::op::Op;
+use super::tokens::{is_trivia, last_significant, next_significant};
 
 pub(super) use built_text::BuiltText;
 
@@ -71,10 +72,6 @@ fn statement_ops(tokens: &[TokenWithSpan], lowerer: &Lowerer, built: &mut BuiltT
             Err(_) => after_rejection(tokens, dialect, lowerer),
         }
     })
-}
-
-fn is_trivia(token: &Token) -> bool {
-    matches!(token, Token::Whitespace(_) | Token::EOF)
 }
 
 /// Words that start a statement, to find where an `IF` condition ends.
@@ -140,16 +137,6 @@ fn unquoted_word(tokens: &[TokenWithSpan], index: usize) -> String {
         Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
         _ => String::new(),
     }
-}
-
-/// The index of the first significant token after `index`.
-fn next_significant(tokens: &[TokenWithSpan], index: usize) -> Option<usize> {
-    (index + 1..tokens.len()).find(|&i| !is_trivia(&tokens[i].token))
-}
-
-/// The index of the last significant token before `index`.
-fn previous_significant(tokens: &[TokenWithSpan], index: usize) -> Option<usize> {
-    (0..index).rev().find(|&i| !is_trivia(&tokens[i].token))
 }
 
 /// The index of the `)` that closes the `(` at `open`.

@@ -47,7 +47,7 @@ fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> usize {
         }
         ["ALTER", "TABLE", ..] if word(index) == "IF" => {
             let previous_is_column =
-                super::previous_significant(tokens, index).is_some_and(|p| word(p) == "COLUMN");
+                super::last_significant(tokens, index).is_some_and(|p| word(p) == "COLUMN");
             let not = next_significant(tokens, index).filter(|&n| word(n) == "NOT");
             let exists = not.and_then(|n| next_significant(tokens, n)).filter(|&e| word(e) == "EXISTS");
             match exists {

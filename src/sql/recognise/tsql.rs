@@ -9,8 +9,8 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::{
-    BuiltText, Lowerer, Op, closing_paren, is_trivia, next_significant, parse_rewritten,
-    previous_significant, repeat_action_per_item, statement_after_condition, token_like, unquoted_word,
+    BuiltText, Lowerer, Op, closing_paren, is_trivia, last_significant, next_significant, parse_rewritten,
+    repeat_action_per_item, statement_after_condition, token_like, unquoted_word,
 };
 
 pub(super) fn before_parsing(
@@ -57,8 +57,7 @@ fn rewrite(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
     let mut changed = false;
     let mut index = 0;
     while index < tokens.len() {
-        let after_paren =
-            previous_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
+        let after_paren = last_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
         // What replaces the tokens from `index`, and where reading goes on.
         let replacement: Option<(Vec<TokenWithSpan>, usize)> = match word(index).as_str() {
             "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Some((Vec::new(), index + 1)),
