@@ -162,38 +162,51 @@ fn token_like(original: &TokenWithSpan, token: Token) -> TokenWithSpan {
     TokenWithSpan { token, span: original.span }
 }
 
-/// Parses the statement again without the tokens `noise` marks (it returns how
-/// many tokens to drop at an index), for clauses that change nothing A's code sees.
-fn reparse_without(
-    tokens: &[TokenWithSpan],
-    lowerer: &Lowerer,
-    noise: fn(&[TokenWithSpan], &[&str], usize) -> usize,
-) -> Option<Vec<Op>> {
-    let kept = without_noise(tokens, noise)?;
-    parse_rewritten(tokens, kept, lowerer)
+/// What a spelling rule reads in place of the tokens from an index on: `tokens`,
+/// then on from `resume`.
+struct Respelling {
+    tokens: Vec<TokenWithSpan>,
+    resume: usize,
 }
 
-/// `tokens` without the ones `noise` marks; `None` when it marks none.
-fn without_noise(
-    tokens: &[TokenWithSpan],
-    noise: fn(&[TokenWithSpan], &[&str], usize) -> usize,
-) -> Option<Vec<TokenWithSpan>> {
+impl Respelling {
+    /// The tokens up to `resume` left out: a clause that changes nothing A's code sees.
+    fn dropped(resume: usize) -> Option<Respelling> {
+        Some(Respelling { tokens: Vec::new(), resume })
+    }
+}
+
+/// A spelling of a dialect sqlparser does not take: at token `index` of a
+/// statement whose first words are `head`, what to read instead, if anything.
+type SpellingRule = fn(&[TokenWithSpan], &[&str], usize) -> Option<Respelling>;
+
+/// `tokens` with `rule` applied wherever it applies; `None` where it applies nowhere.
+fn respelled(tokens: &[TokenWithSpan], rule: SpellingRule) -> Option<Vec<TokenWithSpan>> {
     let leading = leading_words(tokens, 3);
-    let words: Vec<&str> = leading.iter().map(String::as_str).collect();
-    let mut kept = Vec::with_capacity(tokens.len());
+    let head: Vec<&str> = leading.iter().map(String::as_str).collect();
+    let mut respelled = Vec::with_capacity(tokens.len());
+    let mut changed = false;
     let mut index = 0;
-    let mut dropped = false;
     while index < tokens.len() {
-        let skip = noise(tokens, &words, index);
-        if skip > 0 {
-            dropped = true;
-            index += skip;
-        } else {
-            kept.push(tokens[index].clone());
-            index += 1;
+        match rule(tokens, &head, index) {
+            // A rule always moves on, so reading ends.
+            Some(Respelling { tokens: replacement, resume }) if resume > index => {
+                respelled.extend(replacement);
+                changed = true;
+                index = resume;
+            }
+            _ => {
+                respelled.push(tokens[index].clone());
+                index += 1;
+            }
         }
     }
-    dropped.then_some(kept)
+    changed.then_some(respelled)
+}
+
+/// The statement parsed again as `rule` respells it.
+fn reparse_respelled(tokens: &[TokenWithSpan], lowerer: &Lowerer, rule: SpellingRule) -> Option<Vec<Op>> {
+    parse_rewritten(tokens, respelled(tokens, rule)?, lowerer)
 }
 
 /// Parses `rewritten`, a recognised rewrite of `original`, and lowers it under

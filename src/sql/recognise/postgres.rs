@@ -6,8 +6,8 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace, Word};
 
 use super::{
-    Lowerer, Op, is_trivia, next_significant, parse_rewritten, reparse_without, token_like, top_level_words,
-    unquoted_word,
+    Lowerer, Op, Respelling, last_significant, next_significant, reparse_respelled, token_like,
+    top_level_words, unquoted_word,
 };
 
 /// DDL words worth naming when they appear inside dynamic SQL.
@@ -30,13 +30,13 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
 }
 
 pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    reparse_without(tokens, lowerer, noise)
+    reparse_respelled(tokens, lowerer, noise)
         .or_else(|| set_schema(tokens, lowerer))
         .or_else(|| renamed_sequence_or_attribute(tokens, lowerer))
-        .or_else(|| reparse_spellings(tokens, lowerer))
+        .or_else(|| reparse_respelled(tokens, lowerer, spelling))
         .or_else(|| table_storage(tokens))
-        .or_else(|| procedure_as_function(tokens, lowerer))
-        .or_else(|| column_type_references(tokens, lowerer))
+        .or_else(|| reparse_respelled(tokens, lowerer, procedure_as_function))
+        .or_else(|| reparse_respelled(tokens, lowerer, column_type_reference))
 }
 
 /// A `DO` block runs procedural code: say which DDL its body mentions.
@@ -65,32 +65,27 @@ fn describe_do_block(tokens: &[TokenWithSpan]) -> String {
 /// CONCURRENTLY` (locking), `… WITH NO DATA` (when a materialized view is filled),
 /// `ALTER INDEX IF EXISTS` (an index rename either way), a function's planner
 /// estimates (`COST n`, `ROWS n`).
-fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> usize {
+fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respelling> {
     let word = |i: usize| unquoted_word(tokens, i);
     let next = |i: usize| next_significant(tokens, i);
     match head {
-        ["DROP", "INDEX", "CONCURRENTLY"] if word(index) == "CONCURRENTLY" => 1,
-        ["ALTER", "INDEX", "IF"] if word(index) == "IF" => match next(index) {
-            Some(exists) if word(exists) == "EXISTS" => exists + 1 - index,
-            _ => 0,
-        },
+        ["DROP", "INDEX", "CONCURRENTLY"] if word(index) == "CONCURRENTLY" => Respelling::dropped(index + 1),
+        ["ALTER", "INDEX", "IF"] if word(index) == "IF" => {
+            Respelling::dropped(next(index).filter(|&exists| word(exists) == "EXISTS")? + 1)
+        }
         ["CREATE", "FUNCTION", _] | ["CREATE", "OR", "REPLACE"]
             if matches!(word(index).as_str(), "COST" | "ROWS") =>
         {
-            match next(index) {
-                Some(estimate) if matches!(tokens[estimate].token, Token::Number(..)) => estimate + 1 - index,
-                _ => 0,
-            }
+            let estimate = next(index).filter(|&e| matches!(tokens[e].token, Token::Number(..)))?;
+            Respelling::dropped(estimate + 1)
         }
-        ["CREATE", "MATERIALIZED", "VIEW"] if word(index) == "WITH" => match next(index) {
-            Some(no) if word(no) == "NO" => match next(no) {
-                Some(data) if word(data) == "DATA" => data + 1 - index,
-                _ => 0,
-            },
-            Some(data) if word(data) == "DATA" => data + 1 - index,
-            _ => 0,
-        },
-        _ => 0,
+        ["CREATE", "MATERIALIZED", "VIEW"] if word(index) == "WITH" => {
+            let after = next(index)?;
+            let data = if word(after) == "NO" { next(after)? } else { after };
+            (word(data) == "DATA").then_some(())?;
+            Respelling::dropped(data + 1)
+        }
+        _ => None,
     }
 }
 
@@ -146,51 +141,43 @@ fn renamed_sequence_or_attribute(tokens: &[TokenWithSpan], lowerer: &Lowerer) ->
     (parser.peek_token().token == Token::EOF).then(|| vec![op])
 }
 
-/// PostgreSQL spellings sqlparser does not take, rewritten to ones it does: the
+/// PostgreSQL spellings sqlparser does not take, read as ones it does: the
 /// postfix `x ISNULL` / `x NOTNULL`, and string constants continued on the next
 /// line (`'a'` newline `'b'` is `'ab'`).
-fn reparse_spellings(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let mut rewritten: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
-    let mut changed = false;
-    for (index, token) in tokens.iter().enumerate() {
-        let called = next_significant(tokens, index).is_some_and(|n| tokens[n].token == Token::LParen);
-        match unquoted_word(tokens, index).as_str() {
-            "ISNULL" | "NOTNULL" if !called => {
-                let not = unquoted_word(tokens, index) == "NOTNULL";
-                let space = token_like(token, Token::Whitespace(Whitespace::Space));
-                rewritten.push(token_like(token, Token::make_keyword("IS")));
-                rewritten.push(space.clone());
-                if not {
-                    rewritten.push(token_like(token, Token::make_keyword("NOT")));
-                    rewritten.push(space);
-                }
-                rewritten.push(token_like(token, Token::make_keyword("NULL")));
-                changed = true;
-                continue;
-            }
-            _ => {}
+fn spelling(tokens: &[TokenWithSpan], _head: &[&str], index: usize) -> Option<Respelling> {
+    let token = &tokens[index];
+    let keyword = |word: &str| token_like(token, Token::make_keyword(word));
+    let space = || token_like(token, Token::Whitespace(Whitespace::Space));
+    let called = next_significant(tokens, index).is_some_and(|n| tokens[n].token == Token::LParen);
+    match (unquoted_word(tokens, index).as_str(), &token.token) {
+        ("ISNULL", _) if !called => {
+            Some(Respelling { tokens: vec![keyword("IS"), space(), keyword("NULL")], resume: index + 1 })
         }
-        if let Token::SingleQuotedString(continued) = &token.token {
-            let previous = rewritten.iter().rposition(|t| !is_trivia(&t.token));
-            let on_a_new_line = previous.is_some_and(|p| {
-                rewritten[p + 1..].iter().any(|t| matches!(t.token, Token::Whitespace(Whitespace::Newline)))
-            });
-            if let (Some(previous), true) = (previous, on_a_new_line) {
-                if let Token::SingleQuotedString(first) = &rewritten[previous].token {
-                    let joined = format!("{first}{continued}");
-                    rewritten.truncate(previous);
-                    rewritten.push(token_like(token, Token::SingleQuotedString(joined)));
-                    changed = true;
-                    continue;
+        ("NOTNULL", _) if !called => Some(Respelling {
+            tokens: vec![keyword("IS"), space(), keyword("NOT"), space(), keyword("NULL")],
+            resume: index + 1,
+        }),
+        (_, Token::SingleQuotedString(first)) => {
+            let mut joined = first.clone();
+            let mut last = index;
+            while let Some(next) = next_significant(tokens, last) {
+                let Token::SingleQuotedString(continued) = &tokens[next].token else { break };
+                let on_a_new_line = tokens[last + 1..next]
+                    .iter()
+                    .any(|t| matches!(t.token, Token::Whitespace(Whitespace::Newline)));
+                if !on_a_new_line {
+                    break;
                 }
+                joined.push_str(continued);
+                last = next;
             }
+            (last > index).then(|| Respelling {
+                tokens: vec![token_like(token, Token::SingleQuotedString(joined))],
+                resume: last + 1,
+            })
         }
-        rewritten.push(token.clone());
+        _ => None,
     }
-    if !changed {
-        return None;
-    }
-    parse_rewritten(tokens, rewritten, lowerer)
 }
 
 /// `ALTER TABLE t ALTER c SET STORAGE EXTERNAL`, `CLUSTER ON idx`, `SET WITHOUT
@@ -207,67 +194,40 @@ fn table_storage(tokens: &[TokenWithSpan]) -> Option<Vec<Op>> {
 
 /// `CREATE [OR REPLACE] PROCEDURE p(args) LANGUAGE … AS $$…$$` reads like a
 /// function without `RETURNS`, which is how it is modelled.
-fn procedure_as_function(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let words = top_level_words(tokens);
-    let procedure = match words.as_slice() {
-        [create, procedure, ..] if create == "CREATE" && procedure == "PROCEDURE" => 1,
-        [create, or, replace, procedure, ..]
-            if create == "CREATE" && or == "OR" && replace == "REPLACE" && procedure == "PROCEDURE" =>
-        {
-            3
-        }
-        _ => return None,
-    };
-    let index = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| !is_trivia(&t.token))
-        .nth(procedure)
-        .map(|(index, _)| index)?;
-    let mut rewritten = tokens.to_vec();
-    rewritten[index].token = Token::make_keyword("FUNCTION");
-    parse_rewritten(tokens, rewritten, lowerer)
+fn procedure_as_function(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respelling> {
+    let follows_create = last_significant(tokens, index).is_some_and(|p| {
+        let previous = unquoted_word(tokens, p);
+        previous == "CREATE" || (previous == "REPLACE" && head.starts_with(&["CREATE", "OR"]))
+    });
+    (head.first() == Some(&"CREATE") && unquoted_word(tokens, index) == "PROCEDURE" && follows_create).then(
+        || Respelling {
+            tokens: vec![token_like(&tokens[index], Token::make_keyword("FUNCTION"))],
+            resume: index + 1,
+        },
+    )
 }
 
 /// Arguments typed `table.column%TYPE` (PL/pgSQL) become one quoted type name, so
 /// signatures still tell functions apart.
-fn column_type_references(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let mut rewritten: Vec<TokenWithSpan> = Vec::with_capacity(tokens.len());
-    let mut replaced = false;
-    let mut index = 0;
-    while index < tokens.len() {
-        let type_word = (tokens[index].token == Token::Mod)
-            .then(|| index + 1)
-            .filter(|&next| matches!(unquoted_word(tokens, next).as_str(), "TYPE" | "ROWTYPE"));
-        let Some(type_word) = type_word else {
-            rewritten.push(tokens[index].clone());
-            index += 1;
-            continue;
-        };
-        // The reference is the run of words and dots just before the `%`.
-        let start = rewritten
-            .iter()
-            .rposition(|t| !matches!(t.token, Token::Word(_) | Token::Period))
-            .map_or(0, |last_other| last_other + 1);
-        if start == rewritten.len() {
-            return None;
-        }
-        let reference: String = rewritten[start..].iter().map(|t| t.token.to_string()).collect();
-        let span = rewritten[start].span.union(&tokens[type_word].span);
-        rewritten.truncate(start);
-        rewritten.push(TokenWithSpan {
-            token: Token::Word(Word {
-                value: format!("{reference}%{}", unquoted_word(tokens, type_word)),
-                quote_style: Some('"'),
-                keyword: Keyword::NoKeyword,
-            }),
-            span,
-        });
-        replaced = true;
-        index = type_word + 1;
-    }
-    if !replaced {
+fn column_type_reference(tokens: &[TokenWithSpan], _head: &[&str], index: usize) -> Option<Respelling> {
+    let is_reference_part = |t: &TokenWithSpan| matches!(t.token, Token::Word(_) | Token::Period);
+    // The reference is the run of words and dots that starts here and ends at `%`.
+    let starts_here = matches!(tokens[index].token, Token::Word(_))
+        && !index.checked_sub(1).is_some_and(|previous| is_reference_part(&tokens[previous]));
+    if !starts_here {
         return None;
     }
-    parse_rewritten(tokens, rewritten, lowerer)
+    let percent = index + tokens[index..].iter().take_while(|t| is_reference_part(t)).count();
+    if tokens.get(percent)?.token != Token::Mod {
+        return None;
+    }
+    let kind = unquoted_word(tokens, percent + 1);
+    if !matches!(kind.as_str(), "TYPE" | "ROWTYPE") {
+        return None;
+    }
+    let reference: String = tokens[index..percent].iter().map(|t| t.token.to_string()).collect();
+    let word =
+        Word { value: format!("{reference}%{kind}"), quote_style: Some('"'), keyword: Keyword::NoKeyword };
+    let span = tokens[index].span.union(&tokens[percent + 1].span);
+    Some(Respelling { tokens: vec![TokenWithSpan { token: Token::Word(word), span }], resume: percent + 2 })
 }

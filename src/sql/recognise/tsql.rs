@@ -9,8 +9,8 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::{
-    BuiltText, Lowerer, Op, closing_paren, is_trivia, last_significant, next_significant, parse_rewritten,
-    repeat_action_per_item, statement_after_condition, token_like, unquoted_word,
+    BuiltText, Lowerer, Op, Respelling, closing_paren, last_significant, next_significant, parse_rewritten,
+    repeat_action_per_item, respelled, statement_after_condition, token_like, unquoted_word,
 };
 
 pub(super) fn before_parsing(
@@ -32,76 +32,55 @@ pub(super) fn before_parsing(
 }
 
 pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let rewritten = rewrite(tokens);
-    let spelled = rewritten.as_deref().unwrap_or(tokens);
-    if let Some(rewritten) = &rewritten {
-        if let Some(ops) = parse_rewritten(tokens, rewritten.clone(), lowerer) {
+    let respelled = respelled(tokens, spelling);
+    if let Some(respelled) = &respelled {
+        if let Some(ops) = parse_rewritten(tokens, respelled.clone(), lowerer) {
             return Some(ops);
         }
     }
     // The spellings sqlparser took, read by the recognisers below.
+    let spelled = respelled.as_deref().unwrap_or(tokens);
     alter_column(spelled, lowerer)
         .or_else(|| default_constraint(spelled, lowerer))
         .or_else(|| repeat_action_per_item(spelled, lowerer))
 }
 
-/// T-SQL spellings sqlparser does not take, rewritten to ones it does:
+/// T-SQL spellings sqlparser does not take, read as ones it does:
 /// `[NON]CLUSTERED` (storage), `WITH [NO]CHECK` before `ADD CONSTRAINT` (whether
 /// existing rows are checked), index options `WITH (PAD_INDEX = OFF, …)` and
 /// filegroups `ON [PRIMARY]` (storage), and `NEXT VALUE FOR seq`, read as a call.
-fn rewrite(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
+fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respelling> {
     let word = |i: usize| unquoted_word(tokens, i);
     let next = |i: usize| next_significant(tokens, i);
-    let first_word = tokens.iter().position(|t| !is_trivia(&t.token)).map(word).unwrap_or_default();
-    let mut rewritten = Vec::with_capacity(tokens.len());
-    let mut changed = false;
-    let mut index = 0;
-    while index < tokens.len() {
-        let after_paren = last_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
-        // What replaces the tokens from `index`, and where reading goes on.
-        let replacement: Option<(Vec<TokenWithSpan>, usize)> = match word(index).as_str() {
-            "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Some((Vec::new(), index + 1)),
-            "WITH"
-                if first_word == "ALTER"
-                    && matches!(next(index).map(word).as_deref(), Some("CHECK" | "NOCHECK")) =>
-            {
-                next(index).map(|check| (Vec::new(), check + 1))
-            }
-            "WITH" if after_paren && next(index).is_some_and(|p| tokens[p].token == Token::LParen) => {
-                next(index).and_then(|open| closing_paren(tokens, open)).map(|close| (Vec::new(), close + 1))
-            }
-            "ON" | "TEXTIMAGE_ON" if first_word == "CREATE" && after_paren => {
-                // A filegroup ends a table or constraint: only its name follows.
-                next(index)
-                    .filter(|&name| {
-                        next(name).is_none_or(|after| {
-                            matches!(tokens[after].token, Token::SemiColon | Token::RParen | Token::Comma)
-                                || word(after) == "TEXTIMAGE_ON"
-                        })
-                    })
-                    .map(|name| (Vec::new(), name + 1))
-            }
-            "NEXT" => next_value_for(tokens, index),
-            _ => None,
-        };
-        match replacement {
-            Some((tokens, to)) => {
-                rewritten.extend(tokens);
-                changed = true;
-                index = to;
-            }
-            None => {
-                rewritten.push(tokens[index].clone());
-                index += 1;
-            }
+    let first_word = head.first().copied().unwrap_or_default();
+    let after_paren = || last_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
+    match word(index).as_str() {
+        "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Respelling::dropped(index + 1),
+        "WITH"
+            if first_word == "ALTER"
+                && matches!(next(index).map(word).as_deref(), Some("CHECK" | "NOCHECK")) =>
+        {
+            Respelling::dropped(next(index)? + 1)
         }
+        "WITH" if after_paren() && next(index).is_some_and(|p| tokens[p].token == Token::LParen) => {
+            Respelling::dropped(closing_paren(tokens, next(index)?)? + 1)
+        }
+        "ON" | "TEXTIMAGE_ON" if first_word == "CREATE" && after_paren() => {
+            // A filegroup ends a table or constraint: only its name follows.
+            let name = next(index)?;
+            let ends = next(name).is_none_or(|after| {
+                matches!(tokens[after].token, Token::SemiColon | Token::RParen | Token::Comma)
+                    || word(after) == "TEXTIMAGE_ON"
+            });
+            if ends { Respelling::dropped(name + 1) } else { None }
+        }
+        "NEXT" => next_value_for(tokens, index),
+        _ => None,
     }
-    changed.then_some(rewritten)
 }
 
-/// `NEXT VALUE FOR schema.seq` at `index`, read as the call `NEXT_VALUE_FOR(schema.seq)`;
-/// returns the call's tokens and the index after the sequence name.
-fn next_value_for(tokens: &[TokenWithSpan], index: usize) -> Option<(Vec<TokenWithSpan>, usize)> {
+/// `NEXT VALUE FOR schema.seq` at `index`, read as the call `NEXT_VALUE_FOR(schema.seq)`.
+fn next_value_for(tokens: &[TokenWithSpan], index: usize) -> Option<Respelling> {
     let value = next_significant(tokens, index).filter(|&v| unquoted_word(tokens, v) == "VALUE")?;
     let for_word = next_significant(tokens, value).filter(|&f| unquoted_word(tokens, f) == "FOR")?;
     let name_start = next_significant(tokens, for_word)?;
@@ -113,7 +92,7 @@ fn next_value_for(tokens: &[TokenWithSpan], index: usize) -> Option<(Vec<TokenWi
         vec![token_like(&tokens[index], Token::Word(call)), token_like(&tokens[index], Token::LParen)];
     replacement.extend(tokens[name_start..=name_end].iter().cloned());
     replacement.push(token_like(&tokens[name_end], Token::RParen));
-    Some((replacement, name_end + 1))
+    Some(Respelling { tokens: replacement, resume: name_end + 1 })
 }
 
 /// `IF <condition> BEGIN … END [ELSE BEGIN … END]` and `IF <condition> <statement>`,
