@@ -209,6 +209,17 @@ fn reparse_respelled(tokens: &[TokenWithSpan], lowerer: &Lowerer, rule: Spelling
     parse_rewritten(tokens, respelled(tokens, rule)?, lowerer)
 }
 
+/// A parser over `tokens` in the lowerer's dialect.
+fn parser_over(tokens: Vec<TokenWithSpan>, lowerer: &Lowerer) -> Parser<'static> {
+    Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens)
+}
+
+/// Whether the statement ends where `parser` stands: an optional `;`, then nothing.
+fn ends_here(parser: &mut Parser<'_>) -> bool {
+    let _semicolon = parser.consume_token(&Token::SemiColon);
+    parser.peek_token().token == Token::EOF
+}
+
 /// Parses `rewritten`, a recognised rewrite of `original`, and lowers it under
 /// the original statement's head.
 fn parse_rewritten(
@@ -216,10 +227,7 @@ fn parse_rewritten(
     rewritten: Vec<TokenWithSpan>,
     lowerer: &Lowerer,
 ) -> Option<Vec<Op>> {
-    let statement = Parser::new(lowerer.dialect().parser_dialect())
-        .with_tokens_with_locations(rewritten)
-        .parse_statement()
-        .ok()?;
+    let statement = parser_over(rewritten, lowerer).parse_statement().ok()?;
     Some(lowerer.lower(&statement, &super::parse::head(original)))
 }
 

@@ -2,12 +2,11 @@
 
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::keywords::Keyword;
-use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace, Word};
 
 use super::{
-    Lowerer, Op, Respelling, last_significant, next_significant, reparse_respelled, token_like,
-    top_level_words, unquoted_word,
+    Lowerer, Op, Respelling, ends_here, last_significant, next_significant, parser_over, reparse_respelled,
+    token_like, top_level_words, unquoted_word,
 };
 
 /// DDL words worth naming when they appear inside dynamic SQL.
@@ -92,8 +91,7 @@ fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respel
 /// `ALTER TABLE | VIEW [IF EXISTS] [ONLY] t SET SCHEMA s`: the object moves to
 /// another schema, so names that reach it the old way (A's) stop working: a rename.
 fn set_schema(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let mut parser =
-        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    let mut parser = parser_over(tokens.to_vec(), lowerer);
     parser.expect_keyword(Keyword::ALTER).ok()?;
     let view = parser.expect_one_of_keywords(&[Keyword::TABLE, Keyword::VIEW]).ok()? == Keyword::VIEW;
     let _if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
@@ -101,8 +99,7 @@ fn set_schema(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     let name = parser.parse_object_name(false).ok()?;
     parser.expect_keywords(&[Keyword::SET, Keyword::SCHEMA]).ok()?;
     let schema = parser.parse_identifier().ok()?;
-    let _semicolon = parser.consume_token(&Token::SemiColon);
-    if parser.peek_token().token != Token::EOF {
+    if !ends_here(&mut parser) {
         return None;
     }
     let last = name.0.last()?.clone();
@@ -114,8 +111,7 @@ fn set_schema(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
 /// `ALTER SEQUENCE s RENAME TO t` (a sequence rename, in the same schema) and
 /// `ALTER TYPE ty RENAME ATTRIBUTE a TO b` (a column of a composite type renamed).
 fn renamed_sequence_or_attribute(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let mut parser =
-        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    let mut parser = parser_over(tokens.to_vec(), lowerer);
     parser.expect_keyword(Keyword::ALTER).ok()?;
     let kind = parser.expect_one_of_keywords(&[Keyword::SEQUENCE, Keyword::TYPE]).ok()?;
     let _if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
@@ -137,8 +133,7 @@ fn renamed_sequence_or_attribute(tokens: &[TokenWithSpan], lowerer: &Lowerer) ->
             |ident: &Ident| lowerer.name(&ObjectName(vec![ObjectNamePart::Identifier(ident.clone())]));
         Op::RenameColumn { table: lowerer.name(&name), from: column(&from), to: column(&to) }
     };
-    let _semicolon = parser.consume_token(&Token::SemiColon);
-    (parser.peek_token().token == Token::EOF).then(|| vec![op])
+    ends_here(&mut parser).then(|| vec![op])
 }
 
 /// PostgreSQL spellings sqlparser does not take, read as ones it does: the

@@ -3,7 +3,6 @@
 //! the statements it runs rather than left `unknown`.
 
 use sqlparser::ast::Statement;
-use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
 use super::built_text::{BuiltText, forget_positions};
@@ -54,10 +53,7 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
         header.push(token_like(at, Token::Whitespace(Whitespace::Space)));
         header.push(token_like(at, Token::make_keyword(word)));
     }
-    let statement = Parser::new(lowerer.dialect().parser_dialect())
-        .with_tokens_with_locations(header)
-        .parse_statement()
-        .ok()?;
+    let statement = super::parser_over(header, lowerer).parse_statement().ok()?;
     let Statement::CreateProcedure { params, .. } = &statement else { return None };
     let parameters: Vec<String> = params
         .iter()

@@ -5,12 +5,12 @@ use sqlparser::ast::{
     helpers::attached_token::AttachedToken,
 };
 use sqlparser::keywords::Keyword;
-use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
 
 use super::{
-    BuiltText, Lowerer, Op, Respelling, closing_paren, last_significant, next_significant, parse_rewritten,
-    repeat_action_per_item, respelled, statement_after_condition, token_like, unquoted_word,
+    BuiltText, Lowerer, Op, Respelling, closing_paren, ends_here, last_significant, next_significant,
+    parse_rewritten, parser_over, repeat_action_per_item, respelled, statement_after_condition, token_like,
+    unquoted_word,
 };
 
 pub(super) fn before_parsing(
@@ -145,8 +145,7 @@ fn begin_end_blocks(tokens: &[TokenWithSpan]) -> Option<Vec<std::ops::Range<usiz
 /// `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
 /// definition is replaced, like MySQL's `MODIFY`.
 fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let mut parser =
-        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    let mut parser = parser_over(tokens.to_vec(), lowerer);
     parser.expect_keywords(&[Keyword::ALTER, Keyword::TABLE]).ok()?;
     let name = parser.parse_object_name(false).ok()?;
     parser.expect_keywords(&[Keyword::ALTER, Keyword::COLUMN]).ok()?;
@@ -158,8 +157,7 @@ fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> 
     } else if parser.parse_keyword(Keyword::NULL) {
         options.push(ColumnOption::Null);
     }
-    let _semicolon = parser.consume_token(&Token::SemiColon);
-    if parser.peek_token().token != Token::EOF {
+    if !ends_here(&mut parser) {
         return None;
     }
     let operation =
@@ -169,8 +167,7 @@ fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> 
 
 /// `ALTER TABLE t ADD [CONSTRAINT df] DEFAULT <value> FOR c`: a column default.
 fn default_constraint(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
-    let mut parser =
-        Parser::new(lowerer.dialect().parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    let mut parser = parser_over(tokens.to_vec(), lowerer);
     parser.expect_keywords(&[Keyword::ALTER, Keyword::TABLE]).ok()?;
     let name = parser.parse_object_name(false).ok()?;
     parser.expect_keyword(Keyword::ADD).ok()?;
@@ -181,8 +178,7 @@ fn default_constraint(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec
     let value = parser.parse_expr().ok()?;
     parser.expect_keyword(Keyword::FOR).ok()?;
     let column_name = parser.parse_identifier().ok()?;
-    let _semicolon = parser.consume_token(&Token::SemiColon);
-    if parser.peek_token().token != Token::EOF {
+    if !ends_here(&mut parser) {
         return None;
     }
     let operation =
