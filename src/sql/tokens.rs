@@ -22,3 +22,28 @@ pub(super) fn next_significant(tokens: &[TokenWithSpan], index: usize) -> Option
 pub(super) fn last_significant(tokens: &[TokenWithSpan], before: usize) -> Option<usize> {
     (0..before.min(tokens.len())).rev().find(|&i| !is_trivia(&tokens[i].token))
 }
+
+/// The indices of the tokens outside any parentheses, the parentheses left out:
+/// where a statement's own words are, not its arguments' or subqueries'.
+pub(super) fn outside_parentheses<'t>(
+    tokens: impl IntoIterator<Item = &'t Token>,
+) -> impl Iterator<Item = usize> {
+    tokens
+        .into_iter()
+        .enumerate()
+        .scan(0usize, |depth, (index, token)| {
+            let outside = match token {
+                Token::LParen => {
+                    *depth += 1;
+                    false
+                }
+                Token::RParen => {
+                    *depth = depth.saturating_sub(1);
+                    false
+                }
+                _ => *depth == 0,
+            };
+            Some(outside.then_some(index))
+        })
+        .flatten()
+}

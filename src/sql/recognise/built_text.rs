@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
-use super::{Lowerer, Op, is_trivia};
+use super::{Lowerer, Op, is_trivia, outside_parentheses};
 use crate::sql::{Dialect, Name};
 
 /// The texts statements of one file (or one procedure body) have built so far.
@@ -189,35 +189,17 @@ fn word_at(tokens: &[Token], index: usize) -> String {
 
 /// `tokens` up to the word `word` outside parentheses.
 fn until_word<'t>(tokens: &'t [Token], word: &str) -> &'t [Token] {
-    let mut depth = 0usize;
-    for (index, token) in tokens.iter().enumerate() {
-        match token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            Token::Word(w) if depth == 0 && w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word) => {
-                return &tokens[..index];
-            }
-            _ => {}
-        }
-    }
-    tokens
+    let found = outside_parentheses(tokens).find(|&index| word_at(tokens, index).eq_ignore_ascii_case(word));
+    &tokens[..found.unwrap_or(tokens.len())]
 }
 
 /// `tokens` split at `separator` outside parentheses.
 fn split_top_level<'t>(tokens: &'t [Token], separator: &Token) -> Vec<&'t [Token]> {
     let mut parts = Vec::new();
-    let mut depth = 0usize;
     let mut start = 0;
-    for (index, token) in tokens.iter().enumerate() {
-        match token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            token if depth == 0 && token == separator => {
-                parts.push(&tokens[start..index]);
-                start = index + 1;
-            }
-            _ => {}
-        }
+    for index in outside_parentheses(tokens).filter(|&index| tokens[index] == *separator) {
+        parts.push(&tokens[start..index]);
+        start = index + 1;
     }
     parts.push(&tokens[start..]);
     parts

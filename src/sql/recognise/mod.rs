@@ -17,7 +17,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 use super::dialect::Dialect;
 use super::lower::Lowerer;
 use super::op::Op;
-use super::tokens::{is_trivia, last_significant, next_significant};
+use super::tokens::{is_trivia, last_significant, next_significant, outside_parentheses};
 
 pub(super) use built_text::BuiltText;
 
@@ -84,20 +84,9 @@ const STATEMENT_WORDS: [&str; 14] = [
 /// parentheses after the condition (a condition's subqueries are parenthesised).
 pub(super) fn statement_after_condition(tokens: &[TokenWithSpan]) -> Option<usize> {
     let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
-    let mut depth = 0usize;
-    for index in if_word + 1..tokens.len() {
-        match tokens[index].token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            Token::Word(_)
-                if depth == 0 && STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()) =>
-            {
-                return Some(index);
-            }
-            _ => {}
-        }
-    }
-    None
+    outside_parentheses(tokens.iter().map(|t| &t.token))
+        .filter(|&index| index > if_word)
+        .find(|&index| STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()))
 }
 
 /// The first `n` words of a statement, upper case.
@@ -116,19 +105,10 @@ fn leading_words(tokens: &[TokenWithSpan], n: usize) -> Vec<String> {
 /// The unquoted words outside parentheses, upper case: what a statement says it
 /// does, without its arguments.
 fn top_level_words(tokens: &[TokenWithSpan]) -> Vec<String> {
-    let mut depth = 0usize;
-    let mut words = Vec::new();
-    for token in tokens {
-        match &token.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            Token::Word(word) if depth == 0 && word.quote_style.is_none() => {
-                words.push(word.value.to_ascii_uppercase());
-            }
-            _ => {}
-        }
-    }
-    words
+    outside_parentheses(tokens.iter().map(|t| &t.token))
+        .map(|index| unquoted_word(tokens, index))
+        .filter(|word| !word.is_empty())
+        .collect()
 }
 
 /// The token at `index` if it is an unquoted word, upper case; else empty.
@@ -246,24 +226,19 @@ fn repeat_action_per_item(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option
         action_tokens.extend(tokens[action + 1..=column].iter().cloned());
     }
     let space = token_like(&tokens[action], Token::Whitespace(sqlparser::tokenizer::Whitespace::Space));
+    let commas: Vec<usize> = outside_parentheses(tokens.iter().map(|t| &t.token))
+        .filter(|&index| index > action && tokens[index].token == Token::Comma)
+        .collect();
+    if commas.is_empty() {
+        return None;
+    }
     let mut rewritten = Vec::with_capacity(tokens.len() + 8);
-    let mut depth = 0i32;
-    let mut repeated = false;
     for (index, token) in tokens.iter().enumerate() {
         rewritten.push(token.clone());
-        match token.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth -= 1,
-            Token::Comma if depth == 0 && index > action => {
-                rewritten.push(space.clone());
-                rewritten.extend(action_tokens.iter().cloned());
-                repeated = true;
-            }
-            _ => {}
+        if commas.contains(&index) {
+            rewritten.push(space.clone());
+            rewritten.extend(action_tokens.iter().cloned());
         }
-    }
-    if !repeated {
-        return None;
     }
     parse_rewritten(tokens, rewritten, lowerer)
 }

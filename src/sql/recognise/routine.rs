@@ -6,6 +6,7 @@ use sqlparser::ast::Statement;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
 use super::built_text::{BuiltText, forget_positions};
+use super::outside_parentheses;
 use super::{
     Lowerer, Op, is_trivia, leading_words, next_significant, statement_after_condition, token_like,
     unquoted_word,
@@ -103,20 +104,13 @@ fn parenthesised_parameters(header: &[TokenWithSpan]) -> Vec<TokenWithSpan> {
 /// Where the header ends and the body starts: at MySQL's first `BEGIN`, around
 /// T-SQL's `AS`, outside parentheses.
 fn body_start(tokens: &[TokenWithSpan]) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    for (index, token) in tokens.iter().enumerate() {
-        match token.token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            Token::Word(_) if depth == 0 => match unquoted_word(tokens, index).as_str() {
-                "AS" => return next_significant(tokens, index).map(|body| (index, body)),
-                "BEGIN" => return Some((index, index)),
-                _ => {}
-            },
-            _ => {}
+    outside_parentheses(tokens.iter().map(|t| &t.token)).find_map(|index| {
+        match unquoted_word(tokens, index).as_str() {
+            "AS" => Some(next_significant(tokens, index).map(|body| (index, body))),
+            "BEGIN" => Some(Some((index, index))),
+            _ => None,
         }
-    }
-    None
+    })?
 }
 
 /// What a body does, read statement by statement as if every branch ran, with
@@ -150,18 +144,12 @@ fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, lowerer: &Lowerer) 
 /// `WHILE` condition. `None` when the piece holds no statement (`END IF`).
 fn statement_start(piece: &[TokenWithSpan]) -> Option<usize> {
     let mut start = 0;
-    let mut depth = 0usize;
     let mut cases = 0usize;
-    for index in 0..piece.len() {
-        match piece[index].token {
-            Token::LParen => depth += 1,
-            Token::RParen => depth = depth.saturating_sub(1),
-            Token::Word(_) if depth == 0 => match unquoted_word(piece, index).as_str() {
-                "CASE" => cases += 1,
-                "END" if cases > 0 => cases -= 1,
-                word if cases == 0 && BLOCK_WORDS.contains(&word) => start = index + 1,
-                _ => {}
-            },
+    for index in outside_parentheses(piece.iter().map(|t| &t.token)) {
+        match unquoted_word(piece, index).as_str() {
+            "CASE" => cases += 1,
+            "END" if cases > 0 => cases -= 1,
+            word if cases == 0 && BLOCK_WORDS.contains(&word) => start = index + 1,
             _ => {}
         }
     }
