@@ -282,13 +282,7 @@ impl Lowerer {
                     .query_columns(query)
                     .unwrap_or_default()
                     .into_iter()
-                    .map(|key| ColumnSpec {
-                        name: Name { written: key.clone(), key, at: None, end: None },
-                        data_type: String::new(),
-                        nullable: true,
-                        has_default: false,
-                        inline_constraints: Vec::new(),
-                    })
+                    .map(|key| ColumnSpec::untyped(Name { written: key.clone(), key, at: None, end: None }))
                     .collect();
             }
         }
@@ -513,7 +507,8 @@ impl Lowerer {
         }
     }
 
-    fn plain_name(&self, parts: &[&str], at: Option<Position>) -> Name {
+    /// A name from its parts as written, folded as if unquoted.
+    pub(crate) fn plain_name(&self, parts: &[&str], at: Option<Position>) -> Name {
         let folded: Vec<String> = parts.iter().map(|p| self.dialect.fold_identifier(p, false)).collect();
         Name { key: self.qualified_key(folded), written: parts.join("."), at, end: None }
     }

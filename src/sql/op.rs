@@ -43,6 +43,20 @@ pub struct ColumnSpec {
     pub inline_constraints: Vec<ConstraintKind>,
 }
 
+impl ColumnSpec {
+    /// A column known only by its name (a `CREATE TABLE … AS` query's, a virtual
+    /// table's): nullable, no default, no constraints.
+    pub fn untyped(name: Name) -> ColumnSpec {
+        ColumnSpec {
+            name,
+            data_type: String::new(),
+            nullable: true,
+            has_default: false,
+            inline_constraints: Vec::new(),
+        }
+    }
+}
+
 /// The kinds of table constraints that can reject writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ConstraintKind {

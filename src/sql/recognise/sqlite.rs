@@ -1,7 +1,6 @@
 //! SQLite statements sqlparser rejects.
 
-use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
-use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::{Lowerer, Op, is_trivia};
 use crate::sql::ColumnSpec;
@@ -38,17 +37,11 @@ fn virtual_table(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>>
     let using = significant.iter().position(|t| is(t, "USING"))?;
     // The name is the words and dots between `TABLE [IF NOT EXISTS]` and `USING`.
     let name_start = if is(significant.get(3)?, "IF") { 6 } else { 3 };
-    let parts: Vec<ObjectNamePart> = significant
+    let parts: Vec<&str> = significant
         .get(name_start..using)?
         .iter()
         .filter_map(|t| word(t))
-        .map(|w| {
-            ObjectNamePart::Identifier(Ident {
-                value: w.value.clone(),
-                quote_style: w.quote_style,
-                span: Span::empty(),
-            })
-        })
+        .map(|w| w.value.as_str())
         .collect();
     // `USING module(arguments)`: arguments that start with a name and set nothing are columns.
     let open = using + 2;
@@ -60,21 +53,10 @@ fn virtual_table(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>>
     for argument in significant.get(open + 1..close)?.split(|t| **t == Token::Comma) {
         let sets_an_option = argument.iter().any(|t| **t == Token::Eq);
         if let (Some(Token::Word(name)), false) = (argument.first().copied(), sets_an_option) {
-            let column = lowerer.name(&ObjectName(vec![ObjectNamePart::Identifier(Ident {
-                value: name.value.clone(),
-                quote_style: name.quote_style,
-                span: Span::empty(),
-            })]));
-            columns.push(ColumnSpec {
-                name: column,
-                data_type: String::new(),
-                nullable: true,
-                has_default: false,
-                inline_constraints: Vec::new(),
-            });
+            columns.push(ColumnSpec::untyped(lowerer.plain_name(&[name.value.as_str()], None)));
         }
     }
-    let table = lowerer.name(&ObjectName(parts));
+    let table = lowerer.plain_name(&parts, None);
     Some(vec![Op::CreateTable {
         table,
         columns,
