@@ -17,7 +17,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 use super::dialect::Dialect;
 use super::lower::Lowerer;
 use super::op::Op;
-use super::tokens::{is_trivia, last_significant, next_significant, outside_parentheses};
+use super::tokens::{first_significant, is_trivia, last_significant, next_significant, outside_parentheses};
 
 pub(super) use built_text::BuiltText;
 

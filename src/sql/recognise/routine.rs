@@ -6,10 +6,9 @@ use sqlparser::ast::Statement;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
 use super::built_text::{BuiltText, forget_positions};
-use super::outside_parentheses;
 use super::{
-    Lowerer, Op, is_trivia, leading_words, next_significant, statement_after_condition, token_like,
-    unquoted_word,
+    Lowerer, Op, first_significant, is_trivia, last_significant, leading_words, next_significant,
+    outside_parentheses, statement_after_condition, token_like, unquoted_word,
 };
 use crate::sql::RoutineBody;
 
@@ -41,14 +40,17 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
         .take_while(|&i| tokens[i].token != Token::LParen)
         .find(|&i| matches!(unquoted_word(tokens, i).as_str(), "PROCEDURE" | "PROC" | "FUNCTION"))?;
     let (mut header_end, body_start) = body_start(tokens)?;
-    let mut header_tokens = tokens.to_vec();
-    if unquoted_word(tokens, kind) == "FUNCTION" {
-        // Read as a procedure: what it returns does not change what its body does.
-        header_tokens[kind] = token_like(&tokens[kind], Token::make_keyword("PROCEDURE"));
+    let function = unquoted_word(tokens, kind) == "FUNCTION";
+    if function {
         header_end = (kind..header_end).find(|&i| unquoted_word(tokens, i) == "RETURNS")?;
     }
+    let mut header = tokens[..header_end].to_vec();
+    if function {
+        // Read as a procedure: what it returns does not change what its body does.
+        header[kind] = token_like(&tokens[kind], Token::make_keyword("PROCEDURE"));
+    }
     // The header alone, with an empty body, is something sqlparser reads.
-    let mut header = parenthesised_parameters(&header_tokens[..header_end]);
+    let mut header = parenthesised_parameters(header, kind);
     let at = &tokens[body_start];
     for word in ["AS", "BEGIN", "END"] {
         header.push(token_like(at, Token::Whitespace(Whitespace::Space)));
@@ -66,39 +68,31 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
         .collect();
     let body = RoutineBody { ops: body_ops(&tokens[body_start..], parameters.clone(), lowerer), parameters };
     let mut ops = lowerer.lower(&statement, &super::super::parse::head(tokens));
-    for op in &mut ops {
-        if let Op::CreateFunction { body: slot, .. } = op {
-            *slot = Some(body.clone());
-        }
+    if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {
+        *slot = Some(body);
     }
     Some(ops)
 }
 
 /// T-SQL may list parameters without parentheses (`CREATE PROCEDURE p @a int AS`);
-/// sqlparser wants them, so they are added.
-fn parenthesised_parameters(header: &[TokenWithSpan]) -> Vec<TokenWithSpan> {
-    let procedure = header.iter().position(|t| {
-        matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && (w.value.eq_ignore_ascii_case("PROCEDURE") || w.value.eq_ignore_ascii_case("PROC")))
-    });
-    let name_start = procedure.and_then(|p| next_significant(header, p));
-    let Some(name_start) = name_start else { return header.to_vec() };
+/// sqlparser wants them, so they are added. `kind` is where `PROCEDURE` stands.
+fn parenthesised_parameters(mut header: Vec<TokenWithSpan>, kind: usize) -> Vec<TokenWithSpan> {
+    let Some(name_start) = next_significant(&header, kind) else { return header };
     let name_end = name_start
         + header[name_start..]
             .iter()
             .take_while(|t| matches!(t.token, Token::Word(_) | Token::Period))
             .count();
-    let first_parameter = (name_end..header.len()).find(|&i| !is_trivia(&header[i].token));
-    match first_parameter {
-        Some(first) if header[first].token != Token::LParen => {
-            let last = (first..header.len()).rev().find(|&i| !is_trivia(&header[i].token)).unwrap_or(first);
-            let mut wrapped = header[..first].to_vec();
-            wrapped.push(token_like(&header[first], Token::LParen));
-            wrapped.extend(header[first..=last].iter().cloned());
-            wrapped.push(token_like(&header[last], Token::RParen));
-            wrapped
-        }
-        _ => header.to_vec(),
+    let (Some(first), Some(last)) =
+        (first_significant(&header, name_end), last_significant(&header, header.len()))
+    else {
+        return header;
+    };
+    if header[first].token != Token::LParen {
+        header.insert(last + 1, token_like(&header[last], Token::RParen));
+        header.insert(first, token_like(&header[first], Token::LParen));
     }
+    header
 }
 
 /// Where the header ends and the body starts: at MySQL's first `BEGIN`, around
