@@ -383,9 +383,7 @@ impl Finding {
         if !is_new {
             return self;
         }
-        let mut safe = self.into_safe();
-        safe.message = format!("{} ({what} is new in this window: A's code does not use it)", safe.message);
-        safe
+        self.safe_because(&format!("{what} is new in this window: A's code does not use it"))
     }
 
     /// `DROP … IF EXISTS` of a code object (view, function, trigger) that no
@@ -396,12 +394,13 @@ impl Finding {
         if !if_exists || exists {
             return self;
         }
-        let mut safe = self.into_safe();
-        safe.message = format!(
-            "{} (no migration before it creates {what}, and IF EXISTS drops nothing then)",
-            safe.message
-        );
-        safe
+        self.safe_because(&format!("no migration before it creates {what}, and IF EXISTS drops nothing then"))
+    }
+
+    /// The same finding judged safe, saying why.
+    fn safe_because(mut self, why: &str) -> Self {
+        self.reconcile(why);
+        self
     }
 
     /// The same finding judged safe: the harmless direction of a rule's change, or
