@@ -36,10 +36,12 @@ declare_rule! {
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
     Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written))
-        .on_object(name, Subject::Function(name.key.clone()), ctx.is_new_function(name), "function")
-        .unless_absent(
+        .on_dropped_object(
+            ctx,
+            name,
+            Subject::Function(name.key.clone()),
+            ctx.is_new_function(name),
+            "function",
             if_exists,
-            ctx.schema.functions.contains_key(&name.key),
-            &format!("function `{}`", name.written),
         )
 }

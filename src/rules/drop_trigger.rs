@@ -37,10 +37,12 @@ declare_rule! {
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
     Finding::new(&RULE, format!("drops trigger `{}`: A's writes no longer fire it", name.written))
-        .on_object(name, Subject::Trigger(name.key.clone()), ctx.is_new_trigger(name), "trigger")
-        .unless_absent(
+        .on_dropped_object(
+            ctx,
+            name,
+            Subject::Trigger(name.key.clone()),
+            ctx.is_new_trigger(name),
+            "trigger",
             if_exists,
-            ctx.schema.triggers.contains_key(&name.key),
-            &format!("trigger `{}`", name.written),
         )
 }

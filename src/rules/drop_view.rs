@@ -36,11 +36,12 @@ declare_rule! {
 }
 
 pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
-    Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written))
-        .on_object(name, Subject::View(name.key.clone()), ctx.is_new_view(name), "view")
-        .unless_absent(
-            if_exists,
-            ctx.schema.views.contains_key(&name.key),
-            &format!("view `{}`", name.written),
-        )
+    Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written)).on_dropped_object(
+        ctx,
+        name,
+        Subject::View(name.key.clone()),
+        ctx.is_new_view(name),
+        "view",
+        if_exists,
+    )
 }

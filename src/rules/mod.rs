@@ -386,15 +386,27 @@ impl Finding {
         self.safe_because(&format!("{what} is new in this window: A's code does not use it"))
     }
 
-    /// `DROP … IF EXISTS` of a code object (view, function, trigger) that no
-    /// migration before it created: A's code cannot rely on what A's migrations
-    /// never made, and the drop finds nothing. (Tables keep their finding: their
-    /// rows may come from outside the migrations.)
-    pub(crate) fn unless_absent(self, if_exists: bool, exists: bool, what: &str) -> Self {
-        if !if_exists || exists {
-            return self;
+    /// `on_object` for a dropped code object (view, function, trigger): with
+    /// `IF EXISTS`, dropping one no migration before it created finds nothing, and
+    /// A's code cannot rely on what A's migrations never made. (Tables keep their
+    /// finding: their rows may come from outside the migrations.)
+    pub(crate) fn on_dropped_object(
+        self,
+        ctx: &Context<'_>,
+        name: &Name,
+        subject: Subject,
+        is_new: bool,
+        kind: &str,
+        if_exists: bool,
+    ) -> Self {
+        let absent = if_exists && !ctx.schema.has(&subject);
+        let finding = self.on_object(name, subject, is_new, kind);
+        if !absent {
+            return finding;
         }
-        self.safe_because(&format!("no migration before it creates {what}, and IF EXISTS drops nothing then"))
+        let what = format!("{kind} `{}`", name.written);
+        finding
+            .safe_because(&format!("no migration before it creates {what}, and IF EXISTS drops nothing then"))
     }
 
     /// The same finding judged safe, saying why.
