@@ -420,28 +420,12 @@ impl Lowerer {
     /// `CALL p('orders', 'orders_idx')`, `EXEC p @table = 'orders'`: literal
     /// arguments become names the body's parameters stand for.
     fn routine_call<'e>(&self, name: &ObjectName, arguments: impl Iterator<Item = &'e Expr>) -> Op {
-        let literal = |expr: &Expr| match expr {
-            Expr::Value(value) => match &value.value {
-                Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => {
-                    let parts: Vec<&str> = s.split('.').collect();
-                    Some(self.plain_name(&parts, None))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        let arguments = arguments
-            .map(|argument| match argument {
-                Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => match left.as_ref() {
-                    Expr::Identifier(parameter) if parameter.value.starts_with('@') => Argument {
-                        parameter: Some(
-                            self.dialect.fold_identifier(parameter.value.trim_start_matches('@'), false),
-                        ),
-                        value: literal(right),
-                    },
-                    _ => Argument { parameter: None, value: None },
-                },
-                positional => Argument { parameter: None, value: literal(positional) },
+        let arguments = exec_arguments(arguments)
+            .into_iter()
+            .map(|(parameter, value)| Argument {
+                parameter: parameter.map(|parameter| self.dialect.fold_identifier(parameter, false)),
+                value: string_literal(value)
+                    .map(|s| self.plain_name(&s.split('.').collect::<Vec<_>>(), None)),
             })
             .collect();
         Op::CallRoutine { name: self.name(name), arguments }
@@ -452,37 +436,26 @@ impl Lowerer {
     fn sp_rename(&self, parameters: &[Expr]) -> Option<Op> {
         fn text(expr: &Expr) -> Option<String> {
             match expr {
-                Expr::Value(value) => match &value.value {
-                    Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => Some(s.clone()),
-                    _ => None,
-                },
                 Expr::Identifier(ident) => Some(ident.value.clone()),
                 Expr::CompoundIdentifier(parts) => {
                     Some(parts.iter().map(|part| part.value.as_str()).collect::<Vec<_>>().join("."))
                 }
-                _ => None,
+                other => string_literal(other).map(str::to_owned),
             }
         }
-        // `@objname = 'x'` names its parameter; a bare value is positional.
-        let named = |name: &str, position: usize| {
-            parameters
-                .iter()
-                .find_map(|parameter| match parameter {
-                    Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => match left.as_ref() {
-                        Expr::Identifier(ident) if ident.value.eq_ignore_ascii_case(name) => {
-                            Some(right.as_ref())
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .or_else(|| parameters.get(position).filter(|p| !matches!(p, Expr::BinaryOp { .. })))
+        let arguments = exec_arguments(parameters.iter());
+        let passed = |parameter: &str, position: usize| {
+            let named =
+                arguments.iter().find(|(name, _)| name.is_some_and(|n| n.eq_ignore_ascii_case(parameter)));
+            named
+                .or_else(|| arguments.iter().filter(|(name, _)| name.is_none()).nth(position))
+                .map(|(_, e)| *e)
         };
-        let old_expr = named("@objname", 0)?;
+        let old_expr = passed("objname", 0)?;
         let at = expr_position(old_expr);
         let old = text(old_expr)?;
-        let new = text(named("@newname", 1)?)?;
-        let kind = named("@objtype", 2).and_then(text).unwrap_or_default().to_lowercase();
+        let new = text(passed("newname", 1)?)?;
+        let kind = passed("objtype", 2).and_then(text).unwrap_or_default().to_lowercase();
         let parts: Vec<&str> = old.split('.').map(|p| p.trim_matches(['[', ']', '"'])).collect();
         let new = new.trim_matches(['[', ']', '"']).to_owned();
         match kind.as_str() {
@@ -689,6 +662,33 @@ fn last_ident(name: &ObjectName) -> Option<&Ident> {
     match name.0.last()? {
         ObjectNamePart::Identifier(ident) => Some(ident),
         ObjectNamePart::Function(_) => None,
+    }
+}
+
+/// The arguments of a call as written: `@name = value` (T-SQL) passes `value` for
+/// the parameter `name` (given without `@`); a bare value is positional.
+fn exec_arguments<'e>(arguments: impl Iterator<Item = &'e Expr>) -> Vec<(Option<&'e str>, &'e Expr)> {
+    arguments
+        .map(|argument| match argument {
+            Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => match left.as_ref() {
+                Expr::Identifier(name) if name.value.starts_with('@') => {
+                    (Some(name.value.trim_start_matches('@')), right.as_ref())
+                }
+                _ => (None, argument),
+            },
+            _ => (None, argument),
+        })
+        .collect()
+}
+
+/// The text of a `'string'` or `N'string'` literal.
+fn string_literal(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Value(value) => match &value.value {
+            Value::SingleQuotedString(s) | Value::NationalStringLiteral(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
