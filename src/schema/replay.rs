@@ -40,17 +40,14 @@ impl Schema {
                 self.indexes.retain(|_, index| index.table != table.key);
             }
             Op::RenameTable { from, to } => {
-                if let Some(table) = self.tables.remove(&from.key) {
-                    self.tables.insert(to.key.clone(), table);
+                if rename_entry(&mut self.tables, &from.key, &to.key) {
                     for index in self.indexes.values_mut().filter(|i| i.table == from.key) {
                         index.table = to.key.clone();
                     }
-                } else if let Some(view) = self.views.remove(&from.key) {
-                    // MySQL's RENAME TABLE and T-SQL's sp_rename rename views too,
-                    self.views.insert(to.key.clone(), view);
-                } else if let Some(created) = self.sequences.remove(&from.key) {
-                    // and sp_rename sequences.
-                    self.sequences.insert(to.key.clone(), created);
+                } else if !rename_entry(&mut self.views, &from.key, &to.key) {
+                    // MySQL's RENAME TABLE and T-SQL's sp_rename rename views too, and
+                    // sp_rename sequences.
+                    rename_entry(&mut self.sequences, &from.key, &to.key);
                 }
             }
             Op::AddColumn { table, column } => {
@@ -139,9 +136,7 @@ impl Schema {
                 self.views.remove(&name.key);
             }
             Op::RenameView { from, to } => {
-                if let Some(view) = self.views.remove(&from.key) {
-                    self.views.insert(to.key.clone(), view);
-                }
+                rename_entry(&mut self.views, &from.key, &to.key);
             }
             Op::CreateFunction { name, signature, body, .. } => {
                 let function = self
@@ -193,9 +188,7 @@ impl Schema {
                 self.types.remove(&name.key);
             }
             Op::RenameType { from, to } => {
-                if let Some(user_type) = self.types.remove(&from.key) {
-                    self.types.insert(to.key.clone(), user_type);
-                }
+                rename_entry(&mut self.types, &from.key, &to.key);
             }
             Op::CreateExtension { name } => {
                 self.extensions.entry(name.key.clone()).or_insert(epoch);
@@ -216,9 +209,7 @@ impl Schema {
                 self.sequences.remove(&name.key);
             }
             Op::RenameSequence { from, to } => {
-                if let Some(created) = self.sequences.remove(&from.key) {
-                    self.sequences.insert(to.key.clone(), created);
-                }
+                rename_entry(&mut self.sequences, &from.key, &to.key);
             }
             Op::CreateSchema { name } => {
                 self.schemas.entry(name.key.clone()).or_insert(epoch);
@@ -288,6 +279,17 @@ impl Schema {
         if let Some(column) = self.tables.get_mut(table).and_then(|t| t.column_mut(column)) {
             change(column);
         }
+    }
+}
+
+/// Moves the entry `from` of `map` to the key `to`; whether there was one.
+fn rename_entry<V>(map: &mut std::collections::BTreeMap<String, V>, from: &str, to: &str) -> bool {
+    match map.remove(from) {
+        Some(value) => {
+            map.insert(to.to_owned(), value);
+            true
+        }
+        None => false,
     }
 }
 
