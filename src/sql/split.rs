@@ -178,8 +178,9 @@ fn mask_placeholders(text: &str) -> std::borrow::Cow<'_, str> {
 /// - a line starting `--word` (Liquibase's `--changeset`) is a comment to the tools,
 ///   though the server wants a space after `--`: it starts `#-` instead.
 fn mask_mysql_client_syntax(text: &str) -> std::borrow::Cow<'_, str> {
+    // The word itself, not a prefix: a column named `delimiter_kind` is no command.
     let is_delimiter_line =
-        |line: &str| line.trim_start().get(..9).is_some_and(|w| w.eq_ignore_ascii_case("DELIMITER"));
+        |line: &str| line.split_whitespace().next().is_some_and(|w| w.eq_ignore_ascii_case("DELIMITER"));
     let is_tight_dash_comment = |line: &str| {
         let rest = line.trim_start().strip_prefix("--");
         rest.and_then(|rest| rest.chars().next()).is_some_and(|c| !c.is_whitespace())
@@ -189,10 +190,12 @@ fn mask_mysql_client_syntax(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut masked = String::with_capacity(text.len());
     let mut delimiter = ";".to_owned();
+    let mut replacement = String::new();
     for line in text.split_inclusive('\n') {
         if is_delimiter_line(line) {
             if let Some(new) = line.split_whitespace().nth(1) {
                 delimiter = new.to_owned();
+                replacement = format!("{};", " ".repeat(delimiter.len() - 1));
             }
             masked.push_str(line);
         } else if is_tight_dash_comment(line) {
@@ -203,7 +206,7 @@ fn mask_mysql_client_syntax(text: &str) -> std::borrow::Cow<'_, str> {
         } else if delimiter == ";" {
             masked.push_str(line);
         } else {
-            masked.push_str(&line.replace(&delimiter, &format!("{};", " ".repeat(delimiter.len() - 1))));
+            masked.push_str(&line.replace(&delimiter, &replacement));
         }
     }
     std::borrow::Cow::Owned(masked)
@@ -459,13 +462,19 @@ mod tests {
 
     #[test]
     fn mysql_delimiter_lines_change_what_ends_a_statement() {
-        let sql = "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$\nCALL p()$$\nDELIMITER ;\nSELECT 3;\n";
+        let sql = "DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$\nCALL p()$$\nDELIMITER ;\nSELECT 3;\n\
+                   CREATE TABLE t (id INT,\ndelimiter_kind INT,\nother INT, more INT);\n";
         let split = split(sql.as_bytes(), Dialect::Mysql);
         assert_covers(&split, sql.len());
         let texts: Vec<&str> = split.statements.iter().map(|s| &sql[s.range.clone()]).collect();
         assert_eq!(
             texts,
-            ["CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$", "CALL p()$$", "SELECT 3;"]
+            [
+                "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END$$",
+                "CALL p()$$",
+                "SELECT 3;",
+                "CREATE TABLE t (id INT,\ndelimiter_kind INT,\nother INT, more INT);"
+            ]
         );
         let commands: Vec<&str> = split
             .segments
