@@ -289,7 +289,7 @@ impl<'o> Run<'o> {
     ) {
         let bytes = &migration.bytes;
         let segments = split(bytes, self.dialect);
-        let statements = parse(bytes, &segments, self.dialect);
+        let statements = parse(&segments, self.dialect);
         let file = self.add_file(migration);
         let first_change = self.changes.len();
         for statement in &statements {
@@ -361,7 +361,7 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
         };
         let mut step = WayBackStep { file: back.display.clone(), loses: Vec::new() };
         let bytes = &back.bytes;
-        for statement in parse(bytes, &split(bytes, dialect), dialect) {
+        for statement in parse(&split(bytes, dialect), dialect) {
             // Everything the way back touches holds data written since B was deployed.
             let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
             for finding in findings.iter().filter(|f| f.loses_data) {
@@ -375,7 +375,7 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
 }
 
 fn replay(schema: &mut Schema, bytes: &[u8], dialect: Dialect) {
-    for statement in parse(bytes, &split(bytes, dialect), dialect) {
+    for statement in parse(&split(bytes, dialect), dialect) {
         apply(schema, &statement);
     }
 }

@@ -82,7 +82,7 @@ fn corpus_is_split_without_loss_and_analysed_without_panics() {
 
             let entry = counts.entry(label.clone()).or_default();
             entry.files += 1;
-            for statement in parse(&bytes, &split, dialect) {
+            for statement in parse(&split, dialect) {
                 let findings = classify(&statement, &Context { schema: &schema, window_start: 0 });
                 entry.statements += 1;
                 if let Some(unknown) = findings.iter().find(|f| f.class == Class::Unknown) {

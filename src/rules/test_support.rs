@@ -11,7 +11,7 @@ fn replay_into(
     dialect: Dialect,
     mut on_statement: impl FnMut(&Schema, &ParsedStatement),
 ) {
-    for statement in parse(sql.as_bytes(), &split(sql.as_bytes(), dialect), dialect) {
+    for statement in parse(&split(sql.as_bytes(), dialect), dialect) {
         on_statement(schema, &statement);
         if let Outcome::Parsed(ops) = &statement.outcome {
             for op in ops {
@@ -35,7 +35,7 @@ pub(crate) fn findings_in(dialect: Dialect, given: &str, sql: &str) -> Vec<Findi
         changes.push(Change::new(0, statement, classify(statement, &Context { schema, window_start: 1 })));
     });
     let split = split(sql.as_bytes(), dialect);
-    let statements = parse(sql.as_bytes(), &split, dialect);
+    let statements = parse(&split, dialect);
     let reports = apply_suppressions(0, sql.as_bytes(), &split.segments, &statements, &mut changes);
     changes.extend(reports);
     reconcile(changes.iter_mut().flat_map(Change::findings_mut), snapshot.before(), &schema);

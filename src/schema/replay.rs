@@ -300,7 +300,7 @@ mod tests {
 
     pub(crate) fn replay(sql: &str) -> Schema {
         let mut schema = Schema::default();
-        for statement in parse(sql.as_bytes(), &split(sql.as_bytes(), Dialect::Postgres), Dialect::Postgres) {
+        for statement in parse(&split(sql.as_bytes(), Dialect::Postgres), Dialect::Postgres) {
             if let Outcome::Parsed(ops) = statement.outcome {
                 ops.iter().for_each(|op| schema.apply(op));
             }

@@ -11,7 +11,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 use super::dialect::Dialect;
 use super::lower::Lowerer;
 use super::op::Op;
-use super::position::{Cursor, Position};
+use super::position::Position;
 use super::recognise;
 use super::split::{SplitFile, StatementSource};
 use super::tokens::{first_significant, is_trivia, last_significant};
@@ -38,22 +38,24 @@ pub enum Outcome {
     Unreadable(String),
 }
 
-/// Parses every statement of `split`, the statements of the file `file`.
-pub fn parse(file: &[u8], split: &SplitFile, dialect: Dialect) -> Vec<ParsedStatement> {
+/// Parses every statement of `split`, a split file.
+pub fn parse(split: &SplitFile, dialect: Dialect) -> Vec<ParsedStatement> {
     let lowerer = Lowerer::new(dialect);
     let mut parsed = Vec::with_capacity(split.statements.len());
     // Text a statement builds for a later one to run, within this file.
     let mut built = recognise::BuiltText::default();
     for source in &split.statements {
-        parse_source(file, source, split.tokens_of(source), dialect, &lowerer, &mut built, &mut parsed);
+        let (tokens, bytes) = (split.tokens_of(source), split.token_bytes_of(source));
+        parse_source(source, tokens, bytes, dialect, &lowerer, &mut built, &mut parsed);
     }
     parsed
 }
 
+/// `bytes`: the byte range in the file of each of the source's `tokens`.
 fn parse_source(
-    file: &[u8],
     source: &StatementSource,
     tokens: &[TokenWithSpan],
+    bytes: &[Range<usize>],
     dialect: Dialect,
     lowerer: &Lowerer,
     built: &mut recognise::BuiltText,
@@ -85,11 +87,11 @@ fn parse_source(
         }
         // T-SQL without semicolons: locate each statement within the source.
         Ok(statements) => {
-            let byte_offsets = TokenBytes::new(source, tokens, file);
             for (statement_tokens, ops) in statements {
                 let (first, last) = (statement_tokens.start, statement_tokens.end - 1);
+                let range = |index: usize| bytes.get(index).cloned().unwrap_or_default();
                 out.push(ParsedStatement {
-                    range: byte_offsets.start(first)..byte_offsets.end(last),
+                    range: range(first).start..range(last).end,
                     start: token_start(&tokens[first]),
                     end: token_end(&tokens[last]),
                     head: head(&tokens[first..]),
@@ -148,37 +150,6 @@ fn token_end(token: &TokenWithSpan) -> Position {
     Position::from_location(token.span.end).unwrap_or(Position::START)
 }
 
-/// Byte offsets of a source's tokens, found by walking its text once.
-struct TokenBytes {
-    starts: Vec<usize>,
-    ends: Vec<usize>,
-}
-
-impl TokenBytes {
-    fn new(source: &StatementSource, tokens: &[TokenWithSpan], file: &[u8]) -> Self {
-        let text = file
-            .get(source.range.clone())
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .unwrap_or_default();
-        let mut cursor = Cursor::starting_at(text, source.start);
-        let mut starts = Vec::with_capacity(tokens.len());
-        let mut ends = Vec::with_capacity(tokens.len());
-        for token in tokens {
-            starts.push(source.range.start + cursor.byte_of(token_start(token)));
-            ends.push(source.range.start + cursor.byte_of(token_end(token)));
-        }
-        TokenBytes { starts, ends }
-    }
-
-    fn start(&self, index: usize) -> usize {
-        self.starts.get(index).copied().unwrap_or_default()
-    }
-
-    fn end(&self, index: usize) -> usize {
-        self.ends.get(index).copied().unwrap_or_default()
-    }
-}
-
 /// The first words of a statement, upper case, for messages.
 pub(crate) fn head(tokens: &[TokenWithSpan]) -> String {
     let words: Vec<String> = tokens
@@ -201,7 +172,7 @@ mod tests {
     use crate::sql::split::split;
 
     fn parse_sql(sql: &str, dialect: Dialect) -> Vec<ParsedStatement> {
-        parse(sql.as_bytes(), &split(sql.as_bytes(), dialect), dialect)
+        parse(&split(sql.as_bytes(), dialect), dialect)
     }
 
     #[test]

@@ -31,12 +31,7 @@ pub(crate) struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        Cursor::starting_at(text, Position::START)
-    }
-
-    /// A cursor over `text`, whose first character is at `position` in its file.
-    pub(crate) fn starting_at(text: &'a str, position: Position) -> Self {
-        Cursor { text, byte: 0, position }
+        Cursor { text, byte: 0, position: Position::START }
     }
 
     /// Advances to `target` (which must not lie behind the cursor) and returns its

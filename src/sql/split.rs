@@ -57,12 +57,19 @@ pub struct SplitFile {
     pub statements: Vec<StatementSource>,
     /// Every token of the file, with file-wide locations; statements point into it.
     tokens: Vec<TokenWithSpan>,
+    /// The byte range of each of `tokens` in the file.
+    token_bytes: Vec<Range<usize>>,
 }
 
 impl SplitFile {
     /// The tokens of `statement`, one of this file's.
     pub fn tokens_of(&self, statement: &StatementSource) -> &[TokenWithSpan] {
         self.tokens.get(statement.tokens.clone()).unwrap_or_default()
+    }
+
+    /// The byte range in the file of each token of `statement`.
+    pub fn token_bytes_of(&self, statement: &StatementSource) -> &[Range<usize>] {
+        self.token_bytes.get(statement.tokens.clone()).unwrap_or_default()
     }
 }
 
@@ -150,6 +157,7 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
     }
     let mut out = splitter.out;
     out.tokens = tokens;
+    out.token_bytes = ranges;
     out
 }
 
@@ -557,7 +565,7 @@ mod tests {
         let split = split(sql.as_bytes(), Dialect::Postgres);
         assert_covers(&split, sql.len());
         assert_eq!(split.statements[1].start, Position { line: 2, column: 1 });
-        let parsed = crate::sql::parse(sql.as_bytes(), &split, Dialect::Postgres);
+        let parsed = crate::sql::parse(&split, Dialect::Postgres);
         assert!(parsed.iter().all(|p| matches!(p.outcome, crate::sql::Outcome::Parsed(_))), "{parsed:?}");
     }
 

@@ -249,7 +249,7 @@ mod tests {
 
     fn ops(sql: &str, dialect: Dialect) -> Vec<Op> {
         let split = split(sql.as_bytes(), dialect);
-        parse(sql.as_bytes(), &split, dialect)
+        parse(&split, dialect)
             .into_iter()
             .flat_map(|statement| match statement.outcome {
                 Outcome::Parsed(ops) => ops,
