@@ -67,6 +67,16 @@ impl Layout {
         }
     }
 
+    /// The folder a migration runs with, for layouts that run folder by folder
+    /// (Liquibase's `includeAll`: a folder's files before its subfolders', paths in
+    /// alphabetical order); empty for the others, which order by version alone.
+    pub fn run_folder(self, relative: &str) -> &str {
+        match self {
+            Layout::Liquibase => relative.rsplit_once('/').map_or("", |(folder, _)| folder),
+            _ => "",
+        }
+    }
+
     /// Whether the layout has down/undo migrations at all.
     pub fn has_way_back(self) -> bool {
         !matches!(self, Layout::Plain | Layout::Prisma | Layout::VersionedFolders)

@@ -362,15 +362,11 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     if layout == Layout::VersionedFolders {
         order_by_manifests(&mut set.forward, &manifests);
     }
-    // Liquibase's `includeAll` runs a folder's files before its subfolders' (paths
-    // in alphabetical order); in a folder, files run by the version in their name.
-    let folder = |m: &Migration| match layout {
-        Layout::Liquibase => m.relative.rsplit_once('/').map_or("", |(folder, _)| folder).to_owned(),
-        _ => String::new(),
-    };
-    let run_order = |m: &Migration| (m.repeatable, folder(m), m.version.clone(), m.relative.clone());
-    set.forward.sort_by_key(run_order);
-    set.back.sort_by_key(run_order);
+    fn run_order(layout: Layout, m: &Migration) -> (bool, &str, &Version, &str) {
+        (m.repeatable, layout.run_folder(&m.relative), &m.version, &m.relative)
+    }
+    set.forward.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
+    set.back.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
     Ok(set)
 }
 
