@@ -9,13 +9,11 @@ use thiserror::Error;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{self, DiscoverError, Layout, Migration, MigrationSet, Release, discover_release};
-use crate::rules::{
-    Change, Context, Severity, apply_suppressions, classify, deleted_migration, edited_migration,
-    out_of_order_migration, reconcile,
-};
+use crate::rules::{deleted_migration, edited_migration, out_of_order_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::{Dialect, Outcome, ParsedStatement, parse, split};
+use crate::sql::Dialect;
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
@@ -104,7 +102,7 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     let mut schema = Schema::default();
     for (epoch, migration) in (0..).zip(&older.forward) {
         schema.begin_migration(epoch);
-        replay(&mut schema, &migration.bytes, dialect);
+        replay_file(&mut schema, &migration.bytes, dialect);
     }
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
@@ -200,7 +198,7 @@ pub fn check_release(
             run.judge_window(&[migration], &mut schema, epoch);
             judged.push(migration);
         } else {
-            replay(&mut schema, &migration.bytes, run.dialect);
+            replay_file(&mut schema, &migration.bytes, run.dialect);
         }
     }
     if let (Some(file), true) = (lone_file, judged.is_empty()) {
@@ -278,7 +276,7 @@ impl<'o> Run<'o> {
         reconcile(findings, snapshot.before(), schema);
     }
 
-    /// Classifies every statement of `migration` against the schema before it, and
+    /// Judges every statement of `migration` against the schema before it, and
     /// replays it.
     fn judge(
         &mut self,
@@ -287,29 +285,9 @@ impl<'o> Run<'o> {
         snapshot: &mut Snapshot,
         window_start: Epoch,
     ) {
-        let bytes = &migration.bytes;
-        let segments = split(bytes, self.dialect);
-        let statements = parse(&segments, self.dialect);
         let file = self.add_file(migration);
-        let first_change = self.changes.len();
-        for statement in &statements {
-            let findings = classify(statement, &Context { schema, window_start });
-            self.changes.push(Change::new(file, statement, findings));
-            if let Outcome::Parsed(ops) = &statement.outcome {
-                for op in ops {
-                    snapshot.record(schema, op);
-                    schema.apply(op);
-                }
-            }
-        }
-        let reports = apply_suppressions(
-            file,
-            bytes,
-            &segments.segments,
-            &statements,
-            &mut self.changes[first_change..],
-        );
-        self.changes.extend(reports);
+        let changes = judge_file(file, &migration.bytes, self.dialect, schema, snapshot, window_start);
+        self.changes.extend(changes);
     }
 
     fn notes_ignored(&mut self, set: &MigrationSet) {
@@ -360,28 +338,14 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
             continue;
         };
         let mut step = WayBackStep { file: back.display.clone(), loses: Vec::new() };
-        let bytes = &back.bytes;
-        for statement in parse(&split(bytes, dialect), dialect) {
-            // Everything the way back touches holds data written since B was deployed.
-            let findings = classify(&statement, &Context { schema: &schema, window_start: Epoch::MAX });
-            for finding in findings.iter().filter(|f| f.loses_data) {
-                step.loses.push(Loss { line: statement.start.line, what: finding.message.clone() });
+        // Everything the way back touches holds data written since B was deployed.
+        let changes = judge_file(0, &back.bytes, dialect, &mut schema, &mut Snapshot::default(), Epoch::MAX);
+        for change in &changes {
+            for finding in change.findings().iter().filter(|f| f.loses_data) {
+                step.loses.push(Loss { line: change.start.line, what: finding.message.clone() });
             }
-            apply(&mut schema, &statement);
         }
         result.steps.push(step);
     }
     result
-}
-
-fn replay(schema: &mut Schema, bytes: &[u8], dialect: Dialect) {
-    for statement in parse(&split(bytes, dialect), dialect) {
-        apply(schema, &statement);
-    }
-}
-
-fn apply(schema: &mut Schema, statement: &ParsedStatement) {
-    if let Outcome::Parsed(ops) = &statement.outcome {
-        ops.iter().for_each(|op| schema.apply(op));
-    }
 }

@@ -11,10 +11,11 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use crate::analysis::{self, Analysis, AnalysisError};
+use crate::classify::Severity;
 use crate::config::{Config, ConfigError, FailOn};
 use crate::discover::{self, Layout};
 use crate::report::{self, Format, Style};
-use crate::rules::{ALL_RULES, Severity, find_rule};
+use crate::rules::{ALL_RULES, find_rule};
 use crate::sql::Dialect;
 use crate::verdict::CodeRollback;
 

@@ -10,8 +10,9 @@ use serde::Deserialize;
 use thiserror::Error;
 use toml::Spanned;
 
+use crate::classify::Severity;
 use crate::discover::Layout;
-use crate::rules::{Severity, find_rule};
+use crate::rules::find_rule;
 use crate::sql::Dialect;
 
 pub const FILE_NAME: &str = "rollsafe.toml";

@@ -2,10 +2,12 @@
 //!
 //! Data flows one way through the stages:
 //! [`discover`] migrations → [`sql`] split, parse and lower statements →
-//! [`schema`] replay → [`rules`] classify → [`verdict`] → [`report`].
+//! [`schema`] replay → [`classify`] (the engine the [`rules`] plug into) →
+//! [`verdict`] → [`report`].
 //! [`analysis`] runs them in order; [`cli`] is the command line.
 
 pub mod analysis;
+pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod discover;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::rules::{Change, Class};
+use crate::classify::{Change, Class};
 
 /// Can the code be rolled back on its own?
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::rules::{Class, Severity};
+use crate::classify::{Class, Severity};
 
 use super::{issues, uri};
 

@@ -8,7 +8,7 @@ use miette::{
 };
 
 use crate::analysis::Analysis;
-use crate::rules::{self, Change, Class, Finding};
+use crate::classify::{self, Change, Class, Finding};
 use crate::sql::LineIndex;
 use crate::verdict::{CodeRollback, DatabaseRollback};
 
@@ -73,9 +73,9 @@ fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex,
         Class::Unknown | Class::Safe => "could not be judged",
     };
     let severity = match finding.severity {
-        rules::Severity::Error => Severity::Error,
-        rules::Severity::Warning => Severity::Warning,
-        rules::Severity::Info | rules::Severity::Off => Severity::Advice,
+        classify::Severity::Error => Severity::Error,
+        classify::Severity::Warning => Severity::Warning,
+        classify::Severity::Info | classify::Severity::Off => Severity::Advice,
     };
     let diagnostic = MietteDiagnostic::new(format!("{}: {}", finding.class.as_str(), finding.message))
         .with_code(finding.rule.id)

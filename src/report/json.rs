@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::analysis::Analysis;
-use crate::rules::{Change, Class, Finding};
+use crate::classify::{Change, Class, Finding};
 use crate::verdict::Verdict;
 
 /// Bumped when a field changes meaning or disappears; new fields do not bump it.

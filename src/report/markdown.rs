@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use crate::analysis::Analysis;
-use crate::rules::Class;
+use crate::classify::Class;
 use crate::verdict::CodeRollback;
 
 use super::issues;

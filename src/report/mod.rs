@@ -10,7 +10,7 @@ mod markdown;
 mod sarif;
 
 use crate::analysis::Analysis;
-use crate::rules::{Change, Class, Finding, Severity};
+use crate::classify::{Change, Class, Finding, Severity};
 use crate::sql::{LineIndex, Position};
 
 /// Output formats.

@@ -4,7 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::analysis::Analysis;
-use crate::rules::{ALL_RULES, Severity};
+use crate::classify::Severity;
+use crate::rules::ALL_RULES;
 
 use super::{issues_and_accepted_risks, severity_words, uri};
 

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::{ColumnSpec, Name};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -21,13 +21,17 @@ declare_rule! {
     /// rewrites the table: prefer a constant default.
     static RULE = {
         id: "add-column-with-default",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new column with a default: A's inserts still work.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(_ctx: &Context<'_>, table: &Name, column: &ColumnSpec) -> Option<Finding> {
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::AddColumn { table, column } = op else {
+        return None;
+    };
     if column.nullable || !column.has_default {
         return None;
     }

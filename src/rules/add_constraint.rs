@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::{ConstraintSpec, Name};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -28,13 +28,17 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "add-constraint",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A new constraint on an existing table: some of A's writes may be rejected.",
         help: "Release code that respects the constraint first; add it once no code that breaks it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, constraint: &ConstraintSpec) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::AddConstraint { table, constraint } = op else {
+        return None;
+    };
     let name = constraint.name.as_ref().map(|n| format!(" `{}`", n.written)).unwrap_or_default();
     let unchecked = if constraint.not_valid { " (NOT VALID still checks new writes)" } else { "" };
     let mut finding = Finding::new(
@@ -51,5 +55,5 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, constraint: &ConstraintSpec
     if finding.at.is_none() {
         finding = finding.at(table);
     }
-    finding
+    Some(finding)
 }

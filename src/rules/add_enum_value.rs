@@ -1,5 +1,5 @@
-use super::{Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -20,12 +20,16 @@ declare_rule! {
     /// Nothing for the schema.
     static RULE = {
         id: "add-enum-value",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new enum value: A's values are still accepted.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(type_name: &Name, value: &str) -> Finding {
-    Finding::new(&RULE, format!("adds value '{value}' to type `{}`", type_name.written)).at(type_name)
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::AddEnumValue { type_name, value } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("adds value '{value}' to type `{}`", type_name.written)).at(type_name))
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, column_subject, declare_rule};
-use crate::sql::{ColumnSpec, Name};
+use crate::classify::{Context, Finding, column_subject, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -28,13 +28,17 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "add-not-null-column",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A new NOT NULL column without a default: A's inserts fail.",
         help: "Add the column nullable or with a default, backfill it, and set NOT NULL in a later release.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &ColumnSpec) -> Option<Finding> {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::AddColumn { table, column } = op else {
+        return None;
+    };
     if column.nullable || column.has_default {
         return None;
     }
@@ -54,8 +58,8 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &ColumnSpec) -> Opt
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::class_of;
+    use crate::classify::Class;
+    use crate::classify::test_support::class_of;
 
     #[test]
     fn safe_on_a_table_created_in_the_window() {

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::{ColumnSpec, Name};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -20,13 +20,22 @@ declare_rule! {
     /// later release, once no code that writes the table can be rolled back to.
     static RULE = {
         id: "add-nullable-column",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new nullable column: A's inserts leave it NULL.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(_ctx: &Context<'_>, table: &Name, column: &ColumnSpec) -> Finding {
-    Finding::new(&RULE, format!("adds nullable column `{}` to `{}`", column.name.written, table.written))
-        .at(&column.name)
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::AddColumn { table, column } = op else {
+        return None;
+    };
+    if !column.nullable {
+        return None;
+    }
+    Some(
+        Finding::new(&RULE, format!("adds nullable column `{}` to `{}`", column.name.written, table.written))
+            .at(&column.name),
+    )
 }

@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -17,12 +18,16 @@ declare_rule! {
     /// Nothing.
     static RULE = {
         id: "comment",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "COMMENT ON: documentation only.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check() -> Finding {
-    Finding::new(&RULE, "sets a comment")
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Comment = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, "sets a comment"))
 }

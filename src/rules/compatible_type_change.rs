@@ -1,5 +1,6 @@
-use super::{Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::schema::{TypeChange, compare_types};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -21,17 +22,25 @@ declare_rule! {
     /// Nothing for rollback.
     static RULE = {
         id: "compatible-type-change",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A column type widened (or unchanged): A's values still fit.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(table: &Name, column: &Name, old: &str, new: &str) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::AlterColumnType { table, column, data_type: new } = op else {
+        return None;
+    };
+    let old = ctx.schema.column(&table.key, &column.key)?.data_type.as_str();
+    if !matches!(compare_types(old, new), TypeChange::Same | TypeChange::Widened) {
+        return None;
+    }
     let message = if old == new {
         format!("keeps column `{}` of `{}` as {new}", column.written, table.written)
     } else {
         format!("widens column `{}` of `{}` from {old} to {new}", column.written, table.written)
     };
-    Finding::new(&RULE, message).at(column)
+    Some(Finding::new(&RULE, message).at(column))
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -22,14 +22,18 @@ declare_rule! {
     /// Nothing for rollback.
     static RULE = {
         id: "create-function",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new function, or a new body with the same signature.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name, signature: &str) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::CreateFunction { name, signature, .. } = op else {
+        return None;
+    };
     let replaces = ctx.schema.functions.get(&name.key).is_some_and(|f| f.signatures.contains_key(signature));
     let verb = if replaces { "replaces the body of" } else { "creates" };
-    Finding::new(&RULE, format!("{verb} function `{}({signature})`", name.written)).at(name)
+    Some(Finding::new(&RULE, format!("{verb} function `{}({signature})`", name.written)).at(name))
 }

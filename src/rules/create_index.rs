@@ -1,5 +1,5 @@
-use super::{Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -20,13 +20,20 @@ declare_rule! {
     /// Nothing for rollback.
     static RULE = {
         id: "create-index",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new index: queries get faster, results do not change.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(name: Option<&Name>, table: &Name) -> Finding {
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::CreateIndex { name, table, unique: false, .. } = op else {
+        return None;
+    };
+    let name = name.as_ref();
     let label = name.map(|n| format!(" `{}`", n.written)).unwrap_or_default();
-    Finding::new(&RULE, format!("creates index{label} on `{}`", table.written)).at(name.unwrap_or(table))
+    Some(
+        Finding::new(&RULE, format!("creates index{label} on `{}`", table.written)).at(name.unwrap_or(table)),
+    )
 }

@@ -1,5 +1,5 @@
-use super::{Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -19,16 +19,22 @@ declare_rule! {
     /// Nothing for rollback; check new triggers and policies against A's writes.
     static RULE = {
         id: "create-object",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new type, sequence, schema, extension, trigger or other object.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(kind: &str, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("creates {kind} `{}`", name.written)).at(name)
-}
-
-pub(super) fn check_unnamed(kind: &str) -> Finding {
-    Finding::new(&RULE, format!("creates a {kind}"))
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let (kind, name) = match op {
+        Op::CreateType { name, .. } => ("type", name),
+        Op::CreateSequence { name } => ("sequence", name),
+        Op::CreateExtension { name } => ("extension", name),
+        Op::CreateSchema { name } => ("schema", name),
+        Op::CreateTrigger { name, .. } => ("trigger", name),
+        Op::CreateOther { kind } => return Some(Finding::new(&RULE, format!("creates a {kind}"))),
+        _ => return None,
+    };
+    Some(Finding::new(&RULE, format!("creates {kind} `{}`", name.written)).at(name))
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -18,17 +18,21 @@ declare_rule! {
     /// Nothing: a new table is the first, safe step of expand/contract.
     static RULE = {
         id: "create-table",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new table: A's code does not use it.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::CreateTable { table, .. } = op else {
+        return None;
+    };
     let message = if ctx.schema.table(&table.key).is_some() {
         format!("creates table `{}`, which already exists (no change if IF NOT EXISTS)", table.written)
     } else {
         format!("creates table `{}`", table.written)
     };
-    Finding::new(&RULE, message).at(table)
+    Some(Finding::new(&RULE, message).at(table))
 }

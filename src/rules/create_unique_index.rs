@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -25,13 +25,19 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "create-unique-index",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A new unique index on an existing table: A's duplicate writes are rejected.",
         help: "Release code that never writes duplicates first; add the unique index later.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: Option<&Name>, table: &Name, unique: bool) -> Option<Finding> {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::CreateIndex { name, table, unique, .. } = op else {
+        return None;
+    };
+    let name = name.as_ref();
+    let unique = *unique;
     if !unique {
         return None;
     }

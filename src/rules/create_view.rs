@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -19,13 +19,20 @@ declare_rule! {
     /// Nothing for rollback.
     static RULE = {
         id: "create-view",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A new or tweaked view that keeps every column.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::CreateView { name, columns, .. } = op else {
+        return None;
+    };
+    if !ctx.view_columns_lost(name, columns.as_deref()).is_empty() {
+        return None;
+    }
     let verb = if ctx.schema.views.contains_key(&name.key) { "replaces" } else { "creates" };
-    Finding::new(&RULE, format!("{verb} view `{}`", name.written)).at(name)
+    Some(Finding::new(&RULE, format!("{verb} view `{}`", name.written)).at(name))
 }

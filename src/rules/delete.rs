@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -24,19 +24,26 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "delete",
-        class: super::Class::Destructive,
+        class: crate::classify::Class::Destructive,
         summary: "DELETE: the rows are lost to any database rollback.",
         help: "Copy the rows aside first so the way back can restore them.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, filtered: bool) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Delete { table, filtered } = op else {
+        return None;
+    };
+    let filtered = *filtered;
     let which = if filtered { "rows" } else { "every row" };
-    Finding::new(
-        &RULE,
-        format!("deletes {which} of `{}`: they are lost to a database rollback", table.written),
+    Some(
+        Finding::new(
+            &RULE,
+            format!("deletes {which} of `{}`: they are lost to a database rollback", table.written),
+        )
+        .at(table)
+        .keeps_code_working()
+        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written)),
     )
-    .at(table)
-    .keeps_code_working()
-    .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
 }

@@ -1,4 +1,4 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -18,7 +18,7 @@ declare_rule! {
     /// Keep shipped migrations; undo their effect with a new migration.
     static RULE = {
         id: "deleted-migration",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A migration that shipped in A was deleted: environments now differ.",
         help: "Restore the migration and undo its effect with a new one.",
     }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -27,13 +27,19 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "disable-trigger",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A disabled trigger: A's writes no longer get what it did for them.",
         help: "Enable it again in the same migration, or disable it once no code that relies on it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, trigger: Option<&Name>, on: bool) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::SwitchTrigger { table, trigger, on } = op else {
+        return None;
+    };
+    let trigger = trigger.as_ref();
+    let on = *on;
     let what = match trigger {
         Some(trigger) => format!("trigger `{}`", trigger.written),
         None => format!("every trigger of `{}`", table.written),
@@ -44,8 +50,8 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, trigger: Option<&Name>, on:
     )
     .at(trigger.unwrap_or(table));
     if on {
-        return finding.into_safe();
+        return Some(finding.into_safe());
     }
     let is_new = ctx.is_new_table(table) || trigger.is_some_and(|trigger| ctx.is_new_trigger(trigger));
-    finding.unless_new(is_new, &what)
+    Some(finding.unless_new(is_new, &what))
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -25,21 +25,30 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-column",
-        class: super::Class::Destructive,
+        class: crate::classify::Class::Destructive,
         summary: "A dropped column: its data is lost and A's code that uses it breaks.",
         help: "Release code that stops using the column first; drop it in a later release.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops column `{}` of `{}`: its data is lost", column.written, table.written))
-        .on_column(ctx, table, column)
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropColumn { table, column } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!("drops column `{}` of `{}`: its data is lost", column.written, table.written),
+        )
+        .on_column(ctx, table, column),
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::class_of;
+    use crate::classify::Class;
+    use crate::classify::test_support::class_of;
 
     #[test]
     fn dropping_a_column_added_in_the_window_is_safe() {

@@ -1,5 +1,5 @@
-use super::{Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -20,12 +20,16 @@ declare_rule! {
     /// Nothing for code rollback.
     static RULE = {
         id: "drop-constraint",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A dropped constraint: A's writes are still accepted.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(table: &Name, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops constraint `{}` of `{}`", name.written, table.written)).at(name)
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropConstraint { table, name } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("drops constraint `{}` of `{}`", name.written, table.written)).at(name))
 }

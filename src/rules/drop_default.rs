@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -25,19 +25,25 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-default",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A column default removed: A's inserts that leave the column out change or fail.",
         help: "Keep the default until no code that relies on it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!(
-            "removes the default of column `{}` of `{}`: A's inserts that leave it out change or fail",
-            column.written, table.written
-        ),
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropDefault { table, column } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!(
+                "removes the default of column `{}` of `{}`: A's inserts that leave it out change or fail",
+                column.written, table.written
+            ),
+        )
+        .on_column(ctx, table, column),
     )
-    .on_column(ctx, table, column)
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -27,17 +27,23 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-extension",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A dropped extension: A's queries may use its functions and types.",
         help: "Drop it once no code that uses it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("drops extension `{}`: A's queries may use its functions and types", name.written),
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropExtension { name } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!("drops extension `{}`: A's queries may use its functions and types", name.written),
+        )
+        .at(name)
+        .unless_new(ctx.is_new_extension(name), &format!("extension `{}`", name.written)),
     )
-    .at(name)
-    .unless_new(ctx.is_new_extension(name), &format!("extension `{}`", name.written))
 }

@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -28,20 +28,27 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-function",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A dropped function or procedure: A's calls to it fail.",
         help: "Replace the body in place, or keep the function until no code that calls it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
-    Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written))
-        .on_dropped_object(
-            ctx,
-            name,
-            Subject::Function(name.key.clone()),
-            ctx.is_new_function(name),
-            "function",
-            if_exists,
-        )
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropFunction { name, if_exists, .. } = op else {
+        return None;
+    };
+    let if_exists = *if_exists;
+    Some(
+        Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written))
+            .on_dropped_object(
+                ctx,
+                name,
+                Subject::Function(name.key.clone()),
+                ctx.is_new_function(name),
+                "function",
+                if_exists,
+            ),
+    )
 }

@@ -1,5 +1,5 @@
-use super::{Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -21,12 +21,16 @@ declare_rule! {
     /// its speed.
     static RULE = {
         id: "drop-index",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A dropped index: results do not change, some queries may slow down.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops index `{}`", name.written)).at(name)
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropIndex { name } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("drops index `{}`", name.written)).at(name))
 }

@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -26,17 +26,21 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-schema",
-        class: super::Class::Destructive,
+        class: crate::classify::Class::Destructive,
         summary: "A dropped schema: everything in it is lost.",
         help: "Retire the schema's objects release by release; drop the schema once it is empty.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops schema `{}` and everything in it", name.written)).on_object(
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropSchema { name } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("drops schema `{}` and everything in it", name.written)).on_object(
         name,
         Subject::Schema(name.key.clone()),
         ctx.is_new_schema(name),
         "schema",
-    )
+    ))
 }

@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -24,17 +24,21 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-sequence",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A dropped sequence: A's inserts that draw from it fail.",
         help: "Keep the sequence until no code that uses it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops sequence `{}`", name.written)).on_object(
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropSequence { name } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("drops sequence `{}`", name.written)).on_object(
         name,
         Subject::Sequence(name.key.clone()),
         ctx.is_new_sequence(name),
         "sequence",
-    )
+    ))
 }

@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -28,15 +28,19 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-table",
-        class: super::Class::Destructive,
+        class: crate::classify::Class::Destructive,
         summary: "A dropped table: its rows are lost and A's code that uses it breaks.",
         help: "Stop using the table in one release; drop it once no code that uses it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropTable { table } = op else {
+        return None;
+    };
     let mut finding = Finding::new(&RULE, format!("drops table `{}`: its rows are lost", table.written))
         .on_object(table, Subject::Table(table.key.clone()), ctx.is_new_table(table), "table");
     finding.dropped_table = ctx.schema.table(&table.key).map(|t| t.id);
-    finding
+    Some(finding)
 }

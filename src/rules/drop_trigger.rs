@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -29,20 +29,27 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-trigger",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A dropped trigger: A's writes no longer get what it did for them.",
         help: "Re-create it in the same migration, or drop it once no code that relies on it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
-    Finding::new(&RULE, format!("drops trigger `{}`: A's writes no longer fire it", name.written))
-        .on_dropped_object(
-            ctx,
-            name,
-            Subject::Trigger(name.key.clone()),
-            ctx.is_new_trigger(name),
-            "trigger",
-            if_exists,
-        )
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropTrigger { name, if_exists } = op else {
+        return None;
+    };
+    let if_exists = *if_exists;
+    Some(
+        Finding::new(&RULE, format!("drops trigger `{}`: A's writes no longer fire it", name.written))
+            .on_dropped_object(
+                ctx,
+                name,
+                Subject::Trigger(name.key.clone()),
+                ctx.is_new_trigger(name),
+                "trigger",
+                if_exists,
+            ),
+    )
 }

@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -24,17 +24,21 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-type",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A dropped type: A's statements that use it fail.",
         help: "Keep the type until no code that uses it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name) -> Finding {
-    Finding::new(&RULE, format!("drops type `{}`", name.written)).on_object(
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropType { name } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("drops type `{}`", name.written)).on_object(
         name,
         Subject::Type(name.key.clone()),
         ctx.is_new_type(name),
         "type",
-    )
+    ))
 }

@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -29,19 +29,24 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "drop-view",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A dropped view: A's reads of it fail.",
         help: "Replace the view in place, or drop it once no code that reads it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name, if_exists: bool) -> Finding {
-    Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written)).on_dropped_object(
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DropView { name, if_exists } = op else {
+        return None;
+    };
+    let if_exists = *if_exists;
+    Some(Finding::new(&RULE, format!("drops view `{}`: A's code reads it", name.written)).on_dropped_object(
         ctx,
         name,
         Subject::View(name.key.clone()),
         ctx.is_new_view(name),
         "view",
         if_exists,
-    )
+    ))
 }

@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -28,12 +29,20 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "dynamic-sql",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "Dynamic SQL (DO, EXECUTE): its effect is only known when it runs.",
         help: "Write the DDL as plain statements, or review the block by hand.",
+        check: check,
     }
 }
 
-pub(super) fn check(what: &str) -> Finding {
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::DynamicSql { what } = op else {
+        return None;
+    };
+    Some(finding(what))
+}
+
+pub(crate) fn finding(what: &str) -> Finding {
     Finding::new(&RULE, format!("{what}: its effect is only known when it runs"))
 }

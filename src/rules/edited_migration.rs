@@ -1,4 +1,4 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -19,7 +19,7 @@ declare_rule! {
     /// Leave shipped migrations alone; put the change in a new migration.
     static RULE = {
         id: "edited-migration",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A migration that shipped in A was edited: environments now differ.",
         help: "Restore the shipped text and put the change in a new migration.",
     }

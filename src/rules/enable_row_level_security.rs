@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -29,31 +29,40 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "enable-row-level-security",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "Row-level security switched on for a table A's code uses: its queries see only what policies allow.",
         help: "Make sure policies let A's role through, or switch it on once A can no longer be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, on: bool) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::SwitchRowLevelSecurity { table, on } = op else {
+        return None;
+    };
+    let on = *on;
     if !on {
-        return Finding::new(
+        return Some(
+            Finding::new(
+                &RULE,
+                format!(
+                    "switches row-level security of `{}` off: A's queries see at least the rows they saw",
+                    table.written
+                ),
+            )
+            .at(table)
+            .into_safe(),
+        );
+    }
+    Some(
+        Finding::new(
             &RULE,
             format!(
-                "switches row-level security of `{}` off: A's queries see at least the rows they saw",
+                "switches row-level security of `{}` on: A's queries see only the rows a policy allows",
                 table.written
             ),
         )
         .at(table)
-        .into_safe();
-    }
-    Finding::new(
-        &RULE,
-        format!(
-            "switches row-level security of `{}` on: A's queries see only the rows a policy allows",
-            table.written
-        ),
+        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written)),
     )
-    .at(table)
-    .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
 }

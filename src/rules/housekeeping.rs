@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -18,12 +19,16 @@ declare_rule! {
     /// Nothing.
     static RULE = {
         id: "housekeeping",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "Housekeeping A's code does not see (index names, owners, storage).",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(what: &str) -> Finding {
-    Finding::new(&RULE, format!("{what}: A's code does not see it"))
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Housekeeping { what } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("{what}: A's code does not see it")))
 }

@@ -1,5 +1,6 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::schema::{TypeChange, compare_types};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -26,13 +27,21 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "incompatible-type-change",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A column type narrowed or changed in kind: A's values may not fit.",
         help: "Add a column with the new type, backfill and switch readers; drop the old column in a later release.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name, old: Option<&str>, new: &str) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::AlterColumnType { table, column, data_type: new } = op else {
+        return None;
+    };
+    let old = ctx.schema.column(&table.key, &column.key).map(|c| c.data_type.as_str());
+    if old.is_some_and(|old| compare_types(old, new) != TypeChange::NarrowedOrIncompatible) {
+        return None;
+    }
     let message = match old {
         Some(old) => format!(
             "changes column `{}` of `{}` from {old} to {new}: values A's code writes may not fit",
@@ -43,13 +52,13 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name, old: Option<
             column.written, table.written
         ),
     };
-    Finding::new(&RULE, message).on_column(ctx, table, column)
+    Some(Finding::new(&RULE, message).on_column(ctx, table, column))
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::class_of_in;
+    use crate::classify::Class;
+    use crate::classify::test_support::class_of_in;
     use crate::sql::Dialect;
 
     const GIVEN: &str = "CREATE TABLE t (id int, code varchar(64));";

@@ -1,5 +1,5 @@
-use super::{Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -18,12 +18,16 @@ declare_rule! {
     /// Nothing.
     static RULE = {
         id: "insert",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "INSERT: new rows, nothing lost.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(table: &Name) -> Finding {
-    Finding::new(&RULE, format!("inserts rows into `{}`", table.written)).at(table)
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Insert { table, .. } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("inserts rows into `{}`", table.written)).at(table))
 }

@@ -1,4 +1,4 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -26,12 +26,12 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "invalid-suppression",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A suppression comment without a reason or a known rule: it suppresses nothing.",
         help: "Write `-- rollsafe: allow <rule> because <reason>`.",
     }
 }
 
-pub(super) fn check(problem: &str) -> Finding {
+pub(crate) fn finding(problem: &str) -> Finding {
     Finding::new(&RULE, format!("this `rollsafe: allow` comment {problem}; it suppresses nothing"))
 }

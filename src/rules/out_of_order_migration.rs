@@ -1,4 +1,4 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -22,7 +22,7 @@ declare_rule! {
     /// Give the migration a version after everything already shipped.
     static RULE = {
         id: "out-of-order-migration",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A new migration whose version sorts before one already shipped: it runs late on existing databases.",
         help: "Renumber the migration after the newest one already shipped.",
     }

@@ -1,4 +1,4 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -23,12 +23,12 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "parse-error",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A statement the parser rejects: it could change anything.",
         help: "Check --dialect; otherwise review the statement by hand.",
     }
 }
 
-pub(super) fn check(message: &str) -> Finding {
+pub(crate) fn finding(message: &str) -> Finding {
     Finding::new(&RULE, format!("the statement could not be parsed: {message}"))
 }

@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -16,12 +17,20 @@ declare_rule! {
     /// Nothing.
     static RULE = {
         id: "read-only-query",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A query: reads, changes nothing.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check() -> Finding {
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Query = op else {
+        return None;
+    };
+    Some(finding())
+}
+
+pub(crate) fn finding() -> Finding {
     Finding::new(&RULE, "runs a query")
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -27,27 +27,33 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "rename-column",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A renamed column: A's code still uses the old name.",
         help: "Add the new column, write both and backfill, switch readers, and drop the old column in a later release.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, from: &Name, to: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!(
-            "renames column `{}` of `{}` to `{}`: A's code still uses `{}`",
-            from.written, table.written, to.written, from.written
-        ),
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::RenameColumn { table, from, to } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!(
+                "renames column `{}` of `{}` to `{}`: A's code still uses `{}`",
+                from.written, table.written, to.written, from.written
+            ),
+        )
+        .on_column(ctx, table, from),
     )
-    .on_column(ctx, table, from)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::{class_of, class_of_in};
+    use crate::classify::Class;
+    use crate::classify::test_support::{class_of, class_of_in};
     use crate::sql::Dialect;
 
     const GIVEN: &str = "CREATE TABLE users (id int, name varchar(50));";

@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -25,18 +25,27 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "rename-enum-value",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A renamed enum value: A's code writes the old label.",
         help: "Add the new value, migrate to it, and retire the old one in a later release.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, type_name: &Name, from: &str, to: &str) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("renames value '{from}' of type `{}` to '{to}': A's code writes '{from}'", type_name.written),
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::RenameEnumValue { type_name, from, to } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!(
+                "renames value '{from}' of type `{}` to '{to}': A's code writes '{from}'",
+                type_name.written
+            ),
+        )
+        .at(type_name)
+        .about(Subject::EnumValue { type_name: type_name.key.clone(), value: from.to_owned() })
+        .unless_new(ctx.is_new_type(type_name), &format!("type `{}`", type_name.written)),
     )
-    .at(type_name)
-    .about(Subject::EnumValue { type_name: type_name.key.clone(), value: from.to_owned() })
-    .unless_new(ctx.is_new_type(type_name), &format!("type `{}`", type_name.written))
 }

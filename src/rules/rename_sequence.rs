@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, Renamed, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -27,19 +27,29 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "rename-sequence",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A renamed sequence: A's code that draws from it by name fails.",
         help: "Keep the old name until no code that uses it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!(
-            "renames sequence `{}` to `{}`: A's code draws from `{}`",
-            from.written, to.written, from.written
-        ),
+/// `ALTER TABLE … RENAME` renames views and sequences too: this rule takes it
+/// when it names a sequence.
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let (from, to) = match op {
+        Op::RenameTable { from, to } if ctx.renamed_by_alter_table(from) == Renamed::Sequence => (from, to),
+        Op::RenameSequence { from, to } => (from, to),
+        _ => return None,
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!(
+                "renames sequence `{}` to `{}`: A's code draws from `{}`",
+                from.written, to.written, from.written
+            ),
+        )
+        .on_object(from, Subject::Sequence(from.key.clone()), ctx.is_new_sequence(from), "sequence"),
     )
-    .on_object(from, Subject::Sequence(from.key.clone()), ctx.is_new_sequence(from), "sequence")
 }

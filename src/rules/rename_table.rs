@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, Renamed, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -26,27 +26,34 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "rename-table",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A renamed table: A's code still uses the old name.",
         help: "Rename, then create a view with the old name until no code that uses it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!(
-            "renames table `{}` to `{}`: A's code still uses `{}`",
-            from.written, to.written, from.written
-        ),
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let (from, to) = match op {
+        Op::RenameTable { from, to } if ctx.renamed_by_alter_table(from) == Renamed::Table => (from, to),
+        _ => return None,
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!(
+                "renames table `{}` to `{}`: A's code still uses `{}`",
+                from.written, to.written, from.written
+            ),
+        )
+        .on_object(from, Subject::Table(from.key.clone()), ctx.is_new_table(from), "table"),
     )
-    .on_object(from, Subject::Table(from.key.clone()), ctx.is_new_table(from), "table")
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::class_of_in;
+    use crate::classify::Class;
+    use crate::classify::test_support::class_of_in;
     use crate::sql::Dialect;
 
     #[test]

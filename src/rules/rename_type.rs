@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -25,16 +25,22 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "rename-type",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A renamed type: A's code uses the old name.",
         help: "Create the type under the new name; drop the old one once no code that uses it can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("renames type `{}` to `{}`: A's code uses `{}`", from.written, to.written, from.written),
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::RenameType { from, to } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!("renames type `{}` to `{}`: A's code uses `{}`", from.written, to.written, from.written),
+        )
+        .on_object(from, Subject::Type(from.key.clone()), ctx.is_new_type(from), "type"),
     )
-    .on_object(from, Subject::Type(from.key.clone()), ctx.is_new_type(from), "type")
 }

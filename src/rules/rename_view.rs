@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, Renamed, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -24,16 +24,26 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "rename-view",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A renamed view: A's code reads the old name.",
         help: "Create the view under the new name and keep the old one for a release.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, from: &Name, to: &Name) -> Finding {
-    Finding::new(
-        &RULE,
-        format!("renames view `{}` to `{}`: A's code reads `{}`", from.written, to.written, from.written),
+/// `ALTER TABLE … RENAME` renames views and sequences too: this rule takes it
+/// when it names a view.
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let (from, to) = match op {
+        Op::RenameTable { from, to } if ctx.renamed_by_alter_table(from) == Renamed::View => (from, to),
+        Op::RenameView { from, to } => (from, to),
+        _ => return None,
+    };
+    Some(
+        Finding::new(
+            &RULE,
+            format!("renames view `{}` to `{}`: A's code reads `{}`", from.written, to.written, from.written),
+        )
+        .on_object(from, Subject::View(from.key.clone()), ctx.is_new_view(from), "view"),
     )
-    .on_object(from, Subject::View(from.key.clone()), ctx.is_new_view(from), "view")
 }

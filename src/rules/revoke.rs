@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -20,12 +21,16 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "revoke",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "REVOKE: A's code may need the privilege.",
         help: "Revoke once no code that needs the privilege can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(what: &str) -> Finding {
-    Finding::new(&RULE, format!("{what}: A's code may rely on the privilege"))
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Revoke { what } = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, format!("{what}: A's code may rely on the privilege")))
 }

@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -16,12 +17,16 @@ declare_rule! {
     /// Nothing.
     static RULE = {
         id: "session-setting",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A session setting: SET, PRAGMA, USE, DECLARE.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check() -> Finding {
-    Finding::new(&RULE, "changes a session setting")
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::SessionSetting = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, "changes a session setting"))
 }

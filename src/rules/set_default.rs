@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -19,13 +19,19 @@ declare_rule! {
     /// Nothing for rollback.
     static RULE = {
         id: "set-default",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "A column default set or changed: A's writes still work.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check(_ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
-    Finding::new(&RULE, format!("sets a default on column `{}` of `{}`", column.written, table.written))
-        .at(column)
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::SetDefault { table, column } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(&RULE, format!("sets a default on column `{}` of `{}`", column.written, table.written))
+            .at(column),
+    )
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -27,13 +27,17 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "set-not-null",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A column made NOT NULL: A's writes without it fail.",
         help: "Set a default first, or tighten only once no code that writes NULLs can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::SetNotNull { table, column } = op else {
+        return None;
+    };
     let has_default = ctx.schema.column(&table.key, &column.key).is_some_and(|c| c.has_default);
     let mut finding = Finding::new(
         &RULE,
@@ -46,13 +50,13 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, column: &Name) -> Finding {
     if has_default && finding.breaks_code {
         finding.reconcile("it has a default, so inserts that leave it out still work");
     }
-    finding
+    Some(finding)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::class_of;
+    use crate::classify::Class;
+    use crate::classify::test_support::class_of;
 
     #[test]
     fn a_column_with_a_default_can_be_made_not_null() {

@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -16,12 +17,16 @@ declare_rule! {
     /// Nothing.
     static RULE = {
         id: "transaction-control",
-        class: super::Class::Safe,
+        class: crate::classify::Class::Safe,
         summary: "Transaction control: BEGIN, COMMIT, ROLLBACK, SAVEPOINT.",
         help: "Nothing to do.",
+        check: check,
     }
 }
 
-pub(super) fn check() -> Finding {
-    Finding::new(&RULE, "controls the transaction")
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::TransactionControl = op else {
+        return None;
+    };
+    Some(Finding::new(&RULE, "controls the transaction"))
 }

@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -25,15 +25,21 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "truncate",
-        class: super::Class::Destructive,
+        class: crate::classify::Class::Destructive,
         summary: "TRUNCATE: every row of the table is lost.",
         help: "Keep a copy first, and clear data from a job rather than a migration.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name) -> Finding {
-    Finding::new(&RULE, format!("truncates `{}`: all its rows are lost", table.written))
-        .at(table)
-        .keeps_code_working()
-        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Truncate { table } = op else {
+        return None;
+    };
+    Some(
+        Finding::new(&RULE, format!("truncates `{}`: all its rows are lost", table.written))
+            .at(table)
+            .keeps_code_working()
+            .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written)),
+    )
 }

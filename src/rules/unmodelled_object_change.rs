@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -24,12 +25,19 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "unmodelled-object-change",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A dropped or changed policy, domain or other object rollsafe does not model.",
         help: "Check whether A's code relies on it.",
+        check: check,
     }
 }
 
-pub(super) fn check(kind: &str) -> Finding {
-    Finding::new(&RULE, format!("statement would {kind}; rollsafe cannot tell whether A's code relies on it"))
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::ChangeOther { kind } = op else {
+        return None;
+    };
+    Some(Finding::new(
+        &RULE,
+        format!("statement would {kind}; rollsafe cannot tell whether A's code relies on it"),
+    ))
 }

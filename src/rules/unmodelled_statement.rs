@@ -1,4 +1,5 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -20,13 +21,21 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "unmodelled-statement",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A statement rollsafe parses but has no model for.",
         help: "Review the statement by hand.",
+        check: check,
     }
 }
 
-pub(super) fn check(what: &str) -> Finding {
+fn check(op: &Op, _ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Unmodelled { what } = op else {
+        return None;
+    };
+    Some(finding(what))
+}
+
+pub(crate) fn finding(what: &str) -> Finding {
     let what = if what.is_empty() { "this statement" } else { what };
     Finding::new(&RULE, format!("rollsafe has no model for `{what}` statements"))
 }

@@ -1,4 +1,4 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -23,12 +23,12 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "unreadable-text",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "Text that cannot be read: an unterminated quote or invalid UTF-8.",
         help: "Close the quote, or save the file as UTF-8.",
     }
 }
 
-pub(super) fn check(message: &str) -> Finding {
+pub(crate) fn finding(message: &str) -> Finding {
     Finding::new(&RULE, message.to_owned())
 }

@@ -1,4 +1,4 @@
-use super::{Finding, declare_rule};
+use crate::classify::{Finding, declare_rule};
 
 declare_rule! {
     /// ## What it does
@@ -24,12 +24,12 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "unused-suppression",
-        class: super::Class::Unknown,
+        class: crate::classify::Class::Unknown,
         summary: "A suppression comment that matches no finding.",
         help: "Remove the comment, or move it to the statement it is about.",
     }
 }
 
-pub(super) fn check(what: &str) -> Finding {
+pub(crate) fn finding(what: &str) -> Finding {
     Finding::new(&RULE, format!("this `rollsafe: {what}` matches no finding"))
 }

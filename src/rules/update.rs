@@ -1,5 +1,5 @@
-use super::{Context, Finding, declare_rule};
-use crate::sql::Name;
+use crate::classify::{Context, Finding, declare_rule};
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -26,13 +26,18 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "update",
-        class: super::Class::Destructive,
+        class: crate::classify::Class::Destructive,
         summary: "UPDATE of existing values: the old values are lost to a database rollback.",
         help: "Write new values to a new column, or keep a copy of the old ones.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, table: &Name, columns: &[Name], filtered: bool) -> Finding {
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::Update { table, columns, filtered } = op else {
+        return None;
+    };
+    let filtered = *filtered;
     let names: Vec<&str> = columns.iter().map(|c| c.written.as_str()).collect();
     let which = if filtered { "some rows" } else { "every row" };
     let mut finding = Finding::new(
@@ -43,13 +48,13 @@ pub(super) fn check(ctx: &Context<'_>, table: &Name, columns: &[Name], filtered:
     .keeps_code_working();
     let all_new = !columns.is_empty() && columns.iter().all(|c| ctx.is_new_column(table, c));
     finding = finding.unless_new(all_new, "every column it sets");
-    finding
+    Some(finding)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::class_of;
+    use crate::classify::Class;
+    use crate::classify::test_support::class_of;
 
     #[test]
     fn backfilling_a_new_column_is_safe() {

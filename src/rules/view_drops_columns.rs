@@ -1,6 +1,6 @@
-use super::{Context, Finding, declare_rule};
+use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Name;
+use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
@@ -25,16 +25,18 @@ declare_rule! {
     /// ```
     static RULE = {
         id: "view-drops-columns",
-        class: super::Class::Coupled,
+        class: crate::classify::Class::Coupled,
         summary: "A view replaced without some of its columns: A's reads of them fail.",
         help: "Keep the old columns in the view until no code that reads them can be rolled back to.",
+        check: check,
     }
 }
 
-pub(super) fn check(ctx: &Context<'_>, name: &Name, columns: Option<&[String]>) -> Option<Finding> {
-    let old = ctx.schema.views.get(&name.key)?.columns.as_ref()?;
-    let new = columns?;
-    let lost: Vec<&str> = old.iter().filter(|c| !new.contains(c)).map(String::as_str).collect();
+fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
+    let Op::CreateView { name, columns, .. } = op else {
+        return None;
+    };
+    let lost = ctx.view_columns_lost(name, columns.as_deref());
     if lost.is_empty() {
         return None;
     }

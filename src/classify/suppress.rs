@@ -14,7 +14,8 @@ use regex::Regex;
 
 use crate::sql::{ParsedStatement, Position, Segment, SegmentKind};
 
-use super::{Change, Finding, find_rule, invalid_suppression, unused_suppression};
+use super::{Change, Finding};
+use crate::rules::{find_rule, invalid_suppression, unused_suppression};
 
 static DIRECTIVE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?is)^\s*(?:--|/\*)\s*rollsafe\s*:\s*(allow-file|allow)\b\s*(.*?)(?:\s+because\b\s*(.*?))?\s*(?:\*/)?\s*$").ok()
@@ -142,8 +143,8 @@ fn join(items: &[&String]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::rules::Class;
-    use crate::rules::test_support::findings_in;
+    use crate::classify::Class;
+    use crate::classify::test_support::findings_in;
     use crate::sql::Dialect;
 
     const GIVEN: &str = "CREATE TABLE users (id int, legacy text, email text);";

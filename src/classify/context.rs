@@ -1,0 +1,90 @@
+//! The schema a statement is judged against, and what is new in the window.
+
+use crate::schema::{Epoch, Schema};
+use crate::sql::Name;
+
+/// The schema a statement is judged against.
+pub struct Context<'a> {
+    /// The schema just before the statement.
+    pub schema: &'a Schema,
+    /// Objects created at or after this epoch are new to the window.
+    pub window_start: Epoch,
+}
+
+impl Context<'_> {
+    /// Whether an object created at `created` (if it exists) is new to the window.
+    fn in_window(&self, created: Option<Epoch>) -> bool {
+        created.is_some_and(|created| created >= self.window_start)
+    }
+
+    pub(crate) fn is_new_table(&self, table: &Name) -> bool {
+        self.in_window(self.schema.table(&table.key).map(|t| t.created))
+    }
+
+    pub(crate) fn is_new_column(&self, table: &Name, column: &Name) -> bool {
+        self.is_new_table(table)
+            || self.in_window(self.schema.column(&table.key, &column.key).map(|c| c.created))
+    }
+
+    pub(crate) fn is_new_view(&self, view: &Name) -> bool {
+        self.in_window(self.schema.views.get(&view.key).map(|v| v.created))
+    }
+
+    pub(crate) fn is_new_type(&self, name: &Name) -> bool {
+        self.in_window(self.schema.types.get(&name.key).map(|t| t.created))
+    }
+
+    /// Every signature of the function was created inside the window.
+    pub(crate) fn is_new_function(&self, name: &Name) -> bool {
+        self.schema.functions.get(&name.key).is_some_and(|f| {
+            !f.signatures.is_empty() && f.signatures.values().all(|created| self.in_window(Some(*created)))
+        })
+    }
+
+    pub(crate) fn is_new_sequence(&self, name: &Name) -> bool {
+        self.in_window(self.schema.sequences.get(&name.key).copied())
+    }
+
+    pub(crate) fn is_new_extension(&self, name: &Name) -> bool {
+        self.in_window(self.schema.extensions.get(&name.key).copied())
+    }
+
+    pub(crate) fn is_new_trigger(&self, name: &Name) -> bool {
+        self.in_window(self.schema.triggers.get(&name.key).copied())
+    }
+
+    pub(crate) fn is_new_schema(&self, name: &Name) -> bool {
+        self.in_window(self.schema.schemas.get(&name.key).copied())
+    }
+}
+
+/// What an `ALTER TABLE … RENAME` renames: PostgreSQL and MySQL rename views
+/// and sequences that way too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Renamed {
+    Table,
+    View,
+    Sequence,
+}
+
+impl Context<'_> {
+    /// The columns of view `name` that a new definition with `columns` leaves
+    /// out (none when either column list is unknown).
+    pub(crate) fn view_columns_lost(&self, name: &Name, columns: Option<&[String]>) -> Vec<&str> {
+        let old = self.schema.views.get(&name.key).and_then(|view| view.columns.as_ref());
+        let (Some(old), Some(new)) = (old, columns) else {
+            return Vec::new();
+        };
+        old.iter().filter(|column| !new.contains(column)).map(String::as_str).collect()
+    }
+
+    pub(crate) fn renamed_by_alter_table(&self, name: &Name) -> Renamed {
+        if self.schema.views.contains_key(&name.key) {
+            Renamed::View
+        } else if self.schema.sequences.contains_key(&name.key) {
+            Renamed::Sequence
+        } else {
+            Renamed::Table
+        }
+    }
+}

@@ -1,0 +1,279 @@
+//! The vocabulary of classification: the four classes, how loudly a finding is
+//! reported, what a rule found about one operation, and the change it belongs to.
+
+use serde::Serialize;
+
+use super::Context;
+use super::rule::Rule;
+use crate::schema::{ObjectId, Subject};
+use crate::sql::{Name, ParsedStatement, Position};
+
+/// The four classes of a change (see `rollback-model.md`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Class {
+    /// A's code keeps working and no data is lost.
+    Safe,
+    /// The tool could not decide.
+    Unknown,
+    /// A's code would break against the new schema.
+    Coupled,
+    /// Applying it destroys data.
+    Destructive,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Safe => "safe",
+            Class::Unknown => "unknown",
+            Class::Coupled => "coupled",
+            Class::Destructive => "destructive",
+        }
+    }
+}
+
+/// How loudly a finding is reported. Defaults follow the class (`coupled` and
+/// `destructive` are errors, `unknown` a warning, `safe` information);
+/// `rollsafe.toml` can override it per rule, or turn a rule `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    /// Not reported, and left out of the verdict.
+    Off,
+}
+
+impl Severity {
+    pub fn default_for(class: Class) -> Severity {
+        match class {
+            Class::Coupled | Class::Destructive => Severity::Error,
+            Class::Unknown => Severity::Warning,
+            Class::Safe => Severity::Info,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Off => "off",
+        }
+    }
+}
+
+/// What a rule found about one operation of a statement.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub rule: &'static Rule,
+    pub class: Class,
+    pub message: String,
+    /// The exact name the finding is about, when known.
+    pub at: Option<Position>,
+    pub end: Option<Position>,
+    /// The object of A's schema it changes, to reconcile with the net difference.
+    pub subject: Option<Subject>,
+    /// A's code would break against the schema this leaves.
+    pub breaks_code: bool,
+    /// Applying it destroys data.
+    pub loses_data: bool,
+    /// For a dropped table: its identity, so a rebuild that copied it is recognised.
+    pub dropped_table: Option<ObjectId>,
+    /// Why the team accepted this risk (`-- rollsafe: allow … because …`); the
+    /// verdict leaves suppressed findings out.
+    pub suppressed: Option<String>,
+    /// How loudly reports show it.
+    pub severity: Severity,
+}
+
+impl Finding {
+    pub(crate) fn new(rule: &'static Rule, message: impl Into<String>) -> Self {
+        Finding {
+            rule,
+            class: rule.class,
+            message: message.into(),
+            at: None,
+            end: None,
+            subject: None,
+            breaks_code: matches!(rule.class, Class::Coupled | Class::Destructive),
+            loses_data: rule.class == Class::Destructive,
+            dropped_table: None,
+            suppressed: None,
+            severity: Severity::default_for(rule.class),
+        }
+    }
+
+    /// Applies a configured severity; `off` suppresses the finding.
+    pub fn set_severity(&mut self, severity: Severity) {
+        self.severity = severity;
+        if severity == Severity::Off && self.suppressed.is_none() {
+            self.suppressed = Some("the rule is turned off in rollsafe.toml".to_owned());
+        }
+    }
+
+    /// Whether the verdict counts this finding.
+    pub fn counts(&self) -> bool {
+        self.suppressed.is_none()
+    }
+
+    /// Points the finding at a name.
+    pub(crate) fn at(mut self, name: &Name) -> Self {
+        self.at = name.at;
+        self.end = name.end;
+        self
+    }
+
+    /// Records which object of A's schema the finding changes.
+    pub(crate) fn about(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    /// A data change that leaves A's code working (DELETE, TRUNCATE, UPDATE).
+    pub(crate) fn keeps_code_working(mut self) -> Self {
+        self.breaks_code = false;
+        self
+    }
+
+    /// Points the finding at a column of A's table: safe when the column (or its
+    /// table) was created inside the window.
+    pub(crate) fn on_column(self, ctx: &Context<'_>, table: &Name, column: &Name) -> Self {
+        self.at(column)
+            .about(column_subject(table, column))
+            .unless_new(ctx.is_new_column(table, column), &format!("column `{}`", column.written))
+    }
+
+    /// Points the finding at an object of A's schema (`kind` names it in messages):
+    /// safe when `is_new`.
+    pub(crate) fn on_object(self, name: &Name, subject: Subject, is_new: bool, kind: &str) -> Self {
+        self.at(name).about(subject).unless_new(is_new, &format!("{kind} `{}`", name.written))
+    }
+
+    /// When `is_new`, the object was created inside the window: A's code cannot use
+    /// it, so changing it is safe.
+    pub(crate) fn unless_new(self, is_new: bool, what: &str) -> Self {
+        if !is_new {
+            return self;
+        }
+        self.safe_because(&format!("{what} is new in this window: A's code does not use it"))
+    }
+
+    /// `on_object` for a dropped code object (view, function, trigger): with
+    /// `IF EXISTS`, dropping one no migration before it created finds nothing, and
+    /// A's code cannot rely on what A's migrations never made. (Tables keep their
+    /// finding: their rows may come from outside the migrations.)
+    pub(crate) fn on_dropped_object(
+        self,
+        ctx: &Context<'_>,
+        name: &Name,
+        subject: Subject,
+        is_new: bool,
+        kind: &str,
+        if_exists: bool,
+    ) -> Self {
+        let absent = if_exists && !ctx.schema.has(&subject);
+        let finding = self.on_object(name, subject, is_new, kind);
+        if !absent {
+            return finding;
+        }
+        let what = format!("{kind} `{}`", name.written);
+        finding
+            .safe_because(&format!("no migration before it creates {what}, and IF EXISTS drops nothing then"))
+    }
+
+    /// The same finding judged safe, saying why.
+    fn safe_because(mut self, why: &str) -> Self {
+        self.reconcile(why);
+        self
+    }
+
+    /// The same finding judged safe: the harmless direction of a rule's change, or
+    /// one whose object A's code does not use.
+    pub(crate) fn into_safe(mut self) -> Self {
+        self.mark_safe();
+        self
+    }
+
+    fn mark_safe(&mut self) {
+        self.class = Class::Safe;
+        self.severity = Severity::Info;
+        self.breaks_code = false;
+        self.loses_data = false;
+    }
+
+    /// Marks the finding safe after the net difference showed its effect undone.
+    pub fn reconcile(&mut self, why: &str) {
+        self.mark_safe();
+        self.message = format!("{} ({why})", self.message);
+    }
+}
+
+/// One forward statement of the window (or one file's history problem) and what
+/// the rules found about it.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// Index of the file among the analysis' files.
+    pub file: usize,
+    pub range: std::ops::Range<usize>,
+    pub start: Position,
+    pub end: Position,
+    /// The statement's first words.
+    pub head: String,
+    /// Never empty.
+    findings: Vec<Finding>,
+}
+
+impl Change {
+    /// A statement's change; `findings` come from [`super::classify`], which
+    /// always gives at least one.
+    pub(crate) fn new(file: usize, statement: &ParsedStatement, findings: Vec<Finding>) -> Change {
+        Change {
+            file,
+            range: statement.range.clone(),
+            start: statement.start,
+            end: statement.end,
+            head: statement.head.clone(),
+            findings,
+        }
+    }
+
+    /// A change about a whole file (edited or deleted history), placed at its start.
+    pub fn for_file(file: usize, finding: Finding) -> Change {
+        Change::located(file, 0..0, Position::START, finding)
+    }
+
+    /// A change that is not a statement (a history problem, a suppression comment).
+    pub fn located(file: usize, range: std::ops::Range<usize>, start: Position, finding: Finding) -> Change {
+        Change { file, range, start, end: start, head: String::new(), findings: vec![finding] }
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn findings_mut(&mut self) -> &mut [Finding] {
+        &mut self.findings
+    }
+
+    /// The finding that decides the change's class: the most severe one.
+    pub fn primary(&self) -> &Finding {
+        let mut primary = &self.findings[0];
+        for finding in &self.findings[1..] {
+            if finding.class > primary.class {
+                primary = finding;
+            }
+        }
+        primary
+    }
+
+    pub fn class(&self) -> Class {
+        self.primary().class
+    }
+}
+
+pub(crate) fn column_subject(table: &Name, column: &Name) -> Subject {
+    Subject::Column { table: table.key.clone(), column: column.key.clone() }
+}
