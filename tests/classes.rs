@@ -4,7 +4,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
-use assert_cmd::Command;
+mod common;
+
+use common::audit;
 use serde_json::Value;
 
 /// A's schema, in a spelling every dialect parses.
@@ -391,26 +393,6 @@ const CASES: &[Case] = &[
         spellings: &[("mssql", "EXEC dbo.cleanup_orders;")],
     },
 ];
-
-fn audit(dialect: &str, given: &str, window: &str) -> Value {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (from, to) = (dir.path().join("release-a"), dir.path().join("release-b"));
-    for folder in [&from, &to] {
-        std::fs::create_dir_all(folder).expect("mkdir");
-        std::fs::write(folder.join("1_base.sql"), given).expect("write");
-    }
-    std::fs::write(to.join("2_change.sql"), window).expect("write");
-    let output = Command::cargo_bin("rollsafe")
-        .expect("binary")
-        .args(["audit", "--format", "json", "--dialect", dialect, "--from"])
-        .arg(&from)
-        .arg("--to")
-        .arg(&to)
-        .output()
-        .expect("run");
-    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("json")
-}
 
 fn given(dialect: &str) -> String {
     if dialect == "postgres" { format!("{GIVEN}{GIVEN_POSTGRES}") } else { GIVEN.to_owned() }

@@ -1,7 +1,7 @@
 //! The schema a statement is judged against, and what is new in the window.
 
 use crate::schema::{Epoch, Schema};
-use crate::sql::Name;
+use crate::sql::{ConstraintKind, Dialect, Name};
 
 /// The schema a statement is judged against.
 pub struct Context<'a> {
@@ -9,6 +9,8 @@ pub struct Context<'a> {
     pub schema: &'a Schema,
     /// Objects created at or after this epoch are new to the window.
     pub window_start: Epoch,
+    /// What the database does can differ by dialect (how unique indexes treat NULLs).
+    pub dialect: Dialect,
 }
 
 impl Context<'_> {
@@ -68,6 +70,42 @@ pub(crate) enum Renamed {
 }
 
 impl Context<'_> {
+    /// Whether a `kind` constraint on `columns` of `table` lets every write of A's
+    /// code through because A leaves them all NULL: each column is new in the
+    /// window (A does not know it) and has no default. NULLs never dangle from a
+    /// foreign key, and never collide in a unique index, but in SQL Server's,
+    /// which lets one NULL in.
+    pub(crate) fn a_writes_only_null_into(
+        &self,
+        table: &Name,
+        kind: ConstraintKind,
+        columns: &[String],
+    ) -> bool {
+        let null_passes = match kind {
+            ConstraintKind::ForeignKey => true,
+            ConstraintKind::Unique => self.dialect != Dialect::Mssql,
+            ConstraintKind::PrimaryKey | ConstraintKind::Check => false,
+        };
+        let a_leaves_null = |column: &String| {
+            self.schema
+                .column(&table.key, column)
+                .is_some_and(|column| self.in_window(Some(column.created)) && !column.has_default)
+        };
+        null_passes && !columns.is_empty() && columns.iter().all(a_leaves_null)
+    }
+
+    /// The primary key or unique constraint of `table` that already makes rows
+    /// unique on `columns` (its columns are among them), if any.
+    pub(crate) fn unique_already_on(&self, table: &Name, columns: &[String]) -> Option<String> {
+        let table = self.schema.table(&table.key)?;
+        table
+            .constraints
+            .iter()
+            .filter(|c| matches!(c.kind, ConstraintKind::PrimaryKey | ConstraintKind::Unique))
+            .find(|c| !c.columns.is_empty() && c.columns.iter().all(|column| columns.contains(column)))
+            .map(|c| format!("{} ({})", c.kind.describe(), c.columns.join(", ")))
+    }
+
     /// The columns of view `name` that a new definition with `columns` leaves
     /// out (none when either column list is unknown).
     pub(crate) fn view_columns_lost(&self, name: &Name, columns: Option<&[String]>) -> Vec<&str> {

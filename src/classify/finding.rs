@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::Context;
 use super::rule::Rule;
 use crate::schema::{ObjectId, Subject};
-use crate::sql::{Name, ParsedStatement, Position};
+use crate::sql::{ConstraintKind, Name, ParsedStatement, Position};
 
 /// The four classes of a change (see `rollback-model.md`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -159,6 +159,34 @@ impl Finding {
             return self;
         }
         self.safe_because(&format!("{what} is new in this window: A's code does not use it"))
+    }
+
+    /// A unique or foreign key constraint on columns A's code leaves NULL, or a
+    /// uniqueness the table's keys already enforce, rejects no write of A's code.
+    pub(crate) fn unless_writes_pass(
+        self,
+        ctx: &Context<'_>,
+        table: &Name,
+        kind: ConstraintKind,
+        columns: &[String],
+    ) -> Self {
+        if self.class == Class::Safe {
+            return self;
+        }
+        if ctx.a_writes_only_null_into(table, kind, columns) {
+            let (noun, verb) = if columns.len() == 1 { ("column", "is") } else { ("columns", "are") };
+            return self.safe_because(&format!(
+                "{noun} {} {verb} new in this window: A's code leaves NULL there, which it lets through",
+                columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        if kind != ConstraintKind::Unique {
+            return self;
+        }
+        match ctx.unique_already_on(table, columns) {
+            Some(key) => self.safe_because(&format!("the {key} already keeps those rows unique")),
+            None => self,
+        }
     }
 
     /// `on_object` for a dropped code object (view, function, trigger): with

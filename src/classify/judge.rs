@@ -22,7 +22,7 @@ pub fn judge_file(
     let statements = parse(&segments, dialect);
     let mut changes = Vec::with_capacity(statements.len());
     for statement in &statements {
-        let findings = classify(statement, &Context { schema, window_start });
+        let findings = classify(statement, &Context { schema, window_start, dialect });
         changes.push(Change::new(file, statement, findings));
         if let Outcome::Parsed(ops) = &statement.outcome {
             for op in ops {

@@ -51,7 +51,8 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
     )
     .at(constraint.name.as_ref().unwrap_or(table))
     .about(Subject::WriteRules(table.key.clone()))
-    .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written));
+    .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
+    .unless_writes_pass(ctx, table, constraint.kind, &constraint.columns);
     if finding.at.is_none() {
         finding = finding.at(table);
     }

@@ -1,6 +1,6 @@
 use crate::classify::{Context, Finding, declare_rule};
 use crate::schema::Subject;
-use crate::sql::Op;
+use crate::sql::{ConstraintKind, Op};
 
 declare_rule! {
     /// ## What it does
@@ -33,7 +33,7 @@ declare_rule! {
 }
 
 fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
-    let Op::CreateIndex { name, table, unique, .. } = op else {
+    let Op::CreateIndex { name, table, unique, columns } = op else {
         return None;
     };
     let name = name.as_ref();
@@ -52,6 +52,7 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
         )
         .at(name.unwrap_or(table))
         .about(Subject::WriteRules(table.key.clone()))
-        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written)),
+        .unless_new(ctx.is_new_table(table), &format!("table `{}`", table.written))
+        .unless_writes_pass(ctx, table, ConstraintKind::Unique, columns),
     )
 }

@@ -1,0 +1,167 @@
+//! The window judged by its net effect on what A's code knew, pattern by pattern
+//! (the failing and the passing spelling, in every dialect that has it), through
+//! `rollsafe audit --format json`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+
+mod common;
+
+use common::audit;
+use serde_json::Value;
+
+/// A's schema, in a spelling every dialect parses.
+const GIVEN: &str = "
+CREATE TABLE users (id int PRIMARY KEY, email varchar(100) NOT NULL);
+CREATE TABLE orders (id int PRIMARY KEY, user_id int, total int);
+";
+
+/// A window, the rule whose finding it is about, and that finding's expected class.
+struct Case {
+    what: &'static str,
+    rule: &'static str,
+    class: &'static str,
+    /// (dialect, the window's SQL)
+    spellings: &'static [(&'static str, &'static str)],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        what: "foreign key on a column new in the window: A leaves it NULL",
+        rule: "add-constraint",
+        class: "safe",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE orders ADD COLUMN buyer_id int;\n\
+                 ALTER TABLE orders ADD CONSTRAINT orders_buyer_fk FOREIGN KEY (buyer_id) REFERENCES users (id);",
+            ),
+            (
+                "mysql",
+                "ALTER TABLE orders ADD COLUMN buyer_id int NULL;\n\
+                 ALTER TABLE orders ADD CONSTRAINT orders_buyer_fk FOREIGN KEY (buyer_id) REFERENCES users (id);",
+            ),
+            (
+                "mssql",
+                "ALTER TABLE orders ADD buyer_id int NULL;\n\
+                 ALTER TABLE orders ADD CONSTRAINT orders_buyer_fk FOREIGN KEY (buyer_id) REFERENCES users (id);",
+            ),
+        ],
+    },
+    Case {
+        what: "foreign key on a column A writes",
+        rule: "add-constraint",
+        class: "coupled",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);",
+            ),
+            (
+                "mysql",
+                "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);",
+            ),
+            (
+                "mssql",
+                "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);",
+            ),
+        ],
+    },
+    Case {
+        what: "unique index on a column new in the window: NULLs never collide",
+        rule: "create-unique-index",
+        class: "safe",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE users ADD COLUMN handle varchar(50);\nCREATE UNIQUE INDEX users_handle ON users (handle);",
+            ),
+            (
+                "mysql",
+                "ALTER TABLE users ADD COLUMN handle varchar(50) NULL;\nCREATE UNIQUE INDEX users_handle ON users (handle);",
+            ),
+            (
+                "sqlite",
+                "ALTER TABLE users ADD COLUMN handle TEXT;\nCREATE UNIQUE INDEX users_handle ON users (handle);",
+            ),
+        ],
+    },
+    Case {
+        what: "unique index on a new column in SQL Server, which lets one NULL in",
+        rule: "create-unique-index",
+        class: "coupled",
+        spellings: &[(
+            "mssql",
+            "ALTER TABLE users ADD handle nvarchar(50) NULL;\nCREATE UNIQUE INDEX users_handle ON users (handle);",
+        )],
+    },
+    Case {
+        what: "unique constraint on a new column with a default: A's rows all get it",
+        rule: "add-constraint",
+        class: "coupled",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE users ADD COLUMN handle varchar(50) NOT NULL DEFAULT 'x';\n\
+                 ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE (handle);",
+            ),
+            (
+                "mysql",
+                "ALTER TABLE users ADD COLUMN handle varchar(50) NOT NULL DEFAULT 'x';\n\
+                 ALTER TABLE users ADD CONSTRAINT users_handle_key UNIQUE (handle);",
+            ),
+        ],
+    },
+    Case {
+        what: "unique index on columns that hold the primary key",
+        rule: "create-unique-index",
+        class: "safe",
+        spellings: &[
+            ("postgres", "CREATE UNIQUE INDEX users_id_email ON users (id, email);"),
+            ("mysql", "CREATE UNIQUE INDEX users_id_email ON users (id, email);"),
+            ("sqlite", "CREATE UNIQUE INDEX users_id_email ON users (id, email);"),
+            ("mssql", "CREATE UNIQUE INDEX users_id_email ON users (id, email);"),
+        ],
+    },
+    Case {
+        what: "unique index on a column A writes",
+        rule: "create-unique-index",
+        class: "coupled",
+        spellings: &[
+            ("postgres", "CREATE UNIQUE INDEX users_email ON users (email);"),
+            ("mysql", "CREATE UNIQUE INDEX users_email ON users (email);"),
+            ("sqlite", "CREATE UNIQUE INDEX users_email ON users (email);"),
+            ("mssql", "CREATE UNIQUE INDEX users_email ON users (email);"),
+        ],
+    },
+];
+
+#[test]
+fn every_pattern_in_every_dialect() {
+    let mut failures = Vec::new();
+    for case in CASES {
+        for (dialect, sql) in case.spellings {
+            let report = audit(dialect, GIVEN, sql);
+            let changes = report["changes"].as_array().cloned().unwrap_or_default();
+            let classes: Vec<&str> = changes
+                .iter()
+                .filter(|c| c["rule"] == case.rule)
+                .filter_map(|c| c["class"].as_str())
+                .collect();
+            if classes != [case.class] {
+                let found: Vec<String> = changes.iter().map(describe).collect();
+                failures.push(format!(
+                    "{} ({dialect}): expected one {} finding {}, got {classes:?}\n    {}",
+                    case.what,
+                    case.rule,
+                    case.class,
+                    found.join("\n    ")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn describe(change: &Value) -> String {
+    format!("{} {}: {}", change["class"], change["rule"], change["message"])
+}
