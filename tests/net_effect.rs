@@ -26,6 +26,51 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        what: "NOT NULL in two steps: a new column's default dropped",
+        rule: "drop-default",
+        class: "coupled",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE orders ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'EUR';\n\
+                 ALTER TABLE orders ALTER COLUMN currency DROP DEFAULT;",
+            ),
+            (
+                "mysql",
+                "ALTER TABLE orders ADD COLUMN currency varchar(3) NOT NULL DEFAULT 'EUR';\n\
+                 ALTER TABLE orders MODIFY currency varchar(3) NOT NULL;",
+            ),
+        ],
+    },
+    Case {
+        what: "NOT NULL in two steps: a new column filled, then made NOT NULL",
+        rule: "set-not-null",
+        class: "coupled",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE orders ADD COLUMN currency varchar(3);\nUPDATE orders SET currency = 'EUR';\n\
+                 ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;",
+            ),
+            (
+                "mssql",
+                "ALTER TABLE orders ADD currency varchar(3) NULL;\nGO\nUPDATE orders SET currency = 'EUR';\n\
+                 ALTER TABLE orders ALTER COLUMN currency varchar(3) NOT NULL;",
+            ),
+        ],
+    },
+    Case {
+        what: "a new column made NOT NULL that keeps a default",
+        rule: "set-not-null",
+        class: "safe",
+        spellings: &[(
+            "postgres",
+            "ALTER TABLE orders ADD COLUMN currency varchar(3);\n\
+             ALTER TABLE orders ALTER COLUMN currency SET DEFAULT 'EUR';\nUPDATE orders SET currency = 'EUR';\n\
+             ALTER TABLE orders ALTER COLUMN currency SET NOT NULL;",
+        )],
+    },
+    Case {
         what: "foreign key on a column new in the window: A leaves it NULL",
         rule: "add-constraint",
         class: "safe",

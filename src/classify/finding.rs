@@ -82,6 +82,10 @@ pub struct Finding {
     pub loses_data: bool,
     /// For a dropped table: its identity, so a rebuild that copied it is recognised.
     pub dropped_table: Option<ObjectId>,
+    /// Why it was judged safe as a change to an object new in the window, when it
+    /// was: A's code does not use the object, but the state the whole window
+    /// leaves it in may still break A's writes, which re-aims the finding.
+    pub cleared_as_new: Option<String>,
     /// Why the team accepted this risk (`-- rollsafe: allow … because …`); the
     /// verdict leaves suppressed findings out.
     pub suppressed: Option<String>,
@@ -101,6 +105,7 @@ impl Finding {
             breaks_code: matches!(rule.class, Class::Coupled | Class::Destructive),
             loses_data: rule.class == Class::Destructive,
             dropped_table: None,
+            cleared_as_new: None,
             suppressed: None,
             severity: Severity::default_for(rule.class),
         }
@@ -158,7 +163,10 @@ impl Finding {
         if !is_new {
             return self;
         }
-        self.safe_because(&format!("{what} is new in this window: A's code does not use it"))
+        let why = format!("{what} is new in this window: A's code does not use it");
+        let mut finding = self.safe_because(&why);
+        finding.cleared_as_new = Some(why);
+        finding
     }
 
     /// A unique or foreign key constraint on columns A's code leaves NULL, or a
@@ -236,6 +244,18 @@ impl Finding {
     pub fn reconcile(&mut self, why: &str) {
         self.mark_safe();
         self.message = format!("{} ({why})", self.message);
+    }
+
+    /// Gives a cleared finding its rule's class back: the window as a whole
+    /// breaks what the statement alone did not, for the reason `why`.
+    pub(crate) fn reaim(&mut self, why: &str) {
+        if let Some(cleared) = self.cleared_as_new.take() {
+            let judged_alone = self.message.strip_suffix(&format!(" ({cleared})")).unwrap_or(&self.message);
+            self.message = format!("{judged_alone}: {why}");
+        }
+        self.class = self.rule.class;
+        self.severity = Severity::default_for(self.rule.class);
+        self.breaks_code = true;
     }
 }
 

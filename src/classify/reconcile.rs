@@ -4,6 +4,12 @@
 //! columns, a column renamed and renamed back, a SQLite table rebuild that copies
 //! every row and column. The net difference between A's schema and the schema after
 //! the window decides; a finding whose effect did not survive the window is safe.
+//!
+//! The other way round, steps that are each safe can add up to a break: a column
+//! added with a default that a later statement drops, or added nullable, filled
+//! and then made NOT NULL, leaves A's inserts (which leave it out) failing. A
+//! difference no counting finding covers re-aims the finding of the last statement
+//! that judged itself safe because the object was new in the window.
 
 use std::collections::HashSet;
 
@@ -11,8 +17,10 @@ use crate::schema::{Schema, Subject, breaking_differences};
 
 use super::{Class, Finding};
 
-/// Downgrades the findings of a window whose effect the rest of the window undid.
+/// Downgrades the findings of a window whose effect the rest of the window undid,
+/// and re-aims a cleared finding at a break that only the whole window makes.
 pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before: &Schema, after: &Schema) {
+    let mut findings: Vec<&mut Finding> = findings.into_iter().collect();
     let differences = breaking_differences(before, after);
     let broken: HashSet<&Subject> = differences.iter().map(|d| &d.subject).collect();
     let table_intact = |name: &str| {
@@ -23,7 +31,7 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
             _ => false,
         })
     };
-    for finding in findings {
+    for finding in findings.iter_mut() {
         if finding.class == Class::Safe {
             continue;
         }
@@ -53,6 +61,30 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
             finding.breaks_code = false;
         } else {
             finding.reconcile("net effect safe: by the end of the window it is back as A's code expects");
+        }
+    }
+    // Only columns new to a table A knows: A's inserts leave them out, so their
+    // state at the end of the window decides, whatever each step said. (A
+    // column A knows has findings of its own; the net difference of a table's
+    // write rules compares indexes by name, too coarsely to override a rule.)
+    let new_column_differences = differences.iter().filter(|d| match &d.subject {
+        Subject::Column { table, column } => before.column(table, column).is_none(),
+        _ => false,
+    });
+    for difference in new_column_differences {
+        let covered = findings
+            .iter()
+            .any(|f| f.counts() && f.breaks_code && f.subject.as_ref() == Some(&difference.subject));
+        if covered {
+            continue;
+        }
+        let responsible = findings.iter_mut().rev().find(|f| {
+            f.cleared_as_new.is_some()
+                && matches!(f.rule.class, Class::Coupled | Class::Destructive)
+                && f.subject.as_ref() == Some(&difference.subject)
+        });
+        if let Some(finding) = responsible {
+            finding.reaim(&format!("by the end of the window {} {}", difference.subject, difference.what));
         }
     }
 }
