@@ -70,8 +70,8 @@ fn folder(root: &Path, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf
     path
 }
 
-/// A diagnostic for a reviewer: what ran on which files, then the output, with the
-/// temporary folder shown as `$TEMP` so the snapshot is stable.
+/// What one rule's example showed: the files and the command that ran (the
+/// snapshot's description), the exit status and the standard output.
 struct Diagnostic {
     description: String,
     status: i32,
