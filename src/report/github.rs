@@ -1,19 +1,16 @@
 //! GitHub Actions workflow commands: each finding that is not safe becomes an
 //! annotation on the pull request's diff, and the verdict a notice.
 
-use std::fmt::Write;
-
 use crate::analysis::Analysis;
 
-use super::{issues, severity_words};
+use super::{Lines, issues, severity_words};
 
 pub(super) fn render(analysis: &Analysis) -> String {
-    let mut out = String::new();
+    let mut out = Lines::default();
     for issue in issues(analysis) {
         let (_, command) = severity_words(issue.finding.severity);
         let title = format!("rollsafe {}: {}", issue.finding.class.as_str(), issue.finding.rule.id);
-        let _infallible = writeln!(
-            out,
+        out.line(format_args!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}",
             property(issue.file),
             issue.start.line,
@@ -22,11 +19,10 @@ pub(super) fn render(analysis: &Analysis) -> String {
             issue.end.column,
             property(&title),
             data(&format!("{} Instead: {}", issue.finding.message, issue.finding.rule.help)),
-        );
+        ));
     }
     let verdict = &analysis.verdict;
-    let _infallible = writeln!(
-        out,
+    out.line(format_args!(
         "::notice title=rollsafe verdict::{}",
         data(&format!(
             "code rollback {}, database rollback {}: {}",
@@ -34,8 +30,8 @@ pub(super) fn render(analysis: &Analysis) -> String {
             verdict.database_rollback.as_str(),
             verdict.reasons.join("; ")
         ))
-    );
-    out
+    ));
+    out.into_string()
 }
 
 /// Escapes a workflow command's message.

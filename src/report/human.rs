@@ -1,8 +1,6 @@
 //! The report a person reads: one miette diagnostic per change that is not safe,
 //! with the source snippet and the exact name labelled, then the verdict.
 
-use std::fmt::Write;
-
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report, Severity,
 };
@@ -12,12 +10,14 @@ use crate::classify::{self, Change, Class, Finding};
 use crate::sql::LineIndex;
 use crate::verdict::{CodeRollback, DatabaseRollback};
 
-use super::{Style, label_range};
+use super::{Lines, Style, label_range};
 
 pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-    let mut out = format!("rollsafe {title}\n\n");
+    let mut out = Lines::default();
+    out.line(format_args!("rollsafe {title}"));
+    out.blank();
 
     for (index, file) in analysis.files.iter().enumerate() {
         let text = String::from_utf8_lossy(&file.bytes).into_owned();
@@ -26,7 +26,7 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
             for finding in change.findings().iter().filter(|f| f.class != Class::Safe && f.counts()) {
                 let report = diagnostic(change, finding, &text, &lines, &file.display);
                 let _rendered = handler.render_report(&mut out, report.as_ref());
-                out.push('\n');
+                out.blank();
             }
         }
     }
@@ -48,20 +48,20 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
         })
         .collect();
     if !accepted.is_empty() {
-        let _infallible = writeln!(out, "Accepted risks (suppressed, left out of the verdict)");
+        out.line(format_args!("Accepted risks (suppressed, left out of the verdict)"));
         for line in accepted {
-            let _infallible = writeln!(out, "{line}");
+            out.line(format_args!("{line}"));
         }
-        out.push('\n');
+        out.blank();
     }
     for note in &analysis.notes {
-        let _infallible = writeln!(out, "note: {note}");
+        out.line(format_args!("note: {note}"));
     }
     if !analysis.notes.is_empty() {
-        out.push('\n');
+        out.blank();
     }
     verdict_block(analysis, &mut out);
-    out
+    out.into_string()
 }
 
 fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex, file: &str) -> Report {
@@ -86,7 +86,7 @@ fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex,
 }
 
 /// The verdict, as answers to the rollback checklist.
-fn verdict_block(analysis: &Analysis, out: &mut String) {
+fn verdict_block(analysis: &Analysis, out: &mut Lines) {
     let verdict = &analysis.verdict;
     let located = |filter: &dyn Fn(&Finding) -> bool| -> Vec<String> {
         analysis
@@ -119,30 +119,26 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
         DatabaseRollback::Lossy => "LOSSY: only a backup restore brings the lost data back",
         DatabaseRollback::NoDown => "NO-DOWN: there is no complete way back",
     };
-    let _infallible = writeln!(out, "Verdict");
-    let _infallible = writeln!(out, "  code rollback:     {code}");
-    let _infallible = writeln!(out, "  database rollback: {database}");
-    let _infallible = writeln!(out);
-    let _infallible = writeln!(
-        out,
+    out.line(format_args!("Verdict"));
+    out.line(format_args!("  code rollback:     {code}"));
+    out.line(format_args!("  database rollback: {database}"));
+    out.blank();
+    out.line(format_args!(
         "  Does it break a contract the older code uses?  {}",
         answer(located(&|f| f.breaks_code))
-    );
-    let _infallible = writeln!(
-        out,
+    ));
+    out.line(format_args!(
         "  Does applying it lose data?                    {}",
         answer(located(&|f| f.loses_data))
-    );
-    let _infallible = writeln!(
-        out,
+    ));
+    out.line(format_args!(
         "  Could anything not be judged?                  {}",
         answer(located(&|f| f.class == Class::Unknown))
-    );
+    ));
     if analysis.way_back.steps.is_empty() {
-        let _infallible = writeln!(out, "  Way back for the database?                     none");
+        out.line(format_args!("  Way back for the database?                     none"));
     } else {
-        let _infallible =
-            writeln!(out, "  Way back for the database?                     a rollback runs, in order:");
+        out.line(format_args!("  Way back for the database?                     a rollback runs, in order:"));
         for (number, step) in analysis.way_back.steps.iter().enumerate() {
             let loses = if step.loses.is_empty() {
                 "loses nothing".to_owned()
@@ -150,14 +146,13 @@ fn verdict_block(analysis: &Analysis, out: &mut String) {
                 let each: Vec<String> = step.loses.iter().map(ToString::to_string).collect();
                 format!("loses {}", each.join("; "))
             };
-            let _infallible = writeln!(out, "    {}. {} ({loses})", number + 1, step.file);
+            out.line(format_args!("    {}. {} ({loses})", number + 1, step.file));
         }
     }
-    let _infallible = writeln!(
-        out,
+    out.line(format_args!(
         "  Size of the window:                            {statements} statement(s) in {files} file(s)"
-    );
+    ));
     for reason in &verdict.reasons {
-        let _infallible = writeln!(out, "  - {reason}");
+        out.line(format_args!("  - {reason}"));
     }
 }

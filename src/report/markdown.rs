@@ -1,13 +1,11 @@
 //! A pull-request summary: the verdict first, then a table of the changes that
 //! block a code rollback or lose data, then those to review; safe changes folded.
 
-use std::fmt::Write;
-
 use crate::analysis::Analysis;
 use crate::classify::Class;
 use crate::verdict::CodeRollback;
 
-use super::issues;
+use super::{Lines, issues};
 
 pub(super) fn render(analysis: &Analysis, title: &str) -> String {
     let verdict = &analysis.verdict;
@@ -16,18 +14,21 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
         CodeRollback::Review => "⚠️",
         CodeRollback::Blocked => "⛔",
     };
-    let mut out = format!(
-        "## {icon} rollsafe: code rollback **{}**, database rollback **{}**\n\n",
+    let mut out = Lines::default();
+    out.line(format_args!(
+        "## {icon} rollsafe: code rollback **{}**, database rollback **{}**",
         verdict.code_rollback.as_str(),
         verdict.database_rollback.as_str()
-    );
-    let _infallible = writeln!(out, "{}\n", cell(title));
+    ));
+    out.blank();
+    out.line(format_args!("{}", cell(title)));
+    out.blank();
     for reason in &verdict.reasons {
-        let _infallible = writeln!(out, "- {}", cell(reason));
+        out.line(format_args!("- {}", cell(reason)));
     }
-    out.push('\n');
+    out.blank();
 
-    let table = |out: &mut String, heading: &str, filter: &dyn Fn(Class, bool) -> bool| {
+    let table = |out: &mut Lines, heading: &str, filter: &dyn Fn(Class, bool) -> bool| {
         let rows: Vec<String> = issues(analysis)
             .filter(|issue| {
                 filter(issue.finding.class, issue.finding.breaks_code || issue.finding.loses_data)
@@ -44,14 +45,14 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
             })
             .collect();
         if !rows.is_empty() {
-            let _infallible = writeln!(
-                out,
-                "### {heading}\n\n| where | rule | what breaks | do this instead |\n|---|---|---|---|"
-            );
+            out.line(format_args!("### {heading}"));
+            out.blank();
+            out.line(format_args!("| where | rule | what breaks | do this instead |"));
+            out.line(format_args!("|---|---|---|---|"));
             for row in rows {
-                let _infallible = writeln!(out, "{row}");
+                out.line(format_args!("{row}"));
             }
-            out.push('\n');
+            out.blank();
         }
     };
     table(&mut out, "Blocking or losing data", &|class, harms| class != Class::Unknown && harms);
@@ -73,13 +74,15 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
         })
         .collect();
     if !safe.is_empty() {
-        let _infallible = writeln!(out, "<details><summary>{} safe change(s)</summary>\n", safe.len());
+        out.line(format_args!("<details><summary>{} safe change(s)</summary>", safe.len()));
+        out.blank();
         for line in safe {
-            let _infallible = writeln!(out, "{line}");
+            out.line(format_args!("{line}"));
         }
-        let _infallible = writeln!(out, "\n</details>");
+        out.blank();
+        out.line(format_args!("</details>"));
     }
-    out
+    out.into_string()
 }
 
 /// Text safe inside a Markdown table cell.

@@ -9,6 +9,8 @@ mod json;
 mod markdown;
 mod sarif;
 
+use std::fmt;
+
 use crate::analysis::Analysis;
 use crate::classify::{Change, Class, Finding, Severity};
 use crate::sql::{LineIndex, Position};
@@ -50,6 +52,37 @@ pub fn render(analysis: &Analysis, format: Format, title: &str, style: Style) ->
         Format::Github => github::render(analysis),
         Format::Gitlab => gitlab::render(analysis),
         Format::Markdown => markdown::render(analysis, title),
+    }
+}
+
+/// A text report built a line at a time. Formatting into a `String` never fails,
+/// so the `fmt::Result` that `writeln!` would hand every call site is dropped here,
+/// once, instead of beside each line.
+#[derive(Default)]
+struct Lines(String);
+
+impl Lines {
+    /// Appends `args` and a newline: `out.line(format_args!(..))`.
+    fn line(&mut self, args: fmt::Arguments<'_>) {
+        let _infallible = fmt::Write::write_fmt(&mut self.0, args);
+        self.0.push('\n');
+    }
+
+    /// Appends an empty line.
+    fn blank(&mut self) {
+        self.0.push('\n');
+    }
+
+    fn into_string(self) -> String {
+        self.0
+    }
+}
+
+/// miette renders a diagnostic into any `fmt::Write`.
+impl fmt::Write for Lines {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        self.0.push_str(text);
+        Ok(())
     }
 }
 
