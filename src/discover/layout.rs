@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::version::Version;
 
 /// Which way a migration goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// Applied on deploy.

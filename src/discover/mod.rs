@@ -3,6 +3,7 @@
 mod dbmate;
 mod dialect;
 mod git;
+mod history;
 mod layout;
 mod liquibase;
 mod sqitch;
@@ -17,6 +18,7 @@ use thiserror::Error;
 use walkdir::WalkDir;
 
 pub use git::{GitError, Repository};
+pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
 pub use version::Version;
 pub use window::{Window, audit_window, branch_window};
