@@ -177,20 +177,12 @@ pub fn check_release(
     }
     if let (Some(file), true) = (lone_file, judged.is_empty()) {
         // A file the layout cannot place (or a way-back file): judge it after everything else.
-        let lone = Migration {
-            display: file.display.clone(),
-            bytes: file.bytes.clone(),
-            relative: file.relative.clone(),
-            version: crate::discover::Version::parse(""),
-            name: String::new(),
-            direction: crate::discover::Direction::Forward,
-            repeatable: false,
-        };
+        let lone = Migration::lone(file);
         let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
         run.judge_window(&[&lone], &mut schema, epoch);
         run.notes.push(format!(
             "`{}` is not a migration of its folder's layout; judged after all of them",
-            file.display
+            lone.display
         ));
         return Ok(run.finish(&set, &[], &schema));
     }

@@ -108,6 +108,22 @@ pub struct Migration {
     pub repeatable: bool,
 }
 
+impl Migration {
+    /// A file judged on its own although its folder's layout cannot place it (no
+    /// version, or a way-back file): a forward migration with no version or name.
+    pub fn lone(file: ReleaseFile) -> Migration {
+        Migration {
+            display: file.display,
+            bytes: file.bytes,
+            relative: file.relative,
+            version: Version::parse(""),
+            name: String::new(),
+            direction: Direction::Forward,
+            repeatable: false,
+        }
+    }
+}
+
 /// The migrations of one folder.
 #[derive(Debug, Clone)]
 pub struct MigrationSet {
