@@ -2,6 +2,7 @@
 
 mod dbmate;
 mod dialect;
+mod exclude;
 mod git;
 mod history;
 mod layout;
@@ -17,6 +18,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 use walkdir::WalkDir;
 
+pub use exclude::Exclude;
 pub use git::{GitError, Repository};
 pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
@@ -202,43 +204,11 @@ pub enum DiscoverError {
 pub struct Options {
     /// Use this layout instead of detecting one.
     pub layout: Option<Layout>,
-    /// Glob patterns (`*`, `**`, `?`) of paths to leave out, matched against the
-    /// path inside the migrations folder and against the full path.
-    pub exclude: Vec<String>,
+    /// Paths to leave out.
+    pub exclude: Exclude,
     /// The dialect, when the user named it: picks engine-specific variants of a
     /// migration (synapse's `.sql.sqlite`); PostgreSQL otherwise.
     pub dialect: Option<crate::sql::Dialect>,
-}
-
-impl Options {
-    fn excludes(&self, relative: &str, full: &str) -> bool {
-        let full = full.replace('\\', "/");
-        self.exclude.iter().any(|pattern| glob_matches(pattern, relative) || glob_matches(pattern, &full))
-    }
-}
-
-/// Whether `path` matches a glob: `**` crosses folders, `*` and `?` do not.
-pub fn glob_matches(pattern: &str, path: &str) -> bool {
-    let mut regex = String::from("^");
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                if chars.peek() == Some(&'/') {
-                    chars.next();
-                    regex.push_str("(?:.*/)?");
-                } else {
-                    regex.push_str(".*");
-                }
-            }
-            '*' => regex.push_str("[^/]*"),
-            '?' => regex.push_str("[^/]"),
-            other => regex.push_str(&regex::escape(&other.to_string())),
-        }
-    }
-    regex.push('$');
-    regex::Regex::new(&regex).is_ok_and(|re| re.is_match(path))
 }
 
 /// The migrations one file holds: dbmate and Liquibase keep both directions in the
@@ -292,7 +262,7 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     // Excluded files are left out before anything reads them, whatever the layout.
     let mut excluded = Vec::new();
     files.retain(|file| {
-        let keep = !options.excludes(&file.relative, &file.display);
+        let keep = !options.exclude.excludes(&file.relative, &file.display);
         if !keep {
             excluded.push(file.relative.clone());
         }
@@ -414,13 +384,12 @@ mod tests {
         for name in ["1_a.sql", "2_b.sql", "legacy/3_c.sql"] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
-        let options = Options { exclude: vec!["legacy/**".into(), "2_*.sql".into()], ..Options::default() };
+        let exclude = Exclude::new(["legacy/**", "2_*.sql"]).expect("valid patterns");
+        let options = Options { exclude, ..Options::default() };
         let set = discover(dir.path(), &options).expect("discover");
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
         assert_eq!(order, ["1_a.sql"]);
         assert_eq!(set.excluded, ["2_b.sql", "legacy/3_c.sql"]);
-        assert!(glob_matches("**/*.sql", "a/b/c.sql") && glob_matches("**/*.sql", "c.sql"));
-        assert!(!glob_matches("*.sql", "a/c.sql"));
     }
 
     #[test]
@@ -453,7 +422,8 @@ mod tests {
         for name in ["deploy/users.sql", "deploy/legacy.sql"] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
-        let options = Options { exclude: vec!["deploy/legacy.sql".into()], ..Options::default() };
+        let exclude = Exclude::new(["deploy/legacy.sql"]).expect("valid pattern");
+        let options = Options { exclude, ..Options::default() };
         let set = discover(dir.path(), &options).expect("discover");
         assert_eq!(set.layout, Layout::Sqitch);
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
