@@ -1,9 +1,22 @@
 //! Migration layouts: how a tool names its files, and so their version, direction
-//! and order. Each layout is one small recogniser of file names.
+//! and order. What is special about each layout lives in its own file; this one
+//! says which layout a folder follows and hands each file to it.
+
+mod dbmate;
+mod diesel;
+mod flyway;
+mod liquibase;
+mod plain;
+mod prisma;
+pub(super) mod sqitch;
+pub(super) mod synapse;
+pub(super) mod temporal;
+mod up_down;
 
 use serde::Serialize;
 
 use super::version::Version;
+use super::{Migration, ReleaseFile};
 
 /// Which way a migration goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -23,6 +36,13 @@ pub struct Recognised {
     pub direction: Direction,
     /// Flyway `R__` migrations run after all versioned ones, whenever they change.
     pub repeatable: bool,
+}
+
+impl Recognised {
+    /// A versioned forward migration, the kind most layouts name.
+    fn forward(version: Version, name: String) -> Recognised {
+        Recognised { version, name, direction: Direction::Forward, repeatable: false }
+    }
 }
 
 /// The migration layouts rollsafe reads.
@@ -67,12 +87,11 @@ impl Layout {
         }
     }
 
-    /// The folder a migration runs with, for layouts that run folder by folder
-    /// (Liquibase's `includeAll`: a folder's files before its subfolders', paths in
-    /// alphabetical order); empty for the others, which order by version alone.
+    /// The folder a migration runs with, for layouts that run folder by folder;
+    /// empty for the others, which order by version alone.
     pub fn run_folder(self, relative: &str) -> &str {
         match self {
-            Layout::Liquibase => relative.rsplit_once('/').map_or("", |(folder, _)| folder),
+            Layout::Liquibase => liquibase::run_folder(relative),
             _ => "",
         }
     }
@@ -104,121 +123,69 @@ impl Layout {
         }
     }
 
+    /// The layout `files` follow, from their content first (a Liquibase header, dbmate
+    /// sections), then from their names.
+    pub(super) fn detect_files(files: &[ReleaseFile]) -> Layout {
+        if files.iter().any(|file| liquibase::is_formatted(&file.bytes)) {
+            return Layout::Liquibase;
+        }
+        let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
+        Layout::detect(files.iter().map(|file| file.relative.as_str()), has_dbmate_sections)
+    }
+
     /// Reads a migration's version, name and direction from its path inside the
     /// migrations folder.
     pub fn recognise(self, path: &str) -> Option<Recognised> {
-        let (folder, file_name) = path.rsplit_once('/').map_or(("", path), |(folder, file)| (folder, file));
-        let parent = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
-        let folder = folder.rsplit('/').next().unwrap_or(folder);
-        if self == Layout::VersionedFolders {
-            let is_version = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-            let in_delta = (parent == "delta" || parent.ends_with("/delta")) && is_version(folder);
-            // temporal: `versioned/v1.14/*.sql`, ordered by the folder's manifest.json.
-            let versioned = folder.strip_prefix('v').filter(|v| is_version(v) && v.contains('.'));
-            let version = if in_delta { Some(folder) } else { versioned };
-            return version.map(|version| Recognised {
-                version: Version::parse(version),
-                name: file_name.to_owned(),
-                direction: Direction::Forward,
-                repeatable: false,
-            });
-        }
-        let stem = file_name.strip_suffix(".sql")?;
+        let path = FilePath::new(path);
         match self {
-            Layout::Diesel => {
-                let direction = match file_name {
-                    "up.sql" => Direction::Forward,
-                    "down.sql" => Direction::Back,
-                    _ => return None,
-                };
-                let (version, name) = diesel_version(folder)?;
-                Some(Recognised { version, name, direction, repeatable: false })
-            }
-            Layout::Prisma => {
-                if file_name != "migration.sql" {
-                    return None;
-                }
-                let (_, name) = split_version(folder)?;
-                Some(Recognised {
-                    version: Version::lexical(folder),
-                    name,
-                    direction: Direction::Forward,
-                    repeatable: false,
-                })
-            }
+            // dbmate names its files like plain numbered ones.
+            Layout::Plain | Layout::Dbmate => plain::recognise(&path),
+            Layout::UpDown => up_down::recognise(&path),
+            Layout::Flyway => flyway::recognise(&path),
+            Layout::Diesel => diesel::recognise(&path),
+            Layout::Prisma => prisma::recognise(&path),
+            Layout::Liquibase => liquibase::recognise(&path),
             // Only its plan orders a sqitch project (see sqitch.rs).
-            Layout::Sqitch | Layout::VersionedFolders => None,
-            Layout::Liquibase => Some(Recognised {
-                version: Version::parse(stem),
-                name: stem.to_owned(),
-                direction: Direction::Forward,
-                repeatable: false,
-            }),
-            Layout::Plain | Layout::Dbmate => {
-                let (version, name) = split_version(stem)?;
-                Some(Recognised { version, name, direction: Direction::Forward, repeatable: false })
-            }
-            Layout::UpDown => {
-                let (stem, direction) = if let Some(stem) = stem.strip_suffix(".up") {
-                    (stem, Direction::Forward)
-                } else if let Some(stem) = stem.strip_suffix(".down") {
-                    (stem, Direction::Back)
-                } else {
-                    (stem, Direction::Forward)
-                };
-                // Authelia-style `V0001.Name.up.sql` puts a `V` before the version.
-                let stem = match stem.strip_prefix(['V', 'v']) {
-                    Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest,
-                    _ => stem,
-                };
-                let (version, name) = split_version(stem)?;
-                Some(Recognised { version, name, direction, repeatable: false })
-            }
-            Layout::Flyway => {
-                let (prefix, rest) = stem.split_at_checked(1)?;
-                let (version, name) = rest.split_once("__")?;
-                match prefix {
-                    "R" | "r" if version.is_empty() => Some(Recognised {
-                        version: Version::parse(""),
-                        name: name.to_owned(),
-                        direction: Direction::Forward,
-                        repeatable: true,
-                    }),
-                    "V" | "v" | "U" | "u" | "B" | "b"
-                        if version.starts_with(|c: char| c.is_ascii_digit()) =>
-                    {
-                        Some(Recognised {
-                            version: Version::parse(version),
-                            name: name.to_owned(),
-                            direction: if prefix.eq_ignore_ascii_case("u") {
-                                Direction::Back
-                            } else {
-                                Direction::Forward
-                            },
-                            repeatable: false,
-                        })
-                    }
-                    _ => None,
-                }
-            }
+            Layout::Sqitch => None,
+            Layout::VersionedFolders => synapse::recognise(&path).or_else(|| temporal::recognise(&path)),
         }
+    }
+
+    /// The migrations one file holds: dbmate and Liquibase keep both directions in
+    /// the same file (each direction is the file with the other blanked, positions
+    /// kept).
+    pub(super) fn directions(self, migration: Migration) -> Vec<Migration> {
+        let (forward, back) = match self {
+            Layout::Dbmate => dbmate::sections(&migration.bytes),
+            Layout::Liquibase => (migration.bytes.clone(), liquibase::rollback(&migration.bytes)),
+            _ => return vec![migration],
+        };
+        let back = Migration { direction: Direction::Back, bytes: back, ..migration.clone() };
+        vec![Migration { bytes: forward, ..migration }, back]
     }
 }
 
-/// Diesel versions come in three spellings (`20140926174020`, `2019-11-03-003946`,
-/// `2026-06-07-120000-0000`); without dashes they are timestamps, so the first 14
-/// digits order them and any further digits break ties.
-fn diesel_version(folder: &str) -> Option<(Version, String)> {
-    let (version, name) = folder.split_once('_').unwrap_or((folder, ""));
-    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        return None;
+/// A migration's path inside the migrations folder, in the pieces layouts read.
+struct FilePath<'a> {
+    /// The path of the folder above the file's folder (`""` when there is none).
+    parent: &'a str,
+    /// The name of the folder the file is in (`""` at the top).
+    folder: &'a str,
+    file_name: &'a str,
+}
+
+impl<'a> FilePath<'a> {
+    fn new(path: &'a str) -> FilePath<'a> {
+        let (folder, file_name) = path.rsplit_once('/').unwrap_or(("", path));
+        let parent = folder.rsplit_once('/').map_or("", |(parent, _)| parent);
+        let folder = folder.rsplit('/').next().unwrap_or(folder);
+        FilePath { parent, folder, file_name }
     }
-    let digits: String = version.chars().filter(char::is_ascii_digit).collect();
-    let (timestamp, rest) = digits.split_at(digits.len().min(14));
-    let normalized = if rest.is_empty() { timestamp.to_owned() } else { format!("{timestamp}.{rest}") };
-    let mut parsed = Version::parse(&normalized);
-    parsed.written = version.to_owned();
-    Some((parsed, name.to_owned()))
+
+    /// The file name without `.sql`, if it has that extension.
+    fn stem(&self) -> Option<&'a str> {
+        self.file_name.strip_suffix(".sql")
+    }
 }
 
 /// Splits `0042_add_users` into version `0042` and name `add_users`.
@@ -230,6 +197,11 @@ fn split_version(stem: &str) -> Option<(Version, String)> {
     let (version, rest) = stem.split_at(digits);
     let name = rest.trim_start_matches(['_', '-', '.']).to_owned();
     Some((Version::parse(version), name))
+}
+
+/// A version folder's name: digits and dots (`73`, `1.14`).
+fn is_dotted_number(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 #[cfg(test)]
@@ -245,26 +217,24 @@ mod tests {
         assert_eq!(detect(&["0001_init.sql", "0002_users.sql"]), Layout::Plain);
         assert_eq!(detect(&["2019-11-03-003946_x/up.sql", "2019-11-03-003946_x/down.sql"]), Layout::Diesel);
         assert_eq!(detect(&["20240101000000_init/migration.sql"]), Layout::Prisma);
+        assert_eq!(detect(&["synapse/storage/schema/main/delta/73/01_users.sql"]), Layout::VersionedFolders);
+        assert_eq!(detect(&["versioned/v1.14/manifest_users.sql"]), Layout::VersionedFolders);
         assert_eq!(Layout::detect(["20240101000000_init.sql"].into_iter(), true), Layout::Dbmate);
     }
 
     #[test]
-    fn diesel_version_spellings_order_by_time() {
-        let version = |folder: &str| diesel_version(folder).map(|(v, _)| v);
-        assert!(version("20140926174020_a") < version("2019-11-03-003946_b"));
-        assert!(version("2019-11-03-003946_b") < version("2026-06-07-120000-0000_c"));
-        assert!(version("2026-06-07-120000-0000_c") < version("2026-06-08-000000_d"));
-        assert!(version("00000000000000_diesel_initial_setup") < version("20140926174020_a"));
+    fn splits_a_path_into_what_layouts_read() {
+        let path = FilePath::new("db/delta/73/01_users.sql");
+        assert_eq!((path.parent, path.folder, path.file_name), ("db/delta", "73", "01_users.sql"));
+        assert_eq!(path.stem(), Some("01_users"));
+        let top = FilePath::new("1_a.sql.postgres");
+        assert_eq!((top.parent, top.folder, top.stem()), ("", "", None));
     }
 
     #[test]
-    fn recognises_directions() {
-        let down = Layout::UpDown.recognise("0003_x.down.sql").expect("down");
-        assert_eq!(down.direction, Direction::Back);
-        let undo = Layout::Flyway.recognise("U1_2__x.sql").expect("undo");
-        assert_eq!(undo.direction, Direction::Back);
-        let baseline = Layout::Flyway.recognise("B1_20_0__baseline.sql").expect("baseline");
-        assert_eq!(baseline.direction, Direction::Forward);
+    fn plain_names_have_a_leading_number() {
         assert_eq!(Layout::Plain.recognise("seed.sql"), None);
+        let plain = Layout::Plain.recognise("0042_add_users.sql").expect("numbered");
+        assert_eq!((plain.version.to_string(), plain.name.as_str()), ("0042".to_owned(), "add_users"));
     }
 }
