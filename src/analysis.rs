@@ -106,53 +106,25 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     }
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
-    let older_files: Vec<&Migration> = older.forward.iter().chain(&older.back).collect();
-    let newer_files: Vec<&Migration> = newer.forward.iter().chain(&newer.back).collect();
-    let mut renamed_to: Vec<&str> = Vec::new();
-    for old in &older_files {
-        if let Some(new) =
-            newer_files.iter().find(|new| new.relative == old.relative && new.direction == old.direction)
-        {
-            if old.bytes != new.bytes {
-                let file = run.add_file(new);
-                run.changes.push(Change::for_file(file, edited_migration()));
-            }
-            continue;
-        }
-        let renamed = newer_files
-            .iter()
-            .find(|new| new.bytes == old.bytes && !older_files.iter().any(|o| o.relative == new.relative));
-        match renamed {
-            Some(new) => {
-                run.notes.push(format!(
-                    "`{}` was renamed to `{}` with the same content",
-                    old.relative, new.relative
-                ));
-                renamed_to.push(&new.relative);
-            }
-            None => {
-                let file = run.add_file(old);
-                run.changes.push(Change::for_file(file, deleted_migration()));
-            }
-        }
+    let discover::History { rewrites, renamed, window, out_of_order } =
+        discover::History::between(&older, &newer);
+    for rewrite in rewrites {
+        let (migration, finding) = match rewrite {
+            discover::Rewrite::Edited(new) => (new, edited_migration()),
+            discover::Rewrite::Deleted(old) => (old, deleted_migration()),
+        };
+        let file = run.add_file(migration);
+        run.changes.push(Change::for_file(file, finding));
     }
-
-    let window: Vec<&Migration> = newer
-        .forward
-        .iter()
-        .filter(|m| !older.forward.iter().any(|old| old.relative == m.relative))
-        .filter(|m| !renamed_to.contains(&m.relative.as_str()))
-        .collect();
-    let newest_shipped = older.forward.iter().filter(|m| !m.repeatable).map(|m| &m.version).max();
-    for migration in &window {
-        if newest_shipped.is_some_and(|newest| !migration.repeatable && migration.version < *newest) {
-            let file = run.add_file(migration);
-            let newest = newest_shipped.map(ToString::to_string).unwrap_or_default();
-            run.changes.push(Change::for_file(
-                file,
-                out_of_order_migration(&migration.version.to_string(), &newest),
-            ));
-        }
+    for (old, new) in renamed {
+        run.notes.push(format!("`{}` was renamed to `{}` with the same content", old.relative, new.relative));
+    }
+    for (migration, newest) in out_of_order {
+        let file = run.add_file(migration);
+        run.changes.push(Change::for_file(
+            file,
+            out_of_order_migration(&migration.version.to_string(), &newest.to_string()),
+        ));
     }
     run.judge_window(&window, &mut schema, window_start);
     run.notes_ignored(&newer);
@@ -203,20 +175,12 @@ pub fn check_release(
     }
     if let (Some(file), true) = (lone_file, judged.is_empty()) {
         // A file the layout cannot place (or a way-back file): judge it after everything else.
-        let lone = Migration {
-            display: file.display.clone(),
-            bytes: file.bytes.clone(),
-            relative: file.relative.clone(),
-            version: crate::discover::Version::parse(""),
-            name: String::new(),
-            direction: crate::discover::Direction::Forward,
-            repeatable: false,
-        };
+        let lone = Migration::lone(file);
         let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
         run.judge_window(&[&lone], &mut schema, epoch);
         run.notes.push(format!(
             "`{}` is not a migration of its folder's layout; judged after all of them",
-            file.display
+            lone.display
         ));
         return Ok(run.finish(&set, &[], &schema));
     }

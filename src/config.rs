@@ -11,7 +11,7 @@ use thiserror::Error;
 use toml::Spanned;
 
 use crate::classify::Severity;
-use crate::discover::Layout;
+use crate::discover::{Exclude, Layout};
 use crate::rules::find_rule;
 use crate::sql::Dialect;
 
@@ -40,9 +40,12 @@ pub struct Config {
     /// Migration folders, relative to the file; what `check` reads when given no path.
     #[serde(default)]
     pub migrations: Vec<PathBuf>,
-    /// Glob patterns of migration files to leave out.
-    #[serde(default)]
-    pub exclude: Vec<String>,
+    /// Glob patterns of migration files to leave out, as written.
+    #[serde(default, rename = "exclude")]
+    exclude_patterns: Vec<Spanned<String>>,
+    /// The patterns compiled, once the file is checked.
+    #[serde(skip)]
+    pub exclude: Exclude,
     /// Severity per rule id: `error`, `warning`, `info` or `off`.
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Severity>,
@@ -103,7 +106,7 @@ impl Config {
                 help,
             })
         };
-        let config: Config = toml::from_str(text).map_err(|error| {
+        let mut config: Config = toml::from_str(text).map_err(|error| {
             invalid(
                 format!("invalid {FILE_NAME}: {}", error.message()),
                 error.span(),
@@ -119,6 +122,20 @@ impl Config {
                 ));
             }
         }
+        fn written(pattern: &Spanned<String>) -> &str {
+            pattern.get_ref()
+        }
+        config.exclude = Exclude::new(config.exclude_patterns.iter().map(written)).map_err(|error| {
+            // A pattern that does not parse is shown at its spot; a set too large to
+            // compile is about no pattern in particular.
+            let culprit = config.exclude_patterns.iter().find(|p| Some(written(p)) == error.glob());
+            let message = match culprit {
+                Some(pattern) => format!("invalid exclude pattern `{}`: {}", written(pattern), error.kind()),
+                None => format!("invalid exclude patterns: {error}"),
+            };
+            let help = "`*` and `?` match within a folder, `**` across folders, `[ab]` and `{a,b}` one of";
+            invalid(message, culprit.map(Spanned::span), Some(help.to_owned()))
+        })?;
         Ok(config)
     }
 
@@ -140,6 +157,8 @@ mod tests {
         assert_eq!(config.layout, Some(Layout::Flyway));
         assert_eq!(config.fail_on, Some(FailOn::Coupled));
         assert_eq!(config.severities().get("drop-index"), Some(&Severity::Off));
+        assert!(config.exclude.excludes("old/1_a.sql", "db/old/1_a.sql"));
+        assert!(!config.exclude.excludes("1_a.sql", "db/1_a.sql"));
     }
 
     #[test]
@@ -155,5 +174,6 @@ mod tests {
         assert!(span("dialect = \"oracle\"\n").contains("oracle"));
         assert_eq!(span("[rules]\ndrop-colum = \"off\"\n"), "drop-colum");
         assert!(span("[rules]\ndrop-column = \"loud\"\n").contains("loud"));
+        assert_eq!(span("exclude = [\"old/**\", \"{a,b\"]\n"), "\"{a,b\"");
     }
 }

@@ -1,11 +1,10 @@
 //! Stage 1: find the migrations in a folder, in the order their tool runs them.
 
-mod dbmate;
 mod dialect;
+mod exclude;
 mod git;
+mod history;
 mod layout;
-mod liquibase;
-mod sqitch;
 mod version;
 mod window;
 
@@ -16,8 +15,11 @@ use miette::Diagnostic;
 use thiserror::Error;
 use walkdir::WalkDir;
 
+pub use exclude::Exclude;
 pub use git::{GitError, Repository};
+pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
+use layout::{sqitch, synapse, temporal};
 pub use version::Version;
 pub use window::{Window, audit_window, branch_window};
 
@@ -106,6 +108,34 @@ pub struct Migration {
     pub repeatable: bool,
 }
 
+impl Migration {
+    /// The migration `file` is, as its layout recognised it.
+    pub fn new(file: ReleaseFile, recognised: Recognised) -> Migration {
+        let Recognised { version, name, direction, repeatable } = recognised;
+        Migration {
+            display: file.display,
+            bytes: file.bytes,
+            relative: file.relative,
+            version,
+            name,
+            direction,
+            repeatable,
+        }
+    }
+
+    /// A file judged on its own although its folder's layout cannot place it (no
+    /// version, or a way-back file): a forward migration with no version or name.
+    pub fn lone(file: ReleaseFile) -> Migration {
+        let unplaced = Recognised {
+            version: Version::parse(""),
+            name: String::new(),
+            direction: Direction::Forward,
+            repeatable: false,
+        };
+        Migration::new(file, unplaced)
+    }
+}
+
 /// The migrations of one folder.
 #[derive(Debug, Clone)]
 pub struct MigrationSet {
@@ -136,6 +166,11 @@ impl MigrationSet {
             excluded: Vec::new(),
             detected_dialect: None,
         }
+    }
+
+    /// The set, unless it has no forward migration to order.
+    fn unless_empty(self) -> Result<MigrationSet, DiscoverError> {
+        if self.forward.is_empty() { Err(DiscoverError::NoMigrations { path: self.label }) } else { Ok(self) }
     }
 
     /// The way back for a forward migration, if the layout has one.
@@ -184,72 +219,11 @@ pub enum DiscoverError {
 pub struct Options {
     /// Use this layout instead of detecting one.
     pub layout: Option<Layout>,
-    /// Glob patterns (`*`, `**`, `?`) of paths to leave out, matched against the
-    /// path inside the migrations folder and against the full path.
-    pub exclude: Vec<String>,
+    /// Paths to leave out.
+    pub exclude: Exclude,
     /// The dialect, when the user named it: picks engine-specific variants of a
     /// migration (synapse's `.sql.sqlite`); PostgreSQL otherwise.
     pub dialect: Option<crate::sql::Dialect>,
-}
-
-impl Options {
-    fn excludes(&self, relative: &str, full: &str) -> bool {
-        let full = full.replace('\\', "/");
-        self.exclude.iter().any(|pattern| glob_matches(pattern, relative) || glob_matches(pattern, &full))
-    }
-}
-
-/// Whether `path` matches a glob: `**` crosses folders, `*` and `?` do not.
-pub fn glob_matches(pattern: &str, path: &str) -> bool {
-    let mut regex = String::from("^");
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' if chars.peek() == Some(&'*') => {
-                chars.next();
-                if chars.peek() == Some(&'/') {
-                    chars.next();
-                    regex.push_str("(?:.*/)?");
-                } else {
-                    regex.push_str(".*");
-                }
-            }
-            '*' => regex.push_str("[^/]*"),
-            '?' => regex.push_str("[^/]"),
-            other => regex.push_str(&regex::escape(&other.to_string())),
-        }
-    }
-    regex.push('$');
-    regex::Regex::new(&regex).is_ok_and(|re| re.is_match(path))
-}
-
-/// The migrations one file holds: dbmate and Liquibase keep both directions in the
-/// same file (each direction is the file with the other blanked, positions kept).
-fn directions_of(layout: Layout, migration: Migration) -> Vec<Migration> {
-    let (forward, back) = match layout {
-        Layout::Dbmate => dbmate::sections(&migration.bytes),
-        Layout::Liquibase => (migration.bytes.clone(), liquibase::rollback(&migration.bytes)),
-        _ => return vec![migration],
-    };
-    let back = Migration { direction: Direction::Back, bytes: back, ..migration.clone() };
-    vec![Migration { bytes: forward, ..migration }, back]
-}
-
-/// temporal lists a version folder's files in its `manifest.json`
-/// (`SchemaUpdateCqlFiles`): they run in that order, after the folder's version.
-fn order_by_manifests(migrations: &mut [Migration], manifests: &[ReleaseFile]) {
-    for manifest in manifests {
-        let Some((folder, _)) = manifest.relative.rsplit_once('/') else { continue };
-        let Ok(json) = serde_json::from_slice::<serde_json::Value>(&manifest.bytes) else { continue };
-        let Some(listed) = json.get("SchemaUpdateCqlFiles").and_then(|v| v.as_array()) else { continue };
-        for (position, file) in listed.iter().filter_map(|f| f.as_str()).enumerate() {
-            let relative = format!("{folder}/{file}");
-            if let Some(migration) = migrations.iter_mut().find(|m| m.relative == relative) {
-                let written = migration.version.to_string();
-                migration.version = Version::parse(&format!("{written}.{position}"));
-            }
-        }
-    }
 }
 
 /// Discovers the migrations under the folder `root`.
@@ -259,22 +233,13 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
 
 /// Discovers the migrations of a release, in the order their tool runs them.
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
-    let shown = release.label.clone();
     // Detection reads every file; a dialect the user named makes it unnecessary.
     let detected_dialect = if options.dialect.is_some() { None } else { dialect::detect(&release) };
-    let manifests: Vec<ReleaseFile> =
-        release.metadata.iter().filter(|f| f.relative.ends_with("manifest.json")).cloned().collect();
-    let plan = release
-        .metadata
-        .iter()
-        .filter(|f| f.relative.ends_with("sqitch.plan"))
-        .min_by_key(|f| f.relative.len())
-        .cloned();
-    let mut files = release.files;
+    let Release { label, mut files, metadata } = release;
     // Excluded files are left out before anything reads them, whatever the layout.
     let mut excluded = Vec::new();
     files.retain(|file| {
-        let keep = !options.excludes(&file.relative, &file.display);
+        let keep = !options.exclude.excludes(&file.relative, &file.display);
         if !keep {
             excluded.push(file.relative.clone());
         }
@@ -283,11 +248,11 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     if let Some(binary) = files.iter().find(|file| file.bytes.contains(&0)) {
         return Err(DiscoverError::Binary { path: binary.display.clone() });
     }
-    if let (Some(plan), None | Some(Layout::Sqitch)) = (plan, options.layout) {
-        let (migrations, ignored) = sqitch::migrations(&plan, files);
+    if let (Some(plan), None | Some(Layout::Sqitch)) = (sqitch::plan(&metadata), options.layout) {
+        let (migrations, ignored) = sqitch::migrations(plan, files);
         let (forward, back) = migrations.into_iter().partition(|m| m.direction == Direction::Forward);
         let set = MigrationSet {
-            label: shown.clone(),
+            label,
             layout: Layout::Sqitch,
             forward,
             back,
@@ -295,38 +260,12 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
             excluded,
             detected_dialect,
         };
-        return if set.forward.is_empty() {
-            Err(DiscoverError::NoMigrations { path: shown })
-        } else {
-            Ok(set)
-        };
+        return set.unless_empty();
     }
-    if files
-        .iter()
-        .any(|file| file.relative.ends_with(".sql.postgres") || file.relative.ends_with(".sql.sqlite"))
-    {
-        // Synapse keeps one variant per engine beside the shared `.sql` files.
-        let other = if options.dialect == Some(crate::sql::Dialect::Sqlite) {
-            ".sql.postgres"
-        } else {
-            ".sql.sqlite"
-        };
-        files.retain(|file| !file.relative.ends_with(other));
-    }
-    if files.is_empty() {
-        return Err(DiscoverError::NoMigrations { path: shown });
-    }
-    let names: Vec<String> = files.iter().map(|file| file.relative.clone()).collect();
-    let layout = options.layout.unwrap_or_else(|| {
-        if files.iter().any(|file| liquibase::is_formatted(&file.bytes)) {
-            Layout::Liquibase
-        } else {
-            let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
-            Layout::detect(names.iter().map(String::as_str), has_dbmate_sections)
-        }
-    });
+    synapse::keep_engine_variants(&mut files, options.dialect);
+    let layout = options.layout.unwrap_or_else(|| Layout::detect_files(&files));
     let mut set = MigrationSet {
-        label: shown.clone(),
+        label,
         layout,
         forward: Vec::new(),
         back: Vec::new(),
@@ -334,40 +273,27 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
         excluded,
         detected_dialect,
     };
-    for (file, name) in files.into_iter().zip(names) {
-        match layout.recognise(&name) {
-            Some(recognised) => {
-                let migration = Migration {
-                    display: file.display,
-                    bytes: file.bytes,
-                    relative: file.relative,
-                    version: recognised.version,
-                    name: recognised.name,
-                    direction: recognised.direction,
-                    repeatable: recognised.repeatable,
-                };
-                for migration in directions_of(layout, migration) {
-                    match migration.direction {
-                        Direction::Forward => set.forward.push(migration),
-                        Direction::Back => set.back.push(migration),
-                    }
-                }
+    for file in files {
+        let Some(recognised) = layout.recognise(&file.relative) else {
+            set.ignored.push(file.relative);
+            continue;
+        };
+        for migration in layout.directions(Migration::new(file, recognised)) {
+            match migration.direction {
+                Direction::Forward => set.forward.push(migration),
+                Direction::Back => set.back.push(migration),
             }
-            None => set.ignored.push(file.relative),
         }
     }
-    if set.forward.is_empty() {
-        return Err(DiscoverError::NoMigrations { path: shown });
-    }
     if layout == Layout::VersionedFolders {
-        order_by_manifests(&mut set.forward, &manifests);
+        temporal::order_by_manifests(&mut set.forward, &metadata);
     }
     fn run_order(layout: Layout, m: &Migration) -> (bool, &str, &Version, &str) {
         (m.repeatable, layout.run_folder(&m.relative), &m.version, &m.relative)
     }
     set.forward.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
     set.back.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
-    Ok(set)
+    set.unless_empty()
 }
 
 #[cfg(test)]
@@ -396,34 +322,12 @@ mod tests {
         for name in ["1_a.sql", "2_b.sql", "legacy/3_c.sql"] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
-        let options = Options { exclude: vec!["legacy/**".into(), "2_*.sql".into()], ..Options::default() };
+        let exclude = Exclude::new(["legacy/**", "2_*.sql"]).expect("valid patterns");
+        let options = Options { exclude, ..Options::default() };
         let set = discover(dir.path(), &options).expect("discover");
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
         assert_eq!(order, ["1_a.sql"]);
         assert_eq!(set.excluded, ["2_b.sql", "legacy/3_c.sql"]);
-        assert!(glob_matches("**/*.sql", "a/b/c.sql") && glob_matches("**/*.sql", "c.sql"));
-        assert!(!glob_matches("*.sql", "a/c.sql"));
-    }
-
-    #[test]
-    fn liquibase_runs_a_folder_before_its_subfolders() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        for folder in ["procedures", "z-post-update"] {
-            std::fs::create_dir(dir.path().join(folder)).expect("mkdir");
-        }
-        let changeset = "--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n";
-        for name in
-            ["z-post-update/00010_grants.sql", "00030_tables.sql", "procedures/p_a.sql", "00010_init.sql"]
-        {
-            std::fs::write(dir.path().join(name), changeset).expect("write");
-        }
-        let set = discover(dir.path(), &Options::default()).expect("discover");
-        assert_eq!(set.layout, Layout::Liquibase);
-        let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
-        assert_eq!(
-            order,
-            ["00010_init.sql", "00030_tables.sql", "procedures/p_a.sql", "z-post-update/00010_grants.sql"]
-        );
     }
 
     #[test]
@@ -435,7 +339,8 @@ mod tests {
         for name in ["deploy/users.sql", "deploy/legacy.sql"] {
             std::fs::write(dir.path().join(name), "SELECT 1;").expect("write");
         }
-        let options = Options { exclude: vec!["deploy/legacy.sql".into()], ..Options::default() };
+        let exclude = Exclude::new(["deploy/legacy.sql"]).expect("valid pattern");
+        let options = Options { exclude, ..Options::default() };
         let set = discover(dir.path(), &options).expect("discover");
         assert_eq!(set.layout, Layout::Sqitch);
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();

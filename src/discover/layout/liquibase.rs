@@ -1,12 +1,26 @@
 //! Liquibase formatted SQL: a file that starts with `--liquibase formatted sql`
 //! holds `--changeset author:id` blocks, applied in file order. Its way back is the
 //! `--rollback <sql>` comment lines: the file with everything but their SQL blanked
-//! (line breaks kept), so positions stay those of the file.
+//! (line breaks kept), so positions stay those of the file. `includeAll` runs a
+//! folder's files before its subfolders', paths in alphabetical order.
 
 use std::sync::Arc;
 
+use super::{FilePath, Recognised, Version};
+
 const MARKER: &str = "--liquibase formatted sql";
 const ROLLBACK: &str = "--rollback";
+
+/// Any `.sql` file is a changelog; its name orders it within its folder.
+pub(super) fn recognise(path: &FilePath) -> Option<Recognised> {
+    let stem = path.stem()?;
+    Some(Recognised::forward(Version::parse(stem), stem.to_owned()))
+}
+
+/// The folder a file runs with: all of a folder's files run before its subfolders'.
+pub(super) fn run_folder(relative: &str) -> &str {
+    relative.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
 
 /// Whether the file is Liquibase formatted SQL.
 pub(super) fn is_formatted(bytes: &[u8]) -> bool {
@@ -33,6 +47,7 @@ pub(super) fn rollback(bytes: &[u8]) -> Arc<[u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::{Layout, Options, discover};
 
     #[test]
     fn rollback_lines_are_the_way_back_in_place() {
@@ -43,5 +58,26 @@ mod tests {
         let text = String::from_utf8_lossy(&back);
         assert_eq!(text.lines().nth(3).map(str::trim), Some("DROP TABLE a;"));
         assert!(!text.contains("CREATE"));
+    }
+
+    #[test]
+    fn runs_a_folder_before_its_subfolders() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for folder in ["procedures", "z-post-update"] {
+            std::fs::create_dir(dir.path().join(folder)).expect("mkdir");
+        }
+        let changeset = "--liquibase formatted sql\n--changeset a:1\nSELECT 1;\n";
+        for name in
+            ["z-post-update/00010_grants.sql", "00030_tables.sql", "procedures/p_a.sql", "00010_init.sql"]
+        {
+            std::fs::write(dir.path().join(name), changeset).expect("write");
+        }
+        let set = discover(dir.path(), &Options::default()).expect("discover");
+        assert_eq!(set.layout, Layout::Liquibase);
+        let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
+        assert_eq!(
+            order,
+            ["00010_init.sql", "00030_tables.sql", "procedures/p_a.sql", "z-post-update/00010_grants.sql"]
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! `revert/<change>.sql` is the way back, `verify/` is neither. A change reworked
 //! after a tag keeps its earlier script as `deploy/<change>@<tag>.sql`.
 
-use super::{Direction, Migration, ReleaseFile, Version};
+use crate::discover::{Direction, Migration, Recognised, ReleaseFile, Version};
 
 /// One change of the plan and the script that deploys it.
 #[derive(Debug, PartialEq, Eq)]
@@ -42,9 +42,17 @@ fn planned_changes(plan: &str) -> Vec<PlannedChange> {
     changes
 }
 
+/// The project's plan: the `sqitch.plan` nearest the top of the migrations folder.
+pub(in crate::discover) fn plan(metadata: &[ReleaseFile]) -> Option<&ReleaseFile> {
+    metadata.iter().filter(|f| f.relative.ends_with("sqitch.plan")).min_by_key(|f| f.relative.len())
+}
+
 /// The migrations of a sqitch project, in plan order, and the `.sql` files the plan
 /// does not name (besides `verify/`).
-pub(super) fn migrations(plan: &ReleaseFile, files: Vec<ReleaseFile>) -> (Vec<Migration>, Vec<String>) {
+pub(in crate::discover) fn migrations(
+    plan: &ReleaseFile,
+    files: Vec<ReleaseFile>,
+) -> (Vec<Migration>, Vec<String>) {
     let plan_text = String::from_utf8_lossy(&plan.bytes);
     let folder = plan.relative.rsplit_once('/').map_or(String::new(), |(folder, _)| format!("{folder}/"));
     let mut migrations = Vec::new();
@@ -54,16 +62,13 @@ pub(super) fn migrations(plan: &ReleaseFile, files: Vec<ReleaseFile>) -> (Vec<Mi
             let wanted = format!("{folder}{kind}/{}.sql", change.script);
             if let Some(position) = files.iter().position(|f| f.relative == wanted) {
                 used[position] = true;
-                let file = &files[position];
-                migrations.push(Migration {
-                    display: file.display.clone(),
-                    bytes: file.bytes.clone(),
-                    relative: file.relative.clone(),
+                let recognised = Recognised {
                     version: Version::parse(&format!("{}", index + 1)),
                     name: change.name.clone(),
                     direction,
                     repeatable: false,
-                });
+                };
+                migrations.push(Migration::new(files[position].clone(), recognised));
             }
         }
     }
