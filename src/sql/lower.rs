@@ -187,7 +187,11 @@ impl Lowerer {
                     to: self.name(&rename.new_name),
                 })
                 .collect(),
-            Statement::Grant(_) | Statement::GrantRole(_) => vec![Op::Grant],
+            // Default privileges, granted or revoked, apply to objects created later,
+            // not to those A's code uses.
+            Statement::Grant(_) | Statement::GrantRole(_) | Statement::AlterDefaultPrivileges(_) => {
+                vec![Op::Grant]
+            }
             Statement::Revoke(_) | Statement::RevokeRole(_) => vec![Op::Revoke { what: head.to_owned() }],
             Statement::Comment { .. } => vec![Op::Comment],
             Statement::StartTransaction { .. }

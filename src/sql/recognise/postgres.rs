@@ -21,7 +21,6 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
         }
         ["REINDEX", ..] => Op::Housekeeping { what: "rebuild indexes".into() },
         ["CLUSTER", ..] => Op::Housekeeping { what: "reorder a table's rows on disk".into() },
-        ["ALTER", "DEFAULT", "PRIVILEGES", ..] => Op::Grant,
         // sqlparser takes only some object kinds (not functions, constraints).
         ["COMMENT", "ON", ..] => Op::Comment,
         ["DO", ..] => Op::DynamicSql { what: describe_do_block(tokens) },

@@ -10,6 +10,9 @@ pub(super) mod mysql;
 pub(super) mod postgres;
 pub(super) mod tsql;
 
+#[cfg(test)]
+mod canary;
+
 use sqlparser::tokenizer::TokenWithSpan;
 
 use super::lower::Lowerer;

@@ -76,8 +76,28 @@ pub(in crate::sql) fn rename_without_to(
 #[cfg(test)]
 mod tests {
     use crate::sql::Dialect;
+    use crate::sql::Dialect::Mysql;
     use crate::sql::op::Op;
     use crate::sql::parse::parsed_ops as ops;
+    use crate::sql::respell::canary::still_rejected;
+
+    #[test]
+    fn canary_noise() {
+        still_rejected(Mysql, "CREATE FULLTEXT INDEX ft ON t (a)");
+        still_rejected(Mysql, "CREATE SPATIAL INDEX sp ON t (a)");
+        still_rejected(Mysql, "ALTER TABLE t ADD COLUMN IF NOT EXISTS c INT NULL");
+    }
+
+    #[test]
+    fn canary_long_type() {
+        still_rejected(Mysql, "CREATE TABLE t (a LONG VARCHAR)");
+        still_rejected(Mysql, "CREATE TABLE t (a LONG VARBINARY)");
+    }
+
+    #[test]
+    fn canary_rename_without_to() {
+        still_rejected(Mysql, "ALTER TABLE totp RENAME _bkp_totp");
+    }
 
     #[test]
     fn mysql_spellings_sqlparser_rejects() {

@@ -35,8 +35,8 @@ pub(in crate::sql) fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usiz
 }
 
 /// PostgreSQL spellings sqlparser does not take, read as ones it does: the
-/// postfix `x ISNULL` / `x NOTNULL`, and string constants continued on the next
-/// line (`'a'` newline `'b'` is `'ab'`).
+/// postfix `x ISNULL` (sqlparser takes `x NOTNULL`), and string constants
+/// continued on the next line (`'a'` newline `'b'` is `'ab'`).
 pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], _head: &[&str], index: usize) -> Option<Respelling> {
     let token = &tokens[index];
     let keyword = |word: &str| token_like(token, Token::make_keyword(word));
@@ -46,10 +46,6 @@ pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], _head: &[&str], index: 
         ("ISNULL", _) if !called => {
             Some(Respelling { tokens: vec![keyword("IS"), space(), keyword("NULL")], resume: index + 1 })
         }
-        ("NOTNULL", _) if !called => Some(Respelling {
-            tokens: vec![keyword("IS"), space(), keyword("NOT"), space(), keyword("NULL")],
-            resume: index + 1,
-        }),
         (_, Token::SingleQuotedString(first)) => {
             let mut joined = first.clone();
             let mut last = index;
@@ -119,4 +115,47 @@ pub(in crate::sql) fn column_type_reference(
         Word { value: format!("{reference}%{kind}"), quote_style: Some('"'), keyword: Keyword::NoKeyword };
     let span = tokens[index].span.union(&tokens[percent + 1].span);
     Some(Respelling { tokens: vec![TokenWithSpan { token: Token::Word(word), span }], resume: percent + 2 })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect::Postgres;
+    use crate::sql::respell::canary::still_rejected;
+
+    #[test]
+    fn canary_noise() {
+        still_rejected(Postgres, "DROP INDEX CONCURRENTLY a_idx");
+        still_rejected(Postgres, "ALTER INDEX IF EXISTS a RENAME TO b");
+        still_rejected(Postgres, "CREATE FUNCTION f() RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql COST 100");
+        still_rejected(
+            Postgres,
+            "CREATE FUNCTION f() RETURNS SETOF int AS $$ SELECT 1 $$ LANGUAGE sql ROWS 10",
+        );
+        still_rejected(Postgres, "CREATE MATERIALIZED VIEW v AS SELECT 1 AS a WITH NO DATA");
+        still_rejected(Postgres, "CREATE MATERIALIZED VIEW v AS SELECT 1 AS a WITH DATA");
+    }
+
+    #[test]
+    fn canary_spelling() {
+        still_rejected(Postgres, "SELECT 1 FROM t WHERE a ISNULL");
+        still_rejected(Postgres, "SELECT 1 FROM t WHERE a IN ('x'\n'y')");
+    }
+
+    #[test]
+    fn canary_procedure_as_function() {
+        still_rejected(Postgres, "CREATE PROCEDURE p(a text) LANGUAGE sql AS $$ SELECT 1 $$");
+        still_rejected(Postgres, "CREATE OR REPLACE PROCEDURE p(a text) LANGUAGE sql AS $$ SELECT 1 $$");
+    }
+
+    #[test]
+    fn canary_column_type_reference() {
+        still_rejected(
+            Postgres,
+            "CREATE FUNCTION g(a users.id%TYPE) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql",
+        );
+        still_rejected(
+            Postgres,
+            "CREATE FUNCTION g(r users%ROWTYPE) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql",
+        );
+    }
 }

@@ -121,8 +121,39 @@ pub(in crate::sql) fn parenthesised_parameters(
 #[cfg(test)]
 mod tests {
     use crate::sql::Dialect;
+    use crate::sql::Dialect::Mssql;
     use crate::sql::op::Op;
     use crate::sql::parse::parsed_ops as ops;
+    use crate::sql::respell::canary::still_rejected;
+
+    #[test]
+    fn canary_spelling() {
+        // `PRIMARY KEY CLUSTERED` parses now, but its `clustered` would then be part
+        // of the constraint's text, which tells constraints apart: still dropped.
+        still_rejected(Mssql, "CREATE UNIQUE NONCLUSTERED INDEX ix ON t (a)");
+        still_rejected(Mssql, "CREATE CLUSTERED INDEX ix ON t (a)");
+        still_rejected(Mssql, "ALTER TABLE t WITH NOCHECK ADD CONSTRAINT c CHECK (a > 0)");
+        still_rejected(Mssql, "ALTER TABLE t WITH CHECK ADD CONSTRAINT c CHECK (a > 0)");
+        still_rejected(
+            Mssql,
+            "CREATE TABLE t (id int, CONSTRAINT pk PRIMARY KEY (id) WITH (PAD_INDEX = OFF))",
+        );
+        still_rejected(Mssql, "CREATE INDEX ix ON t (a) WITH (ONLINE = ON)");
+        still_rejected(Mssql, "CREATE TABLE t (id int) ON [PRIMARY]");
+        still_rejected(Mssql, "CREATE TABLE t (id int) TEXTIMAGE_ON [PRIMARY]");
+        still_rejected(Mssql, "SELECT NEXT VALUE FOR s.seq");
+    }
+
+    #[test]
+    fn canary_repeat_action_per_item() {
+        still_rejected(Mssql, "ALTER TABLE t DROP COLUMN a, b");
+        still_rejected(Mssql, "ALTER TABLE t ADD a int, b int");
+    }
+
+    #[test]
+    fn canary_parenthesised_parameters() {
+        still_rejected(Mssql, "CREATE PROCEDURE p @a int AS BEGIN END");
+    }
 
     #[test]
     fn tsql_spellings_sqlparser_rejects() {
