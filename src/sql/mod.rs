@@ -1,14 +1,33 @@
 //! Stage 2: split migration files into statements, parse them, and lower each to
 //! the operations it performs.
 
+// Layers, listed from the bottom up: a module uses modules of earlier layers
+// (and, in the first, `op` uses `position`), never of a later one, so nothing
+// calls back up.
+
+// What every layer speaks: dialects, positions, operations, walking tokens.
 mod dialect;
-mod lower;
 mod op;
-mod parse;
 mod position;
-mod recognise;
-mod split;
 mod tokens;
+
+// Files cut into statements; sqlparser's statements lowered to operations.
+mod lower;
+mod split;
+
+// One statement's tokens through sqlparser and lowering.
+mod statement;
+
+// Spellings sqlparser rejects, read as ones it takes.
+mod respell;
+
+// Statements sqlparser rejects or does not model, recognised; code inside
+// statements (procedure bodies, guards, built text) interpreted.
+mod interpret;
+mod recognise;
+
+// A file's statements read with all of the above.
+mod parse;
 
 pub use dialect::Dialect;
 pub use op::{Argument, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, RoutineBody};

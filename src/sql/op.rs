@@ -362,6 +362,72 @@ pub enum Op {
 }
 
 impl Op {
+    /// Whether replaying the operation changes the schema rollsafe models: its
+    /// tables, columns, constraints, indexes, views, routines, types, triggers,
+    /// sequences, extensions and schemas, and which tables a table's rows were
+    /// copied from. Rows, privileges, settings and switches change none of them.
+    /// Every operation is named here, so a new one is decided here once; replay
+    /// and the window's snapshot follow this answer.
+    pub fn changes_schema(&self) -> bool {
+        match self {
+            Op::CreateTable { .. }
+            | Op::DropTable { .. }
+            | Op::RenameTable { .. }
+            | Op::AddColumn { .. }
+            | Op::DropColumn { .. }
+            | Op::RenameColumn { .. }
+            | Op::AlterColumnType { .. }
+            | Op::SetNotNull { .. }
+            | Op::DropNotNull { .. }
+            | Op::SetDefault { .. }
+            | Op::DropDefault { .. }
+            | Op::RedefineColumn { .. }
+            | Op::AddConstraint { .. }
+            | Op::DropConstraint { .. }
+            | Op::CreateIndex { .. }
+            | Op::DropIndex { .. }
+            | Op::CreateView { .. }
+            | Op::DropView { .. }
+            | Op::RenameView { .. }
+            | Op::CreateFunction { .. }
+            // What the procedure's body does, replayed.
+            | Op::CallRoutine { .. }
+            | Op::DropFunction { .. }
+            | Op::CreateType { .. }
+            | Op::AddEnumValue { .. }
+            | Op::RenameEnumValue { .. }
+            | Op::DropType { .. }
+            | Op::RenameType { .. }
+            | Op::CreateTrigger { .. }
+            | Op::DropTrigger { .. }
+            | Op::CreateSequence { .. }
+            | Op::DropSequence { .. }
+            | Op::RenameSequence { .. }
+            | Op::CreateExtension { .. }
+            | Op::DropExtension { .. }
+            | Op::CreateSchema { .. }
+            | Op::DropSchema { .. } => true,
+            // `INSERT … SELECT … FROM source` records where the table's rows came from.
+            Op::Insert { copied_from, .. } => copied_from.is_some(),
+            Op::Truncate { .. }
+            | Op::Delete { .. }
+            | Op::Update { .. }
+            | Op::SwitchTrigger { .. }
+            | Op::SwitchRowLevelSecurity { .. }
+            | Op::Grant
+            | Op::Revoke { .. }
+            | Op::Comment
+            | Op::TransactionControl
+            | Op::SessionSetting
+            | Op::Query
+            | Op::Housekeeping { .. }
+            | Op::CreateOther { .. }
+            | Op::ChangeOther { .. }
+            | Op::DynamicSql { .. }
+            | Op::Unmodelled { .. } => false,
+        }
+    }
+
     /// Every object name the operation mentions (not column lists kept as keys).
     pub fn names_mut(&mut self) -> Vec<&mut Name> {
         match self {

@@ -1,20 +1,24 @@
-//! Parses the statements of a split file, one at a time, and lowers each to the
-//! operations it performs. A statement the parser rejects keeps its position and
-//! the parser's message; the statements after it are still parsed.
+//! Reads the statements of a split file, one at a time, into the operations each
+//! performs: first the recognisers and interpreters that read a statement before
+//! the parser (`recognise`, `interpret`), then sqlparser and lowering
+//! (`statement`), then, when sqlparser rejects it, the recognisers that read it
+//! after all (respellings included). A statement nothing reads keeps its position
+//! and the parser's message; the statements after it are still read.
 
 use std::ops::Range;
 
-use sqlparser::keywords::Keyword;
-use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, TokenWithSpan};
+use sqlparser::tokenizer::TokenWithSpan;
 
 use super::dialect::Dialect;
+use super::interpret::built_text::BuiltText;
+use super::interpret::{StatementReader, guard, routine};
 use super::lower::Lowerer;
 use super::op::Op;
 use super::position::Position;
 use super::recognise;
 use super::split::{SplitFile, StatementSource};
-use super::tokens::{first_significant, is_trivia, last_significant};
+use super::statement::{head, parse_tokens};
+use super::tokens::leading_words;
 
 /// One statement of a migration file, located, with what it does.
 #[derive(Debug, Clone)]
@@ -40,13 +44,13 @@ pub enum Outcome {
 
 /// Parses every statement of `split`, a split file.
 pub fn parse(split: &SplitFile, dialect: Dialect) -> Vec<ParsedStatement> {
-    let lowerer = Lowerer::new(dialect);
+    let reader = StatementReader::new(Lowerer::new(dialect), statement_ops);
     let mut parsed = Vec::with_capacity(split.statements.len());
     // Text a statement builds for a later one to run, within this file.
-    let mut built = recognise::BuiltText::default();
+    let mut built = BuiltText::default();
     for source in &split.statements {
         let (tokens, bytes) = (split.tokens_of(source), split.token_bytes_of(source));
-        parse_source(source, tokens, bytes, dialect, &lowerer, &mut built, &mut parsed);
+        parse_source(source, tokens, bytes, &reader, &mut built, &mut parsed);
     }
     parsed
 }
@@ -56,9 +60,8 @@ fn parse_source(
     source: &StatementSource,
     tokens: &[TokenWithSpan],
     bytes: &[Range<usize>],
-    dialect: Dialect,
-    lowerer: &Lowerer,
-    built: &mut recognise::BuiltText,
+    reader: &StatementReader,
+    built: &mut BuiltText,
     out: &mut Vec<ParsedStatement>,
 ) {
     let whole = |outcome| ParsedStatement {
@@ -72,13 +75,15 @@ fn parse_source(
         out.push(whole(Outcome::Unreadable(message.clone())));
         return;
     }
-    if let Some(ops) = recognise::before_parsing(tokens, dialect, lowerer, built) {
+    let lowerer = reader.lowerer();
+    let dialect = lowerer.dialect();
+    if let Some(ops) = before_parsing(tokens, reader, built) {
         built.observe(tokens, dialect);
         out.push(whole(Outcome::Parsed(ops)));
         return;
     }
     // A statement that runs text built before it does what the text says.
-    let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| built.judge(tokens, ops, lowerer);
+    let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| reader.judge(built, tokens, ops);
     match parse_tokens(tokens, dialect, lowerer) {
         // The usual case: the source is one statement, its range the source's.
         Ok(mut statements) if statements.len() == 1 => {
@@ -100,7 +105,7 @@ fn parse_source(
             }
         }
         Err(error) => {
-            let outcome = match recognise::after_rejection(tokens, dialect, lowerer) {
+            let outcome = match after_rejection(tokens, reader) {
                 Some(ops) => Outcome::Parsed(ops),
                 None => Outcome::Rejected(error.to_string()),
             };
@@ -109,37 +114,71 @@ fn parse_source(
     }
 }
 
-/// A statement's token range within its source, and its operations.
-type ParsedRange = (Range<usize>, Vec<Op>);
-
-/// Parses the statements in `tokens` (several only in T-SQL, which needs no `;`
-/// between statements) and returns each one's token range and operations.
-pub(super) fn parse_tokens(
+/// The operations of one statement's tokens, read like a migration's statement:
+/// how the interpreters read what they find inside statements.
+fn statement_ops(
     tokens: &[TokenWithSpan],
-    dialect: Dialect,
-    lowerer: &Lowerer,
-) -> Result<Vec<ParsedRange>, ParserError> {
-    let mut parser = Parser::new(dialect.parser_dialect()).with_tokens_with_locations(tokens.to_vec());
-    let mut statements = Vec::new();
-    loop {
-        while parser.consume_token(&Token::SemiColon) {}
-        let Some(first) = first_significant(tokens, parser.index()) else {
-            break;
-        };
-        if !statements.is_empty() && dialect != Dialect::Mssql {
-            return parser.expected("end of statement", parser.peek_token());
+    reader: &StatementReader,
+    built: &mut BuiltText,
+) -> Option<Vec<Op>> {
+    before_parsing(tokens, reader, built).or_else(|| {
+        let lowerer = reader.lowerer();
+        match parse_tokens(tokens, lowerer.dialect(), lowerer) {
+            Ok(parsed) => Some(
+                parsed
+                    .into_iter()
+                    .flat_map(|(range, ops)| reader.judge(built, &tokens[range], ops))
+                    .collect(),
+            ),
+            Err(_) => after_rejection(tokens, reader),
         }
-        let statement = parser.parse_statement()?;
-        let mut last = last_significant(tokens, parser.index()).unwrap_or(first);
-        if let Some(next) = first_significant(tokens, parser.index()) {
-            if tokens[next].token == Token::SemiColon {
-                last = next;
+    })
+}
+
+/// Statements read from their tokens alone, before the parser sees them: the
+/// recognisers', and T-SQL's code (`IF` guards, procedures), whose bodies
+/// sqlparser does not read. `built` holds the text earlier statements built, for
+/// guarded statements that run it.
+fn before_parsing(
+    tokens: &[TokenWithSpan],
+    reader: &StatementReader,
+    built: &mut BuiltText,
+) -> Option<Vec<Op>> {
+    let dialect = reader.lowerer().dialect();
+    recognise::before_parsing(tokens, dialect).or_else(|| {
+        if dialect != Dialect::Mssql {
+            return None;
+        }
+        let leading = leading_words(tokens, 4);
+        match leading.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+            ["IF", ..] => guard::guarded_statements(tokens, reader, built),
+            ["CREATE", "PROCEDURE" | "PROC", ..] | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => {
+                routine::procedure(tokens, reader)
             }
+            _ => None,
         }
-        let ops = lowerer.lower(&statement, &head(&tokens[first..]));
-        statements.push((first..last + 1, ops));
-    }
-    Ok(statements)
+    })
+}
+
+/// Statements read after the parser rejected them: MySQL's routines, whose
+/// `BEGIN … END` bodies sqlparser does not read, and the recognisers'.
+fn after_rejection(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
+    let lowerer = reader.lowerer();
+    let routine = (lowerer.dialect() == Dialect::Mysql).then(|| routine::procedure(tokens, reader));
+    routine.flatten().or_else(|| recognise::after_rejection(tokens, lowerer))
+}
+
+/// The operations of every statement of `sql`, for the tests of what reads them.
+#[cfg(test)]
+pub(super) fn parsed_ops(sql: &str, dialect: Dialect) -> Vec<Op> {
+    let split = super::split::split(sql.as_bytes(), dialect);
+    parse(&split, dialect)
+        .into_iter()
+        .flat_map(|statement| match statement.outcome {
+            Outcome::Parsed(ops) => ops,
+            other => panic!("not recognised: {other:?}"),
+        })
+        .collect()
 }
 
 fn token_start(token: &TokenWithSpan) -> Position {
@@ -148,22 +187,6 @@ fn token_start(token: &TokenWithSpan) -> Position {
 
 fn token_end(token: &TokenWithSpan) -> Position {
     Position::from_location(token.span.end).unwrap_or(Position::START)
-}
-
-/// The first words of a statement, upper case, for messages.
-pub(crate) fn head(tokens: &[TokenWithSpan]) -> String {
-    let words: Vec<String> = tokens
-        .iter()
-        .filter(|t| !is_trivia(&t.token))
-        .take(3)
-        .map_while(|t| match &t.token {
-            Token::Word(word) if word.quote_style.is_none() && word.keyword != Keyword::NoKeyword => {
-                Some(word.value.to_uppercase())
-            }
-            _ => None,
-        })
-        .collect();
-    words.join(" ")
 }
 
 #[cfg(test)]

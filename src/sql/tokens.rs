@@ -1,5 +1,6 @@
-//! Walking a statement's tokens past whitespace and comments: shared by splitting,
-//! parsing and the recognisers.
+//! Walking a statement's tokens past whitespace and comments, and reading its
+//! words: shared by splitting, parsing, the respellings, the recognisers and the
+//! interpreters.
 
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
@@ -46,4 +47,57 @@ pub(super) fn outside_parentheses<'t>(
             Some(outside.then_some(index))
         })
         .flatten()
+}
+
+/// The first `n` words of a statement, upper case.
+pub(super) fn leading_words(tokens: &[TokenWithSpan], n: usize) -> Vec<String> {
+    tokens
+        .iter()
+        .filter(|t| !is_trivia(&t.token))
+        .take(n)
+        .map(|t| match &t.token {
+            Token::Word(word) => word.value.to_ascii_uppercase(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// The unquoted words outside parentheses, upper case: what a statement says it
+/// does, without its arguments.
+pub(super) fn top_level_words(tokens: &[TokenWithSpan]) -> Vec<String> {
+    outside_parentheses(tokens.iter().map(|t| &t.token))
+        .map(|index| unquoted_word(tokens, index))
+        .filter(|word| !word.is_empty())
+        .collect()
+}
+
+/// The token at `index` if it is an unquoted word, upper case; else empty.
+pub(super) fn unquoted_word(tokens: &[TokenWithSpan], index: usize) -> String {
+    match tokens.get(index).map(|t| &t.token) {
+        Some(Token::Word(w)) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+        _ => String::new(),
+    }
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+pub(super) fn closing_paren(tokens: &[TokenWithSpan], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (index, token) in tokens.iter().enumerate().skip(open) {
+        match token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(index);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A token standing in for `original`'s text at its place.
+pub(super) fn token_like(original: &TokenWithSpan, token: Token) -> TokenWithSpan {
+    TokenWithSpan { token, span: original.span }
 }

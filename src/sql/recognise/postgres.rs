@@ -2,12 +2,14 @@
 
 use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace, Word};
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
-use super::{
-    Lowerer, Op, Respelling, ends_here, last_significant, next_significant, parser_over, reparse_respelled,
-    token_like, top_level_words, unquoted_word,
-};
+use crate::sql::lower::Lowerer;
+use crate::sql::op::Op;
+use crate::sql::respell::postgres::{column_type_reference, noise, procedure_as_function, spelling};
+use crate::sql::respell::reparse_respelled;
+use crate::sql::statement::{ends_here, parser_over};
+use crate::sql::tokens::top_level_words;
 
 /// DDL words worth naming when they appear inside dynamic SQL.
 const DDL_MARKERS: [&str; 6] = ["ALTER", "DROP", "CREATE", "RENAME", "TRUNCATE", "DELETE"];
@@ -19,7 +21,6 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
         }
         ["REINDEX", ..] => Op::Housekeeping { what: "rebuild indexes".into() },
         ["CLUSTER", ..] => Op::Housekeeping { what: "reorder a table's rows on disk".into() },
-        ["ALTER", "DEFAULT", "PRIVILEGES", ..] => Op::Grant,
         // sqlparser takes only some object kinds (not functions, constraints).
         ["COMMENT", "ON", ..] => Op::Comment,
         ["DO", ..] => Op::DynamicSql { what: describe_do_block(tokens) },
@@ -57,34 +58,6 @@ fn describe_do_block(tokens: &[TokenWithSpan]) -> String {
         "DO block".to_owned()
     } else {
         format!("DO block (its body mentions {})", mentioned.join(", "))
-    }
-}
-
-/// Words sqlparser rejects that change nothing A's code sees: `DROP INDEX
-/// CONCURRENTLY` (locking), `… WITH NO DATA` (when a materialized view is filled),
-/// `ALTER INDEX IF EXISTS` (an index rename either way), a function's planner
-/// estimates (`COST n`, `ROWS n`).
-fn noise(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respelling> {
-    let word = |i: usize| unquoted_word(tokens, i);
-    let next = |i: usize| next_significant(tokens, i);
-    match head {
-        ["DROP", "INDEX", "CONCURRENTLY"] if word(index) == "CONCURRENTLY" => Respelling::dropped(index + 1),
-        ["ALTER", "INDEX", "IF"] if word(index) == "IF" => {
-            Respelling::dropped(next(index).filter(|&exists| word(exists) == "EXISTS")? + 1)
-        }
-        ["CREATE", "FUNCTION", _] | ["CREATE", "OR", "REPLACE"]
-            if matches!(word(index).as_str(), "COST" | "ROWS") =>
-        {
-            let estimate = next(index).filter(|&e| matches!(tokens[e].token, Token::Number(..)))?;
-            Respelling::dropped(estimate + 1)
-        }
-        ["CREATE", "MATERIALIZED", "VIEW"] if word(index) == "WITH" => {
-            let after = next(index)?;
-            let data = if word(after) == "NO" { next(after)? } else { after };
-            (word(data) == "DATA").then_some(())?;
-            Respelling::dropped(data + 1)
-        }
-        _ => None,
     }
 }
 
@@ -136,45 +109,6 @@ fn renamed_sequence_or_attribute(tokens: &[TokenWithSpan], lowerer: &Lowerer) ->
     ends_here(&mut parser).then(|| vec![op])
 }
 
-/// PostgreSQL spellings sqlparser does not take, read as ones it does: the
-/// postfix `x ISNULL` / `x NOTNULL`, and string constants continued on the next
-/// line (`'a'` newline `'b'` is `'ab'`).
-fn spelling(tokens: &[TokenWithSpan], _head: &[&str], index: usize) -> Option<Respelling> {
-    let token = &tokens[index];
-    let keyword = |word: &str| token_like(token, Token::make_keyword(word));
-    let space = || token_like(token, Token::Whitespace(Whitespace::Space));
-    let called = next_significant(tokens, index).is_some_and(|n| tokens[n].token == Token::LParen);
-    match (unquoted_word(tokens, index).as_str(), &token.token) {
-        ("ISNULL", _) if !called => {
-            Some(Respelling { tokens: vec![keyword("IS"), space(), keyword("NULL")], resume: index + 1 })
-        }
-        ("NOTNULL", _) if !called => Some(Respelling {
-            tokens: vec![keyword("IS"), space(), keyword("NOT"), space(), keyword("NULL")],
-            resume: index + 1,
-        }),
-        (_, Token::SingleQuotedString(first)) => {
-            let mut joined = first.clone();
-            let mut last = index;
-            while let Some(next) = next_significant(tokens, last) {
-                let Token::SingleQuotedString(continued) = &tokens[next].token else { break };
-                let on_a_new_line = tokens[last + 1..next]
-                    .iter()
-                    .any(|t| matches!(t.token, Token::Whitespace(Whitespace::Newline)));
-                if !on_a_new_line {
-                    break;
-                }
-                joined.push_str(continued);
-                last = next;
-            }
-            (last > index).then(|| Respelling {
-                tokens: vec![token_like(token, Token::SingleQuotedString(joined))],
-                resume: last + 1,
-            })
-        }
-        _ => None,
-    }
-}
-
 /// `ALTER TABLE t ALTER c SET STORAGE EXTERNAL`, `CLUSTER ON idx`, `SET WITHOUT
 /// CLUSTER`: how rows are stored, not what A's code reads.
 fn table_storage(tokens: &[TokenWithSpan]) -> Option<Vec<Op>> {
@@ -187,42 +121,69 @@ fn table_storage(tokens: &[TokenWithSpan]) -> Option<Vec<Op>> {
         .then(|| vec![Op::Housekeeping { what: "change how a table's rows are stored".into() }])
 }
 
-/// `CREATE [OR REPLACE] PROCEDURE p(args) LANGUAGE … AS $$…$$` reads like a
-/// function without `RETURNS`, which is how it is modelled.
-fn procedure_as_function(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respelling> {
-    let follows_create = last_significant(tokens, index).is_some_and(|p| {
-        let previous = unquoted_word(tokens, p);
-        previous == "CREATE" || (previous == "REPLACE" && head.starts_with(&["CREATE", "OR"]))
-    });
-    (head.first() == Some(&"CREATE") && unquoted_word(tokens, index) == "PROCEDURE" && follows_create).then(
-        || Respelling {
-            tokens: vec![token_like(&tokens[index], Token::make_keyword("FUNCTION"))],
-            resume: index + 1,
-        },
-    )
-}
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::op::Op;
+    use crate::sql::parse::parsed_ops as ops;
 
-/// Arguments typed `table.column%TYPE` (PL/pgSQL) become one quoted type name, so
-/// signatures still tell functions apart.
-fn column_type_reference(tokens: &[TokenWithSpan], _head: &[&str], index: usize) -> Option<Respelling> {
-    let is_reference_part = |t: &TokenWithSpan| matches!(t.token, Token::Word(_) | Token::Period);
-    // The reference is the run of words and dots that starts here and ends at `%`.
-    let starts_here = matches!(tokens[index].token, Token::Word(_))
-        && !index.checked_sub(1).is_some_and(|previous| is_reference_part(&tokens[previous]));
-    if !starts_here {
-        return None;
+    #[test]
+    fn postgres_statements_the_parser_rejects() {
+        let found = ops(
+            "DROP INDEX CONCURRENTLY IF EXISTS a_idx;\nALTER SEQUENCE s AS bigint;\nREINDEX TABLE t;\n\
+             ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO r;\n\
+             CREATE MATERIALIZED VIEW mv AS SELECT 1 AS a WITH NO DATA;",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::DropIndex { name } if name.key == "a_idx"), "{found:?}");
+        assert!(matches!(found[1], Op::Housekeeping { .. }));
+        assert!(matches!(found[2], Op::Housekeeping { .. }));
+        assert!(matches!(found[3], Op::Grant));
+        assert!(matches!(&found[4], Op::CreateView { materialized: true, .. }), "{found:?}");
     }
-    let percent = index + tokens[index..].iter().take_while(|t| is_reference_part(t)).count();
-    if tokens.get(percent)?.token != Token::Mod {
-        return None;
+
+    #[test]
+    fn postgres_statements_sqlparser_does_not_model() {
+        let found = ops(
+            "ALTER INDEX IF EXISTS a RENAME TO b;\nCOMMENT ON FUNCTION f(int4) IS 'x';\n\
+             ALTER TABLE t ALTER COLUMN c SET STORAGE EXTERNAL;\nCLUSTER t USING t_idx;\n\
+             CREATE OR REPLACE PROCEDURE p(a text) LANGUAGE plpgsql AS $$ BEGIN END $$;\n\
+             CREATE FUNCTION g(p_id users.id%TYPE) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;\n\
+             ALTER FUNCTION f(text) OWNER TO admin;\nALTER SCHEMA s OWNER TO admin;\n\
+             create function h() returns trigger as $f$ begin return new; end; $f$ language plpgsql volatile cost 100;\n\
+             ALTER TABLE IF EXISTS public.orders SET SCHEMA archive;\n\
+             ALTER SEQUENCE app.order_numbers RENAME TO order_no_seq;\n\
+             ALTER TYPE address RENAME ATTRIBUTE zip TO postcode;\n\
+             UPDATE t SET kind = 'a' WHERE kind ISNULL AND note NOTNULL AND code IN ('x'\n'y');",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::Housekeeping { what } if what.contains("index")), "{found:?}");
+        assert!(matches!(found[1], Op::Comment), "{found:?}");
+        assert!(matches!(found[2], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(found[3], Op::Housekeeping { .. }), "{found:?}");
+        assert!(
+            matches!(&found[4], Op::CreateFunction { name, or_replace: true, .. } if name.key == "p"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[5], Op::CreateFunction { signature, .. } if signature.contains("users.id%type")),
+            "{found:?}"
+        );
+        assert!(matches!(found[6], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(found[7], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(&found[8], Op::CreateFunction { name, .. } if name.key == "h"), "{found:?}");
+        assert!(
+            matches!(&found[9], Op::RenameTable { from, to } if from.key == "orders" && to.key == "archive.orders"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[10], Op::RenameSequence { from, to } if from.key == "app.order_numbers" && to.key == "app.order_no_seq"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[11], Op::RenameColumn { table, to, .. } if table.key == "address" && to.key == "postcode"),
+            "{found:?}"
+        );
+        assert!(matches!(&found[12], Op::Update { filtered: true, .. }), "{found:?}");
     }
-    let kind = unquoted_word(tokens, percent + 1);
-    if !matches!(kind.as_str(), "TYPE" | "ROWTYPE") {
-        return None;
-    }
-    let reference: String = tokens[index..percent].iter().map(|t| t.token.to_string()).collect();
-    let word =
-        Word { value: format!("{reference}%{kind}"), quote_style: Some('"'), keyword: Keyword::NoKeyword };
-    let span = tokens[index].span.union(&tokens[percent + 1].span);
-    Some(Respelling { tokens: vec![TokenWithSpan { token: Token::Word(word), span }], resume: percent + 2 })
 }

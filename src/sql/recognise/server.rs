@@ -4,7 +4,8 @@
 
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
-use super::{Op, is_trivia, top_level_words};
+use crate::sql::op::Op;
+use crate::sql::tokens::{is_trivia, top_level_words};
 
 pub(super) fn recognise(tokens: &[TokenWithSpan], words: &[&str]) -> Option<Op> {
     let created = |kind: &str| Some(Op::CreateOther { kind: kind.to_owned() });
@@ -69,4 +70,32 @@ fn object_name(tokens: &[TokenWithSpan]) -> Option<(String, &[TokenWithSpan])> {
         .skip(2)
         .find(|(_, t)| !matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && matches!(w.value.to_ascii_uppercase().as_str(), "IF" | "NOT" | "EXISTS")))?;
     Some((name.token.to_string(), &tokens[index + 1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::op::Op;
+    use crate::sql::parse::parsed_ops as ops;
+
+    #[test]
+    fn server_statements_are_judged_by_what_they_give_or_take() {
+        let found = ops(
+            "CREATE USER app WITH LOGIN REPLICATION;\nCREATE DATABASE audit WITH OWNER = app;\n\
+             ALTER ROLE app SET search_path TO public, extensions;\nALTER ROLE app INHERIT;\n\
+             ALTER ROLE postgres NOSUPERUSER LOGIN;\nDROP ROLE IF EXISTS old_app;\n\
+             CREATE EVENT TRIGGER watch ON ddl_command_end EXECUTE FUNCTION f();\n\
+             DROP EVENT TRIGGER IF EXISTS watch;\nCREATE PUBLICATION p FOR ALL TABLES;",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::CreateOther { kind } if kind == "role"), "{found:?}");
+        assert!(matches!(&found[1], Op::CreateOther { kind } if kind == "database"), "{found:?}");
+        assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+        assert!(matches!(found[3], Op::Grant), "{found:?}");
+        assert!(matches!(&found[4], Op::Revoke { what } if what.contains("NOSUPERUSER")), "{found:?}");
+        assert!(matches!(&found[5], Op::Revoke { what } if what.contains("old_app")), "{found:?}");
+        assert!(matches!(&found[6], Op::CreateOther { kind } if kind == "event trigger"), "{found:?}");
+        assert!(matches!(found[7], Op::Housekeeping { .. }), "{found:?}");
+        assert!(matches!(&found[8], Op::CreateOther { kind } if kind == "publication"), "{found:?}");
+    }
 }

@@ -2,8 +2,10 @@
 
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
-use super::{Lowerer, Op, is_trivia};
 use crate::sql::ColumnSpec;
+use crate::sql::lower::Lowerer;
+use crate::sql::op::Op;
+use crate::sql::tokens::is_trivia;
 
 pub(super) fn before_parsing(words: &[&str]) -> Option<Vec<Op>> {
     // `PRAGMA foreign_keys = ON`: sqlparser only takes literal values.
@@ -64,4 +66,23 @@ fn virtual_table(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>>
         if_not_exists: false,
         copied_from: None,
     }])
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::op::Op;
+    use crate::sql::parse::parsed_ops as ops;
+
+    #[test]
+    fn sqlite_virtual_tables_are_tables_of_their_named_columns() {
+        let found = ops(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS docs_fts USING fts5 (title, body UNINDEXED, content='docs', tokenize=\"unicode61\");",
+            Dialect::Sqlite,
+        );
+        let [Op::CreateTable { table, columns, .. }] = &found[..] else { panic!("{found:?}") };
+        assert_eq!(table.key, "docs_fts");
+        let names: Vec<&str> = columns.iter().map(|c| c.name.key.as_str()).collect();
+        assert_eq!(names, ["title", "body"]);
+    }
 }

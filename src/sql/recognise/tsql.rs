@@ -5,25 +5,18 @@ use sqlparser::ast::{
     helpers::attached_token::AttachedToken,
 };
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Word};
+use sqlparser::tokenizer::TokenWithSpan;
 
-use super::{
-    BuiltText, Lowerer, Op, Respelling, closing_paren, ends_here, last_significant, next_significant,
-    parse_rewritten, parser_over, repeat_action_per_item, respelled, statement_after_condition, token_like,
-    unquoted_word,
-};
+use crate::sql::lower::Lowerer;
+use crate::sql::op::Op;
+use crate::sql::respell::respelled;
+use crate::sql::respell::tsql::{repeat_action_per_item, spelling};
+use crate::sql::statement::{ends_here, parse_rewritten, parser_over};
 
-pub(super) fn before_parsing(
-    tokens: &[TokenWithSpan],
-    words: &[&str],
-    lowerer: &Lowerer,
-    built: &mut BuiltText,
-) -> Option<Vec<Op>> {
+/// `IF` guards and procedure definitions, read before parsing too, are code:
+/// `interpret` reads them.
+pub(super) fn before_parsing(words: &[&str]) -> Option<Vec<Op>> {
     match words {
-        ["IF", ..] => guarded_statements(tokens, lowerer, built),
-        ["CREATE", "PROCEDURE" | "PROC", ..] | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => {
-            super::routine::procedure(tokens, lowerer)
-        }
         // Declaring a variable changes no schema; what uses it is judged on its own.
         ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
         ["ALTER", "SEQUENCE", ..] => Some(vec![Op::Housekeeping { what: "alter a sequence".into() }]),
@@ -43,103 +36,6 @@ pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Op
     alter_column(spelled, lowerer)
         .or_else(|| default_constraint(spelled, lowerer))
         .or_else(|| repeat_action_per_item(spelled, lowerer))
-}
-
-/// T-SQL spellings sqlparser does not take, read as ones it does:
-/// `[NON]CLUSTERED` (storage), `WITH [NO]CHECK` before `ADD CONSTRAINT` (whether
-/// existing rows are checked), index options `WITH (PAD_INDEX = OFF, …)` and
-/// filegroups `ON [PRIMARY]` (storage), and `NEXT VALUE FOR seq`, read as a call.
-fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respelling> {
-    let word = |i: usize| unquoted_word(tokens, i);
-    let next = |i: usize| next_significant(tokens, i);
-    let first_word = head.first().copied().unwrap_or_default();
-    let after_paren = || last_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
-    match word(index).as_str() {
-        "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Respelling::dropped(index + 1),
-        "WITH"
-            if first_word == "ALTER"
-                && matches!(next(index).map(word).as_deref(), Some("CHECK" | "NOCHECK")) =>
-        {
-            Respelling::dropped(next(index)? + 1)
-        }
-        "WITH" if after_paren() && next(index).is_some_and(|p| tokens[p].token == Token::LParen) => {
-            Respelling::dropped(closing_paren(tokens, next(index)?)? + 1)
-        }
-        "ON" | "TEXTIMAGE_ON" if first_word == "CREATE" && after_paren() => {
-            // A filegroup ends a table or constraint: only its name follows.
-            let name = next(index)?;
-            let ends = next(name).is_none_or(|after| {
-                matches!(tokens[after].token, Token::SemiColon | Token::RParen | Token::Comma)
-                    || word(after) == "TEXTIMAGE_ON"
-            });
-            if ends { Respelling::dropped(name + 1) } else { None }
-        }
-        "NEXT" => next_value_for(tokens, index),
-        _ => None,
-    }
-}
-
-/// `NEXT VALUE FOR schema.seq` at `index`, read as the call `NEXT_VALUE_FOR(schema.seq)`.
-fn next_value_for(tokens: &[TokenWithSpan], index: usize) -> Option<Respelling> {
-    let value = next_significant(tokens, index).filter(|&v| unquoted_word(tokens, v) == "VALUE")?;
-    let for_word = next_significant(tokens, value).filter(|&f| unquoted_word(tokens, f) == "FOR")?;
-    let name_start = next_significant(tokens, for_word)?;
-    let name_len =
-        tokens[name_start..].iter().take_while(|t| matches!(t.token, Token::Period | Token::Word(_))).count();
-    let name_end = name_start + name_len.max(1) - 1;
-    let call = Word { value: "NEXT_VALUE_FOR".into(), quote_style: None, keyword: Keyword::NoKeyword };
-    let mut replacement =
-        vec![token_like(&tokens[index], Token::Word(call)), token_like(&tokens[index], Token::LParen)];
-    replacement.extend(tokens[name_start..=name_end].iter().cloned());
-    replacement.push(token_like(&tokens[name_end], Token::RParen));
-    Some(Respelling { tokens: replacement, resume: name_end + 1 })
-}
-
-/// `IF <condition> BEGIN … END [ELSE BEGIN … END]` and `IF <condition> <statement>`,
-/// the usual guards around DDL: the statements they guard are what the migration
-/// does.
-fn guarded_statements(tokens: &[TokenWithSpan], lowerer: &Lowerer, built: &mut BuiltText) -> Option<Vec<Op>> {
-    let blocks = begin_end_blocks(tokens)?;
-    let guarded: Vec<&[TokenWithSpan]> = if blocks.is_empty() {
-        vec![&tokens[statement_after_condition(tokens)?..]]
-    } else {
-        blocks.into_iter().map(|block| &tokens[block]).collect()
-    };
-    let mut ops = Vec::new();
-    for statements in guarded {
-        let parsed = super::super::parse::parse_tokens(statements, lowerer.dialect(), lowerer).ok()?;
-        ops.extend(parsed.into_iter().flat_map(|(range, ops)| built.judge(&statements[range], ops, lowerer)));
-    }
-    Some(ops)
-}
-
-/// The token ranges inside each top-level `BEGIN … END` (not `BEGIN TRAN`);
-/// `None` when they do not balance.
-fn begin_end_blocks(tokens: &[TokenWithSpan]) -> Option<Vec<std::ops::Range<usize>>> {
-    let mut blocks = Vec::new();
-    let mut depth = 0usize;
-    let mut block_start = 0;
-    for index in 0..tokens.len() {
-        match unquoted_word(tokens, index).as_str() {
-            "BEGIN" => {
-                let next = next_significant(tokens, index).map(|n| unquoted_word(tokens, n));
-                if !matches!(next.as_deref(), Some("TRAN" | "TRANSACTION")) {
-                    if depth == 0 {
-                        block_start = index + 1;
-                    }
-                    depth += 1;
-                }
-            }
-            "END" if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    blocks.push(block_start..index);
-                }
-            }
-            _ => {}
-        }
-    }
-    (depth == 0).then_some(blocks)
 }
 
 /// `ALTER TABLE t ALTER COLUMN c <type> [NULL | NOT NULL]`: the column's
@@ -197,4 +93,22 @@ fn alter_table(name: sqlparser::ast::ObjectName, operation: AlterTableOperation)
         table_type: None,
         end_token: AttachedToken::empty(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::op::Op;
+    use crate::sql::parse::parsed_ops as ops;
+
+    #[test]
+    fn tsql_statements_the_parser_rejects() {
+        let found = ops(
+            "CREATE UNIQUE NONCLUSTERED INDEX ix ON t (a)\nGO\nALTER TABLE t WITH NOCHECK ADD CONSTRAINT c CHECK (a > 0)\nGO\nALTER TABLE t ALTER COLUMN a bigint NOT NULL",
+            Dialect::Mssql,
+        );
+        assert!(matches!(found[0], Op::CreateIndex { unique: true, .. }), "{found:?}");
+        assert!(matches!(found[1], Op::AddConstraint { .. }), "{found:?}");
+        assert!(matches!(found[2], Op::RedefineColumn { .. }), "{found:?}");
+    }
 }

@@ -5,12 +5,15 @@
 use sqlparser::ast::Statement;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
-use super::built_text::{BuiltText, forget_positions};
-use super::{
-    Lowerer, Op, first_significant, is_trivia, last_significant, leading_words, next_significant,
-    outside_parentheses, statement_after_condition, token_like, unquoted_word,
+use super::built_text::BuiltText;
+use super::guard::statement_after_condition;
+use super::{StatementReader, forget_positions};
+use crate::sql::op::{Op, RoutineBody};
+use crate::sql::respell::tsql::parenthesised_parameters;
+use crate::sql::statement::{head, parser_over};
+use crate::sql::tokens::{
+    is_trivia, leading_words, next_significant, outside_parentheses, token_like, unquoted_word,
 };
-use crate::sql::RoutineBody;
 
 /// Words that open or close a block around statements: what follows the last of
 /// them in a piece of a body is a statement.
@@ -34,7 +37,8 @@ const BOOKKEEPING: [&str; 12] = [
 
 /// `CREATE [OR ALTER] PROCEDURE name (params) <body>`, and MySQL's `CREATE FUNCTION
 /// name (params) RETURNS type … BEGIN … END`: the routine, with what its body does.
-pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
+    let lowerer = reader.lowerer();
     // The kind of routine comes before its parameters (after `DEFINER = u@h`, say).
     let kind = (0..tokens.len())
         .take_while(|&i| tokens[i].token != Token::LParen)
@@ -56,7 +60,7 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
         header.push(token_like(at, Token::Whitespace(Whitespace::Space)));
         header.push(token_like(at, Token::make_keyword(word)));
     }
-    let statement = super::parser_over(header, lowerer).parse_statement().ok()?;
+    let statement = parser_over(header, lowerer).parse_statement().ok()?;
     let Statement::CreateProcedure { params, .. } = &statement else { return None };
     let parameters: Vec<String> = params
         .iter()
@@ -66,33 +70,12 @@ pub(super) fn procedure(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<V
             lowerer.dialect().fold_identifier(name, param.name.quote_style.is_some())
         })
         .collect();
-    let body = RoutineBody { ops: body_ops(&tokens[body_start..], parameters.clone(), lowerer), parameters };
-    let mut ops = lowerer.lower(&statement, &super::super::parse::head(tokens));
+    let body = RoutineBody { ops: body_ops(&tokens[body_start..], parameters.clone(), reader), parameters };
+    let mut ops = lowerer.lower(&statement, &head(tokens));
     if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {
         *slot = Some(body);
     }
     Some(ops)
-}
-
-/// T-SQL may list parameters without parentheses (`CREATE PROCEDURE p @a int AS`);
-/// sqlparser wants them, so they are added. `kind` is where `PROCEDURE` stands.
-fn parenthesised_parameters(mut header: Vec<TokenWithSpan>, kind: usize) -> Vec<TokenWithSpan> {
-    let Some(name_start) = next_significant(&header, kind) else { return header };
-    let name_end = name_start
-        + header[name_start..]
-            .iter()
-            .take_while(|t| matches!(t.token, Token::Word(_) | Token::Period))
-            .count();
-    let (Some(first), Some(last)) =
-        (first_significant(&header, name_end), last_significant(&header, header.len()))
-    else {
-        return header;
-    };
-    if header[first].token != Token::LParen {
-        header.insert(last + 1, token_like(&header[last], Token::RParen));
-        header.insert(first, token_like(&header[first], Token::LParen));
-    }
-    header
 }
 
 /// Where the header ends and the body starts: at MySQL's first `BEGIN`, around
@@ -109,7 +92,7 @@ fn body_start(tokens: &[TokenWithSpan]) -> Option<(usize, usize)> {
 
 /// What a body does, read statement by statement as if every branch ran, with
 /// text it builds and runs read with the parameters in place.
-fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, lowerer: &Lowerer) -> Vec<Op> {
+fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, reader: &StatementReader) -> Vec<Op> {
     let mut built = BuiltText::with_parameters(parameters);
     let mut ops = Vec::new();
     for piece in body.split(|t| t.token == Token::SemiColon) {
@@ -121,10 +104,10 @@ fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, lowerer: &Lowerer) 
         });
         if bookkeeping {
             // It may build text a later statement runs.
-            built.observe(statement, lowerer.dialect());
+            built.observe(statement, reader.lowerer().dialect());
             continue;
         }
-        ops.extend(super::statement_ops(statement, lowerer, &mut built).unwrap_or_default());
+        ops.extend(reader.statement_ops(statement, &mut built).unwrap_or_default());
     }
     // Table variables and temporary tables live as long as the call.
     ops.retain_mut(|op| !op.names_mut().first().is_some_and(|name| name.key.starts_with(['@', '#'])));

@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
-use super::{Lowerer, Op, is_trivia, outside_parentheses};
-use crate::sql::{Dialect, Name};
+use crate::sql::dialect::Dialect;
+use crate::sql::op::Name;
+use crate::sql::tokens::{is_trivia, outside_parentheses};
 
 /// The texts statements of one file (or one procedure body) have built so far.
 #[derive(Debug, Default)]
@@ -62,39 +63,29 @@ impl BuiltText {
         }
     }
 
-    /// What `statement`, parsed as `ops`, does: remembers text it builds, and when
-    /// it runs known text, what that text does instead.
-    pub(crate) fn judge(&mut self, statement: &[TokenWithSpan], ops: Vec<Op>, lowerer: &Lowerer) -> Vec<Op> {
-        self.observe(statement, lowerer.dialect());
-        self.run(statement, lowerer).unwrap_or(ops)
-    }
-
-    /// The operations of `statement` when it runs built text whose text is known:
+    /// The text `statement` runs when it runs built text whose text is known:
     /// `EXEC sp_executesql <text>`, `EXEC (<text>)`, `EXECUTE s`.
-    fn run(&self, statement: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    pub(crate) fn text_run_by(&self, statement: &[TokenWithSpan], dialect: Dialect) -> Option<String> {
         let first = statement.iter().find(|t| !is_trivia(&t.token))?;
         if !matches!(&first.token, Token::Word(w) if w.value.eq_ignore_ascii_case("EXEC") || w.value.eq_ignore_ascii_case("EXECUTE"))
         {
             return None;
         }
         let tokens = significant(statement);
-        let dialect = lowerer.dialect();
-        let text = match tokens.get(1..)? {
+        match tokens.get(1..)? {
             [Token::Word(procedure), arguments @ ..]
                 if procedure.value.eq_ignore_ascii_case("sp_executesql") =>
             {
                 let first = arguments.split(|t| *t == Token::Comma).next()?;
-                self.text_of(first, dialect)?
+                self.text_of(first, dialect)
             }
-            [Token::LParen, inner @ .., Token::RParen] => self.text_of(inner, dialect)?,
-            [Token::LParen, inner @ .., Token::RParen, Token::SemiColon] => self.text_of(inner, dialect)?,
+            [Token::LParen, inner @ .., Token::RParen] => self.text_of(inner, dialect),
+            [Token::LParen, inner @ .., Token::RParen, Token::SemiColon] => self.text_of(inner, dialect),
             [prepared] | [prepared, Token::SemiColon] => {
-                self.texts.get(&prepared.to_string().to_lowercase())?.clone()
+                self.texts.get(&prepared.to_string().to_lowercase()).cloned()
             }
-            _ => return None,
-        };
-        let ops = ops_of_text(&text, lowerer);
-        (!ops.is_empty()).then_some(ops)
+            _ => None,
+        }
     }
 
     /// The text an expression builds: literals, known variables and parameters
@@ -140,33 +131,6 @@ impl BuiltText {
     }
 }
 
-/// The operations of SQL text, read like a migration's statement; positions are
-/// those of the text, not of the file, so names keep none.
-fn ops_of_text(text: &str, lowerer: &Lowerer) -> Vec<Op> {
-    let Ok(tokens) = Tokenizer::new(lowerer.dialect().parser_dialect(), text).tokenize_with_location() else {
-        return Vec::new();
-    };
-    // Text built inside built text starts from nothing.
-    let mut ops = super::statement_ops(&tokens, lowerer, &mut BuiltText::default()).unwrap_or_default();
-    forget_positions(&mut ops);
-    // Shown as it reads, without the quotes that made it one name.
-    for name in ops.iter_mut().flat_map(Op::names_mut).filter(|name| name.key == Name::RUN_TIME) {
-        name.written = Name::RUN_TIME.to_owned();
-    }
-    ops
-}
-
-/// Clears the positions of names read somewhere else than where they are reported
-/// (built text, a procedure's definition), so reports point at the statement.
-pub(super) fn forget_positions(ops: &mut [Op]) {
-    for op in ops {
-        for name in op.names_mut() {
-            name.at = None;
-            name.end = None;
-        }
-    }
-}
-
 /// The run-time stand-in, quoted the dialect's way so it reads as one name.
 fn run_time_name(dialect: Dialect) -> String {
     match dialect {
@@ -203,4 +167,44 @@ fn split_top_level<'t>(tokens: &'t [Token], separator: &Token) -> Vec<&'t [Token
     }
     parts.push(&tokens[start..]);
     parts
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::op::Op;
+    use crate::sql::parse::parsed_ops as ops;
+
+    #[test]
+    fn built_text_that_is_run_is_judged_as_its_statement() {
+        let found = ops(
+            "DECLARE @sql NVARCHAR(MAX);\nSELECT @id = coalesce(MAX(id), 1) FROM dbo.t;\n\
+             SET @sql = N'ALTER SEQUENCE dbo.t_seq RESTART WITH ' + CAST(@id AS NVARCHAR(20)) + ';'\n\
+             EXEC sp_executesql @sql;\n\
+             select @command = 'ALTER TABLE dbo.t DROP CONSTRAINT ' + d.name from sys.default_constraints d;\n\
+             execute (@command)\nGO\nSET @sql = @other;\nEXEC sp_executesql @sql;",
+            Dialect::Mssql,
+        );
+        assert!(matches!(&found[3], Op::Housekeeping { what } if what.contains("sequence")), "{found:?}");
+        assert!(
+            matches!(&found[5], Op::DropConstraint { table, name } if table.key == "t" && name.key == "run-time value"),
+            "{found:?}"
+        );
+        // Reassigned from something unknown: the earlier text no longer counts.
+        assert!(matches!(found.last(), Some(Op::DynamicSql { .. })), "{found:?}");
+
+        let guarded =
+            ops("IF @pk IS NOT NULL EXEC('ALTER TABLE dbo.t DROP CONSTRAINT ' + @pk);", Dialect::Mssql);
+        assert!(
+            matches!(&guarded[..], [Op::DropConstraint { table, .. }] if table.key == "t"),
+            "{guarded:?}"
+        );
+
+        let mysql = ops(
+            "SET @q = CONCAT('ALTER TABLE ', 'users', ' DROP INDEX ', 'users_name_idx');\n\
+             PREPARE s FROM @q;\nEXECUTE s;\nDEALLOCATE PREPARE s;",
+            Dialect::Mysql,
+        );
+        assert!(matches!(&mysql[2], Op::DropIndex { name } if name.key == "users_name_idx"), "{mysql:?}");
+    }
 }

@@ -1,0 +1,97 @@
+//! T-SQL's `IF` guards around DDL, in a migration or a procedure's body: the
+//! statements they guard are what runs, as if every condition held.
+
+use std::ops::Range;
+
+use sqlparser::tokenizer::TokenWithSpan;
+
+use super::StatementReader;
+use super::built_text::BuiltText;
+use crate::sql::op::Op;
+use crate::sql::statement::parse_tokens;
+use crate::sql::tokens::{is_trivia, next_significant, outside_parentheses, unquoted_word};
+
+/// `IF <condition> BEGIN … END [ELSE BEGIN … END]` and `IF <condition> <statement>`,
+/// the usual guards around DDL: the statements they guard are what the migration
+/// does.
+pub(crate) fn guarded_statements(
+    tokens: &[TokenWithSpan],
+    reader: &StatementReader,
+    built: &mut BuiltText,
+) -> Option<Vec<Op>> {
+    let blocks = begin_end_blocks(tokens)?;
+    let guarded: Vec<&[TokenWithSpan]> = if blocks.is_empty() {
+        vec![&tokens[statement_after_condition(tokens)?..]]
+    } else {
+        blocks.into_iter().map(|block| &tokens[block]).collect()
+    };
+    let mut ops = Vec::new();
+    for statements in guarded {
+        let lowerer = reader.lowerer();
+        let parsed = parse_tokens(statements, lowerer.dialect(), lowerer).ok()?;
+        ops.extend(parsed.into_iter().flat_map(|(range, ops)| reader.judge(built, &statements[range], ops)));
+    }
+    Some(ops)
+}
+
+/// The token ranges inside each top-level `BEGIN … END` (not `BEGIN TRAN`);
+/// `None` when they do not balance.
+fn begin_end_blocks(tokens: &[TokenWithSpan]) -> Option<Vec<Range<usize>>> {
+    let mut blocks = Vec::new();
+    let mut depth = 0usize;
+    let mut block_start = 0;
+    for index in 0..tokens.len() {
+        match unquoted_word(tokens, index).as_str() {
+            "BEGIN" => {
+                let next = next_significant(tokens, index).map(|n| unquoted_word(tokens, n));
+                if !matches!(next.as_deref(), Some("TRAN" | "TRANSACTION")) {
+                    if depth == 0 {
+                        block_start = index + 1;
+                    }
+                    depth += 1;
+                }
+            }
+            "END" if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    blocks.push(block_start..index);
+                }
+            }
+            _ => {}
+        }
+    }
+    (depth == 0).then_some(blocks)
+}
+
+/// Words that start a statement, to find where an `IF` condition ends.
+const STATEMENT_WORDS: [&str; 14] = [
+    "ALTER", "CREATE", "DROP", "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "EXEC", "EXECUTE", "SET",
+    "PRINT", "DECLARE", "SELECT",
+];
+
+/// Where the statement an `IF` guards starts: the first statement word outside
+/// parentheses after the condition (a condition's subqueries are parenthesised).
+pub(crate) fn statement_after_condition(tokens: &[TokenWithSpan]) -> Option<usize> {
+    let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
+    outside_parentheses(tokens.iter().map(|t| &t.token))
+        .filter(|&index| index > if_word)
+        .find(|&index| STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::op::Op;
+    use crate::sql::parse::parsed_ops as ops;
+
+    #[test]
+    fn tsql_guards_are_judged_by_the_statements_inside() {
+        let found = ops(
+            "IF NOT EXISTS (SELECT 1 FROM sys.columns WHERE name = 'a')\nBEGIN\n  ALTER TABLE t ADD a int NULL;\n  DROP TABLE old\nEND\nGO\nDECLARE @n int",
+            Dialect::Mssql,
+        );
+        assert!(matches!(found[0], Op::AddColumn { .. }), "{found:?}");
+        assert!(matches!(found[1], Op::DropTable { .. }), "{found:?}");
+        assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+    }
+}

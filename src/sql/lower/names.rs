@@ -1,0 +1,89 @@
+//! Names as the dialect folds them: what every lowering compares objects by.
+
+use sqlparser::ast::{Expr, Ident, ObjectName, ObjectNamePart};
+
+use crate::sql::dialect::Dialect;
+use crate::sql::op::Name;
+use crate::sql::position::Position;
+
+/// Turns parsed statements into operations, folding names the dialect's way.
+#[derive(Debug, Clone, Copy)]
+pub struct Lowerer {
+    dialect: Dialect,
+}
+
+impl Lowerer {
+    pub fn new(dialect: Dialect) -> Self {
+        Lowerer { dialect }
+    }
+
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// A name from its parts as written, folded as if unquoted.
+    pub(crate) fn plain_name(&self, parts: &[&str], at: Option<Position>) -> Name {
+        let folded: Vec<String> = parts.iter().map(|p| self.dialect.fold_identifier(p, false)).collect();
+        Name { key: self.qualified_key(folded), written: parts.join("."), at, end: None }
+    }
+
+    pub(super) fn expr_column(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Identifier(ident) => Some(self.ident_key(ident)),
+            Expr::CompoundIdentifier(idents) => idents.last().map(|ident| self.ident_key(ident)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn ident_key(&self, ident: &Ident) -> String {
+        self.dialect.fold_identifier(&ident.value, ident.quote_style.is_some())
+    }
+
+    pub(super) fn ident(&self, ident: &Ident) -> Name {
+        Name {
+            key: self.ident_key(ident),
+            written: ident.to_string(),
+            at: Position::from_location(ident.span.start),
+            end: Position::from_location(ident.span.end),
+        }
+    }
+
+    pub(crate) fn name(&self, name: &ObjectName) -> Name {
+        let idents: Vec<&Ident> = name
+            .0
+            .iter()
+            .filter_map(|part| match part {
+                ObjectNamePart::Identifier(ident) => Some(ident),
+                ObjectNamePart::Function(_) => None,
+            })
+            .collect();
+        let folded = idents.iter().map(|ident| self.ident_key(ident)).collect();
+        let first = idents.first().and_then(|i| Position::from_location(i.span.start));
+        let last = idents.last();
+        Name {
+            key: self.qualified_key(folded),
+            written: name.to_string(),
+            at: first.or_else(|| last.and_then(|i| Position::from_location(i.span.start))),
+            end: last.and_then(|i| Position::from_location(i.span.end)),
+        }
+    }
+
+    /// Joins folded parts, dropping the dialect's default schema.
+    fn qualified_key(&self, mut parts: Vec<String>) -> String {
+        if parts.len() > 1 {
+            if let Some(default) = self.dialect.default_schema() {
+                if parts[parts.len() - 2].eq_ignore_ascii_case(default) {
+                    parts.remove(parts.len() - 2);
+                }
+            }
+        }
+        parts.join(".")
+    }
+}
+
+pub(super) fn last_ident(name: &ObjectName) -> Option<&Ident> {
+    match name.0.last()? {
+        ObjectNamePart::Identifier(ident) => Some(ident),
+        ObjectNamePart::Function(_) => None,
+    }
+}

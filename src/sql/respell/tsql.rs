@@ -1,0 +1,203 @@
+//! T-SQL spellings sqlparser rejects.
+
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace, Word};
+
+use super::Respelling;
+use crate::sql::lower::Lowerer;
+use crate::sql::op::Op;
+use crate::sql::statement::parse_rewritten;
+use crate::sql::tokens::{
+    closing_paren, first_significant, last_significant, leading_words, next_significant, outside_parentheses,
+    token_like, unquoted_word,
+};
+
+/// T-SQL spellings sqlparser does not take, read as ones it does:
+/// `[NON]CLUSTERED` (storage), `WITH [NO]CHECK` before `ADD CONSTRAINT` (whether
+/// existing rows are checked), index options `WITH (PAD_INDEX = OFF, …)` and
+/// filegroups `ON [PRIMARY]` (storage), and `NEXT VALUE FOR seq`, read as a call.
+pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: usize) -> Option<Respelling> {
+    let word = |i: usize| unquoted_word(tokens, i);
+    let next = |i: usize| next_significant(tokens, i);
+    let first_word = head.first().copied().unwrap_or_default();
+    let after_paren = || last_significant(tokens, index).is_some_and(|p| tokens[p].token == Token::RParen);
+    match word(index).as_str() {
+        "CLUSTERED" | "NONCLUSTERED" if first_word != "SELECT" => Respelling::dropped(index + 1),
+        "WITH"
+            if first_word == "ALTER"
+                && matches!(next(index).map(word).as_deref(), Some("CHECK" | "NOCHECK")) =>
+        {
+            Respelling::dropped(next(index)? + 1)
+        }
+        "WITH" if after_paren() && next(index).is_some_and(|p| tokens[p].token == Token::LParen) => {
+            Respelling::dropped(closing_paren(tokens, next(index)?)? + 1)
+        }
+        "ON" | "TEXTIMAGE_ON" if first_word == "CREATE" && after_paren() => {
+            // A filegroup ends a table or constraint: only its name follows.
+            let name = next(index)?;
+            let ends = next(name).is_none_or(|after| {
+                matches!(tokens[after].token, Token::SemiColon | Token::RParen | Token::Comma)
+                    || word(after) == "TEXTIMAGE_ON"
+            });
+            if ends { Respelling::dropped(name + 1) } else { None }
+        }
+        "NEXT" => next_value_for(tokens, index),
+        _ => None,
+    }
+}
+
+/// `NEXT VALUE FOR schema.seq` at `index`, read as the call `NEXT_VALUE_FOR(schema.seq)`.
+fn next_value_for(tokens: &[TokenWithSpan], index: usize) -> Option<Respelling> {
+    let value = next_significant(tokens, index).filter(|&v| unquoted_word(tokens, v) == "VALUE")?;
+    let for_word = next_significant(tokens, value).filter(|&f| unquoted_word(tokens, f) == "FOR")?;
+    let name_start = next_significant(tokens, for_word)?;
+    let name_len =
+        tokens[name_start..].iter().take_while(|t| matches!(t.token, Token::Period | Token::Word(_))).count();
+    let name_end = name_start + name_len.max(1) - 1;
+    let call = Word { value: "NEXT_VALUE_FOR".into(), quote_style: None, keyword: Keyword::NoKeyword };
+    let mut replacement =
+        vec![token_like(&tokens[index], Token::Word(call)), token_like(&tokens[index], Token::LParen)];
+    replacement.extend(tokens[name_start..=name_end].iter().cloned());
+    replacement.push(token_like(&tokens[name_end], Token::RParen));
+    Some(Respelling { tokens: replacement, resume: name_end + 1 })
+}
+
+/// `ALTER TABLE t ADD a int, b int` (T-SQL) and `DROP COLUMN a, b`: one action
+/// word for several items, parsed as the action repeated before each item.
+pub(in crate::sql) fn repeat_action_per_item(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let words = leading_words(tokens, 2);
+    if words != ["ALTER", "TABLE"] {
+        return None;
+    }
+    let action = tokens.iter().position(|t| {
+        matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && (w.value.eq_ignore_ascii_case("ADD") || w.value.eq_ignore_ascii_case("DROP")))
+    })?;
+    let mut action_tokens = vec![tokens[action].clone()];
+    if let Some(column) = next_significant(tokens, action).filter(|&i| unquoted_word(tokens, i) == "COLUMN") {
+        action_tokens.extend(tokens[action + 1..=column].iter().cloned());
+    }
+    let space = token_like(&tokens[action], Token::Whitespace(Whitespace::Space));
+    let commas: Vec<usize> = outside_parentheses(tokens.iter().map(|t| &t.token))
+        .filter(|&index| index > action && tokens[index].token == Token::Comma)
+        .collect();
+    if commas.is_empty() {
+        return None;
+    }
+    let mut rewritten = Vec::with_capacity(tokens.len() + 8);
+    for (index, token) in tokens.iter().enumerate() {
+        rewritten.push(token.clone());
+        if commas.contains(&index) {
+            rewritten.push(space.clone());
+            rewritten.extend(action_tokens.iter().cloned());
+        }
+    }
+    parse_rewritten(tokens, rewritten, lowerer)
+}
+
+/// T-SQL may list parameters without parentheses (`CREATE PROCEDURE p @a int AS`);
+/// sqlparser wants them, so they are added. `kind` is where `PROCEDURE` stands.
+pub(in crate::sql) fn parenthesised_parameters(
+    mut header: Vec<TokenWithSpan>,
+    kind: usize,
+) -> Vec<TokenWithSpan> {
+    let Some(name_start) = next_significant(&header, kind) else { return header };
+    let name_end = name_start
+        + header[name_start..]
+            .iter()
+            .take_while(|t| matches!(t.token, Token::Word(_) | Token::Period))
+            .count();
+    let (Some(first), Some(last)) =
+        (first_significant(&header, name_end), last_significant(&header, header.len()))
+    else {
+        return header;
+    };
+    if header[first].token != Token::LParen {
+        header.insert(last + 1, token_like(&header[last], Token::RParen));
+        header.insert(first, token_like(&header[first], Token::LParen));
+    }
+    header
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::Dialect::Mssql;
+    use crate::sql::op::Op;
+    use crate::sql::parse::parsed_ops as ops;
+    use crate::sql::respell::canary::still_rejected;
+
+    #[test]
+    fn canary_spelling() {
+        // `PRIMARY KEY CLUSTERED` parses now, but its `clustered` would then be part
+        // of the constraint's text, which tells constraints apart: still dropped.
+        still_rejected(Mssql, "CREATE UNIQUE NONCLUSTERED INDEX ix ON t (a)");
+        still_rejected(Mssql, "CREATE CLUSTERED INDEX ix ON t (a)");
+        still_rejected(Mssql, "ALTER TABLE t WITH NOCHECK ADD CONSTRAINT c CHECK (a > 0)");
+        still_rejected(Mssql, "ALTER TABLE t WITH CHECK ADD CONSTRAINT c CHECK (a > 0)");
+        still_rejected(
+            Mssql,
+            "CREATE TABLE t (id int, CONSTRAINT pk PRIMARY KEY (id) WITH (PAD_INDEX = OFF))",
+        );
+        still_rejected(Mssql, "CREATE INDEX ix ON t (a) WITH (ONLINE = ON)");
+        still_rejected(Mssql, "CREATE TABLE t (id int) ON [PRIMARY]");
+        still_rejected(Mssql, "CREATE TABLE t (id int) TEXTIMAGE_ON [PRIMARY]");
+        still_rejected(Mssql, "SELECT NEXT VALUE FOR s.seq");
+    }
+
+    #[test]
+    fn canary_repeat_action_per_item() {
+        still_rejected(Mssql, "ALTER TABLE t DROP COLUMN a, b");
+        still_rejected(Mssql, "ALTER TABLE t ADD a int, b int");
+    }
+
+    #[test]
+    fn canary_parenthesised_parameters() {
+        still_rejected(Mssql, "CREATE PROCEDURE p @a int AS BEGIN END");
+    }
+
+    #[test]
+    fn tsql_spellings_sqlparser_rejects() {
+        let found = ops(
+            "INSERT INTO s.perm (id, value) SELECT NEXT VALUE FOR s.perm_seq, 'x'\nGO\n\
+             CREATE TABLE [dbo].[t] ([id] [int] NOT NULL, CONSTRAINT [pk_t] PRIMARY KEY CLUSTERED ([id] ASC) \
+             WITH (PAD_INDEX = OFF) ON [PRIMARY]) ON [PRIMARY]\nGO\n\
+             ALTER TABLE t DROP COLUMN a, b\nGO\n\
+             ALTER TABLE t ADD CONSTRAINT df_kind DEFAULT 'x' FOR kind\nGO\n\
+             IF OBJECT_ID(N'dbo.old', N'U') IS NOT NULL DROP TABLE dbo.old;\n\
+             EXEC sp_rename dbo.tags, 'tag', 'OBJECT';\n\
+             EXEC sp_rename 'app.orders', 'purchases';\n\
+             EXEC sp_rename @objname = 'dbo.t.a', @newname = 'b', @objtype = 'COLUMN';",
+            Dialect::Mssql,
+        );
+        assert!(matches!(&found[0], Op::Insert { table, .. } if table.key == "s.perm"), "{found:?}");
+        assert!(
+            matches!(&found[1], Op::CreateTable { constraints, .. } if constraints.len() == 1),
+            "{found:?}"
+        );
+        assert!(
+            matches!((&found[2], &found[3]), (Op::DropColumn { .. }, Op::DropColumn { .. })),
+            "{found:?}"
+        );
+        assert!(matches!(&found[4], Op::SetDefault { column, .. } if column.key == "kind"), "{found:?}");
+        assert!(matches!(&found[5], Op::DropTable { table } if table.key == "old"), "{found:?}");
+        assert!(
+            matches!(&found[6], Op::RenameTable { from, to } if from.key == "tags" && to.key == "tag"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[7], Op::RenameTable { from, to } if from.key == "app.orders" && to.key == "app.purchases"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[8], Op::RenameColumn { from, to, .. } if from.key == "a" && to.key == "b"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn tsql_adds_several_columns_after_one_add() {
+        let found = ops("ALTER TABLE [dbo].t ADD a bit, b varchar(10) NOT NULL DEFAULT 'x'", Dialect::Mssql);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|op| matches!(op, Op::AddColumn { .. })), "{found:?}");
+    }
+}
