@@ -161,6 +161,15 @@ const CASES: &[Case] = &[
             ("mssql", "CREATE UNIQUE INDEX users_email ON users (email);"),
         ],
     },
+    Case {
+        what: "a serial column's own sequence dropped in the window that made the table",
+        rule: "drop-sequence",
+        class: "safe",
+        spellings: &[(
+            "postgres",
+            "CREATE TABLE coupons (id serial PRIMARY KEY);\nDROP SEQUENCE coupons_id_seq CASCADE;",
+        )],
+    },
 ];
 
 #[test]

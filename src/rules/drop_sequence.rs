@@ -42,3 +42,23 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
         "sequence",
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::classify::Class;
+    use crate::classify::test_support::class_of;
+
+    #[test]
+    fn a_serial_column_owns_the_sequence_its_table_is_created_with() {
+        let drop = "DROP SEQUENCE coupons_id_seq CASCADE;";
+        let made_in_window = format!("CREATE TABLE coupons (id serial PRIMARY KEY);\n{drop}");
+        assert_eq!(class_of("", &made_in_window, "drop-sequence"), Class::Safe);
+        let a_inserts = "CREATE TABLE coupons (id int);\nALTER TABLE coupons ADD COLUMN n bigserial;";
+        assert_eq!(class_of(a_inserts, "DROP SEQUENCE coupons_n_seq;", "drop-sequence"), Class::Coupled);
+        let qualified = "CREATE TABLE shop.coupons (id smallserial);";
+        assert_eq!(
+            class_of(qualified, "DROP SEQUENCE shop.coupons_id_seq;", "drop-sequence"),
+            Class::Coupled
+        );
+    }
+}

@@ -23,6 +23,7 @@ impl Schema {
                     copied_from: source.into_iter().collect(),
                 };
                 for column in columns {
+                    self.own_serial_sequence(&table.key, column);
                     for kind in &column.inline_constraints {
                         created.constraints.push(Constraint {
                             name: None,
@@ -52,10 +53,12 @@ impl Schema {
             }
             Op::AddColumn { table, column } => {
                 let column_state = self.column_state(column);
-                if let Some(table) = self.tables.get_mut(&table.key) {
-                    table.columns.retain(|c| c.name != column.name.key);
-                    table.columns.push(column_state);
-                }
+                let Some(known) = self.tables.get_mut(&table.key) else {
+                    return;
+                };
+                known.columns.retain(|c| c.name != column.name.key);
+                known.columns.push(column_state);
+                self.own_serial_sequence(&table.key, column);
             }
             Op::DropColumn { table, column } => {
                 if let Some(table) = self.tables.get_mut(&table.key) {
@@ -239,6 +242,20 @@ impl Schema {
     fn new_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// A PostgreSQL `serial` column comes with a sequence named
+    /// `<table>_<column>_seq`, in the table's schema, that no statement names:
+    /// dropping it later is dropping an object this migration made.
+    fn own_serial_sequence(&mut self, table: &str, column: &ColumnSpec) {
+        let serial = ["serial", "serial2", "serial4", "serial8", "smallserial", "bigserial"];
+        if !serial.contains(&column.data_type.to_ascii_lowercase().as_str()) {
+            return;
+        }
+        let (schema, table) = table.rsplit_once('.').map_or(("", table), |(schema, table)| (schema, table));
+        let dot = if schema.is_empty() { "" } else { "." };
+        let sequence = format!("{schema}{dot}{table}_{}_seq", column.name.key);
+        self.sequences.entry(sequence).or_insert(self.epoch);
     }
 
     fn column_state(&self, spec: &ColumnSpec) -> Column {
