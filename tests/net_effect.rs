@@ -170,6 +170,72 @@ const CASES: &[Case] = &[
             "CREATE TABLE coupons (id serial PRIMARY KEY);\nDROP SEQUENCE coupons_id_seq CASCADE;",
         )],
     },
+    Case {
+        what: "copy and swap: the values are copied into the column that takes the name",
+        rule: "drop-column",
+        class: "safe",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE users ADD COLUMN email_tmp text;\nUPDATE users SET email_tmp = email::text;\n\
+                 ALTER TABLE users DROP COLUMN email;\nALTER TABLE users RENAME COLUMN email_tmp TO email;",
+            ),
+            (
+                "mysql",
+                "ALTER TABLE users ADD COLUMN email_tmp text;\nUPDATE users SET email_tmp = email;\n\
+                 ALTER TABLE users DROP COLUMN email;\nALTER TABLE users CHANGE email_tmp email text;",
+            ),
+            (
+                "sqlite",
+                "ALTER TABLE users ADD COLUMN email_tmp TEXT;\nUPDATE users SET email_tmp = email;\n\
+                 ALTER TABLE users DROP COLUMN email;\nALTER TABLE users RENAME COLUMN email_tmp TO email;",
+            ),
+            (
+                "mssql",
+                "ALTER TABLE users ADD email_tmp nvarchar(max) NULL;\nGO\nUPDATE users SET email_tmp = email;\n\
+                 ALTER TABLE users DROP COLUMN email;\nEXEC sp_rename 'users.email_tmp', 'email', 'COLUMN';",
+            ),
+        ],
+    },
+    Case {
+        what: "copy of some rows only: the others' values are lost",
+        rule: "drop-column",
+        class: "destructive",
+        spellings: &[(
+            "postgres",
+            "ALTER TABLE users ADD COLUMN email_tmp text;\nUPDATE users SET email_tmp = email WHERE id > 10;\n\
+             ALTER TABLE users DROP COLUMN email;\nALTER TABLE users RENAME COLUMN email_tmp TO email;",
+        )],
+    },
+    Case {
+        what: "values copied into a column of another name: no loss, but A's code reads the old name",
+        rule: "drop-column",
+        class: "coupled",
+        spellings: &[(
+            "postgres",
+            "ALTER TABLE users ADD COLUMN contact text;\nUPDATE users SET contact = email;\nALTER TABLE users DROP COLUMN email;",
+        )],
+    },
+    Case {
+        what: "a column set to itself (only fires triggers)",
+        rule: "update",
+        class: "safe",
+        spellings: &[
+            ("postgres", "UPDATE users SET email = email;"),
+            ("mysql", "UPDATE users SET email = email;"),
+            ("sqlite", "UPDATE users SET email = email;"),
+            ("mssql", "UPDATE users SET email = email;"),
+        ],
+    },
+    Case {
+        what: "a column set from the same column of another row (FROM)",
+        rule: "update",
+        class: "destructive",
+        spellings: &[(
+            "postgres",
+            "UPDATE orders SET total = next.total FROM orders next WHERE next.id = orders.id + 1;",
+        )],
+    },
 ];
 
 #[test]

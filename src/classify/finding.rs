@@ -246,6 +246,16 @@ impl Finding {
         self.message = format!("{} ({why})", self.message);
     }
 
+    /// A destructive change whose data survives elsewhere (copied before the
+    /// drop): it loses nothing, though A's code may still break.
+    pub(crate) fn keeps_data(&mut self, why: &str) {
+        self.loses_data = false;
+        if self.class == Class::Destructive {
+            self.class = Class::Coupled;
+        }
+        self.message = format!("{} ({why})", self.message);
+    }
+
     /// Gives a cleared finding its rule's class back: the window as a whole
     /// breaks what the statement alone did not, for the reason `why`.
     pub(crate) fn reaim(&mut self, why: &str) {

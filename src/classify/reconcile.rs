@@ -48,9 +48,23 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
                 finding.reconcile(
                     "table rebuild: its rows were copied into the table that now has its name, with every column A's code uses",
                 );
+            } else if copied && keeps_every_column(before, after, name) {
+                finding.keeps_data(
+                    "table rebuild: its rows were copied into the table that now has its name, which changes what A's code uses",
+                );
             } else if table_intact(name) {
                 // Dropped and re-created with every column: A's code works, the rows are gone.
                 finding.breaks_code = false;
+            }
+            continue;
+        }
+        if let Some(keeper) = finding.loses_data.then(|| column_holding_values_of(after, &subject)).flatten()
+        {
+            let why = format!("its values were copied first into column `{keeper}`, which the window keeps");
+            if broken.contains(&subject) {
+                finding.keeps_data(&why);
+            } else {
+                finding.reconcile(&why);
             }
             continue;
         }
@@ -87,4 +101,22 @@ pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before
             finding.reaim(&format!("by the end of the window {} {}", difference.subject, difference.what));
         }
     }
+}
+
+/// Whether table `name` of `after` still has every column it had in `before`.
+fn keeps_every_column(before: &Schema, after: &Schema, name: &str) -> bool {
+    let (Some(old), Some(new)) = (before.table(name), after.table(name)) else {
+        return false;
+    };
+    old.columns.iter().all(|column| new.column(&column.name).is_some())
+}
+
+/// The column of `after` that an `UPDATE` of every row filled with the values of
+/// the column `subject` names, before that column was dropped.
+fn column_holding_values_of<'a>(after: &'a Schema, subject: &Subject) -> Option<&'a str> {
+    let Subject::Column { table, column } = subject else {
+        return None;
+    };
+    let columns = &after.table(table)?.columns;
+    columns.iter().find(|c| c.copied_from.as_deref() == Some(column.as_str())).map(|c| c.name.as_str())
 }

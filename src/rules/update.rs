@@ -1,5 +1,5 @@
 use crate::classify::{Context, Finding, declare_rule};
-use crate::sql::Op;
+use crate::sql::{Name, Op};
 
 declare_rule! {
     /// ## What it does
@@ -34,12 +34,25 @@ declare_rule! {
 }
 
 fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
-    let Op::Update { table, columns, filtered } = op else {
+    let Op::Update { table, columns, copies, filtered } = op else {
         return None;
     };
     let filtered = *filtered;
-    let names: Vec<&str> = columns.iter().map(|c| c.written.as_str()).collect();
     let which = if filtered { "some rows" } else { "every row" };
+    // `SET c = c` writes every value back as it was: only the triggers notice.
+    let set_to_itself =
+        |column: &&Name| copies.iter().any(|copy| copy.to == column.key && copy.from == column.key);
+    let (unchanged, columns): (Vec<&Name>, Vec<&Name>) = columns.iter().partition(set_to_itself);
+    if columns.is_empty() && !unchanged.is_empty() {
+        let names: Vec<&str> = unchanged.iter().map(|c| c.written.as_str()).collect();
+        let message = format!(
+            "sets {} in {which} of `{}` to the value it has: no value changes (triggers still fire)",
+            names.join(", "),
+            table.written
+        );
+        return Some(Finding::new(&RULE, message).at(table).into_safe());
+    }
+    let names: Vec<&str> = columns.iter().map(|c| c.written.as_str()).collect();
     let mut finding = Finding::new(
         &RULE,
         format!("overwrites {} in {which} of `{}`: old values are lost", names.join(", "), table.written),

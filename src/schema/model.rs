@@ -57,6 +57,9 @@ pub struct Column {
     pub nullable: bool,
     pub has_default: bool,
     pub created: Epoch,
+    /// The column of the same table whose values an `UPDATE` of every row copied
+    /// into this one: dropping that column afterwards loses nothing this keeps.
+    pub copied_from: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

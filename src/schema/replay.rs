@@ -103,6 +103,16 @@ impl Schema {
                     }
                 }
             }
+            Op::Update { table, copies, filtered: false, .. } => {
+                let Some(table) = self.tables.get_mut(&table.key) else {
+                    return;
+                };
+                for copy in copies.iter().filter(|copy| copy.to != copy.from) {
+                    if let Some(column) = table.column_mut(&copy.to) {
+                        column.copied_from = Some(copy.from.clone());
+                    }
+                }
+            }
             Op::AddConstraint { table, constraint } => {
                 let added = self.constraint(constraint);
                 if let Some(table) = self.tables.get_mut(&table.key) {
@@ -265,6 +275,7 @@ impl Schema {
             nullable: spec.nullable,
             has_default: spec.has_default,
             created: self.epoch,
+            copied_from: None,
         }
     }
 

@@ -30,7 +30,7 @@ mod recognise;
 mod parse;
 
 pub use dialect::Dialect;
-pub use op::{Argument, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, RoutineBody};
+pub use op::{Argument, ColumnCopy, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, RoutineBody};
 pub use parse::{Outcome, ParsedStatement, parse};
 pub use position::{LineIndex, Position};
 pub use split::{Segment, SegmentKind, SplitFile, StatementSource, split};

@@ -90,6 +90,14 @@ pub struct ConstraintSpec {
     pub text: String,
 }
 
+/// `SET to = from`: a column set to the value of a column of the same row
+/// (folded names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnCopy {
+    pub to: String,
+    pub from: String,
+}
+
 /// One argument of a call: by position, or for a named parameter (T-SQL
 /// `@table = 'orders'`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,6 +332,9 @@ pub enum Op {
     Update {
         table: Name,
         columns: Vec<Name>,
+        /// The assignments that copy another column of the row (`SET a = b`,
+        /// `SET a = b::text`), or the column itself (`SET a = a`).
+        copies: Vec<ColumnCopy>,
         filtered: bool,
     },
     Insert {
@@ -409,9 +420,11 @@ impl Op {
             | Op::DropSchema { .. } => true,
             // `INSERT … SELECT … FROM source` records where the table's rows came from.
             Op::Insert { copied_from, .. } => copied_from.is_some(),
+            // An `UPDATE` of every row that copies a column records where the
+            // values of the other one came from.
+            Op::Update { copies, filtered, .. } => !filtered && copies.iter().any(|copy| copy.to != copy.from),
             Op::Truncate { .. }
             | Op::Delete { .. }
-            | Op::Update { .. }
             | Op::SwitchTrigger { .. }
             | Op::SwitchRowLevelSecurity { .. }
             | Op::Grant

@@ -13,7 +13,7 @@ use sqlparser::ast::{
     FunctionArguments, ObjectType, SchemaName, Statement, TableObject, UserDefinedTypeRepresentation,
 };
 
-use super::op::{Name, Op};
+use super::op::{ColumnCopy, Name, Op};
 use names::last_ident;
 use table::type_key;
 
@@ -159,6 +159,19 @@ impl Lowerer {
                             AssignmentTarget::Tuple(names) => names.iter().collect(),
                         })
                         .filter_map(|name| last_ident(name).map(|ident| self.ident(ident)))
+                        .collect(),
+                    // With a FROM or a join, `b` may be another table's column.
+                    copies: (update.from.is_none() && update.table.joins.is_empty())
+                        .then_some(&update.assignments)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|assignment| match &assignment.target {
+                            AssignmentTarget::ColumnName(name) => Some(ColumnCopy {
+                                to: self.ident_key(last_ident(name)?),
+                                from: self.copied_column(&assignment.value)?,
+                            }),
+                            AssignmentTarget::Tuple(_) => None,
+                        })
                         .collect(),
                     filtered: update.selection.is_some(),
                 }],

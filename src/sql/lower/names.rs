@@ -35,6 +35,15 @@ impl Lowerer {
         }
     }
 
+    /// The column an expression only reads, perhaps converted (`b`, `t.b`,
+    /// `b::text`, `CAST(b AS text)`, `(b)`).
+    pub(super) fn copied_column(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Cast { expr, .. } | Expr::Nested(expr) => self.copied_column(expr),
+            _ => self.expr_column(expr),
+        }
+    }
+
     pub(super) fn ident_key(&self, ident: &Ident) -> String {
         self.dialect.fold_identifier(&ident.value, ident.quote_style.is_some())
     }
