@@ -236,6 +236,39 @@ const CASES: &[Case] = &[
             "UPDATE orders SET total = next.total FROM orders next WHERE next.id = orders.id + 1;",
         )],
     },
+    Case {
+        what: "a data-modifying WITH deletes rows (not a read-only query)",
+        rule: "delete",
+        class: "destructive",
+        spellings: &[
+            (
+                "postgres",
+                "WITH old AS (SELECT id FROM orders WHERE total < 0) DELETE FROM orders USING old WHERE orders.id = old.id;",
+            ),
+            (
+                "mysql",
+                "WITH old AS (SELECT id FROM orders WHERE total < 0) DELETE FROM orders WHERE id IN (SELECT id FROM old);",
+            ),
+            (
+                "sqlite",
+                "WITH old AS (SELECT id FROM orders WHERE total < 0) DELETE FROM orders WHERE id IN (SELECT id FROM old);",
+            ),
+            (
+                "mssql",
+                "WITH old AS (SELECT id FROM orders WHERE total < 0) DELETE FROM orders WHERE id IN (SELECT id FROM old);",
+            ),
+        ],
+    },
+    Case {
+        what: "a DELETE inside a WITH whose body inserts what it returns",
+        rule: "delete",
+        class: "destructive",
+        spellings: &[(
+            "postgres",
+            "CREATE TABLE orders_archive (id int, user_id int, total int);\n\
+             WITH gone AS (DELETE FROM orders WHERE total = 0 RETURNING *) INSERT INTO orders_archive SELECT * FROM gone;",
+        )],
+    },
 ];
 
 #[test]

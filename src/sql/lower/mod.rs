@@ -15,6 +15,7 @@ use sqlparser::ast::{
 
 use super::op::{ColumnCopy, Name, Op};
 use names::last_ident;
+use query::data_changes;
 use table::type_key;
 
 pub use names::Lowerer;
@@ -207,7 +208,11 @@ impl Lowerer {
             Statement::Set(_) | Statement::Pragma { .. } | Statement::Use(_) => {
                 vec![Op::SessionSetting]
             }
-            Statement::Query(_) => vec![Op::Query],
+            Statement::Query(query) => {
+                let writes: Vec<Op> =
+                    data_changes(query).into_iter().flat_map(|change| self.lower(change, head)).collect();
+                if writes.is_empty() { vec![Op::Query] } else { writes }
+            }
             Statement::AlterIndex { operation, .. } => match operation {
                 AlterIndexOperation::RenameIndex { .. } => housekeeping("rename an index"),
             },

@@ -1,7 +1,7 @@
 //! What lowering reads from queries: the columns a view or `CREATE TABLE … AS`
-//! gets, and the table rows are copied from.
+//! gets, the table rows are copied from, and the data a query changes.
 
-use sqlparser::ast::{Query, SelectItem, SetExpr, TableFactor, TableWithJoins};
+use sqlparser::ast::{Query, SelectItem, SetExpr, Statement, TableFactor, TableWithJoins};
 
 use super::names::Lowerer;
 use crate::sql::op::Name;
@@ -44,4 +44,20 @@ impl Lowerer {
             _ => None,
         }
     }
+}
+
+/// The statements that change data inside a query: PostgreSQL's data-modifying
+/// `WITH` (`WITH d AS (DELETE … RETURNING *) INSERT …`, `WITH x AS (…) DELETE …`)
+/// runs every INSERT, UPDATE and DELETE in its parts and its body.
+pub(super) fn data_changes(query: &Query) -> Vec<&Statement> {
+    let mut found: Vec<&Statement> = query
+        .with
+        .iter()
+        .flat_map(|with| &with.cte_tables)
+        .flat_map(|cte| data_changes(&cte.query))
+        .collect();
+    if let SetExpr::Insert(change) | SetExpr::Update(change) | SetExpr::Delete(change) = query.body.as_ref() {
+        found.push(change);
+    }
+    found
 }
