@@ -269,6 +269,23 @@ const CASES: &[Case] = &[
              WITH gone AS (DELETE FROM orders WHERE total = 0 RETURNING *) INSERT INTO orders_archive SELECT * FROM gone;",
         )],
     },
+    Case {
+        what: "a guarded drop of a view no migration made, before its creation",
+        rule: "drop-view",
+        class: "safe",
+        spellings: &[
+            (
+                "mssql",
+                "IF OBJECT_ID('dbo.user_emails', 'V') IS NOT NULL\n    DROP VIEW dbo.user_emails;\nGO\n\
+                 CREATE VIEW dbo.user_emails AS SELECT id, email FROM users;",
+            ),
+            (
+                "mssql",
+                "IF EXISTS (SELECT * FROM sys.views WHERE name = 'user_emails')\nBEGIN\n    DROP VIEW dbo.user_emails\nEND\nGO\n\
+                 CREATE VIEW dbo.user_emails AS SELECT id, email FROM users;",
+            ),
+        ],
+    },
 ];
 
 #[test]

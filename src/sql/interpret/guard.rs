@@ -31,7 +31,37 @@ pub(crate) fn guarded_statements(
         let parsed = parse_tokens(statements, lowerer.dialect(), lowerer).ok()?;
         ops.extend(parsed.into_iter().flat_map(|(range, ops)| reader.judge(built, &statements[range], ops)));
     }
+    if let Some(condition) = existence_test(tokens) {
+        ops.iter_mut().for_each(|op| drop_only_if_it_exists(op, &condition));
+    }
     Some(ops)
+}
+
+/// The condition of `IF OBJECT_ID('v') IS NOT NULL …` or `IF EXISTS (SELECT … FROM
+/// sys.views WHERE name = 'v') …`, lower case: a test that an object exists.
+fn existence_test(tokens: &[TokenWithSpan]) -> Option<String> {
+    let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
+    let condition_start = next_significant(tokens, if_word)?;
+    let condition: String = tokens[condition_start..statement_after_condition(tokens)?]
+        .iter()
+        .map(|t| t.token.to_string())
+        .collect();
+    let condition = condition.to_lowercase();
+    let exists = unquoted_word(tokens, condition_start) == "EXISTS";
+    let object_id_not_null = condition.contains("object_id") && condition.contains("is not null");
+    (exists || object_id_not_null).then_some(condition)
+}
+
+/// A drop guarded by a test that its object exists is `DROP … IF EXISTS`: where
+/// no migration made the object, it drops nothing.
+fn drop_only_if_it_exists(op: &mut Op, condition: &str) {
+    if let Op::DropView { name, if_exists }
+    | Op::DropFunction { name, if_exists, .. }
+    | Op::DropTrigger { name, if_exists } = op
+    {
+        let unqualified = name.key.rsplit('.').next().unwrap_or(&name.key);
+        *if_exists |= condition.contains(unqualified);
+    }
 }
 
 /// The token ranges inside each top-level `BEGIN … END` (not `BEGIN TRAN`);
@@ -93,5 +123,21 @@ mod tests {
         assert!(matches!(found[0], Op::AddColumn { .. }), "{found:?}");
         assert!(matches!(found[1], Op::DropTable { .. }), "{found:?}");
         assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+    }
+
+    #[test]
+    fn a_drop_guarded_by_an_existence_test_of_its_object_drops_only_if_it_exists() {
+        let guarded = |sql: &str| match ops(sql, Dialect::Mssql).first() {
+            Some(Op::DropView { if_exists, .. }) => *if_exists,
+            other => panic!("{other:?}"),
+        };
+        assert!(guarded("IF OBJECT_ID('dbo.v_orders', 'V') IS NOT NULL DROP VIEW dbo.v_orders"));
+        assert!(guarded(
+            "IF EXISTS (SELECT * FROM sys.views WHERE name = 'v_orders')\nBEGIN\n  DROP VIEW dbo.v_orders\nEND"
+        ));
+        assert!(!guarded(
+            "IF NOT EXISTS (SELECT * FROM sys.views WHERE name = 'v_orders') DROP VIEW dbo.v_orders"
+        ));
+        assert!(!guarded("IF OBJECT_ID('dbo.other') IS NOT NULL DROP VIEW dbo.v_orders"));
     }
 }
