@@ -286,6 +286,32 @@ const CASES: &[Case] = &[
             ),
         ],
     },
+    Case {
+        what: "a column added to a table no migration made, then filled",
+        rule: "update",
+        class: "safe",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE legacy_audit ADD COLUMN note text;\nUPDATE legacy_audit SET note = 'x';",
+            ),
+            (
+                "mysql",
+                "ALTER TABLE legacy_audit ADD COLUMN note text NULL;\nUPDATE legacy_audit SET note = 'x';",
+            ),
+            ("sqlite", "ALTER TABLE legacy_audit ADD COLUMN note TEXT;\nUPDATE legacy_audit SET note = 'x';"),
+            (
+                "mssql",
+                "ALTER TABLE legacy_audit ADD note nvarchar(max) NULL;\nGO\nUPDATE legacy_audit SET note = 'x';",
+            ),
+        ],
+    },
+    Case {
+        what: "a column of a table no migration made, which A may use",
+        rule: "update",
+        class: "destructive",
+        spellings: &[("postgres", "UPDATE legacy_audit SET note = 'x';")],
+    },
 ];
 
 #[test]

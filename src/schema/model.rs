@@ -38,9 +38,25 @@ pub struct Table {
     /// Tables whose rows were copied into this one (`INSERT … SELECT`, `CREATE TABLE
     /// … AS`), so a rebuild that drops the original loses nothing.
     pub copied_from: BTreeSet<ObjectId>,
+    /// Made outside the migrations read (a baseline file, another language, by
+    /// hand): it predates them all, and the schema knows only the columns they add.
+    pub outside: bool,
 }
 
 impl Table {
+    /// A table that predates every migration read (`created` 0), known only by
+    /// the columns migrations add to it.
+    pub(super) fn made_outside(id: ObjectId) -> Table {
+        Table {
+            id,
+            created: 0,
+            columns: Vec::new(),
+            constraints: Vec::new(),
+            copied_from: BTreeSet::new(),
+            outside: true,
+        }
+    }
+
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
     }

@@ -11,7 +11,8 @@ impl Schema {
         let epoch = self.epoch;
         match op {
             Op::CreateTable { table, columns, constraints, if_not_exists, copied_from } => {
-                if *if_not_exists && self.tables.contains_key(&table.key) {
+                let exists = self.tables.get(&table.key).map(|table| table.outside);
+                if *if_not_exists && exists == Some(false) {
                     return;
                 }
                 let source = copied_from.as_ref().and_then(|s| self.tables.get(&s.key)).map(|s| s.id);
@@ -21,6 +22,7 @@ impl Schema {
                     columns: columns.iter().map(|c| self.column_state(c)).collect(),
                     constraints: constraints.iter().map(|c| self.constraint(c)).collect(),
                     copied_from: source.into_iter().collect(),
+                    outside: false,
                 };
                 for column in columns {
                     self.own_serial_sequence(&table.key, column);
@@ -32,6 +34,17 @@ impl Schema {
                             text: format!("{kind:?} ({})", column.name.key),
                             created: epoch,
                         });
+                    }
+                }
+                if let Some(outside) = self.tables.get(&table.key).filter(|table| table.outside) {
+                    // The statement describes a table that predates the migrations
+                    // (IF NOT EXISTS finds it): its columns are as old, but the ones
+                    // a migration added keep their age.
+                    created.created = outside.created;
+                    created.columns.iter_mut().for_each(|column| column.created = outside.created);
+                    for added in &outside.columns {
+                        created.columns.retain(|column| column.name != added.name);
+                        created.columns.push(added.clone());
                     }
                 }
                 self.tables.insert(table.key.clone(), created);
@@ -53,6 +66,12 @@ impl Schema {
             }
             Op::AddColumn { table, column } => {
                 let column_state = self.column_state(column);
+                if !self.tables.contains_key(&table.key) {
+                    // A table no migration read created; of its columns, the schema
+                    // knows the ones the migrations add.
+                    let id = self.new_id();
+                    self.tables.insert(table.key.clone(), Table::made_outside(id));
+                }
                 let Some(known) = self.tables.get_mut(&table.key) else {
                     return;
                 };
