@@ -82,9 +82,10 @@ pub struct Finding {
     pub loses_data: bool,
     /// For a dropped table: its identity, so a rebuild that copied it is recognised.
     pub dropped_table: Option<ObjectId>,
-    /// Why it was judged safe as a change to an object new in the window, when it
-    /// was: A's code does not use the object, but the state the whole window
-    /// leaves it in may still break A's writes, which re-aims the finding.
+    /// The message as the rule judged the statement alone, when it was then
+    /// judged safe because its object is new in the window: A's code does not
+    /// use the object, but the state the whole window leaves it in may still
+    /// break A's writes, which re-aims the finding.
     pub cleared_as_new: Option<String>,
     /// Why the team accepted this risk (`-- rollsafe: allow … because …`); the
     /// verdict leaves suppressed findings out.
@@ -163,9 +164,10 @@ impl Finding {
         if !is_new {
             return self;
         }
-        let why = format!("{what} is new in this window: A's code does not use it");
-        let mut finding = self.safe_because(&why);
-        finding.cleared_as_new = Some(why);
+        let judged_alone = self.message.clone();
+        let mut finding =
+            self.safe_because(&format!("{what} is new in this window: A's code does not use it"));
+        finding.cleared_as_new = Some(judged_alone);
         finding
     }
 
@@ -243,7 +245,7 @@ impl Finding {
     /// Marks the finding safe after the net difference showed its effect undone.
     pub fn reconcile(&mut self, why: &str) {
         self.mark_safe();
-        self.message = format!("{} ({why})", self.message);
+        self.message = format!("{} ({why})", act_of(&self.message));
     }
 
     /// A destructive change whose data survives elsewhere (copied before the
@@ -253,20 +255,34 @@ impl Finding {
         if self.class == Class::Destructive {
             self.class = Class::Coupled;
         }
-        self.message = format!("{} ({why})", self.message);
+        self.message = format!("{} ({why})", act_of(&self.message));
     }
 
     /// Gives a cleared finding its rule's class back: the window as a whole
     /// breaks what the statement alone did not, for the reason `why`.
     pub(crate) fn reaim(&mut self, why: &str) {
-        if let Some(cleared) = self.cleared_as_new.take() {
-            let judged_alone = self.message.strip_suffix(&format!(" ({cleared})")).unwrap_or(&self.message);
+        if let Some(judged_alone) = self.cleared_as_new.take() {
             self.message = format!("{judged_alone}: {why}");
         }
         self.class = self.rule.class;
         self.severity = Severity::default_for(self.rule.class);
         self.breaks_code = true;
     }
+}
+
+/// What a rule's message says the statement does, without what that risks: the
+/// text before its first `: ` outside a quoted name. A finding judged safe says
+/// why instead of the danger it does not run.
+fn act_of(message: &str) -> &str {
+    let mut quoted = false;
+    for (index, character) in message.char_indices() {
+        match character {
+            '`' => quoted = !quoted,
+            ':' if !quoted && message[index..].starts_with(": ") => return &message[..index],
+            _ => {}
+        }
+    }
+    message
 }
 
 /// One forward statement of the window (or one file's history problem) and what

@@ -48,6 +48,16 @@ impl Dialect {
         }
     }
 
+    /// An identifier as the database stores it, for messages: PostgreSQL folds
+    /// unquoted names to lower case; the others keep them as written. Never with
+    /// its quotes.
+    pub fn stored_identifier(self, value: &str, quoted: bool) -> String {
+        match self {
+            Dialect::Postgres if !quoted => value.to_lowercase(),
+            _ => value.to_owned(),
+        }
+    }
+
     /// The schema that unqualified names live in, so that `public.users` and `users`
     /// name the same table.
     pub fn default_schema(self) -> Option<&'static str> {

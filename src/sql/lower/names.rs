@@ -51,7 +51,7 @@ impl Lowerer {
     pub(super) fn ident(&self, ident: &Ident) -> Name {
         Name {
             key: self.ident_key(ident),
-            written: ident.to_string(),
+            written: self.dialect.stored_identifier(&ident.value, ident.quote_style.is_some()),
             at: Position::from_location(ident.span.start),
             end: Position::from_location(ident.span.end),
         }
@@ -67,11 +67,15 @@ impl Lowerer {
             })
             .collect();
         let folded = idents.iter().map(|ident| self.ident_key(ident)).collect();
+        let stored: Vec<String> = idents
+            .iter()
+            .map(|ident| self.dialect.stored_identifier(&ident.value, ident.quote_style.is_some()))
+            .collect();
         let first = idents.first().and_then(|i| Position::from_location(i.span.start));
         let last = idents.last();
         Name {
             key: self.qualified_key(folded),
-            written: name.to_string(),
+            written: stored.join("."),
             at: first.or_else(|| last.and_then(|i| Position::from_location(i.span.start))),
             end: last.and_then(|i| Position::from_location(i.span.end)),
         }
