@@ -40,24 +40,28 @@ fn rules() -> Vec<(String, String)> {
 }
 
 /// The ```sql blocks of the `## Example` section of a rule's documentation, as
-/// (A's schema, the example): a line `-- A's schema: <sql>` gives the schema the
-/// example runs against (the convention of `examples()` in src/rules/mod.rs).
-fn example(docs: &str) -> (String, String) {
+/// (dialect, A's schema, the example): a line `-- A's schema: <sql>` gives the
+/// schema the example runs against, `-- Dialect: <name>` its dialect (the
+/// convention of `examples()` in src/rules/mod.rs).
+fn example(docs: &str) -> (Option<String>, String, String) {
     let start = docs.find("## Example").expect("an Example section");
     let rest = &docs[start + 3..];
     let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
-    let (mut schema, mut sql) = (String::new(), String::new());
+    let (mut dialect, mut schema, mut sql) = (None, String::new(), String::new());
     for block in section.split("```sql\n").skip(1) {
         let block = block.split("```").next().unwrap_or_default();
         for line in block.lines() {
-            match line.strip_prefix("-- A's schema: ") {
-                Some(given) => schema.extend([given, "\n"]),
-                None => sql.extend([line, "\n"]),
+            if let Some(name) = line.strip_prefix("-- Dialect: ") {
+                dialect = Some(name.to_owned());
+            } else if let Some(given) = line.strip_prefix("-- A's schema: ") {
+                schema.extend([given, "\n"]);
+            } else {
+                sql.extend([line, "\n"]);
             }
         }
     }
     assert!(!sql.is_empty(), "no ```sql block in the Example section");
-    (schema, sql)
+    (dialect, schema, sql)
 }
 
 /// Writes `files` (name, contents) into a new folder `name` under `root`.
@@ -84,18 +88,25 @@ struct Diagnostic {
 /// safe changes too.
 fn check_example(root: &Path, id: &str, class: &str) -> Diagnostic {
     let (_, docs) = run(rollsafe().args(["explain", id]));
-    let (schema, sql) = example(&docs);
+    let (dialect, schema, sql) = example(&docs);
     let mut files = vec![("0002_example.sql", sql.as_str())];
     if !schema.is_empty() {
         files.insert(0, ("0001_schema.sql", schema.as_str()));
     }
     let migrations = folder(root, "migrations", &files);
     let format = if class == "safe" { "markdown" } else { "gcc" };
-    let (status, output) =
-        run(rollsafe().arg("check").arg(migrations.join("0002_example.sql")).args(["--format", format]));
+    let mut command = rollsafe();
+    command.arg("check").arg(migrations.join("0002_example.sql")).args(["--format", format]);
+    let chosen = dialect.as_ref().map(|name| format!(" --dialect {name}")).unwrap_or_default();
+    if let Some(name) = &dialect {
+        command.args(["--dialect", name]);
+    }
+    let (status, output) = run(&mut command);
     let shown: Vec<String> = files.iter().map(|(name, text)| format!("{name}:\n{text}")).collect();
-    let description =
-        format!("{}$ rollsafe check {TEMP}/migrations/0002_example.sql --format {format}", shown.join(""));
+    let description = format!(
+        "{}$ rollsafe check {TEMP}/migrations/0002_example.sql --format {format}{chosen}",
+        shown.join("")
+    );
     Diagnostic { description, status, output }
 }
 

@@ -1,7 +1,7 @@
 //! The schema a statement is judged against, and what is new in the window.
 
 use crate::schema::{Epoch, Schema};
-use crate::sql::{ConstraintKind, Dialect, Name};
+use crate::sql::{ConstraintKind, Dialect, Name, Parameter};
 
 /// The schema a statement is judged against.
 pub struct Context<'a> {
@@ -70,6 +70,27 @@ pub(crate) enum Renamed {
 }
 
 impl Context<'_> {
+    /// What redefining routine `name` with `parameters` breaks in A's calls where
+    /// a routine has one definition (SQL Server: `CREATE OR ALTER` replaces it):
+    /// parameters it no longer has, new ones without a default.
+    pub(crate) fn calls_broken_by(&self, name: &Name, parameters: &[Parameter]) -> Vec<String> {
+        let Some(old) = self.schema.functions.get(&name.key).filter(|_| self.dialect == Dialect::Mssql)
+        else {
+            return Vec::new();
+        };
+        let has = |list: &[Parameter], parameter: &Parameter| list.iter().any(|p| p.name == parameter.name);
+        let removed = old
+            .parameters
+            .iter()
+            .filter(|p| !has(parameters, p))
+            .map(|p| format!("no longer takes `@{}`", p.name));
+        let required = parameters
+            .iter()
+            .filter(|p| !p.has_default && !has(&old.parameters, p))
+            .map(|p| format!("requires a new `@{}` without a default", p.name));
+        removed.chain(required).collect()
+    }
+
     /// Whether a `kind` constraint on `columns` of `table` lets every write of A's
     /// code through because A leaves them all NULL: each column is new in the
     /// window (A does not know it) and has no default. NULLs never dangle from a

@@ -30,9 +30,12 @@ declare_rule! {
 }
 
 fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
-    let Op::CreateFunction { name, signature, .. } = op else {
+    let Op::CreateFunction { name, signature, parameters, .. } = op else {
         return None;
     };
+    if !ctx.calls_broken_by(name, parameters).is_empty() {
+        return None;
+    }
     let replaces = ctx.schema.functions.get(&name.key).is_some_and(|f| f.signatures.contains_key(signature));
     let verb = if replaces { "replaces the body of" } else { "creates" };
     Some(Finding::new(&RULE, format!("{verb} function `{}({signature})`", name.written)).at(name))

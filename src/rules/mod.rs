@@ -12,6 +12,7 @@ mod add_constraint;
 mod add_enum_value;
 mod add_not_null_column;
 mod add_nullable_column;
+mod change_routine_parameters;
 mod comment;
 mod compatible_type_change;
 mod create_function;
@@ -97,6 +98,7 @@ pub static ALL_RULES: &[&Rule] = &[
     &drop_view::RULE,
     &rename_view::RULE,
     &create_function::RULE,
+    &change_routine_parameters::RULE,
     &drop_function::RULE,
     &add_enum_value::RULE,
     &rename_enum_value::RULE,
@@ -168,7 +170,8 @@ mod tests {
     use crate::sql::Dialect;
 
     /// The ```sql blocks of a section of a rule's documentation: (A's schema, window).
-    fn examples(docs: &str, section: &str) -> Vec<(String, String)> {
+    /// A line `-- Dialect: mssql` reads the block in that dialect (else PostgreSQL).
+    fn examples(docs: &str, section: &str) -> Vec<(Dialect, String, String)> {
         let Some(start) = docs.find(&format!("## {section}")) else {
             return Vec::new();
         };
@@ -178,17 +181,18 @@ mod tests {
             .skip(1)
             .filter_map(|block| block.split("```").next())
             .map(|block| {
-                let (mut given, mut sql) = (String::new(), String::new());
+                let (mut dialect, mut given, mut sql) = (Dialect::Postgres, String::new(), String::new());
                 for line in block.lines() {
-                    match line.strip_prefix("-- A's schema: ") {
-                        Some(setup) => given.push_str(setup),
-                        None => {
-                            sql.push_str(line);
-                            sql.push('\n');
-                        }
+                    if let Some(name) = line.strip_prefix("-- Dialect: ") {
+                        dialect = clap::ValueEnum::from_str(name, true).expect("a dialect rollsafe knows");
+                    } else if let Some(setup) = line.strip_prefix("-- A's schema: ") {
+                        given.push_str(setup);
+                    } else {
+                        sql.push_str(line);
+                        sql.push('\n');
                     }
                 }
-                (given, sql)
+                (dialect, given, sql)
             })
             .collect()
     }
@@ -222,8 +226,8 @@ mod tests {
             let docs = rule.documentation();
             let failing = examples(&docs, "Example");
             assert!(!failing.is_empty(), "{} has no sql example", rule.id);
-            for (given, sql) in failing {
-                let found = findings_in(Dialect::Postgres, &given, &sql);
+            for (dialect, given, sql) in failing {
+                let found = findings_in(dialect, &given, &sql);
                 assert!(
                     found.iter().any(|f| f.rule.id == rule.id && f.class == rule.class),
                     "{}: example does not fire as {:?}: {found:?}",
@@ -233,8 +237,8 @@ mod tests {
             }
             let passing = examples(&docs, "Do this instead");
             assert!(rule.class == Class::Safe || !passing.is_empty(), "{} has no passing example", rule.id);
-            for (given, sql) in passing {
-                let found = findings_in(Dialect::Postgres, &given, &sql);
+            for (dialect, given, sql) in passing {
+                let found = findings_in(dialect, &given, &sql);
                 assert!(
                     found.iter().all(|f| f.class == Class::Safe || !f.counts()),
                     "{}: the alternative is not safe: {found:?}",

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sql::{Argument, ConstraintKind, Name, Op, RoutineBody};
+use crate::sql::{Argument, ConstraintKind, Name, Op, Parameter, RoutineBody};
 
 /// Which migration of a run created an object. Objects created at or after the
 /// window's first migration are new to the window: A's code cannot use them.
@@ -114,6 +114,8 @@ pub struct Function {
     pub signatures: BTreeMap<String, Epoch>,
     /// What the latest definition does when called, when its body was read.
     pub body: Option<RoutineBody>,
+    /// The latest definition's parameters.
+    pub parameters: Vec<Parameter>,
 }
 
 impl Schema {

@@ -170,13 +170,15 @@ impl Schema {
             Op::RenameView { from, to } => {
                 rename_entry(&mut self.views, &from.key, &to.key);
             }
-            Op::CreateFunction { name, signature, body, .. } => {
-                let function = self
-                    .functions
-                    .entry(name.key.clone())
-                    .or_insert_with(|| Function { signatures: Default::default(), body: None });
+            Op::CreateFunction { name, signature, parameters, body, .. } => {
+                let function = self.functions.entry(name.key.clone()).or_insert_with(|| Function {
+                    signatures: Default::default(),
+                    body: None,
+                    parameters: Vec::new(),
+                });
                 function.signatures.entry(signature.clone()).or_insert(epoch);
                 function.body = body.clone();
+                function.parameters = parameters.clone();
             }
             Op::CallRoutine { name, arguments } => {
                 for op in self.routine_call(name, arguments).unwrap_or_default() {

@@ -30,7 +30,9 @@ mod recognise;
 mod parse;
 
 pub use dialect::Dialect;
-pub use op::{Argument, ColumnCopy, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, RoutineBody};
+pub use op::{
+    Argument, ColumnCopy, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, Parameter, RoutineBody,
+};
 pub use parse::{Outcome, ParsedStatement, parse};
 pub use position::{LineIndex, Position};
 pub use split::{Segment, SegmentKind, SplitFile, StatementSource, split};

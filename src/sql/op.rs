@@ -90,6 +90,15 @@ pub struct ConstraintSpec {
     pub text: String,
 }
 
+/// A routine's parameter: callers that name it (T-SQL `@p = …`) or leave it
+/// out (when it has a default) depend on both.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameter {
+    /// Folded, without T-SQL's `@`.
+    pub name: String,
+    pub has_default: bool,
+}
+
 /// `SET to = from`: a column set to the value of a column of the same row
 /// (folded names).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,6 +255,8 @@ pub enum Op {
     CreateFunction {
         name: Name,
         signature: String,
+        /// Its parameters by name, in order (empty when they have none, or no names).
+        parameters: Vec<Parameter>,
         or_replace: bool,
         body: Option<RoutineBody>,
     },

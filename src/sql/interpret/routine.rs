@@ -62,14 +62,8 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
     }
     let statement = parser_over(header, lowerer).parse_statement().ok()?;
     let Statement::CreateProcedure { params, .. } = &statement else { return None };
-    let parameters: Vec<String> = params
-        .iter()
-        .flatten()
-        .map(|param| {
-            let name = param.name.value.trim_start_matches('@');
-            lowerer.dialect().fold_identifier(name, param.name.quote_style.is_some())
-        })
-        .collect();
+    let parameters: Vec<String> =
+        params.iter().flatten().map(|param| lowerer.parameter(&param.name, false).name).collect();
     let body = RoutineBody { ops: body_ops(&tokens[body_start..], parameters.clone(), reader), parameters };
     let mut ops = lowerer.lower(&statement, &head(tokens));
     if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {

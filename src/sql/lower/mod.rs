@@ -91,12 +91,23 @@ impl Lowerer {
             Statement::CreateFunction(function) => vec![Op::CreateFunction {
                 name: self.name(&function.name),
                 signature: signature(function.args.iter().flatten().map(|arg| &arg.data_type)),
+                parameters: function
+                    .args
+                    .iter()
+                    .flatten()
+                    .filter_map(|arg| Some(self.parameter(arg.name.as_ref()?, arg.default_expr.is_some())))
+                    .collect(),
                 or_replace: function.or_replace || function.or_alter,
                 body: None,
             }],
             Statement::CreateProcedure { name, params, or_alter, .. } => vec![Op::CreateFunction {
                 name: self.name(name),
                 signature: signature(params.iter().flatten().map(|param| &param.data_type)),
+                parameters: params
+                    .iter()
+                    .flatten()
+                    .map(|param| self.parameter(&param.name, param.default.is_some()))
+                    .collect(),
                 or_replace: *or_alter,
                 body: None,
             }],

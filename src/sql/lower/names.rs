@@ -3,7 +3,7 @@
 use sqlparser::ast::{Expr, Ident, ObjectName, ObjectNamePart};
 
 use crate::sql::dialect::Dialect;
-use crate::sql::op::Name;
+use crate::sql::op::{Name, Parameter};
 use crate::sql::position::Position;
 
 /// Turns parsed statements into operations, folding names the dialect's way.
@@ -42,6 +42,12 @@ impl Lowerer {
             Expr::Cast { expr, .. } | Expr::Nested(expr) => self.copied_column(expr),
             _ => self.expr_column(expr),
         }
+    }
+
+    /// A routine parameter named `ident` (T-SQL's `@` left out).
+    pub(crate) fn parameter(&self, ident: &Ident, has_default: bool) -> Parameter {
+        let name = ident.value.trim_start_matches('@');
+        Parameter { name: self.dialect.fold_identifier(name, ident.quote_style.is_some()), has_default }
     }
 
     pub(super) fn ident_key(&self, ident: &Ident) -> String {
