@@ -6,14 +6,18 @@ use std::path::{Path, PathBuf};
 use miette::Diagnostic;
 use thiserror::Error;
 
+use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
 
 use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{self, DiscoverError, Layout, Migration, MigrationSet, Release, discover_release};
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::Dialect;
+use crate::sql::{Dialect, ParsedFile, parse_file};
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
@@ -100,10 +104,10 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     let dialect = run.dialect;
 
     let mut schema = Schema::default();
-    for (epoch, migration) in (0..).zip(&older.forward) {
+    each_parsed(&older.forward, dialect, |epoch, _, parsed| {
         schema.begin_migration(epoch);
-        replay_file(&mut schema, &migration.bytes, dialect);
-    }
+        replay_file(&mut schema, &parsed);
+    });
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
     let discover::History { rewrites, renamed, window, out_of_order } =
@@ -164,15 +168,19 @@ pub fn check_release(
     let mut schema = Schema::default();
     let is_target = |m: &Migration| only.is_none_or(|file| m.relative == file);
     let mut judged = Vec::new();
-    for (epoch, migration) in (0..).zip(&set.forward) {
+    each_parsed(&set.forward, run.dialect, |epoch, migration, parsed| {
         schema.begin_migration(epoch);
         if is_target(migration) {
-            run.judge_window(&[migration], &mut schema, epoch);
+            // Each file is a window of its own, judged against the files before it.
+            let mut snapshot = Snapshot::default();
+            let first_change = run.changes.len();
+            run.judge(migration, &parsed, &mut schema, &mut snapshot, epoch);
+            run.reconcile_since(first_change, &snapshot, &schema);
             judged.push(migration);
         } else {
-            replay_file(&mut schema, &migration.bytes, run.dialect);
+            replay_file(&mut schema, &parsed);
         }
-    }
+    });
     if let (Some(file), true) = (lone_file, judged.is_empty()) {
         // A file the layout cannot place (or a way-back file): judge it after everything else.
         let lone = Migration::lone(file);
@@ -232,25 +240,33 @@ impl<'o> Run<'o> {
     fn judge_window(&mut self, window: &[&Migration], schema: &mut Schema, window_start: Epoch) {
         let mut snapshot = Snapshot::default();
         let first_change = self.changes.len();
-        for (epoch, migration) in (window_start..).zip(window) {
-            schema.begin_migration(epoch);
-            self.judge(migration, schema, &mut snapshot, window_start);
-        }
-        let findings = self.changes[first_change..].iter_mut().flat_map(Change::findings_mut);
-        reconcile(findings, snapshot.before(), schema);
+        each_parsed(window, self.dialect, |index, migration, parsed| {
+            schema.begin_migration(window_start.saturating_add(index));
+            self.judge(migration, &parsed, schema, &mut snapshot, window_start);
+        });
+        self.reconcile_since(first_change, &snapshot, schema);
     }
 
-    /// Judges every statement of `migration` against the schema before it, and
-    /// replays it.
+    /// Reconciles the findings of the changes from `first_change` on, a window's,
+    /// with the net difference the window leaves.
+    fn reconcile_since(&mut self, first_change: usize, snapshot: &Snapshot, after: &Schema) {
+        let findings = self.changes[first_change..].iter_mut().flat_map(Change::findings_mut);
+        reconcile(findings, snapshot.before(), after);
+    }
+
+    /// Judges every statement of `migration` (read into `parsed`) against the
+    /// schema before it, and replays it.
     fn judge(
         &mut self,
         migration: &Migration,
+        parsed: &ParsedFile,
         schema: &mut Schema,
         snapshot: &mut Snapshot,
         window_start: Epoch,
     ) {
         let file = self.add_file(migration);
-        let changes = judge_file(file, &migration.bytes, self.dialect, schema, snapshot, window_start);
+        let changes =
+            judge_file(file, &migration.bytes, parsed, self.dialect, schema, snapshot, window_start);
         self.changes.extend(changes);
     }
 
@@ -303,7 +319,9 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
         };
         let mut step = WayBackStep { file: back.display.clone(), loses: Vec::new() };
         // Everything the way back touches holds data written since B was deployed.
-        let changes = judge_file(0, &back.bytes, dialect, &mut schema, &mut Snapshot::default(), Epoch::MAX);
+        let parsed = parse_file(&back.bytes, dialect);
+        let changes =
+            judge_file(0, &back.bytes, &parsed, dialect, &mut schema, &mut Snapshot::default(), Epoch::MAX);
         for change in &changes {
             for finding in change.findings().iter().filter(|f| f.loses_data) {
                 step.loses.push(Loss { line: change.start.line, what: finding.message.clone() });
@@ -312,4 +330,41 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
         result.steps.push(step);
     }
     result
+}
+
+/// How many files are split and parsed together, on every core, ahead of the
+/// judge; the same number more wait for it, parsed. Enough to keep both cores busy
+/// while the judge replays, few enough that a long history is never held parsed
+/// all at once.
+const READ_AHEAD: usize = 32;
+
+/// Calls `each` with every migration of `migrations`, its position as an epoch
+/// and the file it parses to, in order, on this thread: judging and replaying are
+/// sequential, each file against the schema the files before it leave. Reading a
+/// file needs no schema, so a thread reads files on every core ahead of `each`,
+/// at most `2 * READ_AHEAD` of them.
+fn each_parsed<'m, M>(
+    migrations: &'m [M],
+    dialect: Dialect,
+    mut each: impl FnMut(Epoch, &'m Migration, ParsedFile),
+) where
+    M: Borrow<Migration> + Sync,
+{
+    std::thread::scope(|scope| {
+        let (sender, parsed) = sync_channel(READ_AHEAD);
+        scope.spawn(move || {
+            for chunk in migrations.chunks(READ_AHEAD) {
+                let files: Vec<ParsedFile> =
+                    chunk.par_iter().map(|m| parse_file(&m.borrow().bytes, dialect)).collect();
+                for file in files {
+                    if sender.send(file).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        for ((epoch, migration), file) in (0..).zip(migrations).zip(parsed) {
+            each(epoch, migration.borrow(), file);
+        }
+    });
 }

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use rollsafe::classify::{Class, judge_file};
 use rollsafe::schema::{Schema, Snapshot};
-use rollsafe::sql::{Dialect, SegmentKind, split};
+use rollsafe::sql::{Dialect, SegmentKind, parse_file, split};
 
 const CORPUS: &str = "../shared/corpus";
 
@@ -84,7 +84,8 @@ fn corpus_is_split_without_loss_and_analysed_without_panics() {
             entry.files += 1;
             // Judged the way the analysis judges a file; a suppression comment's
             // report is not a statement.
-            let changes = judge_file(0, &bytes, dialect, &mut schema, &mut Snapshot::default(), 0);
+            let parsed = parse_file(&bytes, dialect);
+            let changes = judge_file(0, &bytes, &parsed, dialect, &mut schema, &mut Snapshot::default(), 0);
             let statements = changes.iter().filter(|change| {
                 !matches!(change.primary().rule.id, "invalid-suppression" | "unused-suppression")
             });

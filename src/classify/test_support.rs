@@ -2,17 +2,18 @@
 
 use super::{Change, Class, Finding, judge_file, reconcile, replay_file};
 use crate::schema::{Schema, Snapshot};
-use crate::sql::Dialect;
+use crate::sql::{Dialect, parse_file};
 
 /// Every finding of the window `sql` after A's schema `given`, judged and
 /// reconciled with the net difference as the analysis does.
 pub(crate) fn findings_in(dialect: Dialect, given: &str, sql: &str) -> Vec<Finding> {
     let mut schema = Schema::default();
     schema.begin_migration(0);
-    replay_file(&mut schema, given.as_bytes(), dialect);
+    replay_file(&mut schema, &parse_file(given.as_bytes(), dialect));
     schema.begin_migration(1);
     let mut snapshot = Snapshot::default();
-    let mut changes = judge_file(0, sql.as_bytes(), dialect, &mut schema, &mut snapshot, 1);
+    let parsed = parse_file(sql.as_bytes(), dialect);
+    let mut changes = judge_file(0, sql.as_bytes(), &parsed, dialect, &mut schema, &mut snapshot, 1);
     reconcile(changes.iter_mut().flat_map(Change::findings_mut), snapshot.before(), &schema);
     changes.iter().flat_map(|c| c.findings().iter().cloned()).collect()
 }

@@ -1,7 +1,6 @@
 //! The net difference between the schema A's code was written against and the
 //! schema after B's migrations: what A had that B took away or tightened.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::model::{Schema, Table};
@@ -76,8 +75,6 @@ pub struct Difference {
 
 /// What `after` took away from, or tightened in, `before`.
 pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> {
-    let unique_before = unique_indexes_by_table(before);
-    let unique_after = unique_indexes_by_table(after);
     let mut found = Vec::new();
     let mut push = |subject: Subject, what: String| found.push(Difference { subject, what });
     for (name, table) in &before.tables {
@@ -108,7 +105,7 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
                 );
             }
         }
-        if let Some(what) = new_write_rules(&unique_before, &unique_after, name, table, now) {
+        if let Some(what) = new_write_rules(before, after, name, table, now) {
             push(Subject::WriteRules(name.clone()), what);
         }
     }
@@ -160,36 +157,23 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
     found
 }
 
-type UniqueIndexes<'s> = BTreeMap<&'s str, Vec<&'s str>>;
-
-fn unique_indexes_by_table(schema: &Schema) -> UniqueIndexes<'_> {
-    let mut by_table: UniqueIndexes<'_> = BTreeMap::new();
-    for (name, index) in schema.indexes.iter().filter(|(_, index)| index.unique) {
-        by_table.entry(index.table.as_str()).or_default().push(name.as_str());
-    }
-    by_table
+/// The names of the unique indexes on `table`, in name order.
+fn unique_indexes<'s>(schema: &'s Schema, table: &str) -> Vec<&'s str> {
+    schema.indexes.on_table(table).filter(|(_, index)| index.unique).map(|(name, _)| name.as_str()).collect()
 }
 
 /// Constraints and unique indexes on a table of A's that A did not have.
-fn new_write_rules(
-    unique_before: &UniqueIndexes<'_>,
-    unique_after: &UniqueIndexes<'_>,
-    name: &str,
-    old: &Table,
-    now: &Table,
-) -> Option<String> {
+fn new_write_rules(before: &Schema, after: &Schema, name: &str, old: &Table, now: &Table) -> Option<String> {
     let mut added: Vec<String> = now
         .constraints
         .iter()
         .filter(|c| !old.constraints.iter().any(|o| o.kind == c.kind && o.text == c.text))
         .map(|c| c.kind.describe().to_owned())
         .collect();
-    let old_unique = unique_before.get(name).cloned().unwrap_or_default();
+    let old_unique = unique_indexes(before, name);
     added.extend(
-        unique_after
-            .get(name)
+        unique_indexes(after, name)
             .into_iter()
-            .flatten()
             .filter(|index| !old_unique.contains(index))
             .map(|index| format!("unique index {index}")),
     );

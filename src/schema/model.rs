@@ -5,6 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::sql::{Argument, ConstraintKind, Name, Op, Parameter, RoutineBody};
 
+use super::indexes::Indexes;
+
 /// Which migration of a run created an object. Objects created at or after the
 /// window's first migration are new to the window: A's code cannot use them.
 pub type Epoch = u32;
@@ -16,7 +18,7 @@ pub type ObjectId = u64;
 pub struct Schema {
     pub tables: BTreeMap<String, Table>,
     pub views: BTreeMap<String, View>,
-    pub indexes: BTreeMap<String, Index>,
+    pub indexes: Indexes,
     pub types: BTreeMap<String, UserType>,
     pub functions: BTreeMap<String, Function>,
     pub sequences: BTreeMap<String, Epoch>,

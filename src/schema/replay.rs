@@ -51,13 +51,11 @@ impl Schema {
             }
             Op::DropTable { table } => {
                 self.tables.remove(&table.key);
-                self.indexes.retain(|_, index| index.table != table.key);
+                self.indexes.remove_table(&table.key);
             }
             Op::RenameTable { from, to } => {
                 if rename_entry(&mut self.tables, &from.key, &to.key) {
-                    for index in self.indexes.values_mut().filter(|i| i.table == from.key) {
-                        index.table = to.key.clone();
-                    }
+                    self.indexes.rename_table(&from.key, &to.key);
                 } else if !rename_entry(&mut self.views, &from.key, &to.key) {
                     // MySQL's RENAME TABLE and T-SQL's sp_rename rename views too, and
                     // sp_rename sequences.
@@ -155,7 +153,7 @@ impl Schema {
             Op::CreateIndex { name, table, unique, .. } => {
                 let key = name
                     .as_ref()
-                    .map_or_else(|| format!("{}#{}", table.key, self.indexes.len()), |n| n.key.clone());
+                    .map_or_else(|| format!("{}#{}", table.key, self.indexes.count()), |n| n.key.clone());
                 self.indexes.insert(key, Index { table: table.key.clone(), unique: *unique, created: epoch });
             }
             Op::DropIndex { name } => {

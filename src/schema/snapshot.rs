@@ -53,12 +53,16 @@ impl Snapshot {
                 if let Some(table) = current.tables.get(&key) {
                     before.tables.insert(key.clone(), table.clone());
                 }
-                for (name, index) in current.indexes.iter().filter(|(_, index)| index.table == key) {
-                    before.indexes.entry(name.clone()).or_insert_with(|| index.clone());
+                for (name, index) in current.indexes.on_table(&key) {
+                    before.indexes.insert_new(name, index);
                 }
             }
             Kind::View => copy_entry(&current.views, &mut before.views, key),
-            Kind::Index => copy_entry(&current.indexes, &mut before.indexes, key),
+            Kind::Index => {
+                if let Some(index) = current.indexes.get(&key) {
+                    before.indexes.insert(key, index.clone());
+                }
+            }
             Kind::Function => copy_entry(&current.functions, &mut before.functions, key),
             Kind::Type => copy_entry(&current.types, &mut before.types, key),
             Kind::Sequence => copy_entry(&current.sequences, &mut before.sequences, key),

@@ -16,7 +16,7 @@ use super::lower::Lowerer;
 use super::op::Op;
 use super::position::Position;
 use super::recognise;
-use super::split::{SplitFile, StatementSource};
+use super::split::{Segment, SplitFile, StatementSource, split};
 use super::statement::{head, parse_tokens};
 use super::tokens::leading_words;
 
@@ -40,6 +40,22 @@ pub enum Outcome {
     Rejected(String),
     /// Its text could not be read (unterminated quote, invalid UTF-8).
     Unreadable(String),
+}
+
+/// A migration file read: the segments that cover it and its statements, parsed.
+/// Reading needs no schema, so files are read in parallel ahead of the judge; the
+/// file's tokens are dropped once parsed, to hold less while waiting.
+#[derive(Debug, Clone)]
+pub struct ParsedFile {
+    pub segments: Vec<Segment>,
+    pub statements: Vec<ParsedStatement>,
+}
+
+/// Splits and parses `bytes`, a whole migration file.
+pub fn parse_file(bytes: &[u8], dialect: Dialect) -> ParsedFile {
+    let split = split(bytes, dialect);
+    let statements = parse(&split, dialect);
+    ParsedFile { segments: split.segments, statements }
 }
 
 /// Parses every statement of `split`, a split file.
@@ -171,8 +187,8 @@ fn after_rejection(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option
 /// The operations of every statement of `sql`, for the tests of what reads them.
 #[cfg(test)]
 pub(super) fn parsed_ops(sql: &str, dialect: Dialect) -> Vec<Op> {
-    let split = super::split::split(sql.as_bytes(), dialect);
-    parse(&split, dialect)
+    parse_file(sql.as_bytes(), dialect)
+        .statements
         .into_iter()
         .flat_map(|statement| match statement.outcome {
             Outcome::Parsed(ops) => ops,
