@@ -62,6 +62,12 @@ fn check(dir: &Path, format: &str) -> (Option<i32>, String) {
     (output.status.code(), String::from_utf8(output.stdout).expect("utf-8"))
 }
 
+/// Each entry of a JSON list as its `file` and its `field`.
+fn file_and<'a>(list: &'a Value, field: &str) -> Vec<(&'a str, &'a str)> {
+    let text = |value: &'a Value| value.as_str().unwrap_or_default();
+    list.as_array().expect("a list").iter().map(|entry| (text(&entry["file"]), text(&entry[field]))).collect()
+}
+
 #[cfg(unix)]
 #[test]
 fn links_are_followed_and_every_file_not_read_is_listed_with_its_reason() {
@@ -69,14 +75,8 @@ fn links_are_followed_and_every_file_not_read_is_listed_with_its_reason() {
     let (status, json) = check(dir.path(), "json");
     assert_eq!(status, Some(1));
     let report: Value = serde_json::from_str(&json).expect("json");
-    let judged: Vec<(&str, &str)> = report["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .map(|c| (c["file"].as_str().unwrap_or_default(), c["rule"].as_str().unwrap_or_default()))
-        .collect();
     assert_eq!(
-        judged,
+        file_and(&report["changes"], "rule"),
         [
             ("m/1_users.sql", "create-table"),
             ("m/2_drop_email.sql", "drop-column"),
@@ -85,14 +85,8 @@ fn links_are_followed_and_every_file_not_read_is_listed_with_its_reason() {
             ("m/5_backfill.go", "unread-migration"),
         ]
     );
-    let skipped: Vec<(&str, &str)> = report["skipped"]
-        .as_array()
-        .expect("skipped")
-        .iter()
-        .map(|s| (s["file"].as_str().unwrap_or_default(), s["kind"].as_str().unwrap_or_default()))
-        .collect();
     assert_eq!(
-        skipped,
+        file_and(&report["skipped"], "kind"),
         [
             ("m/6_dangling.sql", "dangling-link"),
             ("m/7_fifo.sql", "special-file"),
