@@ -14,8 +14,10 @@ use std::sync::mpsc::sync_channel;
 use rayon::prelude::*;
 
 use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
-use crate::discover::{self, DiscoverError, Layout, Migration, MigrationSet, Release, discover_release};
-use crate::rules::{deleted_migration, edited_migration, out_of_order_migration};
+use crate::discover::{
+    self, DiscoverError, Layout, Migration, MigrationSet, Release, Skipped, discover_release,
+};
+use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, ParsedFile, parse_file};
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
@@ -37,8 +39,10 @@ pub struct Analysis {
     /// Every forward statement of the window, in run order, and every history problem.
     pub changes: Vec<Change>,
     pub verdict: Verdict,
-    /// Things the user should know that are not changes (ignored files).
+    /// Things the user should know that are not changes.
     pub notes: Vec<String>,
+    /// Files under the migrations folder that were not read, with why.
+    pub skipped: Vec<Skipped>,
     /// The way back: the steps a database rollback runs, what they lose, what is missing.
     pub way_back: WayBack,
 }
@@ -56,6 +60,7 @@ impl Analysis {
                 change
             }));
             merged.notes.extend(next.notes);
+            merged.skipped.extend(next.skipped);
             let way_back = &mut merged.way_back;
             way_back.layout_has_downs &= next.way_back.layout_has_downs;
             way_back.missing.extend(next.way_back.missing);
@@ -131,7 +136,7 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
         ));
     }
     run.judge_window(&window, &mut schema, window_start);
-    run.notes_ignored(&newer);
+    run.skipped = newer.skipped.clone();
     Ok(run.finish(&newer, &window, &schema))
 }
 
@@ -193,7 +198,7 @@ pub fn check_release(
         return Ok(run.finish(&set, &[], &schema));
     }
     if only.is_none() {
-        run.notes_ignored(&set);
+        run.skipped = set.skipped.clone();
     }
     Ok(run.finish(&set, &judged, &schema))
 }
@@ -207,6 +212,7 @@ struct Run<'o> {
     file_index: HashMap<String, usize>,
     changes: Vec<Change>,
     notes: Vec<String>,
+    skipped: Vec<Skipped>,
 }
 
 impl<'o> Run<'o> {
@@ -222,7 +228,15 @@ impl<'o> Run<'o> {
             }
             (None, None) => Dialect::Postgres,
         };
-        Run { options, dialect, files: Vec::new(), file_index: HashMap::new(), changes: Vec::new(), notes }
+        Run {
+            options,
+            dialect,
+            files: Vec::new(),
+            file_index: HashMap::new(),
+            changes: Vec::new(),
+            notes,
+            skipped: Vec::new(),
+        }
     }
 
     /// Adds a migration's file to those changes point into (once).
@@ -265,18 +279,13 @@ impl<'o> Run<'o> {
         window_start: Epoch,
     ) {
         let file = self.add_file(migration);
+        if let Some(extension) = &migration.foreign {
+            self.changes.push(Change::for_file(file, unread_migration(extension)));
+            return;
+        }
         let changes =
             judge_file(file, &migration.bytes, parsed, self.dialect, schema, snapshot, window_start);
         self.changes.extend(changes);
-    }
-
-    fn notes_ignored(&mut self, set: &MigrationSet) {
-        for ignored in &set.ignored {
-            self.notes.push(format!(
-                "ignored `{ignored}`: its name has no version {} can order",
-                set.layout.label()
-            ));
-        }
     }
 
     fn finish(mut self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Analysis {
@@ -284,9 +293,6 @@ impl<'o> Run<'o> {
             if let Some(severity) = self.options.severities.get(finding.rule.id) {
                 finding.set_severity(*severity);
             }
-        }
-        for excluded in &set.excluded {
-            self.notes.push(format!("excluded `{excluded}` (rollsafe.toml)"));
         }
         let way_back = way_back(set, window, after, self.dialect);
         let verdict = decide(&self.changes, &way_back);
@@ -298,6 +304,7 @@ impl<'o> Run<'o> {
             changes: self.changes,
             verdict,
             notes: self.notes,
+            skipped: self.skipped,
         }
     }
 }
@@ -355,7 +362,7 @@ fn each_parsed<'m, M>(
         scope.spawn(move || {
             for chunk in migrations.chunks(READ_AHEAD) {
                 let files: Vec<ParsedFile> =
-                    chunk.par_iter().map(|m| parse_file(&m.borrow().bytes, dialect)).collect();
+                    chunk.par_iter().map(|m| parse_file(m.borrow().sql(), dialect)).collect();
                 for file in files {
                     if sender.send(file).is_err() {
                         return;

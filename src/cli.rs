@@ -130,6 +130,9 @@ enum CliError {
         help("pass a folder or file, or list folders under `migrations` in rollsafe.toml")
     )]
     NoPath,
+    #[error("cannot write the report to standard output")]
+    #[diagnostic(code(rollsafe::write_failed), help("check the disk or file standard output goes to"))]
+    Write(#[source] std::io::Error),
     #[error("the analysis stopped unexpectedly")]
     #[diagnostic(code(rollsafe::internal), help("please report this with the migration that caused it"))]
     Internal,
@@ -169,16 +172,29 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let window = discover::audit_window(&from, to.as_deref(), folder.as_deref())
                 .map_err(AnalysisError::from)?;
             let title = format!("audit: {} -> {}", window.older.label, window.newer.label);
-            let analysis = audit_window(window, &settings)?;
-            Ok(print(&analysis, &output, &settings, &title))
+            let mut analysis = audit_window(window, &settings)?;
+            hint_if_swapped(&mut analysis);
+            print(&analysis, &output, &settings, &title)
         }
         Command::Check { path, base: Some(base), output } => {
             let settings = Settings::from_output(&output)?;
-            let folder = path.or_else(|| settings.migrations.first().cloned());
+            let path = path.or_else(|| settings.migrations.first().cloned());
+            // A file is judged in its folder's window, alone.
+            let (folder, only) = match path {
+                Some(file) if file.is_file() => {
+                    let parent = file.parent().filter(|parent| !parent.as_os_str().is_empty());
+                    (Some(parent.unwrap_or(Path::new(".")).to_path_buf()), Some(file))
+                }
+                folder => (folder, None),
+            };
             let window = discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
-            let title = format!("check: {} since `{base}`", window.newer.label);
-            let analysis = audit_window(window, &settings)?;
-            Ok(print(&analysis, &output, &settings, &title))
+            let judged = only.as_ref().map_or(window.newer.label.clone(), |file| file.display().to_string());
+            let title = format!("check: {judged} since `{base}`");
+            let mut analysis = audit_window(window, &settings)?;
+            if let Some(file) = only {
+                keep_only(&mut analysis, &file);
+            }
+            print(&analysis, &output, &settings, &title)
         }
         Command::Check { path, base: None, output } => {
             let settings = Settings::from_output(&output)?;
@@ -187,9 +203,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 .iter()
                 .map(|path| analysis::check(path, &settings.options))
                 .collect::<Result<Vec<_>, _>>()?;
-            let analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            let mut analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            if paths.iter().any(|path| path.is_dir()) {
+                warn_unmatched_excludes(&mut analysis, &settings);
+            }
             let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-            Ok(print(&analysis, &output, &settings, &format!("check: {}", shown.join(", "))))
+            print(&analysis, &output, &settings, &format!("check: {}", shown.join(", ")))
         }
         Command::List { path, layout, json } => {
             let settings = Settings::resolve(None, None, layout, None)?;
@@ -197,7 +216,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             for path in paths {
                 let set =
                     discover::discover(&path, &settings.options.discover).map_err(AnalysisError::from)?;
-                emit(&listing(&set, json));
+                emit(&listing(&set, json))?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -213,12 +232,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                     rule.summary
                 );
             }
-            emit(&listing);
+            emit(&listing)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => match find_rule(&rule) {
             Some(found) => {
-                emit(&found.documentation());
+                emit(&found.documentation())?;
                 Ok(ExitCode::SUCCESS)
             }
             None => {
@@ -248,6 +267,9 @@ fn listing(set: &discover::MigrationSet, json: bool) -> String {
         };
         (m.version.to_string(), direction, m.display.as_str())
     });
+    let skipped_as = |kind| -> Vec<&str> {
+        set.skipped.iter().filter(|s| s.kind == kind).map(|s| s.relative.as_str()).collect()
+    };
     if json {
         let migrations: Vec<serde_json::Value> = rows
             .map(|(version, direction, file)| serde_json::json!({ "version": version, "direction": direction, "file": file }))
@@ -256,8 +278,9 @@ fn listing(set: &discover::MigrationSet, json: bool) -> String {
             "folder": set.label,
             "layout": set.layout,
             "migrations": migrations,
-            "ignored": set.ignored,
-            "excluded": set.excluded,
+            "ignored": skipped_as(discover::SkipKind::NoVersion),
+            "excluded": skipped_as(discover::SkipKind::Excluded),
+            "skipped": set.skipped,
         });
         return serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
     }
@@ -265,11 +288,8 @@ fn listing(set: &discover::MigrationSet, json: bool) -> String {
     for (number, (version, direction, file)) in rows.enumerate() {
         out += &format!("{:>5}  {version:<22} {direction:<10} {file}\n", number + 1);
     }
-    for ignored in &set.ignored {
-        out += &format!("       ignored (no version): {ignored}\n");
-    }
-    for excluded in &set.excluded {
-        out += &format!("       excluded: {excluded}\n");
+    for skipped in &set.skipped {
+        out += &format!("       not read: {} ({})\n", skipped.relative, skipped.reason);
     }
     out
 }
@@ -280,7 +300,48 @@ fn audit_window(window: discover::Window, settings: &Settings) -> Result<Analysi
     let mut notes = window.notes;
     notes.append(&mut analysis.notes);
     analysis.notes = notes;
+    warn_unmatched_excludes(&mut analysis, settings);
     Ok(analysis)
+}
+
+/// Says which `exclude` patterns left nothing out: a pattern written relative to
+/// the wrong folder silently reads what it was meant to skip.
+fn warn_unmatched_excludes(analysis: &mut Analysis, settings: &Settings) {
+    for pattern in settings.options.discover.exclude.unmatched(&analysis.skipped) {
+        analysis.notes.push(format!(
+            "warning: the exclude pattern `{pattern}` matches no file (patterns are relative to the folder of rollsafe.toml)"
+        ));
+    }
+}
+
+/// Narrows a window's analysis to the changes at `file`, the verdict with them.
+fn keep_only(analysis: &mut Analysis, file: &Path) {
+    // `x.sql` and `./x.sql` are one file; a file read from a revision is none of the working tree's.
+    let target = file.canonicalize().ok();
+    let at_file: Vec<bool> = analysis
+        .files
+        .iter()
+        .map(|source| Path::new(&source.display).canonicalize().ok() == target)
+        .collect();
+    analysis.changes.retain(|change| at_file.get(change.file).copied().unwrap_or(false));
+    if analysis.changes.is_empty() {
+        analysis
+            .notes
+            .push(format!("`{}` is not new in this branch: nothing of it to judge", file.display()));
+    }
+    analysis.verdict = crate::verdict::decide(&analysis.changes, &analysis.way_back);
+}
+
+/// Every change a migration of --from missing from --to, and nothing new: the
+/// releases were most likely given the wrong way round.
+fn hint_if_swapped(analysis: &mut Analysis) {
+    let deleted = |change: &crate::classify::Change| change.primary().rule.id == "deleted-migration";
+    if !analysis.changes.is_empty() && analysis.changes.iter().all(deleted) {
+        analysis.notes.push(
+            "hint: every migration of --to is in --from, which has more: were --from (the release to roll back to, the older one) and --to (the one running now) swapped?"
+                .to_owned(),
+        );
+    }
 }
 
 /// Command-line flags over rollsafe.toml over defaults.
@@ -305,15 +366,13 @@ impl Settings {
     ) -> Result<Settings, CliError> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let (config, folder) = Config::load(config, &cwd)?.unwrap_or_default();
+        // Shown in every report: as the user would open them from here, not absolute.
+        let migrations = config.migrations.iter().map(|m| as_seen_from(&folder.join(m), &cwd)).collect();
         let mut options = analysis::Options::new(dialect.or(config.dialect));
         options.discover.layout = layout.or(config.layout);
         options.discover.exclude = config.exclude.clone();
         options.severities = config.severities();
-        Ok(Settings {
-            options,
-            fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown),
-            migrations: config.migrations.iter().map(|m| folder.join(m)).collect(),
-        })
+        Ok(Settings { options, fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown), migrations })
     }
 
     /// The folders to read: the one given, else rollsafe.toml's `migrations`.
@@ -326,7 +385,28 @@ impl Settings {
     }
 }
 
-fn print(analysis: &Analysis, output: &OutputArgs, settings: &Settings, title: &str) -> ExitCode {
+/// `path` as the user would open it from `cwd`: relative when both are absolute on
+/// the same root (`db/migrations`, `../db/migrations`, `.`), else as it is.
+fn as_seen_from(path: &Path, cwd: &Path) -> PathBuf {
+    let same_root = path.components().next() == cwd.components().next();
+    if !path.is_absolute() || !cwd.is_absolute() || !same_root {
+        return path.to_path_buf();
+    }
+    let (mut rest, mut from) = (path.components().peekable(), cwd.components().peekable());
+    while rest.peek().is_some() && rest.peek() == from.peek() {
+        rest.next();
+        from.next();
+    }
+    let relative: PathBuf = from.map(|_| std::path::Component::ParentDir).chain(rest).collect();
+    if relative.as_os_str().is_empty() { PathBuf::from(".") } else { relative }
+}
+
+fn print(
+    analysis: &Analysis,
+    output: &OutputArgs,
+    settings: &Settings,
+    title: &str,
+) -> Result<ExitCode, CliError> {
     let color = match output.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -334,8 +414,8 @@ fn print(analysis: &Analysis, output: &OutputArgs, settings: &Settings, title: &
     };
     let title = format!("{title} ({}, {})", analysis.dialect, analysis.layout.label());
     let style = Style { color, width: 100 };
-    emit(&report::render(analysis, output.format, &title, style));
-    exit_code(analysis, settings.fail_on)
+    emit(&report::render(analysis, output.format, &title, style))?;
+    Ok(exit_code(analysis, settings.fail_on))
 }
 
 fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {
@@ -349,10 +429,14 @@ fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {
     if fails { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-/// Writes to standard output. A reader that went away (`| head`) is not an error
-/// worth more than stopping: whatever could not be written is dropped.
-fn emit(text: &str) {
+/// Writes to standard output. A report that could not be written (a full disk,
+/// a closed file) must not pass for one that was: it is an error (status 2). Only
+/// a reader that went away on purpose (`| head`) is not: it has read what it wanted.
+fn emit(text: &str) -> Result<(), CliError> {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    let _ignored = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Write(error)),
+        _ => Ok(()),
+    }
 }

@@ -40,7 +40,8 @@ pub struct Config {
     /// Migration folders, relative to the file; what `check` reads when given no path.
     #[serde(default)]
     pub migrations: Vec<PathBuf>,
-    /// Glob patterns of migration files to leave out, as written.
+    /// Glob patterns of migration files to leave out, as written: relative to the
+    /// folder of the file.
     #[serde(default, rename = "exclude")]
     exclude_patterns: Vec<Spanned<String>>,
     /// The patterns compiled, once the file is checked.
@@ -91,8 +92,10 @@ impl Config {
         };
         let text = std::fs::read_to_string(&path)
             .map_err(|source| Box::new(ConfigError::Read { path: path.display().to_string(), source }))?;
-        let config = Config::parse(&text, &path.display().to_string())?;
+        let mut config = Config::parse(&text, &path.display().to_string())?;
         let folder = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let written_in = if folder.as_os_str().is_empty() { Path::new(".") } else { folder.as_path() };
+        config.exclude = std::mem::take(&mut config.exclude).relative_to(written_in);
         Ok(Some((config, folder)))
     }
 

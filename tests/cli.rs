@@ -169,6 +169,11 @@ fn unterminated_dollar_quote_is_an_unknown_change() {
     assert_eq!(status, Some(1));
     assert_eq!(report["changes"][1]["rule"], "unreadable-text");
     assert_eq!(report["changes"][1]["line"], 2);
+    let message = report["changes"][1]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("starting at line 2, column 36"),
+        "where the quote opens, not the end of the file: {message}"
+    );
     assert_eq!(report["changes"].as_array().map(Vec::len), Some(2), "the rest of the file is one change");
 }
 

@@ -113,6 +113,9 @@ fn check_example(root: &Path, id: &str, class: &str) -> Diagnostic {
 /// A migration file: (name, contents).
 type File = (&'static str, &'static str);
 
+/// A goose migration in Go: what `unread-migration` is about.
+const DROP_TOTALS_IN_GO: &str = "package migrations\n\nfunc upDropTotals(tx *sql.Tx) error {\n\t_, err := tx.Exec(\"ALTER TABLE orders DROP COLUMN total\")\n\treturn err\n}\n";
+
 /// The history rules are about what changed between two releases' folders, not
 /// about SQL: for each, the releases A and B its documentation's example describes.
 fn history(id: &str) -> Option<(Vec<File>, Vec<File>)> {
@@ -125,6 +128,7 @@ fn history(id: &str) -> Option<(Vec<File>, Vec<File>)> {
         "edited-migration" => Some((vec![orders], vec![edited])),
         "deleted-migration" => Some((vec![orders, totals], vec![orders])),
         "out-of-order-migration" => Some((vec![orders, invoices], vec![orders, coupons, invoices])),
+        "unread-migration" => Some((vec![orders], vec![orders, ("0004_drop_totals.go", DROP_TOTALS_IN_GO)])),
         _ => None,
     }
 }

@@ -118,6 +118,7 @@ mod tests {
             label: label.to_owned(),
             files: files.iter().map(file).collect(),
             metadata: metadata.iter().map(file).collect(),
+            ..Release::default()
         }
     }
 

@@ -1,29 +1,82 @@
 //! `exclude` patterns: globs of paths to leave out, compiled once into one set
 //! that every file of a release is matched against.
 
+use std::borrow::Cow;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
+use super::{SkipKind, Skipped};
 
 /// Glob patterns of paths to leave out. `*` and `?` stay within a folder, `**`
 /// crosses folders (`**/*.sql` matches `c.sql` too); `[ab]` and `{a,b}` work as in
-/// a shell.
+/// a shell. A pattern is relative to the folder it was written for (the folder of
+/// `rollsafe.toml`, as a `.gitignore` pattern is to its own), or to the migrations
+/// folder.
 #[derive(Debug, Clone, Default)]
-pub struct Exclude(GlobSet);
+pub struct Exclude {
+    set: GlobSet,
+    patterns: Vec<String>,
+    /// The folder the patterns are relative to, absolute.
+    base: Option<PathBuf>,
+}
 
 impl Exclude {
     /// Compiles `patterns`; the error names the pattern it is about, when it is
     /// about one.
     pub fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Result<Exclude, globset::Error> {
         let mut set = GlobSetBuilder::new();
+        let mut written = Vec::new();
         for pattern in patterns {
             set.add(GlobBuilder::new(pattern).literal_separator(true).build()?);
+            written.push(pattern.to_owned());
         }
-        Ok(Exclude(set.build()?))
+        Ok(Exclude { set: set.build()?, patterns: written, base: None })
     }
 
-    /// Whether a file is left out: its path inside the migrations folder or its full
-    /// path (`/`-separated on every system) matches a pattern.
+    /// The same patterns, relative to `folder`.
+    pub fn relative_to(self, folder: &Path) -> Exclude {
+        Exclude { base: std::path::absolute(folder).ok(), ..self }
+    }
+
+    /// Whether a file is left out: its path inside the migrations folder, its path
+    /// from the patterns' folder, or its full path (`/`-separated on every system)
+    /// matches a pattern.
     pub fn excludes(&self, relative: &str, full: &str) -> bool {
-        self.0.is_match(relative) || self.0.is_match(full.replace('\\', "/"))
+        !self.patterns.is_empty()
+            && self.candidates(relative, full).iter().any(|path| self.set.is_match(path.as_ref()))
+    }
+
+    /// The patterns that left out none of the files in `skipped`: most likely
+    /// written relative to another folder than the one they are taken from.
+    pub fn unmatched(&self, skipped: &[Skipped]) -> Vec<&str> {
+        let matched: BTreeSet<usize> = skipped
+            .iter()
+            .filter(|file| file.kind == SkipKind::Excluded)
+            .flat_map(|file| self.candidates(&file.relative, &file.display))
+            .flat_map(|path| self.set.matches(path.as_ref()))
+            .collect();
+        (0..self.patterns.len())
+            .filter(|index| !matched.contains(index))
+            .map(|index| self.patterns[index].as_str())
+            .collect()
+    }
+
+    /// The paths a pattern may be written against. `full` is a path on disk, or
+    /// `revision:path` in a repository, whose path is taken from its top (where
+    /// `rollsafe.toml` usually is).
+    fn candidates<'a>(&self, relative: &'a str, full: &'a str) -> Vec<Cow<'a, str>> {
+        let mut paths = vec![Cow::Borrowed(relative), Cow::Owned(full.replace('\\', "/"))];
+        if let Some((_, in_repository)) = full.split_once(':') {
+            paths.push(Cow::Borrowed(in_repository));
+        }
+        let from_base = self.base.as_deref().and_then(|base| {
+            let absolute = std::path::absolute(full).ok()?;
+            Some(absolute.strip_prefix(base).ok()?.to_string_lossy().replace('\\', "/"))
+        });
+        paths.extend(from_base.map(Cow::Owned));
+        paths
     }
 }
 
@@ -43,6 +96,15 @@ mod tests {
         assert!(matches("2_?.sql", "2_b.sql") && !matches("2_?.sql", "2_/.sql"));
         assert!(matches("C:/db/**", "C:\\db\\1_a.sql"));
         assert!(!Exclude::default().excludes("1_a.sql", "1_a.sql"));
+    }
+
+    #[test]
+    fn patterns_are_relative_to_their_folder_or_the_repository_top() {
+        let exclude =
+            Exclude::new(["db/migrations/legacy/**"]).expect("valid").relative_to(Path::new("/repo"));
+        assert!(exclude.excludes("legacy/3_c.sql", "/repo/db/migrations/legacy/3_c.sql"));
+        assert!(exclude.excludes("legacy/3_c.sql", "HEAD:db/migrations/legacy/3_c.sql"));
+        assert!(!exclude.excludes("3_c.sql", "/repo/db/migrations/3_c.sql"));
     }
 
     #[test]

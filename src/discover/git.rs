@@ -8,7 +8,7 @@ use gix::bstr::ByteSlice;
 use miette::Diagnostic;
 use thiserror::Error;
 
-use super::{Release, ReleaseFile};
+use super::{Release, ReleaseFile, SkipKind, Skipped};
 
 /// Where migrations usually live, tried in this order when no folder is given.
 const COMMON_HOMES: [&str; 10] = [
@@ -148,28 +148,26 @@ impl Repository {
         };
         let mut recorder = gix::traverse::tree::Recorder::default();
         subtree.traverse().breadthfirst(&mut recorder).map_err(git_error)?;
-        let mut records: Vec<_> = recorder
-            .records
-            .into_iter()
-            .filter(|entry| {
-                let name = entry.filepath.rsplit_str("/").next().unwrap_or_default().to_str_lossy();
-                entry.mode.is_blob() && (super::is_sql_file(&name) || super::is_metadata(&name))
-            })
-            .collect();
+        let mut records = recorder.records;
         records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
-        let (mut files, mut metadata) = (Vec::with_capacity(records.len()), Vec::new());
+        let mut release = Release { label: format!("{revision}:{folder}"), ..Release::default() };
         for entry in records {
             let relative = entry.filepath.to_str_lossy().into_owned();
-            let blob = self.repo.find_object(entry.oid).map_err(git_error)?;
             let path = if folder.is_empty() { relative.clone() } else { format!("{folder}/{relative}") };
-            let file = ReleaseFile {
-                display: format!("{revision}:{path}"),
-                bytes: Arc::from(blob.data.as_slice()),
-                relative,
-            };
-            if super::is_sql_file(&file.relative) { files.push(file) } else { metadata.push(file) }
+            let display = format!("{revision}:{path}");
+            if entry.mode.is_tree() {
+                continue;
+            }
+            if !entry.mode.is_blob() {
+                // A link's target in a tree is a path, perhaps outside it; a submodule is another repository.
+                let reason = "a symbolic link or submodule in git: not followed at a revision";
+                release.skipped.push(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
+                continue;
+            }
+            let blob = self.repo.find_object(entry.oid).map_err(git_error)?;
+            release.add(ReleaseFile { display, bytes: Arc::from(blob.data.as_slice()), relative });
         }
-        Ok(Release { label: format!("{revision}:{folder}"), files, metadata })
+        Ok(release)
     }
 
     fn tree(&self, revision: &str) -> Result<gix::Tree<'_>, GitError> {

@@ -8,10 +8,12 @@ mod layout;
 mod version;
 mod window;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
 use miette::Diagnostic;
+use serde::Serialize;
 use thiserror::Error;
 use walkdir::WalkDir;
 
@@ -33,20 +35,41 @@ pub struct ReleaseFile {
     pub bytes: Arc<[u8]>,
 }
 
-/// The `.sql` files of a migrations folder at one release: a folder on disk or a
-/// tree at a git revision.
-#[derive(Debug, Clone)]
+/// The files of a migrations folder at one release: a folder on disk or a tree at
+/// a git revision.
+#[derive(Debug, Clone, Default)]
 pub struct Release {
     /// How reports name the release: the folder, or `rev:folder`.
     pub label: String,
+    /// The SQL files.
     pub files: Vec<ReleaseFile>,
     /// Files that describe the migrations rather than being one (`migration_lock.toml`).
     pub metadata: Vec<ReleaseFile>,
+    /// Every other regular file: a migration in another language (`0003_x.go`),
+    /// or no migration at all (`README.md`), as the layout will tell.
+    pub others: Vec<ReleaseFile>,
+    /// What could not even be opened as a file: dangling links, link loops, FIFOs.
+    pub skipped: Vec<Skipped>,
 }
 
-/// SQL files: `.sql`, and synapse's engine-specific `.sql.postgres` / `.sql.sqlite`.
+/// The extensions of SQL files, in any case: `.sql`, and synapse's engine-specific
+/// `.sql.postgres` / `.sql.sqlite`.
+const SQL_EXTENSIONS: [&str; 3] = [".sql", ".sql.postgres", ".sql.sqlite"];
+
+/// The length of `name`'s SQL extension, if it has one (`2_b.SQL` has).
+fn sql_extension_len(name: &str) -> Option<usize> {
+    SQL_EXTENSIONS
+        .iter()
+        .find(|extension| {
+            let start = name.len().saturating_sub(extension.len());
+            start > 0 && name.get(start..).is_some_and(|end| end.eq_ignore_ascii_case(extension))
+        })
+        .map(|extension| extension.len())
+}
+
+/// SQL files, whatever the case of their extension.
 pub(crate) fn is_sql_file(name: &str) -> bool {
-    name.ends_with(".sql") || name.ends_with(".sql.postgres") || name.ends_with(".sql.sqlite")
+    sql_extension_len(name).is_some()
 }
 
 /// Non-SQL files discovery reads for their hints.
@@ -54,43 +77,167 @@ pub(crate) fn is_metadata(file_name: &str) -> bool {
     matches!(file_name, "migration_lock.toml" | "sqitch.plan" | "manifest.json")
 }
 
+/// Extensions of files that document a migration folder, hold data beside it
+/// (Drizzle's `meta/0001_snapshot.json`) or back a file up: never a migration,
+/// even when named like one.
+const NEVER_MIGRATIONS: [&str; 22] = [
+    "md", "markdown", "txt", "rst", "adoc", "json", "csv", "tsv", "toml", "lock", "sum", "log", "bak",
+    "orig", "swp", "tmp", "png", "jpg", "jpeg", "gif", "svg", "pdf",
+];
+
+/// The extension of a file that may be a migration rollsafe cannot read (`go` for
+/// goose's `0003_x.go`, `psql`): not SQL, not hidden, not a document or a backup.
+fn foreign_extension(relative: &str) -> Option<&str> {
+    let file_name = relative.rsplit('/').next().unwrap_or(relative);
+    let (stem, extension) = file_name.rsplit_once('.')?;
+    let never = NEVER_MIGRATIONS.iter().any(|never| never.eq_ignore_ascii_case(extension));
+    let hidden_or_backup = stem.is_empty() || file_name.starts_with('.') || extension.ends_with('~');
+    (!never && !hidden_or_backup && !is_sql_file(file_name)).then_some(extension)
+}
+
+/// The name a layout recognises a file by: its SQL extension in lower case
+/// (`2_b.SQL` is `2_b.sql`), or for a file in another language the `.sql` file it
+/// stands for (`3_c.go` is `3_c.sql`).
+pub(crate) fn as_sql_name(relative: &str) -> Cow<'_, str> {
+    if let Some(len) = sql_extension_len(relative) {
+        let (stem, extension) = relative.split_at(relative.len() - len);
+        return if extension.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(format!("{stem}{}", extension.to_ascii_lowercase()))
+        } else {
+            Cow::Borrowed(relative)
+        };
+    }
+    match foreign_extension(relative) {
+        Some(extension) => Cow::Owned(format!("{}sql", &relative[..relative.len() - extension.len()])),
+        None => Cow::Borrowed(relative),
+    }
+}
+
+/// A file under a migrations folder that rollsafe does not read, and why. Every
+/// report says each one: a migration skipped in silence would pass for a safe one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// Its path inside the migrations folder, `/`-separated.
+    #[serde(skip)]
+    pub relative: String,
+    /// The path reports show.
+    #[serde(rename = "file")]
+    pub display: String,
+    pub kind: SkipKind,
+    /// Why, for people.
+    pub reason: String,
+}
+
+/// Why a file is not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SkipKind {
+    /// A SQL file whose name the layout cannot place in the order.
+    NoVersion,
+    /// Left out by an `exclude` pattern.
+    Excluded,
+    /// Not SQL, and not named like a migration (or a way back rollsafe cannot read).
+    NotSql,
+    /// A symbolic link to nothing.
+    DanglingLink,
+    /// A symbolic link to a folder above it.
+    LinkLoop,
+    /// Not a regular file: a FIFO, socket or device, or a link or submodule in git.
+    SpecialFile,
+}
+
+impl Skipped {
+    pub(crate) fn new(
+        relative: String,
+        display: String,
+        kind: SkipKind,
+        reason: impl Into<String>,
+    ) -> Skipped {
+        Skipped { relative, display, kind, reason: reason.into() }
+    }
+
+    fn file(file: &ReleaseFile, kind: SkipKind, reason: impl Into<String>) -> Skipped {
+        Skipped::new(file.relative.clone(), file.display.clone(), kind, reason)
+    }
+}
+
 impl Release {
-    /// Reads the `.sql` files under `root`.
+    /// Reads the files under `root`, following links to files and folders alike: a
+    /// migration linked in from elsewhere runs like any other.
     pub fn read_folder(root: &Path) -> Result<Release, DiscoverError> {
         let shown = root.display().to_string();
         if !root.exists() {
             return Err(DiscoverError::NotFound { path: shown });
         }
-        let (mut files, mut metadata) = (Vec::new(), Vec::new());
-        for entry in WalkDir::new(root).sort_by_file_name() {
-            let entry = entry.map_err(|error| DiscoverError::Unreadable {
-                path: error.path().unwrap_or(root).display().to_string(),
-                source: error.into(),
-            })?;
-            let file_name = entry.file_name().to_string_lossy();
-            let is_sql = entry.file_type().is_file() && is_sql_file(&file_name);
-            let is_hint = entry.file_type().is_file() && is_metadata(&file_name);
-            if !is_sql && !is_hint {
+        let mut release = Release { label: shown, ..Release::default() };
+        for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    release.skip_unwalkable(root, error)?;
+                    continue;
+                }
+            };
+            if entry.file_type().is_dir() {
                 continue;
             }
-            let relative = entry
-                .path()
-                .strip_prefix(root)
-                .unwrap_or(entry.path())
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let bytes = std::fs::read(entry.path()).map_err(|source| DiscoverError::Unreadable {
-                path: entry.path().display().to_string(),
-                source,
-            })?;
-            let file =
-                ReleaseFile { relative, display: entry.path().display().to_string(), bytes: bytes.into() };
-            if is_sql { files.push(file) } else { metadata.push(file) }
+            let (relative, display) = (relative_path(root, entry.path()), entry.path().display().to_string());
+            if !entry.file_type().is_file() {
+                // Opening a FIFO would wait for a writer forever.
+                let reason = "not a regular file (a FIFO, socket or device): never opened";
+                release.skipped.push(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
+                continue;
+            }
+            let bytes = std::fs::read(entry.path())
+                .map_err(|source| DiscoverError::Unreadable { path: display.clone(), source })?;
+            release.add(ReleaseFile { relative, display, bytes: bytes.into() });
         }
-        Ok(Release { label: shown, files, metadata })
+        Ok(release)
     }
+
+    /// Files a file to its kind: SQL, metadata, or other.
+    pub(crate) fn add(&mut self, file: ReleaseFile) {
+        let file_name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
+        if is_sql_file(file_name) {
+            self.files.push(file);
+        } else if is_metadata(file_name) {
+            self.metadata.push(file);
+        } else {
+            self.others.push(file);
+        }
+    }
+
+    /// Notes a link walkdir could not follow (to nothing, or into a loop); any
+    /// other trouble stops discovery.
+    fn skip_unwalkable(&mut self, root: &Path, error: walkdir::Error) -> Result<(), DiscoverError> {
+        let at = error.path().map(Path::to_path_buf);
+        let is_link = |path: &Path| path.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink());
+        let (kind, reason) = match &at {
+            Some(_) if error.loop_ancestor().is_some() => {
+                (SkipKind::LinkLoop, "a symbolic link to a folder above it: followed once, not again")
+            }
+            Some(path) if is_link(path) && !path.exists() => {
+                (SkipKind::DanglingLink, "a symbolic link to a file that does not exist")
+            }
+            _ => {
+                let path = at.as_deref().unwrap_or(root).display().to_string();
+                return Err(DiscoverError::Unreadable { path, source: error.into() });
+            }
+        };
+        let path = at.unwrap_or_default();
+        self.skipped.push(Skipped::new(relative_path(root, &path), path.display().to_string(), kind, reason));
+        Ok(())
+    }
+}
+
+/// `path`'s path inside `root`, `/`-separated.
+fn relative_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// One migration file.
@@ -106,6 +253,9 @@ pub struct Migration {
     pub name: String,
     pub direction: Direction,
     pub repeatable: bool,
+    /// The extension of a migration written in something rollsafe cannot read
+    /// (`go`, `py`); `None` for SQL.
+    pub foreign: Option<String>,
 }
 
 impl Migration {
@@ -120,7 +270,13 @@ impl Migration {
             name,
             direction,
             repeatable,
+            foreign: None,
         }
+    }
+
+    /// The SQL to replay and judge: none for a migration rollsafe cannot read.
+    pub fn sql(&self) -> &[u8] {
+        if self.foreign.is_some() { &[] } else { &self.bytes }
     }
 
     /// A file judged on its own although its folder's layout cannot place it (no
@@ -146,10 +302,8 @@ pub struct MigrationSet {
     pub forward: Vec<Migration>,
     /// Down/undo migrations, in version order.
     pub back: Vec<Migration>,
-    /// `.sql` files the layout cannot place in the order (no version).
-    pub ignored: Vec<String>,
-    /// `.sql` files left out by an exclude pattern.
-    pub excluded: Vec<String>,
+    /// Every file under the folder that is not read, with why.
+    pub skipped: Vec<Skipped>,
     /// The dialect the release's hints point at, and why.
     pub detected_dialect: Option<(crate::sql::Dialect, String)>,
 }
@@ -162,8 +316,7 @@ impl MigrationSet {
             layout: Layout::Plain,
             forward: Vec::new(),
             back: Vec::new(),
-            ignored: Vec::new(),
-            excluded: Vec::new(),
+            skipped: Vec::new(),
             detected_dialect: None,
         }
     }
@@ -204,6 +357,14 @@ pub enum DiscoverError {
         help("remove it from the migrations folder, or leave it out with `exclude` in rollsafe.toml")
     )]
     Binary { path: String },
+    #[error("a migrations folder `{folder}` was given, but --from and --to are folders already")]
+    #[diagnostic(
+        code(rollsafe::folder_beside_folders),
+        help(
+            "with two folders, drop FOLDER; to read FOLDER at two git revisions, give --from and --to as revisions"
+        )
+    )]
+    FolderBesideFolders { folder: String },
     #[error("`{path}` holds no .sql migrations rollsafe can order")]
     #[diagnostic(
         code(rollsafe::no_migrations),
@@ -235,47 +396,38 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     // Detection reads every file; a dialect the user named makes it unnecessary.
     let detected_dialect = if options.dialect.is_some() { None } else { dialect::detect(&release) };
-    let Release { label, mut files, metadata } = release;
+    let Release { label, mut files, metadata, mut others, mut skipped } = release;
     // Excluded files are left out before anything reads them, whatever the layout.
-    let mut excluded = Vec::new();
-    files.retain(|file| {
-        let keep = !options.exclude.excludes(&file.relative, &file.display);
-        if !keep {
-            excluded.push(file.relative.clone());
-        }
-        keep
-    });
+    for group in [&mut files, &mut others] {
+        group.retain(|file| {
+            let keep = !options.exclude.excludes(&file.relative, &file.display);
+            if !keep {
+                skipped.push(Skipped::file(file, SkipKind::Excluded, "left out by an `exclude` pattern"));
+            }
+            keep
+        });
+    }
     if let Some(binary) = files.iter().find(|file| file.bytes.contains(&0)) {
         return Err(DiscoverError::Binary { path: binary.display.clone() });
     }
     if let (Some(plan), None | Some(Layout::Sqitch)) = (sqitch::plan(&metadata), options.layout) {
-        let (migrations, ignored) = sqitch::migrations(plan, files);
+        let (migrations, unplanned) = sqitch::migrations(plan, files);
         let (forward, back) = migrations.into_iter().partition(|m| m.direction == Direction::Forward);
-        let set = MigrationSet {
-            label,
-            layout: Layout::Sqitch,
-            forward,
-            back,
-            ignored,
-            excluded,
-            detected_dialect,
-        };
+        skipped.extend(unplanned.iter().map(|file| {
+            Skipped::file(file, SkipKind::NoVersion, "sqitch.plan names no change with this script")
+        }));
+        skipped.extend(others.iter().map(|file| Skipped::file(file, SkipKind::NotSql, "not SQL")));
+        let set = MigrationSet { label, layout: Layout::Sqitch, forward, back, skipped, detected_dialect };
         return set.unless_empty();
     }
     synapse::keep_engine_variants(&mut files, options.dialect);
     let layout = options.layout.unwrap_or_else(|| Layout::detect_files(&files));
-    let mut set = MigrationSet {
-        label,
-        layout,
-        forward: Vec::new(),
-        back: Vec::new(),
-        ignored: Vec::new(),
-        excluded,
-        detected_dialect,
-    };
+    let mut set =
+        MigrationSet { label, layout, forward: Vec::new(), back: Vec::new(), skipped, detected_dialect };
     for file in files {
-        let Some(recognised) = layout.recognise(&file.relative) else {
-            set.ignored.push(file.relative);
+        let Some(recognised) = layout.recognise(&as_sql_name(&file.relative)) else {
+            let reason = format!("its name has no version {} can order", layout.label());
+            set.skipped.push(Skipped::file(&file, SkipKind::NoVersion, reason));
             continue;
         };
         for migration in layout.directions(Migration::new(file, recognised)) {
@@ -285,6 +437,9 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
             }
         }
     }
+    for file in others {
+        set.add_foreign(file);
+    }
     if layout == Layout::VersionedFolders {
         temporal::order_by_manifests(&mut set.forward, &metadata);
     }
@@ -293,7 +448,34 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     }
     set.forward.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
     set.back.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
+    set.skipped.sort_by(|a, b| a.relative.cmp(&b.relative));
     set.unless_empty()
+}
+
+impl MigrationSet {
+    /// A file that is not SQL: a forward migration rollsafe cannot read when the
+    /// layout recognises its name as one (goose's `0003_x.go` beside `0002_y.sql`),
+    /// else a file it skips.
+    fn add_foreign(&mut self, file: ReleaseFile) {
+        let recognised = foreign_extension(&file.relative).and_then(|extension| {
+            Some((extension.to_owned(), self.layout.recognise(&as_sql_name(&file.relative))?))
+        });
+        match recognised {
+            Some((extension, recognised)) if recognised.direction == Direction::Forward => {
+                let migration = Migration { foreign: Some(extension), ..Migration::new(file, recognised) };
+                self.forward.push(migration);
+            }
+            Some((extension, _)) => {
+                // A way back that cannot be read is no way back: its forward migration is missing one.
+                let reason = format!("a way-back migration in `.{extension}`, which rollsafe cannot read");
+                self.skipped.push(Skipped::file(&file, SkipKind::NotSql, reason));
+            }
+            None => {
+                let reason = "not SQL, and not named like a migration";
+                self.skipped.push(Skipped::file(&file, SkipKind::NotSql, reason));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -312,7 +494,9 @@ mod tests {
         assert_eq!(order, ["1_a.up.sql", "9_b.up.sql", "10_c.up.sql"]);
         assert!(set.way_back_for(&set.forward[1]).is_some());
         assert!(set.way_back_for(&set.forward[0]).is_none());
-        assert_eq!(set.ignored, ["notes.sql"]);
+        let skipped: Vec<(&str, SkipKind)> =
+            set.skipped.iter().map(|s| (s.relative.as_str(), s.kind)).collect();
+        assert_eq!(skipped, [("notes.sql", SkipKind::NoVersion)]);
     }
 
     #[test]
@@ -327,7 +511,8 @@ mod tests {
         let set = discover(dir.path(), &options).expect("discover");
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
         assert_eq!(order, ["1_a.sql"]);
-        assert_eq!(set.excluded, ["2_b.sql", "legacy/3_c.sql"]);
+        let excluded: Vec<&str> = set.skipped.iter().map(|s| s.relative.as_str()).collect();
+        assert_eq!(excluded, ["2_b.sql", "legacy/3_c.sql"]);
     }
 
     #[test]
@@ -345,7 +530,8 @@ mod tests {
         assert_eq!(set.layout, Layout::Sqitch);
         let order: Vec<&str> = set.forward.iter().map(|m| m.relative.as_str()).collect();
         assert_eq!(order, ["deploy/users.sql"]);
-        assert_eq!(set.excluded, ["deploy/legacy.sql"]);
+        let excluded: Vec<&str> = set.skipped.iter().map(|s| s.relative.as_str()).collect();
+        assert_eq!(excluded, ["deploy/legacy.sql"]);
     }
 
     #[test]

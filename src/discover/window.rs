@@ -20,13 +20,14 @@ pub struct Window {
 pub fn audit_window(from: &str, to: Option<&str>, folder: Option<&Path>) -> Result<Window, DiscoverError> {
     let is_folder = |side: &str| Path::new(side).is_dir();
     if let (true, Some(to)) = (is_folder(from), to.filter(|t| is_folder(t))) {
-        if folder.is_none() {
-            return Ok(Window {
-                older: Release::read_folder(Path::new(from))?,
-                newer: Release::read_folder(Path::new(to))?,
-                notes: Vec::new(),
-            });
+        if let Some(folder) = folder {
+            return Err(DiscoverError::FolderBesideFolders { folder: folder.display().to_string() });
         }
+        return Ok(Window {
+            older: Release::read_folder(Path::new(from))?,
+            newer: Release::read_folder(Path::new(to))?,
+            notes: Vec::new(),
+        });
     }
     let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
     let mut notes = Vec::new();
@@ -68,7 +69,7 @@ pub fn branch_window(base: &str, folder: Option<&Path>) -> Result<Window, Discov
         }
         // The branch created the folder: everything in it is new.
         Err(super::GitError::FolderMissing { .. }) => {
-            Release { label: format!("{short}:{}", folder.in_repo), files: Vec::new(), metadata: Vec::new() }
+            Release { label: format!("{short}:{}", folder.in_repo), ..Release::default() }
         }
         Err(error) => return Err(error.into()),
     };
@@ -97,6 +98,11 @@ fn resolve_folder(
     notes.push(format!("using the migrations folder `{in_repo}` (pass a folder to choose another)"));
     let absolute = repo.workdir_path(&in_repo).unwrap_or_else(|| PathBuf::from(&in_repo));
     let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
-    let on_disk = absolute.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(absolute);
+    let on_disk = match absolute.strip_prefix(&cwd) {
+        // Run inside the migrations folder itself.
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => absolute,
+    };
     Ok(Folder { in_repo, on_disk })
 }

@@ -1,5 +1,7 @@
 //! `path:line:col: severity[rule]: message`, one line per finding that is not safe:
 //! the format Vim's and Emacs' quickfix lists and VS Code problem matchers read.
+//! Files not read are `path:1:1: note: …` lines, so the list jumps to them too;
+//! notes about no file are `rollsafe: note: …`.
 
 use crate::analysis::Analysis;
 
@@ -17,6 +19,12 @@ pub(super) fn render(analysis: &Analysis) -> String {
             issue.finding.rule.id,
             issue.finding.message.replace('\n', " ")
         ));
+    }
+    for skipped in &analysis.skipped {
+        out.line(format_args!("{}:1:1: note: not read: {}", skipped.display, skipped.reason));
+    }
+    for note in &analysis.notes {
+        out.line(format_args!("rollsafe: note: {}", note.replace('\n', " ")));
     }
     out.into_string()
 }

@@ -1,5 +1,6 @@
 //! GitHub Actions workflow commands: each finding that is not safe becomes an
-//! annotation on the pull request's diff, and the verdict a notice.
+//! annotation on the pull request's diff, each file not read a warning on it, and
+//! the notes and the verdict notices.
 
 use crate::analysis::Analysis;
 
@@ -20,6 +21,16 @@ pub(super) fn render(analysis: &Analysis) -> String {
             property(&title),
             data(&format!("{} Instead: {}", issue.finding.message, issue.finding.rule.help)),
         ));
+    }
+    for skipped in &analysis.skipped {
+        out.line(format_args!(
+            "::warning file={},title=rollsafe did not read this file::{}",
+            property(&skipped.display),
+            data(&skipped.reason)
+        ));
+    }
+    for note in &analysis.notes {
+        out.line(format_args!("::notice title=rollsafe note::{}", data(note)));
     }
     let verdict = &analysis.verdict;
     out.line(format_args!(

@@ -1,4 +1,5 @@
-//! GitLab Code Quality JSON: one entry per finding that is not safe. Fingerprints
+//! GitLab Code Quality JSON: one entry per finding that is not safe, and an `info`
+//! one per file not read (at its line 1). Fingerprints
 //! depend on the rule, the file and the statement's text, not on line numbers, so
 //! a finding keeps its identity when lines move.
 
@@ -31,7 +32,7 @@ struct Lines {
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut seen: Vec<u64> = Vec::new();
-    let entries: Vec<Entry> = issues(analysis)
+    let mut entries: Vec<Entry> = issues(analysis)
         .map(|issue| {
             let statement = analysis.files[issue.change.file]
                 .bytes
@@ -64,6 +65,16 @@ pub(super) fn render(analysis: &Analysis) -> String {
             }
         })
         .collect();
+    entries.extend(analysis.skipped.iter().map(|skipped| {
+        let path = uri(&skipped.display);
+        Entry {
+            description: format!("rollsafe did not read this file: {}", skipped.reason),
+            check_name: "not-read",
+            fingerprint: format!("{:016x}", fnv1a(format!("not-read\0{path}").as_bytes())),
+            severity: "info",
+            location: Location { path, lines: Lines { begin: 1 } },
+        }
+    }));
     let mut out = serde_json::to_string_pretty(&entries).unwrap_or_default();
     out.push('\n');
     out

@@ -57,7 +57,10 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     for note in &analysis.notes {
         out.line(format_args!("note: {note}"));
     }
-    if !analysis.notes.is_empty() {
+    for skipped in &analysis.skipped {
+        out.line(format_args!("note: not read `{}`: {}", skipped.display, skipped.reason));
+    }
+    if !analysis.notes.is_empty() || !analysis.skipped.is_empty() {
         out.blank();
     }
     verdict_block(analysis, &mut out);

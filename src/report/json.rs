@@ -21,6 +21,7 @@ struct Report<'a> {
     changes: Vec<JsonChange<'a>>,
     way_back: &'a [crate::verdict::WayBackStep],
     notes: &'a [String],
+    skipped: &'a [crate::discover::Skipped],
 }
 
 #[derive(Serialize, Default)]
@@ -123,6 +124,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
         changes: analysis.changes.iter().map(|c| change(analysis, c)).collect(),
         way_back: &analysis.way_back.steps,
         notes: &analysis.notes,
+        skipped: &analysis.skipped,
     };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');

@@ -1,5 +1,6 @@
 //! A pull-request summary: the verdict first, then a table of the changes that
-//! block a code rollback or lose data, then those to review; safe changes folded.
+//! block a code rollback or lose data, then those to review, the files not read
+//! and the notes; safe changes folded.
 
 use crate::analysis::Analysis;
 use crate::classify::Class;
@@ -57,6 +58,9 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
     };
     table(&mut out, "Blocking or losing data", &|class, harms| class != Class::Unknown && harms);
     table(&mut out, "To review", &|class, harms| class == Class::Unknown || !harms);
+    let not_read = analysis.skipped.iter().map(|s| format!("- `{}`: {}", s.display, cell(&s.reason)));
+    list(&mut out, "Not read", not_read);
+    list(&mut out, "Notes", analysis.notes.iter().map(|note| format!("- {}", cell(note))));
 
     let safe: Vec<String> = analysis
         .changes
@@ -83,6 +87,20 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
         out.line(format_args!("</details>"));
     }
     out.into_string()
+}
+
+/// A section of list items, when there are any.
+fn list(out: &mut Lines, heading: &str, items: impl Iterator<Item = String>) {
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return;
+    }
+    out.line(format_args!("### {heading}"));
+    out.blank();
+    for item in items {
+        out.line(format_args!("{item}"));
+    }
+    out.blank();
 }
 
 /// Text safe inside a Markdown table cell.

@@ -1,5 +1,7 @@
 //! SARIF 2.1.0 for code scanning: every rule in `tool.driver.rules`, one result per
-//! finding that is not safe, regions 1-based with exclusive end columns.
+//! finding that is not safe, regions 1-based with exclusive end columns; files not
+//! read (warnings, at their file) and notes in the invocation's
+//! `toolExecutionNotifications`.
 
 use serde_json::{Value, json};
 
@@ -59,6 +61,16 @@ pub(super) fn render(analysis: &Analysis) -> String {
             })
         })
         .collect();
+    let not_read = analysis.skipped.iter().map(|skipped| {
+        json!({
+            "level": "warning",
+            "message": { "text": format!("not read: {}", skipped.reason) },
+            "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&skipped.display) } } }],
+            "properties": { "kind": skipped.kind }
+        })
+    });
+    let notes = analysis.notes.iter().map(|note| json!({ "level": "note", "message": { "text": note } }));
+    let notifications: Vec<Value> = not_read.chain(notes).collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -71,6 +83,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 }
             },
             "results": results,
+            "invocations": [{ "executionSuccessful": true, "toolExecutionNotifications": notifications }],
             "properties": {
                 "codeRollback": analysis.verdict.code_rollback.as_str(),
                 "databaseRollback": analysis.verdict.database_rollback.as_str(),

@@ -130,7 +130,8 @@ impl Layout {
             return Layout::Liquibase;
         }
         let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
-        Layout::detect(files.iter().map(|file| file.relative.as_str()), has_dbmate_sections)
+        let names: Vec<_> = files.iter().map(|file| super::as_sql_name(&file.relative)).collect();
+        Layout::detect(names.iter().map(AsRef::as_ref), has_dbmate_sections)
     }
 
     /// Reads a migration's version, name and direction from its path inside the

@@ -52,7 +52,7 @@ pub(in crate::discover) fn plan(metadata: &[ReleaseFile]) -> Option<&ReleaseFile
 pub(in crate::discover) fn migrations(
     plan: &ReleaseFile,
     files: Vec<ReleaseFile>,
-) -> (Vec<Migration>, Vec<String>) {
+) -> (Vec<Migration>, Vec<ReleaseFile>) {
     let plan_text = String::from_utf8_lossy(&plan.bytes);
     let folder = plan.relative.rsplit_once('/').map_or(String::new(), |(folder, _)| format!("{folder}/"));
     let mut migrations = Vec::new();
@@ -73,10 +73,10 @@ pub(in crate::discover) fn migrations(
         }
     }
     let unplanned = files
-        .iter()
+        .into_iter()
         .zip(used)
         .filter(|(file, used)| !used && !file.relative.starts_with(&format!("{folder}verify/")))
-        .map(|(file, _)| file.relative.clone())
+        .map(|(file, _)| file)
         .collect();
     (migrations, unplanned)
 }

@@ -72,10 +72,17 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
                 position.line, position.column
             ))
         }
-        (None, Some(error)) => Some(
-            format!("{}; the rest of the file is not analysed", error.message)
-                + &format!(" (starting at line {}, column {})", error.location.line, error.location.column),
-        ),
+        (None, Some(error)) => {
+            // The tokenizer says where it gave up (for an unterminated quote, the end of
+            // the file); the reader needs where the text it could not read starts: just
+            // after the last token it did read.
+            let stuck_at = ranges.last().map_or(body_start, |range| range.end) - body_start;
+            let start = Cursor::new(body).position_of(stuck_at);
+            Some(format!(
+                "{}; the rest of the file is not analysed (starting at line {}, column {})",
+                error.message, start.line, start.column
+            ))
+        }
         (None, None) => None,
     };
     match trouble {

@@ -1,0 +1,287 @@
+//! Issue 12: nothing skipped in silence, nothing lost on the way out. Every file
+//! under a migrations folder that rollsafe does not read is said in every format;
+//! a migration it cannot read is an unknown change; a report it cannot write is
+//! exit 2; paths and `exclude` patterns are as the user wrote them.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+
+use std::path::Path;
+use std::process::Stdio;
+
+use assert_cmd::Command;
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+
+fn rollsafe(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("rollsafe").expect("binary");
+    command.current_dir(dir).env("NO_COLOR", "1");
+    command
+}
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+/// `m/`: SQL through a linked file and a linked folder, `.SQL`, a goose `.go`
+/// migration, and one file of every kind rollsafe does not read.
+fn folder_with_everything() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(
+        root,
+        &[
+            ("m/1_users.sql", "CREATE TABLE users (id int, email text, name text, age int);\n"),
+            ("elsewhere/drop_email.sql", "ALTER TABLE users DROP COLUMN email;\n"),
+            ("shared/3_drop_name.sql", "ALTER TABLE users DROP COLUMN name;\n"),
+            ("m/4_drop_age.SQL", "ALTER TABLE users DROP COLUMN age;\n"),
+            ("m/5_backfill.go", "package migrations\n"),
+            ("m/cleanup.sql", "SELECT 1;\n"),
+            ("m/README.md", "notes\n"),
+        ],
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::symlink;
+        symlink("../elsewhere/drop_email.sql", root.join("m/2_drop_email.sql")).expect("link a file");
+        symlink("../shared", root.join("m/linked")).expect("link a folder");
+        symlink("nowhere.sql", root.join("m/6_dangling.sql")).expect("dangling link");
+        symlink("..", root.join("m/linked/loop")).expect("a loop");
+        let fifo =
+            std::process::Command::new("mkfifo").arg(root.join("m/7_fifo.sql")).status().expect("mkfifo");
+        assert!(fifo.success());
+    }
+    dir
+}
+
+fn check(dir: &Path, format: &str) -> (Option<i32>, String) {
+    let output = rollsafe(dir).args(["check", "m", "--format", format]).output().expect("run");
+    (output.status.code(), String::from_utf8(output.stdout).expect("utf-8"))
+}
+
+/// Each entry of a JSON list as its `file` and its `field`.
+fn file_and<'a>(list: &'a Value, field: &str) -> Vec<(&'a str, &'a str)> {
+    let text = |value: &'a Value| value.as_str().unwrap_or_default();
+    list.as_array().expect("a list").iter().map(|entry| (text(&entry["file"]), text(&entry[field]))).collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn links_are_followed_and_every_file_not_read_is_listed_with_its_reason() {
+    let dir = folder_with_everything();
+    let (status, json) = check(dir.path(), "json");
+    assert_eq!(status, Some(1));
+    let report: Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(
+        file_and(&report["changes"], "rule"),
+        [
+            ("m/1_users.sql", "create-table"),
+            ("m/2_drop_email.sql", "drop-column"),
+            ("m/linked/3_drop_name.sql", "drop-column"),
+            ("m/4_drop_age.SQL", "drop-column"),
+            ("m/5_backfill.go", "unread-migration"),
+        ]
+    );
+    assert_eq!(
+        file_and(&report["skipped"], "kind"),
+        [
+            ("m/6_dangling.sql", "dangling-link"),
+            ("m/7_fifo.sql", "special-file"),
+            ("m/README.md", "not-sql"),
+            ("m/cleanup.sql", "no-version"),
+            ("m/linked/loop", "link-loop"),
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_not_read_are_said_in_every_format() {
+    let dir = folder_with_everything();
+    for format in ["human", "gcc", "github", "gitlab", "markdown", "sarif"] {
+        let (status, output) = check(dir.path(), format);
+        assert_eq!(status, Some(1), "{format}");
+        insta::assert_snapshot!(format!("not_read_{format}"), output);
+    }
+    let (_, sarif) = check(dir.path(), "sarif");
+    let schema: Value =
+        serde_json::from_str(&std::fs::read_to_string("tests/schemas/sarif-2.1.0.json").expect("schema"))
+            .expect("json");
+    let log: Value = serde_json::from_str(&sarif).expect("sarif");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(&log).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn audit(dir: &Path, from: &str, to: &str) -> (Option<i32>, Value, String) {
+    let output =
+        rollsafe(dir).args(["audit", "--format", "json", "--from", from, "--to", to]).output().expect("run");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+    (output.status.code(), report, String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn a_go_migration_is_unknown_and_its_edits_are_flagged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("a/1_users.sql", "CREATE TABLE users (id int, email text);\n"),
+            ("a/2_seed.go", "package migrations\n"),
+            ("b/1_users.sql", "CREATE TABLE users (id int, email text);\n"),
+            ("b/2_seed.go", "package migrations\n// edited\n"),
+            ("b/3_drop.go", "package migrations\n"),
+        ],
+    );
+    let (status, report, stderr) = audit(dir.path(), "a", "b");
+    assert_eq!(status, Some(1), "{stderr}");
+    assert_eq!(report["verdict"]["code_rollback"], "review");
+    let rules: Vec<&str> =
+        report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
+    assert_eq!(rules, ["edited-migration", "unread-migration"]);
+}
+
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("m/1_a.sql", "CREATE TABLE a (id int);\n")]);
+    for args in [&["check", "m"][..], &["rules"], &["explain", "drop-column"], &["list", "m"]] {
+        let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
+        let output = std::process::Command::cargo_bin("rollsafe")
+            .expect("binary")
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(Stdio::from(full))
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("cannot write the report"), "{args:?}");
+    }
+}
+
+#[test]
+fn exclude_patterns_are_relative_to_rollsafe_toml_and_paths_to_the_working_directory() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            (
+                "rollsafe.toml",
+                "migrations = [\"db/migrations\"]\nexclude = [\"db/migrations/legacy/**\", \"nothing/**\"]\n",
+            ),
+            ("db/migrations/1_a.sql", "CREATE TABLE a (id int);\n"),
+            ("db/migrations/legacy/2_b.sql", "DROP TABLE a;\n"),
+        ],
+    );
+    for cwd in [dir.path().to_path_buf(), dir.path().join("db")] {
+        let output = rollsafe(&cwd).args(["check", "--format", "json"]).output().expect("run");
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        let shown = if cwd == dir.path() { "db/migrations" } else { "migrations" };
+        assert_eq!(report["changes"][0]["file"], format!("{shown}/1_a.sql"));
+        assert_eq!(report["skipped"][0]["kind"], "excluded");
+        assert_eq!(report["skipped"][0]["file"], format!("{shown}/legacy/2_b.sql"));
+        let notes = report["notes"].to_string();
+        assert!(notes.contains("`nothing/**` matches no file"), "{notes}");
+        assert!(!notes.contains("legacy"), "{notes}");
+    }
+    let sarif = rollsafe(dir.path()).args(["check", "--format", "sarif"]).output().expect("run");
+    let log: Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+    let notification = &log["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "db/migrations/legacy/2_b.sql"
+    );
+}
+
+#[test]
+fn an_invalid_exclude_pattern_is_a_configuration_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("rollsafe.toml", "exclude = [\"[unclosed\"]\n"), ("m/1_a.sql", "SELECT 1;\n")]);
+    let output = rollsafe(dir.path()).args(["check", "m"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("invalid exclude pattern `[unclosed`") && stderr.contains("rollsafe.toml:1:12"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_third_folder_beside_two_folder_releases_is_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[("a/1_a.sql", "SELECT 1;\n"), ("b/1_a.sql", "SELECT 1;\n"), ("c/1_a.sql", "SELECT 1;\n")],
+    );
+    let output = rollsafe(dir.path()).args(["audit", "--from", "a", "--to", "b", "c"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--from and --to are folders already"));
+}
+
+#[test]
+fn releases_given_the_wrong_way_round_get_a_hint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("old/1_a.sql", "CREATE TABLE a (id int);\n"),
+            ("new/1_a.sql", "CREATE TABLE a (id int);\n"),
+            ("new/2_b.sql", "CREATE TABLE b (id int);\n"),
+        ],
+    );
+    let (_, report, _) = audit(dir.path(), "new", "old");
+    assert!(report["notes"].to_string().contains("swapped"), "{}", report["notes"]);
+    let (_, report, _) = audit(dir.path(), "old", "new");
+    assert!(!report["notes"].to_string().contains("swapped"));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .expect("git");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn check_base_judges_a_named_file_and_runs_inside_the_migrations_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("db/migrations/1_a.sql", "CREATE TABLE a (id int, note text);\n")]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "a"]);
+    write(
+        dir.path(),
+        &[
+            ("db/migrations/2_b.sql", "ALTER TABLE a DROP COLUMN note;\n"),
+            ("db/migrations/3_c.sql", "CREATE TABLE c (id int);\n"),
+        ],
+    );
+    let run = |cwd: &Path, args: &[&str]| -> (Option<i32>, Value) {
+        let output = rollsafe(cwd)
+            .args(["check", "--base", "main", "--format", "json"])
+            .args(args)
+            .output()
+            .expect("run");
+        let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+        assert_ne!(output.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        (output.status.code(), report)
+    };
+    let (status, report) = run(dir.path(), &["db/migrations/3_c.sql"]);
+    assert_eq!(status, Some(0), "only 3_c.sql is judged: {report}");
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(1));
+    let (status, report) = run(&dir.path().join("db/migrations"), &[]);
+    assert_eq!(status, Some(1), "{report}");
+    assert_eq!(report["changes"].as_array().map(Vec::len), Some(2));
+}
