@@ -124,6 +124,8 @@ pub struct FolderRun {
     /// rejects, a row that collides): they cannot observe a break.
     pub probes_failing_before: usize,
     pub probes_run: usize,
+    /// What the harness created because the migrations assume it.
+    pub assumed: Vec<String>,
 }
 
 /// Replays `folder` on `engine`, one migration at a time, in rollsafe's order.
@@ -166,6 +168,7 @@ pub fn judge_folder(engine: &mut dyn Engine, folder: &Path) -> Result<FolderRun>
             refusal,
         });
     }
+    run.assumed = engine.take_assumptions();
     Ok(run)
 }
 

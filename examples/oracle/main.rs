@@ -56,7 +56,7 @@ fn main() -> Result<()> {
     let mut run = Run { engine: engine_name, folders: Vec::new() };
     for folder in &folders {
         let folder_run = judge_folder(engine.as_mut(), folder)?;
-        for assumption in engine.take_assumptions() {
+        for assumption in &folder_run.assumed {
             println!("{}: created {assumption}", folder.display());
         }
         let refused = folder_run.windows.iter().filter(|w| w.refusal.is_some()).count();

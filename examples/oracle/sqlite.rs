@@ -4,6 +4,7 @@
 use miette::{IntoDiagnostic, Result};
 use rollsafe::sql::Dialect;
 use rusqlite::Connection;
+use rusqlite::config::DbConfig;
 
 use crate::catalog::{Catalog, Column, Probe, Relation, quote_identifier};
 use crate::harness::Engine;
@@ -62,6 +63,11 @@ impl Sqlite {
             })
             .collect();
         Ok(Relation { name: quote_identifier(name), columns })
+    }
+
+    fn set_string_literals_in_double_quotes(&self, allowed: bool) -> Result<()> {
+        self.connection.set_db_config(DbConfig::SQLITE_DBCONFIG_DQS_DML, allowed).into_diagnostic()?;
+        Ok(())
     }
 
     fn probe(&self, sql: &str) -> rusqlite::Result<()> {
@@ -123,6 +129,10 @@ impl Engine for Sqlite {
         // A no-op inside a transaction: set it before the savepoints. Migrations
         // may have switched it on.
         self.connection.execute_batch("PRAGMA foreign_keys = OFF").into_diagnostic()?;
+        // SQLite reads a double-quoted name that matches no column as a string
+        // literal: a read of a dropped column would still run, silently returning
+        // its name. Off while probing, so that it fails as the break it is.
+        self.set_string_literals_in_double_quotes(false)?;
         let mut results = Vec::with_capacity(probes.len());
         for probe in probes {
             self.connection.execute_batch("SAVEPOINT oracle_probe").into_diagnostic()?;
@@ -131,6 +141,8 @@ impl Engine for Sqlite {
                 .execute_batch("ROLLBACK TO oracle_probe; RELEASE oracle_probe")
                 .into_diagnostic()?;
         }
+        // Migrations run with SQLite's defaults, as the project's own do.
+        self.set_string_literals_in_double_quotes(true)?;
         Ok(results)
     }
 
