@@ -4,6 +4,7 @@
 
 mod catalog;
 mod harness;
+mod postgres;
 mod report;
 mod sqlite;
 
@@ -35,6 +36,23 @@ const SQLITE_FOLDERS: &[&str] = &[
     "temporalio__temporal/schema/sqlite/v3/temporal",
 ];
 
+/// The corpus' PostgreSQL migrations folders (`POSTGRES_FOLDERS` of
+/// `scripts/corpus.py`).
+const POSTGRES_FOLDERS: &[&str] = &[
+    "rust-lang__crates.io/migrations",
+    "goharbor__harbor/make/migrations/postgresql",
+    "langfuse__langfuse/packages/shared/prisma/migrations",
+    "authelia__authelia/internal/storage/migrations/postgres",
+    "mckaywrigley__chatbot-ui/supabase/migrations",
+    "supabase__postgres/migrations/db/migrations",
+    "MarquezProject__marquez/api/src/main/resources/marquez/db/migration",
+    "OHDSI__WebAPI/src/main/resources/db/migration/postgresql",
+    "DSpace__DSpace/dspace-api/src/main/resources/org/dspace/storage/rdbms/sqlmigration/postgres",
+    "atuinsh__atuin/crates/atuin-server-postgres/migrations",
+    "chef__chef-server/src/oc_erchef/schema",
+    "chef__chef-server/src/oc_bifrost/schema",
+];
+
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let usage = "usage: scripts/oracle sqlite|postgres [FOLDER…]";
@@ -42,6 +60,7 @@ fn main() -> Result<()> {
     let named: Vec<PathBuf> = args.map(PathBuf::from).collect();
     let (mut engine, corpus_folders): (Box<dyn Engine>, &[&str]) = match engine_name.as_str() {
         "sqlite" => (Box::new(sqlite::Sqlite::new()?), SQLITE_FOLDERS),
+        "postgres" => (Box::new(postgres::Postgres::start()?), POSTGRES_FOLDERS),
         other => return Err(miette!("unknown engine `{other}`; {usage}")),
     };
     let folders = if named.is_empty() {
