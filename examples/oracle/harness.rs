@@ -5,7 +5,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use miette::Result;
+use miette::{IntoDiagnostic, Result};
+use regex::Regex;
 use rollsafe::analysis::{Options, check};
 use rollsafe::classify::{Class, Finding};
 use rollsafe::discover::{Migration, discover};
@@ -136,6 +137,7 @@ pub fn judge_folder(engine: &mut dyn Engine, folder: &Path) -> Result<FolderRun>
     engine.fresh_database()?;
     let shown = folder.display().to_string();
     let mut run = FolderRun::default();
+    let placeholder = Regex::new(r"\$\{([^}]+)\}").into_diagnostic()?;
     for migrations in windows(&set.forward) {
         let file = migrations[0].display.clone();
         let probes = engine.catalog()?.probes();
@@ -145,7 +147,10 @@ pub fn judge_folder(engine: &mut dyn Engine, folder: &Path) -> Result<FolderRun>
         let claim = claims.get(&file).cloned().unwrap_or_default();
         let mut refusal = None;
         for migration in &migrations {
-            if let Err(message) = engine.apply(&String::from_utf8_lossy(&migration.bytes))? {
+            // rollsafe reads Flyway and Liquibase `${placeholders}` as the names
+            // they hold; the engine gets the same names.
+            let text = String::from_utf8_lossy(&migration.bytes);
+            if let Err(message) = engine.apply(&placeholder.replace_all(&text, "$1"))? {
                 refusal = Some(message);
                 break;
             }

@@ -20,6 +20,9 @@ const DEBIAN_SERVER_BINARIES: &str = "/usr/lib/postgresql";
 /// postgres refuse root); Debian's package creates it.
 const SERVER_USER: &str = "postgres";
 const DATABASE: &str = "oracle";
+/// The harness' superuser. Not `postgres`: migrations alter that role (supabase's
+/// take its superuser away), and the harness must keep its own.
+const HARNESS_USER: &str = "oracle_harness";
 const TEMP_PREFIX: &str = "rollsafe-oracle-";
 
 /// Runs one probe in a subtransaction that is always rolled back (the custom
@@ -69,9 +72,26 @@ ORDER BY t.oid, e.enumsortorder;
 
 pub struct Postgres {
     server: Server,
-    missing_role: Regex,
+    missing: MissingPatterns,
+    /// Created for the current folder.
     assumed: Vec<String>,
 }
+
+/// How PostgreSQL says an object is missing.
+struct MissingPatterns {
+    role: Regex,
+    schema: Regex,
+    function: Regex,
+}
+
+/// Functions migrations call assuming the deployment installed their extension.
+const EXTENSION_FUNCTIONS: &[(&str, &str)] = &[
+    ("uuid_generate_v4", "uuid-ossp"),
+    ("uuid_generate_v1", "uuid-ossp"),
+    ("gen_random_bytes", "pgcrypto"),
+    ("crypt", "pgcrypto"),
+    ("digest", "pgcrypto"),
+];
 
 impl Postgres {
     /// Starts a throw-away server, installing PostgreSQL first when the machine has
@@ -79,9 +99,48 @@ impl Postgres {
     pub fn start() -> Result<Postgres> {
         Ok(Postgres {
             server: Server::start()?,
-            missing_role: Regex::new(r#"role "([^"]+)" does not exist"#).into_diagnostic()?,
+            missing: MissingPatterns {
+                role: Regex::new(r#"role "([^"]+)" does not exist"#).into_diagnostic()?,
+                schema: Regex::new(r#"schema "([^"]+)" does not exist"#).into_diagnostic()?,
+                function: Regex::new(r"function ([\w.]+)\(.*\) does not exist").into_diagnostic()?,
+            },
             assumed: Vec::new(),
         })
+    }
+
+    /// Creates what a refusal says is missing when it is something the project's
+    /// deployment provides rather than its migrations: a role, a schema the
+    /// platform or a placeholder names, an extension whose function is called.
+    /// `false` when there is nothing to create, or it was created already.
+    fn provide_assumed(&mut self, error: &str) -> Result<bool> {
+        let capture =
+            |regex: &Regex| regex.captures(error).and_then(|c| c.get(1)).map(|m| m.as_str().to_owned());
+        let (what, sql) = if let Some(role) = capture(&self.missing.role) {
+            (format!("role `{role}`"), format!("CREATE ROLE {}", quote_identifier(&role)))
+        } else if let Some(schema) = capture(&self.missing.schema) {
+            (format!("schema `{schema}`"), format!("CREATE SCHEMA {}", quote_identifier(&schema)))
+        } else if let Some((function, extension)) = capture(&self.missing.function).and_then(|f| {
+            let name = f.rsplit('.').next().unwrap_or(&f);
+            EXTENSION_FUNCTIONS.iter().find(|(known, _)| *known == name).map(|(_, e)| (f.clone(), *e))
+        }) {
+            // In the schema the call names, else the first one of the search path.
+            let schema =
+                function.rsplit_once('.').map(|(schema, _)| format!(" SCHEMA {}", quote_identifier(schema)));
+            let sql = format!(
+                "CREATE EXTENSION IF NOT EXISTS {}{}",
+                quote_identifier(extension),
+                schema.unwrap_or_default()
+            );
+            (format!("extension `{extension}` (for `{function}()`)"), sql)
+        } else {
+            return Ok(false);
+        };
+        if self.assumed.contains(&what) {
+            return Ok(false);
+        }
+        self.server.psql_ok(DATABASE, &format!("{sql};\n"))?;
+        self.assumed.push(what);
+        Ok(true)
     }
 
     /// Runs a migration once: `Some(error)` when psql stopped on an error.
@@ -99,7 +158,7 @@ impl Engine for Postgres {
 
     fn fresh_database(&mut self) -> Result<()> {
         let sql = format!("DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE);\nCREATE DATABASE {DATABASE};\n");
-        self.server.psql_ok("postgres", &sql)?;
+        self.server.psql_ok("template1", &sql)?;
         Ok(())
     }
 
@@ -170,9 +229,7 @@ impl Engine for Postgres {
     }
 
     fn apply(&mut self, sql: &str) -> Result<std::result::Result<(), String>> {
-        // Roles the migrations grant to or assume exist are created, once each.
-        const MAX_CREATED_ROLES: usize = 20;
-        for _ in 0..MAX_CREATED_ROLES {
+        loop {
             let Some(mut error) = self.run_migration(sql, true)? else { return Ok(Ok(())) };
             if error.contains("cannot run inside a transaction block") {
                 // CREATE INDEX CONCURRENTLY and friends: as their tools run them.
@@ -181,14 +238,10 @@ impl Engine for Postgres {
                     Some(again) => error = again,
                 }
             }
-            let Some(role) = self.missing_role.captures(&error).and_then(|c| c.get(1)) else {
+            if !self.provide_assumed(&error)? {
                 return Ok(Err(error));
-            };
-            let role = role.as_str().to_owned();
-            self.server.psql_ok(DATABASE, &format!("CREATE ROLE {};\n", quote_identifier(&role)))?;
-            self.assumed.push(format!("role `{role}`"));
+            }
         }
-        Ok(Err(format!("still missing roles after creating {MAX_CREATED_ROLES}")))
     }
 
     fn take_assumptions(&mut self) -> Vec<String> {
@@ -263,7 +316,15 @@ impl Server {
             }
         }
         let initdb = command(switch_user, &binaries.join("initdb"))
-            .args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "--no-sync", "-D"])
+            .args([
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--username",
+                HARNESS_USER,
+                "-D",
+            ])
             .arg(&data)
             .output()
             .into_diagnostic()?;
@@ -295,7 +356,7 @@ impl Server {
             let ready = Command::new(self.binaries.join("pg_isready"))
                 .arg("-h")
                 .arg(&self.socket)
-                .args(["-U", "postgres", "-q"])
+                .args(["-U", HARNESS_USER, "-q"])
                 .status()
                 .into_diagnostic()?;
             if ready.success() {
@@ -310,7 +371,7 @@ impl Server {
     /// Runs `sql` through psql on `database`; its stdout, stderr and status.
     fn psql(&self, database: &str, flags: &[&str], sql: &str) -> Result<Output> {
         let mut child = Command::new("psql")
-            .args(["-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-U", "postgres", "-h"])
+            .args(["-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-U", HARNESS_USER, "-h"])
             .arg(&self.socket)
             .args(["-d", database])
             .args(flags)
