@@ -5,240 +5,25 @@ mod exclude;
 mod git;
 mod history;
 mod layout;
+mod release;
 mod version;
 mod window;
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
 use miette::Diagnostic;
-use serde::Serialize;
 use thiserror::Error;
-use walkdir::WalkDir;
 
 pub use exclude::Exclude;
 pub use git::{GitError, Repository};
 pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
 use layout::{sqitch, synapse, temporal};
+pub use release::{Release, ReleaseFile, SkipKind, Skipped};
+use release::{as_sql_name, foreign_extension};
 pub use version::Version;
 pub use window::{Window, audit_window, branch_window};
-
-/// One `.sql` file of a release, read into memory.
-#[derive(Debug, Clone)]
-pub struct ReleaseFile {
-    /// Its path inside the migrations folder, `/`-separated.
-    pub relative: String,
-    /// The path reports show.
-    pub display: String,
-    pub bytes: Arc<[u8]>,
-}
-
-/// The files of a migrations folder at one release: a folder on disk or a tree at
-/// a git revision.
-#[derive(Debug, Clone, Default)]
-pub struct Release {
-    /// How reports name the release: the folder, or `rev:folder`.
-    pub label: String,
-    /// The SQL files.
-    pub files: Vec<ReleaseFile>,
-    /// Files that describe the migrations rather than being one (`migration_lock.toml`).
-    pub metadata: Vec<ReleaseFile>,
-    /// Every other regular file: a migration in another language (`0003_x.go`),
-    /// or no migration at all (`README.md`), as the layout will tell.
-    pub others: Vec<ReleaseFile>,
-    /// What could not even be opened as a file: dangling links, link loops, FIFOs.
-    pub skipped: Vec<Skipped>,
-}
-
-/// The extensions of SQL files, in any case: `.sql`, and synapse's engine-specific
-/// `.sql.postgres` / `.sql.sqlite`.
-const SQL_EXTENSIONS: [&str; 3] = [".sql", ".sql.postgres", ".sql.sqlite"];
-
-/// The length of `name`'s SQL extension, if it has one (`2_b.SQL` has).
-fn sql_extension_len(name: &str) -> Option<usize> {
-    SQL_EXTENSIONS
-        .iter()
-        .find(|extension| {
-            let start = name.len().saturating_sub(extension.len());
-            start > 0 && name.get(start..).is_some_and(|end| end.eq_ignore_ascii_case(extension))
-        })
-        .map(|extension| extension.len())
-}
-
-/// SQL files, whatever the case of their extension.
-pub(crate) fn is_sql_file(name: &str) -> bool {
-    sql_extension_len(name).is_some()
-}
-
-/// Non-SQL files discovery reads for their hints.
-pub(crate) fn is_metadata(file_name: &str) -> bool {
-    matches!(file_name, "migration_lock.toml" | "sqitch.plan" | "manifest.json")
-}
-
-/// Extensions of files that document a migration folder, hold data beside it
-/// (Drizzle's `meta/0001_snapshot.json`) or back a file up: never a migration,
-/// even when named like one.
-const NEVER_MIGRATIONS: [&str; 22] = [
-    "md", "markdown", "txt", "rst", "adoc", "json", "csv", "tsv", "toml", "lock", "sum", "log", "bak",
-    "orig", "swp", "tmp", "png", "jpg", "jpeg", "gif", "svg", "pdf",
-];
-
-/// The extension of a file that may be a migration rollsafe cannot read (`go` for
-/// goose's `0003_x.go`, `psql`): not SQL, not hidden, not a document or a backup.
-fn foreign_extension(relative: &str) -> Option<&str> {
-    let file_name = relative.rsplit('/').next().unwrap_or(relative);
-    let (stem, extension) = file_name.rsplit_once('.')?;
-    let never = NEVER_MIGRATIONS.iter().any(|never| never.eq_ignore_ascii_case(extension));
-    let hidden_or_backup = stem.is_empty() || file_name.starts_with('.') || extension.ends_with('~');
-    (!never && !hidden_or_backup && !is_sql_file(file_name)).then_some(extension)
-}
-
-/// The name a layout recognises a file by: its SQL extension in lower case
-/// (`2_b.SQL` is `2_b.sql`), or for a file in another language the `.sql` file it
-/// stands for (`3_c.go` is `3_c.sql`).
-pub(crate) fn as_sql_name(relative: &str) -> Cow<'_, str> {
-    if let Some(len) = sql_extension_len(relative) {
-        let (stem, extension) = relative.split_at(relative.len() - len);
-        return if extension.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(format!("{stem}{}", extension.to_ascii_lowercase()))
-        } else {
-            Cow::Borrowed(relative)
-        };
-    }
-    match foreign_extension(relative) {
-        Some(extension) => Cow::Owned(format!("{}sql", &relative[..relative.len() - extension.len()])),
-        None => Cow::Borrowed(relative),
-    }
-}
-
-/// A file under a migrations folder that rollsafe does not read, and why. Every
-/// report says each one: a migration skipped in silence would pass for a safe one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    /// Its path inside the migrations folder, `/`-separated.
-    #[serde(skip)]
-    pub relative: String,
-    /// The path reports show.
-    #[serde(rename = "file")]
-    pub display: String,
-    pub kind: SkipKind,
-    /// Why, for people.
-    pub reason: String,
-}
-
-/// Why a file is not read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SkipKind {
-    /// A SQL file whose name the layout cannot place in the order.
-    NoVersion,
-    /// Left out by an `exclude` pattern.
-    Excluded,
-    /// Not SQL, and not named like a migration (or a way back rollsafe cannot read).
-    NotSql,
-    /// A symbolic link to nothing.
-    DanglingLink,
-    /// A symbolic link to a folder above it.
-    LinkLoop,
-    /// Not a regular file: a FIFO, socket or device, or a link or submodule in git.
-    SpecialFile,
-}
-
-impl Skipped {
-    pub(crate) fn new(
-        relative: String,
-        display: String,
-        kind: SkipKind,
-        reason: impl Into<String>,
-    ) -> Skipped {
-        Skipped { relative, display, kind, reason: reason.into() }
-    }
-
-    fn file(file: &ReleaseFile, kind: SkipKind, reason: impl Into<String>) -> Skipped {
-        Skipped::new(file.relative.clone(), file.display.clone(), kind, reason)
-    }
-}
-
-impl Release {
-    /// Reads the files under `root`, following links to files and folders alike: a
-    /// migration linked in from elsewhere runs like any other.
-    pub fn read_folder(root: &Path) -> Result<Release, DiscoverError> {
-        let shown = root.display().to_string();
-        if !root.exists() {
-            return Err(DiscoverError::NotFound { path: shown });
-        }
-        let mut release = Release { label: shown, ..Release::default() };
-        for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => {
-                    release.skip_unwalkable(root, error)?;
-                    continue;
-                }
-            };
-            if entry.file_type().is_dir() {
-                continue;
-            }
-            let (relative, display) = (relative_path(root, entry.path()), entry.path().display().to_string());
-            if !entry.file_type().is_file() {
-                // Opening a FIFO would wait for a writer forever.
-                let reason = "not a regular file (a FIFO, socket or device): never opened";
-                release.skipped.push(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
-                continue;
-            }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|source| DiscoverError::Unreadable { path: display.clone(), source })?;
-            release.add(ReleaseFile { relative, display, bytes: bytes.into() });
-        }
-        Ok(release)
-    }
-
-    /// Files a file to its kind: SQL, metadata, or other.
-    pub(crate) fn add(&mut self, file: ReleaseFile) {
-        let file_name = file.relative.rsplit('/').next().unwrap_or(&file.relative);
-        if is_sql_file(file_name) {
-            self.files.push(file);
-        } else if is_metadata(file_name) {
-            self.metadata.push(file);
-        } else {
-            self.others.push(file);
-        }
-    }
-
-    /// Notes a link walkdir could not follow (to nothing, or into a loop); any
-    /// other trouble stops discovery.
-    fn skip_unwalkable(&mut self, root: &Path, error: walkdir::Error) -> Result<(), DiscoverError> {
-        let at = error.path().map(Path::to_path_buf);
-        let is_link = |path: &Path| path.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink());
-        let (kind, reason) = match &at {
-            Some(_) if error.loop_ancestor().is_some() => {
-                (SkipKind::LinkLoop, "a symbolic link to a folder above it: followed once, not again")
-            }
-            Some(path) if is_link(path) && !path.exists() => {
-                (SkipKind::DanglingLink, "a symbolic link to a file that does not exist")
-            }
-            _ => {
-                let path = at.as_deref().unwrap_or(root).display().to_string();
-                return Err(DiscoverError::Unreadable { path, source: error.into() });
-            }
-        };
-        let path = at.unwrap_or_default();
-        self.skipped.push(Skipped::new(relative_path(root, &path), path.display().to_string(), kind, reason));
-        Ok(())
-    }
-}
-
-/// `path`'s path inside `root`, `/`-separated.
-fn relative_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
-}
 
 /// One migration file.
 #[derive(Debug, Clone)]
