@@ -8,7 +8,7 @@ use gix::bstr::ByteSlice;
 use miette::Diagnostic;
 use thiserror::Error;
 
-use super::{Release, ReleaseFile, SkipKind, Skipped};
+use super::{Release, ReleaseFile, SkipKind, Skipped, worth_reading};
 
 /// Where migrations usually live, tried in this order when no folder is given.
 const COMMON_HOMES: [&str; 10] = [
@@ -164,8 +164,12 @@ impl Repository {
                 release.skipped.push(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
                 continue;
             }
-            let blob = self.repo.find_object(entry.oid).map_err(git_error)?;
-            release.add(ReleaseFile { display, bytes: Arc::from(blob.data.as_slice()), relative });
+            let bytes = if worth_reading(&relative) {
+                Arc::from(self.repo.find_object(entry.oid).map_err(git_error)?.data.as_slice())
+            } else {
+                Arc::from([])
+            };
+            release.add(ReleaseFile { display, bytes, relative });
         }
         Ok(release)
     }

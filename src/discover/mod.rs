@@ -21,7 +21,7 @@ pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
 use layout::{sqitch, synapse, temporal};
 pub use release::{Release, ReleaseFile, SkipKind, Skipped};
-use release::{as_sql_name, foreign_extension};
+use release::{as_sql_name, foreign_extension, worth_reading};
 pub use version::Version;
 pub use window::{Window, audit_window, branch_window};
 

@@ -17,6 +17,8 @@ pub struct ReleaseFile {
     pub relative: String,
     /// The path reports show.
     pub display: String,
+    /// Empty for a file that can never be a migration (see [`worth_reading`]):
+    /// it is never opened.
     pub bytes: Arc<[u8]>,
 }
 
@@ -78,6 +80,14 @@ pub(super) fn foreign_extension(relative: &str) -> Option<&str> {
     let never = NEVER_MIGRATIONS.iter().any(|never| never.eq_ignore_ascii_case(extension));
     let hidden_or_backup = stem.is_empty() || file_name.starts_with('.') || extension.ends_with('~');
     (!never && !hidden_or_backup && !is_sql_file(file_name)).then_some(extension)
+}
+
+/// Whether discovery reads what a file holds: SQL, metadata, or a file that may be
+/// a migration in another language (whose edits are flagged). A document, data
+/// file or backup beside the migrations is only named, never opened.
+pub(super) fn worth_reading(relative: &str) -> bool {
+    let file_name = relative.rsplit('/').next().unwrap_or(relative);
+    is_sql_file(file_name) || is_metadata(file_name) || foreign_extension(relative).is_some()
 }
 
 /// The name a layout recognises a file by: its SQL extension in lower case
@@ -173,9 +183,14 @@ impl Release {
                 release.skipped.push(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
                 continue;
             }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|source| DiscoverError::Unreadable { path: display.clone(), source })?;
-            release.add(ReleaseFile { relative, display, bytes: bytes.into() });
+            let bytes = if worth_reading(&relative) {
+                std::fs::read(entry.path())
+                    .map_err(|source| DiscoverError::Unreadable { path: display.clone(), source })?
+                    .into()
+            } else {
+                Arc::from([])
+            };
+            release.add(ReleaseFile { relative, display, bytes });
         }
         Ok(release)
     }
