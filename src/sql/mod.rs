@@ -33,6 +33,6 @@ pub use dialect::Dialect;
 pub use op::{
     Argument, ColumnCopy, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, Parameter, RoutineBody,
 };
-pub use parse::{Outcome, ParsedFile, ParsedStatement, parse, parse_file};
+pub use parse::{Outcome, ParsedFile, ParsedStatement, parse, parse_file, parse_split};
 pub use position::{LineIndex, Position};
 pub use split::{Segment, SegmentKind, SplitFile, StatementSource, split};

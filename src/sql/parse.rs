@@ -53,7 +53,11 @@ pub struct ParsedFile {
 
 /// Splits and parses `bytes`, a whole migration file.
 pub fn parse_file(bytes: &[u8], dialect: Dialect) -> ParsedFile {
-    let split = split(bytes, dialect);
+    parse_split(split(bytes, dialect), dialect)
+}
+
+/// Parses a file already split (for a caller that looks at the split first).
+pub fn parse_split(split: SplitFile, dialect: Dialect) -> ParsedFile {
     let statements = parse(&split, dialect);
     ParsedFile { segments: split.segments, statements }
 }
