@@ -5,12 +5,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use miette::{IntoDiagnostic, Result};
-use regex::Regex;
+use miette::Result;
 use rollsafe::analysis::{Options, check};
 use rollsafe::classify::{Class, Finding};
 use rollsafe::discover::{Migration, discover};
-use rollsafe::sql::Dialect;
+use rollsafe::sql::{Dialect, mask_placeholders};
 
 use crate::catalog::{Catalog, Probe};
 
@@ -137,7 +136,6 @@ pub fn judge_folder(engine: &mut dyn Engine, folder: &Path) -> Result<FolderRun>
     engine.fresh_database()?;
     let shown = folder.display().to_string();
     let mut run = FolderRun::default();
-    let placeholder = Regex::new(r"\$\{([^}]+)\}").into_diagnostic()?;
     for migrations in windows(&set.forward) {
         let file = migrations[0].display.clone();
         let probes = engine.catalog()?.probes();
@@ -147,10 +145,10 @@ pub fn judge_folder(engine: &mut dyn Engine, folder: &Path) -> Result<FolderRun>
         let claim = claims.get(&file).cloned().unwrap_or_default();
         let mut refusal = None;
         for migration in &migrations {
-            // rollsafe reads Flyway and Liquibase `${placeholders}` as the names
-            // they hold; the engine gets the same names.
-            let text = String::from_utf8_lossy(&migration.bytes);
-            if let Err(message) = engine.apply(&placeholder.replace_all(&text, "$1"))? {
+            // The engine gets Flyway and Liquibase `${placeholders}` as the names
+            // rollsafe reads them as, and no text of a migration rollsafe cannot read.
+            let text = String::from_utf8_lossy(migration.sql());
+            if let Err(message) = engine.apply(&mask_placeholders(&text))? {
                 refusal = Some(message);
                 break;
             }

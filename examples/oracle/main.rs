@@ -19,55 +19,36 @@ use crate::report::Run;
 /// The corpus, beside the worktree (read in place, never copied).
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 
-/// The corpus' SQLite migrations folders.
-const SQLITE_FOLDERS: &[&str] = &[
-    "stonith404__pingvin-share/backend/prisma/migrations",
-    "atuinsh__atuin/crates/atuin-ai/migrations",
-    "atuinsh__atuin/crates/atuin-client/meta-migrations",
-    "atuinsh__atuin/crates/atuin-client/migrations",
-    "atuinsh__atuin/crates/atuin-client/record-migrations",
-    "atuinsh__atuin/crates/atuin-kv/migrations",
-    "atuinsh__atuin/crates/atuin-scripts/migrations",
-    "atuinsh__atuin/crates/atuin-server-sqlite/migrations",
-    "authelia__authelia/internal/storage/migrations/sqlite",
-    "matrix-org__synapse/synapse/storage/schema/common",
-    "matrix-org__synapse/synapse/storage/schema/main",
-    "matrix-org__synapse/synapse/storage/schema/state",
-    "temporalio__temporal/schema/sqlite/v3/temporal",
-];
+/// The corpus' migrations folders by dialect, one list with the comparison
+/// scripts' (`scripts/corpus.py`).
+const CORPUS_FOLDERS: &str = include_str!("../../scripts/corpus-folders.tsv");
 
-/// The corpus' PostgreSQL migrations folders (`POSTGRES_FOLDERS` of
-/// `scripts/corpus.py`).
-const POSTGRES_FOLDERS: &[&str] = &[
-    "rust-lang__crates.io/migrations",
-    "goharbor__harbor/make/migrations/postgresql",
-    "langfuse__langfuse/packages/shared/prisma/migrations",
-    "authelia__authelia/internal/storage/migrations/postgres",
-    "mckaywrigley__chatbot-ui/supabase/migrations",
-    "supabase__postgres/migrations/db/migrations",
-    "MarquezProject__marquez/api/src/main/resources/marquez/db/migration",
-    "OHDSI__WebAPI/src/main/resources/db/migration/postgresql",
-    "DSpace__DSpace/dspace-api/src/main/resources/org/dspace/storage/rdbms/sqlmigration/postgres",
-    "atuinsh__atuin/crates/atuin-server-postgres/migrations",
-    "chef__chef-server/src/oc_erchef/schema",
-    "chef__chef-server/src/oc_bifrost/schema",
-];
+/// The corpus folders of `dialect` (`postgres`, `sqlite`), as the list names it.
+fn corpus_folders(dialect: &str) -> Vec<&'static str> {
+    CORPUS_FOLDERS
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t'))
+        .filter(|(of, _)| *of == dialect)
+        .map(|(_, folder)| folder)
+        .collect()
+}
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let usage = "usage: scripts/oracle sqlite|postgres [FOLDER…]";
     let engine_name = args.next().ok_or_else(|| miette!("{usage}"))?;
     let named: Vec<PathBuf> = args.map(PathBuf::from).collect();
-    let (mut engine, corpus_folders): (Box<dyn Engine>, &[&str]) = match engine_name.as_str() {
-        "sqlite" => (Box::new(sqlite::Sqlite::new()?), SQLITE_FOLDERS),
-        "postgres" => (Box::new(postgres::Postgres::start()?), POSTGRES_FOLDERS),
+    let mut engine: Box<dyn Engine> = match engine_name.as_str() {
+        "sqlite" => Box::new(sqlite::Sqlite::new()?),
+        "postgres" => Box::new(postgres::Postgres::start()?),
         other => return Err(miette!("unknown engine `{other}`; {usage}")),
     };
     let folders = if named.is_empty() {
         let corpus = Path::new(CORPUS)
             .canonicalize()
             .map_err(|error| miette!("the corpus is not at {CORPUS}: {error}"))?;
-        corpus_folders.iter().map(|folder| corpus.join(folder)).collect()
+        corpus_folders(&engine_name).into_iter().map(|folder| corpus.join(folder)).collect()
     } else {
         named
     };

@@ -35,4 +35,4 @@ pub use op::{
 };
 pub use parse::{Outcome, ParsedFile, ParsedStatement, parse, parse_file, parse_split};
 pub use position::{LineIndex, Position};
-pub use split::{Segment, SegmentKind, SplitFile, StatementSource, split};
+pub use split::{Segment, SegmentKind, SplitFile, StatementSource, mask_placeholders, split};

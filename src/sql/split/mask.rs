@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 /// Flyway and Liquibase `${name}` placeholders become identifiers of the same
 /// length (`_name__`), so the SQL around them parses and every position stays put.
-pub(super) fn mask_placeholders(text: &str) -> Cow<'_, str> {
+pub fn mask_placeholders(text: &str) -> Cow<'_, str> {
     static PLACEHOLDER: std::sync::LazyLock<Option<regex::Regex>> =
         std::sync::LazyLock::new(|| regex::Regex::new(r"\$\{([A-Za-z0-9_.:-]+)\}").ok());
     match PLACEHOLDER.as_ref() {

@@ -19,7 +19,8 @@ use sqlparser::tokenizer::Tokenizer;
 use super::dialect::Dialect;
 use super::position::Cursor;
 use cut::{Splitter, position_or_start};
-use mask::{mask_mysql_client_syntax, mask_placeholders};
+use mask::mask_mysql_client_syntax;
+pub use mask::mask_placeholders;
 
 pub use segments::{Segment, SegmentKind, SplitFile, StatementSource};
 
