@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use sqlparser::tokenizer::TokenWithSpan;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::StatementReader;
 use super::built_text::BuiltText;
@@ -31,36 +31,43 @@ pub(crate) fn guarded_statements(
         let parsed = parse_tokens(statements, lowerer.dialect(), lowerer).ok()?;
         ops.extend(parsed.into_iter().flat_map(|(range, ops)| reader.judge(built, &statements[range], ops)));
     }
-    if let Some(condition) = existence_test(tokens) {
-        ops.iter_mut().for_each(|op| drop_only_if_it_exists(op, &condition));
+    if let Some(named) = existence_test(tokens) {
+        ops.iter_mut().for_each(|op| drop_only_if_it_exists(op, &named));
     }
     Some(ops)
 }
 
-/// The condition of `IF OBJECT_ID('v') IS NOT NULL …` or `IF EXISTS (SELECT … FROM
-/// sys.views WHERE name = 'v') …`, lower case: a test that an object exists.
-fn existence_test(tokens: &[TokenWithSpan]) -> Option<String> {
+/// When the condition of an `IF` tests that an object exists (`IF OBJECT_ID('v')
+/// IS NOT NULL …`, `IF EXISTS (SELECT … FROM sys.views WHERE name = 'v') …`), the
+/// names it mentions (its words and strings, unqualified, lower case).
+fn existence_test(tokens: &[TokenWithSpan]) -> Option<Vec<String>> {
     let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
     let condition_start = next_significant(tokens, if_word)?;
-    let condition: String = tokens[condition_start..statement_after_condition(tokens)?]
+    let condition = &tokens[condition_start..statement_after_condition(tokens)?];
+    let named: Vec<String> = condition
         .iter()
-        .map(|t| t.token.to_string())
+        .filter_map(|t| match &t.token {
+            Token::Word(word) => Some(word.value.as_str()),
+            Token::SingleQuotedString(text) | Token::NationalStringLiteral(text) => Some(text.as_str()),
+            _ => None,
+        })
+        .map(|name| name.rsplit('.').next().unwrap_or(name).trim_matches(['[', ']']).to_lowercase())
         .collect();
-    let condition = condition.to_lowercase();
+    let has = |word: &str| named.iter().any(|name| name == word);
     let exists = unquoted_word(tokens, condition_start) == "EXISTS";
-    let object_id_not_null = condition.contains("object_id") && condition.contains("is not null");
-    (exists || object_id_not_null).then_some(condition)
+    let object_id_not_null = has("object_id") && has("is") && has("not") && has("null");
+    (exists || object_id_not_null).then_some(named)
 }
 
 /// A drop guarded by a test that its object exists is `DROP … IF EXISTS`: where
 /// no migration made the object, it drops nothing.
-fn drop_only_if_it_exists(op: &mut Op, condition: &str) {
+fn drop_only_if_it_exists(op: &mut Op, named: &[String]) {
     if let Op::DropView { name, if_exists }
     | Op::DropFunction { name, if_exists, .. }
     | Op::DropTrigger { name, if_exists } = op
     {
         let unqualified = name.key.rsplit('.').next().unwrap_or(&name.key);
-        *if_exists |= condition.contains(unqualified);
+        *if_exists |= named.iter().any(|mentioned| mentioned == unqualified);
     }
 }
 
@@ -139,5 +146,7 @@ mod tests {
             "IF NOT EXISTS (SELECT * FROM sys.views WHERE name = 'v_orders') DROP VIEW dbo.v_orders"
         ));
         assert!(!guarded("IF OBJECT_ID('dbo.other') IS NOT NULL DROP VIEW dbo.v_orders"));
+        // A name that only contains the dropped one is another object.
+        assert!(!guarded("IF OBJECT_ID('dbo.v_orders_2024') IS NOT NULL DROP VIEW dbo.v_orders"));
     }
 }
