@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{
-    self, DiscoverError, Layout, Migration, MigrationSet, Release, Skipped, discover_release,
+    self, DiscoverError, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped, discover_release,
 };
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
@@ -77,6 +77,9 @@ pub enum AnalysisError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Discover(#[from] DiscoverError),
+    #[error("no migrations folder or file to check")]
+    #[diagnostic(code(rollsafe::no_path), help("pass folders or files, or `-` with --stdin-filename"))]
+    NothingToCheck,
 }
 
 /// How to analyse: what discovery may read (the dialect among it: `None` detects
@@ -143,27 +146,104 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
 /// Lints migrations: each file is judged against the schema replayed from the files
 /// before it. `target` is a migrations folder or one file in it.
 pub fn check(target: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
-    if !target.exists() {
-        return Err(DiscoverError::NotFound { path: target.display().to_string() }.into());
-    }
-    if !target.is_file() {
-        return check_release(Release::read_folder(target)?, None, options);
-    }
-    let folder = target.parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    let folder = if folder.as_os_str().is_empty() { PathBuf::from(".") } else { folder };
-    // The folder is read from the file's parent, so the file's path in it is its name.
-    let name = target.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-    check_release(Release::read_folder(&folder)?, Some(&name), options)
+    check_paths(&[target.to_path_buf()], None, options)
 }
 
-/// Lints the migrations of a release, or only `only`, the path of one of its files.
+/// A file's text that stands in for what is on disk: standard input, an editor's
+/// unsaved buffer. The file itself need not exist; its folder must.
+#[derive(Debug, Clone)]
+pub struct Overlay {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// Lints several folders and files at once (what pre-commit passes): each file is
+/// judged against the migrations before it in its own folder, the files of one
+/// folder in one pass, one verdict over all. `overlay` replaces one file's text.
+pub fn check_paths(
+    paths: &[PathBuf],
+    overlay: Option<&Overlay>,
+    options: &Options,
+) -> Result<Analysis, AnalysisError> {
+    let mut analyses = Vec::new();
+    for group in group_by_folder(paths, overlay)? {
+        let mut release = Release::read_folder(&group.folder)?;
+        if let Some(overlay) = overlay.filter(|o| folder_of(&o.path) == group.folder) {
+            release.overlay(&file_name(&overlay.path), &overlay.path.display().to_string(), &overlay.bytes);
+        }
+        let only = (!group.whole).then_some(group.files.as_slice());
+        analyses.push(check_release(release, only, options)?);
+    }
+    Analysis::merge(analyses).ok_or(AnalysisError::NothingToCheck)
+}
+
+/// The files a check judges in one folder: all of them, or those named.
+struct FolderGroup {
+    folder: PathBuf,
+    whole: bool,
+    /// Names of the files given, in the folder.
+    files: Vec<String>,
+}
+
+/// `paths` grouped by the folder each file is judged in, in the order given.
+fn group_by_folder(paths: &[PathBuf], overlay: Option<&Overlay>) -> Result<Vec<FolderGroup>, AnalysisError> {
+    let mut groups: Vec<FolderGroup> = Vec::new();
+    for path in paths {
+        let is_overlay = overlay.is_some_and(|o| &o.path == path);
+        if !is_overlay && !path.exists() {
+            return Err(DiscoverError::NotFound { path: path.display().to_string() }.into());
+        }
+        let (folder, file) = if !is_overlay && !path.is_file() {
+            (path.clone(), None)
+        } else {
+            (folder_of(path), Some(file_name(path)))
+        };
+        let index = match groups.iter().position(|g| g.folder == folder) {
+            Some(index) => index,
+            None => {
+                groups.push(FolderGroup { folder, whole: false, files: Vec::new() });
+                groups.len() - 1
+            }
+        };
+        let group = &mut groups[index];
+        match file {
+            Some(name) if !group.files.contains(&name) => group.files.push(name),
+            Some(_) => {}
+            None => group.whole = true,
+        }
+    }
+    Ok(groups)
+}
+
+/// The folder a file is read in: its parent, `.` for a bare name.
+fn folder_of(file: &Path) -> PathBuf {
+    file.parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// A file's name: its path in the folder it is read in.
+fn file_name(file: &Path) -> String {
+    file.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Lints the migrations of a release, or only `only`, paths of some of its files.
 pub fn check_release(
     release: Release,
-    only: Option<&str>,
+    only: Option<&[String]>,
     options: &Options,
 ) -> Result<Analysis, AnalysisError> {
     let label = release.label.clone();
-    let lone_file = only.and_then(|target| release.files.iter().find(|f| f.relative == target).cloned());
+    let named: Vec<ReleaseFile> = match only {
+        Some(names) => release.files.iter().filter(|f| names.contains(&f.relative)).cloned().collect(),
+        None => Vec::new(),
+    };
+    let not_sql: Vec<String> = only
+        .unwrap_or_default()
+        .iter()
+        .filter(|name| !named.iter().any(|f| &f.relative == *name))
+        .cloned()
+        .collect();
     let set = match discover_release(release, &options.discover) {
         Ok(set) => set,
         Err(DiscoverError::NoMigrations { .. }) if only.is_some() => MigrationSet::empty(&label),
@@ -171,7 +251,7 @@ pub fn check_release(
     };
     let mut run = Run::new(options, &set);
     let mut schema = Schema::default();
-    let is_target = |m: &Migration| only.is_none_or(|file| m.relative == file);
+    let is_target = |m: &Migration| only.is_none_or(|names| names.contains(&m.relative));
     let mut judged = Vec::new();
     each_parsed(&set.forward, run.dialect, |epoch, migration, parsed| {
         schema.begin_migration(epoch);
@@ -186,16 +266,22 @@ pub fn check_release(
             replay_file(&mut schema, &parsed);
         }
     });
-    if let (Some(file), true) = (lone_file, judged.is_empty()) {
-        // A file the layout cannot place (or a way-back file): judge it after everything else.
-        let lone = Migration::lone(file);
-        let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
-        run.judge_window(&[&lone], &mut schema, epoch);
+    // A named file the layout cannot place (or a way-back file): judged after everything else.
+    let lone: Vec<Migration> = named
+        .into_iter()
+        .filter(|file| !judged.iter().any(|m| m.relative == file.relative))
+        .map(Migration::lone)
+        .collect();
+    let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
+    for migration in &lone {
+        run.judge_window(&[migration], &mut schema, epoch);
         run.notes.push(format!(
             "`{}` is not a migration of its folder's layout; judged after all of them",
-            lone.display
+            migration.display
         ));
-        return Ok(run.finish(&set, &[], &schema));
+    }
+    for name in not_sql {
+        run.notes.push(format!("`{label}/{name}` is not a SQL file: not read"));
     }
     if only.is_none() {
         run.skipped = set.skipped.clone();

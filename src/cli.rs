@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use miette::Diagnostic;
 use thiserror::Error;
 
@@ -17,7 +17,7 @@ use crate::discover::{self, Layout};
 use crate::report::{self, Format, Style};
 use crate::rules::{ALL_RULES, find_rule};
 use crate::sql::Dialect;
-use crate::verdict::CodeRollback;
+use crate::verdict::{CodeRollback, DatabaseRollback};
 
 /// Static analysis of SQL migrations: can this release be rolled back?
 #[derive(Debug, Parser)]
@@ -50,14 +50,20 @@ enum Command {
     /// Pre-merge lint: judge each migration against the schema replayed from the
     /// migrations before it.
     Check {
-        /// A migrations folder, or one migration file in it (default: the
-        /// `migrations` folders of rollsafe.toml).
+        /// Migrations folders, or migration files in them (default: the
+        /// `migrations` folders of rollsafe.toml). Each file is judged against the
+        /// migrations before it in its own folder; `-` reads one file's text from
+        /// standard input (with --stdin-filename).
         #[arg(value_name = "PATH")]
-        path: Option<PathBuf>,
+        paths: Vec<PathBuf>,
         /// Pre-merge: judge only what this branch adds since its merge base with REV
         /// (e.g. `origin/main`), uncommitted changes included.
         #[arg(long, value_name = "REV")]
         base: Option<String>,
+        /// With `-`: the path the text on standard input is judged as (its folder
+        /// gives the migrations before it).
+        #[arg(long, value_name = "PATH")]
+        stdin_filename: Option<PathBuf>,
         #[command(flatten)]
         output: OutputArgs,
     },
@@ -77,6 +83,14 @@ enum Command {
     },
     /// List every rule with its class and default severity.
     Rules,
+    /// Print a completion script for a shell, e.g.
+    /// `rollsafe completions bash > ~/.local/share/bash-completion/completions/rollsafe`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `rollsafe man > ~/.local/share/man/man1/rollsafe.1`.
+    Man,
     /// Print a rule's documentation.
     Explain {
         /// The rule's id, as printed in reports (e.g. `rename-column`).
@@ -92,7 +106,10 @@ struct OutputArgs {
     /// Migration layout, instead of detecting it.
     #[arg(long, value_enum)]
     layout: Option<Layout>,
-    /// When to exit with status 1 [default: rollsafe.toml's, else unknown].
+    /// When to exit with status 1: `coupled` when A's code breaks, `destructive` when
+    /// data is lost applying the window or undoing it (database rollback `lossy`),
+    /// `unknown` when the code rollback is not `independent` [default:
+    /// rollsafe.toml's, else unknown].
     #[arg(long, value_enum)]
     fail_on: Option<FailOn>,
     /// The configuration file [default: the nearest rollsafe.toml upwards].
@@ -133,6 +150,31 @@ enum CliError {
     #[error("cannot write the report to standard output")]
     #[diagnostic(code(rollsafe::write_failed), help("check the disk or file standard output goes to"))]
     Write(#[source] std::io::Error),
+    #[error("`-` (standard input) needs --stdin-filename")]
+    #[diagnostic(
+        code(rollsafe::stdin_filename),
+        help(
+            "name the file the text is judged as, e.g. `--stdin-filename db/migrations/0042_x.sql`: its folder gives the migrations before it"
+        )
+    )]
+    StdinWithoutFilename,
+    #[error("--stdin-filename is given, but no path is `-`")]
+    #[diagnostic(code(rollsafe::stdin_filename), help("pass `-` among the paths to read standard input"))]
+    StdinFilenameWithoutDash,
+    #[error("`-` (standard input) is given more than once")]
+    #[diagnostic(code(rollsafe::stdin_twice), help("standard input holds one file's text"))]
+    StdinTwice,
+    #[error("`-` (standard input) cannot be combined with --base")]
+    #[diagnostic(
+        code(rollsafe::stdin_with_base),
+        help(
+            "--base reads the branch's files from the repository; without it, `check -` judges the text against the migrations before it"
+        )
+    )]
+    StdinWithBase,
+    #[error("cannot read standard input")]
+    #[diagnostic(code(rollsafe::stdin_unreadable))]
+    ReadStdin(#[source] std::io::Error),
     #[error("the analysis stopped unexpectedly")]
     #[diagnostic(code(rollsafe::internal), help("please report this with the migration that caused it"))]
     Internal,
@@ -176,34 +218,47 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             hint_if_swapped(&mut analysis);
             print(&analysis, &output, &settings, &title)
         }
-        Command::Check { path, base: Some(base), output } => {
+        Command::Check { paths, base: Some(base), stdin_filename: _, output } => {
             let settings = Settings::from_output(&output)?;
-            let path = path.or_else(|| settings.migrations.first().cloned());
-            // A file is judged in its folder's window, alone.
-            let (folder, only) = match path {
-                Some(file) if file.is_file() => {
-                    let parent = file.parent().filter(|parent| !parent.as_os_str().is_empty());
-                    (Some(parent.unwrap_or(Path::new(".")).to_path_buf()), Some(file))
-                }
-                folder => (folder, None),
-            };
-            let window = discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
-            let judged = only.as_ref().map_or(window.newer.label.clone(), |file| file.display().to_string());
-            let title = format!("check: {judged} since `{base}`");
-            let mut analysis = audit_window(window, &settings)?;
-            if let Some(file) = only {
-                keep_only(&mut analysis, &file);
+            if paths.iter().any(|path| path.as_os_str() == "-") {
+                return Err(CliError::StdinWithBase);
             }
+            let paths = if paths.is_empty() {
+                settings.migrations.first().cloned().into_iter().collect()
+            } else {
+                paths
+            };
+            let mut analyses = Vec::new();
+            let mut judged = Vec::new();
+            for (folder, files) in branch_groups(&paths) {
+                let window =
+                    discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
+                judged.push(match files.is_empty() {
+                    true => window.newer.label.clone(),
+                    false => files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
+                });
+                let mut analysis = audit_window(window, &settings)?;
+                if !files.is_empty() {
+                    keep_only(&mut analysis, &files);
+                }
+                analyses.push(analysis);
+            }
+            let analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            let title = format!("check: {} since `{base}`", judged.join(", "));
             print(&analysis, &output, &settings, &title)
         }
-        Command::Check { path, base: None, output } => {
+        Command::Check { paths, base: None, stdin_filename, output } => {
             let settings = Settings::from_output(&output)?;
-            let paths = settings.folders(path)?;
-            let analyses = paths
-                .iter()
-                .map(|path| analysis::check(path, &settings.options))
-                .collect::<Result<Vec<_>, _>>()?;
-            let mut analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            let overlay = read_stdin_overlay(&paths, stdin_filename)?;
+            let paths: Vec<PathBuf> = paths
+                .into_iter()
+                .map(|path| match (&overlay, path.as_os_str() == "-") {
+                    (Some(overlay), true) => overlay.path.clone(),
+                    _ => path,
+                })
+                .collect();
+            let paths = settings.folders(paths)?;
+            let mut analysis = analysis::check_paths(&paths, overlay.as_ref(), &settings.options)?;
             if paths.iter().any(|path| path.is_dir()) {
                 warn_unmatched_excludes(&mut analysis, &settings);
             }
@@ -212,7 +267,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::List { path, layout, json } => {
             let settings = Settings::resolve(None, None, layout, None)?;
-            let paths = settings.folders(path)?;
+            let paths = settings.folders(path.into_iter().collect())?;
             for path in paths {
                 let set =
                     discover::discover(&path, &settings.options.discover).map_err(AnalysisError::from)?;
@@ -233,6 +288,18 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 );
             }
             emit(&listing)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "rollsafe", &mut script);
+            emit(&String::from_utf8_lossy(&script))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut page).map_err(CliError::Write)?;
+            emit(&String::from_utf8_lossy(&page))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { rule } => match find_rule(&rule) {
@@ -314,22 +381,76 @@ fn warn_unmatched_excludes(analysis: &mut Analysis, settings: &Settings) {
     }
 }
 
-/// Narrows a window's analysis to the changes at `file`, the verdict with them.
-fn keep_only(analysis: &mut Analysis, file: &Path) {
+/// `check --base` paths grouped by the folder whose window they are judged in:
+/// a folder alone (`None`: the one discovered in the repository) or the files
+/// named in it.
+fn branch_groups(paths: &[PathBuf]) -> Vec<(Option<PathBuf>, Vec<PathBuf>)> {
+    let mut groups: Vec<(Option<PathBuf>, Vec<PathBuf>)> = Vec::new();
+    if paths.is_empty() {
+        groups.push((None, Vec::new()));
+    }
+    for path in paths {
+        let (folder, file) = match path.is_file() {
+            true => {
+                let parent = path.parent().filter(|parent| !parent.as_os_str().is_empty());
+                (parent.unwrap_or(Path::new(".")).to_path_buf(), Some(path.clone()))
+            }
+            false => (path.clone(), None),
+        };
+        match groups.iter_mut().find(|(known, _)| known.as_ref() == Some(&folder)) {
+            Some((_, files)) => files.extend(file),
+            None => groups.push((Some(folder), file.into_iter().collect())),
+        }
+    }
+    groups
+}
+
+/// Narrows a window's analysis to the changes at `files`, the verdict with them.
+fn keep_only(analysis: &mut Analysis, files: &[PathBuf]) {
     // `x.sql` and `./x.sql` are one file; a file read from a revision is none of the working tree's.
-    let target = file.canonicalize().ok();
+    let targets: Vec<PathBuf> = files.iter().filter_map(|file| file.canonicalize().ok()).collect();
     let at_file: Vec<bool> = analysis
         .files
         .iter()
-        .map(|source| Path::new(&source.display).canonicalize().ok() == target)
+        .map(|source| Path::new(&source.display).canonicalize().is_ok_and(|path| targets.contains(&path)))
         .collect();
     analysis.changes.retain(|change| at_file.get(change.file).copied().unwrap_or(false));
-    if analysis.changes.is_empty() {
-        analysis
-            .notes
-            .push(format!("`{}` is not new in this branch: nothing of it to judge", file.display()));
+    for file in files {
+        let canonical = file.canonicalize().ok();
+        let judged = analysis.changes.iter().any(|change| {
+            analysis
+                .files
+                .get(change.file)
+                .is_some_and(|source| Path::new(&source.display).canonicalize().ok() == canonical)
+        });
+        if !judged {
+            analysis
+                .notes
+                .push(format!("`{}` is not new in this branch: nothing of it to judge", file.display()));
+        }
     }
     analysis.verdict = crate::verdict::decide(&analysis.changes, &analysis.way_back);
+}
+
+/// The text standard input holds, as the file `--stdin-filename` names, when a
+/// path is `-`.
+fn read_stdin_overlay(
+    paths: &[PathBuf],
+    stdin_filename: Option<PathBuf>,
+) -> Result<Option<analysis::Overlay>, CliError> {
+    let dashes = paths.iter().filter(|path| path.as_os_str() == "-").count();
+    match (dashes, stdin_filename) {
+        (0, None) => Ok(None),
+        (0, Some(_)) => Err(CliError::StdinFilenameWithoutDash),
+        (1, Some(path)) => {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut bytes).map_err(CliError::ReadStdin)?;
+            Ok(Some(analysis::Overlay { path, bytes }))
+        }
+        (1, None) => Err(CliError::StdinWithoutFilename),
+        _ => Err(CliError::StdinTwice),
+    }
 }
 
 /// Every change a migration of --from missing from --to, and nothing new: the
@@ -375,12 +496,12 @@ impl Settings {
         Ok(Settings { options, fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown), migrations })
     }
 
-    /// The folders to read: the one given, else rollsafe.toml's `migrations`.
-    fn folders(&self, given: Option<PathBuf>) -> Result<Vec<PathBuf>, CliError> {
-        match given {
-            Some(path) => Ok(vec![path]),
-            None if !self.migrations.is_empty() => Ok(self.migrations.clone()),
-            None => Err(CliError::NoPath),
+    /// The paths to read: those given, else rollsafe.toml's `migrations`.
+    fn folders(&self, given: Vec<PathBuf>) -> Result<Vec<PathBuf>, CliError> {
+        match given.is_empty() {
+            false => Ok(given),
+            true if !self.migrations.is_empty() => Ok(self.migrations.clone()),
+            true => Err(CliError::NoPath),
         }
     }
 }
@@ -419,11 +540,11 @@ fn print(
 }
 
 fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {
-    let counting = || analysis.changes.iter().flat_map(|c| c.findings()).filter(|f| f.counts());
     let fails = match fail_on {
         FailOn::Unknown => analysis.verdict.code_rollback != CodeRollback::Independent,
         FailOn::Coupled => analysis.verdict.code_rollback == CodeRollback::Blocked,
-        FailOn::Destructive => counting().any(|f| f.loses_data),
+        // Data is lost applying the window or undoing it (the way back drops what it added).
+        FailOn::Destructive => analysis.verdict.database_rollback == DatabaseRollback::Lossy,
         FailOn::Never => false,
     };
     if fails { ExitCode::from(1) } else { ExitCode::SUCCESS }

@@ -23,7 +23,8 @@ pub const FILE_NAME: &str = "rollsafe.toml";
 pub enum FailOn {
     /// A change breaks the older release's code (code rollback `blocked`).
     Coupled,
-    /// A change destroys data.
+    /// Data is lost: a change destroys it, or the way back does (database
+    /// rollback `lossy`).
     Destructive,
     /// Anything that is not `independent`: `blocked` or `review` (the default).
     Unknown,

@@ -157,6 +157,17 @@ impl Skipped {
 }
 
 impl Release {
+    /// Puts `bytes` in place of the file at `relative` (standard input, an unsaved
+    /// buffer), adding it when the folder does not have it yet.
+    pub fn overlay(&mut self, relative: &str, display: &str, bytes: &[u8]) {
+        let file =
+            ReleaseFile { relative: relative.to_owned(), display: display.to_owned(), bytes: bytes.into() };
+        match self.files.iter_mut().find(|f| f.relative == relative) {
+            Some(existing) => *existing = file,
+            None => self.files.push(file),
+        }
+    }
+
     /// Reads the files under `root`, following links to files and folders alike: a
     /// migration linked in from elsewhere runs like any other.
     pub fn read_folder(root: &Path) -> Result<Release, DiscoverError> {
