@@ -327,3 +327,56 @@ fn action_script_refuses_bad_inputs_and_keeps_them_out_of_the_shell() {
     assert!(!dir.path().join("pwned").exists());
     assert!(stderr(&output).contains("does not exist"), "{}", stderr(&output));
 }
+
+#[test]
+fn a_whole_history_reads_in_a_page_findings_capped_by_rule() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let columns: Vec<String> = (1..=12).map(|n| format!("c{n} text")).collect();
+    let mut files =
+        vec![("01_create.sql".to_owned(), format!("CREATE TABLE t (id int, {});\n", columns.join(", ")))];
+    for n in 1..=12 {
+        files.push((format!("{:02}_drop_c{n}.sql", n + 1), format!("ALTER TABLE t DROP COLUMN c{n};\n")));
+    }
+    for (name, sql) in &files {
+        std::fs::write(dir.path().join(name), sql).expect("write");
+    }
+    let output =
+        rollsafe().current_dir(dir.path()).args(["check", ".", "--color", "never"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(report.matches("× destructive: drops column").count(), 3, "three in full: {report}");
+    insta::assert_snapshot!(report.split_once("More of the same").map(|(_, tail)| tail).unwrap_or(&report));
+}
+
+#[test]
+fn a_long_way_back_lists_the_steps_that_lose_data_and_counts_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, sql: &str| std::fs::write(dir.path().join(name), sql).expect("write");
+    write("01_create.up.sql", "CREATE TABLE t (id int);\n");
+    write("01_create.down.sql", "DROP TABLE t;\n");
+    for n in 2..=12 {
+        write(&format!("{n:02}_index.up.sql"), &format!("CREATE INDEX i{n} ON t (id);\n"));
+        write(&format!("{n:02}_index.down.sql"), &format!("DROP INDEX i{n};\n"));
+    }
+    // Release A held only a seed migration: all twelve are the window.
+    let empty = tempfile::tempdir().expect("tempdir");
+    for name in ["00_seed.up.sql", "00_seed.down.sql"] {
+        std::fs::write(empty.path().join(name), "SELECT 1;\n").expect("write");
+        write(name, "SELECT 1;\n");
+    }
+    let output = rollsafe()
+        .current_dir(dir.path())
+        .args(["audit", "--color", "never", "--from"])
+        .arg(empty.path())
+        .args(["--to", "."])
+        .output()
+        .expect("run");
+    let report = String::from_utf8_lossy(&output.stdout);
+    let way_back = report.split_once("Way back for the database?").map(|(_, tail)| tail).expect("way back");
+    assert!(way_back.contains("(12 steps in all; 11 lose nothing)"), "{way_back}");
+    assert!(way_back.contains("01_create.down.sql (loses line 1: drops table `t`"), "{way_back}");
+    assert!(
+        !way_back.contains("02_index.down.sql"),
+        "steps that lose nothing are counted, not listed: {way_back}"
+    );
+}

@@ -19,16 +19,35 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     out.line(format_args!("rollsafe {title}"));
     out.blank();
 
+    // A whole history can hold hundreds of findings of one rule: the first few are
+    // shown in full, the rest by place, grouped by rule (all of them in JSON).
+    let mut shown_per_rule: Vec<(&str, usize)> = Vec::new();
+    let mut more: Vec<(&str, Vec<String>)> = Vec::new();
     for (index, file) in analysis.files.iter().enumerate() {
         let text = String::from_utf8_lossy(&file.bytes).into_owned();
         let lines = LineIndex::new(&text);
         for change in analysis.changes.iter().filter(|c| c.file == index) {
             for finding in change.findings().iter().filter(|f| f.class != Class::Safe && f.counts()) {
+                let rule = finding.rule.id;
+                let shown = slot(&mut shown_per_rule, rule);
+                if *shown >= FULL_PER_RULE {
+                    let at = finding.at.unwrap_or(change.start);
+                    slot(&mut more, rule).push(format!("{}:{}", file.display, at.line));
+                    continue;
+                }
+                *shown += 1;
                 let report = diagnostic(change, finding, &text, &lines, &file.display);
                 let _rendered = handler.render_report(&mut out, report.as_ref());
                 out.blank();
             }
         }
+    }
+    if !more.is_empty() {
+        out.line(format_args!("More of the same rules (every one in --format json)"));
+        for (rule, places) in &more {
+            out.line(format_args!("  {rule}: {} more at {}", places.len(), capped(places, PLACES_SHOWN)));
+        }
+        out.blank();
     }
     let accepted: Vec<String> = analysis
         .changes
@@ -67,6 +86,34 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     out.into_string()
 }
 
+/// Findings of one rule shown in full before the rest are listed by place.
+const FULL_PER_RULE: usize = 3;
+/// Places listed on one line before "and N more".
+const PLACES_SHOWN: usize = 5;
+/// Way-back steps listed before "and N more".
+const STEPS_SHOWN: usize = 8;
+/// Verdict reasons listed before "and N more".
+const REASONS_SHOWN: usize = 6;
+
+/// The value kept for `key`, added as the default when new (keys stay in order of
+/// first use).
+fn slot<'a, 'k, V: Default>(entries: &'a mut Vec<(&'k str, V)>, key: &'k str) -> &'a mut V {
+    let index = entries.iter().position(|(k, _)| *k == key).unwrap_or_else(|| {
+        entries.push((key, V::default()));
+        entries.len() - 1
+    });
+    &mut entries[index].1
+}
+
+/// The first `shown` items joined, then "and N more".
+fn capped(items: &[String], shown: usize) -> String {
+    let listed = items[..items.len().min(shown)].join(", ");
+    match items.len().saturating_sub(shown) {
+        0 => listed,
+        rest => format!("{listed} and {rest} more"),
+    }
+}
+
 fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex, file: &str) -> Report {
     let (offset, length) = label_range(text, lines, change, finding.at, finding.end);
     let label = match finding.class {
@@ -91,7 +138,7 @@ fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex,
 /// The verdict, as answers to the rollback checklist.
 fn verdict_block(analysis: &Analysis, out: &mut Lines) {
     let verdict = &analysis.verdict;
-    let located = |filter: &dyn Fn(&Finding) -> bool| -> Vec<String> {
+    let located = |filter: &dyn Fn(&Finding) -> bool| -> Vec<(&str, String)> {
         analysis
             .changes
             .iter()
@@ -99,12 +146,26 @@ fn verdict_block(analysis: &Analysis, out: &mut Lines) {
             .filter(|(_, f)| f.counts() && filter(f))
             .map(|(change, f)| {
                 let at = f.at.unwrap_or(change.start);
-                format!("{} at {}:{}", f.rule.id, analysis.files[change.file].display, at.line)
+                (f.rule.id, format!("{}:{}", analysis.files[change.file].display, at.line))
             })
             .collect()
     };
-    let answer = |items: Vec<String>| -> String {
-        if items.is_empty() { "no".to_owned() } else { format!("yes, {}: {}", items.len(), items.join(", ")) }
+    // A long answer names how many of each rule, not every place.
+    let answer = |items: Vec<(&str, String)>| -> String {
+        if items.is_empty() {
+            return "no".to_owned();
+        }
+        if items.len() <= PLACES_SHOWN {
+            let each: Vec<String> = items.iter().map(|(rule, at)| format!("{rule} at {at}")).collect();
+            return format!("yes, {}: {}", items.len(), each.join(", "));
+        }
+        let mut per_rule: Vec<(&str, usize)> = Vec::new();
+        for (rule, _) in &items {
+            *slot(&mut per_rule, rule) += 1;
+        }
+        per_rule.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
+        let each: Vec<String> = per_rule.iter().map(|(rule, count)| format!("{rule} {count}")).collect();
+        format!("yes, {}: {}", items.len(), capped(&each, PLACES_SHOWN))
     };
     let statements = analysis.changes.iter().filter(|c| c.range.end > 0).count();
     let files = {
@@ -141,8 +202,17 @@ fn verdict_block(analysis: &Analysis, out: &mut Lines) {
     if analysis.way_back.steps.is_empty() {
         out.line(format_args!("  Way back for the database?                     none"));
     } else {
+        let steps = &analysis.way_back.steps;
         out.line(format_args!("  Way back for the database?                     a rollback runs, in order:"));
-        for (number, step) in analysis.way_back.steps.iter().enumerate() {
+        // A long way back shows the steps that lose data; every step is in JSON.
+        let long = steps.len() > STEPS_SHOWN;
+        let listed = steps.iter().enumerate().filter(|(_, step)| !long || !step.loses.is_empty());
+        let mut unlisted_losing = 0;
+        for (shown, (number, step)) in listed.enumerate() {
+            if shown >= STEPS_SHOWN {
+                unlisted_losing += 1;
+                continue;
+            }
             let loses = if step.loses.is_empty() {
                 "loses nothing".to_owned()
             } else {
@@ -151,11 +221,30 @@ fn verdict_block(analysis: &Analysis, out: &mut Lines) {
             };
             out.line(format_args!("    {}. {} ({loses})", number + 1, step.file));
         }
+        if long {
+            let losing = steps.iter().filter(|step| !step.loses.is_empty()).count();
+            out.line(format_args!(
+                "    ({} steps in all; {} lose nothing{})",
+                steps.len(),
+                steps.len() - losing,
+                if unlisted_losing > 0 {
+                    format!("; {unlisted_losing} more lose data")
+                } else {
+                    String::new()
+                }
+            ));
+        }
     }
     out.line(format_args!(
         "  Size of the window:                            {statements} statement(s) in {files} file(s)"
     ));
-    for reason in &verdict.reasons {
+    for reason in verdict.reasons.iter().take(REASONS_SHOWN) {
         out.line(format_args!("  - {reason}"));
+    }
+    if verdict.reasons.len() > REASONS_SHOWN {
+        out.line(format_args!(
+            "  - and {} more reasons (every one in --format json)",
+            verdict.reasons.len() - REASONS_SHOWN
+        ));
     }
 }
