@@ -19,7 +19,7 @@ use crate::discover::{
 };
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::{Dialect, ParsedFile, parse_file};
+use crate::sql::{Dialect, ParsedFile, differs_only_in_formatting, parse_file};
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
@@ -122,7 +122,14 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
         discover::History::between(&older, &newer);
     for rewrite in rewrites {
         let (migration, finding) = match rewrite {
-            discover::Rewrite::Edited(new) => (new, edited_migration()),
+            discover::Rewrite::Edited { old, new } if only_reformatted(old, new, dialect) => {
+                run.notes.push(format!(
+                    "`{}` was reformatted (whitespace, comments or the case of keywords and names): the same statements run",
+                    new.display
+                ));
+                continue;
+            }
+            discover::Rewrite::Edited { new, .. } => (new, edited_migration()),
             discover::Rewrite::Deleted(old) => (old, deleted_migration()),
         };
         let file = run.add_file(migration);
@@ -141,6 +148,18 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     run.judge_window(&window, &mut schema, window_start);
     run.skipped = newer.skipped.clone();
     Ok(run.finish(&newer, &window, &schema))
+}
+
+/// Whether B's edit of A's migration changed only how it is written. A migration
+/// rollsafe cannot read as SQL (another language, not UTF-8) is never called so.
+fn only_reformatted(old: &Migration, new: &Migration, dialect: Dialect) -> bool {
+    if old.foreign.is_some() || new.foreign.is_some() {
+        return false;
+    }
+    match (std::str::from_utf8(old.sql()), std::str::from_utf8(new.sql())) {
+        (Ok(old), Ok(new)) => differs_only_in_formatting(old, new, dialect),
+        _ => false,
+    }
 }
 
 /// Lints migrations: each file is judged against the schema replayed from the files

@@ -344,3 +344,46 @@ fn every_pattern_in_every_dialect() {
 fn describe(change: &Value) -> String {
     format!("{} {}: {}", change["class"], change["rule"], change["message"])
 }
+
+/// `rollsafe audit --format json` of release A holding `old` as its only
+/// migration and release B holding `new` at the same path.
+fn audit_edit(dialect: &str, old: &str, new: &str) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (from, to) = (dir.path().join("a"), dir.path().join("b"));
+    for (folder, text) in [(&from, old), (&to, new)] {
+        std::fs::create_dir_all(folder).expect("mkdir");
+        std::fs::write(folder.join("1_create.sql"), text).expect("write");
+    }
+    let output = assert_cmd::Command::cargo_bin("rollsafe")
+        .expect("binary")
+        .args(["audit", "--format", "json", "--dialect", dialect, "--from"])
+        .arg(&from)
+        .arg("--to")
+        .arg(&to)
+        .output()
+        .expect("run");
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+#[test]
+fn a_reformatted_migration_is_a_note_and_a_real_edit_stays_an_edit() {
+    let old = "create table users (id int primary key, -- the key\n  name varchar(20));\n";
+    let reformatted = [
+        ("postgres", "CREATE TABLE users (\n    id   INT PRIMARY KEY,\n    name VARCHAR(20)\n);\n"),
+        ("mysql", "CREATE TABLE users (id INT PRIMARY KEY,\n  /* display name */ name VARCHAR(20));"),
+        ("sqlite", "CREATE TABLE Users (ID int PRIMARY KEY, Name varchar(20));"),
+        ("mssql", "CREATE TABLE users\n(\n\tid INT PRIMARY KEY,\n\tname VARCHAR(20)\n);"),
+    ];
+    for (dialect, new) in reformatted {
+        let report = audit_edit(dialect, old, new);
+        assert_eq!(report["changes"], serde_json::json!([]), "{dialect}: {report}");
+        let notes = report["notes"].to_string();
+        assert!(notes.contains("was reformatted"), "{dialect}: {notes}");
+        assert_eq!(report["verdict"]["code_rollback"], "independent", "{dialect}");
+    }
+    let edited = "CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(40));";
+    let report = audit_edit("postgres", old, edited);
+    let rules: Vec<&str> =
+        report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
+    assert_eq!(rules, ["edited-migration"], "a wider column is an edit: {report}");
+}

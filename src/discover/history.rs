@@ -12,8 +12,8 @@ use super::{Direction, Migration, MigrationSet, Version};
 /// A migration of A that B changed in place or removed.
 #[derive(Debug, Clone, Copy)]
 pub enum Rewrite<'a> {
-    /// B's migration at the path of one of A's, with other content.
-    Edited(&'a Migration),
+    /// B's migration (`new`) at the path of one of A's (`old`), with other content.
+    Edited { old: &'a Migration, new: &'a Migration },
     /// A's migration that B has neither at its path nor under another name.
     Deleted(&'a Migration),
 }
@@ -55,7 +55,7 @@ impl<'a> History<'a> {
         for old in older_files() {
             if let Some(new) = newer_at.get(&(old.relative.as_str(), old.direction)) {
                 if old.bytes != new.bytes {
-                    rewrites.push(Rewrite::Edited(new));
+                    rewrites.push(Rewrite::Edited { old, new });
                 }
             } else if let Some(new) = newly_holding.get(&*old.bytes) {
                 renamed.push((old, *new));
@@ -119,7 +119,7 @@ mod tests {
             .rewrites
             .iter()
             .map(|rewrite| match rewrite {
-                Rewrite::Edited(m) => ("edited", m.relative.as_str()),
+                Rewrite::Edited { new, .. } => ("edited", new.relative.as_str()),
                 Rewrite::Deleted(m) => ("deleted", m.relative.as_str()),
             })
             .collect();

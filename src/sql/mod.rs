@@ -29,7 +29,11 @@ mod recognise;
 // A file's statements read with all of the above.
 mod parse;
 
+// Comparing two texts of one migration.
+mod formatting;
+
 pub use dialect::Dialect;
+pub use formatting::differs_only_in_formatting;
 pub use op::{
     Argument, ColumnCopy, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, Parameter, RoutineBody,
 };
