@@ -370,7 +370,7 @@ impl<'o> Run<'o> {
     /// with the net difference the window leaves.
     fn reconcile_since(&mut self, first_change: usize, snapshot: &Snapshot, after: &Schema) {
         let findings = self.changes[first_change..].iter_mut().flat_map(Change::findings_mut);
-        reconcile(findings, snapshot.before(), after);
+        reconcile(findings, snapshot.before(), after, self.dialect);
     }
 
     /// Judges every statement of `migration` (read into `parsed`) against the

@@ -387,3 +387,88 @@ fn a_reformatted_migration_is_a_note_and_a_real_edit_stays_an_edit() {
         report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
     assert_eq!(rules, ["edited-migration"], "a wider column is an edit: {report}");
 }
+
+#[test]
+fn type_conversions_are_judged_by_each_dialects_table_with_the_reason() {
+    // (dialect, A's table, the change, rule, class, words the message must hold)
+    let cases = [
+        (
+            "postgres",
+            "CREATE TABLE e (at timestamp);",
+            "ALTER TABLE e ALTER COLUMN at TYPE timestamptz;",
+            "compatible-type-change",
+            "safe",
+            "keeps its instant",
+        ),
+        (
+            "postgres",
+            "CREATE TABLE e (at timestamptz);",
+            "ALTER TABLE e ALTER COLUMN at TYPE timestamp;",
+            "incompatible-type-change",
+            "coupled",
+            "time zone is dropped",
+        ),
+        (
+            "postgres",
+            "CREATE TABLE e (n integer);",
+            "ALTER TABLE e ALTER COLUMN n TYPE double precision;",
+            "incompatible-type-change",
+            "coupled",
+            "floating-point",
+        ),
+        (
+            "postgres",
+            "CREATE TABLE e (doc json);",
+            "ALTER TABLE e ALTER COLUMN doc TYPE jsonb USING doc::jsonb;",
+            "compatible-type-change",
+            "safe",
+            "normalised",
+        ),
+        (
+            "mysql",
+            "CREATE TABLE e (at datetime);",
+            "ALTER TABLE e MODIFY at timestamp;",
+            "incompatible-type-change",
+            "coupled",
+            "2038",
+        ),
+        (
+            "mysql",
+            "CREATE TABLE e (at timestamp);",
+            "ALTER TABLE e MODIFY at datetime;",
+            "compatible-type-change",
+            "safe",
+            "fits in DATETIME",
+        ),
+        (
+            "mssql",
+            "CREATE TABLE e (at datetime);",
+            "ALTER TABLE e ALTER COLUMN at datetime2(7);",
+            "compatible-type-change",
+            "safe",
+            "DATETIME2 holds",
+        ),
+        (
+            "mssql",
+            "CREATE TABLE e (name nvarchar(50));",
+            "ALTER TABLE e ALTER COLUMN name varchar(100);",
+            "incompatible-type-change",
+            "coupled",
+            "code page",
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (dialect, given, change, rule, class, words) in cases {
+        let report = audit(dialect, given, change);
+        let found = report["changes"].as_array().cloned().unwrap_or_default();
+        let hit = found.iter().find(|c| c["rule"] == rule && c["class"] == class);
+        match hit.and_then(|c| c["message"].as_str()) {
+            Some(message) if message.contains(words) => {}
+            _ => failures.push(format!(
+                "{dialect} {change}: expected {rule} {class} saying {words:?}, got {:?}",
+                found.iter().map(describe).collect::<Vec<_>>()
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -94,7 +94,7 @@ fn redefinition(ctx: &Context<'_>, table: &Name, column: &Name, new: &ColumnSpec
         parts.push(retype());
         return parts;
     };
-    if compare_types(&old.data_type, &new.data_type) != TypeChange::Same || parts.is_empty() {
+    if compare_types(&old.data_type, &new.data_type, ctx.dialect) != TypeChange::Same || parts.is_empty() {
         parts.push(retype());
     }
     if old.nullable && !new.nullable {

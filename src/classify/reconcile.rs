@@ -14,14 +14,20 @@
 use std::collections::HashSet;
 
 use crate::schema::{Schema, Subject, breaking_differences};
+use crate::sql::Dialect;
 
 use super::{Class, Finding};
 
 /// Downgrades the findings of a window whose effect the rest of the window undid,
 /// and re-aims a cleared finding at a break that only the whole window makes.
-pub fn reconcile<'f>(findings: impl IntoIterator<Item = &'f mut Finding>, before: &Schema, after: &Schema) {
+pub fn reconcile<'f>(
+    findings: impl IntoIterator<Item = &'f mut Finding>,
+    before: &Schema,
+    after: &Schema,
+    dialect: Dialect,
+) {
     let mut findings: Vec<&mut Finding> = findings.into_iter().collect();
-    let differences = breaking_differences(before, after);
+    let differences = breaking_differences(before, after, dialect);
     let broken: HashSet<&Subject> = differences.iter().map(|d| &d.subject).collect();
     let table_intact = |name: &str| {
         !broken.iter().any(|subject| match subject {

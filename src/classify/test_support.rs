@@ -14,7 +14,7 @@ pub(crate) fn findings_in(dialect: Dialect, given: &str, sql: &str) -> Vec<Findi
     let mut snapshot = Snapshot::default();
     let parsed = parse_file(sql.as_bytes(), dialect);
     let mut changes = judge_file(0, sql.as_bytes(), &parsed, dialect, &mut schema, &mut snapshot, 1);
-    reconcile(changes.iter_mut().flat_map(Change::findings_mut), snapshot.before(), &schema);
+    reconcile(changes.iter_mut().flat_map(Change::findings_mut), snapshot.before(), &schema, dialect);
     changes.iter().flat_map(|c| c.findings().iter().cloned()).collect()
 }
 

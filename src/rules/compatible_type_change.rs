@@ -1,11 +1,14 @@
 use crate::classify::{Context, Finding, declare_rule};
-use crate::schema::{TypeChange, compare_types};
+use crate::schema::{TypeChange, convert, is_plain_widening};
 use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
     /// Finds column type changes that keep every value: a longer `varchar`, `varchar`
-    /// to `text`, `int` to `bigint`, a wider `numeric`, or the same type restated.
+    /// to `text`, `int` to `bigint`, a wider `numeric`, the same type restated, and
+    /// the conversions a dialect's table knows to keep A's values (PostgreSQL
+    /// `timestamp` to `timestamptz` and `json` to `jsonb`, SQL Server `datetime` to
+    /// `datetime2`, MySQL `timestamp` to `datetime`), each with its reason.
     ///
     /// ## Why it matters for rollback
     /// Everything A's code wrote still fits and reads back the same, so A's code
@@ -34,13 +37,19 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
         return None;
     };
     let old = ctx.schema.column(&table.key, &column.key)?.data_type.as_str();
-    if !matches!(compare_types(old, new), TypeChange::Same | TypeChange::Widened) {
+    let conversion = convert(old, new, ctx.dialect);
+    if conversion.change == TypeChange::NarrowedOrIncompatible {
         return None;
     }
     let message = if old == new {
         format!("keeps column `{}` of `{}` as {new}", column.written, table.written)
-    } else {
+    } else if is_plain_widening(&conversion) {
         format!("widens column `{}` of `{}` from {old} to {new}", column.written, table.written)
+    } else {
+        format!(
+            "changes column `{}` of `{}` from {old} to {new}: {}",
+            column.written, table.written, conversion.why
+        )
     };
     Some(Finding::new(&RULE, message).at(column))
 }

@@ -1,12 +1,15 @@
 use crate::classify::{Context, Finding, declare_rule};
-use crate::schema::{TypeChange, compare_types};
+use crate::schema::{TypeChange, convert};
 use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
     /// Finds column type changes that narrow the type (`varchar(200)` to
     /// `varchar(50)`, `bigint` to `int`) or change its kind (`int` to `text`), and
-    /// type changes of columns whose old type rollsafe does not know.
+    /// type changes of columns whose old type rollsafe does not know. The message
+    /// says exactly why, from the dialect's table of conversions where it has one:
+    /// `integer` to `double precision` keeps every value but reads back as a
+    /// floating-point number; `timestamptz` to `timestamp` drops the time zone.
     ///
     /// ## Why it matters for rollback
     /// A's code writes values the new type rejects or truncates, or reads values of
@@ -39,13 +42,14 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
         return None;
     };
     let old = ctx.schema.column(&table.key, &column.key).map(|c| c.data_type.as_str());
-    if old.is_some_and(|old| compare_types(old, new) != TypeChange::NarrowedOrIncompatible) {
+    let conversion = old.map(|old| convert(old, new, ctx.dialect));
+    if conversion.is_some_and(|conversion| conversion.change != TypeChange::NarrowedOrIncompatible) {
         return None;
     }
-    let message = match old {
-        Some(old) => format!(
-            "changes column `{}` of `{}` from {old} to {new}: values A's code writes may not fit",
-            column.written, table.written
+    let message = match old.zip(conversion) {
+        Some((old, conversion)) => format!(
+            "changes column `{}` of `{}` from {old} to {new}: {}",
+            column.written, table.written, conversion.why
         ),
         None => format!(
             "changes column `{}` of `{}` to {new}; its old type is not in the migrations read",

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::model::{Schema, Table};
 use super::types::{TypeChange, compare_types};
+use crate::sql::Dialect;
 
 /// An object of A's schema, named as A knew it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -74,7 +75,7 @@ pub struct Difference {
 }
 
 /// What `after` took away from, or tightened in, `before`.
-pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> {
+pub fn breaking_differences(before: &Schema, after: &Schema, dialect: Dialect) -> Vec<Difference> {
     let mut found = Vec::new();
     let mut push = |subject: Subject, what: String| found.push(Difference { subject, what });
     for (name, table) in &before.tables {
@@ -88,7 +89,9 @@ pub fn breaking_differences(before: &Schema, after: &Schema) -> Vec<Difference> 
                 push(subject(), "no longer exists".into());
                 continue;
             };
-            if compare_types(&column.data_type, &current.data_type) == TypeChange::NarrowedOrIncompatible {
+            if compare_types(&column.data_type, &current.data_type, dialect)
+                == TypeChange::NarrowedOrIncompatible
+            {
                 push(subject(), format!("changed type from {} to {}", column.data_type, current.data_type));
             }
             if column.nullable && !current.nullable && !current.has_default {
