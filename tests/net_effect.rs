@@ -307,6 +307,58 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        what: "a rebuilt table is still A's table: the column it then drops is A's",
+        rule: "drop-column",
+        class: "destructive",
+        spellings: &[
+            (
+                "postgres",
+                "CREATE TABLE new_orders (id int PRIMARY KEY, user_id int, total int);\n\
+                 INSERT INTO new_orders (id, user_id, total) SELECT id, user_id, total FROM orders;\n\
+                 DROP TABLE orders;\nALTER TABLE new_orders RENAME TO orders;\nALTER TABLE orders DROP COLUMN total;",
+            ),
+            (
+                "sqlite",
+                "CREATE TABLE \"new_orders\" (id INTEGER PRIMARY KEY, user_id INTEGER, total INTEGER);\n\
+                 INSERT INTO \"new_orders\" (id, user_id, total) SELECT id, user_id, total FROM \"orders\";\n\
+                 DROP TABLE \"orders\";\nALTER TABLE \"new_orders\" RENAME TO \"orders\";\n\
+                 ALTER TABLE \"orders\" DROP COLUMN total;",
+            ),
+        ],
+    },
+    Case {
+        what: "a rebuild renaming the old table away copies every row and column",
+        rule: "drop-table",
+        class: "safe",
+        spellings: &[
+            (
+                "sqlite",
+                "ALTER TABLE orders RENAME TO _orders_old;\n\
+                 CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER, total INTEGER);\n\
+                 INSERT INTO orders (id, user_id, total) SELECT id, user_id, total FROM _orders_old;\n\
+                 DROP TABLE _orders_old;",
+            ),
+            (
+                "mysql",
+                "RENAME TABLE orders TO _orders_old;\n\
+                 CREATE TABLE orders (id int PRIMARY KEY, user_id int, total int);\n\
+                 INSERT INTO orders (id, user_id, total) SELECT id, user_id, total FROM _orders_old;\n\
+                 DROP TABLE _orders_old;",
+            ),
+        ],
+    },
+    Case {
+        what: "a rebuild that leaves a column out loses that column's values",
+        rule: "drop-table",
+        class: "destructive",
+        spellings: &[(
+            "sqlite",
+            "CREATE TABLE new_orders (id INTEGER PRIMARY KEY, user_id INTEGER);\n\
+             INSERT INTO new_orders (id, user_id) SELECT id, user_id FROM orders;\n\
+             DROP TABLE orders;\nALTER TABLE new_orders RENAME TO orders;",
+        )],
+    },
+    Case {
         what: "a column of a table no migration made, which A may use",
         rule: "update",
         class: "destructive",

@@ -258,6 +258,11 @@ impl Finding {
         self.message = format!("{} ({why})", act_of(&self.message));
     }
 
+    /// A destructive change that loses less than its rule says: `what` is lost.
+    pub(crate) fn loses_only(&mut self, what: &str) {
+        self.message = format!("{}: {what}", act_of(&self.message));
+    }
+
     /// Gives a cleared finding its rule's class back: the window as a whole
     /// breaks what the statement alone did not, for the reason `why`.
     pub(crate) fn reaim(&mut self, why: &str) {

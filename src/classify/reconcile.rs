@@ -37,6 +37,12 @@ pub fn reconcile<'f>(
             _ => false,
         })
     };
+    // Columns whose values a finding of the window destroys where it drops them.
+    let lost_at_their_own_drop: HashSet<Subject> = findings
+        .iter()
+        .filter(|f| f.loses_data && matches!(f.subject, Some(Subject::Column { .. })))
+        .filter_map(|f| f.subject.clone())
+        .collect();
     for finding in findings.iter_mut() {
         if finding.class == Class::Safe {
             continue;
@@ -44,24 +50,36 @@ pub fn reconcile<'f>(
         let Some(subject) = finding.subject.clone() else {
             continue;
         };
-        // The net difference only speaks for objects the replay of A knows.
-        if !before.has(&subject) {
-            continue;
-        }
-        if let (Some(id), Subject::Table(name)) = (finding.dropped_table, &subject) {
-            let copied = after.table(name).is_some_and(|table| table.copied_from.contains(&id));
-            if copied && table_intact(name) {
+        if let (Some(id), Subject::Table(dropped)) = (finding.dropped_table, &subject) {
+            // A rebuild: the table that carries the dropped one's rows under one of
+            // its names (see the replay) keeps its identity, under that name.
+            let Some(name) = after.tables.iter().find(|(_, t)| t.id == id).map(|(name, _)| name.as_str())
+            else {
+                if before.has(&subject) && table_intact(dropped) {
+                    // Dropped and re-created with every column: A's code works, the rows are gone.
+                    finding.breaks_code = false;
+                }
+                continue;
+            };
+            let left_out = columns_left_out(before, after, name, &lost_at_their_own_drop);
+            if table_intact(name) {
                 finding.reconcile(
                     "table rebuild: its rows were copied into the table that now has its name, with every column A's code uses",
                 );
-            } else if copied && keeps_every_column(before, after, name) {
+            } else if left_out.is_empty() {
                 finding.keeps_data(
                     "table rebuild: its rows were copied into the table that now has its name, which changes what A's code uses",
                 );
-            } else if table_intact(name) {
-                // Dropped and re-created with every column: A's code works, the rows are gone.
-                finding.breaks_code = false;
+            } else {
+                finding.loses_only(&format!(
+                    "table rebuild: its rows were copied into the table that now has its name, without {}, whose values are lost",
+                    left_out.join(", ")
+                ));
             }
+            continue;
+        }
+        // The net difference only speaks for objects the replay of A knows.
+        if !before.has(&subject) {
             continue;
         }
         if let Some(keeper) = finding.loses_data.then(|| column_holding_values_of(after, &subject)).flatten()
@@ -109,12 +127,26 @@ pub fn reconcile<'f>(
     }
 }
 
-/// Whether table `name` of `after` still has every column it had in `before`.
-fn keeps_every_column(before: &Schema, after: &Schema, name: &str) -> bool {
+/// The columns (as `` `name` ``) the table `name` had before the window and lacks
+/// after it, but those whose values another finding already counts as lost where
+/// it drops them.
+fn columns_left_out(
+    before: &Schema,
+    after: &Schema,
+    name: &str,
+    lost_elsewhere: &HashSet<Subject>,
+) -> Vec<String> {
     let (Some(old), Some(new)) = (before.table(name), after.table(name)) else {
-        return false;
+        return Vec::new();
     };
-    old.columns.iter().all(|column| new.column(&column.name).is_some())
+    old.columns
+        .iter()
+        .filter(|column| new.column(&column.name).is_none())
+        .filter(|column| {
+            !lost_elsewhere.contains(&Subject::Column { table: name.to_owned(), column: column.name.clone() })
+        })
+        .map(|column| format!("`{}`", column.name))
+        .collect()
 }
 
 /// The column of `after` that an `UPDATE` of every row filled with the values of

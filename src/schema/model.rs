@@ -27,6 +27,9 @@ pub struct Schema {
     pub schemas: BTreeMap<String, Epoch>,
     /// Extensions by name, with the epoch they were created in.
     pub extensions: BTreeMap<String, Epoch>,
+    /// Tables dropped after their rows were copied into another, by id: the copy
+    /// that takes one of their names is the same table rebuilt.
+    pub(super) rebuild_sources: BTreeMap<ObjectId, Table>,
     pub(super) next_id: ObjectId,
     pub(super) epoch: Epoch,
 }
@@ -43,6 +46,10 @@ pub struct Table {
     /// Made outside the migrations read (a baseline file, another language, by
     /// hand): it predates them all, and the schema knows only the columns they add.
     pub outside: bool,
+    /// The names it left (renamed or dropped) with the migration that did, to
+    /// recognise a copy of it that takes one back in that migration (rename `t`
+    /// to `t_old`, create `t`, copy, drop `t_old`).
+    pub former_names: Vec<(String, Epoch)>,
 }
 
 impl Table {
@@ -56,6 +63,7 @@ impl Table {
             constraints: Vec::new(),
             copied_from: BTreeSet::new(),
             outside: true,
+            former_names: Vec::new(),
         }
     }
 

@@ -23,6 +23,7 @@ impl Schema {
                     constraints: constraints.iter().map(|c| self.constraint(c)).collect(),
                     copied_from: source.into_iter().collect(),
                     outside: false,
+                    former_names: Vec::new(),
                 };
                 for column in columns {
                     self.own_serial_sequence(&table.key, column);
@@ -50,12 +51,30 @@ impl Schema {
                 self.tables.insert(table.key.clone(), created);
             }
             Op::DropTable { table } => {
-                self.tables.remove(&table.key);
+                if let Some(mut dropped) = self.tables.remove(&table.key) {
+                    let copies: Vec<String> = (self.tables.iter())
+                        .filter(|(_, t)| t.copied_from.contains(&dropped.id))
+                        .map(|(name, _)| name.clone())
+                        .collect();
+                    if !copies.is_empty() {
+                        dropped.former_names.push((table.key.clone(), epoch));
+                        let id = dropped.id;
+                        self.rebuild_sources.insert(id, dropped);
+                        // Renamed away first, then copied into a table of its old name.
+                        for copy in copies {
+                            self.continue_rebuilt_table(&copy);
+                        }
+                    }
+                }
                 self.indexes.remove_table(&table.key);
             }
             Op::RenameTable { from, to } => {
                 if rename_entry(&mut self.tables, &from.key, &to.key) {
                     self.indexes.rename_table(&from.key, &to.key);
+                    if let Some(renamed) = self.tables.get_mut(&to.key) {
+                        renamed.former_names.push((from.key.clone(), epoch));
+                    }
+                    self.continue_rebuilt_table(&to.key);
                 } else if !rename_entry(&mut self.views, &from.key, &to.key) {
                     // MySQL's RENAME TABLE and T-SQL's sp_rename rename views too, and
                     // sp_rename sequences.
@@ -316,6 +335,39 @@ impl Schema {
 }
 
 /// Moves the entry `from` of `map` to the key `to`; whether there was one.
+impl Schema {
+    /// A copy that holds a name of the dropped table it was copied from (create
+    /// `t_new`, copy the rows, drop `t`, rename `t_new` to `t`; or rename `t` to
+    /// `t_old`, create `t`, copy, drop `t_old`) is `t` rebuilt: the same table, as
+    /// old as it and with the age of each column it had, so what the window does
+    /// to it next is judged against what A's code knew.
+    fn continue_rebuilt_table(&mut self, name: &str) {
+        let Some(table) = self.tables.get_mut(name) else {
+            return;
+        };
+        // Only a name left in this very migration: a table that took its name in an
+        // earlier one (`new_t` renamed to `t` long ago) is no copy of the next `new_t`.
+        let epoch = self.epoch;
+        let left_here =
+            |original: &Table| original.former_names.iter().any(|(n, e)| n == name && *e == epoch);
+        let original =
+            table.copied_from.iter().copied().find(|id| self.rebuild_sources.get(id).is_some_and(left_here));
+        let Some(original) = original.and_then(|id| self.rebuild_sources.remove(&id)) else {
+            return;
+        };
+        table.id = original.id;
+        table.created = original.created;
+        table.outside = original.outside;
+        for column in &mut table.columns {
+            if let Some(old) = original.column(&column.name) {
+                column.created = old.created;
+            }
+        }
+        // The copy's own temporary name is not one the table ever had for A.
+        table.former_names = original.former_names;
+    }
+}
+
 fn rename_entry<V>(map: &mut std::collections::BTreeMap<String, V>, from: &str, to: &str) -> bool {
     match map.remove(from) {
         Some(value) => {
@@ -333,12 +385,16 @@ mod tests {
 
     pub(crate) fn replay(sql: &str) -> Schema {
         let mut schema = Schema::default();
+        apply_sql(&mut schema, sql);
+        schema
+    }
+
+    fn apply_sql(schema: &mut Schema, sql: &str) {
         for statement in parse(&split(sql.as_bytes(), Dialect::Postgres), Dialect::Postgres) {
             if let Outcome::Parsed(ops) = statement.outcome {
                 ops.iter().for_each(|op| schema.apply(op));
             }
         }
-        schema
     }
 
     #[test]
@@ -368,6 +424,48 @@ mod tests {
         );
         let rebuilt = schema.table("t").expect("rebuilt");
         assert_eq!(rebuilt.copied_from.len(), 1);
+    }
+
+    /// Replays `given` as migration 0, then `window` as migration 1.
+    fn replay_window(given: &str, window: &str) -> Schema {
+        let mut schema = Schema::default();
+        schema.begin_migration(0);
+        apply_sql(&mut schema, given);
+        schema.begin_migration(1);
+        apply_sql(&mut schema, window);
+        schema
+    }
+
+    #[test]
+    fn a_rebuilt_table_keeps_the_age_of_the_table_and_of_its_columns() {
+        let given = "CREATE TABLE t (a int, b int);";
+        let copy_then_rename = "CREATE TABLE t_new (a int, b int, c int);
+             INSERT INTO t_new (a, b) SELECT a, b FROM t;
+             DROP TABLE t;
+             ALTER TABLE t_new RENAME TO t;";
+        let rename_away_then_copy = "ALTER TABLE t RENAME TO t_old;
+             CREATE TABLE t (a int, b int, c int);
+             INSERT INTO t (a, b) SELECT a, b FROM t_old;
+             DROP TABLE t_old;";
+        for window in [copy_then_rename, rename_away_then_copy] {
+            let schema = replay_window(given, window);
+            let rebuilt = schema.table("t").expect("rebuilt");
+            assert_eq!(rebuilt.created, 0, "as old as A's table: {window}");
+            assert_eq!(rebuilt.column("b").map(|c| c.created), Some(0), "{window}");
+            assert_eq!(rebuilt.column("c").map(|c| c.created), Some(1), "new in the window: {window}");
+        }
+    }
+
+    #[test]
+    fn a_table_that_took_its_name_in_an_earlier_migration_is_no_copy_of_the_next() {
+        // Prisma rebuilds the same table in migration after migration: the second
+        // `t_new` is new, although the table it replaces was once called `t_new`.
+        let given = "CREATE TABLE t_new (a int); ALTER TABLE t_new RENAME TO t;";
+        let schema = replay_window(
+            given,
+            "CREATE TABLE t_new (a int); INSERT INTO t_new SELECT a FROM t; DROP TABLE t;",
+        );
+        assert_eq!(schema.table("t_new").map(|t| t.created), Some(1));
     }
 
     #[test]
