@@ -524,3 +524,39 @@ fn type_conversions_are_judged_by_each_dialects_table_with_the_reason() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn an_enum_swap_that_only_adds_values_breaks_nothing_and_one_that_removes_a_value_does() {
+    // The swap Prisma generates to change an enum's values in PostgreSQL.
+    let given = "CREATE TYPE \"Status\" AS ENUM ('A', 'B');\n\
+                 CREATE TABLE jobs (id int PRIMARY KEY, status \"Status\" NOT NULL DEFAULT 'A');";
+    let swap = |values: &str| {
+        format!(
+            "CREATE TYPE \"Status_new\" AS ENUM ({values});\n\
+             ALTER TABLE jobs ALTER COLUMN status DROP DEFAULT;\n\
+             ALTER TABLE jobs ALTER COLUMN status TYPE \"Status_new\" USING (status::text::\"Status_new\");\n\
+             ALTER TYPE \"Status\" RENAME TO \"Status_old\";\n\
+             ALTER TYPE \"Status_new\" RENAME TO \"Status\";\n\
+             DROP TYPE \"Status_old\";\n\
+             ALTER TABLE jobs ALTER COLUMN status SET DEFAULT 'A';"
+        )
+    };
+    let report = audit("postgres", given, &swap("'A', 'B', 'C'"));
+    let changes = report["changes"].as_array().cloned().unwrap_or_default();
+    let unsafe_changes: Vec<String> = changes.iter().filter(|c| c["class"] != "safe").map(describe).collect();
+    assert!(unsafe_changes.is_empty(), "{unsafe_changes:?}");
+    assert_eq!(report["verdict"]["code_rollback"], "independent");
+
+    let report = audit("postgres", given, &swap("'A'"));
+    let drop_type = report["changes"]
+        .as_array()
+        .and_then(|changes| changes.iter().find(|c| c["rule"] == "drop-type").cloned())
+        .expect("drop-type");
+    assert_eq!(drop_type["class"], "coupled", "{}", describe(&drop_type));
+    assert!(
+        drop_type["message"].as_str().unwrap_or("").contains("no longer has B"),
+        "{}",
+        describe(&drop_type)
+    );
+    assert_eq!(report["verdict"]["code_rollback"], "blocked");
+}

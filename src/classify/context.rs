@@ -32,6 +32,15 @@ impl Context<'_> {
         self.in_window(self.schema.views.get(&view.key).map(|v| v.created))
     }
 
+    /// The name A's code knew a type by: the name it had when the window began,
+    /// before the window's renames (an enum swap drops A's `t` as `t_old`).
+    pub(crate) fn type_as_a_knew_it(&self, name: &Name) -> String {
+        let renamed_in_window = self.schema.types.get(&name.key).and_then(|user_type| {
+            user_type.former_names.iter().find(|(_, renamed_at)| *renamed_at >= self.window_start)
+        });
+        renamed_in_window.map_or_else(|| name.key.clone(), |(former, _)| former.clone())
+    }
+
     pub(crate) fn is_new_type(&self, name: &Name) -> bool {
         self.in_window(self.schema.types.get(&name.key).map(|t| t.created))
     }

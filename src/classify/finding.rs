@@ -258,8 +258,9 @@ impl Finding {
         self.message = format!("{} ({why})", act_of(&self.message));
     }
 
-    /// A destructive change that loses less than its rule says: `what` is lost.
-    pub(crate) fn loses_only(&mut self, what: &str) {
+    /// The finding keeps its class; its message says `what` instead of the
+    /// danger its rule named (what it loses, what the window left broken).
+    pub(crate) fn because(&mut self, what: &str) {
         self.message = format!("{}: {what}", act_of(&self.message));
     }
 

@@ -71,7 +71,7 @@ pub fn reconcile<'f>(
                     "table rebuild: its rows were copied into the table that now has its name, which changes what A's code uses",
                 );
             } else {
-                finding.loses_only(&format!(
+                finding.because(&format!(
                     "table rebuild: its rows were copied into the table that now has its name, without {}, whose values are lost",
                     left_out.join(", ")
                 ));
@@ -94,6 +94,24 @@ pub fn reconcile<'f>(
         }
         if broken.contains(&subject) {
             continue;
+        }
+        if let Subject::Type(type_name) = &subject {
+            // An enum swap: the type A knew is back under its name, but without
+            // some of its values.
+            let lost: Vec<&str> = differences
+                .iter()
+                .filter_map(|d| match &d.subject {
+                    Subject::EnumValue { type_name: of, value } if of == type_name => Some(value.as_str()),
+                    _ => None,
+                })
+                .collect();
+            if !lost.is_empty() {
+                finding.because(&format!(
+                    "by the end of the window type `{type_name}` no longer has {}: A's code that writes them fails",
+                    lost.join(", ")
+                ));
+                continue;
+            }
         }
         if finding.loses_data {
             finding.breaks_code = false;

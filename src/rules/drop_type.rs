@@ -37,7 +37,7 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
     };
     Some(Finding::new(&RULE, format!("drops type `{}`", name.written)).on_object(
         name,
-        Subject::Type(name.key.clone()),
+        Subject::Type(ctx.type_as_a_knew_it(name)),
         ctx.is_new_type(name),
         "type",
     ))

@@ -88,6 +88,19 @@ pub struct Column {
     pub copied_from: Option<String>,
 }
 
+impl Column {
+    /// Whether the column is of the user type `type_key` (or an array of it).
+    pub fn is_of_type(&self, type_key: &str) -> bool {
+        let base = self.data_type.split('[').next().unwrap_or_default();
+        unqualified_type(&base.replace('"', "")) == unqualified_type(type_key)
+    }
+}
+
+/// A type's name without its schema, in lower case, as column types spell it.
+pub(super) fn unqualified_type(name: &str) -> String {
+    name.rsplit('.').next().unwrap_or(name).to_lowercase()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Constraint {
     pub name: Option<String>,
@@ -116,6 +129,9 @@ pub struct UserType {
     /// Labels of an enum type; `None` for other types.
     pub enum_values: Option<Vec<String>>,
     pub created: Epoch,
+    /// The names it was renamed from, with the migration that renamed it: what
+    /// an enum swap drops as `t_old` was A's `t`.
+    pub former_names: Vec<(String, Epoch)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use crate::sql::{ColumnSpec, ConstraintSpec, Op};
 
-use super::model::{Column, Constraint, Function, Index, Schema, Table, UserType, View};
+use super::model::{Column, Constraint, Function, Index, Schema, Table, UserType, View, unqualified_type};
 
 impl Schema {
     /// Applies one operation. Operations on objects the schema does not know (created
@@ -216,8 +216,10 @@ impl Schema {
                 }
             },
             Op::CreateType { name, enum_values } => {
-                self.types
-                    .insert(name.key.clone(), UserType { enum_values: enum_values.clone(), created: epoch });
+                self.types.insert(
+                    name.key.clone(),
+                    UserType { enum_values: enum_values.clone(), created: epoch, former_names: Vec::new() },
+                );
             }
             Op::AddEnumValue { type_name, value } => {
                 if let Some(values) = self.types.get_mut(&type_name.key).and_then(|t| t.enum_values.as_mut())
@@ -239,7 +241,12 @@ impl Schema {
                 self.types.remove(&name.key);
             }
             Op::RenameType { from, to } => {
-                rename_entry(&mut self.types, &from.key, &to.key);
+                if rename_entry(&mut self.types, &from.key, &to.key) {
+                    if let Some(renamed) = self.types.get_mut(&to.key) {
+                        renamed.former_names.push((from.key.clone(), epoch));
+                    }
+                    self.retype_columns(&from.key, &to.key);
+                }
             }
             Op::CreateExtension { name } => {
                 self.extensions.entry(name.key.clone()).or_insert(epoch);
@@ -336,6 +343,19 @@ impl Schema {
 
 /// Moves the entry `from` of `map` to the key `to`; whether there was one.
 impl Schema {
+    /// Columns of a renamed type are of the type under its new name: a column
+    /// refers to its type, not to the type's name.
+    fn retype_columns(&mut self, from: &str, to: &str) {
+        let to = unqualified_type(to);
+        for column in self.tables.values_mut().flat_map(|table| table.columns.iter_mut()) {
+            if column.is_of_type(from) {
+                let array = column.data_type.find('[').map_or("", |at| &column.data_type[at..]);
+                let name = if column.data_type.contains('"') { format!("\"{to}\"") } else { to.clone() };
+                column.data_type = format!("{name}{array}");
+            }
+        }
+    }
+
     /// A copy that holds a name of the dropped table it was copied from (create
     /// `t_new`, copy the rows, drop `t`, rename `t_new` to `t`; or rename `t` to
     /// `t_old`, create `t`, copy, drop `t_old`) is `t` rebuilt: the same table, as

@@ -153,7 +153,15 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
             vec![(Kind::Sequence, from.key.clone()), (Kind::Sequence, to.key.clone())]
         }
         Op::CreateTrigger { name, .. } | Op::DropTrigger { name, .. } => one(Kind::Trigger, &name.key),
-        Op::RenameType { from, to } => vec![(Kind::Type, from.key.clone()), (Kind::Type, to.key.clone())],
+        Op::RenameType { from, to } => {
+            // Its columns take the new name: copy their tables as they were.
+            let of_type =
+                current.tables.iter().filter(|(_, t)| t.columns.iter().any(|c| c.is_of_type(&from.key)));
+            let mut touched: Vec<(Kind, String)> =
+                of_type.map(|(name, _)| (Kind::Table, name.clone())).collect();
+            touched.extend([(Kind::Type, from.key.clone()), (Kind::Type, to.key.clone())]);
+            touched
+        }
         Op::CreateSchema { name } | Op::DropSchema { name } => one(Kind::Schema, &name.key),
         // Extensions are judged statement by statement, not by the net difference.
         Op::CreateExtension { .. } | Op::DropExtension { .. } => Vec::new(),
