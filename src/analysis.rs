@@ -15,7 +15,8 @@ use rayon::prelude::*;
 
 use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{
-    self, DiscoverError, Layout, Migration, MigrationSet, Release, Skipped, discover_release,
+    self, DiscoverError, HistoryName, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped,
+    discover_histories,
 };
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
@@ -45,6 +46,9 @@ pub struct Analysis {
     pub skipped: Vec<Skipped>,
     /// The way back: the steps a database rollback runs, what they lose, what is missing.
     pub way_back: WayBack,
+    /// The histories judged, when a folder holds one per database; empty when it
+    /// holds one.
+    pub histories: Vec<HistoryName>,
 }
 
 impl Analysis {
@@ -59,8 +63,18 @@ impl Analysis {
                 change.file += offset;
                 change
             }));
-            merged.notes.extend(next.notes);
-            merged.skipped.extend(next.skipped);
+            // The histories of one folder share its neutral files: what is said of them is said once.
+            for note in next.notes {
+                if !merged.notes.contains(&note) {
+                    merged.notes.push(note);
+                }
+            }
+            for skipped in next.skipped {
+                if !merged.skipped.iter().any(|known| known.display == skipped.display) {
+                    merged.skipped.push(skipped);
+                }
+            }
+            merged.histories.extend(next.histories);
             let way_back = &mut merged.way_back;
             way_back.layout_has_downs &= next.way_back.layout_has_downs;
             way_back.missing.extend(next.way_back.missing);
@@ -102,9 +116,55 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 
 /// Compares release A (`older`, the one to roll back to) with release B (`newer`).
 /// The window is what B added; what B edited or deleted of A's is history rewritten.
+/// A folder holding one history per database is judged history by history.
 pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
-    let older = discover_release(older, &options.discover)?;
-    let newer = discover_release(newer, &options.discover)?;
+    let label = newer.label.clone();
+    let older = discover_histories(older, &options.discover)?;
+    let newer = discover_histories(newer, &options.discover)?;
+    let empty = MigrationSet::empty(&label);
+    let counterpart = |sets: &'_ [MigrationSet], of: &MigrationSet| {
+        sets.iter().find(|set| set.history == of.history).cloned().unwrap_or_else(|| empty.clone())
+    };
+    let mut pairs: Vec<(MigrationSet, MigrationSet)> =
+        newer.iter().map(|new| (counterpart(&older, new), new.clone())).collect();
+    // A history B no longer has: every migration of it deleted.
+    pairs.extend(older.iter().filter(|old| !newer.iter().any(|new| new.history == old.history)).map(|old| {
+        let gone = MigrationSet { history: old.history.clone(), ..empty.clone() };
+        (old.clone(), gone)
+    }));
+    let analyses = pairs.iter().map(|(older, newer)| audit_sets(older, newer, options)).collect();
+    merge_histories(analyses, &label)
+}
+
+/// One analysis of the histories of one folder, with a note naming them.
+fn merge_histories(analyses: Vec<Analysis>, label: &str) -> Result<Analysis, AnalysisError> {
+    let histories: Vec<String> = analyses
+        .iter()
+        .flat_map(|analysis| &analysis.histories)
+        .map(|name| match name.dialect {
+            Some(dialect) => format!("`{}` ({dialect})", name.word),
+            None => format!("`{}`", name.word),
+        })
+        .collect();
+    let Some(mut merged) = Analysis::merge(analyses) else {
+        return Err(DiscoverError::NoMigrations { path: label.to_owned() }.into());
+    };
+    match histories.len() {
+        0 => {}
+        1 => merged.notes.insert(0, format!("judged the history {}", histories.join(""))),
+        n => merged.notes.insert(
+            0,
+            format!(
+                "judged {n} histories, one per database, each in its own dialect: {}",
+                histories.join(", ")
+            ),
+        ),
+    }
+    Ok(merged)
+}
+
+/// Compares one history of release A with the same history of release B.
+fn audit_sets(older: &MigrationSet, newer: &MigrationSet, options: &Options) -> Analysis {
     let mut run = Run::new(options, &newer);
     let dialect = run.dialect;
 
@@ -137,7 +197,7 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     }
     run.judge_window(&window, &mut schema, window_start);
     run.skipped = newer.skipped.clone();
-    Ok(run.finish(&newer, &window, &schema))
+    run.finish(newer, &window, &schema)
 }
 
 /// Lints migrations: each file is judged against the schema replayed from the files
@@ -164,12 +224,29 @@ pub fn check_release(
 ) -> Result<Analysis, AnalysisError> {
     let label = release.label.clone();
     let lone_file = only.and_then(|target| release.files.iter().find(|f| f.relative == target).cloned());
-    let set = match discover_release(release, &options.discover) {
-        Ok(set) => set,
-        Err(DiscoverError::NoMigrations { .. }) if only.is_some() => MigrationSet::empty(&label),
+    let sets = match discover_histories(release, &options.discover) {
+        Ok(sets) => sets,
+        Err(DiscoverError::NoMigrations { .. }) if only.is_some() => vec![MigrationSet::empty(&label)],
         Err(error) => return Err(error.into()),
     };
-    let mut run = Run::new(options, &set);
+    // One file is judged in the histories that hold it; one no history places, in the first.
+    let holds = |set: &&MigrationSet| {
+        only.is_none_or(|file| set.forward.iter().chain(&set.back).any(|m| m.relative == file))
+    };
+    let holding: Vec<&MigrationSet> = sets.iter().filter(holds).collect();
+    let judged = if holding.is_empty() { sets.iter().take(1).collect() } else { holding };
+    let analyses = judged.into_iter().map(|set| check_set(set, only, lone_file.clone(), options)).collect();
+    merge_histories(analyses, &label)
+}
+
+/// Lints one history, or only `only` in it (`lone_file` when its layout cannot place it).
+fn check_set(
+    set: &MigrationSet,
+    only: Option<&str>,
+    lone_file: Option<ReleaseFile>,
+    options: &Options,
+) -> Analysis {
+    let mut run = Run::new(options, set);
     let mut schema = Schema::default();
     let is_target = |m: &Migration| only.is_none_or(|file| m.relative == file);
     let mut judged = Vec::new();
@@ -195,12 +272,12 @@ pub fn check_release(
             "`{}` is not a migration of its folder's layout; judged after all of them",
             lone.display
         ));
-        return Ok(run.finish(&set, &[], &schema));
+        return run.finish(set, &[], &schema);
     }
     if only.is_none() {
         run.skipped = set.skipped.clone();
     }
-    Ok(run.finish(&set, &judged, &schema))
+    run.finish(set, &judged, &schema)
 }
 
 /// Accumulates files and changes while the stages run.
@@ -220,14 +297,11 @@ impl<'o> Run<'o> {
     /// point at (said in a note), else PostgreSQL.
     fn new(options: &'o Options, set: &MigrationSet) -> Self {
         let mut notes = Vec::new();
-        let dialect = match (options.discover.dialect, &set.detected_dialect) {
-            (Some(dialect), _) => dialect,
-            (None, Some((dialect, why))) => {
-                notes.push(format!("dialect {dialect}, from {why} (--dialect overrides)"));
-                *dialect
-            }
-            (None, None) => Dialect::Postgres,
-        };
+        let (dialect, source) = set.dialect(options.discover.dialect);
+        // A history's dialect is said once for all of them (see merge_histories).
+        if let (discover::DialectSource::Detected(why), None) = (source, &set.history) {
+            notes.push(format!("dialect {dialect}, from {why} (--dialect overrides)"));
+        }
         Run {
             options,
             dialect,
@@ -305,6 +379,7 @@ impl<'o> Run<'o> {
             verdict,
             notes: self.notes,
             skipped: self.skipped,
+            histories: set.history.iter().cloned().collect(),
         }
     }
 }

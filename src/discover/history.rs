@@ -50,8 +50,22 @@ impl<'a> History<'a> {
             }
         }
 
+        // Migration tools know a migration by its version: one that moved to a new path
+        // (authelia's `V0002.Webauthn.mysql.up.sql` to `mysql/V0002.WebAuthn.up.sql`)
+        // is the same migration, when the version names one migration on each side.
+        let older_by_version = by_unique_version(older_files());
+        let newer_by_version = by_unique_version(newer.forward.iter().chain(&newer.back));
+        let moved_to = |old: &Migration| {
+            older_by_version.get(&(&old.version, old.direction))?;
+            newer_by_version
+                .get(&(&old.version, old.direction))
+                .filter(|new| !older_paths.contains(new.relative.as_str()))
+                .copied()
+        };
+
         let mut rewrites = Vec::new();
         let mut renamed = Vec::new();
+        let mut moved = HashSet::new();
         for old in older_files() {
             if let Some(new) = newer_at.get(&(old.relative.as_str(), old.direction)) {
                 if old.bytes != new.bytes {
@@ -59,6 +73,9 @@ impl<'a> History<'a> {
                 }
             } else if let Some(new) = newly_holding.get(&*old.bytes) {
                 renamed.push((old, *new));
+            } else if let Some(new) = moved_to(old) {
+                moved.insert(new.relative.as_str());
+                rewrites.push(Rewrite::Edited(new));
             } else {
                 rewrites.push(Rewrite::Deleted(old));
             }
@@ -69,7 +86,10 @@ impl<'a> History<'a> {
         let window: Vec<&Migration> = newer
             .forward
             .iter()
-            .filter(|m| !shipped.contains(m.relative.as_str()) && !renamed_to.contains(m.relative.as_str()))
+            .filter(|m| {
+                let path = m.relative.as_str();
+                !shipped.contains(path) && !renamed_to.contains(path) && !moved.contains(path)
+            })
             .collect();
 
         let newest_shipped = older.forward.iter().filter(|m| !m.repeatable).map(|m| &m.version).max();
@@ -78,6 +98,20 @@ impl<'a> History<'a> {
         });
         History { rewrites, renamed, window, out_of_order }
     }
+}
+
+/// The migrations whose version (in their direction) no other migration shares:
+/// those a version alone names. Versionless and repeatable ones have none.
+fn by_unique_version<'a>(
+    migrations: impl Iterator<Item = &'a Migration>,
+) -> HashMap<(&'a Version, Direction), &'a Migration> {
+    let mut seen: HashMap<(&Version, Direction), Option<&Migration>> = HashMap::new();
+    for migration in migrations.filter(|m| !m.repeatable && !m.version.to_string().is_empty()) {
+        seen.entry((&migration.version, migration.direction))
+            .and_modify(|shared| *shared = None)
+            .or_insert(Some(migration));
+    }
+    seen.into_iter().filter_map(|(key, only)| Some((key, only?))).collect()
 }
 
 #[cfg(test)]
