@@ -163,6 +163,26 @@ pub(super) fn split(release: Release, dialect: Option<Dialect>) -> Split {
         };
         vec![(None, release)]
     } else {
+        // A neutral file every history replaces with its own is read for no database here.
+        let read: std::collections::HashSet<&str> = histories
+            .values()
+            .flat_map(|release| &release.files)
+            .map(|file| file.relative.as_str())
+            .collect();
+        let words: Vec<String> = histories.keys().map(|name| format!("`{}`", name.word)).collect();
+        let reason = format!(
+            "each history here ({}) has its own file for this migration; this one is for any other database",
+            words.join(", ")
+        );
+        not_read.extend(
+            release
+                .files
+                .iter()
+                .filter(|file| {
+                    !read.contains(file.relative.as_str()) && database_of(&file.relative).is_none()
+                })
+                .map(|file| Skipped::file(file, SkipKind::OtherDialect, reason.clone())),
+        );
         histories.into_iter().map(|(name, release)| (Some(name), release)).collect()
     };
     Split { histories, not_read, found }
@@ -283,6 +303,11 @@ mod tests {
                 ("sqlite3".to_owned(), vec!["1_a.up.sql", "2_b.sqlite3.up.sql"]),
             ]
         );
+        assert!(split.not_read.is_empty(), "{:?}", split.not_read);
+        // Replaced in every history: said, for it is read for none.
+        let split = super::split(release(&["1_a.up.sql", "1_a.mysql.up.sql"]), None);
+        assert_eq!(split.not_read.len(), 1);
+        assert_eq!(split.not_read[0].relative, "1_a.up.sql");
     }
 
     #[test]

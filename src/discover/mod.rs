@@ -322,7 +322,10 @@ fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, Dis
     };
     for file in files {
         let Some(recognised) = layout.recognise(&as_sql_name(&file.relative)) else {
-            let reason = format!("its name has no version {} can order", layout.label());
+            let reason = layout.not_a_migration(&file.relative).map_or_else(
+                || format!("its name has no version {} can order", layout.label()),
+                str::to_owned,
+            );
             set.skipped.push(Skipped::file(&file, SkipKind::NoVersion, reason));
             continue;
         };
