@@ -49,6 +49,9 @@ pub struct Analysis {
     /// The histories judged, when a folder holds one per database; empty when it
     /// holds one.
     pub histories: Vec<HistoryName>,
+    /// Every dialect something was judged in, once each: `dialect` and, when
+    /// several folders or histories were judged, theirs.
+    pub dialects: Vec<Dialect>,
 }
 
 impl Analysis {
@@ -75,6 +78,11 @@ impl Analysis {
                 }
             }
             merged.histories.extend(next.histories);
+            for dialect in next.dialects {
+                if !merged.dialects.contains(&dialect) {
+                    merged.dialects.push(dialect);
+                }
+            }
             let way_back = &mut merged.way_back;
             way_back.layout_has_downs &= next.way_back.layout_has_downs;
             way_back.missing.extend(next.way_back.missing);
@@ -380,6 +388,7 @@ impl<'o> Run<'o> {
             notes: self.notes,
             skipped: self.skipped,
             histories: set.history.iter().cloned().collect(),
+            dialects: vec![self.dialect],
         }
     }
 }

@@ -173,7 +173,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Audit { from, to, folder, output } => {
             let settings = Settings::from_output(&output)?;
-            let window = discover::audit_window(&from, to.as_deref(), folder.as_deref())
+            let dialect = settings.options.discover.dialect;
+            let window = discover::audit_window(&from, to.as_deref(), folder.as_deref(), dialect)
                 .map_err(AnalysisError::from)?;
             let title = format!("audit: {}", window.label());
             let mut analysis = audit_window(window, &settings)?;
@@ -191,7 +192,9 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 }
                 folder => (folder, None),
             };
-            let window = discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
+            let dialect = settings.options.discover.dialect;
+            let window =
+                discover::branch_window(&base, folder.as_deref(), dialect).map_err(AnalysisError::from)?;
             let judged =
                 only.as_ref().map_or_else(|| window.newer_label(), |file| file.display().to_string());
             let title = format!("check: {judged} since `{base}`");
@@ -437,11 +440,8 @@ fn print(
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
-    let dialects = match analysis.histories.as_slice() {
-        [] | [_] => analysis.dialect.to_string(),
-        several => format!("{} histories", several.len()),
-    };
-    let title = format!("{title} ({dialects}, {})", analysis.layout.label());
+    let dialects: Vec<String> = analysis.dialects.iter().map(ToString::to_string).collect();
+    let title = format!("{title} ({}, {})", dialects.join(", "), analysis.layout.label());
     let style = Style { color, width: 100 };
     emit(&report::render(analysis, output.format, &title, style))?;
     Ok(exit_code(analysis, settings.fail_on))

@@ -230,3 +230,14 @@ fn release_folders_run_release_by_release_and_latest_is_no_migration() {
     assert_eq!(status, Some(0), "{stderr}");
     insta::assert_snapshot!("list_release_folders", listing);
 }
+
+#[test]
+fn folders_found_for_other_databases_are_left_out_and_said() {
+    let clone = clone("umami");
+    let repo = clone.path().join("repo");
+    let (status, report, stderr) =
+        rollsafe(&repo, &["audit", "--from", "v2.17.0", "--to", "v2.18.0", "--dialect", "mysql"]);
+    assert!(matches!(status, Some(0 | 1)), "{stderr}");
+    let first_line = report.lines().next().unwrap_or_default();
+    insta::assert_snapshot!(format!("{first_line}\n{}", notes(&report).join("\n")));
+}

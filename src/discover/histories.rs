@@ -69,7 +69,7 @@ impl PartialOrd for HistoryName {
 /// Where a file names its database, and the path it has apart from that name:
 /// `mysql/V1.up.sql` and `1_a.mysql.up.sql` are `V1.up.sql` and `1_a.up.sql` for
 /// MySQL.
-fn database_of(relative: &str) -> Option<(HistoryName, String)> {
+pub(super) fn database_of(relative: &str) -> Option<(HistoryName, String)> {
     let named = |word: &str| {
         DATABASES
             .iter()

@@ -192,6 +192,12 @@ pub enum DiscoverError {
         help("it holds one history per database: {histories}; pick one of those with --dialect, or none")
     )]
     NoHistoryInDialect { path: String, dialect: crate::sql::Dialect, histories: String },
+    #[error("the migrations folders found at {revision} are all for other databases: {left_out}")]
+    #[diagnostic(
+        code(rollsafe::only_other_databases),
+        help("name the folder to read it anyway, or pick its database with --dialect")
+    )]
+    OnlyOtherDatabases { revision: String, left_out: String },
 }
 
 /// What a user (or `rollsafe.toml`) tells discovery.
@@ -262,9 +268,11 @@ pub fn discover_histories(release: Release, options: &Options) -> Result<Vec<Mig
         }
         return Err(DiscoverError::NoMigrations { path: label });
     };
-    first.skipped.extend(not_read);
-    first.skipped.sort_by(|a, b| a.relative.cmp(&b.relative));
-    first.skipped.dedup_by(|a, b| a.display == b.display);
+    if !not_read.is_empty() {
+        first.skipped.extend(not_read);
+        first.skipped.sort_by(|a, b| a.relative.cmp(&b.relative));
+        first.skipped.dedup_by(|a, b| a.display == b.display);
+    }
     Ok(sets)
 }
 

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use super::git::Repository;
+use super::histories::database_of;
 use super::{DiscoverError, Release};
+use crate::sql::Dialect;
 
 /// Release A (to roll back to) and release B (running now) of each migrations
 /// folder, and what the user should know about how they were found.
@@ -40,7 +42,14 @@ impl Window {
 
 /// `audit --from A [--to B] [FOLDER]`: each side is a folder when one exists at that
 /// path, else a git revision; B defaults to the working tree.
-pub fn audit_window(from: &str, to: Option<&str>, folder: Option<&Path>) -> Result<Window, DiscoverError> {
+/// With no folder named, every migrations folder found is read, but those of
+/// another database than `dialect` names.
+pub fn audit_window(
+    from: &str,
+    to: Option<&str>,
+    folder: Option<&Path>,
+    dialect: Option<Dialect>,
+) -> Result<Window, DiscoverError> {
     let is_folder = |side: &str| Path::new(side).is_dir();
     if let (true, Some(to)) = (is_folder(from), to.filter(|t| is_folder(t))) {
         if let Some(folder) = folder {
@@ -54,7 +63,7 @@ pub fn audit_window(from: &str, to: Option<&str>, folder: Option<&Path>) -> Resu
     let mut notes = Vec::new();
     // An unnamed folder is looked for at B's revision if B is one, else at A's.
     let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
-    let folders = resolve_folders(&repo, folder, revision_side, &mut notes)?;
+    let folders = resolve_folders(&repo, folder, revision_side, dialect, &mut notes)?;
     let mut pairs = Vec::with_capacity(folders.len());
     for folder in folders {
         let release = |side: &str| -> Result<Release, DiscoverError> {
@@ -76,10 +85,14 @@ pub fn audit_window(from: &str, to: Option<&str>, folder: Option<&Path>) -> Resu
 
 /// `check --base REV [FOLDER]`: what the branch adds relative to the merge base of
 /// REV and HEAD, uncommitted changes in the working tree included.
-pub fn branch_window(base: &str, folder: Option<&Path>) -> Result<Window, DiscoverError> {
+pub fn branch_window(
+    base: &str,
+    folder: Option<&Path>,
+    dialect: Option<Dialect>,
+) -> Result<Window, DiscoverError> {
     let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
     let mut notes = Vec::new();
-    let folders = resolve_folders(&repo, folder, None, &mut notes)?;
+    let folders = resolve_folders(&repo, folder, None, dialect, &mut notes)?;
     let merge_base = repo.merge_base_with_head(base)?;
     let short = merge_base.get(..10).unwrap_or(&merge_base);
     notes.push(format!(
@@ -124,12 +137,30 @@ fn resolve_folders(
     repo: &Repository,
     given: Option<&Path>,
     revision: Option<&str>,
+    dialect: Option<Dialect>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Folder>, DiscoverError> {
     if let Some(given) = given {
         return Ok(vec![Folder { in_repo: repo.repo_relative(given), on_disk: given.to_path_buf() }]);
     }
-    let found = repo.find_migrations_folders(revision)?;
+    let mut found = repo.find_migrations_folders(revision)?;
+    // A folder its path names another database for (umami's `db/clickhouse/migrations`) is left out, and said.
+    let why_not = |folder: &str| {
+        let database = database_of(&format!("{folder}/"))?.0;
+        match (database.dialect, dialect) {
+            (None, _) => Some(format!("`{folder}` (rollsafe does not read {}'s SQL)", database.word)),
+            (Some(own), Some(picked)) if own != picked => {
+                Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
+            }
+            _ => None,
+        }
+    };
+    let left_out: Vec<String> = found.iter().filter_map(|folder| why_not(folder)).collect();
+    found.retain(|folder| why_not(folder).is_none());
+    if found.is_empty() {
+        let revision = revision.unwrap_or("the working tree").to_owned();
+        return Err(DiscoverError::OnlyOtherDatabases { revision, left_out: left_out.join(", ") });
+    }
     let named: Vec<String> = found.iter().map(|folder| format!("`{folder}`")).collect();
     notes.push(match named.as_slice() {
         [one] => format!(
@@ -141,6 +172,9 @@ fn resolve_folders(
             several.join(", ")
         ),
     });
+    if !left_out.is_empty() {
+        notes.push(format!("migrations folders left out: {}", left_out.join(", ")));
+    }
     let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
     Ok(found
         .into_iter()
