@@ -141,39 +141,53 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
         (old.clone(), gone)
     }));
     let analyses = pairs.iter().map(|(older, newer)| audit_sets(older, newer, options)).collect();
-    merge_histories(analyses, &label)
+    merge_histories(analyses, &label, options.discover.dialect)
 }
 
-/// One analysis of the histories of one folder, with a note naming them.
-fn merge_histories(analyses: Vec<Analysis>, label: &str) -> Result<Analysis, AnalysisError> {
-    let histories: Vec<String> = analyses
+/// One analysis of the histories of one folder, with a note naming them and the
+/// dialect each was read in: its own, or the one `named` by --dialect.
+fn merge_histories(
+    analyses: Vec<Analysis>,
+    label: &str,
+    named: Option<Dialect>,
+) -> Result<Analysis, AnalysisError> {
+    let names: Vec<HistoryName> = analyses.iter().flat_map(|analysis| analysis.histories.clone()).collect();
+    let histories: Vec<String> = names
         .iter()
-        .flat_map(|analysis| &analysis.histories)
-        .map(|name| match name.dialect {
-            Some(dialect) => format!("`{}` ({dialect})", name.word),
-            None => format!("`{}`", name.word),
+        .map(|name| match (name.dialect, named, names.len()) {
+            (Some(dialect), None, 2..) => format!("`{}` ({dialect})", name.word),
+            _ => format!("`{}`", name.word),
         })
         .collect();
     let Some(mut merged) = Analysis::merge(analyses) else {
         return Err(DiscoverError::NoMigrations { path: label.to_owned() }.into());
     };
-    match histories.len() {
-        0 => {}
-        1 => merged.notes.insert(0, format!("judged the history {}", histories.join(""))),
-        n => merged.notes.insert(
-            0,
-            format!(
-                "judged {n} histories, one per database, each in its own dialect: {}",
-                histories.join(", ")
-            ),
-        ),
+    let note = match (histories.as_slice(), named) {
+        ([], _) => None,
+        ([one], None) => {
+            Some(format!("dialect {}, from its history {one} (--dialect overrides)", merged.dialect))
+        }
+        ([one], Some(dialect)) => Some(format!("judged the history {one}, in {dialect} as --dialect says")),
+        (several, None) => Some(format!(
+            "judged {} histories, one per database, each in its own dialect: {}",
+            several.len(),
+            several.join(", ")
+        )),
+        (several, Some(dialect)) => Some(format!(
+            "judged {} histories in {dialect}, as --dialect says: {}",
+            several.len(),
+            several.join(", ")
+        )),
+    };
+    if let Some(note) = note {
+        merged.notes.insert(0, note);
     }
     Ok(merged)
 }
 
 /// Compares one history of release A with the same history of release B.
 fn audit_sets(older: &MigrationSet, newer: &MigrationSet, options: &Options) -> Analysis {
-    let mut run = Run::new(options, &newer);
+    let mut run = Run::new(options, newer);
     let dialect = run.dialect;
 
     let mut schema = Schema::default();
@@ -184,7 +198,7 @@ fn audit_sets(older: &MigrationSet, newer: &MigrationSet, options: &Options) -> 
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
     let discover::History { rewrites, renamed, window, out_of_order } =
-        discover::History::between(&older, &newer);
+        discover::History::between(older, newer);
     for rewrite in rewrites {
         let (migration, finding) = match rewrite {
             discover::Rewrite::Edited(new) => (new, edited_migration()),
@@ -244,7 +258,7 @@ pub fn check_release(
     let holding: Vec<&MigrationSet> = sets.iter().filter(holds).collect();
     let judged = if holding.is_empty() { sets.iter().take(1).collect() } else { holding };
     let analyses = judged.into_iter().map(|set| check_set(set, only, lone_file.clone(), options)).collect();
-    merge_histories(analyses, &label)
+    merge_histories(analyses, &label, options.discover.dialect)
 }
 
 /// Lints one history, or only `only` in it (`lone_file` when its layout cannot place it).

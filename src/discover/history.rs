@@ -175,6 +175,30 @@ mod tests {
     }
 
     #[test]
+    fn a_migration_moved_keeps_its_version() {
+        let older =
+            set(&[("1_a.up.sql", "CREATE TABLE a (x int);"), ("2_b.up.sql", "CREATE TABLE b (x int);")]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("mysql")).expect("mkdir");
+        for (name, text) in [
+            ("mysql/1_a.up.sql", "CREATE TABLE a (x int);"),
+            ("mysql/2_B.up.sql", "CREATE TABLE b (x bigint);"),
+            ("mysql/3_c.up.sql", "CREATE TABLE c (x int);"),
+        ] {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        let newer = discover(dir.path(), &Options::default()).expect("discover");
+        let history = History::between(&older, &newer);
+        // Same text: renamed; same version, other text: edited where it is now; only 3 is new.
+        assert_eq!(history.renamed.len(), 1);
+        assert!(
+            matches!(history.rewrites.as_slice(), [Rewrite::Edited(m)] if m.relative == "mysql/2_B.up.sql")
+        );
+        assert_eq!(paths(history.window.iter().copied()), ["mysql/3_c.up.sql"]);
+        assert!(history.out_of_order.is_empty());
+    }
+
+    #[test]
     fn a_first_release_has_nothing_out_of_order() {
         let newer = set(&[("2_b.sql", "SELECT 1;"), ("1_a.sql", "SELECT 2;")]);
         let first = MigrationSet::empty("A");
