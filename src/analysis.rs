@@ -15,7 +15,8 @@ use rayon::prelude::*;
 
 use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{
-    self, DiscoverError, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped, discover_release,
+    self, DiscoverError, HistoryName, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped,
+    discover_histories,
 };
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
@@ -45,6 +46,12 @@ pub struct Analysis {
     pub skipped: Vec<Skipped>,
     /// The way back: the steps a database rollback runs, what they lose, what is missing.
     pub way_back: WayBack,
+    /// The histories judged, when a folder holds one per database; empty when it
+    /// holds one.
+    pub histories: Vec<HistoryName>,
+    /// Every dialect something was judged in, once each: `dialect` and, when
+    /// several folders or histories were judged, theirs.
+    pub dialects: Vec<Dialect>,
 }
 
 impl Analysis {
@@ -59,8 +66,23 @@ impl Analysis {
                 change.file += offset;
                 change
             }));
-            merged.notes.extend(next.notes);
-            merged.skipped.extend(next.skipped);
+            // The histories of one folder share its neutral files: what is said of them is said once.
+            for note in next.notes {
+                if !merged.notes.contains(&note) {
+                    merged.notes.push(note);
+                }
+            }
+            for skipped in next.skipped {
+                if !merged.skipped.iter().any(|known| known.display == skipped.display) {
+                    merged.skipped.push(skipped);
+                }
+            }
+            merged.histories.extend(next.histories);
+            for dialect in next.dialects {
+                if !merged.dialects.contains(&dialect) {
+                    merged.dialects.push(dialect);
+                }
+            }
             let way_back = &mut merged.way_back;
             way_back.layout_has_downs &= next.way_back.layout_has_downs;
             way_back.missing.extend(next.way_back.missing);
@@ -105,10 +127,70 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 
 /// Compares release A (`older`, the one to roll back to) with release B (`newer`).
 /// The window is what B added; what B edited or deleted of A's is history rewritten.
+/// A folder holding one history per database is judged history by history.
 pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
-    let older = discover_release(older, &options.discover)?;
-    let newer = discover_release(newer, &options.discover)?;
-    let mut run = Run::new(options, &newer);
+    let label = newer.label.clone();
+    let older = discover_histories(older, &options.discover)?;
+    let newer = discover_histories(newer, &options.discover)?;
+    let empty = MigrationSet::empty(&label);
+    let counterpart = |sets: &'_ [MigrationSet], of: &MigrationSet| {
+        sets.iter().find(|set| set.history == of.history).cloned().unwrap_or_else(|| empty.clone())
+    };
+    let mut pairs: Vec<(MigrationSet, MigrationSet)> =
+        newer.iter().map(|new| (counterpart(&older, new), new.clone())).collect();
+    // A history B no longer has: every migration of it deleted.
+    pairs.extend(older.iter().filter(|old| !newer.iter().any(|new| new.history == old.history)).map(|old| {
+        let gone = MigrationSet { history: old.history.clone(), ..empty.clone() };
+        (old.clone(), gone)
+    }));
+    let analyses = pairs.iter().map(|(older, newer)| audit_sets(older, newer, options)).collect();
+    merge_histories(analyses, &label, options.discover.dialect)
+}
+
+/// One analysis of the histories of one folder, with a note naming them and the
+/// dialect each was read in: its own, or the one `named` by --dialect.
+fn merge_histories(
+    analyses: Vec<Analysis>,
+    label: &str,
+    named: Option<Dialect>,
+) -> Result<Analysis, AnalysisError> {
+    let names: Vec<HistoryName> = analyses.iter().flat_map(|analysis| analysis.histories.clone()).collect();
+    let histories: Vec<String> = names
+        .iter()
+        .map(|name| match (name.dialect, named, names.len()) {
+            (Some(dialect), None, 2..) => format!("`{}` ({dialect})", name.word),
+            _ => format!("`{}`", name.word),
+        })
+        .collect();
+    let Some(mut merged) = Analysis::merge(analyses) else {
+        return Err(DiscoverError::NoMigrations { path: label.to_owned() }.into());
+    };
+    let note = match (histories.as_slice(), named) {
+        ([], _) => None,
+        ([one], None) => {
+            Some(format!("dialect {}, from its history {one} (--dialect overrides)", merged.dialect))
+        }
+        ([one], Some(dialect)) => Some(format!("judged the history {one}, in {dialect} as --dialect says")),
+        (several, None) => Some(format!(
+            "judged {} histories, one per database, each in its own dialect: {}",
+            several.len(),
+            several.join(", ")
+        )),
+        (several, Some(dialect)) => Some(format!(
+            "judged {} histories in {dialect}, as --dialect says: {}",
+            several.len(),
+            several.join(", ")
+        )),
+    };
+    if let Some(note) = note {
+        merged.notes.insert(0, note);
+    }
+    Ok(merged)
+}
+
+/// Compares one history of release A with the same history of release B.
+fn audit_sets(older: &MigrationSet, newer: &MigrationSet, options: &Options) -> Analysis {
+    let mut run = Run::new(options, newer);
     let dialect = run.dialect;
 
     let mut schema = Schema::default();
@@ -119,7 +201,7 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
     let discover::History { rewrites, renamed, window, out_of_order } =
-        discover::History::between(&older, &newer);
+        discover::History::between(older, newer);
     for rewrite in rewrites {
         let (migration, finding) = match rewrite {
             discover::Rewrite::Edited { old, new } if only_reformatted(old, new, dialect) => {
@@ -147,7 +229,7 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     }
     run.judge_window(&window, &mut schema, window_start);
     run.skipped = newer.skipped.clone();
-    Ok(run.finish(&newer, &window, &schema))
+    run.finish(newer, &window, &schema)
 }
 
 /// Whether B's edit of A's migration changed only how it is written. A migration
@@ -263,12 +345,41 @@ pub fn check_release(
         .filter(|name| !named.iter().any(|f| &f.relative == *name))
         .cloned()
         .collect();
-    let set = match discover_release(release, &options.discover) {
-        Ok(set) => set,
-        Err(DiscoverError::NoMigrations { .. }) if only.is_some() => MigrationSet::empty(&label),
+    let sets = match discover_histories(release, &options.discover) {
+        Ok(sets) => sets,
+        Err(DiscoverError::NoMigrations { .. }) if only.is_some() => vec![MigrationSet::empty(&label)],
         Err(error) => return Err(error.into()),
     };
-    let mut run = Run::new(options, &set);
+    let placed =
+        |set: &MigrationSet, file: &str| set.forward.iter().chain(&set.back).any(|m| m.relative == file);
+    // Named files are judged in the histories that hold them; those no history
+    // places (no version, a way-back file), after everything in the first judged.
+    let holding: Vec<&MigrationSet> = sets
+        .iter()
+        .filter(|set| only.is_none_or(|names| names.iter().any(|name| placed(set, name))))
+        .collect();
+    let lone: Vec<Migration> = named
+        .into_iter()
+        .filter(|file| !sets.iter().any(|set| placed(set, &file.relative)))
+        .map(Migration::lone)
+        .collect();
+    let judged: Vec<&MigrationSet> = if holding.is_empty() { sets.iter().take(1).collect() } else { holding };
+    let analyses = judged
+        .into_iter()
+        .enumerate()
+        .map(|(index, set)| check_set(set, only, if index == 0 { &lone } else { &[] }, options))
+        .collect();
+    let mut merged = merge_histories(analyses, &label, options.discover.dialect)?;
+    for name in not_sql {
+        merged.notes.push(format!("`{label}/{name}` is not a SQL file: not read"));
+    }
+    Ok(merged)
+}
+
+/// Lints one history, or only `only` in it, then the `lone` files its layout
+/// cannot place, after everything else.
+fn check_set(set: &MigrationSet, only: Option<&[String]>, lone: &[Migration], options: &Options) -> Analysis {
+    let mut run = Run::new(options, set);
     let mut schema = Schema::default();
     let is_target = |m: &Migration| only.is_none_or(|names| names.contains(&m.relative));
     let mut judged = Vec::new();
@@ -285,27 +396,18 @@ pub fn check_release(
             replay_file(&mut schema, &parsed);
         }
     });
-    // A named file the layout cannot place (or a way-back file): judged after everything else.
-    let lone: Vec<Migration> = named
-        .into_iter()
-        .filter(|file| !judged.iter().any(|m| m.relative == file.relative))
-        .map(Migration::lone)
-        .collect();
     let epoch = Epoch::try_from(set.forward.len()).unwrap_or(Epoch::MAX);
-    for migration in &lone {
+    for migration in lone {
         run.judge_window(&[migration], &mut schema, epoch);
         run.notes.push(format!(
             "`{}` is not a migration of its folder's layout; judged after all of them",
             migration.display
         ));
     }
-    for name in not_sql {
-        run.notes.push(format!("`{label}/{name}` is not a SQL file: not read"));
-    }
     if only.is_none() {
         run.skipped = set.skipped.clone();
     }
-    Ok(run.finish(&set, &judged, &schema))
+    run.finish(set, &judged, &schema)
 }
 
 /// Accumulates files and changes while the stages run.
@@ -325,14 +427,11 @@ impl<'o> Run<'o> {
     /// point at (said in a note), else PostgreSQL.
     fn new(options: &'o Options, set: &MigrationSet) -> Self {
         let mut notes = Vec::new();
-        let dialect = match (options.discover.dialect, &set.detected_dialect) {
-            (Some(dialect), _) => dialect,
-            (None, Some((dialect, why))) => {
-                notes.push(format!("dialect {dialect}, from {why} (--dialect overrides)"));
-                *dialect
-            }
-            (None, None) => Dialect::Postgres,
-        };
+        let (dialect, source) = set.dialect(options.discover.dialect);
+        // A history's dialect is said once for all of them (see merge_histories).
+        if let (discover::DialectSource::Detected(why), None) = (source, &set.history) {
+            notes.push(format!("dialect {dialect}, from {why} (--dialect overrides)"));
+        }
         Run {
             options,
             dialect,
@@ -410,6 +509,8 @@ impl<'o> Run<'o> {
             verdict,
             notes: self.notes,
             skipped: self.skipped,
+            histories: set.history.iter().cloned().collect(),
+            dialects: vec![self.dialect],
         }
     }
 }

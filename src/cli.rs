@@ -77,6 +77,10 @@ enum Command {
         /// Migration layout, instead of detecting it.
         #[arg(long, value_enum)]
         layout: Option<Layout>,
+        /// SQL dialect: in a folder holding one history per database, picks that
+        /// database's [default: rollsafe.toml's, else each history's own].
+        #[arg(long, value_enum)]
+        dialect: Option<Dialect>,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -211,9 +215,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Audit { from, to, folder, output } => {
             let settings = Settings::from_output(&output)?;
-            let window = discover::audit_window(&from, to.as_deref(), folder.as_deref())
+            let dialect = settings.options.discover.dialect;
+            let window = discover::audit_window(&from, to.as_deref(), folder.as_deref(), dialect)
                 .map_err(AnalysisError::from)?;
-            let title = format!("audit: {} -> {}", window.older.label, window.newer.label);
+            let title = format!("audit: {}", window.label());
             let mut analysis = audit_window(window, &settings)?;
             hint_if_swapped(&mut analysis);
             print(&analysis, &output, &settings, &title)
@@ -231,10 +236,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let mut analyses = Vec::new();
             let mut judged = Vec::new();
             for (folder, files) in branch_groups(&paths) {
-                let window =
-                    discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
+                let dialect = settings.options.discover.dialect;
+                let window = discover::branch_window(&base, folder.as_deref(), dialect)
+                    .map_err(AnalysisError::from)?;
                 judged.push(match files.is_empty() {
-                    true => window.newer.label.clone(),
+                    true => window.newer_label(),
                     false => files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
                 });
                 let mut analysis = audit_window(window, &settings)?;
@@ -265,13 +271,15 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             print(&analysis, &output, &settings, &format!("check: {}", shown.join(", ")))
         }
-        Command::List { path, layout, json } => {
-            let settings = Settings::resolve(None, None, layout, None)?;
+        Command::List { path, layout, dialect, json } => {
+            let settings = Settings::resolve(None, dialect, layout, None)?;
             let paths = settings.folders(path.into_iter().collect())?;
             for path in paths {
-                let set =
-                    discover::discover(&path, &settings.options.discover).map_err(AnalysisError::from)?;
-                emit(&listing(&set, json))?;
+                let options = &settings.options.discover;
+                let sets = discover::discover_folder(&path, options).map_err(AnalysisError::from)?;
+                for set in &sets {
+                    emit(&listing(set, options.dialect, json))?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -324,8 +332,16 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
-/// The discovered migrations of a folder, in run order.
-fn listing(set: &discover::MigrationSet, json: bool) -> String {
+/// The discovered migrations of a history, in run order, with the dialect they
+/// are read in (the one `named`, else the history's own).
+fn listing(set: &discover::MigrationSet, named: Option<Dialect>, json: bool) -> String {
+    let (dialect, source) = set.dialect(named);
+    let dialect_from = match source {
+        discover::DialectSource::Named => "named (--dialect or rollsafe.toml)".to_owned(),
+        discover::DialectSource::Detected(why) => format!("from {why}"),
+        discover::DialectSource::Default => "the default: nothing in the folder names one".to_owned(),
+    };
+    let history = set.history.as_ref().map(|name| name.word.as_str());
     let rows = set.forward.iter().chain(&set.back).map(|m| {
         let direction = match m.direction {
             discover::Direction::Forward if m.repeatable => "repeatable",
@@ -343,6 +359,9 @@ fn listing(set: &discover::MigrationSet, json: bool) -> String {
             .collect();
         let value = serde_json::json!({
             "folder": set.label,
+            "history": history,
+            "dialect": dialect.to_string(),
+            "dialect_from": dialect_from,
             "layout": set.layout,
             "migrations": migrations,
             "ignored": skipped_as(discover::SkipKind::NoVersion),
@@ -351,7 +370,9 @@ fn listing(set: &discover::MigrationSet, json: bool) -> String {
         });
         return serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
     }
-    let mut out = format!("{} ({})\n", set.label, set.layout.label());
+    let history = history.map_or_else(String::new, |word| format!(", the `{word}` history"));
+    let mut out =
+        format!("{} ({}{history}; dialect {dialect}, {dialect_from})\n", set.label, set.layout.label());
     for (number, (version, direction, file)) in rows.enumerate() {
         out += &format!("{:>5}  {version:<22} {direction:<10} {file}\n", number + 1);
     }
@@ -363,7 +384,12 @@ fn listing(set: &discover::MigrationSet, json: bool) -> String {
 
 /// Analyses a window, with the notes on how its releases were found first.
 fn audit_window(window: discover::Window, settings: &Settings) -> Result<Analysis, CliError> {
-    let mut analysis = analysis::audit_releases(window.older, window.newer, &settings.options)?;
+    let analyses = window
+        .folders
+        .into_iter()
+        .map(|pair| analysis::audit_releases(pair.older, pair.newer, &settings.options))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
     let mut notes = window.notes;
     notes.append(&mut analysis.notes);
     analysis.notes = notes;
@@ -533,7 +559,8 @@ fn print(
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
-    let title = format!("{title} ({}, {})", analysis.dialect, analysis.layout.label());
+    let dialects: Vec<String> = analysis.dialects.iter().map(ToString::to_string).collect();
+    let title = format!("{title} ({}, {})", dialects.join(", "), analysis.layout.label());
     let style = Style { color, width: 100 };
     emit(&report::render(analysis, output.format, &title, style))?;
     Ok(exit_code(analysis, settings.fail_on))

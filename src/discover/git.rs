@@ -8,21 +8,7 @@ use gix::bstr::ByteSlice;
 use miette::Diagnostic;
 use thiserror::Error;
 
-use super::{Release, ReleaseFile, SkipKind, Skipped, worth_reading};
-
-/// Where migrations usually live, tried in this order when no folder is given.
-const COMMON_HOMES: [&str; 10] = [
-    "migrations",
-    "db/migrations",
-    "db/migrate",
-    "database/migrations",
-    "prisma/migrations",
-    "supabase/migrations",
-    "src/main/resources/db/migration",
-    "sql/migrations",
-    "migrations/sql",
-    "schema/migrations",
-];
+use super::{Release, ReleaseFile, SkipKind, Skipped, search, worth_reading};
 
 /// Trouble reading releases from git (exit status 2).
 #[derive(Debug, Error, Diagnostic)]
@@ -42,9 +28,11 @@ pub enum GitError {
     #[error("no migrations folder found at {revision}")]
     #[diagnostic(
         code(rollsafe::no_migrations_folder),
-        help("pass the folder, e.g. `rollsafe audit --from v1 --to v2 db/migrations`; tried {tried}")
+        help(
+            "pass the folder, e.g. `rollsafe audit --from v1 --to v2 db/migrations`; searched the tree for folders named {searched} holding SQL files a migration layout can order"
+        )
     )]
-    NoFolder { revision: String, tried: String },
+    NoFolder { revision: String, searched: String },
     #[error("git: {message}")]
     #[diagnostic(code(rollsafe::git))]
     Git { message: String },
@@ -111,22 +99,31 @@ impl Repository {
         self.workdir.as_ref().map(|root| root.join(folder))
     }
 
-    /// The first common migrations folder that exists at `revision` (or in the
-    /// working tree when `None`).
-    pub fn find_migrations_folder(&self, revision: Option<&str>) -> Result<String, GitError> {
-        let found = match revision {
-            None => COMMON_HOMES.iter().find(|home| self.workdir_path(home).is_some_and(|p| p.is_dir())),
-            Some(revision) => {
-                let tree = self.tree(revision)?;
-                COMMON_HOMES.iter().find(|home| {
-                    tree.lookup_entry_by_path(home).ok().flatten().is_some_and(|entry| entry.mode().is_tree())
-                })
+    /// The migrations folders at `revision` (or in the working tree when `None`),
+    /// repository-relative: see search.rs.
+    pub fn find_migrations_folders(&self, revision: Option<&str>) -> Result<Vec<String>, GitError> {
+        let found = match (revision, &self.workdir) {
+            (None, Some(root)) => search::working_tree_folders(root),
+            (None, None) => Vec::new(),
+            (Some(revision), _) => {
+                let mut recorder = gix::traverse::tree::Recorder::default();
+                self.tree(revision)?.traverse().breadthfirst(&mut recorder).map_err(git_error)?;
+                let paths: Vec<String> = recorder
+                    .records
+                    .iter()
+                    .filter(|entry| entry.mode.is_blob())
+                    .map(|entry| entry.filepath.to_str_lossy().into_owned())
+                    .collect();
+                search::migrations_folders(paths.iter().map(String::as_str))
             }
         };
-        found.map(|home| (*home).to_owned()).ok_or_else(|| GitError::NoFolder {
-            revision: revision.unwrap_or("the working tree").to_owned(),
-            tried: COMMON_HOMES.join(", "),
-        })
+        if found.is_empty() {
+            return Err(GitError::NoFolder {
+                revision: revision.unwrap_or("the working tree").to_owned(),
+                searched: search::FOLDER_NAMES.map(|name| format!("`{name}`")).join(", "),
+            });
+        }
+        Ok(found)
     }
 
     /// The `.sql` files under `folder` (repository-relative) at `revision`.

@@ -50,8 +50,22 @@ impl<'a> History<'a> {
             }
         }
 
+        // Migration tools know a migration by its version: one that moved to a new path
+        // (authelia's `V0002.Webauthn.mysql.up.sql` to `mysql/V0002.WebAuthn.up.sql`)
+        // is the same migration, when the version names one migration on each side.
+        let older_by_version = by_unique_version(older_files());
+        let newer_by_version = by_unique_version(newer.forward.iter().chain(&newer.back));
+        let moved_to = |old: &Migration| {
+            older_by_version.get(&(&old.version, old.direction))?;
+            newer_by_version
+                .get(&(&old.version, old.direction))
+                .filter(|new| !older_paths.contains(new.relative.as_str()))
+                .copied()
+        };
+
         let mut rewrites = Vec::new();
         let mut renamed = Vec::new();
+        let mut moved = HashSet::new();
         for old in older_files() {
             if let Some(new) = newer_at.get(&(old.relative.as_str(), old.direction)) {
                 if old.bytes != new.bytes {
@@ -59,6 +73,9 @@ impl<'a> History<'a> {
                 }
             } else if let Some(new) = newly_holding.get(&*old.bytes) {
                 renamed.push((old, *new));
+            } else if let Some(new) = moved_to(old) {
+                moved.insert(new.relative.as_str());
+                rewrites.push(Rewrite::Edited { old, new });
             } else {
                 rewrites.push(Rewrite::Deleted(old));
             }
@@ -69,7 +86,10 @@ impl<'a> History<'a> {
         let window: Vec<&Migration> = newer
             .forward
             .iter()
-            .filter(|m| !shipped.contains(m.relative.as_str()) && !renamed_to.contains(m.relative.as_str()))
+            .filter(|m| {
+                let path = m.relative.as_str();
+                !shipped.contains(path) && !renamed_to.contains(path) && !moved.contains(path)
+            })
             .collect();
 
         let newest_shipped = older.forward.iter().filter(|m| !m.repeatable).map(|m| &m.version).max();
@@ -78,6 +98,20 @@ impl<'a> History<'a> {
         });
         History { rewrites, renamed, window, out_of_order }
     }
+}
+
+/// The migrations whose version (in their direction) no other migration shares:
+/// those a version alone names. Versionless and repeatable ones have none.
+fn by_unique_version<'a>(
+    migrations: impl Iterator<Item = &'a Migration>,
+) -> HashMap<(&'a Version, Direction), &'a Migration> {
+    let mut seen: HashMap<(&Version, Direction), Option<&Migration>> = HashMap::new();
+    for migration in migrations.filter(|m| !m.repeatable && !m.version.to_string().is_empty()) {
+        seen.entry((&migration.version, migration.direction))
+            .and_modify(|shared| *shared = None)
+            .or_insert(Some(migration));
+    }
+    seen.into_iter().filter_map(|(key, only)| Some((key, only?))).collect()
 }
 
 #[cfg(test)]
@@ -138,6 +172,30 @@ mod tests {
             .map(|(m, newest)| (m.relative.as_str(), newest.to_string()))
             .collect();
         assert_eq!(late, [("2_b.up.sql", "7".to_owned())]);
+    }
+
+    #[test]
+    fn a_migration_moved_keeps_its_version() {
+        let older =
+            set(&[("1_a.up.sql", "CREATE TABLE a (x int);"), ("2_b.up.sql", "CREATE TABLE b (x int);")]);
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("mysql")).expect("mkdir");
+        for (name, text) in [
+            ("mysql/1_a.up.sql", "CREATE TABLE a (x int);"),
+            ("mysql/2_B.up.sql", "CREATE TABLE b (x bigint);"),
+            ("mysql/3_c.up.sql", "CREATE TABLE c (x int);"),
+        ] {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        let newer = discover(dir.path(), &Options::default()).expect("discover");
+        let history = History::between(&older, &newer);
+        // Same text: renamed; same version, other text: edited where it is now; only 3 is new.
+        assert_eq!(history.renamed.len(), 1);
+        assert!(
+            matches!(history.rewrites.as_slice(), [Rewrite::Edited { new, .. }] if new.relative == "mysql/2_B.up.sql")
+        );
+        assert_eq!(paths(history.window.iter().copied()), ["mysql/3_c.up.sql"]);
+        assert!(history.out_of_order.is_empty());
     }
 
     #[test]

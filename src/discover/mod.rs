@@ -3,9 +3,11 @@
 mod dialect;
 mod exclude;
 mod git;
+mod histories;
 mod history;
 mod layout;
 mod release;
+mod search;
 mod version;
 mod window;
 
@@ -17,13 +19,14 @@ use thiserror::Error;
 
 pub use exclude::Exclude;
 pub use git::{GitError, Repository};
+pub use histories::HistoryName;
 pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
 use layout::{sqitch, synapse, temporal};
 pub use release::{Release, ReleaseFile, SkipKind, Skipped};
 use release::{as_sql_name, foreign_extension, worth_reading};
 pub use version::Version;
-pub use window::{Window, audit_window, branch_window};
+pub use window::{FolderWindow, Window, audit_window, branch_window};
 
 /// One migration file.
 #[derive(Debug, Clone)]
@@ -91,6 +94,9 @@ pub struct MigrationSet {
     pub skipped: Vec<Skipped>,
     /// The dialect the release's hints point at, and why.
     pub detected_dialect: Option<(crate::sql::Dialect, String)>,
+    /// Which of its folder's histories this is, when the folder holds one per
+    /// database (see histories.rs).
+    pub history: Option<HistoryName>,
 }
 
 impl MigrationSet {
@@ -103,6 +109,7 @@ impl MigrationSet {
             back: Vec::new(),
             skipped: Vec::new(),
             detected_dialect: None,
+            history: None,
         }
     }
 
@@ -111,10 +118,31 @@ impl MigrationSet {
         if self.forward.is_empty() { Err(DiscoverError::NoMigrations { path: self.label }) } else { Ok(self) }
     }
 
+    /// The dialect its SQL is read in and where that comes from: the one the user
+    /// `named`, else the one its hints point at, else PostgreSQL.
+    pub fn dialect(&self, named: Option<crate::sql::Dialect>) -> (crate::sql::Dialect, DialectSource<'_>) {
+        match (named, &self.detected_dialect) {
+            (Some(dialect), _) => (dialect, DialectSource::Named),
+            (None, Some((dialect, why))) => (*dialect, DialectSource::Detected(why)),
+            (None, None) => (crate::sql::Dialect::Postgres, DialectSource::Default),
+        }
+    }
+
     /// The way back for a forward migration, if the layout has one.
     pub fn way_back_for(&self, forward: &Migration) -> Option<&Migration> {
         self.back.iter().find(|back| back.version == forward.version)
     }
+}
+
+/// Where the dialect a history is read in comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DialectSource<'a> {
+    /// `--dialect` or rollsafe.toml.
+    Named,
+    /// Its hints, and why.
+    Detected(&'a str),
+    /// Nothing said: PostgreSQL.
+    Default,
 }
 
 /// Trouble that stops discovery.
@@ -158,6 +186,18 @@ pub enum DiscoverError {
         )
     )]
     NoMigrations { path: String },
+    #[error("`{path}` holds no {dialect} history")]
+    #[diagnostic(
+        code(rollsafe::no_history_in_dialect),
+        help("it holds one history per database: {histories}; pick one of those with --dialect, or none")
+    )]
+    NoHistoryInDialect { path: String, dialect: crate::sql::Dialect, histories: String },
+    #[error("the migrations folders found at {revision} are all for other databases: {left_out}")]
+    #[diagnostic(
+        code(rollsafe::only_other_databases),
+        help("name the folder to read it anyway, or pick its database with --dialect")
+    )]
+    OnlyOtherDatabases { revision: String, left_out: String },
 }
 
 /// What a user (or `rollsafe.toml`) tells discovery.
@@ -177,8 +217,72 @@ pub fn discover(root: &Path, options: &Options) -> Result<MigrationSet, Discover
     discover_release(Release::read_folder(root)?, options)
 }
 
+/// Discovers the histories under the folder `root` (see [`discover_histories`]).
+pub fn discover_folder(root: &Path, options: &Options) -> Result<Vec<MigrationSet>, DiscoverError> {
+    discover_histories(Release::read_folder(root)?, options)
+}
+
+/// Discovers the histories of a release: one, or one per database when its folder
+/// holds one per database (`mysql/`, `postgres/`; `1_a.mysql.up.sql`), each in its
+/// own dialect unless `options.dialect` picks one. The files of histories not read
+/// are in the first one's `skipped`.
+pub fn discover_histories(release: Release, options: &Options) -> Result<Vec<MigrationSet>, DiscoverError> {
+    let histories::Split { histories, mut not_read, found } = histories::split(release, options.dialect);
+    let mut sets = Vec::with_capacity(histories.len());
+    let mut label = String::new();
+    for (name, release) in histories {
+        label.clone_from(&release.label);
+        let mut set = discover_set(release, options)?;
+        if set.forward.is_empty() {
+            // A history with nothing to run (umami's `postgresql/data-migrations`): its files are said, not judged.
+            not_read.append(&mut set.skipped);
+            let reason = "a way-back migration of a history with no forward migration";
+            not_read.extend(
+                set.back.iter().map(|m| {
+                    Skipped::new(m.relative.clone(), m.display.clone(), SkipKind::NoVersion, reason)
+                }),
+            );
+            continue;
+        }
+        if let (Some(name), None) = (&name, options.dialect) {
+            set.detected_dialect =
+                name.dialect.map(|dialect| (dialect, format!("its history `{}`", name.word)));
+        }
+        set.history = name;
+        sets.push(set);
+    }
+    let Some(first) = sets.first_mut() else {
+        if let (Some(dialect), false) = (options.dialect, found.is_empty()) {
+            let histories: Vec<String> = found
+                .iter()
+                .map(|name| match name.dialect {
+                    Some(_) => format!("`{}`", name.word),
+                    None => format!("`{}` (not read)", name.word),
+                })
+                .collect();
+            return Err(DiscoverError::NoHistoryInDialect {
+                path: label,
+                dialect,
+                histories: histories.join(", "),
+            });
+        }
+        return Err(DiscoverError::NoMigrations { path: label });
+    };
+    if !not_read.is_empty() {
+        first.skipped.extend(not_read);
+        first.skipped.sort_by(|a, b| a.relative.cmp(&b.relative));
+        first.skipped.dedup_by(|a, b| a.display == b.display);
+    }
+    Ok(sets)
+}
+
 /// Discovers the migrations of a release, in the order their tool runs them.
 pub fn discover_release(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
+    discover_set(release, options)?.unless_empty()
+}
+
+/// The migrations of a release, in the order their tool runs them, perhaps none.
+fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     // Detection reads every file; a dialect the user named makes it unnecessary.
     let detected_dialect = if options.dialect.is_some() { None } else { dialect::detect(&release) };
     let Release { label, mut files, metadata, mut others, mut skipped } = release;
@@ -202,16 +306,34 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
             Skipped::file(file, SkipKind::NoVersion, "sqitch.plan names no change with this script")
         }));
         skipped.extend(others.iter().map(|file| Skipped::file(file, SkipKind::NotSql, "not SQL")));
-        let set = MigrationSet { label, layout: Layout::Sqitch, forward, back, skipped, detected_dialect };
-        return set.unless_empty();
+        let set = MigrationSet {
+            label,
+            layout: Layout::Sqitch,
+            forward,
+            back,
+            skipped,
+            detected_dialect,
+            history: None,
+        };
+        return Ok(set);
     }
     synapse::keep_engine_variants(&mut files, options.dialect);
     let layout = options.layout.unwrap_or_else(|| Layout::detect_files(&files));
-    let mut set =
-        MigrationSet { label, layout, forward: Vec::new(), back: Vec::new(), skipped, detected_dialect };
+    let mut set = MigrationSet {
+        label,
+        layout,
+        forward: Vec::new(),
+        back: Vec::new(),
+        skipped,
+        detected_dialect,
+        history: None,
+    };
     for file in files {
         let Some(recognised) = layout.recognise(&as_sql_name(&file.relative)) else {
-            let reason = format!("its name has no version {} can order", layout.label());
+            let reason = layout.not_a_migration(&file.relative).map_or_else(
+                || format!("its name has no version {} can order", layout.label()),
+                str::to_owned,
+            );
             set.skipped.push(Skipped::file(&file, SkipKind::NoVersion, reason));
             continue;
         };
@@ -234,7 +356,7 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
     set.forward.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
     set.back.sort_by(|a, b| run_order(layout, a).cmp(&run_order(layout, b)));
     set.skipped.sort_by(|a, b| a.relative.cmp(&b.relative));
-    set.unless_empty()
+    Ok(set)
 }
 
 impl MigrationSet {

@@ -131,6 +131,9 @@ pub enum SkipKind {
     NoVersion,
     /// Left out by an `exclude` pattern.
     Excluded,
+    /// Another database's history in a folder that holds one per database: one
+    /// rollsafe cannot read, or not the one `--dialect` picks.
+    OtherDialect,
     /// Not SQL, and not named like a migration (or a way back rollsafe cannot read).
     NotSql,
     /// A symbolic link to nothing.

@@ -4,77 +4,119 @@
 use std::path::{Path, PathBuf};
 
 use super::git::Repository;
+use super::histories::database_of;
 use super::{DiscoverError, Release};
+use crate::sql::Dialect;
 
-/// Release A (to roll back to), release B (running now), and what the user should
-/// know about how they were found.
+/// Release A (to roll back to) and release B (running now) of each migrations
+/// folder, and what the user should know about how they were found.
 #[derive(Debug)]
 pub struct Window {
+    /// One pair per migrations folder: one when a folder is named, else each
+    /// folder found in the repository.
+    pub folders: Vec<FolderWindow>,
+    pub notes: Vec<String>,
+}
+
+/// One migrations folder at release A and at release B.
+#[derive(Debug)]
+pub struct FolderWindow {
     pub older: Release,
     pub newer: Release,
-    pub notes: Vec<String>,
+}
+
+impl Window {
+    /// How reports name the releases: `A -> B`, for each folder.
+    pub fn label(&self) -> String {
+        let pairs: Vec<String> =
+            self.folders.iter().map(|pair| format!("{} -> {}", pair.older.label, pair.newer.label)).collect();
+        pairs.join(", ")
+    }
+
+    /// How reports name release B: its folders.
+    pub fn newer_label(&self) -> String {
+        let folders: Vec<&str> = self.folders.iter().map(|pair| pair.newer.label.as_str()).collect();
+        folders.join(", ")
+    }
 }
 
 /// `audit --from A [--to B] [FOLDER]`: each side is a folder when one exists at that
 /// path, else a git revision; B defaults to the working tree.
-pub fn audit_window(from: &str, to: Option<&str>, folder: Option<&Path>) -> Result<Window, DiscoverError> {
+/// With no folder named, every migrations folder found is read, but those of
+/// another database than `dialect` names.
+pub fn audit_window(
+    from: &str,
+    to: Option<&str>,
+    folder: Option<&Path>,
+    dialect: Option<Dialect>,
+) -> Result<Window, DiscoverError> {
     let is_folder = |side: &str| Path::new(side).is_dir();
     if let (true, Some(to)) = (is_folder(from), to.filter(|t| is_folder(t))) {
         if let Some(folder) = folder {
             return Err(DiscoverError::FolderBesideFolders { folder: folder.display().to_string() });
         }
-        return Ok(Window {
-            older: Release::read_folder(Path::new(from))?,
-            newer: Release::read_folder(Path::new(to))?,
-            notes: Vec::new(),
-        });
+        let older = Release::read_folder(Path::new(from))?;
+        let newer = Release::read_folder(Path::new(to))?;
+        return Ok(Window { folders: vec![FolderWindow { older, newer }], notes: Vec::new() });
     }
     let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
     let mut notes = Vec::new();
     // An unnamed folder is looked for at B's revision if B is one, else at A's.
     let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
-    let folder = resolve_folder(&repo, folder, revision_side, &mut notes)?;
-    let release = |side: &str| -> Result<Release, DiscoverError> {
-        if is_folder(side) {
-            Release::read_folder(Path::new(side))
-        } else {
-            Ok(repo.release_at(side, &folder.in_repo)?)
-        }
-    };
-    let older = release(from)?;
-    let newer = match to {
-        Some(to) => release(to)?,
-        None => Release::read_folder(&folder.on_disk)?,
-    };
-    Ok(Window { older, newer, notes })
+    let folders = resolve_folders(&repo, folder, revision_side, dialect, &mut notes)?;
+    let mut pairs = Vec::with_capacity(folders.len());
+    for folder in folders {
+        let release = |side: &str| -> Result<Release, DiscoverError> {
+            if is_folder(side) {
+                Release::read_folder(Path::new(side))
+            } else {
+                Ok(repo.release_at(side, &folder.in_repo)?)
+            }
+        };
+        let older = release(from)?;
+        let newer = match to {
+            Some(to) => release(to)?,
+            None => Release::read_folder(&folder.on_disk)?,
+        };
+        pairs.push(FolderWindow { older, newer });
+    }
+    Ok(Window { folders: pairs, notes })
 }
 
 /// `check --base REV [FOLDER]`: what the branch adds relative to the merge base of
 /// REV and HEAD, uncommitted changes in the working tree included.
-pub fn branch_window(base: &str, folder: Option<&Path>) -> Result<Window, DiscoverError> {
+pub fn branch_window(
+    base: &str,
+    folder: Option<&Path>,
+    dialect: Option<Dialect>,
+) -> Result<Window, DiscoverError> {
     let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
     let mut notes = Vec::new();
-    let folder = resolve_folder(&repo, folder, None, &mut notes)?;
+    let folders = resolve_folders(&repo, folder, None, dialect, &mut notes)?;
     let merge_base = repo.merge_base_with_head(base)?;
     let short = merge_base.get(..10).unwrap_or(&merge_base);
     notes.push(format!(
         "the window is what this branch adds since {short}, the merge base of `{base}` and HEAD"
     ));
-    let older = match repo.release_at(&merge_base, &folder.in_repo) {
-        Ok(mut release) => {
-            for file in &mut release.files {
-                file.display = file.display.replacen(&merge_base, short, 1);
+    let mut pairs = Vec::with_capacity(folders.len());
+    for folder in folders {
+        let older = match repo.release_at(&merge_base, &folder.in_repo) {
+            Ok(mut release) => {
+                for file in &mut release.files {
+                    file.display = file.display.replacen(&merge_base, short, 1);
+                }
+                release
             }
-            release
-        }
-        // The branch created the folder: everything in it is new.
-        Err(super::GitError::FolderMissing { .. }) => {
-            Release { label: format!("{short}:{}", folder.in_repo), ..Release::default() }
-        }
-        Err(error) => return Err(error.into()),
-    };
-    let newer = Release::read_folder(&folder.on_disk)?;
-    Ok(Window { older, newer, notes })
+            // The branch created the folder: everything in it is new.
+            Err(super::GitError::FolderMissing { .. }) => {
+                Release { label: format!("{short}:{}", folder.in_repo), ..Release::default() }
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let newer = Release::read_folder(&folder.on_disk)?;
+        pairs.push(FolderWindow { older, newer });
+    }
+    Ok(Window { folders: pairs, notes })
 }
 
 /// A migrations folder: repository-relative, and where it is in the working tree.
@@ -83,26 +125,68 @@ struct Folder {
     on_disk: PathBuf,
 }
 
-/// The folder the user named, or the first common one found (at `revision`, or in
-/// the working tree), said in a note.
-fn resolve_folder(
+/// The folder the user named, or every migrations folder found (at `revision`,
+/// or in the working tree), said in a note.
+///
+/// Several found are all judged, one after the other, with one verdict over all:
+/// a release rolls back as a whole (atuin's client and server databases go back
+/// together), so a folder left out would be a risk left unsaid, and asking which
+/// one would stop every CI run that names none. A folder can still be named to
+/// judge it alone.
+fn resolve_folders(
     repo: &Repository,
     given: Option<&Path>,
     revision: Option<&str>,
+    dialect: Option<Dialect>,
     notes: &mut Vec<String>,
-) -> Result<Folder, DiscoverError> {
+) -> Result<Vec<Folder>, DiscoverError> {
     if let Some(given) = given {
-        return Ok(Folder { in_repo: repo.repo_relative(given), on_disk: given.to_path_buf() });
+        return Ok(vec![Folder { in_repo: repo.repo_relative(given), on_disk: given.to_path_buf() }]);
     }
-    let in_repo = repo.find_migrations_folder(revision)?;
-    notes.push(format!("using the migrations folder `{in_repo}` (pass a folder to choose another)"));
-    let absolute = repo.workdir_path(&in_repo).unwrap_or_else(|| PathBuf::from(&in_repo));
-    let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
-    let on_disk = match absolute.strip_prefix(&cwd) {
-        // Run inside the migrations folder itself.
-        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(relative) => relative.to_path_buf(),
-        Err(_) => absolute,
+    let mut found = repo.find_migrations_folders(revision)?;
+    // A folder its path names another database for (umami's `db/clickhouse/migrations`) is left out, and said.
+    let why_not = |folder: &str| {
+        let database = database_of(&format!("{folder}/"))?.0;
+        match (database.dialect, dialect) {
+            (None, _) => Some(format!("`{folder}` (rollsafe does not read {}'s SQL)", database.word)),
+            (Some(own), Some(picked)) if own != picked => {
+                Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
+            }
+            _ => None,
+        }
     };
-    Ok(Folder { in_repo, on_disk })
+    let left_out: Vec<String> = found.iter().filter_map(|folder| why_not(folder)).collect();
+    found.retain(|folder| why_not(folder).is_none());
+    if found.is_empty() {
+        let revision = revision.unwrap_or("the working tree").to_owned();
+        return Err(DiscoverError::OnlyOtherDatabases { revision, left_out: left_out.join(", ") });
+    }
+    let named: Vec<String> = found.iter().map(|folder| format!("`{folder}`")).collect();
+    notes.push(match named.as_slice() {
+        [one] => format!(
+            "using the migrations folder {one}, found in the repository (pass a folder to choose another)"
+        ),
+        several => format!(
+            "found {} migrations folders, each judged, one verdict over all: {} (pass a folder to judge one)",
+            several.len(),
+            several.join(", ")
+        ),
+    });
+    if !left_out.is_empty() {
+        notes.push(format!("migrations folders left out: {}", left_out.join(", ")));
+    }
+    let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
+    Ok(found
+        .into_iter()
+        .map(|in_repo| {
+            let absolute = repo.workdir_path(&in_repo).unwrap_or_else(|| PathBuf::from(&in_repo));
+            let on_disk = match absolute.strip_prefix(&cwd) {
+                // Run inside the migrations folder itself.
+                Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+                Ok(relative) => relative.to_path_buf(),
+                Err(_) => absolute,
+            };
+            Folder { in_repo, on_disk }
+        })
+        .collect())
 }

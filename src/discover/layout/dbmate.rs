@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use super::blank_outside;
+
 const UP: &[u8] = b"-- migrate:up";
 const DOWN: &[u8] = b"-- migrate:down";
 
@@ -23,14 +25,6 @@ pub(super) fn sections(bytes: &[u8]) -> (Arc<[u8]>, Arc<[u8]>) {
         (up_start..bytes.len(), 0..up_start)
     };
     (blank_outside(bytes, &up_range), blank_outside(bytes, &down_range))
-}
-
-fn blank_outside(bytes: &[u8], keep: &std::ops::Range<usize>) -> Arc<[u8]> {
-    bytes
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| if keep.contains(&i) || b == b'\n' || b == b'\r' { b } else { b' ' })
-        .collect()
 }
 
 fn find(bytes: &[u8], needle: &[u8]) -> Option<usize> {

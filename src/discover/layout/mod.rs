@@ -5,9 +5,11 @@
 mod dbmate;
 mod diesel;
 mod flyway;
+mod goose;
 mod liquibase;
 mod plain;
 mod prisma;
+mod release_folders;
 pub(super) mod sqitch;
 pub(super) mod synapse;
 pub(super) mod temporal;
@@ -62,6 +64,8 @@ pub enum Layout {
     Prisma,
     /// dbmate: `<timestamp>_name.sql` with `-- migrate:up` and `-- migrate:down` sections.
     Dbmate,
+    /// goose: `<version>_name.sql` with `-- +goose Up` and `-- +goose Down` sections.
+    Goose,
     /// Liquibase formatted SQL: `--changeset` blocks, `--rollback` lines as the way back.
     Liquibase,
     /// sqitch: `sqitch.plan` orders `deploy/<change>.sql`; `revert/` is the way back.
@@ -70,6 +74,9 @@ pub enum Layout {
     /// `versioned/vX.Y/` with `manifest.json`): folder version first, then the
     /// manifest's order or the file name; no way back.
     VersionedFolders,
+    /// Release folders (memos): `<release>/<NN>__name.sql`, release by release,
+    /// then by number; `LATEST.sql`, the fresh-install schema, is not a migration.
+    ReleaseFolders,
 }
 
 impl Layout {
@@ -81,9 +88,11 @@ impl Layout {
             Layout::Diesel => "Diesel",
             Layout::Prisma => "Prisma",
             Layout::Dbmate => "dbmate",
+            Layout::Goose => "goose",
             Layout::Liquibase => "Liquibase formatted SQL",
             Layout::Sqitch => "sqitch",
             Layout::VersionedFolders => "versioned folders (delta/<NN>/, vX.Y/)",
+            Layout::ReleaseFolders => "release folders (<release>/<NN>__name.sql)",
         }
     }
 
@@ -98,7 +107,7 @@ impl Layout {
 
     /// Whether the layout has down/undo migrations at all.
     pub fn has_way_back(self) -> bool {
-        !matches!(self, Layout::Plain | Layout::Prisma | Layout::VersionedFolders)
+        !matches!(self, Layout::Plain | Layout::Prisma | Layout::VersionedFolders | Layout::ReleaseFolders)
     }
 
     /// The layout that `paths` (relative to the migrations folder) follow: the most
@@ -108,6 +117,8 @@ impl Layout {
         let any = |layout: Layout| paths.clone().any(|path| layout.recognise(path).is_some());
         if any(Layout::VersionedFolders) {
             Layout::VersionedFolders
+        } else if any(Layout::ReleaseFolders) {
+            Layout::ReleaseFolders
         } else if any(Layout::Flyway) {
             Layout::Flyway
         } else if paths.clone().any(|p| p.ends_with("/up.sql")) && any(Layout::Diesel) {
@@ -129,6 +140,9 @@ impl Layout {
         if files.iter().any(|file| liquibase::is_formatted(&file.bytes)) {
             return Layout::Liquibase;
         }
+        if files.iter().any(|file| goose::is_sectioned(&file.bytes)) {
+            return Layout::Goose;
+        }
         let has_dbmate_sections = files.iter().any(|file| dbmate::is_sectioned(&file.bytes));
         let names: Vec<_> = files.iter().map(|file| super::as_sql_name(&file.relative)).collect();
         Layout::detect(names.iter().map(AsRef::as_ref), has_dbmate_sections)
@@ -139,8 +153,8 @@ impl Layout {
     pub fn recognise(self, path: &str) -> Option<Recognised> {
         let path = FilePath::new(path);
         match self {
-            // dbmate names its files like plain numbered ones.
-            Layout::Plain | Layout::Dbmate => plain::recognise(&path),
+            // dbmate and goose name their files like plain numbered ones.
+            Layout::Plain | Layout::Dbmate | Layout::Goose => plain::recognise(&path),
             Layout::UpDown => up_down::recognise(&path),
             Layout::Flyway => flyway::recognise(&path),
             Layout::Diesel => diesel::recognise(&path),
@@ -149,6 +163,16 @@ impl Layout {
             // Only its plan orders a sqitch project (see sqitch.rs).
             Layout::Sqitch => None,
             Layout::VersionedFolders => synapse::recognise(&path).or_else(|| temporal::recognise(&path)),
+            Layout::ReleaseFolders => release_folders::recognise(&path),
+        }
+    }
+
+    /// Why a SQL file the layout places nowhere is no migration at all, when the
+    /// layout says (memos' `LATEST.sql`).
+    pub fn not_a_migration(self, path: &str) -> Option<&'static str> {
+        match self {
+            Layout::ReleaseFolders => release_folders::not_a_migration(&FilePath::new(path)),
+            _ => None,
         }
     }
 
@@ -158,12 +182,23 @@ impl Layout {
     pub(super) fn directions(self, migration: Migration) -> Vec<Migration> {
         let (forward, back) = match self {
             Layout::Dbmate => dbmate::sections(&migration.bytes),
+            Layout::Goose => goose::sections(&migration.bytes),
             Layout::Liquibase => (migration.bytes.clone(), liquibase::rollback(&migration.bytes)),
             _ => return vec![migration],
         };
         let back = Migration { direction: Direction::Back, bytes: back, ..migration.clone() };
         vec![Migration { bytes: forward, ..migration }, back]
     }
+}
+
+/// The file with every byte outside `keep` blanked (line breaks kept), so one
+/// direction of a two-section file keeps the file's lines and columns.
+fn blank_outside(bytes: &[u8], keep: &std::ops::Range<usize>) -> std::sync::Arc<[u8]> {
+    bytes
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| if keep.contains(&i) || b == b'\n' || b == b'\r' { b } else { b' ' })
+        .collect()
 }
 
 /// A migration's path inside the migrations folder, in the pieces layouts read.
@@ -221,6 +256,7 @@ mod tests {
         assert_eq!(detect(&["synapse/storage/schema/main/delta/73/01_users.sql"]), Layout::VersionedFolders);
         assert_eq!(detect(&["versioned/v1.14/manifest_users.sql"]), Layout::VersionedFolders);
         assert_eq!(Layout::detect(["20240101000000_init.sql"].into_iter(), true), Layout::Dbmate);
+        assert_eq!(detect(&["0.24/00__add_memo.sql", "LATEST.sql"]), Layout::ReleaseFolders);
     }
 
     #[test]

@@ -1,0 +1,127 @@
+//! Finding the migrations folders of a repository when none is named: monorepos
+//! keep them anywhere (`backend/prisma/migrations`, `crates/*/migrations`,
+//! `internal/storage/migrations/<dialect>`), so the whole tree is searched, at a
+//! revision or in the working tree, for folders named like a migrations folder
+//! that hold SQL files a layout can order.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use super::Layout;
+use super::release::as_sql_name;
+
+/// The names migration tools give their folder (`db/migrate` for Rails and
+/// goose, `db/migration` for Flyway).
+pub(super) const FOLDER_NAMES: [&str; 3] = ["migrations", "migration", "migrate"];
+
+/// Folders that hold no migrations of the project itself: vendored, built and
+/// test code (a test's fixture folder is not the project's history).
+const NOT_THE_PROJECTS: [&str; 15] = [
+    "node_modules",
+    "vendor",
+    "third_party",
+    "target",
+    "dist",
+    "build",
+    "test",
+    "tests",
+    "testdata",
+    "__tests__",
+    "fixtures",
+    "e2e",
+    "examples",
+    "example",
+    "spec",
+];
+
+fn is_skipped_folder(name: &str) -> bool {
+    name.starts_with('.') || NOT_THE_PROJECTS.iter().any(|skip| skip.eq_ignore_ascii_case(name))
+}
+
+/// The migrations folders among `files` (repository-relative, `/`-separated):
+/// the topmost folder named like one above each SQL file, kept when a layout can
+/// order a file under it; sorted.
+pub(super) fn migrations_folders<'a>(files: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut under: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for path in files {
+        let lower = path.to_ascii_lowercase();
+        if !lower.ends_with(".sql") {
+            continue;
+        }
+        let segments: Vec<&str> = path.split('/').collect();
+        let folders = &segments[..segments.len().saturating_sub(1)];
+        for (depth, folder) in folders.iter().enumerate() {
+            if is_skipped_folder(folder) {
+                break;
+            }
+            if FOLDER_NAMES.iter().any(|name| name.eq_ignore_ascii_case(folder)) {
+                let folder = segments[..=depth].join("/");
+                let inside = segments[depth + 1..].join("/");
+                under.entry(folder).or_default().push(inside);
+                break;
+            }
+        }
+    }
+    under
+        .into_iter()
+        .filter(|(_, inside)| {
+            let names: Vec<_> = inside.iter().map(|path| as_sql_name(path)).collect();
+            let layout = Layout::detect(names.iter().map(AsRef::as_ref), false);
+            names.iter().any(|name| layout.recognise(name).is_some())
+        })
+        .map(|(folder, _)| folder)
+        .collect()
+}
+
+/// The migrations folders of the working tree at `root`, repository-relative.
+pub(super) fn working_tree_folders(root: &Path) -> Vec<String> {
+    let walk = WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|entry| {
+        entry.depth() == 0
+            || !entry.file_type().is_dir()
+            || !is_skipped_folder(&entry.file_name().to_string_lossy())
+    });
+    let files: Vec<String> = walk
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(root).ok()?;
+            Some(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+        })
+        .collect();
+    migrations_folders(files.iter().map(String::as_str))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_topmost_migrations_folder_above_orderable_sql() {
+        let files = [
+            "backend/prisma/migrations/20221011172612_init/migration.sql",
+            "backend/prisma/migrations/migration_lock.toml",
+            "crates/client/migrations/20230101_a.sql",
+            "crates/server/migrations/20230101_b.sql",
+            "internal/storage/migrations/mysql/V0001.Init.up.sql",
+            "internal/storage/migrations/sqlite/V0001.Init.up.sql",
+            // Not the project's: a test fixture, vendored code, a hidden folder.
+            "tests/fixtures/migrations/1_a.sql",
+            "node_modules/pkg/migrations/1_a.sql",
+            ".github/migrations/1_a.sql",
+            // Named like one, but nothing a layout can order; not a migrations folder at all.
+            "docs/migrations/notes.sql",
+            "db/schema.sql",
+        ];
+        assert_eq!(
+            migrations_folders(files),
+            [
+                "backend/prisma/migrations",
+                "crates/client/migrations",
+                "crates/server/migrations",
+                "internal/storage/migrations",
+            ]
+        );
+    }
+}

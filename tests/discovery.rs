@@ -1,0 +1,243 @@
+//! Discovery through the CLI: migrations folders found in a repository (the
+//! release bundles of `../shared/releases`, cloned into a temporary folder), one
+//! history per database in one folder, the dialect `list` shows, and the goose
+//! and release-folder layouts.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const RELEASES: &str = "../shared/releases";
+
+/// A clone of a release bundle (test set-up only; rollsafe itself never runs git).
+fn clone(bundle: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(RELEASES).join(format!("{bundle}.bundle"));
+    let output = std::process::Command::new("git")
+        .arg("clone")
+        .arg("-q")
+        .arg(&source)
+        .arg(dir.path().join("repo"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git clone {}: {}",
+        source.display(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir
+}
+
+/// Runs rollsafe in `dir`: exit status, stdout, stderr.
+fn rollsafe(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::cargo_bin("rollsafe")
+        .expect("binary")
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run");
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+fn notes(report: &str) -> Vec<&str> {
+    report.lines().filter(|line| line.starts_with("note:")).collect()
+}
+
+#[test]
+fn audit_finds_the_monorepos_migrations_folder() {
+    let clone = clone("pingvin-share");
+    let repo = clone.path().join("repo");
+    let (status, report, stderr) = rollsafe(&repo, &["audit", "--from", "v0.28.0", "--to", "v0.29.0"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    let first_line = report.lines().next().unwrap_or_default();
+    insta::assert_snapshot!(format!("{first_line}\n{}", notes(&report).join("\n")));
+}
+
+#[test]
+fn audit_judges_every_migrations_folder_found() {
+    let clone = clone("atuin");
+    let repo = clone.path().join("repo");
+    let (status, report, stderr) =
+        rollsafe(&repo, &["audit", "--from", "v18.10.0", "--to", "v18.11.0", "--format", "json"]);
+    assert!(matches!(status, Some(0 | 1)), "{stderr}");
+    let report: Value = serde_json::from_str(&report).expect("json");
+    let notes = report["notes"].as_array().expect("notes");
+    let found = notes[0].as_str().expect("a note");
+    assert!(found.starts_with("found 5 migrations folders, each judged"), "{found}");
+    for folder in
+        ["atuin-client", "atuin-kv", "atuin-scripts", "atuin-server-postgres", "atuin-server-sqlite"]
+    {
+        assert!(found.contains(&format!("`crates/{folder}/migrations`")), "{folder} in {found}");
+    }
+}
+
+#[test]
+fn no_migrations_folder_in_the_repository_is_a_diagnostic() {
+    // A test's fixture folder is not the project's history.
+    let dir = folder(&[("README.md", "app\n"), ("tests/fixtures/migrations/1_a.sql", "SELECT 1;\n")]);
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &["-c", "user.name=r", "-c", "user.email=r@example.com", "commit", "-qm", "one"],
+        &["tag", "v1"],
+    ] {
+        let output = std::process::Command::new("git")
+            .current_dir(dir.path())
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    let (status, _, stderr) = rollsafe(dir.path(), &["audit", "--from", "v1", "--to", "v1"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("no migrations folder found at v1"), "{stderr}");
+    assert!(stderr.contains("searched the tree"), "{stderr}");
+}
+
+#[test]
+fn one_history_per_dialect_each_read_once_in_its_own_dialect() {
+    let clone = clone("authelia");
+    let repo = clone.path().join("repo");
+    let (status, report, stderr) = rollsafe(&repo, &["audit", "--from", "v4.37.5", "--to", "v4.38.0"]);
+    assert_eq!(status, Some(1), "{stderr}");
+    // Before, the three dialects were one history parsed as MySQL: 1,062 lines, every way-back line thrice.
+    let way_back: Vec<&str> =
+        report.lines().filter(|line| line.trim_start().starts_with("- the way back (")).collect();
+    let mut unique = way_back.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), way_back.len(), "a way-back line said twice");
+    assert!(report.lines().count() < 400, "{} lines", report.lines().count());
+    let first_line = report.lines().next().unwrap_or_default();
+    insta::assert_snapshot!(format!("{first_line}\n{}", notes(&report)[..2].join("\n")));
+
+    // --dialect picks one history: the others are named as not read.
+    let (_, report, _) = rollsafe(
+        &repo,
+        &["audit", "--from", "v4.37.5", "--to", "v4.38.0", "--dialect", "sqlite", "--format", "json"],
+    );
+    let report: Value = serde_json::from_str(&report).expect("json");
+    let other: Vec<&str> = report["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .filter(|skipped| skipped["kind"] == "other-dialect")
+        .filter_map(|skipped| skipped["file"].as_str())
+        .collect();
+    assert_eq!(other.len(), 60, "{other:?}");
+    assert!(other.iter().all(|file| file.contains("/mysql/") || file.contains("/postgres/")));
+    let changed: Vec<&str> =
+        report["changes"].as_array().expect("changes").iter().filter_map(|c| c["file"].as_str()).collect();
+    assert!(!changed.is_empty() && changed.iter().all(|file| file.contains("/sqlite/")), "{changed:?}");
+}
+
+#[test]
+fn a_dialects_file_replaces_the_neutral_one_and_list_shows_the_dialect() {
+    let dir = folder(&[
+        ("1_users.up.sql", "CREATE TABLE users (id int PRIMARY KEY);\n"),
+        ("1_users.down.sql", "DROP TABLE users;\n"),
+        ("2_name.up.sql", "ALTER TABLE users ADD COLUMN name text;\n"),
+        ("2_name.mysql.up.sql", "ALTER TABLE users ADD COLUMN name varchar(255);\n"),
+        ("2_name.sqlite3.up.sql", "ALTER TABLE users ADD COLUMN name TEXT;\n"),
+        ("2_name.down.sql", "ALTER TABLE users DROP COLUMN name;\n"),
+    ]);
+    let (status, listing, stderr) = rollsafe(dir.path(), &["list", "."]);
+    assert_eq!(status, Some(0), "{stderr}");
+    insta::assert_snapshot!("list_histories", listing);
+    let (_, listing, _) = rollsafe(dir.path(), &["list", ".", "--dialect", "mysql", "--json"]);
+    insta::assert_snapshot!("list_one_history_json", listing);
+    // A database with no file of its own runs the neutral ones.
+    let (status, listing, stderr) = rollsafe(dir.path(), &["list", ".", "--dialect", "mssql"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(
+        listing.contains("./2_name.up.sql") && !listing.contains("forward    ./2_name.mysql"),
+        "{listing}"
+    );
+    // Only histories of other databases: a diagnostic naming them.
+    let dir = folder(&[("mysql/1_a.sql", "SELECT 1;\n"), ("oracle/1_a.sql", "SELECT 1;\n")]);
+    let (status, _, stderr) = rollsafe(dir.path(), &["list", ".", "--dialect", "sqlite"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("holds no sqlite history"), "{stderr}");
+    assert!(stderr.contains("`mysql`, `oracle` (not read)"), "{stderr}");
+}
+
+#[test]
+fn list_shows_the_dialect_of_a_single_history() {
+    let dir = folder(&[("db/postgres/1_a.sql", "CREATE TABLE a (id serial);\n")]);
+    let (_, listing, _) = rollsafe(dir.path(), &["list", "db/postgres", "--json"]);
+    let listing: Value = serde_json::from_str(&listing).expect("json");
+    assert_eq!((listing["dialect"].as_str(), listing["history"].as_str()), (Some("postgres"), None));
+    assert_eq!(listing["dialect_from"], "from `postgres` in the path db/postgres");
+}
+
+#[test]
+fn goose_down_sections_are_the_way_back() {
+    let dir = folder(&[
+        (
+            "00001_users.sql",
+            "-- +goose Up\nCREATE TABLE users (id int PRIMARY KEY);\n\n-- +goose Down\nDROP TABLE users;\n",
+        ),
+        (
+            "00010_touch.sql",
+            "-- +goose NO TRANSACTION\n-- +goose Up\n-- +goose StatementBegin\nCREATE FUNCTION touch() RETURNS trigger AS $$\nBEGIN\n  NEW.at = now();\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;\n-- +goose StatementEnd\n\n-- +goose Down\nDROP FUNCTION touch();\nDROP TABLE users;\n",
+        ),
+        (
+            "00002_name.sql",
+            "-- +goose Up\nALTER TABLE users ADD COLUMN name text;\n-- +goose Down\nALTER TABLE users DROP COLUMN name;\n",
+        ),
+    ]);
+    let (status, listing, stderr) = rollsafe(dir.path(), &["list", "."]);
+    assert_eq!(status, Some(0), "{stderr}");
+    insta::assert_snapshot!("list_goose", listing);
+    let (status, report, stderr) = rollsafe(dir.path(), &["check", ".", "--format", "json"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    let report: Value = serde_json::from_str(&report).expect("json");
+    // The down sections' drops are the way back, never forward changes.
+    let classes: Vec<&str> =
+        report["changes"].as_array().expect("changes").iter().filter_map(|c| c["class"].as_str()).collect();
+    assert_eq!(classes, ["safe", "safe", "safe"], "{report:#}");
+    assert_eq!(report["layout"], "goose");
+}
+
+#[test]
+fn release_folders_run_release_by_release_and_latest_is_no_migration() {
+    let dir = folder(&[
+        ("postgres/LATEST.sql", "CREATE TABLE memo (id int PRIMARY KEY, content text);\n"),
+        ("postgres/0.24/00__memo.sql", "CREATE TABLE memo (id int PRIMARY KEY);\n"),
+        ("postgres/0.24/01__content.sql", "ALTER TABLE memo ADD COLUMN content text;\n"),
+        ("postgres/0.3/00__first.sql", "CREATE TABLE setting (name text);\n"),
+        ("postgres/0.25/00__pinned.sql", "ALTER TABLE memo ADD COLUMN pinned boolean DEFAULT false;\n"),
+    ]);
+    let (status, listing, stderr) = rollsafe(dir.path(), &["list", "postgres"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    insta::assert_snapshot!("list_release_folders", listing);
+}
+
+#[test]
+fn folders_found_for_other_databases_are_left_out_and_said() {
+    let clone = clone("umami");
+    let repo = clone.path().join("repo");
+    let (status, report, stderr) =
+        rollsafe(&repo, &["audit", "--from", "v2.17.0", "--to", "v2.18.0", "--dialect", "mysql"]);
+    assert!(matches!(status, Some(0 | 1)), "{stderr}");
+    let first_line = report.lines().next().unwrap_or_default();
+    insta::assert_snapshot!(format!("{first_line}\n{}", notes(&report).join("\n")));
+}
