@@ -7,7 +7,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use std::borrow::Borrow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
 
@@ -20,7 +20,7 @@ use crate::discover::{
 };
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::{Dialect, ParsedFile, differs_only_in_formatting, parse_file};
+use crate::sql::{Dialect, Op, Outcome, ParsedFile, differs_only_in_formatting, parse_file};
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
@@ -222,14 +222,63 @@ fn audit_sets(older: &MigrationSet, newer: &MigrationSet, options: &Options) -> 
     }
     for (migration, newest) in out_of_order {
         let file = run.add_file(migration);
-        run.changes.push(Change::for_file(
-            file,
-            out_of_order_migration(&migration.version.to_string(), &newest.to_string()),
-        ));
+        let mut finding = out_of_order_migration(&migration.version.to_string(), &newest.to_string());
+        let jumped: Vec<&Migration> =
+            older.forward.iter().filter(|m| !m.repeatable && m.version > migration.version).collect();
+        if runs_apart_from(migration, &jumped, dialect) {
+            finding.reconcile(&format!(
+                "it names nothing the {} migration(s) it comes before name: whichever runs first, the result is the same",
+                jumped.len()
+            ));
+        }
+        run.changes.push(Change::for_file(file, finding));
     }
     run.judge_window(&window, &mut schema, window_start);
     run.skipped = newer.skipped.clone();
     run.finish(newer, &window, &schema)
+}
+
+/// Whether `migration` and each of `others` name disjoint objects (tables, views,
+/// types, functions, sequences), so their order cannot matter. A statement that
+/// cannot be judged (rejected, dynamic, a call) makes the answer no.
+fn runs_apart_from(migration: &Migration, others: &[&Migration], dialect: Dialect) -> bool {
+    let Some(own) = objects_named(migration, dialect) else {
+        return false;
+    };
+    others.iter().all(|other| objects_named(other, dialect).is_some_and(|theirs| own.is_disjoint(&theirs)))
+}
+
+/// The objects a migration's statements name, or `None` when one of them cannot
+/// be judged.
+fn objects_named(migration: &Migration, dialect: Dialect) -> Option<HashSet<String>> {
+    if migration.foreign.is_some() {
+        return None;
+    }
+    let mut objects = HashSet::new();
+    for statement in parse_file(migration.sql(), dialect).statements {
+        let Outcome::Parsed(ops) = statement.outcome else {
+            return None;
+        };
+        for mut op in ops {
+            let objects_first = match op {
+                Op::DynamicSql { .. }
+                | Op::Unmodelled { .. }
+                | Op::CallRoutine { .. }
+                | Op::ChangeOther { .. } => {
+                    return None;
+                }
+                // Renames name two objects; other operations name their object
+                // first, then its columns, constraint or index.
+                Op::RenameTable { .. }
+                | Op::RenameView { .. }
+                | Op::RenameType { .. }
+                | Op::RenameSequence { .. } => 2,
+                _ => 1,
+            };
+            objects.extend(op.names_mut().into_iter().take(objects_first).map(|name| name.key.clone()));
+        }
+    }
+    Some(objects)
 }
 
 /// Whether B's edit of A's migration changed only how it is written. A migration

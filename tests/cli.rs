@@ -332,7 +332,11 @@ fn renamed_migrations_are_information_and_out_of_order_ones_need_review() {
         &[
             ("7_orders.sql", "CREATE TABLE orders (id int);"),
             ("0009_invoices.sql", "CREATE TABLE invoices (id int);"),
-            ("8_coupons.sql", "CREATE TABLE coupons (id int);"),
+            // Before 9 on a fresh database, after it on one that ran A: the order matters.
+            (
+                "8_coupons.sql",
+                "CREATE TABLE coupons (id int);\nALTER TABLE invoices ADD COLUMN coupon_id int;",
+            ),
         ],
     );
     let (status, report) = audit_json(&from, &to);
@@ -340,7 +344,11 @@ fn renamed_migrations_are_information_and_out_of_order_ones_need_review() {
     assert_eq!(report["verdict"]["code_rollback"], "review");
     let rules: Vec<&str> =
         report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
-    assert_eq!(rules, ["out-of-order-migration", "create-table"], "the renamed file is not in the window");
+    assert_eq!(
+        rules,
+        ["out-of-order-migration", "create-table", "add-nullable-column"],
+        "the renamed file is not in the window"
+    );
     assert!(report["notes"][0].as_str().is_some_and(|n| n.contains("renamed to `0009_invoices.sql`")));
 }
 

@@ -560,3 +560,54 @@ fn an_enum_swap_that_only_adds_values_breaks_nothing_and_one_that_removes_a_valu
     );
     assert_eq!(report["verdict"]["code_rollback"], "blocked");
 }
+
+/// `rollsafe audit --format json` of A holding `shipped` and B holding `shipped`
+/// plus `late`, a migration whose version sorts before A's newest.
+fn audit_out_of_order(shipped: &[(&str, &str)], late: (&str, &str)) -> Value {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (from, to) = (dir.path().join("a"), dir.path().join("b"));
+    for folder in [&from, &to] {
+        std::fs::create_dir_all(folder).expect("mkdir");
+        for (name, sql) in shipped {
+            std::fs::write(folder.join(name), sql).expect("write");
+        }
+    }
+    std::fs::write(to.join(late.0), late.1).expect("write");
+    let output = assert_cmd::Command::cargo_bin("rollsafe")
+        .expect("binary")
+        .args(["audit", "--format", "json", "--from"])
+        .arg(&from)
+        .arg("--to")
+        .arg(&to)
+        .output()
+        .expect("run");
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+#[test]
+fn an_out_of_order_migration_that_names_nothing_the_later_ones_name_is_safe() {
+    let shipped = [
+        ("1_users.sql", "CREATE TABLE users (id int PRIMARY KEY);"),
+        ("3_orders.sql", "CREATE TABLE orders (id int PRIMARY KEY, user_id int);"),
+    ];
+    let class_of_late = |sql: &str| {
+        let report = audit_out_of_order(&shipped, ("2_late.sql", sql));
+        let late = report["changes"]
+            .as_array()
+            .and_then(|changes| changes.iter().find(|c| c["rule"] == "out-of-order-migration").cloned())
+            .expect("out-of-order finding");
+        (late["class"].as_str().unwrap_or_default().to_owned(), report["verdict"]["code_rollback"].clone())
+    };
+    let (class, verdict) = class_of_late("CREATE TABLE audit_log (id int, at timestamp);");
+    assert_eq!((class.as_str(), verdict.as_str()), ("safe", Some("independent")));
+    let (class, _) = class_of_late("ALTER TABLE users ADD COLUMN email text;");
+    assert_eq!(class, "safe", "users is named by 1, which runs before it either way");
+    let (class, verdict) = class_of_late("ALTER TABLE orders ADD COLUMN note text;");
+    assert_eq!(
+        (class.as_str(), verdict.as_str()),
+        ("unknown", Some("review")),
+        "3 made orders: order matters"
+    );
+    let (class, _) = class_of_late("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'x'; END $$;");
+    assert_eq!(class, "unknown", "what it names cannot be known");
+}

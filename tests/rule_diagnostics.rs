@@ -122,7 +122,11 @@ fn history(id: &str) -> Option<(Vec<File>, Vec<File>)> {
     let orders = ("0003_orders.sql", "CREATE TABLE orders (id bigint);\n");
     let totals = ("0004_totals.sql", "ALTER TABLE orders ADD COLUMN total int;\n");
     let edited = ("0003_orders.sql", "CREATE TABLE orders (id bigint, total int);\n");
-    let coupons = ("0008_coupons.sql", "CREATE TABLE coupons (id bigint);\n");
+    // It names `invoices`, which 0009 makes: which runs first matters.
+    let coupons = (
+        "0008_coupons.sql",
+        "CREATE TABLE coupons (id bigint);\nALTER TABLE invoices ADD COLUMN coupon_id bigint;\n",
+    );
     let invoices = ("0009_invoices.sql", "CREATE TABLE invoices (id bigint);\n");
     match id {
         "edited-migration" => Some((vec![orders], vec![edited])),

@@ -10,12 +10,15 @@ declare_rule! {
     /// Databases that already ran A's migrations run this one late, after newer
     /// ones; fresh databases run it in version order. The two can end with different
     /// schemas, and Flyway refuses such a migration unless `outOfOrder` is on. The
-    /// verdict is at least `review`.
+    /// verdict is at least `review`, unless the migration names no object (table,
+    /// view, type, function, sequence) that the migrations it comes before name:
+    /// then either order gives the same schema, and the finding is safe.
     ///
     /// ## Example
     /// ```text
     /// release A: 0007_orders.sql, 0009_invoices.sql
     /// release B: 0007_orders.sql, 0008_coupons.sql, 0009_invoices.sql
+    /// (0008 adds a column to `invoices`, which 0009 creates)
     /// ```
     ///
     /// ## Do this instead
