@@ -10,6 +10,7 @@ use std::ops::Range;
 use sqlparser::tokenizer::TokenWithSpan;
 
 use super::dialect::Dialect;
+use super::interpret::block::{self, BlockStatement};
 use super::interpret::built_text::BuiltText;
 use super::interpret::{StatementReader, guard, routine};
 use super::lower::Lowerer;
@@ -18,7 +19,7 @@ use super::position::Position;
 use super::recognise;
 use super::split::{Segment, SplitFile, StatementSource, split};
 use super::statement::{head, parse_tokens};
-use super::tokens::leading_words;
+use super::tokens::{first_significant, last_significant, leading_words};
 
 /// One statement of a migration file, located, with what it does.
 #[derive(Debug, Clone)]
@@ -97,40 +98,115 @@ fn parse_source(
     }
     let lowerer = reader.lowerer();
     let dialect = lowerer.dialect();
+    if starts_tsql_block(tokens, dialect) {
+        let statements = guard::guarded_statements(tokens, reader, built);
+        built.observe(tokens, dialect);
+        push_block(whole, tokens, bytes, statements, out);
+        return;
+    }
     if let Some(ops) = before_parsing(tokens, reader, built) {
         built.observe(tokens, dialect);
         out.push(whole(Outcome::Parsed(ops)));
         return;
     }
-    // A statement that runs text built before it does what the text says.
-    let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| reader.judge(built, tokens, ops);
     match parse_tokens(tokens, dialect, lowerer) {
         // The usual case: the source is one statement, its range the source's.
         Ok(mut statements) if statements.len() == 1 => {
             let (_, ops) = statements.remove(0);
-            out.push(whole(Outcome::Parsed(with_built_text(tokens, ops))));
+            out.push(whole(Outcome::Parsed(reader.judge(built, tokens, ops))));
         }
-        // T-SQL without semicolons: locate each statement within the source.
+        // T-SQL without semicolons: locate each statement within the source; a
+        // guard or loop among them is read like one that starts a source.
         Ok(statements) => {
-            for (statement_tokens, ops) in statements {
-                let (first, last) = (statement_tokens.start, statement_tokens.end - 1);
-                let range = |index: usize| bytes.get(index).cloned().unwrap_or_default();
-                out.push(ParsedStatement {
-                    range: range(first).start..range(last).end,
-                    start: token_start(&tokens[first]),
-                    end: token_end(&tokens[last]),
-                    head: head(&tokens[first..]),
-                    outcome: Outcome::Parsed(with_built_text(&tokens[statement_tokens], ops)),
-                });
+            for (range, ops) in statements {
+                let statement = &tokens[range.clone()];
+                if starts_tsql_block(statement, dialect) {
+                    let guarded = guard::guarded_statements(statement, reader, built);
+                    built.observe(statement, dialect);
+                    let whole = |outcome| located(tokens, bytes, range.clone(), outcome);
+                    push_block(whole, tokens, bytes, shifted(guarded, range.start), out);
+                } else {
+                    let ops = reader.judge(built, statement, ops);
+                    out.push(located(tokens, bytes, range, Outcome::Parsed(ops)));
+                }
             }
         }
         Err(error) => {
-            let outcome = match after_rejection(tokens, reader) {
-                Some(ops) => Outcome::Parsed(ops),
-                None => Outcome::Rejected(error.to_string()),
-            };
-            out.push(whole(outcome));
+            if let Some(ops) = after_rejection(tokens, reader) {
+                out.push(whole(Outcome::Parsed(ops)));
+                return;
+            }
+            // T-SQL without semicolons, one statement rejected: the others still judged.
+            let statements =
+                if dialect == Dialect::Mssql { block::statements(tokens, reader, built) } else { Vec::new() };
+            if statements.len() < 2 {
+                out.push(whole(Outcome::Rejected(error.to_string())));
+                return;
+            }
+            for statement in statements {
+                let outcome = statement.read.map_or_else(Outcome::Rejected, Outcome::Parsed);
+                out.push(located(tokens, bytes, statement.tokens, outcome));
+            }
         }
+    }
+}
+
+/// Whether `tokens` start with T-SQL's `IF` or `WHILE`, whose statements are read
+/// one by one.
+fn starts_tsql_block(tokens: &[TokenWithSpan], dialect: Dialect) -> bool {
+    dialect == Dialect::Mssql
+        && matches!(leading_words(tokens, 1).first().map(String::as_str), Some("IF" | "WHILE"))
+}
+
+/// Block statements read within a statement that starts at token `offset` of its source.
+fn shifted(mut statements: Vec<BlockStatement>, offset: usize) -> Vec<BlockStatement> {
+    for statement in &mut statements {
+        statement.tokens = statement.tokens.start + offset..statement.tokens.end + offset;
+    }
+    statements
+}
+
+/// A block of statements (a guard, a loop) that is one statement of the file: its
+/// operations, and each statement in it that nothing reads on its own, located,
+/// with the parser's message. `whole` makes the statement of the whole block; a
+/// block of bookkeeping alone (`PRINT`, `RAISERROR`) changes nothing.
+fn push_block(
+    whole: impl Fn(Outcome) -> ParsedStatement,
+    tokens: &[TokenWithSpan],
+    bytes: &[Range<usize>],
+    mut statements: Vec<BlockStatement>,
+    out: &mut Vec<ParsedStatement>,
+) {
+    let ops = block::ops_of(&mut statements);
+    let unread: Vec<_> = statements
+        .into_iter()
+        .filter_map(|statement| Some((statement.tokens, statement.read.err()?)))
+        .collect();
+    if !ops.is_empty() || unread.is_empty() {
+        out.push(whole(Outcome::Parsed(if ops.is_empty() { vec![Op::Query] } else { ops })));
+    }
+    for (range, message) in unread {
+        out.push(located(tokens, bytes, range, Outcome::Rejected(message)));
+    }
+}
+
+/// The statement at token `range` of a source, from its first significant token
+/// to its last.
+fn located(
+    tokens: &[TokenWithSpan],
+    bytes: &[Range<usize>],
+    range: Range<usize>,
+    outcome: Outcome,
+) -> ParsedStatement {
+    let last = last_significant(tokens, range.end).unwrap_or(range.start);
+    let first = first_significant(tokens, range.start).unwrap_or(range.start).min(last);
+    let byte = |index: usize| bytes.get(index).cloned().unwrap_or_default();
+    ParsedStatement {
+        range: byte(first).start..byte(last).end,
+        start: token_start(&tokens[first]),
+        end: token_end(&tokens[last]),
+        head: head(&tokens[first..]),
+        outcome,
     }
 }
 
@@ -171,10 +247,9 @@ fn before_parsing(
         }
         let leading = leading_words(tokens, 4);
         match leading.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-            ["IF", ..] => guard::guarded_statements(tokens, reader, built),
-            ["CREATE", "PROCEDURE" | "PROC", ..] | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => {
-                routine::procedure(tokens, reader)
-            }
+            ["IF" | "WHILE", ..] => guard::guarded_ops(tokens, reader, built),
+            ["CREATE" | "ALTER", "PROCEDURE" | "PROC", ..]
+            | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => routine::procedure(tokens, reader),
             _ => None,
         }
     })

@@ -5,14 +5,16 @@
 use sqlparser::ast::Statement;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
 
+use super::block;
 use super::built_text::BuiltText;
-use super::guard::statement_after_condition;
 use super::{StatementReader, forget_positions};
+use crate::sql::dialect::Dialect;
 use crate::sql::op::{Op, RoutineBody};
-use crate::sql::respell::tsql::parenthesised_parameters;
+use crate::sql::respell::tsql::procedure_header;
 use crate::sql::statement::{head, parser_over};
 use crate::sql::tokens::{
-    is_trivia, leading_words, next_significant, outside_parentheses, token_like, unquoted_word,
+    is_trivia, last_significant, leading_words, next_significant, outside_parentheses, token_like,
+    unquoted_word,
 };
 
 /// Words that open or close a block around statements: what follows the last of
@@ -20,7 +22,7 @@ use crate::sql::tokens::{
 const BLOCK_WORDS: [&str; 7] = ["THEN", "DO", "ELSE", "BEGIN", "LOOP", "REPEAT", "END"];
 
 /// Statements a body uses to work, which change no schema.
-const BOOKKEEPING: [&str; 12] = [
+pub(super) const BOOKKEEPING: [&str; 12] = [
     "DECLARE",
     "SELECT",
     "DEALLOCATE",
@@ -35,10 +37,13 @@ const BOOKKEEPING: [&str; 12] = [
     "THROW",
 ];
 
-/// `CREATE [OR ALTER] PROCEDURE name (params) <body>`, and MySQL's `CREATE FUNCTION
-/// name (params) RETURNS type … BEGIN … END`: the routine, with what its body does.
+/// `CREATE [OR ALTER] PROCEDURE name (params) <body>` (and T-SQL's `ALTER
+/// PROCEDURE`), and MySQL's `CREATE FUNCTION name (params) RETURNS type … BEGIN …
+/// END`: the routine, with what its body does. A body statement nothing reads
+/// leaves the routine known by its name and parameters, the statement said.
 pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
     let lowerer = reader.lowerer();
+    let tsql = lowerer.dialect() == Dialect::Mssql;
     // The kind of routine comes before its parameters (after `DEFINER = u@h`, say).
     let kind = (0..tokens.len())
         .take_while(|&i| tokens[i].token != Token::LParen)
@@ -54,7 +59,7 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
         header[kind] = token_like(&tokens[kind], Token::make_keyword("PROCEDURE"));
     }
     // The header alone, with an empty body, is something sqlparser reads.
-    let mut header = parenthesised_parameters(header, kind);
+    let mut header = if tsql { procedure_header(header, kind) } else { header };
     let at = &tokens[body_start];
     for word in ["AS", "BEGIN", "END"] {
         header.push(token_like(at, Token::Whitespace(Whitespace::Space)));
@@ -64,7 +69,12 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
     let Statement::CreateProcedure { params, .. } = &statement else { return None };
     let parameters: Vec<String> =
         params.iter().flatten().map(|param| lowerer.parameter(&param.name, false).name).collect();
-    let body = RoutineBody { ops: body_ops(&tokens[body_start..], parameters.clone(), reader), parameters };
+    let body_tokens = &tokens[body_start..];
+    let body = if tsql {
+        block_body(body_tokens, parameters, reader)
+    } else {
+        RoutineBody { ops: body_ops(body_tokens, parameters.clone(), reader), parameters, unread: Vec::new() }
+    };
     let mut ops = lowerer.lower(&statement, &head(tokens));
     if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {
         *slot = Some(body);
@@ -72,12 +82,44 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
     Some(ops)
 }
 
+/// A T-SQL body, read statement by statement, with or without `;`.
+fn block_body(body: &[TokenWithSpan], parameters: Vec<String>, reader: &StatementReader) -> RoutineBody {
+    let mut built = BuiltText::with_parameters(parameters.clone());
+    let mut statements = block::statements(body, reader, &mut built);
+    let unread = statements
+        .iter()
+        .filter_map(|statement| {
+            let message = statement.read.as_ref().err()?;
+            let first = body.get(statement.tokens.start)?;
+            Some(format!(
+                "`{}` at line {} ({message})",
+                head(&body[statement.tokens.clone()]),
+                first.span.start.line
+            ))
+        })
+        .collect();
+    let mut ops = block::ops_of(&mut statements);
+    keep_what_outlives_the_call(&mut ops);
+    RoutineBody { ops, parameters, unread }
+}
+
+/// Table variables and temporary tables live as long as the call; the body's
+/// positions are in the procedure's definition, not at the call.
+fn keep_what_outlives_the_call(ops: &mut Vec<Op>) {
+    ops.retain_mut(|op| !op.names_mut().first().is_some_and(|name| name.key.starts_with(['@', '#'])));
+    forget_positions(ops);
+}
+
 /// Where the header ends and the body starts: at MySQL's first `BEGIN`, around
-/// T-SQL's `AS`, outside parentheses.
+/// T-SQL's `AS` (not the one of `WITH EXECUTE AS OWNER`), outside parentheses.
 fn body_start(tokens: &[TokenWithSpan]) -> Option<(usize, usize)> {
+    let runs_as = |index: usize| {
+        last_significant(tokens, index)
+            .is_some_and(|before| matches!(unquoted_word(tokens, before).as_str(), "EXECUTE" | "EXEC"))
+    };
     outside_parentheses(tokens.iter().map(|t| &t.token)).find_map(|index| {
         match unquoted_word(tokens, index).as_str() {
-            "AS" => Some(next_significant(tokens, index).map(|body| (index, body))),
+            "AS" if !runs_as(index) => Some(next_significant(tokens, index).map(|body| (index, body))),
             "BEGIN" => Some(Some((index, index))),
             _ => None,
         }
@@ -103,10 +145,7 @@ fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, reader: &StatementR
         }
         ops.extend(reader.statement_ops(statement, &mut built).unwrap_or_default());
     }
-    // Table variables and temporary tables live as long as the call.
-    ops.retain_mut(|op| !op.names_mut().first().is_some_and(|name| name.key.starts_with(['@', '#'])));
-    // The body's positions are in the procedure's definition, not at the call.
-    forget_positions(&mut ops);
+    keep_what_outlives_the_call(&mut ops);
     ops
 }
 
@@ -126,8 +165,59 @@ fn statement_start(piece: &[TokenWithSpan]) -> Option<usize> {
     }
     let first = (start..piece.len()).find(|&i| !is_trivia(&piece[i].token))?;
     match unquoted_word(piece, first).as_str() {
-        "IF" | "WHILE" => statement_after_condition(&piece[first..]).map(|offset| first + offset),
+        "IF" | "WHILE" => block::condition_end(piece, first),
         "LOOP" | "REPEAT" | "CASE" => None,
         _ => Some(first),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sql::Dialect;
+    use crate::sql::op::{Argument, Op, Parameter};
+    use crate::sql::parse::parsed_ops as ops;
+
+    fn parameter(name: &str, has_default: bool) -> Parameter {
+        Parameter { name: name.to_owned(), has_default }
+    }
+
+    #[test]
+    fn tsql_headers_sqlparser_rejects_are_read_for_their_parameters() {
+        let found = ops(
+            "CREATE OR ALTER PROCEDURE dbo.close_orders\n  @ids dbo.id_list READONLY,\n  @by nvarchar(50) = N'system',\n  @closed int OUTPUT,\n  @left int OUT\nWITH RECOMPILE, EXECUTE AS OWNER\nAS\nBEGIN\n  UPDATE dbo.orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids)\nEND\nGO\nALTER PROCEDURE dbo.p @a int WITH ENCRYPTION AS SELECT 1",
+            Dialect::Mssql,
+        );
+        let [
+            Op::CreateFunction { parameters, signature, body: Some(body), .. },
+            Op::CreateFunction { or_replace: true, .. },
+        ] = &found[..]
+        else {
+            panic!("{found:?}")
+        };
+        let expected = [
+            parameter("ids", false),
+            parameter("by", true),
+            parameter("closed", false),
+            parameter("left", false),
+        ];
+        assert_eq!(parameters, &expected);
+        assert!(signature.starts_with("dbo.id_list, nvarchar(50)"), "{signature}");
+        assert!(matches!(&body.ops[..], [Op::Update { .. }]), "{body:?}");
+    }
+
+    #[test]
+    fn a_body_statement_nothing_reads_is_said_and_the_others_are_judged() {
+        let found = ops(
+            "CREATE PROCEDURE dbo.p @t sysname AS\nBEGIN\n  SET NOCOUNT ON\n  DECLARE c CURSOR LOCAL FOR SELECT id FROM dbo.orders\n  ALTER TABLE dbo.orders FROBNICATE x\n  BEGIN TRY\n    DROP TABLE dbo.old\n  END TRY\n  BEGIN CATCH\n    THROW\n  END CATCH\nEND",
+            Dialect::Mssql,
+        );
+        let [Op::CreateFunction { body: Some(body), .. }] = &found[..] else { panic!("{found:?}") };
+        assert!(matches!(&body.ops[..], [Op::DropTable { .. }]), "{body:?}");
+        assert_eq!(body.unread.len(), 1, "{body:?}");
+        assert!(body.unread[0].starts_with("`ALTER TABLE` at line 5"), "{body:?}");
+        let called = body.called_with(&[Argument { parameter: None, value: None }]);
+        assert!(
+            matches!(&called[..], [Op::DropTable { .. }, Op::DynamicSql { what }] if what.contains("line 5"))
+        );
     }
 }

@@ -259,11 +259,16 @@ impl Lowerer {
             Statement::DropDomain(_) => change_other("drop a domain"),
             Statement::Execute { name, parameters, .. } => {
                 let procedure = name.as_ref().map(|n| n.to_string().to_lowercase());
-                match (procedure.as_deref(), name) {
-                    (Some("sp_rename" | "dbo.sp_rename" | "sys.sp_rename"), _) => {
+                // System procedures are called by their name alone or in `dbo` or `sys`.
+                let system = procedure.as_deref().map(|p| p.rsplit('.').next().unwrap_or(p));
+                if let Some(what) = system.and_then(call::housekeeping) {
+                    return vec![Op::Housekeeping { what: what.to_owned() }];
+                }
+                match (system, name) {
+                    (Some("sp_rename"), _) => {
                         self.sp_rename(parameters).map_or_else(|| dynamic(head), |op| vec![op])
                     }
-                    (Some(procedure), Some(name)) if !procedure.starts_with("sp_") => {
+                    (Some(system), Some(name)) if !system.starts_with("sp_") => {
                         vec![self.routine_call(name, parameters.iter())]
                     }
                     _ => dynamic(head),

@@ -7,16 +7,20 @@ use sqlparser::ast::{
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::TokenWithSpan;
 
+use crate::sql::dialect::Dialect;
 use crate::sql::lower::Lowerer;
 use crate::sql::op::Op;
-use crate::sql::respell::respelled;
-use crate::sql::respell::tsql::{repeat_action_per_item, spelling};
+use crate::sql::respell::tsql::{batch_limit, repeat_action_per_item, spelling};
+use crate::sql::respell::{reparse_respelled, respelled};
 use crate::sql::statement::{ends_here, parse_rewritten, parser_over};
 
 /// `IF` guards and procedure definitions, read before parsing too, are code:
 /// `interpret` reads them.
-pub(super) fn before_parsing(words: &[&str]) -> Option<Vec<Op>> {
+pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option<Vec<Op>> {
     match words {
+        ["UPDATE" | "DELETE", "TOP", ..] => {
+            reparse_respelled(tokens, &Lowerer::new(Dialect::Mssql), batch_limit)
+        }
         // Declaring a variable changes no schema; what uses it is judged on its own.
         ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
         ["ALTER", "SEQUENCE", ..] => Some(vec![Op::Housekeeping { what: "alter a sequence".into() }]),
@@ -35,6 +39,7 @@ pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Op
     let spelled = respelled.as_deref().unwrap_or(tokens);
     alter_column(spelled, lowerer)
         .or_else(|| default_constraint(spelled, lowerer))
+        .or_else(|| table_type(spelled, lowerer))
         .or_else(|| repeat_action_per_item(spelled, lowerer))
 }
 
@@ -59,6 +64,21 @@ fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> 
     let operation =
         AlterTableOperation::ModifyColumn { col_name: column, data_type, options, column_position: None };
     Some(lowerer.lower(&alter_table(name, operation), "ALTER TABLE"))
+}
+
+/// `CREATE TYPE t AS TABLE (…)`: a table type, which procedures take as a
+/// `READONLY` parameter and A's code passes.
+fn table_type(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut parser = parser_over(tokens.to_vec(), lowerer);
+    parser.expect_keywords(&[Keyword::CREATE, Keyword::TYPE]).ok()?;
+    let name = parser.parse_object_name(false).ok()?;
+    parser.expect_keywords(&[Keyword::AS, Keyword::TABLE]).ok()?;
+    // Its columns are the parameter's: a later `DROP TYPE` is what A's calls see.
+    parser
+        .peek_token()
+        .token
+        .eq(&sqlparser::tokenizer::Token::LParen)
+        .then(|| vec![Op::CreateType { name: lowerer.name(&name), enum_values: None }])
 }
 
 /// `ALTER TABLE t ADD [CONSTRAINT df] DEFAULT <value> FOR c`: a column default.
@@ -110,5 +130,15 @@ mod tests {
         assert!(matches!(found[0], Op::CreateIndex { unique: true, .. }), "{found:?}");
         assert!(matches!(found[1], Op::AddConstraint { .. }), "{found:?}");
         assert!(matches!(found[2], Op::RedefineColumn { .. }), "{found:?}");
+    }
+
+    #[test]
+    fn a_table_type_is_a_type() {
+        let found = ops("CREATE TYPE dbo.id_list AS TABLE (id int NOT NULL PRIMARY KEY)", Dialect::Mssql);
+        assert!(
+            matches!(&found[..], [Op::CreateType { name, enum_values: None }] if name.key == "id_list"),
+            "{found:?}"
+        );
+        crate::sql::respell::canary::still_rejected(Dialect::Mssql, "CREATE TYPE t AS TABLE (id int)");
     }
 }
