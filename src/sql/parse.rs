@@ -241,6 +241,11 @@ fn before_parsing(
     built: &mut BuiltText,
 ) -> Option<Vec<Op>> {
     let dialect = reader.lowerer().dialect();
+    if dialect == Dialect::Postgres && leading_words(tokens, 1) == ["DO"] {
+        if let Some(ops) = routine::do_block(tokens, reader) {
+            return Some(ops);
+        }
+    }
     recognise::before_parsing(tokens, dialect).or_else(|| {
         if dialect != Dialect::Mssql {
             return None;

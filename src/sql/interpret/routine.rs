@@ -3,7 +3,8 @@
 //! the statements it runs rather than left `unknown`.
 
 use sqlparser::ast::Statement;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Whitespace};
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use super::block;
 use super::built_text::BuiltText;
@@ -14,7 +15,7 @@ use crate::sql::respell::tsql::procedure_header;
 use crate::sql::statement::{head, parser_over};
 use crate::sql::tokens::{
     is_trivia, last_significant, leading_words, next_significant, outside_parentheses, token_like,
-    unquoted_word,
+    top_level_words, unquoted_word,
 };
 
 /// Words that open or close a block around statements: what follows the last of
@@ -73,7 +74,8 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
     let body = if tsql {
         block_body(body_tokens, parameters, reader)
     } else {
-        RoutineBody { ops: body_ops(body_tokens, parameters.clone(), reader), parameters, unread: Vec::new() }
+        let (ops, unread) = body_ops(body_tokens, parameters.clone(), reader);
+        RoutineBody { ops, parameters, unread }
     };
     let mut ops = lowerer.lower(&statement, &head(tokens));
     if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {
@@ -90,12 +92,7 @@ fn block_body(body: &[TokenWithSpan], parameters: Vec<String>, reader: &Statemen
         .iter()
         .filter_map(|statement| {
             let message = statement.read.as_ref().err()?;
-            let first = body.get(statement.tokens.start)?;
-            Some(format!(
-                "`{}` at line {} ({message})",
-                head(&body[statement.tokens.clone()]),
-                first.span.start.line
-            ))
+            Some(unread_statement(&body[statement.tokens.clone()], Some(message)))
         })
         .collect();
     let mut ops = block::ops_of(&mut statements);
@@ -126,27 +123,79 @@ fn body_start(tokens: &[TokenWithSpan]) -> Option<(usize, usize)> {
     })?
 }
 
-/// What a body does, read statement by statement as if every branch ran, with
-/// text it builds and runs read with the parameters in place.
-fn body_ops(body: &[TokenWithSpan], parameters: Vec<String>, reader: &StatementReader) -> Vec<Op> {
+/// What a body whose statements end with `;` (MySQL's, PL/pgSQL's) does, read
+/// statement by statement as if every branch ran, with text it builds and runs
+/// read with the parameters in place; and each statement nothing reads, said.
+fn body_ops(
+    body: &[TokenWithSpan],
+    parameters: Vec<String>,
+    reader: &StatementReader,
+) -> (Vec<Op>, Vec<String>) {
     let mut built = BuiltText::with_parameters(parameters);
-    let mut ops = Vec::new();
+    let (mut ops, mut unread) = (Vec::new(), Vec::new());
     for piece in body.split(|t| t.token == Token::SemiColon) {
         let Some(start) = statement_start(piece) else { continue };
         let statement = &piece[start..];
-        let first = leading_words(statement, 1);
+        let first = leading_words(statement, 2);
+        // PL/pgSQL's `x := value` assigns a variable.
+        let assigns = first.get(1).is_some_and(|second| second == ":=");
         let bookkeeping = first.first().is_some_and(|word| {
-            matches!(word.as_str(), "SET" | "PREPARE") || BOOKKEEPING.contains(&word.as_str())
+            matches!(word.as_str(), "SET" | "PREPARE" | "RAISE") || BOOKKEEPING.contains(&word.as_str())
         });
-        if bookkeeping {
+        if bookkeeping || assigns {
             // It may build text a later statement runs.
             built.observe(statement, reader.lowerer().dialect());
             continue;
         }
-        ops.extend(reader.statement_ops(statement, &mut built).unwrap_or_default());
+        match reader.statement_ops(statement, &mut built) {
+            Some(read) => ops.extend(read),
+            None => unread.push(unread_statement(statement, None)),
+        }
     }
     keep_what_outlives_the_call(&mut ops);
-    ops
+    (ops, unread)
+}
+
+/// A body statement nothing reads, as a routine's description says it: its first
+/// words and line, and why.
+fn unread_statement(statement: &[TokenWithSpan], message: Option<&str>) -> String {
+    let line = statement.iter().find(|t| !is_trivia(&t.token)).map_or(0, |t| t.span.start.line);
+    let head = match head(statement) {
+        head if head.is_empty() => leading_words(statement, 1).join(" "),
+        head => head,
+    };
+    match message {
+        Some(message) => format!("`{head}` at line {line} ({message})"),
+        None => format!("`{head}` at line {line}"),
+    }
+}
+
+/// A PostgreSQL `DO` block whose body is static SQL (`IF EXISTS (…) THEN ALTER …
+/// END IF`, plain `INSERT`s): a guard like T-SQL's `IF`, judged by the statements
+/// inside. `None` when a statement inside is not read (it builds SQL to
+/// `EXECUTE`, say): the block's effect is then only known when it runs.
+pub(crate) fn do_block(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
+    let words = top_level_words(tokens);
+    if words.iter().any(|word| word == "LANGUAGE") && !words.iter().any(|word| word == "PLPGSQL") {
+        return None;
+    }
+    let body = tokens.iter().find_map(|t| match &t.token {
+        Token::DollarQuotedString(body) => Some(body.value.clone()),
+        Token::SingleQuotedString(body) => Some(body.clone()),
+        _ => None,
+    })?;
+    let dialect = reader.lowerer().dialect().parser_dialect();
+    let body_tokens = Tokenizer::new(dialect, &body).tokenize_with_location().ok()?;
+    // The block itself: what runs starts after its `BEGIN` (declarations before it).
+    let begin =
+        body_tokens.iter().position(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::BEGIN))?;
+    let (mut ops, unread) = body_ops(&body_tokens[begin..], Vec::new(), reader);
+    if !unread.is_empty() || ops.iter().any(|op| matches!(op, Op::DynamicSql { .. } | Op::Unmodelled { .. }))
+    {
+        return None;
+    }
+    forget_positions(&mut ops);
+    (!ops.is_empty()).then_some(ops)
 }
 
 /// Where the statement in a `;`-separated piece of a body starts: after the last
