@@ -189,7 +189,16 @@ pub(crate) fn do_block(tokens: &[TokenWithSpan], reader: &StatementReader) -> Op
     // The block itself: what runs starts after its `BEGIN` (declarations before it).
     let begin =
         body_tokens.iter().position(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::BEGIN))?;
-    let (mut ops, unread) = body_ops(&body_tokens[begin..], Vec::new(), reader);
+    let block = &body_tokens[begin..];
+    // PL/pgSQL's `EXECUTE text` and `PERFORM f()` run what is only known when they do.
+    let runs_code = block.split(|t| t.token == Token::SemiColon).any(|piece| {
+        statement_start(piece)
+            .is_some_and(|start| matches!(unquoted_word(piece, start).as_str(), "EXECUTE" | "PERFORM"))
+    });
+    if runs_code {
+        return None;
+    }
+    let (mut ops, unread) = body_ops(block, Vec::new(), reader);
     if !unread.is_empty() || ops.iter().any(|op| matches!(op, Op::DynamicSql { .. } | Op::Unmodelled { .. }))
     {
         return None;
