@@ -42,8 +42,33 @@ pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: u
             if ends { Respelling::dropped(name + 1) } else { None }
         }
         "NEXT" => next_value_for(tokens, index),
+        "CONSTRAINT" if first_word == "CREATE" => table_constraint_after_column(tokens, index),
         _ => None,
     }
+}
+
+/// `a int NOT NULL CONSTRAINT pk PRIMARY KEY CLUSTERED (id)` in a `CREATE TABLE`:
+/// SQL Server takes a key with its own column list right after a column, without
+/// the comma that makes it a table constraint; the comma is added.
+fn table_constraint_after_column(tokens: &[TokenWithSpan], index: usize) -> Option<Respelling> {
+    let before = last_significant(tokens, index)?;
+    if matches!(tokens[before].token, Token::Comma | Token::LParen) {
+        return None;
+    }
+    let kind = next_significant(tokens, next_significant(tokens, index)?)?;
+    let key = match unquoted_word(tokens, kind).as_str() {
+        "PRIMARY" | "FOREIGN" => next_significant(tokens, kind).filter(|&k| unquoted_word(tokens, k) == "KEY")?,
+        "UNIQUE" => kind,
+        _ => return None,
+    };
+    let mut columns = next_significant(tokens, key)?;
+    if matches!(unquoted_word(tokens, columns).as_str(), "CLUSTERED" | "NONCLUSTERED") {
+        columns = next_significant(tokens, columns)?;
+    }
+    (tokens[columns].token == Token::LParen).then(|| Respelling {
+        tokens: vec![token_like(&tokens[index], Token::Comma), tokens[index].clone()],
+        resume: index + 1,
+    })
 }
 
 /// `UPDATE TOP (n) …`, `DELETE TOP (n) …`: a batch of the rows, read without the
@@ -197,6 +222,7 @@ mod tests {
         still_rejected(Mssql, "CREATE TABLE t (id int) ON [PRIMARY]");
         still_rejected(Mssql, "CREATE TABLE t (id int) TEXTIMAGE_ON [PRIMARY]");
         still_rejected(Mssql, "SELECT NEXT VALUE FOR s.seq");
+        still_rejected(Mssql, "CREATE TABLE t (id int NOT NULL CONSTRAINT pk PRIMARY KEY (id))");
     }
 
     #[test]
@@ -279,6 +305,17 @@ mod tests {
             matches!(&found[8], Op::RenameColumn { from, to, .. } if from.key == "a" && to.key == "b"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_key_right_after_a_column_is_a_table_constraint() {
+        let found = ops(
+            "CREATE TABLE t (id int IDENTITY(1,1) NOT NULL, a int NULL\n CONSTRAINT [pk_t] PRIMARY KEY CLUSTERED ([id] ASC) WITH (PAD_INDEX = OFF) ON [PRIMARY], b int CONSTRAINT df_b DEFAULT 0)",
+            Dialect::Mssql,
+        );
+        let [Op::CreateTable { columns, constraints, .. }] = &found[..] else { panic!("{found:?}") };
+        assert_eq!((columns.len(), constraints.len()), (3, 1), "{found:?}");
+        assert_eq!(constraints[0].columns, ["id"], "{found:?}");
     }
 
     #[test]
