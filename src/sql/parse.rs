@@ -99,9 +99,7 @@ fn parse_source(
     let lowerer = reader.lowerer();
     let dialect = lowerer.dialect();
     if starts_tsql_block(tokens, dialect) {
-        let statements = guard::guarded_statements(tokens, reader, built);
-        built.observe(tokens, dialect);
-        push_block(whole, tokens, bytes, statements, out);
+        push_tsql_statements(tokens, bytes, reader, built, out);
         return;
     }
     if let Some(ops) = before_parsing(tokens, reader, built) {
@@ -137,17 +135,53 @@ fn parse_source(
                 return;
             }
             // T-SQL without semicolons, one statement rejected: the others still judged.
-            let statements =
-                if dialect == Dialect::Mssql { block::statements(tokens, reader, built) } else { Vec::new() };
-            if statements.len() < 2 {
+            let several = dialect == Dialect::Mssql && {
+                let first = first_significant(tokens, 0).unwrap_or_default();
+                first_significant(tokens, block::statement_end(tokens, first, reader).0).is_some()
+            };
+            if several {
+                push_tsql_statements(tokens, bytes, reader, built, out);
+            } else {
                 out.push(whole(Outcome::Rejected(error.to_string())));
-                return;
-            }
-            for statement in statements {
-                let outcome = statement.read.map_or_else(Outcome::Rejected, Outcome::Parsed);
-                out.push(located(tokens, bytes, statement.tokens, outcome));
             }
         }
+    }
+}
+
+/// The T-SQL statements of a source read one at a time, each its own change: a
+/// guard or loop with the statements it guards, any other statement as the
+/// migration's own.
+fn push_tsql_statements(
+    tokens: &[TokenWithSpan],
+    bytes: &[Range<usize>],
+    reader: &StatementReader,
+    built: &mut BuiltText,
+    out: &mut Vec<ParsedStatement>,
+) {
+    let dialect = reader.lowerer().dialect();
+    let mut from = 0;
+    while let Some(start) = first_significant(tokens, from) {
+        if tokens[start].token == sqlparser::tokenizer::Token::SemiColon {
+            from = start + 1;
+            continue;
+        }
+        if starts_tsql_block(&tokens[start..], dialect) {
+            let end = block::guard_end(tokens, start, reader).unwrap_or(tokens.len());
+            let statement = &tokens[start..end];
+            let guarded = guard::guarded_statements(statement, reader, built);
+            built.observe(statement, dialect);
+            let whole = |outcome| located(tokens, bytes, start..end, outcome);
+            push_block(whole, tokens, bytes, shifted(guarded, start), out);
+            from = end;
+            continue;
+        }
+        let (end, rejected) = block::statement_end(tokens, start, reader);
+        let outcome = match statement_ops(&tokens[start..end], reader, built) {
+            Some(ops) => Outcome::Parsed(ops),
+            None => Outcome::Rejected(rejected.unwrap_or_else(|| "nothing reads this statement".to_owned())),
+        };
+        out.push(located(tokens, bytes, start..end, outcome));
+        from = end;
     }
 }
 

@@ -153,10 +153,65 @@ pub(crate) fn condition_end(tokens: &[TokenWithSpan], start: usize) -> Option<us
         .find(|&index| STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()))
 }
 
+/// Where the `IF` or `WHILE` statement at `start` ends: after the statement or
+/// `BEGIN … END` block its condition guards, and for an `IF` after its `ELSE`
+/// branch. What follows it in the same batch is not guarded. `None` when no
+/// statement follows the condition.
+pub(crate) fn guard_end(tokens: &[TokenWithSpan], start: usize, reader: &StatementReader) -> Option<usize> {
+    let mut end = branch_end(tokens, condition_end(tokens, start)?, reader)?;
+    if unquoted_word(tokens, start) == "IF" {
+        if let Some(other) = first_significant(tokens, end).filter(|&e| unquoted_word(tokens, e) == "ELSE") {
+            end = branch_end(tokens, next_significant(tokens, other)?, reader)?;
+        }
+    }
+    Some(end)
+}
+
+/// Where the branch (a block, a guard or one statement) at `start` ends, its `;`
+/// included.
+fn branch_end(tokens: &[TokenWithSpan], start: usize, reader: &StatementReader) -> Option<usize> {
+    let end = match unquoted_word(tokens, start).as_str() {
+        "BEGIN" if !opens_transaction(tokens, start) => block_end(tokens, start)?,
+        "IF" | "WHILE" => guard_end(tokens, start, reader)?,
+        _ => statement_end(tokens, start, reader).0,
+    };
+    let semicolon = first_significant(tokens, end).filter(|&next| tokens[next].token == Token::SemiColon);
+    Some(semicolon.map_or(end, |semicolon| semicolon + 1))
+}
+
+/// Just after the `END [TRY | CATCH]` that closes the `BEGIN` at `start`.
+fn block_end(tokens: &[TokenWithSpan], start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for index in start..tokens.len() {
+        match unquoted_word(tokens, index).as_str() {
+            "BEGIN" if !opens_transaction(tokens, index) => depth += 1,
+            "CASE" => depth += 1,
+            "END" => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    let after = next_significant(tokens, index);
+                    let names_block =
+                        after.filter(|&a| matches!(unquoted_word(tokens, a).as_str(), "TRY" | "CATCH"));
+                    return Some(names_block.unwrap_or(index) + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether the `BEGIN` at `index` starts a transaction (`BEGIN TRAN`), not a block.
+fn opens_transaction(tokens: &[TokenWithSpan], index: usize) -> bool {
+    next_significant(tokens, index).is_some_and(|next| {
+        matches!(unquoted_word(tokens, next).as_str(), "TRAN" | "TRANSACTION" | "DISTRIBUTED")
+    })
+}
+
 /// Where the statement at `start` ends, and the parser's message when it rejected
 /// it: where sqlparser stopped, or else at the next top-level `;` or the next line
 /// that starts with a statement word.
-fn statement_end(
+pub(crate) fn statement_end(
     tokens: &[TokenWithSpan],
     start: usize,
     reader: &StatementReader,

@@ -113,6 +113,34 @@ mod tests {
     }
 
     #[test]
+    fn what_follows_a_guard_in_the_same_batch_is_a_statement_of_its_own() {
+        let parsed = crate::sql::parse_file(
+            b"IF EXISTS (SELECT * FROM sys.views WHERE name = 'v')\nBEGIN\n  DROP VIEW v\nEND\nDROP VIEW v\nIF 1 = 1 DROP TABLE a ELSE DROP TABLE b;\nCREATE TABLE c (id int)",
+            Dialect::Mssql,
+        );
+        let found: Vec<_> = parsed
+            .statements
+            .iter()
+            .map(|s| match &s.outcome {
+                crate::sql::Outcome::Parsed(ops) => (s.start.line, ops.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(
+            matches!(&found[..], [
+                (1, first),
+                (5, second),
+                (6, branches),
+                (7, created),
+            ] if matches!(first[..], [Op::DropView { if_exists: true, .. }])
+                && matches!(second[..], [Op::DropView { if_exists: false, .. }])
+                && matches!(branches[..], [Op::DropTable { .. }, Op::DropTable { .. }])
+                && matches!(created[..], [Op::CreateTable { .. }])),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn a_drop_guarded_by_an_existence_test_of_its_object_drops_only_if_it_exists() {
         let guarded = |sql: &str| match ops(sql, Dialect::Mssql).first() {
             Some(Op::DropView { if_exists, .. }) => *if_exists,

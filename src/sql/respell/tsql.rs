@@ -57,7 +57,9 @@ fn table_constraint_after_column(tokens: &[TokenWithSpan], index: usize) -> Opti
     }
     let kind = next_significant(tokens, next_significant(tokens, index)?)?;
     let key = match unquoted_word(tokens, kind).as_str() {
-        "PRIMARY" | "FOREIGN" => next_significant(tokens, kind).filter(|&k| unquoted_word(tokens, k) == "KEY")?,
+        "PRIMARY" | "FOREIGN" => {
+            next_significant(tokens, kind).filter(|&k| unquoted_word(tokens, k) == "KEY")?
+        }
         "UNIQUE" => kind,
         _ => return None,
     };
