@@ -3,14 +3,16 @@
 //! the parser (`recognise`, `interpret`), then sqlparser and lowering
 //! (`statement`), then, when sqlparser rejects it, the recognisers that read it
 //! after all (respellings included). A statement nothing reads keeps its position
-//! and the parser's message; the statements after it are still read.
+//! and the parser's message; the statements after it are still read. T-SQL
+//! batches, without `;` between statements, are read a statement at a time when
+//! they hold a guard or loop or one statement sqlparser rejects.
 
 use std::ops::Range;
 
-use sqlparser::tokenizer::TokenWithSpan;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::dialect::Dialect;
-use super::interpret::block::{self, BlockStatement};
+use super::interpret::block;
 use super::interpret::built_text::BuiltText;
 use super::interpret::{StatementReader, guard, routine};
 use super::lower::Lowerer;
@@ -119,10 +121,7 @@ fn parse_source(
             for (range, ops) in statements {
                 let statement = &tokens[range.clone()];
                 if starts_tsql_block(statement, dialect) {
-                    let guarded = guard::guarded_statements(statement, reader, built);
-                    built.observe(statement, dialect);
-                    let whole = |outcome| located(tokens, bytes, range.clone(), outcome);
-                    push_block(whole, tokens, bytes, shifted(guarded, range.start), out);
+                    push_guard(tokens, bytes, range, reader, built, out);
                 } else {
                     let ops = reader.judge(built, statement, ops);
                     out.push(located(tokens, bytes, range, Outcome::Parsed(ops)));
@@ -161,17 +160,13 @@ fn push_tsql_statements(
     let dialect = reader.lowerer().dialect();
     let mut from = 0;
     while let Some(start) = first_significant(tokens, from) {
-        if tokens[start].token == sqlparser::tokenizer::Token::SemiColon {
+        if tokens[start].token == Token::SemiColon {
             from = start + 1;
             continue;
         }
         if starts_tsql_block(&tokens[start..], dialect) {
             let end = block::guard_end(tokens, start, reader).unwrap_or(tokens.len());
-            let statement = &tokens[start..end];
-            let guarded = guard::guarded_statements(statement, reader, built);
-            built.observe(statement, dialect);
-            let whole = |outcome| located(tokens, bytes, start..end, outcome);
-            push_block(whole, tokens, bytes, shifted(guarded, start), out);
+            push_guard(tokens, bytes, start..end, reader, built, out);
             from = end;
             continue;
         }
@@ -192,35 +187,34 @@ fn starts_tsql_block(tokens: &[TokenWithSpan], dialect: Dialect) -> bool {
         && matches!(leading_words(tokens, 1).first().map(String::as_str), Some("IF" | "WHILE"))
 }
 
-/// Block statements read within a statement that starts at token `offset` of its source.
-fn shifted(mut statements: Vec<BlockStatement>, offset: usize) -> Vec<BlockStatement> {
-    for statement in &mut statements {
-        statement.tokens = statement.tokens.start + offset..statement.tokens.end + offset;
-    }
-    statements
-}
-
-/// A block of statements (a guard, a loop) that is one statement of the file: its
-/// operations, and each statement in it that nothing reads on its own, located,
-/// with the parser's message. `whole` makes the statement of the whole block; a
-/// block of bookkeeping alone (`PRINT`, `RAISERROR`) changes nothing.
-fn push_block(
-    whole: impl Fn(Outcome) -> ParsedStatement,
+/// The T-SQL guard or loop at token `range` of a source, one statement of the
+/// file: its operations, and each statement in it that nothing reads on its own,
+/// located, with the parser's message. A guard of bookkeeping alone (`PRINT`,
+/// `RAISERROR`) changes nothing.
+fn push_guard(
     tokens: &[TokenWithSpan],
     bytes: &[Range<usize>],
-    mut statements: Vec<BlockStatement>,
+    range: Range<usize>,
+    reader: &StatementReader,
+    built: &mut BuiltText,
     out: &mut Vec<ParsedStatement>,
 ) {
+    let statement = &tokens[range.clone()];
+    let mut statements = guard::guarded_statements(statement, reader, built);
+    built.observe(statement, reader.lowerer().dialect());
     let ops = block::ops_of(&mut statements);
+    // Located in the block; the block starts at `range.start` of the source.
     let unread: Vec<_> = statements
         .into_iter()
-        .filter_map(|statement| Some((statement.tokens, statement.read.err()?)))
+        .filter_map(|inner| Some((inner.tokens, inner.read.err()?)))
+        .map(|(inner, message)| (inner.start + range.start..inner.end + range.start, message))
         .collect();
     if !ops.is_empty() || unread.is_empty() {
-        out.push(whole(Outcome::Parsed(if ops.is_empty() { vec![Op::Query] } else { ops })));
+        let ops = if ops.is_empty() { vec![Op::Query] } else { ops };
+        out.push(located(tokens, bytes, range, Outcome::Parsed(ops)));
     }
-    for (range, message) in unread {
-        out.push(located(tokens, bytes, range, Outcome::Rejected(message)));
+    for (inner, message) in unread {
+        out.push(located(tokens, bytes, inner, Outcome::Rejected(message)));
     }
 }
 
