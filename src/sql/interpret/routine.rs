@@ -4,7 +4,7 @@
 
 use sqlparser::ast::Statement;
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace};
 
 use super::block;
 use super::built_text::BuiltText;
@@ -74,7 +74,8 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
     let body = if tsql {
         block_body(body_tokens, parameters, reader)
     } else {
-        let (ops, unread) = body_ops(body_tokens, parameters.clone(), reader);
+        let (mut ops, unread) = body_ops(body_tokens, parameters.clone(), reader);
+        keep_what_outlives_the_call(&mut ops);
         RoutineBody { ops, parameters, unread }
     };
     let mut ops = lowerer.lower(&statement, &head(tokens));
@@ -152,7 +153,6 @@ fn body_ops(
             None => unread.push(unread_statement(statement, None)),
         }
     }
-    keep_what_outlives_the_call(&mut ops);
     (ops, unread)
 }
 
@@ -179,13 +179,24 @@ pub(crate) fn do_block(tokens: &[TokenWithSpan], reader: &StatementReader) -> Op
     if words.iter().any(|word| word == "LANGUAGE") && !words.iter().any(|word| word == "PLPGSQL") {
         return None;
     }
-    let body = tokens.iter().find_map(|t| match &t.token {
-        Token::DollarQuotedString(body) => Some(body.value.clone()),
-        Token::SingleQuotedString(body) => Some(body.clone()),
+    // The body, and where its first character is in the file when its text is
+    // the file's (a `'…'` body may have had its quotes doubled).
+    let (body, at) = tokens.iter().find_map(|t| match &t.token {
+        Token::DollarQuotedString(body) => {
+            let delimiter = body.tag.as_ref().map_or(0, String::len) + 2;
+            let at = Location::new(t.span.start.line, t.span.start.column + delimiter as u64);
+            Some((body.value.clone(), Some(at)))
+        }
+        Token::SingleQuotedString(body) => Some((body.clone(), None)),
         _ => None,
     })?;
     let dialect = reader.lowerer().dialect().parser_dialect();
-    let body_tokens = Tokenizer::new(dialect, &body).tokenize_with_location().ok()?;
+    let mut body_tokens = Tokenizer::new(dialect, &body).tokenize_with_location().ok()?;
+    if let Some(at) = at {
+        body_tokens.iter_mut().for_each(|token| {
+            token.span = Span::new(placed(token.span.start, at), placed(token.span.end, at))
+        });
+    }
     // The block itself: what runs starts after its `BEGIN` (declarations before it).
     let begin =
         body_tokens.iter().position(|t| matches!(&t.token, Token::Word(w) if w.keyword == Keyword::BEGIN))?;
@@ -203,8 +214,20 @@ pub(crate) fn do_block(tokens: &[TokenWithSpan], reader: &StatementReader) -> Op
     {
         return None;
     }
-    forget_positions(&mut ops);
+    if at.is_none() {
+        forget_positions(&mut ops);
+    }
     (!ops.is_empty()).then_some(ops)
+}
+
+/// Where `location`, in a body whose first character is at `at` in the file, is
+/// in the file.
+fn placed(location: Location, at: Location) -> Location {
+    if location.line <= 1 {
+        Location::new(at.line, at.column + location.column.saturating_sub(1))
+    } else {
+        Location::new(at.line + location.line - 1, location.column)
+    }
 }
 
 /// Where the statement in a `;`-separated piece of a body starts: after the last

@@ -180,6 +180,9 @@ mod tests {
             Dialect::Postgres,
         );
         assert!(matches!(&found[0], Op::RenameColumn { from, .. } if from.key == "total"), "{found:?}");
+        // Names keep their place in the file, inside the body.
+        let Op::RenameColumn { table, .. } = &found[0] else { unreachable!() };
+        assert_eq!(table.at, Some(crate::sql::Position { line: 5, column: 17 }), "{found:?}");
         assert!(matches!(&found[1], Op::Insert { table, .. } if table.key == "users"), "{found:?}");
         assert!(matches!(&found[2], Op::DynamicSql { what } if what.starts_with("DO block")), "{found:?}");
         assert!(matches!(&found[3], Op::DynamicSql { what } if what.starts_with("DO block")), "{found:?}");
