@@ -133,6 +133,12 @@ fn parse_source(
                 out.push(whole(Outcome::Parsed(ops)));
                 return;
             }
+            // A routine's body is the rest of its batch: never statements of the migration.
+            if defines_tsql_routine(tokens, dialect) {
+                let message = routine::header_rejection(tokens, reader).unwrap_or_else(|| error.to_string());
+                out.push(whole(Outcome::Rejected(message)));
+                return;
+            }
             // T-SQL without semicolons, one statement rejected: the others still judged.
             let several = dialect == Dialect::Mssql && {
                 let first = first_significant(tokens, 0).unwrap_or_default();
@@ -178,6 +184,19 @@ fn push_tsql_statements(
         out.push(located(tokens, bytes, start..end, outcome));
         from = end;
     }
+}
+
+/// Whether `tokens` define a T-SQL routine, view or trigger, whose body runs
+/// later, not when the migration does.
+fn defines_tsql_routine(tokens: &[TokenWithSpan], dialect: Dialect) -> bool {
+    let leading = leading_words(tokens, 4);
+    let words: Vec<&str> = leading.iter().map(String::as_str).collect();
+    let routine = |word: &str| matches!(word, "PROCEDURE" | "PROC" | "FUNCTION" | "TRIGGER" | "VIEW");
+    dialect == Dialect::Mssql
+        && match words.as_slice() {
+            ["CREATE", "OR", "ALTER", kind, ..] | ["CREATE" | "ALTER", kind, ..] => routine(kind),
+            _ => false,
+        }
 }
 
 /// Whether `tokens` start with T-SQL's `IF` or `WHILE`, whose statements are read
@@ -343,6 +362,18 @@ mod tests {
         assert_eq!(parsed.len(), 2, "{parsed:?}");
         assert_eq!(parsed[1].start, Position { line: 2, column: 1 });
         assert_eq!(&sql[parsed[1].range.clone()], "DROP TABLE b");
+    }
+
+    #[test]
+    fn a_tsql_procedure_whose_header_is_not_read_stays_one_statement() {
+        let sql =
+            "CREATE PROCEDURE dbo.p\n  @a int = ,\n  @b int\nAS\nBEGIN\n  DROP TABLE t\n  SELECT 1\nEND";
+        let parsed = parse_sql(sql, Dialect::Mssql);
+        assert_eq!(parsed.len(), 1, "{parsed:?}");
+        assert!(
+            matches!(&parsed[0].outcome, Outcome::Rejected(m) if m.contains("Line: 2, Column: 12")),
+            "{parsed:?}"
+        );
     }
 
     #[test]

@@ -225,7 +225,8 @@ pub(crate) fn statement_end(
             Some(next) if !starts_statement(tokens, next) => {
                 let found = &tokens[next];
                 let at = found.span.start;
-                let message = format!("Expected: end of statement, found: {} at {at}", found.token);
+                let message =
+                    format!("sql parser error: Expected: end of statement, found: {}{at}", found.token);
                 (recovery_end(tokens, start), Some(message))
             }
             _ => (end, None),

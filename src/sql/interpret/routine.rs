@@ -43,16 +43,30 @@ pub(super) const BOOKKEEPING: [&str; 12] = [
 /// END`: the routine, with what its body does. A body statement nothing reads
 /// leaves the routine known by its name and parameters, the statement said.
 pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
+    read_procedure(tokens, reader).ok()
+}
+
+/// Why a T-SQL procedure is not read, when its header is what sqlparser rejects:
+/// the parser's message about the header as read, which names the token it
+/// rejected rather than the first parameter.
+pub(crate) fn header_rejection(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<String> {
+    read_procedure(tokens, reader).err().flatten()
+}
+
+/// The routine's operations, or why not: the parser's message when it rejects
+/// the header.
+fn read_procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> Result<Vec<Op>, Option<String>> {
     let lowerer = reader.lowerer();
     let tsql = lowerer.dialect() == Dialect::Mssql;
     // The kind of routine comes before its parameters (after `DEFINER = u@h`, say).
     let kind = (0..tokens.len())
         .take_while(|&i| tokens[i].token != Token::LParen)
-        .find(|&i| matches!(unquoted_word(tokens, i).as_str(), "PROCEDURE" | "PROC" | "FUNCTION"))?;
-    let (mut header_end, body_start) = body_start(tokens)?;
+        .find(|&i| matches!(unquoted_word(tokens, i).as_str(), "PROCEDURE" | "PROC" | "FUNCTION"))
+        .ok_or(None)?;
+    let (mut header_end, body_start) = body_start(tokens).ok_or(None)?;
     let function = unquoted_word(tokens, kind) == "FUNCTION";
     if function {
-        header_end = (kind..header_end).find(|&i| unquoted_word(tokens, i) == "RETURNS")?;
+        header_end = (kind..header_end).find(|&i| unquoted_word(tokens, i) == "RETURNS").ok_or(None)?;
     }
     let mut header = tokens[..header_end].to_vec();
     if function {
@@ -66,8 +80,9 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
         header.push(token_like(at, Token::Whitespace(Whitespace::Space)));
         header.push(token_like(at, Token::make_keyword(word)));
     }
-    let statement = parser_over(header, lowerer).parse_statement().ok()?;
-    let Statement::CreateProcedure { params, .. } = &statement else { return None };
+    let statement =
+        parser_over(header, lowerer).parse_statement().map_err(|error| Some(error.to_string()))?;
+    let Statement::CreateProcedure { params, .. } = &statement else { return Err(None) };
     let parameters: Vec<String> =
         params.iter().flatten().map(|param| lowerer.parameter(&param.name, false).name).collect();
     let body_tokens = &tokens[body_start..];
@@ -82,7 +97,7 @@ pub(crate) fn procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> O
     if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {
         *slot = Some(body);
     }
-    Some(ops)
+    Ok(ops)
 }
 
 /// A T-SQL body, read statement by statement, with or without `;`.
