@@ -1,7 +1,7 @@
 //! A SQL Server project that lives in stored procedures (tests/fixtures/sqlserver-procedures,
 //! made up after DbUp projects: dated file names, procedures re-created with `CREATE OR
-//! ALTER`, table types, guards, batched backfills, refresh calls) read end to end through
-//! `rollsafe check`, `list` and `audit`.
+//! ALTER`, table types, guards, batched backfills, helper procedures, refresh calls) read end
+//! to end through `rollsafe check`, `list` and `audit`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
@@ -42,7 +42,7 @@ fn every_statement_of_a_procedure_heavy_history_is_judged() {
     let messages: Vec<&str> =
         report["changes"].as_array().unwrap().iter().map(|c| c["message"].as_str().unwrap()).collect();
     assert!(messages.iter().all(|message| !message.contains("could not read")), "{messages:?}");
-    assert_eq!(report["summary"]["changes"], 23, "{changes:?}");
+    assert_eq!(report["summary"]["changes"], 26, "{changes:?}");
     let judged = |file: &str, line: u64| {
         changes
             .iter()
@@ -69,6 +69,9 @@ fn every_statement_of_a_procedure_heavy_history_is_judged() {
     assert_eq!(judged("2024_03_15_02_order_currency.sql", 1), Some(("add-nullable-column", "safe")));
     assert_eq!(judged("2024_03_15_02_order_currency.sql", 7), Some(("update", "safe")));
     assert_eq!(judged("2024_03_15_02_order_currency.sql", 14), Some(("incompatible-type-change", "coupled")));
+    // A helper procedure's calls are judged by what its body does with their arguments.
+    assert_eq!(judged("2024-02-20_01_helpers.sql", 11), Some(("add-nullable-column", "safe")));
+    assert_eq!(judged("2024-02-20_01_helpers.sql", 12), Some(("add-nullable-column", "safe")));
     // Refresh calls, statistics and descriptions are housekeeping.
     let housekeeping =
         changes.iter().filter(|change| change.2 == "housekeeping" && change.3 == "safe").count();
@@ -89,6 +92,7 @@ fn dated_versions_are_listed_whole_and_in_date_order() {
         [
             "2024-01-31_01",
             "2024-02-14_01",
+            "2024-02-20_01",
             "20240301_01",
             "2024_03_15_02",
             "2024-04-02",
