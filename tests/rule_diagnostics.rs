@@ -63,8 +63,12 @@ fn examples(docs: &str) -> Vec<(Option<String>, String, String)> {
         }
         match groups.iter_mut().find(|group| group.0 == dialect) {
             Some(group) => {
-                group.1.push_str(&schema);
-                group.2.push_str(&sql);
+                // Each block is a batch of its own: a T-SQL procedure runs to the end of its batch.
+                let batch_end = if dialect.as_deref() == Some("mssql") { "GO\n" } else { "" };
+                if !schema.is_empty() {
+                    group.1.extend([batch_end, schema.as_str()]);
+                }
+                group.2.extend([batch_end, sql.as_str()]);
             }
             None => groups.push((dialect, schema, sql)),
         }
