@@ -15,7 +15,7 @@ use crate::sql::respell::tsql::procedure_header;
 use crate::sql::statement::{head, parser_over};
 use crate::sql::tokens::{
     is_trivia, last_significant, leading_words, next_significant, outside_parentheses, token_like,
-    top_level_words, unquoted_word,
+    unquoted_word,
 };
 
 /// Words that open or close a block around statements: what follows the last of
@@ -153,10 +153,11 @@ fn body_ops(
         let Some(start) = statement_start(piece) else { continue };
         let statement = &piece[start..];
         let first = leading_words(statement, 2);
-        // PL/pgSQL's `x := value` assigns a variable.
-        let assigns = first.get(1).is_some_and(|second| second == ":=");
+        // PL/pgSQL's `x := value` and `x = value` assign a variable.
+        let assigns = first.get(1).is_some_and(|second| second == ":=" || second == "=");
         let bookkeeping = first.first().is_some_and(|word| {
-            matches!(word.as_str(), "SET" | "PREPARE" | "RAISE") || BOOKKEEPING.contains(&word.as_str())
+            matches!(word.as_str(), "SET" | "PREPARE" | "RAISE" | "CONTINUE" | "EXIT")
+                || BOOKKEEPING.contains(&word.as_str())
         });
         if bookkeeping || assigns {
             // It may build text a later statement runs.
@@ -190,21 +191,32 @@ fn unread_statement(statement: &[TokenWithSpan], message: Option<&str>) -> Strin
 /// inside. `None` when a statement inside is not read (it builds SQL to
 /// `EXECUTE`, say): the block's effect is then only known when it runs.
 pub(crate) fn do_block(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
-    let words = top_level_words(tokens);
-    if words.iter().any(|word| word == "LANGUAGE") && !words.iter().any(|word| word == "PLPGSQL") {
-        return None;
+    // `LANGUAGE plpgsql` or `LANGUAGE 'plpgsql'`, or none (the default).
+    let language = (0..tokens.len()).find(|&i| unquoted_word(tokens, i) == "LANGUAGE");
+    let named = language.and_then(|i| next_significant(tokens, i));
+    if let Some(named) = named {
+        let name = match &tokens[named].token {
+            Token::Word(word) => word.value.to_lowercase(),
+            Token::SingleQuotedString(text) => text.to_lowercase(),
+            _ => String::new(),
+        };
+        if name != "plpgsql" {
+            return None;
+        }
     }
     // The body, and where its first character is in the file when its text is
     // the file's (a `'…'` body may have had its quotes doubled).
-    let (body, at) = tokens.iter().find_map(|t| match &t.token {
-        Token::DollarQuotedString(body) => {
-            let delimiter = body.tag.as_ref().map_or(0, String::len) + 2;
-            let at = Location::new(t.span.start.line, t.span.start.column + delimiter as u64);
-            Some((body.value.clone(), Some(at)))
-        }
-        Token::SingleQuotedString(body) => Some((body.clone(), None)),
-        _ => None,
-    })?;
+    let not_the_language = |index: &usize| Some(*index) != named;
+    let (body, at) =
+        (0..tokens.len()).filter(not_the_language).map(|i| &tokens[i]).find_map(|t| match &t.token {
+            Token::DollarQuotedString(body) => {
+                let delimiter = body.tag.as_ref().map_or(0, String::len) + 2;
+                let at = Location::new(t.span.start.line, t.span.start.column + delimiter as u64);
+                Some((body.value.clone(), Some(at)))
+            }
+            Token::SingleQuotedString(body) => Some((body.clone(), None)),
+            _ => None,
+        })?;
     let dialect = reader.lowerer().dialect().parser_dialect();
     let mut body_tokens = Tokenizer::new(dialect, &body).tokenize_with_location().ok()?;
     if let Some(at) = at {

@@ -176,7 +176,9 @@ mod tests {
     #[test]
     fn a_do_block_of_static_sql_is_judged_by_the_statements_inside() {
         let found = ops(
-            "DO $$\nDECLARE n int;\nBEGIN\n  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE column_name = 'total') THEN\n    ALTER TABLE orders RENAME COLUMN total TO amount;\n  END IF;\n  n := 1;\n  RAISE NOTICE 'done';\n  INSERT INTO users (id) VALUES (1);\nEND\n$$;\nDO $$ DECLARE r record; BEGIN FOR r IN SELECT 'DROP TABLE x' AS a LOOP EXECUTE r.a; END LOOP; END $$;\nDO LANGUAGE plv8 'plv8.execute(1)';",
+            "DO $$\nDECLARE n int;\nBEGIN\n  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE column_name = 'total') THEN\n    ALTER TABLE orders RENAME COLUMN total TO amount;\n  END IF;\n  n := 1;\n  RAISE NOTICE 'done';\n  INSERT INTO users (id) VALUES (1);\nEND\n$$;\nDO $$ DECLARE r record; BEGIN FOR r IN SELECT 'DROP TABLE x' AS a LOOP EXECUTE r.a; END LOOP; END $$;\nDO LANGUAGE plv8 'plv8.execute(1)';\n\
+             DO LANGUAGE 'plpgsql' $$ DECLARE n int; BEGIN FOR r IN SELECT 1 LOOP n = n + 1; CONTINUE; END LOOP; \
+             IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'btree_gin') THEN CREATE EXTENSION btree_gin; END IF; END $$;",
             Dialect::Postgres,
         );
         assert!(matches!(&found[0], Op::RenameColumn { from, .. } if from.key == "total"), "{found:?}");
@@ -186,7 +188,8 @@ mod tests {
         assert!(matches!(&found[1], Op::Insert { table, .. } if table.key == "users"), "{found:?}");
         assert!(matches!(&found[2], Op::DynamicSql { what } if what.starts_with("DO block")), "{found:?}");
         assert!(matches!(&found[3], Op::DynamicSql { what } if what.starts_with("DO block")), "{found:?}");
-        assert_eq!(found.len(), 4, "{found:?}");
+        assert!(matches!(&found[4], Op::CreateExtension { name } if name.key == "btree_gin"), "{found:?}");
+        assert_eq!(found.len(), 5, "{found:?}");
     }
 
     #[test]
