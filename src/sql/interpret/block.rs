@@ -148,7 +148,8 @@ fn control_flow_end(tokens: &[TokenWithSpan], start: usize) -> Option<ControlFlo
 /// statement word outside parentheses after it (a condition's subqueries are
 /// parenthesised).
 pub(crate) fn condition_end(tokens: &[TokenWithSpan], start: usize) -> Option<usize> {
-    outside_parentheses(tokens.iter().map(|t| &t.token))
+    outside_parentheses(tokens.get(start..)?.iter().map(|t| &t.token))
+        .map(|offset| start + offset)
         .filter(|&index| index > start)
         .find(|&index| STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()))
 }
@@ -158,10 +159,27 @@ pub(crate) fn condition_end(tokens: &[TokenWithSpan], start: usize) -> Option<us
 /// branch. What follows it in the same batch is not guarded. `None` when no
 /// statement follows the condition.
 pub(crate) fn guard_end(tokens: &[TokenWithSpan], start: usize, reader: &StatementReader) -> Option<usize> {
-    let mut end = branch_end(tokens, condition_end(tokens, start)?, reader)?;
+    nested_guard_end(tokens, start, reader, 0)
+}
+
+/// Guards nested deeper than this end at the end of the batch, rather than
+/// recursing without bound on a hostile file.
+const DEEPEST_GUARD: usize = 64;
+
+fn nested_guard_end(
+    tokens: &[TokenWithSpan],
+    start: usize,
+    reader: &StatementReader,
+    depth: usize,
+) -> Option<usize> {
+    if depth > DEEPEST_GUARD {
+        return None;
+    }
+    let branch_end = |at: usize| branch_end(tokens, at, reader, depth);
+    let mut end = branch_end(condition_end(tokens, start)?)?;
     if unquoted_word(tokens, start) == "IF" {
         if let Some(other) = first_significant(tokens, end).filter(|&e| unquoted_word(tokens, e) == "ELSE") {
-            end = branch_end(tokens, next_significant(tokens, other)?, reader)?;
+            end = branch_end(next_significant(tokens, other)?)?;
         }
     }
     Some(end)
@@ -169,10 +187,15 @@ pub(crate) fn guard_end(tokens: &[TokenWithSpan], start: usize, reader: &Stateme
 
 /// Where the branch (a block, a guard or one statement) at `start` ends, its `;`
 /// included.
-fn branch_end(tokens: &[TokenWithSpan], start: usize, reader: &StatementReader) -> Option<usize> {
+fn branch_end(
+    tokens: &[TokenWithSpan],
+    start: usize,
+    reader: &StatementReader,
+    depth: usize,
+) -> Option<usize> {
     let end = match unquoted_word(tokens, start).as_str() {
         "BEGIN" if !opens_transaction(tokens, start) => block_end(tokens, start)?,
-        "IF" | "WHILE" => guard_end(tokens, start, reader)?,
+        "IF" | "WHILE" => nested_guard_end(tokens, start, reader, depth + 1)?,
         _ => statement_end(tokens, start, reader).0,
     };
     let semicolon = first_significant(tokens, end).filter(|&next| tokens[next].token == Token::SemiColon);
@@ -216,7 +239,13 @@ pub(crate) fn statement_end(
     start: usize,
     reader: &StatementReader,
 ) -> (usize, Option<String>) {
-    let mut parser = parser_over(tokens[start..].to_vec(), reader.lowerer());
+    // A statement ends at the latest at the next `;` outside parentheses: the
+    // parser need not see past it.
+    let semicolon = outside_parentheses(tokens[start..].iter().map(|t| &t.token))
+        .map(|offset| start + offset)
+        .find(|&index| tokens[index].token == Token::SemiColon);
+    let mut parser =
+        parser_over(tokens[start..semicolon.map_or(tokens.len(), |s| s + 1)].to_vec(), reader.lowerer());
     let parsed = parser.parse_statement().map(|_| (start + parser.index()).min(tokens.len()));
     match parsed {
         // sqlparser stops where it finds no more of the statement: the next one
@@ -290,6 +319,13 @@ mod tests {
     use crate::sql::Dialect;
     use crate::sql::op::Op;
     use crate::sql::parse::parsed_ops as ops;
+
+    #[test]
+    fn deeply_nested_guards_are_read_without_crashing() {
+        let sql = format!("{}DROP TABLE t", "IF 1 = 1 ".repeat(10_000));
+        let parsed = crate::sql::parse_file(sql.as_bytes(), Dialect::Mssql);
+        assert!(!parsed.statements.is_empty());
+    }
 
     #[test]
     fn a_batched_backfill_is_judged_by_its_update() {
