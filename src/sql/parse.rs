@@ -311,7 +311,19 @@ fn before_parsing(
 /// `BEGIN … END` bodies sqlparser does not read, and the recognisers'.
 fn after_rejection(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
     let lowerer = reader.lowerer();
-    let routine = (lowerer.dialect() == Dialect::Mysql).then(|| routine::procedure(tokens, reader));
+    let routine = match lowerer.dialect() {
+        Dialect::Mysql => true,
+        // T-SQL functions whose body is a `BEGIN … END` block.
+        Dialect::Mssql => {
+            let leading = leading_words(tokens, 4);
+            matches!(
+                leading.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+                ["CREATE" | "ALTER", "FUNCTION", ..] | ["CREATE", "OR", "ALTER", "FUNCTION"]
+            )
+        }
+        Dialect::Postgres | Dialect::Sqlite => false,
+    };
+    let routine = routine.then(|| routine::procedure(tokens, reader));
     routine.flatten().or_else(|| recognise::after_rejection(tokens, lowerer))
 }
 

@@ -314,6 +314,22 @@ mod tests {
     }
 
     #[test]
+    fn tsql_functions_with_a_block_body_and_schema_bound_views_are_read() {
+        let function = "CREATE FUNCTION dbo.total (@id int) RETURNS int AS BEGIN RETURN (SELECT 1) END";
+        crate::sql::respell::canary::still_rejected(Dialect::Mssql, function);
+        let found = ops(
+            &format!(
+                "{function}\nGO\nCREATE OR ALTER VIEW dbo.v WITH SCHEMABINDING, VIEW_METADATA AS SELECT id FROM dbo.t"
+            ),
+            Dialect::Mssql,
+        );
+        assert!(
+            matches!(&found[..], [Op::CreateFunction { parameters, .. }, Op::CreateView { .. }] if parameters == &[parameter("id", false)]),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn a_body_statement_nothing_reads_is_said_and_the_others_are_judged() {
         let found = ops(
             "CREATE PROCEDURE dbo.p @t sysname AS\nBEGIN\n  SET NOCOUNT ON\n  DECLARE c CURSOR LOCAL FOR SELECT id FROM dbo.orders\n  ALTER TABLE dbo.orders FROBNICATE x\n  BEGIN TRY\n    DROP TABLE dbo.old\n  END TRY\n  BEGIN CATCH\n    THROW\n  END CATCH\nEND",

@@ -99,6 +99,7 @@ pub(super) fn housekeeping(procedure: &str) -> Option<&'static str> {
         "sp_dropextendedproperty" => {
             "`sp_dropextendedproperty` removes an object's description (extended property)"
         }
+        "sp_settriggerorder" => "`sp_settriggerorder` sets which trigger fires first or last",
         _ => return None,
     })
 }

@@ -264,6 +264,16 @@ impl Lowerer {
                 if let Some(what) = system.and_then(call::housekeeping) {
                     return vec![Op::Housekeeping { what: what.to_owned() }];
                 }
+                // Role membership: what A's login may do.
+                match system {
+                    Some("sp_addrolemember") => return vec![Op::Grant],
+                    Some("sp_droprolemember") => {
+                        return vec![Op::Revoke {
+                            what: "`sp_droprolemember` takes a role from a user".into(),
+                        }];
+                    }
+                    _ => {}
+                }
                 match (system, name) {
                     (Some("sp_rename"), _) => {
                         self.sp_rename(parameters).map_or_else(|| dynamic(head), |op| vec![op])
@@ -289,6 +299,11 @@ impl Lowerer {
                 vec![self.routine_call(&function.name, arguments.into_iter())]
             }
             Statement::Prepare { .. } => dynamic(head),
+            // What a T-SQL script says or raises changes no schema.
+            Statement::Print(_) => vec![Op::Housekeeping { what: "print a message".into() }],
+            Statement::RaisError { .. } | Statement::Throw(_) => {
+                vec![Op::Housekeeping { what: "raise an error (a severe one stops the migration)".into() }]
+            }
             _ => unmodelled(),
         }
     }

@@ -42,6 +42,16 @@ pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: u
             if ends { Respelling::dropped(name + 1) } else { None }
         }
         "NEXT" => next_value_for(tokens, index),
+        // `CREATE VIEW v WITH SCHEMABINDING AS …`: options of the view's storage and
+        // metadata, up to the `AS` of its query.
+        "WITH"
+            if matches!(
+                next(index).map(word).as_deref(),
+                Some("SCHEMABINDING" | "ENCRYPTION" | "VIEW_METADATA")
+            ) =>
+        {
+            Respelling::dropped((index..tokens.len()).find(|&i| word(i) == "AS")?)
+        }
         "CONSTRAINT" if first_word == "CREATE" => table_constraint_after_column(tokens, index),
         _ => None,
     }
@@ -225,6 +235,7 @@ mod tests {
         still_rejected(Mssql, "CREATE TABLE t (id int) TEXTIMAGE_ON [PRIMARY]");
         still_rejected(Mssql, "SELECT NEXT VALUE FOR s.seq");
         still_rejected(Mssql, "CREATE TABLE t (id int NOT NULL CONSTRAINT pk PRIMARY KEY (id))");
+        still_rejected(Mssql, "CREATE VIEW v WITH SCHEMABINDING AS SELECT a FROM dbo.t");
     }
 
     #[test]
