@@ -40,16 +40,18 @@ fn rules() -> Vec<(String, String)> {
 }
 
 /// The ```sql blocks of the `## Example` section of a rule's documentation, as
-/// (dialect, A's schema, the example): a line `-- A's schema: <sql>` gives the
-/// schema the example runs against, `-- Dialect: <name>` its dialect (the
-/// convention of `examples()` in src/rules/mod.rs).
-fn example(docs: &str) -> (Option<String>, String, String) {
+/// (dialect, A's schema, the example) per dialect, in the order they first appear:
+/// a line `-- A's schema: <sql>` gives the schema the example runs against,
+/// `-- Dialect: <name>` its dialect (the convention of `examples()` in
+/// src/rules/mod.rs). Blocks of one dialect run together.
+fn examples(docs: &str) -> Vec<(Option<String>, String, String)> {
     let start = docs.find("## Example").expect("an Example section");
     let rest = &docs[start + 3..];
     let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
-    let (mut dialect, mut schema, mut sql) = (None, String::new(), String::new());
+    let mut groups: Vec<(Option<String>, String, String)> = Vec::new();
     for block in section.split("```sql\n").skip(1) {
         let block = block.split("```").next().unwrap_or_default();
+        let (mut dialect, mut schema, mut sql) = (None, String::new(), String::new());
         for line in block.lines() {
             if let Some(name) = line.strip_prefix("-- Dialect: ") {
                 dialect = Some(name.to_owned());
@@ -59,9 +61,20 @@ fn example(docs: &str) -> (Option<String>, String, String) {
                 sql.extend([line, "\n"]);
             }
         }
+        match groups.iter_mut().find(|group| group.0 == dialect) {
+            Some(group) => {
+                // Each block is a batch of its own: a T-SQL procedure runs to the end of its batch.
+                let batch_end = if dialect.as_deref() == Some("mssql") { "GO\n" } else { "" };
+                if !schema.is_empty() {
+                    group.1.extend([batch_end, schema.as_str()]);
+                }
+                group.2.extend([batch_end, sql.as_str()]);
+            }
+            None => groups.push((dialect, schema, sql)),
+        }
     }
-    assert!(!sql.is_empty(), "no ```sql block in the Example section");
-    (dialect, schema, sql)
+    assert!(groups.iter().any(|group| !group.2.is_empty()), "no ```sql block in the Example section");
+    groups
 }
 
 /// Writes `files` (name, contents) into a new folder `name` under `root`.
@@ -83,28 +96,52 @@ struct Diagnostic {
 }
 
 /// The rule's documented example judged by `check` on the example file, against
-/// the schema of the migration before it. gcc lists only findings that are not
-/// safe, so a `safe` rule's example is shown as the Markdown report, which lists
-/// safe changes too.
+/// the schema of the migration before it, once per dialect its blocks are in.
+/// gcc lists only findings that are not safe, so a `safe` rule's example is shown
+/// as the Markdown report, which lists safe changes too.
 fn check_example(root: &Path, id: &str, class: &str) -> Diagnostic {
     let (_, docs) = run(rollsafe().args(["explain", id]));
-    let (dialect, schema, sql) = example(&docs);
-    let mut files = vec![("0002_example.sql", sql.as_str())];
-    if !schema.is_empty() {
-        files.insert(0, ("0001_schema.sql", schema.as_str()));
+    let runs: Vec<Diagnostic> = examples(&docs)
+        .into_iter()
+        .enumerate()
+        .map(|(index, (dialect, schema, sql))| {
+            // The first dialect's folder keeps the name every snapshot shows.
+            let name = if index == 0 { "migrations".to_owned() } else { format!("migrations-{index}") };
+            check_in_dialect(root, &name, dialect.as_deref(), &schema, &sql, class)
+        })
+        .collect();
+    Diagnostic {
+        description: runs.iter().map(|run| run.description.as_str()).collect::<Vec<_>>().join("\n"),
+        status: runs.iter().map(|run| run.status).max().unwrap_or_default(),
+        output: runs.iter().map(|run| run.output.as_str()).collect(),
     }
-    let migrations = folder(root, "migrations", &files);
+}
+
+/// `check` of one dialect's example, in folder `name` under `root`.
+fn check_in_dialect(
+    root: &Path,
+    name: &str,
+    dialect: Option<&str>,
+    schema: &str,
+    sql: &str,
+    class: &str,
+) -> Diagnostic {
+    let mut files = vec![("0002_example.sql", sql)];
+    if !schema.is_empty() {
+        files.insert(0, ("0001_schema.sql", schema));
+    }
+    let migrations = folder(root, name, &files);
     let format = if class == "safe" { "markdown" } else { "gcc" };
     let mut command = rollsafe();
     command.arg("check").arg(migrations.join("0002_example.sql")).args(["--format", format]);
-    let chosen = dialect.as_ref().map(|name| format!(" --dialect {name}")).unwrap_or_default();
-    if let Some(name) = &dialect {
+    let chosen = dialect.map(|name| format!(" --dialect {name}")).unwrap_or_default();
+    if let Some(name) = dialect {
         command.args(["--dialect", name]);
     }
     let (status, output) = run(&mut command);
     let shown: Vec<String> = files.iter().map(|(name, text)| format!("{name}:\n{text}")).collect();
     let description = format!(
-        "{}$ rollsafe check {TEMP}/migrations/0002_example.sql --format {format}{chosen}",
+        "{}$ rollsafe check {TEMP}/{name}/0002_example.sql --format {format}{chosen}",
         shown.join("")
     );
     Diagnostic { description, status, output }

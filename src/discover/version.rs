@@ -55,10 +55,77 @@ impl Version {
 }
 
 impl Version {
+    /// The version a file name starts with, and the rest of the name after its
+    /// separator. A date in any spelling (`2024-01-31`, `2024_01_31`, `2024.01.31`,
+    /// `20240131`) and the sequence number or time after it (`_01`, `-1200`) are one
+    /// version, ordered by date then sequence whatever the spelling; other names
+    /// start with their leading digits (`0042_add_users`). `None` when the name
+    /// starts with no digit.
+    pub fn leading(stem: &str) -> Option<(Version, &str)> {
+        let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return None;
+        }
+        let (version, rest) = match dated(stem) {
+            Some((day, end)) => {
+                let (sequence, end) = sequence_after(stem, end);
+                let mut version = Version::parse(&day);
+                version.parts.extend(sequence.map(Part::Number));
+                version.written = stem[..end].to_owned();
+                (version, &stem[end..])
+            }
+            None => (Version::parse(&stem[..digits]), &stem[digits..]),
+        };
+        Some((version, rest.trim_start_matches(['_', '-', '.'])))
+    }
+
     /// A version compared as plain text: Prisma applies its migration folders in
     /// the lexical order of their names.
     pub fn lexical(written: &str) -> Version {
         Version { parts: vec![Part::Text(written.to_owned())], written: written.to_owned() }
+    }
+}
+
+/// The date a name starts with, as `YYYYMMDD`, and where it ends: four digits of
+/// a year, then month and day, each two digits, with one separator (`-`, `_`,
+/// `.`) between all three or none. Eight digits with more after them are a
+/// timestamp, not a date.
+fn dated(stem: &str) -> Option<(String, usize)> {
+    let bytes = stem.as_bytes();
+    let digits_at = |from: usize, n: usize| {
+        bytes.get(from..from + n).is_some_and(|run| run.iter().all(u8::is_ascii_digit))
+    };
+    let separator = bytes.get(4).copied().filter(|b| matches!(b, b'-' | b'_' | b'.'));
+    let (month, day, end) = match separator {
+        Some(sep) if bytes.get(7) == Some(&sep) => (5, 8, 10),
+        Some(_) => return None,
+        None => (4, 6, 8),
+    };
+    if !digits_at(0, 4)
+        || !digits_at(month, 2)
+        || !digits_at(day, 2)
+        || bytes.get(end).is_some_and(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let (month_text, day_text) = (&stem[month..month + 2], &stem[day..day + 2]);
+    let valid =
+        matches!(month_text.parse::<u8>(), Ok(1..=12)) && matches!(day_text.parse::<u8>(), Ok(1..=31));
+    valid.then(|| (format!("{}{month_text}{day_text}", &stem[..4]), end))
+}
+
+/// The sequence number or time after a date ending at `end` (`_01`, `-1200`): a run
+/// of digits after one separator, followed by another separator or the end of the
+/// name. Its value and where the version ends.
+fn sequence_after(stem: &str, end: usize) -> (Option<u128>, usize) {
+    let rest = &stem[end..];
+    let Some(after_separator) = rest.strip_prefix(['_', '-', '.']) else { return (None, end) };
+    let digits = after_separator.bytes().take_while(u8::is_ascii_digit).count();
+    let followed =
+        after_separator[digits..].is_empty() || after_separator[digits..].starts_with(['_', '-', '.']);
+    match after_separator[..digits].parse::<u128>() {
+        Ok(sequence) if digits > 0 && followed => (Some(sequence), end + 1 + digits),
+        _ => (None, end),
     }
 }
 
@@ -96,6 +163,29 @@ mod tests {
         assert!(Version::parse("1.10.0") > Version::parse("1.9.3"));
         assert!(Version::parse("0010") > Version::parse("009"));
         assert!(Version::parse("20240105120000") > Version::parse("20231231235959"));
+    }
+
+    #[test]
+    fn a_dated_name_is_versioned_by_its_whole_date_and_sequence() {
+        let leading = |stem: &str| Version::leading(stem).map(|(v, rest)| (v.to_string(), rest.to_owned()));
+        let read = |stem: &str| Version::leading(stem).map(|(v, _)| v);
+        assert_eq!(leading("2024-01-31_01_orders"), Some(("2024-01-31_01".into(), "orders".into())));
+        assert_eq!(leading("2024_01_31_02_orders"), Some(("2024_01_31_02".into(), "orders".into())));
+        assert_eq!(leading("20240131_01_orders"), Some(("20240131_01".into(), "orders".into())));
+        assert_eq!(leading("2024.01.31-orders"), Some(("2024.01.31".into(), "orders".into())));
+        assert_eq!(leading("2024-01-31"), Some(("2024-01-31".into(), String::new())));
+        // A number that is no date, a timestamp and a name after the date stay as they were.
+        assert_eq!(leading("0042_add_users"), Some(("0042".into(), "add_users".into())));
+        assert_eq!(leading("20240131120000_x"), Some(("20240131120000".into(), "x".into())));
+        assert_eq!(leading("2024-01-31_2fa"), Some(("2024-01-31".into(), "2fa".into())));
+        assert_eq!(leading("2024-13-01_x"), Some(("2024".into(), "13-01_x".into())));
+        assert_eq!(leading("orders"), None);
+        // Ordered by date then sequence, whatever the spelling.
+        assert!(read("2024-01-31_02_b") > read("20240131_01_a"));
+        assert!(read("2024_02_01_a") > read("2024-01-31_10_b"));
+        assert!(read("2024-01-31_10_b") > read("2024-01-31_9_a"));
+        assert!(read("2024-01-31_01_a") > read("2024-01-31_a"));
+        assert!(read("2024-12-01_a") > read("2024-02-01_a"));
     }
 
     #[test]

@@ -19,6 +19,13 @@ declare_rule! {
     /// -- A's schema: CREATE PROCEDURE dbo.archive_orders @before date AS DELETE FROM orders WHERE created < @before;
     /// CREATE OR ALTER PROCEDURE dbo.archive_orders @before date, @batch int AS DELETE TOP (@batch) FROM orders WHERE created < @before;
     /// ```
+    /// Headers with `READONLY` table-valued and `OUTPUT` parameters and `WITH`
+    /// options are compared the same way:
+    /// ```sql
+    /// -- Dialect: mssql
+    /// -- A's schema: CREATE TYPE dbo.id_list AS TABLE (id int); CREATE PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
+    /// ALTER PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @reason nvarchar(200), @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
+    /// ```
     ///
     /// ## Do this instead
     /// Give a new parameter a default, and keep the old ones until no code that
@@ -27,6 +34,11 @@ declare_rule! {
     /// -- Dialect: mssql
     /// -- A's schema: CREATE PROCEDURE dbo.archive_orders @before date AS DELETE FROM orders WHERE created < @before;
     /// CREATE OR ALTER PROCEDURE dbo.archive_orders @before date, @batch int = 1000 AS DELETE TOP (@batch) FROM orders WHERE created < @before;
+    /// ```
+    /// ```sql
+    /// -- Dialect: mssql
+    /// -- A's schema: CREATE TYPE dbo.id_list AS TABLE (id int); CREATE PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
+    /// ALTER PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @reason nvarchar(200) = NULL, @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
     /// ```
     static RULE = {
         id: "change-routine-parameters",

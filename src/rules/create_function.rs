@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
-    let Op::CreateFunction { name, signature, parameters, .. } = op else {
+    let Op::CreateFunction { name, signature, parameters, body, .. } = op else {
         return None;
     };
     if !ctx.calls_broken_by(name, parameters).is_empty() {
@@ -38,5 +38,13 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
     }
     let replaces = ctx.schema.functions.get(&name.key).is_some_and(|f| f.signatures.contains_key(signature));
     let verb = if replaces { "replaces the body of" } else { "creates" };
-    Some(Finding::new(&RULE, format!("{verb} function `{}({signature})`", name.written)).at(name))
+    let mut message = format!("{verb} function `{}({signature})`", name.written);
+    if let Some(unread) = body.as_ref().map(|body| &body.unread).filter(|unread| !unread.is_empty()) {
+        message.push_str(&format!(
+            "; rollsafe could not read {} of its body ({}): a migration that calls it is judged `unknown`",
+            unread.len().to_string() + if unread.len() == 1 { " statement" } else { " statements" },
+            unread.join("; ")
+        ));
+    }
+    Some(Finding::new(&RULE, message).at(name))
 }

@@ -14,6 +14,11 @@ declare_rule! {
     /// ```sql
     /// CREATE SEQUENCE invoice_numbers START 1000;
     /// ```
+    /// A SQL Server table type, which procedures take as a `READONLY` parameter:
+    /// ```sql
+    /// -- Dialect: mssql
+    /// CREATE TYPE dbo.id_list AS TABLE (id int NOT NULL PRIMARY KEY);
+    /// ```
     ///
     /// ## Do this instead
     /// Nothing for rollback; check new triggers and policies against A's writes.

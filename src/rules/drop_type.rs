@@ -4,16 +4,22 @@ use crate::sql::Op;
 
 declare_rule! {
     /// ## What it does
-    /// Finds dropped types (enums, composites, domains declared as types).
+    /// Finds dropped types (enums, composites, domains declared as types, SQL
+    /// Server table types).
     ///
     /// ## Why it matters for rollback
-    /// A's code casts to the type or writes columns of that type; without it those
-    /// statements fail.
+    /// A's code casts to the type or writes columns of that type, or passes a table
+    /// of it to a procedure's `READONLY` parameter; without it those statements fail.
     ///
     /// ## Example
     /// ```sql
     /// -- A's schema: CREATE TYPE mood AS ENUM ('sad', 'ok');
     /// DROP TYPE mood;
+    /// ```
+    /// ```sql
+    /// -- Dialect: mssql
+    /// -- A's schema: CREATE TYPE dbo.id_list AS TABLE (id int NOT NULL);
+    /// DROP TYPE dbo.id_list;
     /// ```
     ///
     /// ## Do this instead

@@ -1,4 +1,7 @@
+use sqlparser::tokenizer::Location;
+
 use crate::classify::{Finding, declare_rule};
+use crate::sql::Position;
 
 declare_rule! {
     /// ## What it does
@@ -29,6 +32,37 @@ declare_rule! {
     }
 }
 
+/// The finding points at the token the parser rejected, which its message names
+/// (`… found: OUTPUT at Line: 3, Column: 17`), not at the start of the statement.
 pub(crate) fn finding(message: &str) -> Finding {
-    Finding::new(&RULE, format!("the statement could not be parsed: {message}"))
+    let mut finding = Finding::new(&RULE, format!("the statement could not be parsed: {message}"));
+    finding.at = rejected_at(message);
+    // Underlined as long as the token it found, when that fits on its line.
+    let found = message.rsplit_once(" at Line: ").and_then(|(before, _)| before.rsplit_once("found: "));
+    finding.end = finding.at.zip(found).and_then(|(at, (_, token))| {
+        (!token.contains('\n'))
+            .then(|| Position { line: at.line, column: at.column + token.chars().count() as u64 })
+    });
+    finding
+}
+
+/// Where sqlparser's message says the rejected token is.
+fn rejected_at(message: &str) -> Option<Position> {
+    let (_, location) = message.rsplit_once(" at Line: ")?;
+    let (line, column) = location.split_once(", Column: ")?;
+    let column: String = column.chars().take_while(char::is_ascii_digit).collect();
+    Position::from_location(Location::new(line.parse().ok()?, column.parse().ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn points_at_the_token_the_parser_rejected() {
+        let found = finding("sql parser error: Expected: ',' or ')', found: OUTPUT at Line: 3, Column: 17");
+        assert_eq!(found.at, Some(Position { line: 3, column: 17 }));
+        assert_eq!(found.end, Some(Position { line: 3, column: 23 }));
+        assert_eq!(finding("sql parser error: Expected: ), found: EOF").at, None);
+    }
 }

@@ -15,6 +15,15 @@ declare_rule! {
     /// -- A's schema: CREATE TABLE users (id bigint PRIMARY KEY, name text);
     /// ALTER TABLE users RENAME COLUMN name TO full_name;
     /// ```
+    /// Guarded in a PostgreSQL `DO` block, it is the same rename:
+    /// ```sql
+    /// -- A's schema: CREATE TABLE users (id bigint PRIMARY KEY, name text);
+    /// DO $$ BEGIN
+    ///   IF EXISTS (SELECT 1 FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name') THEN
+    ///     ALTER TABLE users RENAME COLUMN name TO full_name;
+    ///   END IF;
+    /// END $$;
+    /// ```
     ///
     /// ## Do this instead
     /// Expand/contract: add the new column, write both and backfill, move readers to

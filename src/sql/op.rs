@@ -125,6 +125,9 @@ pub struct RoutineBody {
     pub parameters: Vec<String>,
     /// The body's operations; a name equal to a parameter stands for its argument.
     pub ops: Vec<Op>,
+    /// The body's statements nothing reads, each with where it is and why: a call
+    /// may do anything they do.
+    pub unread: Vec<String>,
 }
 
 impl RoutineBody {
@@ -157,6 +160,9 @@ impl RoutineBody {
                 }
             }
         }
+        ops.extend(self.unread.iter().map(|statement| Op::DynamicSql {
+            what: format!("statement {statement} of the procedure's body, which rollsafe could not read"),
+        }));
         ops
     }
 }

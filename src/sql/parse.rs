@@ -3,13 +3,16 @@
 //! the parser (`recognise`, `interpret`), then sqlparser and lowering
 //! (`statement`), then, when sqlparser rejects it, the recognisers that read it
 //! after all (respellings included). A statement nothing reads keeps its position
-//! and the parser's message; the statements after it are still read.
+//! and the parser's message; the statements after it are still read. T-SQL
+//! batches, without `;` between statements, are read a statement at a time when
+//! they hold a guard or loop or one statement sqlparser rejects.
 
 use std::ops::Range;
 
-use sqlparser::tokenizer::TokenWithSpan;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::dialect::Dialect;
+use super::interpret::block;
 use super::interpret::built_text::BuiltText;
 use super::interpret::{StatementReader, guard, routine};
 use super::lower::Lowerer;
@@ -18,7 +21,7 @@ use super::position::Position;
 use super::recognise;
 use super::split::{Segment, SplitFile, StatementSource, split};
 use super::statement::{head, parse_tokens};
-use super::tokens::leading_words;
+use super::tokens::{first_significant, last_significant, leading_words};
 
 /// One statement of a migration file, located, with what it does.
 #[derive(Debug, Clone)]
@@ -97,40 +100,160 @@ fn parse_source(
     }
     let lowerer = reader.lowerer();
     let dialect = lowerer.dialect();
+    if starts_tsql_block(tokens, dialect) {
+        push_tsql_statements(tokens, bytes, reader, built, out);
+        return;
+    }
     if let Some(ops) = before_parsing(tokens, reader, built) {
         built.observe(tokens, dialect);
         out.push(whole(Outcome::Parsed(ops)));
         return;
     }
-    // A statement that runs text built before it does what the text says.
-    let mut with_built_text = |tokens: &[TokenWithSpan], ops: Vec<Op>| reader.judge(built, tokens, ops);
     match parse_tokens(tokens, dialect, lowerer) {
         // The usual case: the source is one statement, its range the source's.
         Ok(mut statements) if statements.len() == 1 => {
             let (_, ops) = statements.remove(0);
-            out.push(whole(Outcome::Parsed(with_built_text(tokens, ops))));
+            out.push(whole(Outcome::Parsed(reader.judge(built, tokens, ops))));
         }
-        // T-SQL without semicolons: locate each statement within the source.
+        // T-SQL without semicolons: locate each statement within the source; a
+        // guard or loop among them is read like one that starts a source.
         Ok(statements) => {
-            for (statement_tokens, ops) in statements {
-                let (first, last) = (statement_tokens.start, statement_tokens.end - 1);
-                let range = |index: usize| bytes.get(index).cloned().unwrap_or_default();
-                out.push(ParsedStatement {
-                    range: range(first).start..range(last).end,
-                    start: token_start(&tokens[first]),
-                    end: token_end(&tokens[last]),
-                    head: head(&tokens[first..]),
-                    outcome: Outcome::Parsed(with_built_text(&tokens[statement_tokens], ops)),
-                });
+            for (range, ops) in statements {
+                let statement = &tokens[range.clone()];
+                if starts_tsql_block(statement, dialect) {
+                    push_guard(tokens, bytes, range, reader, built, out);
+                } else {
+                    let ops = reader.judge(built, statement, ops);
+                    out.push(located(tokens, bytes, range, Outcome::Parsed(ops)));
+                }
             }
         }
         Err(error) => {
-            let outcome = match after_rejection(tokens, reader) {
-                Some(ops) => Outcome::Parsed(ops),
-                None => Outcome::Rejected(error.to_string()),
+            if let Some(ops) = after_rejection(tokens, reader) {
+                out.push(whole(Outcome::Parsed(ops)));
+                return;
+            }
+            // A routine's body is the rest of its batch: never statements of the migration.
+            if defines_tsql_routine(tokens, dialect) {
+                let message = routine::header_rejection(tokens, reader).unwrap_or_else(|| error.to_string());
+                out.push(whole(Outcome::Rejected(message)));
+                return;
+            }
+            // T-SQL without semicolons, one statement rejected: the others still judged.
+            let several = dialect == Dialect::Mssql && {
+                let first = first_significant(tokens, 0).unwrap_or_default();
+                first_significant(tokens, block::statement_end(tokens, first, reader).0).is_some()
             };
-            out.push(whole(outcome));
+            if several {
+                push_tsql_statements(tokens, bytes, reader, built, out);
+            } else {
+                out.push(whole(Outcome::Rejected(error.to_string())));
+            }
         }
+    }
+}
+
+/// The T-SQL statements of a source read one at a time, each its own change: a
+/// guard or loop with the statements it guards, any other statement as the
+/// migration's own.
+fn push_tsql_statements(
+    tokens: &[TokenWithSpan],
+    bytes: &[Range<usize>],
+    reader: &StatementReader,
+    built: &mut BuiltText,
+    out: &mut Vec<ParsedStatement>,
+) {
+    let dialect = reader.lowerer().dialect();
+    let mut from = 0;
+    while let Some(start) = first_significant(tokens, from) {
+        if tokens[start].token == Token::SemiColon {
+            from = start + 1;
+            continue;
+        }
+        if starts_tsql_block(&tokens[start..], dialect) {
+            let end = block::guard_end(tokens, start, reader).unwrap_or(tokens.len());
+            push_guard(tokens, bytes, start..end, reader, built, out);
+            from = end;
+            continue;
+        }
+        let (end, rejected) = block::statement_end(tokens, start, reader);
+        let outcome = match statement_ops(&tokens[start..end], reader, built) {
+            Some(ops) => Outcome::Parsed(ops),
+            None => Outcome::Rejected(rejected.unwrap_or_else(|| "nothing reads this statement".to_owned())),
+        };
+        out.push(located(tokens, bytes, start..end, outcome));
+        from = end;
+    }
+}
+
+/// Whether `tokens` define a T-SQL routine, view or trigger, whose body runs
+/// later, not when the migration does.
+fn defines_tsql_routine(tokens: &[TokenWithSpan], dialect: Dialect) -> bool {
+    let leading = leading_words(tokens, 4);
+    let words: Vec<&str> = leading.iter().map(String::as_str).collect();
+    let routine = |word: &str| matches!(word, "PROCEDURE" | "PROC" | "FUNCTION" | "TRIGGER" | "VIEW");
+    dialect == Dialect::Mssql
+        && match words.as_slice() {
+            ["CREATE", "OR", "ALTER", kind, ..] | ["CREATE" | "ALTER", kind, ..] => routine(kind),
+            _ => false,
+        }
+}
+
+/// Whether `tokens` start with T-SQL's `IF` or `WHILE`, whose statements are read
+/// one by one.
+fn starts_tsql_block(tokens: &[TokenWithSpan], dialect: Dialect) -> bool {
+    dialect == Dialect::Mssql
+        && matches!(leading_words(tokens, 1).first().map(String::as_str), Some("IF" | "WHILE"))
+}
+
+/// The T-SQL guard or loop at token `range` of a source, one statement of the
+/// file: its operations, and each statement in it that nothing reads on its own,
+/// located, with the parser's message. A guard of bookkeeping alone (`PRINT`,
+/// `RAISERROR`) changes nothing.
+fn push_guard(
+    tokens: &[TokenWithSpan],
+    bytes: &[Range<usize>],
+    range: Range<usize>,
+    reader: &StatementReader,
+    built: &mut BuiltText,
+    out: &mut Vec<ParsedStatement>,
+) {
+    let statement = &tokens[range.clone()];
+    let mut statements = guard::guarded_statements(statement, reader, built);
+    built.observe(statement, reader.lowerer().dialect());
+    let ops = block::ops_of(&mut statements);
+    // Located in the block; the block starts at `range.start` of the source.
+    let unread: Vec<_> = statements
+        .into_iter()
+        .filter_map(|inner| Some((inner.tokens, inner.read.err()?)))
+        .map(|(inner, message)| (inner.start + range.start..inner.end + range.start, message))
+        .collect();
+    if !ops.is_empty() || unread.is_empty() {
+        let ops = if ops.is_empty() { vec![Op::Query] } else { ops };
+        out.push(located(tokens, bytes, range, Outcome::Parsed(ops)));
+    }
+    for (inner, message) in unread {
+        out.push(located(tokens, bytes, inner, Outcome::Rejected(message)));
+    }
+}
+
+/// The statement at token `range` of a source, from its first significant token
+/// to its last.
+fn located(
+    tokens: &[TokenWithSpan],
+    bytes: &[Range<usize>],
+    range: Range<usize>,
+    outcome: Outcome,
+) -> ParsedStatement {
+    let last = last_significant(tokens, range.end).unwrap_or(range.start);
+    let first = first_significant(tokens, range.start).unwrap_or(range.start).min(last);
+    let byte = |index: usize| bytes.get(index).cloned().unwrap_or_default();
+    ParsedStatement {
+        range: byte(first).start..byte(last).end,
+        start: token_start(&tokens[first]),
+        end: token_end(&tokens[last]),
+        head: head(&tokens[first..]),
+        outcome,
     }
 }
 
@@ -165,16 +288,20 @@ fn before_parsing(
     built: &mut BuiltText,
 ) -> Option<Vec<Op>> {
     let dialect = reader.lowerer().dialect();
+    if dialect == Dialect::Postgres && leading_words(tokens, 1) == ["DO"] {
+        if let Some(ops) = routine::do_block(tokens, reader) {
+            return Some(ops);
+        }
+    }
     recognise::before_parsing(tokens, dialect).or_else(|| {
         if dialect != Dialect::Mssql {
             return None;
         }
         let leading = leading_words(tokens, 4);
         match leading.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-            ["IF", ..] => guard::guarded_statements(tokens, reader, built),
-            ["CREATE", "PROCEDURE" | "PROC", ..] | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => {
-                routine::procedure(tokens, reader)
-            }
+            ["IF" | "WHILE", ..] => guard::guarded_ops(tokens, reader, built),
+            ["CREATE" | "ALTER", "PROCEDURE" | "PROC", ..]
+            | ["CREATE", "OR", "ALTER", "PROCEDURE" | "PROC"] => routine::procedure(tokens, reader),
             _ => None,
         }
     })
@@ -184,7 +311,19 @@ fn before_parsing(
 /// `BEGIN … END` bodies sqlparser does not read, and the recognisers'.
 fn after_rejection(tokens: &[TokenWithSpan], reader: &StatementReader) -> Option<Vec<Op>> {
     let lowerer = reader.lowerer();
-    let routine = (lowerer.dialect() == Dialect::Mysql).then(|| routine::procedure(tokens, reader));
+    let routine = match lowerer.dialect() {
+        Dialect::Mysql => true,
+        // T-SQL functions whose body is a `BEGIN … END` block.
+        Dialect::Mssql => {
+            let leading = leading_words(tokens, 4);
+            matches!(
+                leading.iter().map(String::as_str).collect::<Vec<_>>().as_slice(),
+                ["CREATE" | "ALTER", "FUNCTION", ..] | ["CREATE", "OR", "ALTER", "FUNCTION"]
+            )
+        }
+        Dialect::Postgres | Dialect::Sqlite => false,
+    };
+    let routine = routine.then(|| routine::procedure(tokens, reader));
     routine.flatten().or_else(|| recognise::after_rejection(tokens, lowerer))
 }
 
@@ -235,6 +374,18 @@ mod tests {
         assert_eq!(parsed.len(), 2, "{parsed:?}");
         assert_eq!(parsed[1].start, Position { line: 2, column: 1 });
         assert_eq!(&sql[parsed[1].range.clone()], "DROP TABLE b");
+    }
+
+    #[test]
+    fn a_tsql_procedure_whose_header_is_not_read_stays_one_statement() {
+        let sql =
+            "CREATE PROCEDURE dbo.p\n  @a int = ,\n  @b int\nAS\nBEGIN\n  DROP TABLE t\n  SELECT 1\nEND";
+        let parsed = parse_sql(sql, Dialect::Mssql);
+        assert_eq!(parsed.len(), 1, "{parsed:?}");
+        assert!(
+            matches!(&parsed[0].outcome, Outcome::Rejected(m) if m.contains("Line: 2, Column: 12")),
+            "{parsed:?}"
+        );
     }
 
     #[test]

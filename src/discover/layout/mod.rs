@@ -224,15 +224,10 @@ impl<'a> FilePath<'a> {
     }
 }
 
-/// Splits `0042_add_users` into version `0042` and name `add_users`.
+/// Splits `0042_add_users` into version `0042` and name `add_users`, and
+/// `2024-01-31_01_orders` into version `2024-01-31_01` and name `orders`.
 fn split_version(stem: &str) -> Option<(Version, String)> {
-    let digits = stem.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 {
-        return None;
-    }
-    let (version, rest) = stem.split_at(digits);
-    let name = rest.trim_start_matches(['_', '-', '.']).to_owned();
-    Some((Version::parse(version), name))
+    Version::leading(stem).map(|(version, name)| (version, name.to_owned()))
 }
 
 /// A version folder's name: digits and dots (`73`, `1.14`).

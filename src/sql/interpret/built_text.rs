@@ -115,9 +115,14 @@ impl BuiltText {
                     known = true;
                     text.push_str(&self.texts[&word.value.to_lowercase()]);
                 }
-                // A parameter stays as its name (T-SQL's without `@`), for a call's argument to replace.
+                // A parameter stays as its name (folded, T-SQL's without `@`), for a
+                // call's argument to replace; quoted, so a parameter named like a
+                // keyword (`@table`, `@column`) still reads as a name.
                 [Token::Word(word)] if self.is_parameter(&word.value, dialect) => {
-                    text.push_str(word.value.trim_start_matches('@'));
+                    text.push_str(&quoted(
+                        dialect,
+                        &dialect.fold_identifier(word.value.trim_start_matches('@'), false),
+                    ));
                 }
                 _ => text.push_str(&run_time_name(dialect)),
             }
@@ -133,10 +138,15 @@ impl BuiltText {
 
 /// The run-time stand-in, quoted the dialect's way so it reads as one name.
 fn run_time_name(dialect: Dialect) -> String {
+    quoted(dialect, Name::RUN_TIME)
+}
+
+/// `name` quoted the dialect's way.
+fn quoted(dialect: Dialect, name: &str) -> String {
     match dialect {
-        Dialect::Mssql => format!("[{}]", Name::RUN_TIME),
-        Dialect::Mysql => format!("`{}`", Name::RUN_TIME),
-        Dialect::Postgres | Dialect::Sqlite => format!("\"{}\"", Name::RUN_TIME),
+        Dialect::Mssql => format!("[{name}]"),
+        Dialect::Mysql => format!("`{name}`"),
+        Dialect::Postgres | Dialect::Sqlite => format!("\"{name}\""),
     }
 }
 
@@ -174,6 +184,25 @@ mod tests {
     use crate::sql::Dialect;
     use crate::sql::op::Op;
     use crate::sql::parse::parsed_ops as ops;
+
+    #[test]
+    fn a_parameter_named_like_a_keyword_stays_a_name_in_built_text() {
+        let found = ops(
+            "CREATE PROCEDURE dbo.add_column @Table sysname, @Column sysname AS\n\
+             EXEC('ALTER TABLE ' + @Table + ' ADD ' + @Column + ' nvarchar(200) NULL')\nGO\n\
+             EXEC dbo.add_column 'dbo.orders', 'note'",
+            Dialect::Mssql,
+        );
+        let [Op::CreateFunction { body: Some(body), .. }, Op::CallRoutine { arguments, .. }] = &found[..]
+        else {
+            panic!("{found:?}")
+        };
+        let called = body.called_with(arguments);
+        assert!(
+            matches!(&called[..], [Op::AddColumn { table, column }] if table.key == "orders" && column.name.key == "note"),
+            "{called:?}"
+        );
+    }
 
     #[test]
     fn built_text_that_is_run_is_judged_as_its_statement() {

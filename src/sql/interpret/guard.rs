@@ -1,40 +1,40 @@
-//! T-SQL's `IF` guards around DDL, in a migration or a procedure's body: the
-//! statements they guard are what runs, as if every condition held.
-
-use std::ops::Range;
+//! T-SQL's `IF` guards around DDL and `WHILE` loops around batched backfills, in a
+//! migration or a procedure's body: the statements they guard are what runs, as
+//! if every condition held and every loop ran once.
 
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use super::StatementReader;
+use super::block::{self, BlockStatement};
 use super::built_text::BuiltText;
 use crate::sql::op::Op;
-use crate::sql::statement::parse_tokens;
-use crate::sql::tokens::{is_trivia, next_significant, outside_parentheses, unquoted_word};
+use crate::sql::tokens::{is_trivia, next_significant, unquoted_word};
 
-/// `IF <condition> BEGIN … END [ELSE BEGIN … END]` and `IF <condition> <statement>`,
-/// the usual guards around DDL: the statements they guard are what the migration
-/// does.
+/// `IF <condition> BEGIN … END [ELSE …]`, `IF <condition> <statement>` and `WHILE
+/// <condition> …`, the usual guards around DDL and batched updates: the statements
+/// they guard, each with what it does or why nothing reads it.
 pub(crate) fn guarded_statements(
     tokens: &[TokenWithSpan],
     reader: &StatementReader,
     built: &mut BuiltText,
-) -> Option<Vec<Op>> {
-    let blocks = begin_end_blocks(tokens)?;
-    let guarded: Vec<&[TokenWithSpan]> = if blocks.is_empty() {
-        vec![&tokens[statement_after_condition(tokens)?..]]
-    } else {
-        blocks.into_iter().map(|block| &tokens[block]).collect()
-    };
-    let mut ops = Vec::new();
-    for statements in guarded {
-        let lowerer = reader.lowerer();
-        let parsed = parse_tokens(statements, lowerer.dialect(), lowerer).ok()?;
-        ops.extend(parsed.into_iter().flat_map(|(range, ops)| reader.judge(built, &statements[range], ops)));
-    }
+) -> Vec<BlockStatement> {
+    let mut statements = block::statements(tokens, reader, built);
     if let Some(named) = existence_test(tokens) {
-        ops.iter_mut().for_each(|op| drop_only_if_it_exists(op, &named));
+        let ops = statements.iter_mut().filter_map(|statement| statement.read.as_mut().ok()).flatten();
+        ops.for_each(|op| drop_only_if_it_exists(op, &named));
     }
-    Some(ops)
+    statements
+}
+
+/// The operations of a guard found inside another statement (built text): all of
+/// them, or `None` when a statement in it is not read.
+pub(crate) fn guarded_ops(
+    tokens: &[TokenWithSpan],
+    reader: &StatementReader,
+    built: &mut BuiltText,
+) -> Option<Vec<Op>> {
+    let mut statements = guarded_statements(tokens, reader, built);
+    statements.iter().all(|statement| statement.read.is_ok()).then(|| block::ops_of(&mut statements))
 }
 
 /// When the condition of an `IF` tests that an object exists (`IF OBJECT_ID('v')
@@ -43,7 +43,7 @@ pub(crate) fn guarded_statements(
 fn existence_test(tokens: &[TokenWithSpan]) -> Option<Vec<String>> {
     let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
     let condition_start = next_significant(tokens, if_word)?;
-    let condition = &tokens[condition_start..statement_after_condition(tokens)?];
+    let condition = &tokens[condition_start..block::condition_end(tokens, if_word)?];
     let named: Vec<String> = condition
         .iter()
         .filter_map(|t| match &t.token {
@@ -71,50 +71,6 @@ fn drop_only_if_it_exists(op: &mut Op, named: &[String]) {
     }
 }
 
-/// The token ranges inside each top-level `BEGIN … END` (not `BEGIN TRAN`);
-/// `None` when they do not balance.
-fn begin_end_blocks(tokens: &[TokenWithSpan]) -> Option<Vec<Range<usize>>> {
-    let mut blocks = Vec::new();
-    let mut depth = 0usize;
-    let mut block_start = 0;
-    for index in 0..tokens.len() {
-        match unquoted_word(tokens, index).as_str() {
-            "BEGIN" => {
-                let next = next_significant(tokens, index).map(|n| unquoted_word(tokens, n));
-                if !matches!(next.as_deref(), Some("TRAN" | "TRANSACTION")) {
-                    if depth == 0 {
-                        block_start = index + 1;
-                    }
-                    depth += 1;
-                }
-            }
-            "END" if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    blocks.push(block_start..index);
-                }
-            }
-            _ => {}
-        }
-    }
-    (depth == 0).then_some(blocks)
-}
-
-/// Words that start a statement, to find where an `IF` condition ends.
-const STATEMENT_WORDS: [&str; 14] = [
-    "ALTER", "CREATE", "DROP", "INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "EXEC", "EXECUTE", "SET",
-    "PRINT", "DECLARE", "SELECT",
-];
-
-/// Where the statement an `IF` guards starts: the first statement word outside
-/// parentheses after the condition (a condition's subqueries are parenthesised).
-pub(crate) fn statement_after_condition(tokens: &[TokenWithSpan]) -> Option<usize> {
-    let if_word = tokens.iter().position(|t| !is_trivia(&t.token))?;
-    outside_parentheses(tokens.iter().map(|t| &t.token))
-        .filter(|&index| index > if_word)
-        .find(|&index| STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()))
-}
-
 #[cfg(test)]
 mod tests {
     use crate::sql::Dialect;
@@ -130,6 +86,58 @@ mod tests {
         assert!(matches!(found[0], Op::AddColumn { .. }), "{found:?}");
         assert!(matches!(found[1], Op::DropTable { .. }), "{found:?}");
         assert!(matches!(found[2], Op::SessionSetting), "{found:?}");
+    }
+
+    #[test]
+    fn guarded_statements_sqlparser_rejects_are_read_by_the_recognisers() {
+        let found = ops(
+            "IF NOT EXISTS (SELECT 1 FROM sys.indexes WHERE name = 'ix_a' AND object_id = OBJECT_ID('dbo.t'))\n    CREATE NONCLUSTERED INDEX ix_a ON dbo.t (a);\nGO\nIF EXISTS (SELECT 1 FROM sys.columns WHERE name = 'a')\nBEGIN\n  ALTER TABLE dbo.t ALTER COLUMN a bigint NOT NULL\n  ALTER TABLE dbo.t ADD b int NULL\nEND",
+            Dialect::Mssql,
+        );
+        assert!(matches!(found[0], Op::CreateIndex { .. }), "{found:?}");
+        assert!(matches!(found[1], Op::RedefineColumn { .. }), "{found:?}");
+        assert!(matches!(found[2], Op::AddColumn { .. }), "{found:?}");
+    }
+
+    #[test]
+    fn a_guarded_statement_nothing_reads_is_rejected_at_its_own_line() {
+        let parsed = crate::sql::parse_file(
+            b"IF 1 = 1\nBEGIN\n  ALTER TABLE t FROBNICATE a\n  DROP TABLE old\nEND",
+            Dialect::Mssql,
+        );
+        let outcomes: Vec<_> = parsed.statements.iter().map(|s| (s.start.line, &s.outcome)).collect();
+        assert!(
+            matches!(&outcomes[..], [(1, crate::sql::Outcome::Parsed(ops)), (3, crate::sql::Outcome::Rejected(_))] if matches!(ops[..], [Op::DropTable { .. }])),
+            "{outcomes:?}"
+        );
+    }
+
+    #[test]
+    fn what_follows_a_guard_in_the_same_batch_is_a_statement_of_its_own() {
+        let parsed = crate::sql::parse_file(
+            b"IF EXISTS (SELECT * FROM sys.views WHERE name = 'v')\nBEGIN\n  DROP VIEW v\nEND\nDROP VIEW v\nIF 1 = 1 DROP TABLE a ELSE DROP TABLE b;\nCREATE TABLE c (id int)",
+            Dialect::Mssql,
+        );
+        let found: Vec<_> = parsed
+            .statements
+            .iter()
+            .map(|s| match &s.outcome {
+                crate::sql::Outcome::Parsed(ops) => (s.start.line, ops.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(
+            matches!(&found[..], [
+                (1, first),
+                (5, second),
+                (6, branches),
+                (7, created),
+            ] if matches!(first[..], [Op::DropView { if_exists: true, .. }])
+                && matches!(second[..], [Op::DropView { if_exists: false, .. }])
+                && matches!(branches[..], [Op::DropTable { .. }, Op::DropTable { .. }])
+                && matches!(created[..], [Op::CreateTable { .. }])),
+            "{found:?}"
+        );
     }
 
     #[test]

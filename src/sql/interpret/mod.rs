@@ -4,6 +4,7 @@
 //! statements, recognisers and interpreters included; that reading sits above
 //! them (it runs them), so it is handed down as a [`StatementReader`].
 
+pub(super) mod block;
 pub(super) mod built_text;
 pub(super) mod guard;
 pub(super) mod routine;

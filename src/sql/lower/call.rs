@@ -76,6 +76,34 @@ impl Lowerer {
     }
 }
 
+/// What a system procedure that keeps SQL Server's own records does, for those
+/// whose work A's code never sees: metadata refreshed after the objects under a
+/// view or module changed, plans recompiled, statistics updated, descriptions
+/// (extended properties) kept. `procedure`: its name, lower case, unqualified.
+pub(super) fn housekeeping(procedure: &str) -> Option<&'static str> {
+    Some(match procedure {
+        "sp_refreshview" => "`sp_refreshview` refreshes a view's metadata after the tables under it changed",
+        "sp_refreshsqlmodule" => {
+            "`sp_refreshsqlmodule` refreshes a procedure's, function's or view's metadata after the objects it uses changed"
+        }
+        "sp_recompile" => {
+            "`sp_recompile` has the plans of a procedure or table compiled again on their next run"
+        }
+        "sp_updatestats" => "`sp_updatestats` updates the statistics the query planner uses",
+        "sp_addextendedproperty" => {
+            "`sp_addextendedproperty` adds a description (extended property) to an object"
+        }
+        "sp_updateextendedproperty" => {
+            "`sp_updateextendedproperty` changes an object's description (extended property)"
+        }
+        "sp_dropextendedproperty" => {
+            "`sp_dropextendedproperty` removes an object's description (extended property)"
+        }
+        "sp_settriggerorder" => "`sp_settriggerorder` sets which trigger fires first or last",
+        _ => return None,
+    })
+}
+
 /// The arguments of a call as written: `@name = value` (T-SQL) passes `value` for
 /// the parameter `name` (given without `@`); a bare value is positional.
 fn exec_arguments<'e>(arguments: impl Iterator<Item = &'e Expr>) -> Vec<(Option<&'e str>, &'e Expr)> {

@@ -259,11 +259,26 @@ impl Lowerer {
             Statement::DropDomain(_) => change_other("drop a domain"),
             Statement::Execute { name, parameters, .. } => {
                 let procedure = name.as_ref().map(|n| n.to_string().to_lowercase());
-                match (procedure.as_deref(), name) {
-                    (Some("sp_rename" | "dbo.sp_rename" | "sys.sp_rename"), _) => {
+                // System procedures are called by their name alone or in `dbo` or `sys`.
+                let system = procedure.as_deref().map(|p| p.rsplit('.').next().unwrap_or(p));
+                if let Some(what) = system.and_then(call::housekeeping) {
+                    return vec![Op::Housekeeping { what: what.to_owned() }];
+                }
+                // Role membership: what A's login may do.
+                match system {
+                    Some("sp_addrolemember") => return vec![Op::Grant],
+                    Some("sp_droprolemember") => {
+                        return vec![Op::Revoke {
+                            what: "`sp_droprolemember` takes a role from a user".into(),
+                        }];
+                    }
+                    _ => {}
+                }
+                match (system, name) {
+                    (Some("sp_rename"), _) => {
                         self.sp_rename(parameters).map_or_else(|| dynamic(head), |op| vec![op])
                     }
-                    (Some(procedure), Some(name)) if !procedure.starts_with("sp_") => {
+                    (Some(system), Some(name)) if !system.starts_with("sp_") => {
                         vec![self.routine_call(name, parameters.iter())]
                     }
                     _ => dynamic(head),
@@ -284,6 +299,11 @@ impl Lowerer {
                 vec![self.routine_call(&function.name, arguments.into_iter())]
             }
             Statement::Prepare { .. } => dynamic(head),
+            // What a T-SQL script says or raises changes no schema.
+            Statement::Print(_) => vec![Op::Housekeeping { what: "print a message".into() }],
+            Statement::RaisError { .. } | Statement::Throw(_) => {
+                vec![Op::Housekeeping { what: "raise an error (a severe one stops the migration)".into() }]
+            }
             _ => unmodelled(),
         }
     }

@@ -28,7 +28,7 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], dialect: Dialect) -> Opti
     }
     match dialect {
         Dialect::Postgres => postgres::before_parsing(tokens, &words),
-        Dialect::Mssql => tsql::before_parsing(&words),
+        Dialect::Mssql => tsql::before_parsing(tokens, &words),
         // `PREPARE s FROM @q` only names text for a later `EXECUTE s`, judged then.
         Dialect::Mysql => (words.first() == Some(&"PREPARE")).then(|| vec![Op::SessionSetting]),
         Dialect::Sqlite => sqlite::before_parsing(&words),

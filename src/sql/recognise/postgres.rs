@@ -35,6 +35,7 @@ pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Op
         .or_else(|| renamed_sequence_or_attribute(tokens, lowerer))
         .or_else(|| reparse_respelled(tokens, lowerer, spelling))
         .or_else(|| table_storage(tokens))
+        .or_else(|| constraint_deferrability(tokens, lowerer))
         .or_else(|| reparse_respelled(tokens, lowerer, procedure_as_function))
         .or_else(|| reparse_respelled(tokens, lowerer, column_type_reference))
 }
@@ -59,6 +60,38 @@ fn describe_do_block(tokens: &[TokenWithSpan]) -> String {
     } else {
         format!("DO block (its body mentions {})", mentioned.join(", "))
     }
+}
+
+/// `ALTER TABLE t ALTER CONSTRAINT c [NOT] DEFERRABLE [INITIALLY DEFERRED |
+/// IMMEDIATE]`: when a constraint is checked, at each statement or at commit. It
+/// rejects the same rows, only later in the transaction.
+fn constraint_deferrability(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut parser = parser_over(tokens.to_vec(), lowerer);
+    parser.expect_keywords(&[Keyword::ALTER, Keyword::TABLE]).ok()?;
+    let _if_exists = parser.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+    let _only = parser.parse_keyword(Keyword::ONLY);
+    parser.parse_object_name(false).ok()?;
+    parser.expect_keywords(&[Keyword::ALTER, Keyword::CONSTRAINT]).ok()?;
+    let constraint = parser.parse_identifier().ok()?;
+    let mut said = Vec::new();
+    while let Some(word) = parser.parse_one_of_keywords(&[
+        Keyword::NOT,
+        Keyword::DEFERRABLE,
+        Keyword::INITIALLY,
+        Keyword::DEFERRED,
+        Keyword::IMMEDIATE,
+    ]) {
+        said.push(format!("{word:?}"));
+    }
+    (!said.is_empty() && ends_here(&mut parser)).then(|| {
+        let when = said.join(" ");
+        vec![Op::Housekeeping {
+            what: format!(
+                "make constraint `{}` {when} (when it is checked, not what it rejects)",
+                constraint.value
+            ),
+        }]
+    })
 }
 
 /// `ALTER TABLE | VIEW [IF EXISTS] [ONLY] t SET SCHEMA s`: the object moves to
@@ -126,6 +159,38 @@ mod tests {
     use crate::sql::Dialect;
     use crate::sql::op::Op;
     use crate::sql::parse::parsed_ops as ops;
+    use crate::sql::respell::canary::still_rejected;
+
+    #[test]
+    fn a_constraint_made_deferrable_is_housekeeping() {
+        let sql = "ALTER TABLE orders ALTER CONSTRAINT orders_user_fk DEFERRABLE INITIALLY DEFERRED";
+        still_rejected(Dialect::Postgres, sql);
+        let found =
+            ops(&format!("{sql};\nALTER TABLE ONLY t ALTER CONSTRAINT c NOT DEFERRABLE;"), Dialect::Postgres);
+        assert!(
+            matches!(&found[..], [Op::Housekeeping { what }, Op::Housekeeping { .. }] if what.contains("DEFERRABLE INITIALLY DEFERRED")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_do_block_of_static_sql_is_judged_by_the_statements_inside() {
+        let found = ops(
+            "DO $$\nDECLARE n int;\nBEGIN\n  IF EXISTS (SELECT 1 FROM information_schema.columns WHERE column_name = 'total') THEN\n    ALTER TABLE orders RENAME COLUMN total TO amount;\n  END IF;\n  n := 1;\n  RAISE NOTICE 'done';\n  INSERT INTO users (id) VALUES (1);\nEND\n$$;\nDO $$ DECLARE r record; BEGIN FOR r IN SELECT 'DROP TABLE x' AS a LOOP EXECUTE r.a; END LOOP; END $$;\nDO LANGUAGE plv8 'plv8.execute(1)';\n\
+             DO LANGUAGE 'plpgsql' $$ DECLARE n int; BEGIN FOR r IN SELECT 1 LOOP n = n + 1; CONTINUE; END LOOP; \
+             IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'btree_gin') THEN CREATE EXTENSION btree_gin; END IF; END $$;",
+            Dialect::Postgres,
+        );
+        assert!(matches!(&found[0], Op::RenameColumn { from, .. } if from.key == "total"), "{found:?}");
+        // Names keep their place in the file, inside the body.
+        let Op::RenameColumn { table, .. } = &found[0] else { unreachable!() };
+        assert_eq!(table.at, Some(crate::sql::Position { line: 5, column: 17 }), "{found:?}");
+        assert!(matches!(&found[1], Op::Insert { table, .. } if table.key == "users"), "{found:?}");
+        assert!(matches!(&found[2], Op::DynamicSql { what } if what.starts_with("DO block")), "{found:?}");
+        assert!(matches!(&found[3], Op::DynamicSql { what } if what.starts_with("DO block")), "{found:?}");
+        assert!(matches!(&found[4], Op::CreateExtension { name } if name.key == "btree_gin"), "{found:?}");
+        assert_eq!(found.len(), 5, "{found:?}");
+    }
 
     #[test]
     fn postgres_statements_the_parser_rejects() {

@@ -7,21 +7,65 @@ use sqlparser::ast::{
 use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::TokenWithSpan;
 
+use crate::sql::dialect::Dialect;
 use crate::sql::lower::Lowerer;
 use crate::sql::op::Op;
-use crate::sql::respell::respelled;
-use crate::sql::respell::tsql::{repeat_action_per_item, spelling};
+use crate::sql::respell::tsql::{batch_limit, repeat_action_per_item, spelling};
+use crate::sql::respell::{reparse_respelled, respelled};
 use crate::sql::statement::{ends_here, parse_rewritten, parser_over};
+use crate::sql::tokens::top_level_words;
 
 /// `IF` guards and procedure definitions, read before parsing too, are code:
 /// `interpret` reads them.
-pub(super) fn before_parsing(words: &[&str]) -> Option<Vec<Op>> {
+pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option<Vec<Op>> {
     match words {
+        ["UPDATE" | "DELETE", "TOP", ..] => {
+            reparse_respelled(tokens, &Lowerer::new(Dialect::Mssql), batch_limit)
+        }
         // Declaring a variable changes no schema; what uses it is judged on its own.
         ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
-        ["ALTER", "SEQUENCE", ..] => Some(vec![Op::Housekeeping { what: "alter a sequence".into() }]),
+        ["ALTER", "SEQUENCE", ..] => housekeeping("alter a sequence"),
+        ["CREATE" | "DROP" | "UPDATE", "STATISTICS", ..] => {
+            housekeeping("keep the statistics the query planner uses")
+        }
+        ["ALTER", "INDEX", ..]
+            if top_level_words(tokens)
+                .iter()
+                .any(|word| matches!(word.as_str(), "REBUILD" | "REORGANIZE")) =>
+        {
+            housekeeping("rebuild or reorganize an index")
+        }
+        ["DBCC", command, ..] => housekeeping(&format!("run `DBCC {command}` (database maintenance)")),
+        ["CREATE", "SYNONYM", ..] => Some(vec![Op::CreateOther { kind: "synonym".into() }]),
+        ["ENABLE" | "DISABLE", "TRIGGER", ..] => switched_trigger(tokens),
         _ => None,
     }
+}
+
+fn housekeeping(what: &str) -> Option<Vec<Op>> {
+    Some(vec![Op::Housekeeping { what: what.to_owned() }])
+}
+
+/// `ENABLE | DISABLE TRIGGER { name | ALL } ON { table | DATABASE | ALL SERVER }`:
+/// a table's triggers switched on or off; those on the database or server fire
+/// on DDL, which A's code does not run.
+fn switched_trigger(tokens: &[TokenWithSpan]) -> Option<Vec<Op>> {
+    let lowerer = Lowerer::new(Dialect::Mssql);
+    let mut parser = parser_over(tokens.to_vec(), &lowerer);
+    let on = parser.parse_identifier().ok()?.value.eq_ignore_ascii_case("ENABLE");
+    parser.expect_keyword(Keyword::TRIGGER).ok()?;
+    let trigger =
+        if parser.parse_keyword(Keyword::ALL) { None } else { Some(parser.parse_object_name(false).ok()?) };
+    parser.expect_keyword(Keyword::ON).ok()?;
+    if parser.parse_keyword(Keyword::DATABASE) || parser.parse_keyword(Keyword::ALL) {
+        let verb = if on { "enable" } else { "disable" };
+        return housekeeping(&format!("{verb} a trigger on DDL (A's code runs none)"));
+    }
+    let table = parser.parse_object_name(false).ok()?;
+    ends_here(&mut parser).then(|| {
+        let trigger = trigger.map(|name| lowerer.name(&name));
+        vec![Op::SwitchTrigger { table: lowerer.name(&table), trigger, on }]
+    })
 }
 
 pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
@@ -35,6 +79,7 @@ pub(super) fn after_rejection(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Op
     let spelled = respelled.as_deref().unwrap_or(tokens);
     alter_column(spelled, lowerer)
         .or_else(|| default_constraint(spelled, lowerer))
+        .or_else(|| table_type(spelled, lowerer))
         .or_else(|| repeat_action_per_item(spelled, lowerer))
 }
 
@@ -59,6 +104,21 @@ fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> 
     let operation =
         AlterTableOperation::ModifyColumn { col_name: column, data_type, options, column_position: None };
     Some(lowerer.lower(&alter_table(name, operation), "ALTER TABLE"))
+}
+
+/// `CREATE TYPE t AS TABLE (…)`: a table type, which procedures take as a
+/// `READONLY` parameter and A's code passes.
+fn table_type(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
+    let mut parser = parser_over(tokens.to_vec(), lowerer);
+    parser.expect_keywords(&[Keyword::CREATE, Keyword::TYPE]).ok()?;
+    let name = parser.parse_object_name(false).ok()?;
+    parser.expect_keywords(&[Keyword::AS, Keyword::TABLE]).ok()?;
+    // Its columns are the parameter's: a later `DROP TYPE` is what A's calls see.
+    parser
+        .peek_token()
+        .token
+        .eq(&sqlparser::tokenizer::Token::LParen)
+        .then(|| vec![Op::CreateType { name: lowerer.name(&name), enum_values: None }])
 }
 
 /// `ALTER TABLE t ADD [CONSTRAINT df] DEFAULT <value> FOR c`: a column default.
@@ -110,5 +170,35 @@ mod tests {
         assert!(matches!(found[0], Op::CreateIndex { unique: true, .. }), "{found:?}");
         assert!(matches!(found[1], Op::AddConstraint { .. }), "{found:?}");
         assert!(matches!(found[2], Op::RedefineColumn { .. }), "{found:?}");
+    }
+
+    #[test]
+    fn script_messages_maintenance_and_trigger_switches() {
+        let found = ops(
+            "PRINT 'adding'\nGO\nRAISERROR('x', 10, 1) WITH NOWAIT\nGO\nCREATE STATISTICS st ON dbo.t (a)\nGO\n\
+             UPDATE STATISTICS dbo.t\nGO\nALTER INDEX ALL ON dbo.t REBUILD\nGO\nDBCC CHECKIDENT ('dbo.t', RESEED, 1)\nGO\n\
+             CREATE SYNONYM dbo.s FOR dbo.t\nGO\nDISABLE TRIGGER dbo.trg ON dbo.t\nGO\nENABLE TRIGGER ALL ON DATABASE",
+            Dialect::Mssql,
+        );
+        assert!(found[..6].iter().all(|op| matches!(op, Op::Housekeeping { .. })), "{found:?}");
+        assert!(matches!(&found[6], Op::CreateOther { kind } if kind == "synonym"), "{found:?}");
+        assert!(
+            matches!(&found[7], Op::SwitchTrigger { table, trigger: Some(_), on: false } if table.key == "t"),
+            "{found:?}"
+        );
+        assert!(matches!(found[8], Op::Housekeeping { .. }), "{found:?}");
+        // An index disabled is not maintenance: a disabled clustered index makes its table unreadable.
+        let disabled = crate::sql::parse_file(b"ALTER INDEX ix ON dbo.t DISABLE", Dialect::Mssql);
+        assert!(matches!(disabled.statements[0].outcome, crate::sql::Outcome::Rejected(_)), "{disabled:?}");
+    }
+
+    #[test]
+    fn a_table_type_is_a_type() {
+        let found = ops("CREATE TYPE dbo.id_list AS TABLE (id int NOT NULL PRIMARY KEY)", Dialect::Mssql);
+        assert!(
+            matches!(&found[..], [Op::CreateType { name, enum_values: None }] if name.key == "id_list"),
+            "{found:?}"
+        );
+        crate::sql::respell::canary::still_rejected(Dialect::Mssql, "CREATE TYPE t AS TABLE (id int)");
     }
 }

@@ -6,7 +6,7 @@ use crate::sql::Dialect;
 
 /// Fails when sqlparser parses `sql`, the spelling a respelling exists for: the
 /// respelling is then dead and should be deleted, its canary with it.
-pub(super) fn still_rejected(dialect: Dialect, sql: &str) {
+pub(in crate::sql) fn still_rejected(dialect: Dialect, sql: &str) {
     let parsed = Parser::parse_sql(dialect.parser_dialect(), sql);
     assert!(
         parsed.is_err(),

@@ -11,7 +11,7 @@ pub(super) mod postgres;
 pub(super) mod tsql;
 
 #[cfg(test)]
-mod canary;
+pub(super) mod canary;
 
 use sqlparser::tokenizer::TokenWithSpan;
 

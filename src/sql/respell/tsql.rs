@@ -42,8 +42,67 @@ pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: u
             if ends { Respelling::dropped(name + 1) } else { None }
         }
         "NEXT" => next_value_for(tokens, index),
+        // `CREATE VIEW v WITH SCHEMABINDING AS …`: options of the view's storage and
+        // metadata, up to the `AS` of its query.
+        "WITH"
+            if matches!(
+                next(index).map(word).as_deref(),
+                Some("SCHEMABINDING" | "ENCRYPTION" | "VIEW_METADATA")
+            ) =>
+        {
+            Respelling::dropped((index..tokens.len()).find(|&i| word(i) == "AS")?)
+        }
+        "CONSTRAINT" if first_word == "CREATE" => table_constraint_after_column(tokens, index),
         _ => None,
     }
+}
+
+/// `a int NOT NULL CONSTRAINT pk PRIMARY KEY CLUSTERED (id)` in a `CREATE TABLE`:
+/// SQL Server takes a key with its own column list right after a column, without
+/// the comma that makes it a table constraint; the comma is added.
+fn table_constraint_after_column(tokens: &[TokenWithSpan], index: usize) -> Option<Respelling> {
+    let before = last_significant(tokens, index)?;
+    if matches!(tokens[before].token, Token::Comma | Token::LParen) {
+        return None;
+    }
+    let kind = next_significant(tokens, next_significant(tokens, index)?)?;
+    let key = match unquoted_word(tokens, kind).as_str() {
+        "PRIMARY" | "FOREIGN" => {
+            next_significant(tokens, kind).filter(|&k| unquoted_word(tokens, k) == "KEY")?
+        }
+        "UNIQUE" => kind,
+        _ => return None,
+    };
+    let mut columns = next_significant(tokens, key)?;
+    if matches!(unquoted_word(tokens, columns).as_str(), "CLUSTERED" | "NONCLUSTERED") {
+        columns = next_significant(tokens, columns)?;
+    }
+    (tokens[columns].token == Token::LParen).then(|| Respelling {
+        tokens: vec![token_like(&tokens[index], Token::Comma), tokens[index].clone()],
+        resume: index + 1,
+    })
+}
+
+/// `UPDATE TOP (n) …`, `DELETE TOP (n) …`: a batch of the rows, read without the
+/// limit, since each batch of a loop does what the whole statement does.
+/// sqlparser misreads `UPDATE TOP (10) t` as an update of a table function `TOP`,
+/// so this is read before parsing, not after a rejection.
+pub(in crate::sql) fn batch_limit(
+    tokens: &[TokenWithSpan],
+    head: &[&str],
+    index: usize,
+) -> Option<Respelling> {
+    let top = next_significant(tokens, first_significant(tokens, 0)?)?;
+    if index != top
+        || unquoted_word(tokens, top) != "TOP"
+        || !matches!(head.first(), Some(&"UPDATE" | &"DELETE"))
+    {
+        return None;
+    }
+    let open = next_significant(tokens, top).filter(|&p| tokens[p].token == Token::LParen)?;
+    let limit = closing_paren(tokens, open)?;
+    let percent = next_significant(tokens, limit).filter(|&p| unquoted_word(tokens, p) == "PERCENT");
+    Respelling::dropped(percent.unwrap_or(limit) + 1)
 }
 
 /// `NEXT VALUE FOR schema.seq` at `index`, read as the call `NEXT_VALUE_FOR(schema.seq)`.
@@ -94,12 +153,45 @@ pub(in crate::sql) fn repeat_action_per_item(tokens: &[TokenWithSpan], lowerer: 
     parse_rewritten(tokens, rewritten, lowerer)
 }
 
+/// A T-SQL procedure's header as sqlparser reads it: `ALTER PROCEDURE` read as
+/// `CREATE OR ALTER PROCEDURE` (both replace the one definition), without what
+/// changes no call (`WITH RECOMPILE | ENCRYPTION | EXECUTE AS …`; `OUTPUT`, `OUT`
+/// and `READONLY` after a parameter's type: the call passes the parameter all the
+/// same), and with its parameters in parentheses. `kind` is where `PROCEDURE` stands.
+pub(in crate::sql) fn procedure_header(header: Vec<TokenWithSpan>, kind: usize) -> Vec<TokenWithSpan> {
+    let (header, kind) = created_or_altered(header, kind);
+    let options = outside_parentheses(header.iter().map(|t| &t.token))
+        .find(|&index| index > kind && unquoted_word(&header, index) == "WITH");
+    let kept = header
+        .iter()
+        .enumerate()
+        .take(options.unwrap_or(header.len()))
+        .filter(|&(index, _)| {
+            index <= kind || !matches!(unquoted_word(&header, index).as_str(), "OUTPUT" | "OUT" | "READONLY")
+        })
+        .map(|(_, token)| token.clone())
+        .collect();
+    parenthesised_parameters(kept, kind)
+}
+
+/// `ALTER PROCEDURE …` as `CREATE OR ALTER PROCEDURE …`, and where `PROCEDURE` then stands.
+fn created_or_altered(mut header: Vec<TokenWithSpan>, kind: usize) -> (Vec<TokenWithSpan>, usize) {
+    let Some(first) = first_significant(&header, 0).filter(|&first| unquoted_word(&header, first) == "ALTER")
+    else {
+        return (header, kind);
+    };
+    let at = header[first].clone();
+    let space = token_like(&at, Token::Whitespace(Whitespace::Space));
+    let created =
+        [Token::make_keyword("CREATE"), space.token.clone(), Token::make_keyword("OR"), space.token];
+    let inserted = created.len();
+    header.splice(first..first, created.into_iter().map(|token| token_like(&at, token)));
+    (header, kind + inserted)
+}
+
 /// T-SQL may list parameters without parentheses (`CREATE PROCEDURE p @a int AS`);
 /// sqlparser wants them, so they are added. `kind` is where `PROCEDURE` stands.
-pub(in crate::sql) fn parenthesised_parameters(
-    mut header: Vec<TokenWithSpan>,
-    kind: usize,
-) -> Vec<TokenWithSpan> {
+fn parenthesised_parameters(mut header: Vec<TokenWithSpan>, kind: usize) -> Vec<TokenWithSpan> {
     let Some(name_start) = next_significant(&header, kind) else { return header };
     let name_end = name_start
         + header[name_start..]
@@ -142,6 +234,34 @@ mod tests {
         still_rejected(Mssql, "CREATE TABLE t (id int) ON [PRIMARY]");
         still_rejected(Mssql, "CREATE TABLE t (id int) TEXTIMAGE_ON [PRIMARY]");
         still_rejected(Mssql, "SELECT NEXT VALUE FOR s.seq");
+        still_rejected(Mssql, "CREATE TABLE t (id int NOT NULL CONSTRAINT pk PRIMARY KEY (id))");
+        still_rejected(Mssql, "CREATE VIEW v WITH SCHEMABINDING AS SELECT a FROM dbo.t");
+    }
+
+    #[test]
+    fn canary_batch_limit() {
+        still_rejected(Mssql, "DELETE TOP (10) FROM t WHERE a = 1");
+        // Misread rather than rejected: the table would be a function `TOP`.
+        let parsed =
+            sqlparser::parser::Parser::parse_sql(Mssql.parser_dialect(), "UPDATE TOP (10) t SET a = 1");
+        let Ok([sqlparser::ast::Statement::Update(update)]) = parsed.as_deref() else { panic!("{parsed:?}") };
+        assert_eq!(update.table.relation.to_string(), "TOP(10) t", "sqlparser reads UPDATE TOP now");
+    }
+
+    #[test]
+    fn batches_are_judged_like_the_whole_statement() {
+        let found = ops(
+            "UPDATE TOP (500) orders SET a = 1 WHERE a IS NULL\nGO\nDELETE TOP (10) PERCENT FROM orders WHERE a = 2",
+            Mssql,
+        );
+        assert!(
+            matches!(&found[0], Op::Update { table, filtered: true, .. } if table.key == "orders"),
+            "{found:?}"
+        );
+        assert!(
+            matches!(&found[1], Op::Delete { table, filtered: true } if table.key == "orders"),
+            "{found:?}"
+        );
     }
 
     #[test]
@@ -151,8 +271,14 @@ mod tests {
     }
 
     #[test]
-    fn canary_parenthesised_parameters() {
+    fn canary_procedure_header() {
         still_rejected(Mssql, "CREATE PROCEDURE p @a int AS BEGIN END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@a int OUTPUT) AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@a int OUT) AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@ids dbo.id_list READONLY) AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@a int) WITH RECOMPILE AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@a int) WITH EXECUTE AS OWNER AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "ALTER PROCEDURE p (@a int) AS BEGIN SELECT 1 END");
     }
 
     #[test]
@@ -192,6 +318,17 @@ mod tests {
             matches!(&found[8], Op::RenameColumn { from, to, .. } if from.key == "a" && to.key == "b"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_key_right_after_a_column_is_a_table_constraint() {
+        let found = ops(
+            "CREATE TABLE t (id int IDENTITY(1,1) NOT NULL, a int NULL\n CONSTRAINT [pk_t] PRIMARY KEY CLUSTERED ([id] ASC) WITH (PAD_INDEX = OFF) ON [PRIMARY], b int CONSTRAINT df_b DEFAULT 0)",
+            Dialect::Mssql,
+        );
+        let [Op::CreateTable { columns, constraints, .. }] = &found[..] else { panic!("{found:?}") };
+        assert_eq!((columns.len(), constraints.len()), (3, 1), "{found:?}");
+        assert_eq!(constraints[0].columns, ["id"], "{found:?}");
     }
 
     #[test]

@@ -29,6 +29,8 @@ impl Splitter<'_> {
     pub(super) fn run(&mut self) -> Option<usize> {
         let mut open: Option<usize> = None;
         let mut tracks_blocks = false;
+        // A T-SQL routine or trigger is the whole of its batch: its `;`s are the body's.
+        let mut runs_to_batch_end = false;
         let mut depth = 0usize;
         let mut index = 0;
         while index < self.tokens.len() {
@@ -52,13 +54,14 @@ impl Splitter<'_> {
                 }
             }
             let first = *open.get_or_insert_with(|| {
-                tracks_blocks =
-                    self.dialect.has_free_standing_blocks() || starts_routine_definition(self.tokens, index);
+                let routine = starts_routine_definition(self.tokens, index);
+                tracks_blocks = self.dialect.has_free_standing_blocks() || routine;
+                runs_to_batch_end = routine && self.dialect == Dialect::Mssql;
                 depth = 0;
                 index
             });
             match token {
-                Token::SemiColon if depth == 0 => {
+                Token::SemiColon if depth == 0 && !runs_to_batch_end => {
                     self.push_statement(first, index);
                     open = None;
                 }
@@ -152,7 +155,10 @@ impl Splitter<'_> {
             match &next.token {
                 token if is_newline(token) => break,
                 Token::EOF => break,
-                Token::Whitespace(Whitespace::Space | Whitespace::Tab) | Token::Number(..) => {}
+                // `GO 5` runs the batch five times; `GO;` is written as often as `GO`.
+                Token::Whitespace(Whitespace::Space | Whitespace::Tab)
+                | Token::Number(..)
+                | Token::SemiColon => {}
                 Token::Whitespace(Whitespace::SingleLineComment { .. }) => {}
                 _ if takes_any_argument => {}
                 _ => return None,
@@ -223,6 +229,20 @@ fn starts_routine_definition(tokens: &[TokenWithSpan], index: usize) -> bool {
 mod tests {
     use crate::sql::split::tests::{split_texts, statements};
     use crate::sql::{Dialect, SegmentKind};
+
+    #[test]
+    fn a_tsql_procedure_without_begin_end_runs_to_the_end_of_its_batch() {
+        let sql = "CREATE PROCEDURE p AS\nSET NOCOUNT ON;\nDELETE FROM t;\nGO;\nDROP TABLE u;\nDROP TABLE v\nGO 5\nDROP TABLE w";
+        assert_eq!(
+            statements(sql, Dialect::Mssql),
+            [
+                "CREATE PROCEDURE p AS\nSET NOCOUNT ON;\nDELETE FROM t;",
+                "DROP TABLE u;",
+                "DROP TABLE v",
+                "DROP TABLE w"
+            ]
+        );
+    }
 
     #[test]
     fn splits_at_top_level_semicolons() {

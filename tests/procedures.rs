@@ -1,0 +1,131 @@
+//! A SQL Server project that lives in stored procedures (tests/fixtures/sqlserver-procedures,
+//! made up after DbUp projects: dated file names, procedures re-created with `CREATE OR
+//! ALTER`, table types, guards, batched backfills, helper procedures, refresh calls) read end
+//! to end through `rollsafe check`, `list` and `audit`.
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FIXTURE: &str = "tests/fixtures/sqlserver-procedures";
+
+fn json(args: &[&str]) -> Value {
+    let output = Command::cargo_bin("rollsafe").expect("binary").args(args).output().expect("run");
+    assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("json")
+}
+
+/// Each change as (file name, line, rule, class).
+fn changes(report: &Value) -> Vec<(String, u64, String, String)> {
+    report["changes"]
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|change| {
+            let file = Path::new(change["file"].as_str().unwrap()).file_name().unwrap().to_string_lossy();
+            let text = |key: &str| change[key].as_str().unwrap().to_owned();
+            (file.into_owned(), change["line"].as_u64().unwrap(), text("rule"), text("class"))
+        })
+        .collect()
+}
+
+#[test]
+fn every_statement_of_a_procedure_heavy_history_is_judged() {
+    let report = json(&["check", FIXTURE, "--dialect", "mssql", "--format", "json"]);
+    let changes = changes(&report);
+    let unknown: Vec<_> = changes.iter().filter(|change| change.3 == "unknown").collect();
+    assert!(unknown.is_empty(), "{unknown:?}");
+    // Every procedure body read to its end (`GO;` ends a batch, not a body).
+    let messages: Vec<&str> =
+        report["changes"].as_array().unwrap().iter().map(|c| c["message"].as_str().unwrap()).collect();
+    assert!(messages.iter().all(|message| !message.contains("could not read")), "{messages:?}");
+    assert_eq!(report["summary"]["changes"], 26, "{changes:?}");
+    let judged = |file: &str, line: u64| {
+        changes
+            .iter()
+            .find(|change| change.0 == file && change.1 == line)
+            .map(|change| (change.2.as_str(), change.3.as_str()))
+    };
+    // Procedures with OUTPUT, READONLY and WITH options are known by their parameters.
+    assert_eq!(judged("2024-01-31_01_orders.sql", 14), Some(("create-function", "safe")));
+    assert_eq!(judged("2024-01-31_01_orders.sql", 11), Some(("create-object", "safe")));
+    // A new parameter with a default keeps A's calls working; one without breaks them.
+    assert_eq!(judged("2024-04-02_orders_by_currency.sql", 2), Some(("create-function", "safe")));
+    assert_eq!(
+        judged("2024-05-20_01_close_orders_v2.sql", 2),
+        Some(("change-routine-parameters", "coupled"))
+    );
+    assert_eq!(
+        judged("2024-06-10_01_drop_order_id_list.sql", 2),
+        Some(("change-routine-parameters", "coupled"))
+    );
+    // The table type A's code passes, dropped.
+    assert_eq!(judged("2024-06-10_01_drop_order_id_list.sql", 11), Some(("drop-type", "coupled")));
+    // Guards and the batched backfill are judged by the statements inside.
+    assert_eq!(judged("2024-02-14_01_order_lines.sql", 9), Some(("create-index", "safe")));
+    assert_eq!(judged("2024_03_15_02_order_currency.sql", 1), Some(("add-nullable-column", "safe")));
+    assert_eq!(judged("2024_03_15_02_order_currency.sql", 7), Some(("update", "safe")));
+    assert_eq!(judged("2024_03_15_02_order_currency.sql", 14), Some(("incompatible-type-change", "coupled")));
+    // A helper procedure's calls are judged by what its body does with their arguments.
+    assert_eq!(judged("2024-02-20_01_helpers.sql", 11), Some(("add-nullable-column", "safe")));
+    assert_eq!(judged("2024-02-20_01_helpers.sql", 12), Some(("add-nullable-column", "safe")));
+    // Refresh calls, statistics and descriptions are housekeeping.
+    let housekeeping =
+        changes.iter().filter(|change| change.2 == "housekeeping" && change.3 == "safe").count();
+    assert_eq!(housekeeping, 7, "{changes:?}");
+}
+
+#[test]
+fn dated_versions_are_listed_whole_and_in_date_order() {
+    let listed = json(&["list", FIXTURE, "--json"]);
+    let versions: Vec<&str> = listed["migrations"]
+        .as_array()
+        .expect("migrations")
+        .iter()
+        .map(|migration| migration["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        versions,
+        [
+            "2024-01-31_01",
+            "2024-02-14_01",
+            "2024-02-20_01",
+            "20240301_01",
+            "2024_03_15_02",
+            "2024-04-02",
+            "2024-05-20_01",
+            "2024-06-10_01"
+        ]
+    );
+}
+
+#[test]
+fn a_dated_file_added_before_one_already_shipped_is_out_of_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (from, to) = (dir.path().join("release-a"), dir.path().join("release-b"));
+    for folder in [&from, &to] {
+        std::fs::create_dir_all(folder).expect("mkdir");
+    }
+    let shipped = ["2024-01-31_01_orders.sql", "2024-02-14_01_order_lines.sql", "20240301_01_reports.sql"];
+    for name in shipped {
+        let sql = std::fs::read(Path::new(FIXTURE).join(name)).expect("fixture");
+        std::fs::write(from.join(name), &sql).expect("write");
+        std::fs::write(to.join(name), &sql).expect("write");
+    }
+    // Same day as a shipped file, an earlier sequence number: merged late.
+    std::fs::write(
+        to.join("2024-02-14_00_order_notes.sql"),
+        "ALTER TABLE dbo.Orders ADD Note nvarchar(200) NULL;\n",
+    )
+    .expect("write");
+    let (from, to) = (from.to_str().unwrap(), to.to_str().unwrap());
+    let report = json(&["audit", "--format", "json", "--dialect", "mssql", "--from", from, "--to", to]);
+    let changes = changes(&report);
+    assert!(
+        changes.iter().any(|change| change.2 == "out-of-order-migration" && change.0 == "2024-02-14_00_order_notes.sql"),
+        "{changes:?}"
+    );
+}
