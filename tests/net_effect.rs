@@ -307,6 +307,37 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        what: "a table renamed, with a plain view of its old name that A reads and writes through",
+        rule: "rename-table",
+        class: "safe",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE orders RENAME TO purchases;\nCREATE VIEW orders AS SELECT * FROM purchases;",
+            ),
+            ("mysql", "RENAME TABLE orders TO purchases;\nCREATE VIEW orders AS SELECT * FROM purchases;"),
+            (
+                "mssql",
+                "EXEC sp_rename 'orders', 'purchases';\nGO\nCREATE VIEW orders AS SELECT id, user_id, total FROM purchases;",
+            ),
+        ],
+    },
+    Case {
+        what: "a table renamed behind a view that filters, or in SQLite, whose views are read-only",
+        rule: "rename-table",
+        class: "coupled",
+        spellings: &[
+            (
+                "postgres",
+                "ALTER TABLE orders RENAME TO purchases;\nCREATE VIEW orders AS SELECT * FROM purchases WHERE total > 0;",
+            ),
+            (
+                "sqlite",
+                "ALTER TABLE orders RENAME TO purchases;\nCREATE VIEW orders AS SELECT * FROM purchases;",
+            ),
+        ],
+    },
+    Case {
         what: "a rebuilt table is still A's table: the column it then drops is A's",
         rule: "drop-column",
         class: "destructive",

@@ -80,7 +80,17 @@ pub fn breaking_differences(before: &Schema, after: &Schema, dialect: Dialect) -
     let mut push = |subject: Subject, what: String| found.push(Difference { subject, what });
     for (name, table) in &before.tables {
         let Some(now) = after.tables.get(name) else {
-            push(Subject::Table(name.clone()), "no longer exists".into());
+            match view_standing_in(after, name, table) {
+                // PostgreSQL, MySQL and SQL Server write through a plain view.
+                Some(_) if dialect != Dialect::Sqlite => {}
+                Some(over) => push(
+                    Subject::Table(name.clone()),
+                    format!(
+                        "is now a view over `{over}`: A's reads work, its writes fail (SQLite views are read-only)"
+                    ),
+                ),
+                None => push(Subject::Table(name.clone()), "no longer exists".into()),
+            }
             continue;
         };
         for column in &table.columns {
@@ -158,6 +168,17 @@ pub fn breaking_differences(before: &Schema, after: &Schema, dialect: Dialect) -
         push(Subject::Schema(name.clone()), "no longer exists".into());
     }
     found
+}
+
+/// The table a view of A's table's name reads, when it is a plain view over one
+/// table that has every column A's table had (a table renamed, with a view of its
+/// old name left for the code that still uses it).
+fn view_standing_in<'s>(after: &'s Schema, name: &str, was: &Table) -> Option<&'s str> {
+    let view = after.views.get(name)?;
+    let over = view.over.as_deref()?;
+    let table = after.tables.get(over)?;
+    let shows = |column: &str| view.columns.as_ref().is_none_or(|shown| shown.iter().any(|c| c == column));
+    was.columns.iter().all(|c| table.column(&c.name).is_some() && shows(&c.name)).then_some(over)
 }
 
 /// The names of the unique indexes on `table`, in name order.

@@ -115,6 +115,8 @@ pub struct View {
     /// Output columns, when every one could be named.
     pub columns: Option<Vec<String>>,
     pub created: Epoch,
+    /// The table a plain view reads and writes through to.
+    pub over: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -178,8 +178,9 @@ impl Schema {
             Op::DropIndex { name } => {
                 self.indexes.remove(&name.key);
             }
-            Op::CreateView { name, columns, .. } => {
-                self.views.insert(name.key.clone(), View { columns: columns.clone(), created: epoch });
+            Op::CreateView { name, columns, over, .. } => {
+                let over = over.as_ref().map(|table| table.key.clone());
+                self.views.insert(name.key.clone(), View { columns: columns.clone(), created: epoch, over });
             }
             Op::DropView { name, .. } => {
                 self.views.remove(&name.key);

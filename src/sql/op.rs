@@ -245,6 +245,9 @@ pub enum Op {
     CreateView {
         name: Name,
         columns: Option<Vec<String>>,
+        /// The one table a plain view reads (`SELECT *` or plain columns `FROM t`,
+        /// nothing else): writes through it reach that table.
+        over: Option<Name>,
         or_replace: bool,
         materialized: bool,
     },
@@ -512,8 +515,12 @@ impl Op {
             | Op::Truncate { table }
             | Op::Delete { table, .. }
             | Op::SwitchRowLevelSecurity { table, .. } => vec![table],
+            Op::CreateView { name, over, .. } => {
+                let mut names = vec![name];
+                names.extend(over.as_mut());
+                names
+            }
             Op::DropIndex { name }
-            | Op::CreateView { name, .. }
             | Op::DropView { name, .. }
             | Op::CreateFunction { name, .. }
             | Op::DropFunction { name, .. }

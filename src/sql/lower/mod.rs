@@ -68,6 +68,7 @@ impl Lowerer {
                 } else {
                     Some(view.columns.iter().map(|c| self.ident_key(&c.name)).collect())
                 },
+                over: self.plain_view_source(&view.query),
                 or_replace: view.or_replace || view.or_alter,
                 materialized: view.materialized,
             }],
@@ -79,6 +80,7 @@ impl Lowerer {
                     } else {
                         Some(columns.iter().map(|c| self.ident_key(c)).collect())
                     },
+                    over: self.plain_view_source(query),
                     or_replace: true,
                     materialized: alter.materialized,
                 }],

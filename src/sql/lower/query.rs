@@ -1,7 +1,7 @@
 //! What lowering reads from queries: the columns a view or `CREATE TABLE … AS`
 //! gets, the table rows are copied from, and the data a query changes.
 
-use sqlparser::ast::{Query, SelectItem, SetExpr, Statement, TableFactor, TableWithJoins};
+use sqlparser::ast::{Expr, GroupByExpr, Query, SelectItem, SetExpr, Statement, TableFactor, TableWithJoins};
 
 use super::names::Lowerer;
 use crate::sql::op::Name;
@@ -36,6 +36,35 @@ impl Lowerer {
             SetExpr::Query(inner) => self.query_source(inner),
             _ => None,
         }
+    }
+
+    /// The one table a plain view reads: `SELECT *` or plain columns from one
+    /// table, with no filter, join, grouping, distinct, limit or union. PostgreSQL,
+    /// MySQL and SQL Server write through such a view to its table.
+    pub(super) fn plain_view_source(&self, query: &Query) -> Option<Name> {
+        let plain_query = query.with.is_none() && query.order_by.is_none() && query.limit_clause.is_none();
+        let SetExpr::Select(select) = query.body.as_ref() else {
+            return None;
+        };
+        let plain_columns = select.projection.iter().all(|item| match item {
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => true,
+            SelectItem::UnnamedExpr(expr) => {
+                matches!(expr, Expr::Identifier(_) | Expr::CompoundIdentifier(_))
+            }
+            _ => false,
+        });
+        let no_grouping = matches!(&select.group_by, GroupByExpr::Expressions(exprs, _) if exprs.is_empty());
+        let [table] = select.from.as_slice() else {
+            return None;
+        };
+        let plain = plain_query
+            && plain_columns
+            && no_grouping
+            && table.joins.is_empty()
+            && select.selection.is_none()
+            && select.having.is_none()
+            && select.distinct.is_none();
+        if plain { self.table_with_joins(table) } else { None }
     }
 
     pub(super) fn table_with_joins(&self, table: &TableWithJoins) -> Option<Name> {
