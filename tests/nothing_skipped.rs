@@ -285,3 +285,31 @@ fn check_base_judges_a_named_file_and_runs_inside_the_migrations_folder() {
     assert_eq!(status, Some(1), "{report}");
     assert_eq!(report["changes"].as_array().map(Vec::len), Some(2));
 }
+
+#[test]
+fn a_liquibase_changelog_of_includes_is_said_and_one_with_changesets_is_an_unread_migration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let includes = "<databaseChangeLog>\n  <include file=\"0001_users.sql\" relativeToChangelogFile=\"true\"/>\n</databaseChangeLog>\n";
+    let changes = "<databaseChangeLog>\n  <changeSet id=\"2\" author=\"a\">\n    <dropColumn tableName=\"users\" columnName=\"legacy\"/>\n  </changeSet>\n</databaseChangeLog>\n";
+    write(
+        dir.path(),
+        &[
+            ("m/0001_users.sql", "CREATE TABLE users (id int, legacy text);"),
+            ("m/0001_changelog.xml", includes),
+            ("m/0002_drop_legacy.xml", changes),
+        ],
+    );
+    let (_, json) = check(dir.path(), "json");
+    let report: Value = serde_json::from_str(&json).expect("json");
+    let rules = file_and(&report["changes"], "rule");
+    assert!(rules.contains(&("m/0002_drop_legacy.xml", "unread-migration")), "{rules:?}");
+    assert!(!rules.iter().any(|(file, _)| file.ends_with("changelog.xml")), "{rules:?}");
+    let skipped = file_and(&report["skipped"], "reason");
+    assert!(
+        skipped
+            .iter()
+            .any(|(file, reason)| file.ends_with("0001_changelog.xml")
+                && reason.contains("Liquibase changelog")),
+        "{skipped:?}"
+    );
+}

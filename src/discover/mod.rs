@@ -359,11 +359,27 @@ fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, Dis
     Ok(set)
 }
 
+/// A Liquibase changelog (XML or YAML) that lists other files with `include` and
+/// changes nothing itself: no `changeSet` of its own.
+fn is_changelog_of_includes(file: &ReleaseFile) -> bool {
+    let extension = file.relative.rsplit_once('.').map(|(_, extension)| extension.to_ascii_lowercase());
+    if !matches!(extension.as_deref(), Some("xml" | "yaml" | "yml")) {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&file.bytes);
+    text.contains("databaseChangeLog") && text.contains("include") && !text.contains("changeSet")
+}
+
 impl MigrationSet {
     /// A file that is not SQL: a forward migration rollsafe cannot read when the
     /// layout recognises its name as one (goose's `0003_x.go` beside `0002_y.sql`),
     /// else a file it skips.
     fn add_foreign(&mut self, file: ReleaseFile) {
+        if is_changelog_of_includes(&file) {
+            let reason = "a Liquibase changelog that only includes SQL files: not a migration itself (rollsafe orders the SQL files by their names, not by this changelog)";
+            self.skipped.push(Skipped::file(&file, SkipKind::NotSql, reason));
+            return;
+        }
         let recognised = foreign_extension(&file.relative).and_then(|extension| {
             Some((extension.to_owned(), self.layout.recognise(&as_sql_name(&file.relative))?))
         });
