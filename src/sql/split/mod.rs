@@ -137,12 +137,7 @@ mod tests {
     }
 
     pub(super) fn assert_covers(split: &SplitFile, len: usize) {
-        let mut at = 0;
-        for segment in &split.segments {
-            assert_eq!(segment.range.start, at, "gap or overlap in {:?}", split.segments);
-            at = segment.range.end;
-        }
-        assert_eq!(at, len);
+        assert_eq!(split.coverage_error(len), None, "{:?}", split.segments);
     }
 
     #[test]

@@ -51,6 +51,19 @@ pub struct SplitFile {
 }
 
 impl SplitFile {
+    /// What breaks "every byte of the file in exactly one segment, in order" for a
+    /// file of `len` bytes, if anything: the invariant tests and fuzzing check.
+    pub fn coverage_error(&self, len: usize) -> Option<String> {
+        let mut at = 0;
+        for segment in &self.segments {
+            if segment.range.start != at || segment.range.end < segment.range.start {
+                return Some(format!("segment {:?} does not start at byte {at}", segment.range));
+            }
+            at = segment.range.end;
+        }
+        (at != len).then(|| format!("the segments end at byte {at} of {len}"))
+    }
+
     /// The tokens of `statement`, one of this file's.
     pub fn tokens_of(&self, statement: &StatementSource) -> &[TokenWithSpan] {
         self.tokens.get(statement.tokens.clone()).unwrap_or_default()
