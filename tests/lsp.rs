@@ -4,124 +4,16 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::Path;
-use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, channel};
-use std::time::Duration;
+#[path = "support/lsp_client.rs"]
+mod lsp_client;
 
+use std::path::Path;
+
+use lsp_client::{Editor, exit_status, position, uri};
 use serde_json::{Value, json};
 
-/// Long enough for a debug build on a busy machine; a hang still fails.
-const TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The server, as an editor sees it.
-struct Editor {
-    child: Child,
-    input: ChildStdin,
-    from_server: Receiver<Value>,
-    /// Messages received while waiting for another, oldest first.
-    earlier: Vec<Value>,
-    next_id: i64,
-}
-
-impl Drop for Editor {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Editor {
-    fn start(dir: &Path) -> Editor {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("rollsafe"))
-            .arg("lsp")
-            .current_dir(dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn rollsafe lsp");
-        let input = child.stdin.take().expect("stdin");
-        let mut output = BufReader::new(child.stdout.take().expect("stdout"));
-        let (sender, from_server) = channel();
-        std::thread::spawn(move || {
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if output.read_line(&mut line).unwrap_or(0) == 0 {
-                        return;
-                    }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(value) = line.strip_prefix("Content-Length: ") {
-                        length = value.parse::<usize>().ok();
-                    }
-                }
-                let mut body = vec![0; length.expect("every frame has a Content-Length")];
-                output.read_exact(&mut body).expect("a whole frame");
-                if sender.send(serde_json::from_slice(&body).expect("JSON")).is_err() {
-                    return;
-                }
-            }
-        });
-        Editor { child, input, from_server, earlier: Vec::new(), next_id: 0 }
-    }
-
-    fn send_raw(&mut self, body: &[u8]) {
-        write!(self.input, "Content-Length: {}\r\n\r\n", body.len()).expect("write");
-        self.input.write_all(body).expect("write");
-        self.input.flush().expect("flush");
-    }
-
-    fn send(&mut self, message: Value) {
-        self.send_raw(&serde_json::to_vec(&message).expect("serialize"));
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
-    }
-
-    /// Sends a request and waits for its response (messages before it are skipped).
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        self.next_id += 1;
-        let id = self.next_id;
-        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
-        self.wait_for(&format!("the response to {method}"), |m| m["id"] == id && m.get("method").is_none())
-    }
-
-    /// The first message from the server not waited for yet that `wanted` accepts.
-    fn wait_for(&mut self, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
-        if let Some(at) = self.earlier.iter().position(&wanted) {
-            return self.earlier.remove(at);
-        }
-        loop {
-            match self.from_server.recv_timeout(TIMEOUT) {
-                Ok(message) if wanted(&message) => return message,
-                Ok(other) => self.earlier.push(other),
-                Err(_) => panic!("no {what} within {TIMEOUT:?}"),
-            }
-        }
-    }
-
-    /// The next diagnostics published for `uri`.
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        let published = self.wait_for(&format!("diagnostics for {uri}"), |m| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
-        });
-        published["params"]["diagnostics"].as_array().expect("a list").clone()
-    }
-}
-
-fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-fn position(line: u32, character: u32) -> Value {
-    json!({ "line": line, "character": character })
+fn start(dir: &Path) -> Editor {
+    Editor::start(&assert_cmd::cargo::cargo_bin("rollsafe"), dir)
 }
 
 const DROP: &str = "-- the old column goes\nALTER TABLE users DROP COLUMN légacy_𝔘;\n";
@@ -141,7 +33,7 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
         .expect("write");
     std::fs::create_dir_all(project.path().join("queries")).expect("mkdir");
     let drop_uri = uri(&migrations.join("3_drop.sql"));
-    let mut editor = Editor::start(project.path());
+    let mut editor = start(project.path());
 
     // Before initialize, requests are refused.
     let early = editor.request(
@@ -163,6 +55,7 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
     assert_eq!(capabilities["textDocumentSync"]["change"], 2, "incremental sync: {initialized}");
     assert_eq!(capabilities["hoverProvider"], true);
     assert_eq!(initialized["result"]["serverInfo"]["name"], "rollsafe");
+    assert_eq!(initialized["jsonrpc"], "2.0");
     editor.notify("initialized", json!({}));
 
     // A new migration, not saved yet: judged against the schema of 1 and 2.
@@ -242,7 +135,7 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
     // Bad input: answered, and the server carries on.
     editor.send_raw(b"{ this is not json");
     let parse_error = editor.wait_for("a parse error", |m| m["error"]["code"] == -32700);
-    assert_eq!(parse_error["id"], Value::Null);
+    assert_eq!((&parse_error["id"], &parse_error["jsonrpc"]), (&Value::Null, &json!("2.0")));
     let unknown = editor.request("rollsafe/nothing", json!({}));
     assert_eq!(unknown["error"]["code"], -32601, "{unknown}");
     let bad_params = editor.request("textDocument/hover", json!({ "nothing": true }));
@@ -284,20 +177,8 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
 #[test]
 fn exit_without_shutdown_is_status_1() {
     let project = tempfile::tempdir().expect("tempdir");
-    let mut editor = Editor::start(project.path());
+    let mut editor = start(project.path());
     editor.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": {} }));
     editor.notify("exit", Value::Null);
     assert_eq!(exit_status(&mut editor), Some(1));
-}
-
-/// The server's exit status, waiting at most [`TIMEOUT`].
-fn exit_status(editor: &mut Editor) -> Option<i32> {
-    let deadline = std::time::Instant::now() + TIMEOUT;
-    while std::time::Instant::now() < deadline {
-        if let Some(status) = editor.child.try_wait().expect("wait") {
-            return status.code();
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("the server did not exit within {TIMEOUT:?}");
 }

@@ -25,6 +25,10 @@ pub const SHOW_DOCUMENTATION: &str = "rollsafe.showDocumentation";
 /// the document's URI and the range to select).
 pub const SELECT_REASON: &str = "rollsafe.selectReason";
 
+/// Rules that report a suppression comment itself: a comment cannot allow them
+/// (the fix is to give the comment a reason, or remove it).
+const ABOUT_DIRECTIVES: [&str; 2] = ["invalid-suppression", "unused-suppression"];
+
 /// The code actions for the findings of a document whose diagnostics overlap
 /// `range`: one "allow" and one "documentation" action per rule.
 /// `can_select` says whether the editor can be asked to put the cursor on the
@@ -42,7 +46,8 @@ pub fn code_actions(
     let mut allow = Vec::new();
     let mut documentation = Vec::new();
     for finding in here {
-        if !finding.accepted && allowed.insert((finding.rule.id, finding.statement_start)) {
+        let can_allow = !finding.accepted && !ABOUT_DIRECTIVES.contains(&finding.rule.id);
+        if can_allow && allowed.insert((finding.rule.id, finding.statement_start)) {
             allow.push(allow_action(uri, text, finding, can_select));
         }
         if documented.insert(finding.rule.id) {
@@ -261,6 +266,26 @@ mod tests {
         assert_eq!(
             apply(sql, &actions[0]),
             "SELECT 1; \n-- rollsafe: allow drop-column because \nALTER TABLE users DROP COLUMN legacy;\n"
+        );
+    }
+
+    #[test]
+    fn a_comment_without_a_reason_is_never_offered_an_allow_of_its_own() {
+        let uri: Uri = "file:///db/2_drop.sql".parse().expect("uri");
+        let sql = "-- rollsafe: allow drop-column because \nALTER TABLE users DROP COLUMN legacy;\n";
+        let found = flagged(sql);
+        let rules: Vec<&str> = found.iter().map(|f| f.rule.id).collect();
+        assert_eq!(rules, ["drop-column", "invalid-suppression"]);
+        let everywhere = Range::new(Position::new(0, 0), Position::new(2, 0));
+        let titles: Vec<String> =
+            code_actions(&uri, sql, &found, everywhere, false).into_iter().map(|a| a.title).collect();
+        assert_eq!(
+            titles,
+            [
+                "Allow `drop-column` here because …",
+                "Show documentation for `drop-column`",
+                "Show documentation for `invalid-suppression`"
+            ]
         );
     }
 

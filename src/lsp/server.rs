@@ -155,7 +155,7 @@ impl<W: Write> Server<W> {
             Ok(result) => Response::new_ok(id, result),
             Err((code, message)) => Response::new_err(id, code as i32, message),
         };
-        write_frame(&mut self.output, &Message::Response(response))
+        Message::Response(response).write(&mut self.output)
     }
 
     fn initialize(&mut self, params: Value) -> Reply {
@@ -287,14 +287,14 @@ impl<W: Write> Server<W> {
         self.folder_changed(path);
     }
 
-    /// Marks every open document of the folder holding `path` stale.
+    /// Marks every open document of the migrations folder holding `path` stale
+    /// (of its own folder, when it is in none yet).
     fn folder_changed(&mut self, path: &Path) {
-        let in_folder = |document_path: &Path| match (path.parent(), document_path.parent()) {
-            (Some(changed), Some(open)) => open.starts_with(changed) || changed.starts_with(open),
-            _ => false,
+        let Some(folder) = self.workspace.folder_holding(path).or_else(|| path.parent()) else {
+            return;
         };
         for (uri, document) in self.documents.iter() {
-            if in_folder(&document.path) {
+            if document.path.starts_with(folder) {
                 self.stale.insert(uri.as_str().to_owned());
             }
         }
@@ -459,13 +459,13 @@ impl<W: Write> Server<W> {
 
     fn send_notification(&mut self, method: &str, params: &impl serde::Serialize) -> io::Result<()> {
         let notification = Notification::new(method.to_owned(), params);
-        write_frame(&mut self.output, &Message::Notification(notification))
+        Message::Notification(notification).write(&mut self.output)
     }
 
     fn send_request(&mut self, method: &str, params: Value) -> io::Result<()> {
         self.next_request += 1;
         let id = RequestId::from(format!("rollsafe-{}", self.next_request));
-        write_frame(&mut self.output, &Message::Request(Request { id, method: method.to_owned(), params }))
+        Message::Request(Request { id, method: method.to_owned(), params }).write(&mut self.output)
     }
 }
 
@@ -500,4 +500,98 @@ fn capabilities(capabilities: &ClientCapabilities) -> Client {
         .and_then(|d| d.dynamic_registration)
         .unwrap_or(false);
     Client { show_document, watches_files }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc::channel;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::lsp::documents::uri_of;
+    use crate::lsp::transport::read_frame;
+
+    /// Runs a server over `messages` (already waiting, as a burst) to the end of
+    /// the input; what it wrote, and whether it was shut down properly.
+    fn serve(messages: Vec<Value>) -> (bool, Vec<Value>) {
+        let (sender, incoming) = channel();
+        for message in messages {
+            let message = serde_json::from_value(message).expect("a message");
+            sender.send(Ok(Incoming::Message(message))).expect("queued");
+        }
+        drop(sender);
+        let mut output = Vec::new();
+        let clean = Server::new(&mut output).run(&incoming).expect("in memory");
+        let mut written = io::Cursor::new(output);
+        let mut replies = Vec::new();
+        while let Some(Incoming::Message(message)) = read_frame(&mut written).expect("in memory") {
+            replies.push(serde_json::to_value(message).expect("JSON"));
+        }
+        (clean, replies)
+    }
+
+    fn initialize() -> [Value; 2] {
+        [
+            json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": { "capabilities": {} } }),
+            json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }),
+        ]
+    }
+
+    #[test]
+    fn a_burst_of_edits_is_judged_once_at_its_last_version() {
+        let folder = tempfile::tempdir().expect("tempdir");
+        std::fs::write(folder.path().join("1_users.sql"), "CREATE TABLE users (id int, a text);")
+            .expect("write");
+        let uri = uri_of(&folder.path().join("2_drop.sql")).expect("a file URI");
+        let open = json!({ "jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": { "uri": uri, "languageId": "sql", "version": 1, "text": "" } } });
+        let change = |version: i32, text: &str| {
+            json!({ "jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] } })
+        };
+        let mut messages = initialize().to_vec();
+        messages.extend([
+            open,
+            change(2, "ALTER TABLE"),
+            change(3, "ALTER TABLE users"),
+            change(4, "ALTER TABLE users DROP COLUMN a;"),
+        ]);
+        let (clean, replies) = serve(messages);
+        assert!(!clean, "the input ended without shutdown");
+        let published: Vec<&Value> =
+            replies.iter().filter(|r| r["method"] == "textDocument/publishDiagnostics").collect();
+        assert_eq!(published.len(), 1, "{replies:?}");
+        assert_eq!(published[0]["params"]["version"], 4);
+        assert_eq!(published[0]["params"]["diagnostics"][0]["code"], "drop-column");
+    }
+
+    #[test]
+    fn the_life_cycle_is_kept() {
+        let request =
+            |id: i32, method: &str| json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": null });
+        let mut messages = vec![request(7, "shutdown")];
+        messages.extend(initialize());
+        messages.extend([
+            request(2, "initialize"),
+            request(3, "workspace/symbol"),
+            request(4, "shutdown"),
+            request(5, "shutdown"),
+        ]);
+        let (clean, replies) = serve(messages);
+        assert!(clean, "shut down before the input ended");
+        let codes: Vec<(i64, Value)> =
+            replies.iter().map(|r| (r["id"].as_i64().expect("an id"), r["error"]["code"].clone())).collect();
+        assert_eq!(
+            codes,
+            [
+                (7, json!(-32002)),
+                (1, Value::Null),
+                (2, json!(-32600)),
+                (3, json!(-32601)),
+                (4, Value::Null),
+                (5, json!(-32600))
+            ]
+        );
+    }
 }

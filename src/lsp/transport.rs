@@ -78,7 +78,8 @@ fn parse(body: &[u8]) -> Incoming {
     }
 }
 
-/// Writes `message` as one frame and flushes it.
+/// Writes `message` as one frame and flushes it (messages go through lsp-server's
+/// `Message::write`, which frames them the same way).
 pub fn write_frame(output: &mut impl Write, message: &impl Serialize) -> io::Result<()> {
     let body = serde_json::to_vec(message)?;
     write!(output, "Content-Length: {}\r\n\r\n", body.len())?;

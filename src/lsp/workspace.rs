@@ -76,6 +76,15 @@ impl Workspace {
         self.placements.retain(|placed, placement| placed != path || matches!(placement, Placement::In(_)));
     }
 
+    /// The migrations folder holding `path`, if a file of it was placed.
+    pub fn folder_holding(&self, path: &Path) -> Option<&Path> {
+        self.folders
+            .keys()
+            .filter(|root| path.starts_with(root))
+            .max_by_key(|root| root.as_os_str().len())
+            .map(PathBuf::as_path)
+    }
+
     /// The folder `document` belongs to, placing it the first time.
     pub fn place(&mut self, document: &Document, documents: &Documents) -> Placement {
         if let Some(placement) = self.placements.get(&document.path) {
@@ -265,5 +274,117 @@ fn config_trouble(error: &ConfigError) -> String {
         ConfigError::Invalid { source_code, .. } => {
             format!("{}: {error}{help}", miette::NamedSource::name(source_code))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(root: &Path, relative: &str, text: &str) -> PathBuf {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    /// Opens `path` with `text` in `documents`, as the editor would.
+    fn open(documents: &mut Documents, path: &Path, text: &str) -> Document {
+        let uri = super::super::documents::uri_of(path).expect("a file URI");
+        assert!(documents.open(&uri, text.to_owned(), 1));
+        documents.get(&uri).cloned().expect("open")
+    }
+
+    fn rules(checked: &Checked) -> Vec<&'static str> {
+        checked.changes.iter().flat_map(|c| c.findings()).map(|f| f.rule.id).collect()
+    }
+
+    #[test]
+    fn each_file_is_judged_in_its_own_folder_and_others_get_nothing() {
+        let project = tempfile::tempdir().expect("tempdir");
+        let root = project.path();
+        write(root, "shop/migrations/1_orders.sql", "CREATE TABLE orders (id int, note text);");
+        write(root, "auth/migrations/1_users.sql", "CREATE TABLE users (id int, note text);");
+        let (mut documents, mut workspace) = (Documents::default(), Workspace::default());
+        let drop = "ALTER TABLE orders DROP COLUMN note;";
+        let orders = open(&mut documents, &root.join("shop/migrations/2_drop.sql"), drop);
+        let users = open(&mut documents, &root.join("auth/migrations/2_drop.sql"), drop);
+        let notes = open(
+            &mut documents,
+            &write(root, "docs/example.sql", "DROP TABLE orders;"),
+            "DROP TABLE orders;",
+        );
+
+        let shop = root.join("shop/migrations");
+        assert_eq!(workspace.place(&orders, &documents), Placement::In(shop.clone()));
+        let checked = workspace.check(&shop, &orders, &documents).expect("judged");
+        assert_eq!(rules(&checked), ["drop-column"]);
+        assert_eq!(checked.changes[0].findings()[0].class, crate::classify::Class::Destructive);
+
+        // Judged against its own folder, where no migration made `orders`.
+        let auth = root.join("auth/migrations");
+        assert_eq!(workspace.place(&users, &documents), Placement::In(auth.clone()));
+        let checked = workspace.check(&auth, &users, &documents).expect("judged");
+        assert!(checked.changes[0].findings()[0].message.contains("orders"), "{:?}", checked.changes);
+
+        assert_eq!(workspace.place(&notes, &documents), Placement::Outside);
+    }
+
+    #[test]
+    fn rollsafe_toml_lists_the_folders_and_per_migration_folders_find_their_parent() {
+        let project = tempfile::tempdir().expect("tempdir");
+        let root = project.path();
+        write(root, "rollsafe.toml", "migrations = [\"./db/../db\"]\n");
+        write(root, "db/1_users.sql", "CREATE TABLE users (id int);");
+        let unlisted = write(root, "scratch/1_x.sql", "SELECT 1;");
+        let (mut documents, mut workspace) = (Documents::default(), Workspace::default());
+        let listed = open(&mut documents, &root.join("db/2_y.sql"), "SELECT 1;");
+        assert_eq!(workspace.place(&listed, &documents), Placement::In(root.join("db")));
+        let unlisted = open(&mut documents, &unlisted, "SELECT 1;");
+        assert_eq!(workspace.place(&unlisted, &documents), Placement::Outside);
+
+        let diesel = tempfile::tempdir().expect("tempdir");
+        write(
+            diesel.path(),
+            "migrations/2020-01-01-000000_users/up.sql",
+            "CREATE TABLE users (id int, a text);",
+        );
+        write(diesel.path(), "migrations/2020-01-01-000000_users/down.sql", "DROP TABLE users;");
+        let up = open(
+            &mut documents,
+            &diesel.path().join("migrations/2021-01-01-000000_drop/up.sql"),
+            "ALTER TABLE users DROP COLUMN a;",
+        );
+        let migrations = diesel.path().join("migrations");
+        assert_eq!(workspace.place(&up, &documents), Placement::In(migrations.clone()));
+        assert_eq!(rules(&workspace.check(&migrations, &up, &documents).expect("judged")), ["drop-column"]);
+    }
+
+    #[test]
+    fn open_buffers_stand_for_their_files_and_a_bad_config_is_said() {
+        let project = tempfile::tempdir().expect("tempdir");
+        let root = project.path();
+        let first = write(root, "m/1_users.sql", "CREATE TABLE users (id int);");
+        let mut documents = Documents::default();
+        let first_uri = super::super::documents::uri_of(&first).expect("a uri");
+        // Unsaved: the column exists only in the buffer.
+        assert!(documents.open(&first_uri, "CREATE TABLE users (id int, a text);".to_owned(), 2));
+        let drop = open(&mut documents, &root.join("m/2_drop.sql"), "ALTER TABLE users DROP COLUMN a;");
+        let mut workspace = Workspace::default();
+        let folder = root.join("m");
+        assert_eq!(workspace.place(&drop, &documents), Placement::In(folder.clone()));
+        let checked = workspace.check(&folder, &drop, &documents).expect("judged");
+        assert!(
+            !checked.changes[0].findings()[0].message.contains("new in this window"),
+            "{:?}",
+            checked.changes
+        );
+
+        write(root, "rollsafe.toml", "colour = true\n");
+        workspace.reset();
+        let Placement::Trouble(message) = workspace.place(&drop, &documents) else {
+            panic!("a bad config is said")
+        };
+        assert!(message.contains("rollsafe.toml") && message.contains("colour"), "{message}");
     }
 }
