@@ -18,6 +18,7 @@ use crate::analysis::{self, check_migration, dialect_of};
 use crate::classify::Change;
 use crate::config::{Config, ConfigError};
 use crate::discover::{Migration, MigrationSet, Release, ReleaseFile, discover_release};
+use crate::sql::Dialect;
 
 use super::documents::{Document, Documents};
 use super::schemas::{SchemaCache, epoch};
@@ -55,6 +56,11 @@ struct Folder {
     options: analysis::Options,
     /// Its files on disk; `None` when they must be read again.
     disk: Option<Release>,
+    /// The dialect to read it in and the note that says where it came from, found
+    /// when its files were last read from disk. Detecting it reads the text of
+    /// every file, too slow to repeat on every keystroke; later discoveries are
+    /// given it as `--dialect` would give it.
+    dialect: Option<(Dialect, Option<String>)>,
     schemas: SchemaCache,
 }
 
@@ -106,8 +112,7 @@ impl Workspace {
         let Some(folder) = self.folders.get_mut(root) else {
             return Err(format!("`{}` is no longer a migrations folder", root.display()));
         };
-        let set = folder.discover(root, documents)?;
-        let (dialect, dialect_note) = dialect_of(&folder.options, &set);
+        let (set, (dialect, dialect_note)) = folder.discover(root, documents)?;
         let mut notes: Vec<String> = dialect_note.into_iter().collect();
         let relative = relative(root, &document.path);
         let changes = match set.forward.iter().position(|m| m.relative == relative) {
@@ -178,22 +183,26 @@ impl Workspace {
 
 impl Folder {
     fn new(options: analysis::Options) -> Folder {
-        Folder { options, disk: None, schemas: SchemaCache::default() }
+        Folder { options, disk: None, dialect: None, schemas: SchemaCache::default() }
     }
 
     /// Whether the folder's layout places `document` among its migrations.
     fn places(&mut self, root: &Path, document: &Document, documents: &Documents) -> bool {
         let relative = relative(root, &document.path);
         self.discover(root, documents)
-            .is_ok_and(|set| set.forward.iter().chain(&set.back).any(|m| m.relative == relative))
+            .is_ok_and(|(set, _)| set.forward.iter().chain(&set.back).any(|m| m.relative == relative))
     }
 
     /// The folder's migrations: the files on disk (read again when stale), each open
-    /// buffer under the folder in place of its file, or added when not saved yet.
-    fn discover(&mut self, root: &Path, documents: &Documents) -> Result<MigrationSet, String> {
+    /// buffer under the folder in place of its file, or added when not saved yet;
+    /// with the dialect to read them in and the note that says why.
+    fn discover(&mut self, root: &Path, documents: &Documents) -> Result<(MigrationSet, Dialected), String> {
         let disk = match self.disk.take() {
             Some(disk) => disk,
-            None => Release::read_folder(root).map_err(|error| error.to_string())?,
+            None => {
+                self.dialect = None;
+                Release::read_folder(root).map_err(|error| error.to_string())?
+            }
         };
         let mut release = disk.clone();
         self.disk = Some(disk);
@@ -205,12 +214,21 @@ impl Folder {
                 None => {}
             }
         }
-        discover_release(release, &self.options.discover).map_err(|error| {
+        let mut options = self.options.discover.clone();
+        if let (None, Some((dialect, _))) = (options.dialect, &self.dialect) {
+            options.dialect = Some(*dialect);
+        }
+        let set = discover_release(release, &options).map_err(|error| {
             let help = miette::Diagnostic::help(&error).map(|help| format!(" ({help})")).unwrap_or_default();
             format!("{error}{help}")
-        })
+        })?;
+        let dialect = self.dialect.get_or_insert_with(|| dialect_of(&self.options, &set)).clone();
+        Ok((set, dialect))
     }
 }
+
+/// A dialect, and the note that says where it came from.
+type Dialected = (Dialect, Option<String>);
 
 /// An open buffer as a file of the folder at `root`.
 fn buffer_file(root: &Path, document: &Document) -> ReleaseFile {
