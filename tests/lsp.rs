@@ -131,6 +131,15 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
     editor.notify("workspace/didChangeConfiguration", json!({ "settings": {} }));
     let again = editor.diagnostics(&drop_uri);
     assert_eq!(again[0]["severity"], 2, "{again:?}");
+    // rollsafe.toml edited and saved in the editor: the same.
+    let config = project.path().join("rollsafe.toml");
+    let save_config = json!({ "textDocument": { "uri": uri(&config) } });
+    std::fs::write(&config, "[rules]\ndrop-column = \"off\"\n").expect("write");
+    editor.notify("textDocument/didSave", save_config.clone());
+    assert_eq!(editor.diagnostics(&drop_uri), Vec::<Value>::new(), "a rule turned off shows nothing");
+    std::fs::write(&config, "[rules]\ndrop-column = \"warning\"\n").expect("write");
+    editor.notify("textDocument/didSave", save_config);
+    assert_eq!(editor.diagnostics(&drop_uri)[0]["severity"], 2);
 
     // Bad input: answered, and the server carries on.
     editor.send_raw(b"{ this is not json");

@@ -48,6 +48,8 @@ pub fn serve_stdio() -> io::Result<bool> {
             }
         }
     })?;
-    let mut server = Server::new(io::stdout().lock());
+    // Rule pages, when the editor's settings name no site: the binary's own docs.
+    let pages = std::env::temp_dir().join(format!("rollsafe-{}-rules", env!("CARGO_PKG_VERSION")));
+    let mut server = Server::new(io::stdout().lock(), pages);
     server.run(&incoming)
 }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::Receiver;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
@@ -71,8 +71,9 @@ pub struct Server<W: Write> {
 }
 
 impl<W: Write> Server<W> {
-    pub fn new(output: W) -> Server<W> {
-        let docs_folder = std::env::temp_dir().join(format!("rollsafe-{}-rules", env!("CARGO_PKG_VERSION")));
+    /// A server writing to `output`, linking rule pages written into `docs_folder`
+    /// unless the editor's settings name a site.
+    pub fn new(output: W, docs_folder: PathBuf) -> Server<W> {
         Server {
             output,
             stage: Stage::Waiting,
@@ -209,7 +210,12 @@ impl<W: Write> Server<W> {
             }
             DidSaveTextDocument::METHOD => {
                 parse_params(params).map(|p: lsp_types::DidSaveTextDocumentParams| {
-                    self.touched(&p.text_document.uri, true);
+                    let uri = p.text_document.uri;
+                    if super::documents::path_of(&uri).is_some_and(|path| is_config(&path)) {
+                        self.everything_changed();
+                    } else {
+                        self.touched(&uri, true);
+                    }
                 })
             }
             DidCloseTextDocument::METHOD => {
@@ -229,9 +235,7 @@ impl<W: Write> Server<W> {
                 parse_params(params).map(|p: lsp_types::DidChangeWatchedFilesParams| {
                     for change in p.changes {
                         match super::documents::path_of(&change.uri) {
-                            Some(path) if path.file_name().is_some_and(|n| n == crate::config::FILE_NAME) => {
-                                self.everything_changed();
-                            }
+                            Some(path) if is_config(&path) => self.everything_changed(),
                             Some(path) => self.disk_changed(&path),
                             None => {}
                         }
@@ -485,6 +489,11 @@ fn internal(error: io::Error) -> (ErrorCode, String) {
     (ErrorCode::InternalError, error.to_string())
 }
 
+/// Whether `path` is a `rollsafe.toml`: a change to it changes how every file is judged.
+fn is_config(path: &Path) -> bool {
+    path.file_name().is_some_and(|name| name == crate::config::FILE_NAME)
+}
+
 /// A string setting from the client's initialization options or settings.
 fn setting(settings: Option<&Value>, key: &str) -> Option<String> {
     settings?.get(key)?.as_str().filter(|value| !value.is_empty()).map(str::to_owned)
@@ -522,7 +531,8 @@ mod tests {
         }
         drop(sender);
         let mut output = Vec::new();
-        let clean = Server::new(&mut output).run(&incoming).expect("in memory");
+        let pages = tempfile::tempdir().expect("tempdir");
+        let clean = Server::new(&mut output, pages.path().to_path_buf()).run(&incoming).expect("in memory");
         let mut written = io::Cursor::new(output);
         let mut replies = Vec::new();
         while let Some(Incoming::Message(message)) = read_frame(&mut written).expect("in memory") {
