@@ -459,6 +459,42 @@ fn check_set(set: &MigrationSet, only: Option<&[String]>, lone: &[Migration], op
     run.finish(set, &judged, &schema)
 }
 
+/// The dialect to read `set` in: the one the options name, else the one its hints
+/// point at (with a note that says so), else PostgreSQL.
+pub fn dialect_of(options: &Options, set: &MigrationSet) -> (Dialect, Option<String>) {
+    let (dialect, source) = set.dialect(options.discover.dialect);
+    // A history's dialect is said once for all of them (see merge_histories).
+    let note = match (source, &set.history) {
+        (discover::DialectSource::Detected(why), None) => {
+            Some(format!("dialect {dialect}, from {why} (--dialect overrides)"))
+        }
+        _ => None,
+    };
+    (dialect, note)
+}
+
+/// Judges one migration (its text may be an editor's unsaved buffer) as `check`
+/// judges each file: a window of its own, numbered `epoch`, against `before`, the
+/// schema the migrations before it leave; reconciled with the net difference it
+/// leaves, configured severities applied. Its changes point at file 0.
+pub fn check_migration(
+    migration: &Migration,
+    before: &Schema,
+    epoch: Epoch,
+    dialect: Dialect,
+    options: &Options,
+) -> Vec<Change> {
+    let mut run = Run::in_dialect(options, dialect, Vec::new());
+    let mut schema = before.clone();
+    schema.begin_migration(epoch);
+    let parsed = parse_file(migration.sql(), dialect);
+    let mut snapshot = Snapshot::default();
+    run.judge(migration, &parsed, &mut schema, &mut snapshot, epoch);
+    run.reconcile_since(0, &snapshot, &schema);
+    run.apply_severities();
+    run.changes
+}
+
 /// Accumulates files and changes while the stages run.
 struct Run<'o> {
     options: &'o Options,
@@ -475,12 +511,11 @@ impl<'o> Run<'o> {
     /// A run over `set`, in the dialect the options name, else the one its hints
     /// point at (said in a note), else PostgreSQL.
     fn new(options: &'o Options, set: &MigrationSet) -> Self {
-        let mut notes = Vec::new();
-        let (dialect, source) = set.dialect(options.discover.dialect);
-        // A history's dialect is said once for all of them (see merge_histories).
-        if let (discover::DialectSource::Detected(why), None) = (source, &set.history) {
-            notes.push(format!("dialect {dialect}, from {why} (--dialect overrides)"));
-        }
+        let (dialect, note) = dialect_of(options, set);
+        Run::in_dialect(options, dialect, note.into_iter().collect())
+    }
+
+    fn in_dialect(options: &'o Options, dialect: Dialect, notes: Vec<String>) -> Self {
         Run {
             options,
             dialect,
@@ -541,12 +576,17 @@ impl<'o> Run<'o> {
         self.changes.extend(changes);
     }
 
-    fn finish(mut self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Analysis {
+    /// Applies the configured severities to every finding.
+    fn apply_severities(&mut self) {
         for finding in self.changes.iter_mut().flat_map(Change::findings_mut) {
             if let Some(severity) = self.options.severities.get(finding.rule.id) {
                 finding.set_severity(*severity);
             }
         }
+    }
+
+    fn finish(mut self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Analysis {
+        self.apply_severities();
         let way_back = way_back(set, window, after, self.dialect);
         let verdict = decide(&self.changes, &way_back);
         Analysis {
@@ -605,7 +645,7 @@ const READ_AHEAD: usize = 32;
 /// sequential, each file against the schema the files before it leave. Reading a
 /// file needs no schema, so a thread reads files on every core ahead of `each`,
 /// at most `2 * READ_AHEAD` of them.
-fn each_parsed<'m, M>(
+pub(crate) fn each_parsed<'m, M>(
     migrations: &'m [M],
     dialect: Dialect,
     mut each: impl FnMut(Epoch, &'m Migration, ParsedFile),

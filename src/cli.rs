@@ -100,6 +100,9 @@ enum Command {
         /// The rule's id, as printed in reports (e.g. `rename-column`).
         rule: String,
     },
+    /// Language server over standard input and output: findings in the editor
+    /// while a migration is being written (see docs/editors.md).
+    Lsp,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +182,9 @@ enum CliError {
     #[error("cannot read standard input")]
     #[diagnostic(code(rollsafe::stdin_unreadable))]
     ReadStdin(#[source] std::io::Error),
+    #[error("the language server lost its connection to the editor")]
+    #[diagnostic(code(rollsafe::lsp_connection))]
+    Lsp(#[source] std::io::Error),
     #[error("the analysis stopped unexpectedly")]
     #[diagnostic(code(rollsafe::internal), help("please report this with the migration that caused it"))]
     Internal,
@@ -310,6 +316,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             emit(&String::from_utf8_lossy(&page))?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Lsp => match crate::lsp::serve_stdio().map_err(CliError::Lsp)? {
+            true => Ok(ExitCode::SUCCESS),
+            // `exit` without `shutdown`, or the editor went away.
+            false => Ok(ExitCode::from(1)),
+        },
         Command::Explain { rule } => match find_rule(&rule) {
             Some(found) => {
                 emit(&found.documentation())?;
@@ -515,10 +526,7 @@ impl Settings {
         let (config, folder) = Config::load(config, &cwd)?.unwrap_or_default();
         // Shown in every report: as the user would open them from here, not absolute.
         let migrations = config.migrations.iter().map(|m| as_seen_from(&folder.join(m), &cwd)).collect();
-        let mut options = analysis::Options::new(dialect.or(config.dialect));
-        options.discover.layout = layout.or(config.layout);
-        options.discover.exclude = config.exclude.clone();
-        options.severities = config.severities();
+        let options = config.analysis_options(dialect, layout);
         Ok(Settings { options, fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown), migrations })
     }
 

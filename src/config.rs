@@ -143,6 +143,19 @@ impl Config {
         Ok(config)
     }
 
+    /// How to analyse by this file, under the flags given (`dialect`, `layout`).
+    pub fn analysis_options(
+        &self,
+        dialect: Option<Dialect>,
+        layout: Option<Layout>,
+    ) -> crate::analysis::Options {
+        let mut options = crate::analysis::Options::new(dialect.or(self.dialect));
+        options.discover.layout = layout.or(self.layout);
+        options.discover.exclude = self.exclude.clone();
+        options.severities = self.severities();
+        options
+    }
+
     /// Severity overrides by rule id.
     pub fn severities(&self) -> BTreeMap<String, Severity> {
         self.rules.iter().map(|(rule, severity)| (rule.get_ref().clone(), *severity)).collect()

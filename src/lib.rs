@@ -4,13 +4,15 @@
 //! [`discover`] migrations → [`sql`] split, parse and lower statements →
 //! [`schema`] replay → [`classify`] (the engine the [`rules`] plug into) →
 //! [`verdict`] → [`report`].
-//! [`analysis`] runs them in order; [`cli`] is the command line.
+//! [`analysis`] runs them in order; [`cli`] is the command line; [`lsp`] the
+//! language server that judges a migration in the editor.
 
 pub mod analysis;
 pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod lsp;
 pub mod report;
 pub mod rules;
 pub mod schema;
