@@ -17,6 +17,7 @@ use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{
     self, DiscoverError, Layout, Migration, MigrationSet, Release, Skipped, discover_release,
 };
+use crate::evidence::{self, CodeSource, CodeSummary, EvidenceError};
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, ParsedFile, parse_file};
@@ -45,6 +46,8 @@ pub struct Analysis {
     pub skipped: Vec<Skipped>,
     /// The way back: the steps a database rollback runs, what they lose, what is missing.
     pub way_back: WayBack,
+    /// What was read of release A's code; `None` when none was.
+    pub code: Option<CodeSummary>,
 }
 
 impl Analysis {
@@ -77,6 +80,9 @@ pub enum AnalysisError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Discover(#[from] DiscoverError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Evidence(#[from] EvidenceError),
 }
 
 /// How to analyse: what discovery may read (the dialect among it: `None` detects
@@ -86,11 +92,18 @@ pub struct Options {
     pub discover: discover::Options,
     /// Per-rule severity overrides, by rule id.
     pub severities: BTreeMap<String, Severity>,
+    /// Release A's code, to check the findings that would break it against; `None`
+    /// judges by the schema alone.
+    pub code: Option<CodeSource>,
 }
 
 impl Options {
     pub fn new(dialect: Option<Dialect>) -> Self {
-        Options { discover: discover::Options { dialect, ..Default::default() }, severities: BTreeMap::new() }
+        Options {
+            discover: discover::Options { dialect, ..Default::default() },
+            severities: BTreeMap::new(),
+            code: None,
+        }
     }
 }
 
@@ -137,7 +150,7 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     }
     run.judge_window(&window, &mut schema, window_start);
     run.skipped = newer.skipped.clone();
-    Ok(run.finish(&newer, &window, &schema))
+    run.finish(&newer, &window, &schema)
 }
 
 /// Lints migrations: each file is judged against the schema replayed from the files
@@ -195,12 +208,12 @@ pub fn check_release(
             "`{}` is not a migration of its folder's layout; judged after all of them",
             lone.display
         ));
-        return Ok(run.finish(&set, &[], &schema));
+        return run.finish(&set, &[], &schema);
     }
     if only.is_none() {
         run.skipped = set.skipped.clone();
     }
-    Ok(run.finish(&set, &judged, &schema))
+    run.finish(&set, &judged, &schema)
 }
 
 /// Accumulates files and changes while the stages run.
@@ -288,15 +301,25 @@ impl<'o> Run<'o> {
         self.changes.extend(changes);
     }
 
-    fn finish(mut self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Analysis {
+    fn finish(
+        mut self,
+        set: &MigrationSet,
+        window: &[&Migration],
+        after: &Schema,
+    ) -> Result<Analysis, AnalysisError> {
         for finding in self.changes.iter_mut().flat_map(Change::findings_mut) {
             if let Some(severity) = self.options.severities.get(finding.rule.id) {
                 finding.set_severity(*severity);
             }
         }
+        let code = match &self.options.code {
+            Some(source) => Some(evidence::weigh(&mut self.changes, source)?),
+            None => None,
+        };
+        self.notes.extend(code.as_ref().map(CodeSummary::note));
         let way_back = way_back(set, window, after, self.dialect);
         let verdict = decide(&self.changes, &way_back);
-        Analysis {
+        Ok(Analysis {
             way_back,
             dialect: self.dialect,
             layout: set.layout,
@@ -305,7 +328,8 @@ impl<'o> Run<'o> {
             verdict,
             notes: self.notes,
             skipped: self.skipped,
-        }
+            code,
+        })
     }
 }
 

@@ -12,8 +12,9 @@ use thiserror::Error;
 
 use crate::analysis::{self, Analysis, AnalysisError};
 use crate::classify::Severity;
-use crate::config::{Config, ConfigError, FailOn};
+use crate::config::{CodeSetting, Config, ConfigError, FailOn};
 use crate::discover::{self, Layout};
+use crate::evidence::CodeSource;
 use crate::report::{self, Format, Style};
 use crate::rules::{ALL_RULES, find_rule};
 use crate::sql::Dialect;
@@ -104,6 +105,14 @@ struct OutputArgs {
     /// When to color the human report (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Release A's code, as a folder: a change breaks A's code only where A's code
+    /// uses what it breaks [default: the tree at --from, or the merge base of
+    /// `check --base`].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_code")]
+    code: Option<PathBuf>,
+    /// Do not read A's code: presume it uses every object of A's schema.
+    #[arg(long)]
+    no_code: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -168,16 +177,19 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Audit { from, to, folder, output } => {
-            let settings = Settings::from_output(&output)?;
+            let mut settings = Settings::from_output(&output)?;
             let window = discover::audit_window(&from, to.as_deref(), folder.as_deref())
                 .map_err(AnalysisError::from)?;
             let title = format!("audit: {} -> {}", window.older.label, window.newer.label);
+            let at_revision = (!Path::new(&from).is_dir()).then(|| (from.clone(), from.clone()));
+            let no_code = settings.choose_code(&output, at_revision, folder.as_deref())?;
             let mut analysis = audit_window(window, &settings)?;
+            analysis.notes.extend(no_code);
             hint_if_swapped(&mut analysis);
             print(&analysis, &output, &settings, &title)
         }
         Command::Check { path, base: Some(base), output } => {
-            let settings = Settings::from_output(&output)?;
+            let mut settings = Settings::from_output(&output)?;
             let path = path.or_else(|| settings.migrations.first().cloned());
             // A file is judged in its folder's window, alone.
             let (folder, only) = match path {
@@ -190,20 +202,25 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let window = discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
             let judged = only.as_ref().map_or(window.newer.label.clone(), |file| file.display().to_string());
             let title = format!("check: {judged} since `{base}`");
+            let at_merge_base = merge_base_code(&base, &settings, &output)?;
+            let no_code = settings.choose_code(&output, at_merge_base, folder.as_deref())?;
             let mut analysis = audit_window(window, &settings)?;
+            analysis.notes.extend(no_code);
             if let Some(file) = only {
                 keep_only(&mut analysis, &file);
             }
             print(&analysis, &output, &settings, &title)
         }
         Command::Check { path, base: None, output } => {
-            let settings = Settings::from_output(&output)?;
+            let mut settings = Settings::from_output(&output)?;
             let paths = settings.folders(path)?;
+            let no_code = settings.choose_code(&output, None, paths.first().map(PathBuf::as_path))?;
             let analyses = paths
                 .iter()
                 .map(|path| analysis::check(path, &settings.options))
                 .collect::<Result<Vec<_>, _>>()?;
             let mut analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            analysis.notes.extend(no_code);
             if paths.iter().any(|path| path.is_dir()) {
                 warn_unmatched_excludes(&mut analysis, &settings);
             }
@@ -344,11 +361,31 @@ fn hint_if_swapped(analysis: &mut Analysis) {
     }
 }
 
+/// The merge base of `check --base REV` and HEAD, as the revision whose tree is
+/// A's code and how reports name it; `None` when A's code is not to be read anyway.
+fn merge_base_code(
+    base: &str,
+    settings: &Settings,
+    output: &OutputArgs,
+) -> Result<Option<(String, String)>, CliError> {
+    if output.no_code || output.code.is_some() || settings.code == CodeSetting::Off {
+        return Ok(None);
+    }
+    let repo = discover::Repository::discover(&std::env::current_dir().unwrap_or_default())
+        .map_err(|error| AnalysisError::from(discover::DiscoverError::from(error)))?;
+    let merge_base =
+        repo.merge_base_with_head(base).map_err(|e| AnalysisError::from(discover::DiscoverError::from(e)))?;
+    let label =
+        format!("{}, the merge base of `{base}` and HEAD", merge_base.get(..10).unwrap_or(&merge_base));
+    Ok(Some((merge_base, label)))
+}
+
 /// Command-line flags over rollsafe.toml over defaults.
 struct Settings {
     options: analysis::Options,
     fail_on: FailOn,
     migrations: Vec<PathBuf>,
+    code: CodeSetting,
 }
 
 impl Settings {
@@ -372,7 +409,63 @@ impl Settings {
         options.discover.layout = layout.or(config.layout);
         options.discover.exclude = config.exclude.clone();
         options.severities = config.severities();
-        Ok(Settings { options, fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown), migrations })
+        let code = config.code.unwrap_or(CodeSetting::Auto);
+        Ok(Settings {
+            options,
+            fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown),
+            migrations,
+            code,
+        })
+    }
+
+    /// Where release A's code is: `--code DIR`, else the tree at `revision` (the
+    /// revision and how reports name it), unless `--no-code` or `code = "off"`
+    /// say not to read it. `migrations` is the window's migrations folder, never
+    /// read as code. Returns the note that says, once, why no code was read.
+    fn choose_code(
+        &mut self,
+        output: &OutputArgs,
+        revision: Option<(String, String)>,
+        migrations: Option<&Path>,
+    ) -> Result<Option<String>, CliError> {
+        const PRESUMED: &str = "the verdict presumes A's code uses every object of A's schema";
+        if output.no_code {
+            return Ok(Some(format!("A's code not read (--no-code): {PRESUMED}")));
+        }
+        if self.code == CodeSetting::Off {
+            return Ok(Some(format!("A's code not read (code = \"off\" in rollsafe.toml): {PRESUMED}")));
+        }
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let source = match (&output.code, revision) {
+            (Some(root), _) => {
+                let inside = |folder: &Path| {
+                    let folder = folder.canonicalize().ok()?;
+                    let relative = folder.strip_prefix(root.canonicalize().ok()?).ok()?;
+                    Some(
+                        relative
+                            .components()
+                            .map(|c| c.as_os_str().to_string_lossy())
+                            .collect::<Vec<_>>()
+                            .join("/"),
+                    )
+                };
+                let migrations = migrations.and_then(inside).into_iter().collect();
+                CodeSource::Folder { root: root.clone(), migrations }
+            }
+            (None, Some((revision, label))) => {
+                let repo = discover::Repository::discover(&cwd)
+                    .map_err(|error| AnalysisError::from(discover::DiscoverError::from(error)))?;
+                let migrations = migrations.map(|folder| repo.repo_relative(folder)).into_iter().collect();
+                CodeSource::Git { repository: cwd, revision, label, migrations }
+            }
+            (None, None) => {
+                return Ok(Some(format!(
+                    "no code of release A read: {PRESUMED} (pass --code DIR, or name releases by git revision)"
+                )));
+            }
+        };
+        self.options.code = Some(source);
+        Ok(None)
     }
 
     /// The folders to read: the one given, else rollsafe.toml's `migrations`.

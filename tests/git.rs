@@ -40,7 +40,8 @@ fn commit(dir: &Path, message: &str) {
     git(dir, &["commit", "-q", "-m", message]);
 }
 
-/// A repository with release tags v1.1.20 and v1.1.21 of `db/migrations`.
+/// A repository with release tags v1.1.20 and v1.1.21 of `db/migrations`, and
+/// a query of A's code that uses the column v1.1.21 renames.
 fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
@@ -50,6 +51,8 @@ fn repository() -> tempfile::TempDir {
     write(root, "db/migrations/3_orders.up.sql", "CREATE TABLE orders (id int, user_id int);");
     write(root, "db/migrations/3_orders.down.sql", "DROP TABLE orders;");
     write(root, "README.md", "app\n");
+    // A's code reads `users.name`, so renaming it breaks A's code.
+    write(root, "src/queries/users.sql", "SELECT name FROM users WHERE id = $1;\n");
     commit(root, "release 1.1.20");
     git(root, &["tag", "v1.1.20"]);
     write(root, "db/migrations/4_rename.up.sql", "ALTER TABLE users RENAME COLUMN name TO full_name;");

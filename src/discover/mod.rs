@@ -16,6 +16,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 pub use exclude::Exclude;
+pub(crate) use git::git_error;
 pub use git::{GitError, Repository};
 pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
