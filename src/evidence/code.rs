@@ -14,8 +14,9 @@ const BINARY_SNIFF_BYTES: usize = 8000;
 const VENDORED_FOLDERS: [&str; 8] =
     ["node_modules", "vendor", "target", "dist", "build", ".git", "bower_components", ".next"];
 
-/// Folders holding migrations, whatever the tool: `migrations` (most tools),
-/// `migration` (Flyway), `migrate` (Rails).
+/// How the names of folders holding migrations end, whatever the tool:
+/// `migrations` (most tools, and `record-migrations`), `migration` (Flyway),
+/// `migrate` (Rails).
 const MIGRATION_FOLDERS: [&str; 3] = ["migrations", "migration", "migrate"];
 
 /// Lock files and other dependency manifests written by tools.
@@ -85,7 +86,10 @@ pub fn skip_by_path(path: &str, migrations: &[String]) -> Option<SkipReason> {
         !folder.is_empty() && path.starts_with(folder) && path[folder.len()..].starts_with('/')
     });
     let in_migrations = in_window_folder
-        || folders.any(|folder| MIGRATION_FOLDERS.iter().any(|m| folder.eq_ignore_ascii_case(m)));
+        || folders.any(|folder| {
+            let folder = folder.to_ascii_lowercase();
+            MIGRATION_FOLDERS.iter().any(|m| folder.ends_with(m))
+        });
     // EF Core keeps its model snapshot, the model A's code maps, among its migrations.
     if in_migrations && !name.ends_with("ModelSnapshot.cs") {
         return Some(SkipReason::Migrations);
@@ -114,6 +118,7 @@ mod tests {
         let none: &[String] = &[];
         assert_eq!(skip_by_path("db/migrations/1_a.sql", none), Some(SkipReason::Migrations));
         assert_eq!(skip_by_path("db/migrate/20240101_add.rb", none), Some(SkipReason::Migrations));
+        assert_eq!(skip_by_path("crates/c/record-migrations/1.sql", none), Some(SkipReason::Migrations));
         assert_eq!(
             skip_by_path("src/main/resources/db/migration/V1__a.sql", none),
             Some(SkipReason::Migrations)

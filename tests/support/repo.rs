@@ -2,6 +2,7 @@
 //! (`#[path = "support/repo.rs"] mod repo;` in the test files that use them).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
+#![allow(dead_code)] // each test file that includes this uses some of it
 
 use std::path::Path;
 
