@@ -458,7 +458,8 @@ fn is_call(bytes: &[u8], end: usize, line: &str) -> bool {
     let after = bytes[end..].iter().find(|b| !matches!(b, b'"' | b'`' | b']' | b'\'' | b' ' | b'\t'));
     after == Some(&b'(') || {
         let lower = line.to_ascii_lowercase();
-        ["exec", "execute", "call", "storedprocedure", "sp_executesql"]
+        // T-SQL and PostgreSQL, ADO.NET, Python DB-API, JDBC.
+        ["exec", "execute", "call", "storedprocedure", "sqlcommand", "callproc", "preparecall"]
             .iter()
             .any(|word| lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|w| w == *word))
     }
@@ -489,4 +490,85 @@ fn qualified(bytes: &[u8], start: usize, tables: &HashSet<String>) -> bool {
 fn is_sql_line(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
     lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|word| SQL_WORDS.contains(&word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `files` (path, text) say about `targets`: each target's references as `file:line kind`.
+    fn evidence(targets: Vec<Target>, files: &[(&str, &str)]) -> Vec<Vec<String>> {
+        let plan = Plan::new(targets).expect("plan");
+        let found = files
+            .iter()
+            .map(|(path, text)| scan(&CodeFile { display: path, relative: path, text }, &plan))
+            .collect();
+        gather(&plan, found)
+            .into_iter()
+            .map(|evidence| {
+                assert_eq!(evidence.total, evidence.references.len(), "fewer than ten, all listed");
+                let kind = |r: &Reference| format!("{:?}", r.kind).to_lowercase();
+                evidence.references.iter().map(|r| format!("{}:{} {}", r.file, r.line, kind(r))).collect()
+            })
+            .collect()
+    }
+
+    fn column(table: &str, column: &str) -> Target {
+        Target::Column { table: table.to_owned(), column: column.to_owned() }
+    }
+
+    #[test]
+    fn procedures_are_found_bracketed_qualified_and_called() {
+        let code = "var cmd = new SqlCommand(\"[dbo].[User_ReadById]\", conn);\ncmd.CommandType = CommandType.StoredProcedure;\n";
+        let sql = "EXEC dbo.user_readbyid @Id = 1;\n";
+        let found = evidence(
+            vec![Target::Named { name: "user_readbyid".into(), routine: true }],
+            &[("Data/Users.cs", code), ("queries/users.sql", sql)],
+        );
+        assert_eq!(found, [["Data/Users.cs:1 call", "queries/users.sql:1 call"]]);
+    }
+
+    #[test]
+    fn a_column_is_a_query_when_qualified_by_its_table_and_ranked_by_its_table() {
+        let files = [
+            ("src/a.ts", "const label = row.email;\n"),
+            ("src/b.ts", "// users\nconst x = { email };\n"),
+            ("src/c.ts", "sql`select \"users\".\"email\" from users`;\n"),
+        ];
+        let found = evidence(vec![column("users", "email")], &files);
+        assert_eq!(found, [["src/c.ts:1 query", "src/b.ts:2 name", "src/a.ts:1 name"]]);
+    }
+
+    #[test]
+    fn activerecord_models_use_every_column_but_the_ignored_ones() {
+        let model = "class User < ApplicationRecord\n  self.ignored_columns += %w[legacy_code]\nend\n";
+        let dump =
+            "  create_table \"users\" do |t|\n    t.string \"legacy_code\"\n    t.string \"email\"\n  end\n";
+        let files = [("app/models/user.rb", model), ("db/schema.rb", dump)];
+        let found = evidence(vec![column("users", "legacy_code"), column("users", "email")], &files);
+        assert!(found[0].is_empty(), "ignored: {:?}", found[0]);
+        assert_eq!(found[1], ["app/models/user.rb:1 model", "db/schema.rb:3 model"]);
+    }
+
+    #[test]
+    fn django_models_name_tables_their_code_never_spells() {
+        let model = "class Order(models.Model):\n    note = models.TextField()\n";
+        let found = evidence(vec![Target::Relation("shop_order".into())], &[("shop/models.py", model)]);
+        assert_eq!(found, [["shop/models.py:1 model"]]);
+    }
+
+    #[test]
+    fn references_are_capped_one_a_file_first() {
+        let busy = "hostname\n".repeat(12);
+        let files = [("a.ts", busy.as_str()), ("b.ts", "hostname\n")];
+        let plan = Plan::new(vec![column("session", "hostname")]).expect("plan");
+        let found = files
+            .iter()
+            .map(|(path, text)| scan(&CodeFile { display: path, relative: path, text }, &plan))
+            .collect();
+        let evidence = gather(&plan, found);
+        assert_eq!(evidence[0].total, 13);
+        assert_eq!(evidence[0].references.len(), MAX_REFERENCES);
+        assert_eq!(evidence[0].references[1].file, "b.ts", "b.ts's only use comes before a.ts's second");
+    }
 }

@@ -74,9 +74,9 @@ pub struct Reading<R> {
     pub skipped: BTreeMap<SkipReason, usize>,
 }
 
-/// How many blobs are read from git, on one thread (a gix repository is not
-/// shared between threads in this build), before they are searched on every core.
-const GIT_CHUNK: usize = 256;
+/// How many files a thread reads in a row: each thread opens the repository once
+/// for them (a gix repository is not shared between threads in this build).
+const FILES_PER_JOB: usize = 64;
 
 /// Lists the files of `source`, reads each text file once and hands it to
 /// `each`, in parallel; the results come back in path order.
@@ -88,21 +88,25 @@ pub fn read_code<R: Send>(
         CodeSource::Git { repository, revision, migrations, .. } => {
             let repo = Repository::discover(repository)?;
             let (listed, skipped) = list_tree(&repo, revision, migrations)?;
-            let mut outcomes = Vec::with_capacity(listed.len());
-            for chunk in listed.chunks(GIT_CHUNK) {
-                let blobs: Vec<Option<Vec<u8>>> = chunk
-                    .iter()
-                    .map(|file| match &file.locator {
-                        Locator::Blob(id) => {
-                            repo.gix().find_object(*id).map(|object| object.detach().data).ok()
+            let git_dir = repo.gix().git_dir().to_path_buf();
+            let open = || {
+                let mut repo = gix::open(&git_dir).ok()?;
+                repo.object_cache_size_if_unset(4 * 1024 * 1024);
+                Some(repo)
+            };
+            let outcomes: Vec<Result<R, SkipReason>> = listed
+                .par_iter()
+                .with_min_len(FILES_PER_JOB)
+                .map_init(open, |repo, file| {
+                    let bytes = match (&file.locator, repo.as_ref()) {
+                        (Locator::Blob(id), Some(repo)) => {
+                            repo.find_object(*id).map(|object| object.detach().data).ok()
                         }
-                        Locator::File(_) => None,
-                    })
-                    .collect();
-                let searched: Vec<_> =
-                    chunk.par_iter().zip(blobs).map(|(file, bytes)| judge(file, bytes, &each)).collect();
-                outcomes.extend(searched);
-            }
+                        _ => None,
+                    };
+                    judge(file, bytes, &each)
+                })
+                .collect();
             (outcomes, skipped)
         }
         CodeSource::Folder { root, migrations } => {
