@@ -421,11 +421,14 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         if ignored_lines.contains(&line) {
             continue;
         }
+        let text = lines.line_text(hit.start);
+        if is_comment(&text) {
+            continue;
+        }
         for &(target, role) in &plan.owners[hit.pattern] {
             if role != Role::Names || !seen.insert((target, line)) {
                 continue;
             }
-            let text = lines.line_text(hit.start);
             let routine = matches!(plan.targets[target], Target::Named { routine: true, .. });
             let kind = if routine && is_call(bytes, hit.end, &text) {
                 ReferenceKind::Call
@@ -445,7 +448,14 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
                 ReferenceKind::Query | ReferenceKind::Call => 1,
                 ReferenceKind::Name => 2,
             } + if column_far_from_table { 2 } else { 0 };
-            let reference = Reference { file: file.display.to_owned(), line, column, text, kind, orm: None };
+            let reference = Reference {
+                file: file.display.to_owned(),
+                line,
+                column,
+                text: text.clone(),
+                kind,
+                orm: None,
+            };
             evidence.found.push(Found { target, rank, reference });
         }
     }
@@ -484,6 +494,15 @@ fn qualified(bytes: &[u8], start: usize, tables: &HashSet<String>) -> bool {
         bytes[..at].iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).map_or(0, |i| i + 1);
     let word = String::from_utf8_lossy(&bytes[word_start..at]).to_ascii_lowercase();
     tables.contains(&word)
+}
+
+/// Whether a line (trimmed) is a comment and nothing else: `// …`, `-- …`, `# …`,
+/// `/* …`, ` * …` (Rust's `#[attribute]` is not). A comment is no use of what it
+/// names: "stopped reading legacy_sku" is what a well-staged release leaves behind.
+fn is_comment(line: &str) -> bool {
+    ["//", "--", "/*", "*", "<!--"].iter().any(|marker| line.starts_with(marker))
+        || line == "#"
+        || line.starts_with("# ")
 }
 
 /// Whether a line reads as SQL.
@@ -555,6 +574,13 @@ mod tests {
         let model = "class Order(models.Model):\n    note = models.TextField()\n";
         let found = evidence(vec![Target::Relation("shop_order".into())], &[("shop/models.py", model)]);
         assert_eq!(found, [["shop/models.py:1 model"]]);
+    }
+
+    #[test]
+    fn comments_are_no_use() {
+        let code = "// stopped reading legacy_sku\n# legacy_sku is gone\n/* legacy_sku */\n#[sql_name = \"legacy_sku\"]\nx.legacy_sku // trailing\n";
+        let found = evidence(vec![column("products", "legacy_sku")], &[("src/a.rs", code)]);
+        assert_eq!(found, [["src/a.rs:4 name", "src/a.rs:5 name"]]);
     }
 
     #[test]
