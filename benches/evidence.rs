@@ -150,20 +150,20 @@ fn main() {
         assert!(options.code.is_none() || analysis.code.as_ref().is_some_and(|c| c.files_read > files));
     };
     let (schema_only, _) = time(5, || run(None));
-    let git = CodeSource::Git {
+    let in_git = CodeSource::Git {
         repository: root.join("code"),
         revision: "HEAD".into(),
         label: "HEAD".into(),
         migrations: Vec::new(),
     };
-    let folder = CodeSource::Folder { root: root.join("code"), migrations: Vec::new() };
+    let in_folder = CodeSource::Folder { root: root.join("code"), migrations: Vec::new() };
     println!(
         "evidence: {files} code files, {:.1} MB, {} names broken; schema-only audit {:.0} ms",
         bytes as f64 / 1e6,
         TABLES + TABLES / 10 * 2,
         schema_only.as_secs_f64() * 1000.0
     );
-    let mut measure = |kind: &str, source: &CodeSource| {
+    let measure = |kind: &str, source: &CodeSource| {
         let (median, min) = time(5, || run(Some(source.clone())));
         println!(
             "evidence: from {kind}: audit median {:.0} ms, min {:.0} ms; the evidence stage about {:.0} ms",
@@ -172,8 +172,8 @@ fn main() {
             median.saturating_sub(schema_only).as_secs_f64() * 1000.0
         );
     };
-    measure("a folder", &folder);
-    measure("git, loose objects (a fresh commit)", &git);
+    measure("a folder", &in_folder);
+    measure("git, loose objects (a fresh commit)", &in_git);
     git(&root.join("code"), &["gc", "-q"]);
-    measure("git, packed (after git gc)", &git);
+    measure("git, packed (after git gc)", &in_git);
 }
