@@ -417,6 +417,11 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
     let mut seen: HashSet<(usize, u64)> =
         evidence.found.iter().map(|f| (f.target, f.reference.line)).collect();
     for hit in &hits {
+        let owners = &plan.owners[hit.pattern];
+        // A table named only as context for its columns needs no place of its own.
+        if !owners.iter().any(|(_, role)| *role == Role::Names) {
+            continue;
+        }
         let (line, column) = lines.position(hit.start);
         if ignored_lines.contains(&line) {
             continue;
@@ -425,7 +430,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         if is_comment(&text) {
             continue;
         }
-        for &(target, role) in &plan.owners[hit.pattern] {
+        for &(target, role) in owners {
             if role != Role::Names || !seen.insert((target, line)) {
                 continue;
             }

@@ -74,9 +74,10 @@ pub struct Reading<R> {
     pub skipped: BTreeMap<SkipReason, usize>,
 }
 
-/// How many files a thread reads in a row: each thread opens the repository once
-/// for them (a gix repository is not shared between threads in this build).
-const FILES_PER_JOB: usize = 64;
+/// Into how many runs of files each thread's share of a git tree is cut: a run
+/// opens the repository once (a gix repository is not shared between threads in
+/// this build), and several runs a thread even out uneven files.
+const RUNS_PER_THREAD: usize = 4;
 
 /// Lists the files of `source`, reads each text file once and hands it to
 /// `each`, in parallel; the results come back in path order.
@@ -94,17 +95,19 @@ pub fn read_code<R: Send>(
                 repo.object_cache_size_if_unset(4 * 1024 * 1024);
                 Some(repo)
             };
+            // A few runs of files per thread, each opening the repository once.
+            let run = listed.len().div_ceil(rayon::current_num_threads() * RUNS_PER_THREAD).max(1);
             let outcomes: Vec<Result<R, SkipReason>> = listed
-                .par_iter()
-                .with_min_len(FILES_PER_JOB)
-                .map_init(open, |repo, file| {
-                    let bytes = match (&file.locator, repo.as_ref()) {
+                .par_chunks(run)
+                .flat_map_iter(|files| {
+                    let repo = open();
+                    let read = move |file: &Listed| match (&file.locator, repo.as_ref()) {
                         (Locator::Blob(id), Some(repo)) => {
                             repo.find_object(*id).map(|object| object.detach().data).ok()
                         }
                         _ => None,
                     };
-                    judge(file, bytes, &each)
+                    files.iter().map(|file| judge(file, read(file), &each)).collect::<Vec<_>>()
                 })
                 .collect();
             (outcomes, skipped)
