@@ -181,8 +181,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let window = discover::audit_window(&from, to.as_deref(), folder.as_deref())
                 .map_err(AnalysisError::from)?;
             let title = format!("audit: {} -> {}", window.older.label, window.newer.label);
-            let at_revision = (!Path::new(&from).is_dir()).then(|| (from.clone(), from.clone()));
-            let no_code = settings.choose_code(&output, at_revision, folder.as_deref())?;
+            let at = if Path::new(&from).is_dir() { CodeAt::Nowhere } else { CodeAt::Revision(&from) };
+            let no_code = settings.choose_code(&output, at, folder.as_deref())?;
             let mut analysis = audit_window(window, &settings)?;
             analysis.notes.extend(no_code);
             hint_if_swapped(&mut analysis);
@@ -202,8 +202,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let window = discover::branch_window(&base, folder.as_deref()).map_err(AnalysisError::from)?;
             let judged = only.as_ref().map_or(window.newer.label.clone(), |file| file.display().to_string());
             let title = format!("check: {judged} since `{base}`");
-            let at_merge_base = merge_base_code(&base, &settings, &output)?;
-            let no_code = settings.choose_code(&output, at_merge_base, folder.as_deref())?;
+            let no_code = settings.choose_code(&output, CodeAt::MergeBase(&base), folder.as_deref())?;
             let mut analysis = audit_window(window, &settings)?;
             analysis.notes.extend(no_code);
             if let Some(file) = only {
@@ -214,7 +213,8 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Check { path, base: None, output } => {
             let mut settings = Settings::from_output(&output)?;
             let paths = settings.folders(path)?;
-            let no_code = settings.choose_code(&output, None, paths.first().map(PathBuf::as_path))?;
+            let no_code =
+                settings.choose_code(&output, CodeAt::Nowhere, paths.first().map(PathBuf::as_path))?;
             let analyses = paths
                 .iter()
                 .map(|path| analysis::check(path, &settings.options))
@@ -361,23 +361,14 @@ fn hint_if_swapped(analysis: &mut Analysis) {
     }
 }
 
-/// The merge base of `check --base REV` and HEAD, as the revision whose tree is
-/// A's code and how reports name it; `None` when A's code is not to be read anyway.
-fn merge_base_code(
-    base: &str,
-    settings: &Settings,
-    output: &OutputArgs,
-) -> Result<Option<(String, String)>, CliError> {
-    if output.no_code || output.code.is_some() || settings.code == CodeSetting::Off {
-        return Ok(None);
-    }
-    let repo = discover::Repository::discover(&std::env::current_dir().unwrap_or_default())
-        .map_err(|error| AnalysisError::from(discover::DiscoverError::from(error)))?;
-    let merge_base =
-        repo.merge_base_with_head(base).map_err(|e| AnalysisError::from(discover::DiscoverError::from(e)))?;
-    let label =
-        format!("{}, the merge base of `{base}` and HEAD", merge_base.get(..10).unwrap_or(&merge_base));
-    Ok(Some((merge_base, label)))
+/// Where release A's code is, unless `--code DIR` says.
+enum CodeAt<'a> {
+    /// The tree at `audit --from REV`.
+    Revision(&'a str),
+    /// The tree of the merge base of `check --base REV` and HEAD.
+    MergeBase(&'a str),
+    /// Nowhere: folders only.
+    Nowhere,
 }
 
 /// Command-line flags over rollsafe.toml over defaults.
@@ -418,14 +409,13 @@ impl Settings {
         })
     }
 
-    /// Where release A's code is: `--code DIR`, else the tree at `revision` (the
-    /// revision and how reports name it), unless `--no-code` or `code = "off"`
-    /// say not to read it. `migrations` is the window's migrations folder, never
+    /// Where release A's code is: `--code DIR`, else where `at` says, unless
+    /// `--no-code` or `code = "off"` say not to read it. `migrations` is the window's migrations folder, never
     /// read as code. Returns the note that says, once, why no code was read.
     fn choose_code(
         &mut self,
         output: &OutputArgs,
-        revision: Option<(String, String)>,
+        at: CodeAt<'_>,
         migrations: Option<&Path>,
     ) -> Result<Option<String>, CliError> {
         const PRESUMED: &str = "the verdict presumes A's code uses every object of A's schema";
@@ -435,30 +425,15 @@ impl Settings {
         if self.code == CodeSetting::Off {
             return Ok(Some(format!("A's code not read (code = \"off\" in rollsafe.toml): {PRESUMED}")));
         }
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let source = match (&output.code, revision) {
-            (Some(root), _) => {
-                let inside = |folder: &Path| {
-                    let folder = folder.canonicalize().ok()?;
-                    let relative = folder.strip_prefix(root.canonicalize().ok()?).ok()?;
-                    Some(
-                        relative
-                            .components()
-                            .map(|c| c.as_os_str().to_string_lossy())
-                            .collect::<Vec<_>>()
-                            .join("/"),
-                    )
-                };
-                let migrations = migrations.and_then(inside).into_iter().collect();
-                CodeSource::Folder { root: root.clone(), migrations }
+        let source = match (&output.code, at) {
+            (Some(root), _) => CodeSource::folder(root, migrations),
+            (None, CodeAt::Revision(revision)) => {
+                CodeSource::revision(revision, migrations).map_err(AnalysisError::from)?
             }
-            (None, Some((revision, label))) => {
-                let repo = discover::Repository::discover(&cwd)
-                    .map_err(|error| AnalysisError::from(discover::DiscoverError::from(error)))?;
-                let migrations = migrations.map(|folder| repo.repo_relative(folder)).into_iter().collect();
-                CodeSource::Git { repository: cwd, revision, label, migrations }
+            (None, CodeAt::MergeBase(base)) => {
+                CodeSource::merge_base(base, migrations).map_err(AnalysisError::from)?
             }
-            (None, None) => {
+            (None, CodeAt::Nowhere) => {
                 return Ok(Some(format!(
                     "no code of release A read: {PRESUMED} (pass --code DIR, or name releases by git revision)"
                 )));

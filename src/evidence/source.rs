@@ -36,6 +36,51 @@ pub enum CodeSource {
 }
 
 impl CodeSource {
+    /// The folder `root` (`--code DIR`); `migrations`, the window's migrations
+    /// folder on disk, is never code when it lies inside.
+    pub fn folder(root: &Path, migrations: Option<&Path>) -> CodeSource {
+        let inside = |folder: &Path| {
+            let relative =
+                folder.canonicalize().ok()?.strip_prefix(root.canonicalize().ok()?).ok()?.to_path_buf();
+            Some(slashed(&relative))
+        };
+        CodeSource::Folder {
+            root: root.to_path_buf(),
+            migrations: migrations.and_then(inside).into_iter().collect(),
+        }
+    }
+
+    /// The tree at `revision` of the repository holding the working directory;
+    /// `migrations` as in [`CodeSource::folder`].
+    pub fn revision(revision: &str, migrations: Option<&Path>) -> Result<CodeSource, EvidenceError> {
+        CodeSource::in_repository(|_| Ok((revision.to_owned(), revision.to_owned())), migrations)
+    }
+
+    /// The tree of the merge base of `base` and HEAD (`check --base`).
+    pub fn merge_base(base: &str, migrations: Option<&Path>) -> Result<CodeSource, EvidenceError> {
+        CodeSource::in_repository(
+            |repo| {
+                let merge_base = repo.merge_base_with_head(base)?;
+                let short = merge_base.get(..10).unwrap_or(&merge_base);
+                let label = format!("{short}, the merge base of `{base}` and HEAD");
+                Ok((merge_base, label))
+            },
+            migrations,
+        )
+    }
+
+    /// A revision `pick` chooses (with its label) in the repository of the working directory.
+    fn in_repository(
+        pick: impl FnOnce(&Repository) -> Result<(String, String), crate::discover::GitError>,
+        migrations: Option<&Path>,
+    ) -> Result<CodeSource, EvidenceError> {
+        let repository = std::env::current_dir().unwrap_or_default();
+        let repo = Repository::discover(&repository)?;
+        let (revision, label) = pick(&repo)?;
+        let migrations = migrations.map(|folder| repo.repo_relative(folder)).into_iter().collect();
+        Ok(CodeSource::Git { repository, revision, label, migrations })
+    }
+
     /// How reports name the code read.
     pub fn label(&self) -> String {
         match self {
@@ -220,9 +265,7 @@ fn list_folder(root: &Path, migrations: &[String]) -> (Vec<Listed>, BTreeMap<Ski
             continue;
         }
         let path = entry.path();
-        let relative = path.strip_prefix(root).unwrap_or(path);
-        let relative =
-            relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let relative = slashed(path.strip_prefix(root).unwrap_or(path));
         match skip_by_path(&relative, migrations) {
             Some(reason) => *skipped.entry(reason).or_default() += 1,
             None => listed.push(Listed {
@@ -237,4 +280,9 @@ fn list_folder(root: &Path, migrations: &[String]) -> (Vec<Listed>, BTreeMap<Ski
         *skipped.entry(SkipReason::Vendored).or_default() += vendored;
     }
     (listed, skipped)
+}
+
+/// A relative path, `/`-separated.
+fn slashed(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
