@@ -18,6 +18,7 @@ use crate::discover::{
     self, DiscoverError, HistoryName, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped,
     discover_histories,
 };
+use crate::evidence::{self, CodeSource, CodeSummary, EvidenceError};
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Op, Outcome, ParsedFile, differs_only_in_formatting, parse_file};
@@ -52,6 +53,8 @@ pub struct Analysis {
     /// Every dialect something was judged in, once each: `dialect` and, when
     /// several folders or histories were judged, theirs.
     pub dialects: Vec<Dialect>,
+    /// What was read of release A's code; `None` when none was.
+    pub code: Option<CodeSummary>,
 }
 
 impl Analysis {
@@ -102,6 +105,9 @@ pub enum AnalysisError {
     #[error("no migrations folder or file to check")]
     #[diagnostic(code(rollsafe::no_path), help("pass folders or files, or `-` with --stdin-filename"))]
     NothingToCheck,
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Evidence(#[from] EvidenceError),
 }
 
 /// How to analyse: what discovery may read (the dialect among it: `None` detects
@@ -111,11 +117,18 @@ pub struct Options {
     pub discover: discover::Options,
     /// Per-rule severity overrides, by rule id.
     pub severities: BTreeMap<String, Severity>,
+    /// Release A's code, to check the findings that would break it against; `None`
+    /// judges by the schema alone.
+    pub code: Option<CodeSource>,
 }
 
 impl Options {
     pub fn new(dialect: Option<Dialect>) -> Self {
-        Options { discover: discover::Options { dialect, ..Default::default() }, severities: BTreeMap::new() }
+        Options {
+            discover: discover::Options { dialect, ..Default::default() },
+            severities: BTreeMap::new(),
+            code: None,
+        }
     }
 }
 
@@ -143,7 +156,8 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
         let gone = MigrationSet { history: old.history.clone(), ..empty.clone() };
         (old.clone(), gone)
     }));
-    let analyses = pairs.iter().map(|(older, newer)| audit_sets(older, newer, options)).collect();
+    let analyses =
+        pairs.iter().map(|(older, newer)| audit_sets(older, newer, options)).collect::<Result<_, _>>()?;
     merge_histories(analyses, &label, options.discover.dialect)
 }
 
@@ -189,7 +203,11 @@ fn merge_histories(
 }
 
 /// Compares one history of release A with the same history of release B.
-fn audit_sets(older: &MigrationSet, newer: &MigrationSet, options: &Options) -> Analysis {
+fn audit_sets(
+    older: &MigrationSet,
+    newer: &MigrationSet,
+    options: &Options,
+) -> Result<Analysis, AnalysisError> {
     let mut run = Run::new(options, newer);
     let dialect = run.dialect;
 
@@ -417,7 +435,7 @@ pub fn check_release(
         .into_iter()
         .enumerate()
         .map(|(index, set)| check_set(set, only, if index == 0 { &lone } else { &[] }, options))
-        .collect();
+        .collect::<Result<_, _>>()?;
     let mut merged = merge_histories(analyses, &label, options.discover.dialect)?;
     for name in not_sql {
         merged.notes.push(format!("`{label}/{name}` is not a SQL file: not read"));
@@ -427,7 +445,12 @@ pub fn check_release(
 
 /// Lints one history, or only `only` in it, then the `lone` files its layout
 /// cannot place, after everything else.
-fn check_set(set: &MigrationSet, only: Option<&[String]>, lone: &[Migration], options: &Options) -> Analysis {
+fn check_set(
+    set: &MigrationSet,
+    only: Option<&[String]>,
+    lone: &[Migration],
+    options: &Options,
+) -> Result<Analysis, AnalysisError> {
     let mut run = Run::new(options, set);
     let mut schema = Schema::default();
     let is_target = |m: &Migration| only.is_none_or(|names| names.contains(&m.relative));
@@ -585,11 +608,21 @@ impl<'o> Run<'o> {
         }
     }
 
-    fn finish(mut self, set: &MigrationSet, window: &[&Migration], after: &Schema) -> Analysis {
+    fn finish(
+        mut self,
+        set: &MigrationSet,
+        window: &[&Migration],
+        after: &Schema,
+    ) -> Result<Analysis, AnalysisError> {
         self.apply_severities();
+        let code = match &self.options.code {
+            Some(source) => Some(evidence::weigh(&mut self.changes, source)?),
+            None => None,
+        };
+        self.notes.extend(code.as_ref().map(CodeSummary::note));
         let way_back = way_back(set, window, after, self.dialect);
         let verdict = decide(&self.changes, &way_back);
-        Analysis {
+        Ok(Analysis {
             way_back,
             dialect: self.dialect,
             layout: set.layout,
@@ -600,7 +633,8 @@ impl<'o> Run<'o> {
             skipped: self.skipped,
             histories: set.history.iter().cloned().collect(),
             dialects: vec![self.dialect],
-        }
+            code,
+        })
     }
 }
 

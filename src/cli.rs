@@ -12,8 +12,9 @@ use thiserror::Error;
 
 use crate::analysis::{self, Analysis, AnalysisError};
 use crate::classify::Severity;
-use crate::config::{Config, ConfigError, FailOn};
+use crate::config::{CodeSetting, Config, ConfigError, FailOn};
 use crate::discover::{self, Layout};
+use crate::evidence::CodeSource;
 use crate::report::{self, Format, Style};
 use crate::rules::{ALL_RULES, find_rule};
 use crate::sql::Dialect;
@@ -128,6 +129,14 @@ struct OutputArgs {
     /// When to color the human report (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Release A's code, as a folder: a change breaks A's code only where A's code
+    /// uses what it breaks [default: the tree at --from, or the merge base of
+    /// `check --base`].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_code")]
+    code: Option<PathBuf>,
+    /// Do not read A's code: presume it uses every object of A's schema.
+    #[arg(long)]
+    no_code: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -220,17 +229,20 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode, CliError> {
     match cli.command {
         Command::Audit { from, to, folder, output } => {
-            let settings = Settings::from_output(&output)?;
+            let mut settings = Settings::from_output(&output)?;
             let dialect = settings.options.discover.dialect;
             let window = discover::audit_window(&from, to.as_deref(), folder.as_deref(), dialect)
                 .map_err(AnalysisError::from)?;
             let title = format!("audit: {}", window.label());
+            let at = if Path::new(&from).is_dir() { CodeAt::Nowhere } else { CodeAt::Revision(&from) };
+            let no_code = settings.choose_code(&output, at, folder.as_deref())?;
             let mut analysis = audit_window(window, &settings)?;
+            analysis.notes.extend(no_code);
             hint_if_swapped(&mut analysis);
             print(&analysis, &output, &settings, &title)
         }
         Command::Check { paths, base: Some(base), stdin_filename: _, output } => {
-            let settings = Settings::from_output(&output)?;
+            let mut settings = Settings::from_output(&output)?;
             if paths.iter().any(|path| path.as_os_str() == "-") {
                 return Err(CliError::StdinWithBase);
             }
@@ -239,9 +251,12 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             } else {
                 paths
             };
+            let groups = branch_groups(&paths);
+            let migrations = groups.first().and_then(|(folder, _)| folder.clone());
+            let no_code = settings.choose_code(&output, CodeAt::MergeBase(&base), migrations.as_deref())?;
             let mut analyses = Vec::new();
             let mut judged = Vec::new();
-            for (folder, files) in branch_groups(&paths) {
+            for (folder, files) in groups {
                 let dialect = settings.options.discover.dialect;
                 let window = discover::branch_window(&base, folder.as_deref(), dialect)
                     .map_err(AnalysisError::from)?;
@@ -255,12 +270,13 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 }
                 analyses.push(analysis);
             }
-            let analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            let mut analysis = Analysis::merge(analyses).ok_or(CliError::NoPath)?;
+            analysis.notes.extend(no_code);
             let title = format!("check: {} since `{base}`", judged.join(", "));
             print(&analysis, &output, &settings, &title)
         }
         Command::Check { paths, base: None, stdin_filename, output } => {
-            let settings = Settings::from_output(&output)?;
+            let mut settings = Settings::from_output(&output)?;
             let overlay = read_stdin_overlay(&paths, stdin_filename)?;
             let paths: Vec<PathBuf> = paths
                 .into_iter()
@@ -270,7 +286,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 })
                 .collect();
             let paths = settings.folders(paths)?;
+            let no_code =
+                settings.choose_code(&output, CodeAt::Nowhere, paths.first().map(PathBuf::as_path))?;
             let mut analysis = analysis::check_paths(&paths, overlay.as_ref(), &settings.options)?;
+            analysis.notes.extend(no_code);
             if paths.iter().any(|path| path.is_dir()) {
                 warn_unmatched_excludes(&mut analysis, &settings);
             }
@@ -502,11 +521,22 @@ fn hint_if_swapped(analysis: &mut Analysis) {
     }
 }
 
+/// Where release A's code is, unless `--code DIR` says.
+enum CodeAt<'a> {
+    /// The tree at `audit --from REV`.
+    Revision(&'a str),
+    /// The tree of the merge base of `check --base REV` and HEAD.
+    MergeBase(&'a str),
+    /// Nowhere: folders only.
+    Nowhere,
+}
+
 /// Command-line flags over rollsafe.toml over defaults.
 struct Settings {
     options: analysis::Options,
     fail_on: FailOn,
     migrations: Vec<PathBuf>,
+    code: CodeSetting,
 }
 
 impl Settings {
@@ -527,7 +557,47 @@ impl Settings {
         // Shown in every report: as the user would open them from here, not absolute.
         let migrations = config.migrations.iter().map(|m| as_seen_from(&folder.join(m), &cwd)).collect();
         let options = config.analysis_options(dialect, layout);
-        Ok(Settings { options, fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown), migrations })
+        let code = config.code.unwrap_or(CodeSetting::Auto);
+        Ok(Settings {
+            options,
+            fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::Unknown),
+            migrations,
+            code,
+        })
+    }
+
+    /// Where release A's code is: `--code DIR`, else where `at` says, unless
+    /// `--no-code` or `code = "off"` say not to read it. `migrations` is the window's migrations folder, never
+    /// read as code. Returns the note that says, once, why no code was read.
+    fn choose_code(
+        &mut self,
+        output: &OutputArgs,
+        at: CodeAt<'_>,
+        migrations: Option<&Path>,
+    ) -> Result<Option<String>, CliError> {
+        const PRESUMED: &str = "the verdict presumes A's code uses every object of A's schema";
+        if output.no_code {
+            return Ok(Some(format!("A's code not read (--no-code): {PRESUMED}")));
+        }
+        if self.code == CodeSetting::Off {
+            return Ok(Some(format!("A's code not read (code = \"off\" in rollsafe.toml): {PRESUMED}")));
+        }
+        let source = match (&output.code, at) {
+            (Some(root), _) => CodeSource::folder(root, migrations),
+            (None, CodeAt::Revision(revision)) => {
+                CodeSource::revision(revision, migrations).map_err(AnalysisError::from)?
+            }
+            (None, CodeAt::MergeBase(base)) => {
+                CodeSource::merge_base(base, migrations).map_err(AnalysisError::from)?
+            }
+            (None, CodeAt::Nowhere) => {
+                return Ok(Some(format!(
+                    "no code of release A read: {PRESUMED} (pass --code DIR, or name releases by git revision)"
+                )));
+            }
+        };
+        self.options.code = Some(source);
+        Ok(None)
     }
 
     /// The paths to read: those given, else rollsafe.toml's `migrations`.

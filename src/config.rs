@@ -52,6 +52,19 @@ pub struct Config {
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Severity>,
     pub fail_on: Option<FailOn>,
+    /// Whether to read release A's code for evidence: `auto` (the default) or `off`.
+    pub code: Option<CodeSetting>,
+}
+
+/// Whether release A's code is read to check what breaks it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CodeSetting {
+    /// Read it wherever it is at hand: the tree at `--from`, the merge base of
+    /// `check --base`, or `--code DIR`.
+    Auto,
+    /// Never: judge by the schema alone, presuming A's code uses all of A's schema.
+    Off,
 }
 
 /// Trouble with the configuration file (exit status 2).
@@ -114,7 +127,7 @@ impl Config {
             invalid(
                 format!("invalid {FILE_NAME}: {}", error.message()),
                 error.span(),
-                Some("keys: dialect, layout, migrations, exclude, fail-on, [rules]".to_owned()),
+                Some("keys: dialect, layout, migrations, exclude, fail-on, code, [rules]".to_owned()),
             )
         })?;
         for rule in config.rules.keys() {
@@ -168,11 +181,12 @@ mod tests {
 
     #[test]
     fn reads_every_setting() {
-        let text = "dialect = \"mysql\"\nlayout = \"flyway\"\nmigrations = [\"db\"]\nexclude = [\"old/**\"]\nfail-on = \"coupled\"\n[rules]\ndrop-index = \"off\"\n";
+        let text = "dialect = \"mysql\"\nlayout = \"flyway\"\nmigrations = [\"db\"]\nexclude = [\"old/**\"]\nfail-on = \"coupled\"\ncode = \"off\"\n[rules]\ndrop-index = \"off\"\n";
         let config = Config::parse(text, FILE_NAME).expect("valid");
         assert_eq!(config.dialect, Some(Dialect::Mysql));
         assert_eq!(config.layout, Some(Layout::Flyway));
         assert_eq!(config.fail_on, Some(FailOn::Coupled));
+        assert_eq!(config.code, Some(CodeSetting::Off));
         assert_eq!(config.severities().get("drop-index"), Some(&Severity::Off));
         assert!(config.exclude.excludes("old/1_a.sql", "db/old/1_a.sql"));
         assert!(!config.exclude.excludes("1_a.sql", "db/1_a.sql"));

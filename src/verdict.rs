@@ -125,6 +125,14 @@ pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
         reasons.push("the older release's code runs against the new schema".to_owned());
         CodeRollback::Independent
     };
+    let checked = || findings().filter_map(|f| f.evidence.as_ref());
+    let confirmed = checked().filter(|evidence| evidence.total > 0).count();
+    let cleared = checked().filter(|evidence| evidence.total == 0).count();
+    if confirmed + cleared > 0 {
+        reasons.push(format!(
+            "A's code was read: it uses what {confirmed} change(s) break; {cleared} change(s) break nothing it names"
+        ));
+    }
     if breaking > 0 && unknown > 0 {
         reasons.push(format!("{unknown} more change(s) could not be judged"));
     }

@@ -9,10 +9,24 @@ use serde_json::Value;
 const FROM: &str = "fixtures/shop/release-1.4";
 const TO: &str = "fixtures/shop/release-1.5";
 
+/// Release 1.4's code: it reads `customers.name` and no longer `products.legacy_sku`.
+const CODE: &str = "fixtures/shop/code-1.4";
+
 fn audit(format: &str) -> String {
+    audit_with(format, &[])
+}
+
+/// The audit with release 1.4's code read: the rename stays blocked, with where;
+/// the dropped column loses data but breaks no code.
+fn audit_with_code(format: &str) -> String {
+    audit_with(format, &["--code", CODE, "--color", "never"])
+}
+
+fn audit_with(format: &str, more: &[&str]) -> String {
     let output = Command::cargo_bin("rollsafe")
         .expect("binary")
         .args(["audit", "--from", FROM, "--to", TO, "--format", format])
+        .args(more)
         .output()
         .expect("run");
     assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
@@ -40,11 +54,22 @@ fn markdown_report() {
 }
 
 #[test]
+fn every_format_says_where_a_s_code_uses_what_breaks() {
+    for format in ["human", "json", "gcc", "sarif", "github", "gitlab", "markdown"] {
+        insta::assert_snapshot!(format!("with_code_{format}"), audit_with_code(format));
+    }
+}
+
+#[test]
 fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string("tests/schemas/sarif-2.1.0.json").expect("schema"))
             .expect("json");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let with_code: Value = serde_json::from_str(&audit_with_code("sarif")).expect("sarif is json");
+    assert!(validator.is_valid(&with_code), "relatedLocations are valid SARIF");
+    let related = &with_code["runs"][0]["results"][0]["relatedLocations"][0]["physicalLocation"];
+    assert_eq!(related["artifactLocation"]["uri"], "fixtures/shop/code-1.4/src/customers.ts");
     let log: Value = serde_json::from_str(&audit("sarif")).expect("sarif is json");
     let errors: Vec<String> =
         validator.iter_errors(&log).map(|e| format!("{} at {}", e, e.instance_path())).collect();

@@ -4,43 +4,14 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
-use std::path::Path;
+#[path = "support/repo.rs"]
+mod repo;
 
-use assert_cmd::Command;
+use repo::{commit, git, rollsafe, write};
 use serde_json::Value;
 
-/// Runs git in `dir` (test set-up only; rollsafe itself never runs git).
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=rollsafe",
-            "-c",
-            "user.email=rollsafe@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-}
-
-fn write(dir: &Path, file: &str, contents: &str) {
-    let path = dir.join(file);
-    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    std::fs::write(path, contents).expect("write");
-}
-
-fn commit(dir: &Path, message: &str) {
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-q", "-m", message]);
-}
-
-/// A repository with release tags v1.1.20 and v1.1.21 of `db/migrations`.
+/// A repository with release tags v1.1.20 and v1.1.21 of `db/migrations`, and
+/// a query of A's code that uses the column v1.1.21 renames.
 fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
@@ -50,6 +21,8 @@ fn repository() -> tempfile::TempDir {
     write(root, "db/migrations/3_orders.up.sql", "CREATE TABLE orders (id int, user_id int);");
     write(root, "db/migrations/3_orders.down.sql", "DROP TABLE orders;");
     write(root, "README.md", "app\n");
+    // A's code reads `users.name`, so renaming it breaks A's code.
+    write(root, "src/queries/users.sql", "SELECT name FROM users WHERE id = $1;\n");
     commit(root, "release 1.1.20");
     git(root, &["tag", "v1.1.20"]);
     write(root, "db/migrations/4_rename.up.sql", "ALTER TABLE users RENAME COLUMN name TO full_name;");
@@ -57,18 +30,6 @@ fn repository() -> tempfile::TempDir {
     commit(root, "release 1.1.21");
     git(root, &["tag", "v1.1.21"]);
     dir
-}
-
-fn rollsafe(dir: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
-    let output = Command::cargo_bin("rollsafe")
-        .expect("binary")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run");
-    let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (output.status.code(), report, String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 fn rules(report: &Value) -> Vec<String> {

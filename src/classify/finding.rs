@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Context;
 use super::rule::Rule;
+use crate::evidence::Evidence;
 use crate::schema::{ObjectId, Subject};
 use crate::sql::{ConstraintKind, Name, ParsedStatement, Position};
 
@@ -92,6 +93,9 @@ pub struct Finding {
     pub suppressed: Option<String>,
     /// How loudly reports show it.
     pub severity: Severity,
+    /// What A's code said about the object the finding breaks, when A's code
+    /// was read and the break depends on A's code using it.
+    pub evidence: Option<Evidence>,
 }
 
 impl Finding {
@@ -109,6 +113,7 @@ impl Finding {
             cleared_as_new: None,
             suppressed: None,
             severity: Severity::default_for(rule.class),
+            evidence: None,
         }
     }
 
@@ -246,6 +251,19 @@ impl Finding {
     pub fn reconcile(&mut self, why: &str) {
         self.mark_safe();
         self.message = format!("{} ({why})", act_of(&self.message));
+    }
+
+    /// A's code never names what the finding breaks: it no longer breaks A's
+    /// code, and its class follows what it does to the data (a dropped column
+    /// stays destructive, a rename becomes safe).
+    pub fn clear_for_code(&mut self, why: &str) {
+        self.breaks_code = false;
+        if self.loses_data {
+            self.message = format!("{}; {why}", self.message);
+        } else {
+            self.mark_safe();
+            self.message = format!("{}: {why}", act_of(&self.message));
+        }
     }
 
     /// A destructive change whose data survives elsewhere (copied before the

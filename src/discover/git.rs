@@ -38,7 +38,7 @@ pub enum GitError {
     Git { message: String },
 }
 
-fn git_error(error: impl std::fmt::Display) -> GitError {
+pub(crate) fn git_error(error: impl std::fmt::Display) -> GitError {
     GitError::Git { message: error.to_string() }
 }
 
@@ -171,7 +171,13 @@ impl Repository {
         Ok(release)
     }
 
-    fn tree(&self, revision: &str) -> Result<gix::Tree<'_>, GitError> {
+    /// The gix repository, for stages that read more of a revision than its migrations.
+    pub(crate) fn gix(&self) -> &gix::Repository {
+        &self.repo
+    }
+
+    /// The root tree of the commit `revision` names.
+    pub(crate) fn tree(&self, revision: &str) -> Result<gix::Tree<'_>, GitError> {
         let id = self
             .repo
             .rev_parse_single(revision.as_bytes().as_bstr())

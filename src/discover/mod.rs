@@ -18,6 +18,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 pub use exclude::Exclude;
+pub(crate) use git::git_error;
 pub use git::{GitError, Repository};
 pub use histories::HistoryName;
 pub use history::{History, Rewrite};

@@ -1,11 +1,12 @@
 //! `path:line:col: severity[rule]: message`, one line per finding that is not safe:
 //! the format Vim's and Emacs' quickfix lists and VS Code problem matchers read.
 //! Files not read are `path:1:1: note: …` lines, so the list jumps to them too;
-//! notes about no file are `rollsafe: note: …`.
+//! notes about no file are `rollsafe: note: …`. Each place A's code uses what a
+//! finding breaks is a `note:` line after it, at that place.
 
 use crate::analysis::Analysis;
 
-use super::{Lines, issues, severity_words};
+use super::{Lines, issues, references, severity_words};
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = Lines::default();
@@ -19,6 +20,18 @@ pub(super) fn render(analysis: &Analysis) -> String {
             issue.finding.rule.id,
             issue.finding.message.replace('\n', " ")
         ));
+        let (listed, _) = references(issue.finding);
+        for reference in listed {
+            out.line(format_args!(
+                "{}:{}:{}: note: used by A's code: {} breaks this ({}:{})",
+                reference.file,
+                reference.line,
+                reference.column,
+                issue.finding.rule.id,
+                issue.file,
+                issue.start.line
+            ));
+        }
     }
     for skipped in &analysis.skipped {
         out.line(format_args!("{}:1:1: note: not read: {}", skipped.display, skipped.reason));

@@ -4,7 +4,7 @@
 
 use crate::analysis::Analysis;
 
-use super::{Lines, issues, severity_words};
+use super::{Lines, issues, severity_words, used_by};
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = Lines::default();
@@ -19,7 +19,12 @@ pub(super) fn render(analysis: &Analysis) -> String {
             issue.end.line,
             issue.end.column,
             property(&title),
-            data(&format!("{} Instead: {}", issue.finding.message, issue.finding.rule.help)),
+            data(&format!(
+                "{}{} Instead: {}",
+                issue.finding.message,
+                used_by(issue.finding),
+                issue.finding.rule.help
+            )),
         ));
     }
     for skipped in &analysis.skipped {

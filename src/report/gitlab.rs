@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::analysis::Analysis;
 use crate::classify::{Class, Severity};
 
-use super::{issues, uri};
+use super::{issues, uri, used_by};
 
 #[derive(Serialize)]
 struct Entry {
@@ -52,7 +52,12 @@ pub(super) fn render(analysis: &Analysis) -> String {
             let occurrence = seen.iter().filter(|&&h| h == base).count();
             seen.push(base);
             Entry {
-                description: format!("{} ({})", issue.finding.message, issue.finding.rule.help),
+                description: format!(
+                    "{}{} ({})",
+                    issue.finding.message,
+                    used_by(issue.finding),
+                    issue.finding.rule.help
+                ),
                 check_name: issue.finding.rule.id,
                 fingerprint: format!("{:016x}", fnv1a(format!("{base}:{occurrence}").as_bytes())),
                 severity: match (issue.finding.severity, issue.finding.class) {

@@ -10,7 +10,22 @@ use crate::classify::{self, Change, Class, Finding};
 use crate::sql::LineIndex;
 use crate::verdict::{CodeRollback, DatabaseRollback};
 
-use super::{Lines, Style, label_range};
+use super::{Lines, Style, label_range, references, used_at};
+
+/// How many places of A's code the human report lists under a finding.
+const SHOWN_USES: usize = 5;
+
+/// The places A's code uses what the finding breaks, under its diagnostic.
+fn used_by_code(finding: &Finding, out: &mut Lines) {
+    let (listed, beyond) = references(finding);
+    for reference in listed.iter().take(SHOWN_USES) {
+        out.line(format_args!("  used by A's code at {}: {}", used_at(reference), reference.text));
+    }
+    let more = beyond + listed.len().saturating_sub(SHOWN_USES);
+    if more > 0 {
+        out.line(format_args!("  … and {more} more place(s) in A's code"));
+    }
+}
 
 pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
@@ -38,6 +53,7 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
                 *shown += 1;
                 let report = diagnostic(change, finding, &text, &lines, &file.display);
                 let _rendered = handler.render_report(&mut out, report.as_ref());
+                used_by_code(finding, &mut out);
                 out.blank();
             }
         }

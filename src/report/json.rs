@@ -22,6 +22,8 @@ struct Report<'a> {
     way_back: &'a [crate::verdict::WayBackStep],
     notes: &'a [String],
     skipped: &'a [crate::discover::Skipped],
+    /// What was read of release A's code; `null` when none was.
+    code: Option<&'a crate::evidence::CodeSummary>,
 }
 
 #[derive(Serialize, Default)]
@@ -62,6 +64,10 @@ struct JsonFinding<'a> {
     loses_data: bool,
     /// Why the team accepted the risk; `null` when not suppressed.
     suppressed: Option<&'a str>,
+    /// Where A's code uses what the finding breaks, strongest first (at most 10).
+    references: &'a [crate::evidence::Reference],
+    /// How many places of A's code use it; `null` when A's code was not checked for it.
+    references_total: Option<usize>,
 }
 
 fn help(finding: &Finding) -> Option<&'static str> {
@@ -97,6 +103,8 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
                     breaks_code: finding.breaks_code,
                     loses_data: finding.loses_data,
                     suppressed: finding.suppressed.as_deref(),
+                    references: finding.evidence.as_ref().map_or(&[], |e| e.references.as_slice()),
+                    references_total: finding.evidence.as_ref().map(|e| e.total),
                 }
             })
             .collect(),
@@ -125,6 +133,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
         way_back: &analysis.way_back.steps,
         notes: &analysis.notes,
         skipped: &analysis.skipped,
+        code: analysis.code.as_ref(),
     };
     let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
     out.push('\n');

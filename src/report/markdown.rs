@@ -6,7 +6,7 @@ use crate::analysis::Analysis;
 use crate::classify::Class;
 use crate::verdict::CodeRollback;
 
-use super::{Lines, issues};
+use super::{Lines, issues, references, used_at};
 
 pub(super) fn render(analysis: &Analysis, title: &str) -> String {
     let verdict = &analysis.verdict;
@@ -36,11 +36,12 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
             })
             .map(|issue| {
                 format!(
-                    "| `{}:{}` | `{}` | {} | {} |",
+                    "| `{}:{}` | `{}` | {} | {} | {} |",
                     issue.file,
                     issue.start.line,
                     issue.finding.rule.id,
                     cell(&issue.finding.message),
+                    used_at_cell(issue.finding),
                     cell(issue.finding.rule.help)
                 )
             })
@@ -48,8 +49,8 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
         if !rows.is_empty() {
             out.line(format_args!("### {heading}"));
             out.blank();
-            out.line(format_args!("| where | rule | what breaks | do this instead |"));
-            out.line(format_args!("|---|---|---|---|"));
+            out.line(format_args!("| where | rule | what breaks | used at | do this instead |"));
+            out.line(format_args!("|---|---|---|---|---|"));
             for row in rows {
                 out.line(format_args!("{row}"));
             }
@@ -101,6 +102,22 @@ fn list(out: &mut Lines, heading: &str, items: impl Iterator<Item = String>) {
         out.line(format_args!("{item}"));
     }
     out.blank();
+}
+
+/// Where A's code uses what the finding breaks: the first places, and how many
+/// more; a dash when A's code was not checked for it.
+fn used_at_cell(finding: &crate::classify::Finding) -> String {
+    const SHOWN: usize = 3;
+    let (listed, beyond) = references(finding);
+    if finding.evidence.is_none() {
+        return "–".to_owned();
+    }
+    let mut places: Vec<String> = listed.iter().take(SHOWN).map(|r| format!("`{}`", used_at(r))).collect();
+    let more = beyond + listed.len().saturating_sub(SHOWN);
+    if more > 0 {
+        places.push(format!("and {more} more"));
+    }
+    if places.is_empty() { "nowhere".to_owned() } else { cell(&places.join(", ")) }
 }
 
 /// Text safe inside a Markdown table cell.

@@ -114,6 +114,33 @@ fn issues_and_accepted_risks(analysis: &Analysis) -> impl Iterator<Item = Issue<
     })
 }
 
+/// Where A's code uses what a finding breaks, as listed, and how many more places
+/// there are beyond them.
+fn references(finding: &Finding) -> (&[crate::evidence::Reference], usize) {
+    match &finding.evidence {
+        Some(evidence) => (&evidence.references, evidence.total.saturating_sub(evidence.references.len())),
+        None => (&[], 0),
+    }
+}
+
+/// `file:line`, and the ORM for a model: how a report names one use in A's code.
+fn used_at(reference: &crate::evidence::Reference) -> String {
+    match reference.orm {
+        Some(orm) => format!("{}:{} ({orm} model)", reference.file, reference.line),
+        None => format!("{}:{}", reference.file, reference.line),
+    }
+}
+
+/// Where A's code uses what the finding breaks, as a sentence to append to a
+/// message; empty when A's code was not read or names it nowhere.
+fn used_by(finding: &Finding) -> String {
+    let (listed, beyond) = references(finding);
+    let Some(first) = listed.first() else { return String::new() };
+    let others = listed.len() - 1 + beyond;
+    let more = if others > 0 { format!(" and {others} more place(s)") } else { String::new() };
+    format!(" Used by A's code at {}{more}.", used_at(first))
+}
+
 /// The words issue lists use for a severity: (gcc and SARIF, GitHub).
 fn severity_words(severity: Severity) -> (&'static str, &'static str) {
     match severity {

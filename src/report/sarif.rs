@@ -1,7 +1,8 @@
 //! SARIF 2.1.0 for code scanning: every rule in `tool.driver.rules`, one result per
 //! finding that is not safe, regions 1-based with exclusive end columns; files not
 //! read (warnings, at their file) and notes in the invocation's
-//! `toolExecutionNotifications`.
+//! `toolExecutionNotifications`. The places A's code uses what a finding breaks
+//! are its `relatedLocations`.
 
 use serde_json::{Value, json};
 
@@ -9,7 +10,7 @@ use crate::analysis::Analysis;
 use crate::classify::Severity;
 use crate::rules::ALL_RULES;
 
-use super::{issues_and_accepted_risks, severity_words, uri};
+use super::{issues_and_accepted_risks, references, severity_words, uri};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -36,8 +37,24 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 .iter()
                 .map(|reason| json!({ "kind": "inSource", "justification": reason }))
                 .collect();
+            let (listed, _) = references(issue.finding);
+            let related: Vec<Value> = listed
+                .iter()
+                .enumerate()
+                .map(|(id, reference)| {
+                    json!({
+                        "id": id,
+                        "message": { "text": format!("used by A's code: {}", reference.text) },
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": uri(&reference.file) },
+                            "region": { "startLine": reference.line, "startColumn": reference.column }
+                        }
+                    })
+                })
+                .collect();
             json!({
                 "suppressions": suppressions,
+                "relatedLocations": related,
                 "ruleId": issue.finding.rule.id,
                 "ruleIndex": rule_index,
                 "level": level(issue.finding.severity),

@@ -1,0 +1,605 @@
+//! Stage 4b: evidence from release A's code. The schema says what A's code
+//! *could* use; A's code says what it *does* use. Every finding that breaks A's
+//! code only if A's code uses an object (a dropped or renamed table, column,
+//! view, routine, type, sequence or enum value; a table whose writes a new rule
+//! tightens) is checked against A's code: where A's code names the object (a
+//! query, a call, a mention) or an ORM model maps it, the finding keeps its class
+//! and carries those places; where nothing names it, it no longer breaks A's code
+//! (its class then follows what it does to the data). See "Evidence from A's code"
+//! in the rollback model.
+//!
+//! Jobs, one module each: [`source`] (where the code comes from), [`code`] (what
+//! counts as code), [`names`] (how names are spelled and matched) and [`orm`] (what
+//! models map). Every file is read once, in parallel, and scanned once for all
+//! names at a time.
+
+mod code;
+mod names;
+mod orm;
+mod source;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use miette::Diagnostic;
+use serde::Serialize;
+use thiserror::Error;
+
+use crate::classify::{Change, Finding};
+use crate::discover::GitError;
+use crate::schema::Subject;
+
+pub use code::SkipReason;
+use names::{Lines, Matcher, spellings};
+pub use source::CodeSource;
+use source::{CodeFile, read_code};
+
+/// At most this many references are listed for one finding; the total says how many there were.
+pub const MAX_REFERENCES: usize = 10;
+
+/// At most this many of the listed references come from one file, so the list shows where else.
+const REFERENCES_PER_FILE: usize = 1;
+
+/// Rules whose break is A's code writing the table, whatever columns it names:
+/// a column it never names but must now fill, or a default it relied on.
+const TIGHTENS_WRITES: [&str; 3] = ["add-not-null-column", "set-not-null", "drop-default"];
+
+/// Trouble reading A's code that stops the run (exit status 2). A file that
+/// cannot be read is skipped and counted, never fatal.
+#[derive(Debug, Error, Diagnostic)]
+pub enum EvidenceError {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Git(#[from] GitError),
+    #[error("the code folder `{path}` does not exist")]
+    #[diagnostic(
+        code(rollsafe::code_folder_missing),
+        help(
+            "pass the folder holding release A's code to --code, or --no-code to judge by the schema alone"
+        )
+    )]
+    NoFolder { path: String },
+    #[error("cannot search A's code for {names} names: {message}")]
+    #[diagnostic(code(rollsafe::code_search))]
+    Search { names: usize, message: String },
+}
+
+/// How A's code uses an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferenceKind {
+    /// An ORM model maps it.
+    Model,
+    /// A SQL query names it (in a `.sql` file, beside SQL words, or qualified by its table).
+    Query,
+    /// A call of the routine.
+    Call,
+    /// Its name, in any other code.
+    Name,
+}
+
+/// Where A's code uses an object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub file: String,
+    /// 1-based.
+    pub line: u64,
+    /// 1-based, in characters.
+    pub column: u64,
+    /// The line, trimmed (its first 160 characters).
+    pub text: String,
+    pub kind: ReferenceKind,
+    /// The ORM whose model maps it, for `model` references.
+    pub orm: Option<&'static str>,
+}
+
+/// What A's code said about a finding.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// The strongest references, at most [`MAX_REFERENCES`]: models first, then queries and calls.
+    pub references: Vec<Reference>,
+    /// How many references there were; 0 when A's code never names the object.
+    pub total: usize,
+}
+
+/// What was read of A's code.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodeSummary {
+    pub source: String,
+    pub files_read: usize,
+    pub files_skipped: usize,
+    pub skipped: BTreeMap<SkipReason, usize>,
+}
+
+impl CodeSummary {
+    /// One sentence for the notes of a report.
+    pub fn note(&self) -> String {
+        let mut note = if self.files_read == 0 {
+            format!(
+                "A's code ({}) holds no code besides what is skipped: the verdict presumes A's code uses every object of A's schema",
+                self.source
+            )
+        } else {
+            format!("read A's code ({}): {} file(s)", self.source, self.files_read)
+        };
+        if self.files_skipped > 0 {
+            let each: Vec<String> =
+                self.skipped.iter().map(|(reason, n)| format!("{} {n}", reason.as_str())).collect();
+            note += &format!("; not code: {} ({})", self.files_skipped, each.join(", "));
+        }
+        note
+    }
+}
+
+/// What A's code must name for a finding to break it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Target {
+    /// A table or view, by name or by the model that maps it.
+    Relation(String),
+    /// A column of a table, by name or by a model of its table that maps it.
+    Column { table: String, column: String },
+    /// A routine (`routine`), type, sequence or enum value, by name.
+    Named { name: String, routine: bool },
+}
+
+impl Target {
+    /// The target of a finding that breaks A's code only if A's code uses its object.
+    fn of(finding: &Finding) -> Option<Target> {
+        let bare = |key: &str| key.rsplit('.').next().unwrap_or(key).to_owned();
+        Some(match finding.subject.as_ref()? {
+            Subject::Table(name) | Subject::WriteRules(name) | Subject::View(name) => {
+                Target::Relation(bare(name))
+            }
+            Subject::Column { table, .. } if TIGHTENS_WRITES.contains(&finding.rule.id) => {
+                Target::Relation(bare(table))
+            }
+            Subject::Column { table, column } => {
+                Target::Column { table: bare(table), column: column.clone() }
+            }
+            Subject::Function(name) => Target::Named { name: bare(name), routine: true },
+            Subject::Type(name) | Subject::Sequence(name) => {
+                Target::Named { name: bare(name), routine: false }
+            }
+            Subject::EnumValue { value, .. } => Target::Named { name: value.clone(), routine: false },
+            // A trigger runs without A's code naming it; a schema's tables are used unqualified.
+            Subject::Trigger(_) | Subject::Schema(_) => return None,
+        })
+    }
+
+    /// The table whose models may map it.
+    fn table(&self) -> Option<&str> {
+        match self {
+            Target::Relation(table) | Target::Column { table, .. } => Some(table),
+            Target::Named { .. } => None,
+        }
+    }
+}
+
+/// What a spelling stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The target's own name: a reference.
+    Names,
+    /// The table of a column target: only context, to rank the column's references.
+    TableOf,
+}
+
+/// The search for every target at once.
+struct Plan {
+    targets: Vec<Target>,
+    matcher: Matcher,
+    /// For each pattern, the targets it spells and how.
+    owners: Vec<Vec<(usize, Role)>>,
+    /// Each target's table, as models compare it: lower case, no underscores, in every number.
+    tables: Vec<HashSet<String>>,
+    /// Each target's table spellings, lower case, to see a qualified name.
+    table_spellings: Vec<HashSet<String>>,
+}
+
+impl Plan {
+    fn new(targets: Vec<Target>) -> Result<Plan, EvidenceError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<(usize, Role)>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut add = |spelling: String, owner: (usize, Role)| {
+            let at = *index.entry(spelling.clone()).or_insert_with(|| {
+                patterns.push(spelling);
+                owners.push(Vec::new());
+                owners.len() - 1
+            });
+            owners[at].push(owner);
+        };
+        let mut tables = Vec::new();
+        let mut table_spellings = Vec::new();
+        for (number, target) in targets.iter().enumerate() {
+            match target {
+                Target::Relation(name) => {
+                    spellings(name, true).into_iter().for_each(|s| add(s, (number, Role::Names)))
+                }
+                Target::Column { table, column } => {
+                    spellings(column, false).into_iter().for_each(|s| add(s, (number, Role::Names)));
+                    spellings(table, true).into_iter().for_each(|s| add(s, (number, Role::TableOf)));
+                }
+                Target::Named { name, .. } => {
+                    spellings(name, false).into_iter().for_each(|s| add(s, (number, Role::Names)))
+                }
+            }
+            let table = target.table().map(|table| spellings(table, true)).unwrap_or_default();
+            tables.push(table.iter().map(|s| loose(s)).collect());
+            table_spellings.push(table.into_iter().collect());
+        }
+        let matcher = Matcher::new(&patterns)
+            .map_err(|error| EvidenceError::Search { names: patterns.len(), message: error.to_string() })?;
+        Ok(Plan { targets, matcher, owners, tables, table_spellings })
+    }
+
+    /// Whether a model's table is the target's.
+    fn maps_table(&self, target: usize, model_table: &str) -> bool {
+        self.tables[target].contains(&loose(model_table))
+    }
+}
+
+/// A name as models compare it: lower case, without underscores.
+fn loose(name: &str) -> String {
+    name.chars().filter(|c| *c != '_').map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// A reference found in one file, with how strong it is (lower is stronger).
+struct Found {
+    target: usize,
+    rank: u8,
+    reference: Reference,
+}
+
+/// What one file says.
+#[derive(Default)]
+struct FileEvidence {
+    found: Vec<Found>,
+    /// Targets (columns) an ActiveRecord model of this file declares unused.
+    ignored: Vec<usize>,
+}
+
+/// Checks every finding of `changes` that breaks A's code against the code of
+/// `source`, and says what was read.
+pub fn weigh(changes: &mut [Change], source: &CodeSource) -> Result<CodeSummary, EvidenceError> {
+    let mut targets: Vec<Target> = Vec::new();
+    let mut checked: Vec<(usize, usize, usize)> = Vec::new();
+    for (change_index, change) in changes.iter().enumerate() {
+        for (finding_index, finding) in change.findings().iter().enumerate() {
+            if !finding.breaks_code || !finding.counts() {
+                continue;
+            }
+            let Some(target) = Target::of(finding) else { continue };
+            let number = targets.iter().position(|t| *t == target).unwrap_or_else(|| {
+                targets.push(target);
+                targets.len() - 1
+            });
+            checked.push((change_index, finding_index, number));
+        }
+    }
+    let plan = Plan::new(targets)?;
+    let reading = read_code(source, |file| scan(&file, &plan))?;
+    let summary = CodeSummary {
+        source: source.label(),
+        files_read: reading.files_read,
+        files_skipped: reading.skipped.values().sum(),
+        skipped: reading.skipped,
+    };
+    if summary.files_read == 0 {
+        // A tree of migrations alone: A's code lives elsewhere, and says nothing here.
+        return Ok(summary);
+    }
+    let evidence = gather(&plan, reading.results);
+    for (change_index, finding_index, target) in checked {
+        let finding = &mut changes[change_index].findings_mut()[finding_index];
+        let found = evidence[target].clone();
+        if found.total == 0 {
+            finding.clear_for_code(&format!("no reference in A's code ({} files read)", summary.files_read));
+        }
+        finding.evidence = Some(found);
+    }
+    Ok(summary)
+}
+
+/// Every file's references, per target: the strongest first, a few per file.
+fn gather(plan: &Plan, files: Vec<FileEvidence>) -> Vec<Evidence> {
+    let ignored: HashSet<usize> = files.iter().flat_map(|file| file.ignored.iter().copied()).collect();
+    let mut per_target: Vec<Vec<Found>> = plan.targets.iter().map(|_| Vec::new()).collect();
+    for found in files.into_iter().flat_map(|file| file.found) {
+        // A column ActiveRecord ignores is not read through the models, nor through the schema dump.
+        let through_activerecord = found.reference.orm.is_some_and(|orm| orm.starts_with("ActiveRecord"))
+            || found.reference.file.ends_with("schema.rb");
+        if !(ignored.contains(&found.target) && through_activerecord) {
+            per_target[found.target].push(found);
+        }
+    }
+    per_target
+        .into_iter()
+        .map(|mut found| {
+            found.sort_by(|a, b| {
+                (a.rank, &a.reference.file, a.reference.line).cmp(&(
+                    b.rank,
+                    &b.reference.file,
+                    b.reference.line,
+                ))
+            });
+            let total = found.len();
+            let mut shown: Vec<Reference> = Vec::new();
+            let mut held_back: Vec<Reference> = Vec::new();
+            let mut per_file: HashMap<&str, usize> = HashMap::new();
+            for found in &found {
+                let count = per_file.entry(found.reference.file.as_str()).or_default();
+                *count += 1;
+                if *count <= REFERENCES_PER_FILE { &mut shown } else { &mut held_back }
+                    .push(found.reference.clone());
+            }
+            shown.truncate(MAX_REFERENCES);
+            let room = MAX_REFERENCES - shown.len();
+            shown.extend(held_back.into_iter().take(room));
+            Evidence { references: shown, total }
+        })
+        .collect()
+}
+
+/// Words that mark a line as SQL.
+const SQL_WORDS: [&str; 11] = [
+    "select",
+    "insert",
+    "update",
+    "delete",
+    "join",
+    "where",
+    "exec",
+    "execute",
+    "call",
+    "returning",
+    "values",
+];
+
+/// What one file of A's code says about every target.
+fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
+    let bytes = file.text.as_bytes();
+    let hits = plan.matcher.hits(bytes);
+    let models = orm::models(file.relative, file.text);
+    let mut evidence = FileEvidence::default();
+    if hits.is_empty() && models.is_empty() {
+        return evidence;
+    }
+    // A model's line, trimmed, and the column its text starts at.
+    let model_line = |number: u64| -> (String, u64) {
+        let line = file.text.lines().nth(usize::try_from(number.saturating_sub(1)).unwrap_or(usize::MAX));
+        let line = line.unwrap_or("");
+        let indent = line.chars().take_while(|c| c.is_whitespace()).count() as u64;
+        (line.trim().chars().take(160).collect(), indent + 1)
+    };
+    let mut ignored_lines: HashSet<u64> = HashSet::new();
+    for model in &models {
+        for (target, what) in plan.targets.iter().enumerate() {
+            if !plan.maps_table(target, &model.table) {
+                continue;
+            }
+            let line = match what {
+                Target::Relation(_) => Some(model.line),
+                Target::Column { column, .. } => {
+                    let column = loose(column);
+                    let ignored = model.ignored.iter().any(|(name, _)| loose(name) == column);
+                    if ignored {
+                        evidence.ignored.push(target);
+                    }
+                    let mapped =
+                        model.columns.iter().find(|(name, _)| loose(name) == column).map(|(_, line)| *line);
+                    mapped.or((model.maps_every_column && !ignored).then_some(model.line))
+                }
+                Target::Named { .. } => None,
+            };
+            if let Some(line) = line {
+                let (text, column) = model_line(line);
+                let reference = Reference {
+                    file: file.display.to_owned(),
+                    line,
+                    column,
+                    text,
+                    kind: ReferenceKind::Model,
+                    orm: Some(model.orm),
+                };
+                evidence.found.push(Found { target, rank: 0, reference });
+            }
+        }
+        ignored_lines.extend(model.ignored.iter().map(|(_, line)| *line));
+    }
+    let mentions_table: HashSet<usize> = hits
+        .iter()
+        .flat_map(|hit| plan.owners[hit.pattern].iter())
+        .filter(|(_, role)| *role == Role::TableOf)
+        .map(|(target, _)| *target)
+        .collect();
+    let is_sql_file = file.relative.to_ascii_lowercase().ends_with(".sql");
+    let mut lines = Lines::new(bytes);
+    let mut seen: HashSet<(usize, u64)> =
+        evidence.found.iter().map(|f| (f.target, f.reference.line)).collect();
+    for hit in &hits {
+        let owners = &plan.owners[hit.pattern];
+        // A table named only as context for its columns needs no place of its own.
+        if !owners.iter().any(|(_, role)| *role == Role::Names) {
+            continue;
+        }
+        let (line, column) = lines.position(hit.start);
+        if ignored_lines.contains(&line) {
+            continue;
+        }
+        let text = lines.line_text(hit.start);
+        if is_comment(&text) {
+            continue;
+        }
+        for &(target, role) in owners {
+            if role != Role::Names || !seen.insert((target, line)) {
+                continue;
+            }
+            let routine = matches!(plan.targets[target], Target::Named { routine: true, .. });
+            let kind = if routine && is_call(bytes, hit.end, &text) {
+                ReferenceKind::Call
+            } else if is_sql_file
+                || qualified(bytes, hit.start, &plan.table_spellings[target])
+                || is_sql_line(&text)
+            {
+                ReferenceKind::Query
+            } else {
+                ReferenceKind::Name
+            };
+            let column_far_from_table =
+                matches!(plan.targets[target], Target::Column { .. }) && !mentions_table.contains(&target);
+            // A column's name in a file that never names its table may well be another table's.
+            let rank = match kind {
+                ReferenceKind::Model => 0,
+                ReferenceKind::Query | ReferenceKind::Call => 1,
+                ReferenceKind::Name => 2,
+            } + if column_far_from_table { 2 } else { 0 };
+            let reference = Reference {
+                file: file.display.to_owned(),
+                line,
+                column,
+                text: text.clone(),
+                kind,
+                orm: None,
+            };
+            evidence.found.push(Found { target, rank, reference });
+        }
+    }
+    evidence
+}
+
+/// Whether a routine's name at `end` is called: `name(`, `"name" (`, `[name](`, or
+/// on a line that executes it.
+fn is_call(bytes: &[u8], end: usize, line: &str) -> bool {
+    let after = bytes[end..].iter().find(|b| !matches!(b, b'"' | b'`' | b']' | b'\'' | b' ' | b'\t'));
+    after == Some(&b'(') || {
+        let lower = line.to_ascii_lowercase();
+        // T-SQL and PostgreSQL, ADO.NET, Python DB-API, JDBC.
+        ["exec", "execute", "call", "storedprocedure", "sqlcommand", "callproc", "preparecall"]
+            .iter()
+            .any(|word| lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|w| w == *word))
+    }
+}
+
+/// Whether the name at `start` is qualified by one of `tables`: `session.hostname`,
+/// `"session"."hostname"`, `[session].[hostname]`.
+fn qualified(bytes: &[u8], start: usize, tables: &HashSet<String>) -> bool {
+    let mut at = start;
+    let quote = |b: u8| matches!(b, b'"' | b'`' | b'[' | b']');
+    if at > 0 && quote(bytes[at - 1]) {
+        at -= 1;
+    }
+    if at == 0 || bytes[at - 1] != b'.' {
+        return false;
+    }
+    at -= 1;
+    if at > 0 && quote(bytes[at - 1]) {
+        at -= 1;
+    }
+    let word_start =
+        bytes[..at].iter().rposition(|b| !(b.is_ascii_alphanumeric() || *b == b'_')).map_or(0, |i| i + 1);
+    let word = String::from_utf8_lossy(&bytes[word_start..at]).to_ascii_lowercase();
+    tables.contains(&word)
+}
+
+/// Whether a line (trimmed) is a comment and nothing else: `// …`, `-- …`, `# …`,
+/// `/* …`, ` * …` (Rust's `#[attribute]` is not). A comment is no use of what it
+/// names: "stopped reading legacy_sku" is what a well-staged release leaves behind.
+fn is_comment(line: &str) -> bool {
+    ["//", "--", "/*", "*", "<!--"].iter().any(|marker| line.starts_with(marker))
+        || line == "#"
+        || line.starts_with("# ")
+}
+
+/// Whether a line reads as SQL.
+fn is_sql_line(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').any(|word| SQL_WORDS.contains(&word))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `files` (path, text) say about `targets`: each target's references as `file:line kind`.
+    fn evidence(targets: Vec<Target>, files: &[(&str, &str)]) -> Vec<Vec<String>> {
+        let plan = Plan::new(targets).expect("plan");
+        let found = files
+            .iter()
+            .map(|(path, text)| scan(&CodeFile { display: path, relative: path, text }, &plan))
+            .collect();
+        gather(&plan, found)
+            .into_iter()
+            .map(|evidence| {
+                assert_eq!(evidence.total, evidence.references.len(), "fewer than ten, all listed");
+                let kind = |r: &Reference| format!("{:?}", r.kind).to_lowercase();
+                evidence.references.iter().map(|r| format!("{}:{} {}", r.file, r.line, kind(r))).collect()
+            })
+            .collect()
+    }
+
+    fn column(table: &str, column: &str) -> Target {
+        Target::Column { table: table.to_owned(), column: column.to_owned() }
+    }
+
+    #[test]
+    fn procedures_are_found_bracketed_qualified_and_called() {
+        let code = "var cmd = new SqlCommand(\"[dbo].[User_ReadById]\", conn);\ncmd.CommandType = CommandType.StoredProcedure;\n";
+        let sql = "EXEC dbo.user_readbyid @Id = 1;\n";
+        let found = evidence(
+            vec![Target::Named { name: "user_readbyid".into(), routine: true }],
+            &[("Data/Users.cs", code), ("queries/users.sql", sql)],
+        );
+        assert_eq!(found, [["Data/Users.cs:1 call", "queries/users.sql:1 call"]]);
+    }
+
+    #[test]
+    fn a_column_is_a_query_when_qualified_by_its_table_and_ranked_by_its_table() {
+        let files = [
+            ("src/a.ts", "const label = row.email;\n"),
+            ("src/b.ts", "// users\nconst x = { email };\n"),
+            ("src/c.ts", "sql`select \"users\".\"email\" from users`;\n"),
+        ];
+        let found = evidence(vec![column("users", "email")], &files);
+        assert_eq!(found, [["src/c.ts:1 query", "src/b.ts:2 name", "src/a.ts:1 name"]]);
+    }
+
+    #[test]
+    fn activerecord_models_use_every_column_but_the_ignored_ones() {
+        let model = "class User < ApplicationRecord\n  self.ignored_columns += %w[legacy_code]\nend\n";
+        let dump =
+            "  create_table \"users\" do |t|\n    t.string \"legacy_code\"\n    t.string \"email\"\n  end\n";
+        let files = [("app/models/user.rb", model), ("db/schema.rb", dump)];
+        let found = evidence(vec![column("users", "legacy_code"), column("users", "email")], &files);
+        assert!(found[0].is_empty(), "ignored: {:?}", found[0]);
+        assert_eq!(found[1], ["app/models/user.rb:1 model", "db/schema.rb:3 model"]);
+    }
+
+    #[test]
+    fn django_models_name_tables_their_code_never_spells() {
+        let model = "class Order(models.Model):\n    note = models.TextField()\n";
+        let found = evidence(vec![Target::Relation("shop_order".into())], &[("shop/models.py", model)]);
+        assert_eq!(found, [["shop/models.py:1 model"]]);
+    }
+
+    #[test]
+    fn comments_are_no_use() {
+        let code = "// stopped reading legacy_sku\n# legacy_sku is gone\n/* legacy_sku */\n#[sql_name = \"legacy_sku\"]\nx.legacy_sku // trailing\n";
+        let found = evidence(vec![column("products", "legacy_sku")], &[("src/a.rs", code)]);
+        assert_eq!(found, [["src/a.rs:4 name", "src/a.rs:5 name"]]);
+    }
+
+    #[test]
+    fn references_are_capped_one_a_file_first() {
+        let busy = "hostname\n".repeat(12);
+        let files = [("a.ts", busy.as_str()), ("b.ts", "hostname\n")];
+        let plan = Plan::new(vec![column("session", "hostname")]).expect("plan");
+        let found = files
+            .iter()
+            .map(|(path, text)| scan(&CodeFile { display: path, relative: path, text }, &plan))
+            .collect();
+        let evidence = gather(&plan, found);
+        assert_eq!(evidence[0].total, 13);
+        assert_eq!(evidence[0].references.len(), MAX_REFERENCES);
+        assert_eq!(evidence[0].references[1].file, "b.ts", "b.ts's only use comes before a.ts's second");
+    }
+}

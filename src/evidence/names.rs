@@ -1,0 +1,183 @@
+//! Matching broken names in code: every spelling of every name the window breaks
+//! goes into one Aho-Corasick automaton, so each file is scanned once whatever
+//! the number of names. Matching is ASCII case-insensitive (SQL identifiers are),
+//! and a match counts only as a whole word: `user` is not found in `username`,
+//! but is in `"user"`, `[dbo].[user]` and `user.id`.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// The spellings of a SQL name as code writes it, lower case. `created_at` is also
+/// `createdAt` and `CreatedAt` (its letters without underscores, matched without
+/// regard to case); with `model_like` (tables and views, which ORMs name after one
+/// row) `users` is also `user`/`User`, and `person` also `persons`.
+pub fn spellings(name: &str, model_like: bool) -> Vec<String> {
+    let name = name.to_ascii_lowercase();
+    let mut forms = vec![name.clone()];
+    if model_like {
+        let one = singular(&name);
+        if one == name {
+            forms.push(plural(&name));
+        }
+        forms.push(one);
+    }
+    let joined: Vec<String> = forms.iter().filter(|f| f.contains('_')).map(|f| f.replace('_', "")).collect();
+    forms.extend(joined);
+    forms.retain(|form| form.len() >= 2);
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// The English singular of a table name's last word: `categories` → `category`,
+/// `addresses` → `address`, `users` → `user`; other names unchanged.
+fn singular(name: &str) -> String {
+    if let Some(stem) = name.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for ending in ["sses", "shes", "ches", "xes"] {
+        if name.ends_with(ending) {
+            return name[..name.len() - 2].to_owned();
+        }
+    }
+    match name.strip_suffix('s') {
+        Some(stem) if !stem.ends_with('s') && !stem.ends_with('u') => stem.to_owned(),
+        _ => name.to_owned(),
+    }
+}
+
+/// The English plural of a name: `category` → `categories`, `box` → `boxes`.
+fn plural(name: &str) -> String {
+    let vowel_before_y = name.len() >= 2 && "aeiou".contains(&name[name.len() - 2..name.len() - 1]);
+    if let Some(stem) = name.strip_suffix('y').filter(|_| !vowel_before_y) {
+        return format!("{stem}ies");
+    }
+    if ["s", "x", "ch", "sh"].iter().any(|ending| name.ends_with(ending)) {
+        return format!("{name}es");
+    }
+    format!("{name}s")
+}
+
+/// Whether `byte` can be part of an identifier, so a match next to it is part of
+/// a longer word.
+fn is_word_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_'
+}
+
+/// Where a spelling was found in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// The spelling's index among those the matcher was built with.
+    pub pattern: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Finds whole-word occurrences of many spellings at once.
+pub struct Matcher {
+    automaton: AhoCorasick,
+}
+
+impl Matcher {
+    /// A matcher of `patterns` (lower case), found in any case.
+    pub fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Result<Matcher, aho_corasick::BuildError> {
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(patterns)?;
+        Ok(Matcher { automaton })
+    }
+
+    /// Every whole-word occurrence of every pattern in `text`, in order.
+    pub fn hits(&self, text: &[u8]) -> Vec<Hit> {
+        self.automaton
+            .find_overlapping_iter(text)
+            .filter(|found| {
+                let before = found.start().checked_sub(1).and_then(|i| text.get(i));
+                let after = text.get(found.end());
+                !before.is_some_and(|b| is_word_byte(*b)) && !after.is_some_and(|b| is_word_byte(*b))
+            })
+            .map(|found| Hit { pattern: found.pattern().as_usize(), start: found.start(), end: found.end() })
+            .collect()
+    }
+}
+
+/// 1-based line and column (in characters) of byte offsets in a text, asked for
+/// in increasing order.
+pub struct Lines<'t> {
+    text: &'t [u8],
+    line: u64,
+    line_start: usize,
+    scanned: usize,
+}
+
+impl<'t> Lines<'t> {
+    pub fn new(text: &'t [u8]) -> Self {
+        Lines { text, line: 1, line_start: 0, scanned: 0 }
+    }
+
+    /// The line and column of `offset`, which is at least the last one asked for.
+    pub fn position(&mut self, offset: usize) -> (u64, u64) {
+        let offset = offset.min(self.text.len());
+        if offset >= self.scanned {
+            for newline in memchr::memchr_iter(b'\n', &self.text[self.scanned..offset]) {
+                self.line += 1;
+                self.line_start = self.scanned + newline + 1;
+            }
+            self.scanned = offset;
+        }
+        let column = String::from_utf8_lossy(&self.text[self.line_start..offset]).chars().count() as u64 + 1;
+        (self.line, column)
+    }
+
+    /// The text of the line holding `offset`, trimmed.
+    pub fn line_text(&self, offset: usize) -> String {
+        let start =
+            self.text[..offset.min(self.text.len())].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &self.text[start..]).map_or(self.text.len(), |i| start + i);
+        let line = String::from_utf8_lossy(&self.text[start..end]);
+        let line = line.trim();
+        // A minified line can be very long: the reference needs only its start.
+        line.chars().take(160).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_cover_orm_conventions() {
+        assert_eq!(spellings("created_at", false), vec!["created_at", "createdat"]);
+        assert_eq!(spellings("users", true), vec!["user", "users"]);
+        assert_eq!(spellings("categories", true), vec!["categories", "category"]);
+        assert_eq!(
+            spellings("user_sessions", true),
+            vec!["user_session", "user_sessions", "usersession", "usersessions"]
+        );
+        assert_eq!(spellings("person", true), vec!["person", "persons"]);
+        assert_eq!(spellings("address", true), vec!["address", "addresses"]);
+        assert_eq!(spellings("User_ReadById", false), vec!["user_readbyid", "userreadbyid"]);
+    }
+
+    #[test]
+    fn only_whole_words_match_in_any_case() {
+        let matcher = Matcher::new(&["user", "createdat"]).expect("builds");
+        let text = b"username user [dbo].[User] \"user\" user.id createdAt CreatedAt_x";
+        let found: Vec<&str> = matcher
+            .hits(text)
+            .iter()
+            .map(|hit| std::str::from_utf8(&text[hit.start..hit.end]).expect("ascii"))
+            .collect();
+        assert_eq!(found, vec!["user", "User", "user", "user", "createdAt"]);
+    }
+
+    #[test]
+    fn positions_are_one_based_lines_and_character_columns() {
+        let text = "a\n  é user\nx".as_bytes();
+        let mut lines = Lines::new(text);
+        let offset = text.windows(4).position(|w| w == b"user").expect("present");
+        assert_eq!(lines.position(offset), (2, 5));
+        assert_eq!(lines.line_text(offset), "é user");
+        assert_eq!(lines.position(text.len() - 1), (3, 1));
+    }
+}
