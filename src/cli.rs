@@ -299,12 +299,16 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::List { path, layout, dialect, json } => {
             let settings = Settings::resolve(None, dialect, layout, None)?;
             let paths = settings.folders(path.into_iter().collect())?;
+            let options = &settings.options.discover;
+            let mut listings = Vec::new();
             for path in paths {
-                let options = &settings.options.discover;
                 let sets = discover::discover_folder(&path, options).map_err(AnalysisError::from)?;
-                for set in &sets {
-                    emit(&listing(set, options.dialect, json))?;
-                }
+                listings.extend(sets.iter().map(|set| listing(set, options.dialect, json)));
+            }
+            // JSON is one document: an object for one history, an array for several.
+            match (json, listings.len()) {
+                (true, 2..) => emit(&format!("[\n{}]\n", listings.join(",\n")))?,
+                _ => emit(&listings.concat())?,
             }
             Ok(ExitCode::SUCCESS)
         }

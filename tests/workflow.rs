@@ -380,3 +380,21 @@ fn a_long_way_back_lists_the_steps_that_lose_data_and_counts_the_rest() {
         "steps that lose nothing are counted, not listed: {way_back}"
     );
 }
+
+#[test]
+fn list_json_of_several_histories_is_one_json_document() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, sql) in
+        [("m/mysql/1_a.sql", "CREATE TABLE a (id int);"), ("m/postgres/1_a.sql", "CREATE TABLE a (id int);")]
+    {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, sql).expect("write");
+    }
+    let output = rollsafe().current_dir(dir.path()).args(["list", "m", "--json"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let listed: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    let dialects: Vec<&str> =
+        listed.as_array().expect("an array").iter().filter_map(|h| h["dialect"].as_str()).collect();
+    assert_eq!(dialects.len(), 2, "{listed}");
+}
