@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::audit;
+use common::{audit, audit_folders};
 use serde_json::Value;
 
 /// A's schema, in a spelling every dialect parses.
@@ -437,15 +437,7 @@ fn audit_edit(dialect: &str, old: &str, new: &str) -> Value {
         std::fs::create_dir_all(folder).expect("mkdir");
         std::fs::write(folder.join("1_create.sql"), text).expect("write");
     }
-    let output = assert_cmd::Command::cargo_bin("rollsafe")
-        .expect("binary")
-        .args(["audit", "--format", "json", "--dialect", dialect, "--from"])
-        .arg(&from)
-        .arg("--to")
-        .arg(&to)
-        .output()
-        .expect("run");
-    serde_json::from_slice(&output.stdout).expect("json")
+    audit_folders(dialect, &from, &to)
 }
 
 #[test]
@@ -604,15 +596,7 @@ fn audit_out_of_order(shipped: &[(&str, &str)], late: (&str, &str)) -> Value {
         }
     }
     std::fs::write(to.join(late.0), late.1).expect("write");
-    let output = assert_cmd::Command::cargo_bin("rollsafe")
-        .expect("binary")
-        .args(["audit", "--format", "json", "--from"])
-        .arg(&from)
-        .arg("--to")
-        .arg(&to)
-        .output()
-        .expect("run");
-    serde_json::from_slice(&output.stdout).expect("json")
+    audit_folders("postgres", &from, &to)
 }
 
 #[test]

@@ -15,12 +15,18 @@ pub fn audit(dialect: &str, given: &str, window: &str) -> Value {
         std::fs::write(folder.join("1_base.sql"), given).expect("write");
     }
     std::fs::write(to.join("2_change.sql"), window).expect("write");
+    audit_folders(dialect, &from, &to)
+}
+
+/// `rollsafe audit --format json --dialect DIALECT --from FROM --to TO`, which
+/// must run (status 0 or 1).
+pub fn audit_folders(dialect: &str, from: &std::path::Path, to: &std::path::Path) -> Value {
     let output = Command::cargo_bin("rollsafe")
         .expect("binary")
         .args(["audit", "--format", "json", "--dialect", dialect, "--from"])
-        .arg(&from)
+        .arg(from)
         .arg("--to")
-        .arg(&to)
+        .arg(to)
         .output()
         .expect("run");
     assert!(matches!(output.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&output.stderr));
