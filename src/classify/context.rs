@@ -97,7 +97,24 @@ impl Context<'_> {
             .iter()
             .filter(|p| !p.has_default && !has(&old.parameters, p))
             .map(|p| format!("requires a new `@{}` without a default", p.name));
-        removed.chain(required).collect()
+        // A call may pass arguments by position: every parameter A knew must keep
+        // its place, or A's arguments reach the wrong parameters.
+        let position =
+            |list: &[Parameter], parameter: &Parameter| list.iter().position(|p| p.name == parameter.name);
+        let moved = old
+            .parameters
+            .iter()
+            .enumerate()
+            .filter(|(at, p)| position(parameters, p).is_some_and(|now| now != *at))
+            .map(|(at, p)| {
+                format!(
+                    "takes `@{}` at position {} instead of {}",
+                    p.name,
+                    position(parameters, p).unwrap_or(at) + 1,
+                    at + 1
+                )
+            });
+        removed.chain(required).chain(moved).collect()
     }
 
     /// Whether a `kind` constraint on `columns` of `table` lets every write of A's

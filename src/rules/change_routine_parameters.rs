@@ -6,7 +6,8 @@ declare_rule! {
     /// Finds a procedure or function redefined with parameters A's calls do not
     /// fit, in a dialect where a routine has one definition (SQL Server's
     /// `CREATE OR ALTER PROCEDURE`, `ALTER PROCEDURE`): a parameter it no longer
-    /// has, or a new one without a default.
+    /// has, a new one without a default, or one that moved (a call passing
+    /// arguments by position would reach the wrong parameter).
     ///
     /// ## Why it matters for rollback
     /// SQL Server has no overloads: the new definition replaces the one A's code
@@ -28,8 +29,8 @@ declare_rule! {
     /// ```
     ///
     /// ## Do this instead
-    /// Give a new parameter a default, and keep the old ones until no code that
-    /// passes them can be rolled back to:
+    /// Give a new parameter a default and add it last, and keep the old ones (in
+    /// their places) until no code that passes them can be rolled back to:
     /// ```sql
     /// -- Dialect: mssql
     /// -- A's schema: CREATE PROCEDURE dbo.archive_orders @before date AS DELETE FROM orders WHERE created < @before;
@@ -38,7 +39,7 @@ declare_rule! {
     /// ```sql
     /// -- Dialect: mssql
     /// -- A's schema: CREATE TYPE dbo.id_list AS TABLE (id int); CREATE PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
-    /// ALTER PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @reason nvarchar(200) = NULL, @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
+    /// ALTER PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @closed int OUTPUT, @reason nvarchar(200) = NULL WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
     /// ```
     static RULE = {
         id: "change-routine-parameters",
@@ -92,5 +93,19 @@ mod tests {
             "CREATE OR REPLACE FUNCTION f(a int, b int) RETURNS int AS $$ SELECT a + b $$ LANGUAGE sql;",
         );
         assert_eq!(overload[0].rule.id, "create-function", "{overload:?}");
+    }
+
+    #[test]
+    fn parameters_that_move_break_positional_calls() {
+        let swapped = judged("ALTER PROCEDURE dbo.archive @dry_run bit = 0, @before date AS SELECT 1;");
+        assert_eq!(swapped, [("change-routine-parameters", Class::Coupled)]);
+        let inserted = judged(
+            "ALTER PROCEDURE dbo.archive @before date, @batch int = 10, @dry_run bit = 0 AS SELECT 1;",
+        );
+        assert_eq!(inserted, [("change-routine-parameters", Class::Coupled)]);
+        let appended = judged(
+            "ALTER PROCEDURE dbo.archive @before date, @dry_run bit = 0, @batch int = 10 AS SELECT 1;",
+        );
+        assert_eq!(appended, [("create-function", Class::Safe)]);
     }
 }
