@@ -467,23 +467,21 @@ fn branch_groups(paths: &[PathBuf]) -> Vec<(Option<PathBuf>, Vec<PathBuf>)> {
 
 /// Narrows a window's analysis to the changes at `files`, the verdict with them.
 fn keep_only(analysis: &mut Analysis, files: &[PathBuf]) {
-    // `x.sql` and `./x.sql` are one file; a file read from a revision is none of the working tree's.
-    let targets: Vec<PathBuf> = files.iter().filter_map(|file| file.canonicalize().ok()).collect();
-    let at_file: Vec<bool> = analysis
+    // `x.sql` and `./x.sql` are one file; a file read from a revision is none of the
+    // working tree's. Each path is resolved once.
+    let targets: Vec<Option<PathBuf>> = files.iter().map(|file| file.canonicalize().ok()).collect();
+    let target_of_file: Vec<Option<usize>> = analysis
         .files
         .iter()
-        .map(|source| Path::new(&source.display).canonicalize().is_ok_and(|path| targets.contains(&path)))
+        .map(|source| {
+            let path = Path::new(&source.display).canonicalize().ok()?;
+            targets.iter().position(|target| target.as_ref() == Some(&path))
+        })
         .collect();
-    analysis.changes.retain(|change| at_file.get(change.file).copied().unwrap_or(false));
-    for file in files {
-        let canonical = file.canonicalize().ok();
-        let judged = analysis.changes.iter().any(|change| {
-            analysis
-                .files
-                .get(change.file)
-                .is_some_and(|source| Path::new(&source.display).canonicalize().ok() == canonical)
-        });
-        if !judged {
+    let target_of = |change: &crate::classify::Change| target_of_file.get(change.file).copied().flatten();
+    analysis.changes.retain(|change| target_of(change).is_some());
+    for (index, file) in files.iter().enumerate() {
+        if !analysis.changes.iter().any(|change| target_of(change) == Some(index)) {
             analysis
                 .notes
                 .push(format!("`{}` is not new in this branch: nothing of it to judge", file.display()));
