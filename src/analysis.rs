@@ -7,6 +7,7 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use std::borrow::Borrow;
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
@@ -238,11 +239,20 @@ fn audit_sets(
     for (old, new) in renamed {
         run.notes.push(format!("`{}` was renamed to `{}` with the same content", old.relative, new.relative));
     }
+    // What each of A's migrations names, read once however many out-of-order
+    // migrations jump over it.
+    let named_by_older: Vec<OnceCell<Option<HashSet<String>>>> =
+        older.forward.iter().map(|_| OnceCell::new()).collect();
     for (migration, newest) in out_of_order {
         let file = run.add_file(migration);
         let mut finding = out_of_order_migration(&migration.version.to_string(), &newest.to_string());
-        let jumped: Vec<&Migration> =
-            older.forward.iter().filter(|m| !m.repeatable && m.version > migration.version).collect();
+        let jumped: Vec<&Option<HashSet<String>>> = older
+            .forward
+            .iter()
+            .zip(&named_by_older)
+            .filter(|(earlier, _)| !earlier.repeatable && earlier.version > migration.version)
+            .map(|(earlier, named)| named.get_or_init(|| objects_named(earlier, dialect)))
+            .collect();
         if runs_apart_from(migration, &jumped, dialect) {
             finding.reconcile(&format!(
                 "it names nothing the {} migration(s) it comes before name: whichever runs first, the result is the same",
@@ -256,14 +266,15 @@ fn audit_sets(
     run.finish(newer, &window, &schema)
 }
 
-/// Whether `migration` and each of `others` name disjoint objects (tables, views,
+/// Whether `migration` and each of `others` (the objects they name, see
+/// [`objects_named`]) name disjoint objects (tables, views,
 /// types, functions, sequences), so their order cannot matter. A statement that
 /// cannot be judged (rejected, dynamic, a call) makes the answer no.
-fn runs_apart_from(migration: &Migration, others: &[&Migration], dialect: Dialect) -> bool {
+fn runs_apart_from(migration: &Migration, others: &[&Option<HashSet<String>>], dialect: Dialect) -> bool {
     let Some(own) = objects_named(migration, dialect) else {
         return false;
     };
-    others.iter().all(|other| objects_named(other, dialect).is_some_and(|theirs| own.is_disjoint(&theirs)))
+    others.iter().all(|theirs| theirs.as_ref().is_some_and(|theirs| own.is_disjoint(theirs)))
 }
 
 /// The objects a migration's statements name, or `None` when one of them cannot
