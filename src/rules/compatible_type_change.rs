@@ -1,5 +1,5 @@
 use crate::classify::{Context, Finding, declare_rule};
-use crate::schema::{TypeChange, convert, is_plain_widening};
+use crate::schema::{TypeChange, convert};
 use crate::sql::Op;
 
 declare_rule! {
@@ -43,7 +43,7 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
     }
     let message = if old == new {
         format!("keeps column `{}` of `{}` as {new}", column.written, table.written)
-    } else if is_plain_widening(&conversion) {
+    } else if !conversion.across_kinds {
         format!("widens column `{}` of `{}` from {old} to {new}", column.written, table.written)
     } else {
         format!(

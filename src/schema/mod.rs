@@ -11,4 +11,4 @@ pub use diff::{Difference, Subject, breaking_differences};
 pub use indexes::Indexes;
 pub use model::{Column, Constraint, Epoch, Function, Index, ObjectId, Schema, Table, UserType, View};
 pub use snapshot::Snapshot;
-pub use types::{Conversion, TypeChange, compare_types, convert, is_plain_widening};
+pub use types::{Conversion, TypeChange, compare_types, convert};

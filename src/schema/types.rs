@@ -49,6 +49,10 @@ enum Family {
 pub struct Conversion {
     pub change: TypeChange,
     pub why: &'static str,
+    /// Whether the old and new types are of different kinds (a known conversion
+    /// such as `timestamp` to `timestamptz`), whose reason a report must give; a
+    /// change of size within one kind needs none.
+    pub across_kinds: bool,
 }
 
 const SAME: &str = "the same type";
@@ -255,7 +259,7 @@ pub fn convert(old: &str, new: &str, dialect: Dialect) -> Conversion {
     let (old_type, old_text) = parse(old, dialect);
     let (new_type, new_text) = parse(new, dialect);
     if old_text == new_text || old_text.is_empty() {
-        return Conversion { change: TypeChange::Same, why: SAME };
+        return Conversion { change: TypeChange::Same, why: SAME, across_kinds: false };
     }
     let (old_base, new_base) = (base_name(&old_text), base_name(&new_text));
     let known = CONVERSIONS.iter().find(|known| {
@@ -264,7 +268,7 @@ pub fn convert(old: &str, new: &str, dialect: Dialect) -> Conversion {
             && known.to.contains(&new_base.as_str())
     });
     if let Some(known) = known {
-        return Conversion { change: known.change, why: known.why };
+        return Conversion { change: known.change, why: known.why, across_kinds: true };
     }
     let change = compare_in_family(&old_type, &new_type);
     let why = match change {
@@ -273,7 +277,7 @@ pub fn convert(old: &str, new: &str, dialect: Dialect) -> Conversion {
         TypeChange::NarrowedOrIncompatible if same_family(&old_type, &new_type) => SMALLER,
         TypeChange::NarrowedOrIncompatible => OTHER_KIND,
     };
-    Conversion { change, why }
+    Conversion { change, why, across_kinds: false }
 }
 
 /// Whether two types differ only in size (bounded or not), so a narrowing is a
@@ -331,11 +335,6 @@ fn compare_in_family(old_type: &ParsedType, new_type: &ParsedType) -> TypeChange
         _ => false,
     };
     if widened { TypeChange::Widened } else { TypeChange::NarrowedOrIncompatible }
-}
-
-/// The reason a widening gives when it is not the plain "fits" of a bigger size.
-pub fn is_plain_widening(conversion: &Conversion) -> bool {
-    conversion.why == FITS || conversion.why == SAME
 }
 
 #[cfg(test)]
