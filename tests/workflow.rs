@@ -17,6 +17,16 @@ fn rollsafe() -> Command {
     command
 }
 
+/// Runs rollsafe in `dir` with `args`.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    rollsafe().current_dir(dir).args(args).output().expect("run")
+}
+
+/// Runs rollsafe in `dir` with `args`, `input` on its standard input.
+fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    rollsafe().current_dir(dir).args(args).write_stdin(input).output().expect("run")
+}
+
 fn json(output: &Output) -> Value {
     serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|_| panic!("JSON report; stderr: {}", String::from_utf8_lossy(&output.stderr)))
@@ -57,11 +67,10 @@ fn findings(report: &Value) -> Vec<(String, String)> {
 #[test]
 fn several_files_of_several_folders_each_judged_in_its_own_folder() {
     let dir = two_folders();
-    let output = rollsafe()
-        .current_dir(dir.path())
-        .args(["check", "users/2_drop.sql", "shop/2_index.sql", "shop/1_create.sql", "--format", "json"])
-        .output()
-        .expect("run");
+    let output = run(
+        dir.path(),
+        &["check", "users/2_drop.sql", "shop/2_index.sql", "shop/1_create.sql", "--format", "json"],
+    );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report = json(&output);
     let found = findings(&report);
@@ -76,11 +85,7 @@ fn several_files_of_several_folders_each_judged_in_its_own_folder() {
 #[test]
 fn a_file_named_twice_is_judged_once() {
     let dir = two_folders();
-    let output = rollsafe()
-        .current_dir(dir.path())
-        .args(["check", "users/2_drop.sql", "users/2_drop.sql", "--format", "json"])
-        .output()
-        .expect("run");
+    let output = run(dir.path(), &["check", "users/2_drop.sql", "users/2_drop.sql", "--format", "json"]);
     let found = findings(&json(&output));
     assert_eq!(found.iter().filter(|(rule, _)| rule == "drop-column").count(), 1, "{found:?}");
 }
@@ -88,11 +93,7 @@ fn a_file_named_twice_is_judged_once() {
 #[test]
 fn a_folder_and_a_file_of_it_judge_the_whole_folder_once() {
     let dir = two_folders();
-    let output = rollsafe()
-        .current_dir(dir.path())
-        .args(["check", "users", "users/2_drop.sql", "--format", "json"])
-        .output()
-        .expect("run");
+    let output = run(dir.path(), &["check", "users", "users/2_drop.sql", "--format", "json"]);
     let found = findings(&json(&output));
     assert_eq!(found.iter().filter(|(rule, _)| rule == "drop-column").count(), 1, "{found:?}");
     assert!(found.iter().any(|(rule, _)| rule == "create-table"), "the whole folder: {found:?}");
@@ -101,12 +102,11 @@ fn a_folder_and_a_file_of_it_judge_the_whole_folder_once() {
 #[test]
 fn standard_input_is_judged_as_the_named_file_after_the_migrations_before_it() {
     let dir = two_folders();
-    let output = rollsafe()
-        .current_dir(dir.path())
-        .args(["check", "-", "--stdin-filename", "users/3_rename.sql", "--format", "json"])
-        .write_stdin("ALTER TABLE users RENAME COLUMN id TO user_id;\n")
-        .output()
-        .expect("run");
+    let output = run_with_stdin(
+        dir.path(),
+        &["check", "-", "--stdin-filename", "users/3_rename.sql", "--format", "json"],
+        "ALTER TABLE users RENAME COLUMN id TO user_id;\n",
+    );
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let report = json(&output);
     assert_eq!(findings(&report), vec![("rename-column".to_owned(), "users/3_rename.sql".to_owned())]);
@@ -119,12 +119,11 @@ fn standard_input_is_judged_as_the_named_file_after_the_migrations_before_it() {
 fn standard_input_stands_in_for_the_file_on_disk() {
     let dir = two_folders();
     // The editor's buffer no longer drops the column: the file on disk does.
-    let output = rollsafe()
-        .current_dir(dir.path())
-        .args(["check", "-", "--stdin-filename", "users/2_drop.sql", "--format", "json"])
-        .write_stdin("ALTER TABLE users ADD COLUMN email text;\n")
-        .output()
-        .expect("run");
+    let output = run_with_stdin(
+        dir.path(),
+        &["check", "-", "--stdin-filename", "users/2_drop.sql", "--format", "json"],
+        "ALTER TABLE users ADD COLUMN email text;\n",
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let found = findings(&json(&output));
     assert_eq!(found, vec![("add-nullable-column".to_owned(), "users/2_drop.sql".to_owned())]);
@@ -143,8 +142,7 @@ fn standard_input_misuse_is_a_diagnostic() {
         ),
     ];
     for (args, expected) in cases {
-        let output =
-            rollsafe().current_dir(dir.path()).args(args).write_stdin("SELECT 1;").output().expect("run");
+        let output = run_with_stdin(dir.path(), args, "SELECT 1;");
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         assert!(stderr(&output).contains(expected), "{args:?}: {}", stderr(&output));
     }
@@ -153,12 +151,8 @@ fn standard_input_misuse_is_a_diagnostic() {
 #[test]
 fn standard_input_in_a_folder_that_does_not_exist_is_a_diagnostic() {
     let dir = two_folders();
-    let output = rollsafe()
-        .current_dir(dir.path())
-        .args(["check", "-", "--stdin-filename", "nowhere/1.sql"])
-        .write_stdin("SELECT 1;")
-        .output()
-        .expect("run");
+    let output =
+        run_with_stdin(dir.path(), &["check", "-", "--stdin-filename", "nowhere/1.sql"], "SELECT 1;");
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("`nowhere` does not exist"), "{}", stderr(&output));
 }
@@ -340,8 +334,7 @@ fn a_whole_history_reads_in_a_page_findings_capped_by_rule() {
     for (name, sql) in &files {
         std::fs::write(dir.path().join(name), sql).expect("write");
     }
-    let output =
-        rollsafe().current_dir(dir.path()).args(["check", ".", "--color", "never"]).output().expect("run");
+    let output = run(dir.path(), &["check", ".", "--color", "never"]);
     assert_eq!(output.status.code(), Some(1));
     let report = String::from_utf8_lossy(&output.stdout);
     assert_eq!(report.matches("× destructive: drops column").count(), 3, "three in full: {report}");
@@ -364,13 +357,10 @@ fn a_long_way_back_lists_the_steps_that_lose_data_and_counts_the_rest() {
         std::fs::write(empty.path().join(name), "SELECT 1;\n").expect("write");
         write(name, "SELECT 1;\n");
     }
-    let output = rollsafe()
-        .current_dir(dir.path())
-        .args(["audit", "--color", "never", "--from"])
-        .arg(empty.path())
-        .args(["--to", "."])
-        .output()
-        .expect("run");
+    let output = run(
+        dir.path(),
+        &["audit", "--color", "never", "--from", empty.path().to_str().expect("utf-8"), "--to", "."],
+    );
     let report = String::from_utf8_lossy(&output.stdout);
     let way_back = report.split_once("Way back for the database?").map(|(_, tail)| tail).expect("way back");
     assert!(way_back.contains("(12 steps in all; 11 lose nothing)"), "{way_back}");
@@ -391,7 +381,7 @@ fn list_json_of_several_histories_is_one_json_document() {
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, sql).expect("write");
     }
-    let output = rollsafe().current_dir(dir.path()).args(["list", "m", "--json"]).output().expect("run");
+    let output = run(dir.path(), &["list", "m", "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let listed: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
     let dialects: Vec<&str> =
