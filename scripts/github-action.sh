@@ -30,15 +30,20 @@ if [[ -n "${ROLLSAFE_FAIL_ON:-}" ]]; then args+=(--fail-on "$ROLLSAFE_FAIL_ON");
 sarif="${ROLLSAFE_SARIF:-rollsafe.sarif}"
 rollsafe "${args[@]}" --format sarif > "$sarif"
 status=$?
+if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+  echo "status=$status" >> "$GITHUB_OUTPUT"
+fi
 if [[ $status -ge 2 ]]; then
-  # rollsafe could not run: its diagnostic is on standard error already.
+  # rollsafe could not run: its diagnostic is on standard error already. The
+  # redirection left an empty file, which is no SARIF report: nothing to upload.
+  rm -f -- "$sarif"
+  echo "::error::rollsafe could not run (exit status $status): see its message above" >&2
   exit "$status"
+fi
+if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
+  echo "sarif=$sarif" >> "$GITHUB_OUTPUT"
 fi
 # The same verdict as annotations on the pull request, and readable in the log.
 rollsafe "${args[@]}" --format github
 rollsafe "${args[@]}" --color always
-if [[ -n "${GITHUB_OUTPUT:-}" ]]; then
-  echo "sarif=$sarif" >> "$GITHUB_OUTPUT"
-  echo "status=$status" >> "$GITHUB_OUTPUT"
-fi
 exit "$status"

@@ -52,7 +52,8 @@ enum Command {
     /// migrations before it.
     Check {
         /// Migrations folders, or migration files in them (default: the
-        /// `migrations` folders of rollsafe.toml). Each file is judged against the
+        /// `migrations` folders of rollsafe.toml, else those found in the
+        /// repository, as `audit` finds them). Each file is judged against the
         /// migrations before it in its own folder; `-` reads one file's text from
         /// standard input (with --stdin-filename).
         #[arg(value_name = "PATH")]
@@ -72,7 +73,8 @@ enum Command {
     /// them, with version, direction and layout: check the order before trusting a
     /// verdict.
     List {
-        /// The migrations folder (default: the `migrations` folders of rollsafe.toml).
+        /// The migrations folder (default: the `migrations` folders of
+        /// rollsafe.toml, else those found in the repository).
         #[arg(value_name = "PATH")]
         path: Option<PathBuf>,
         /// Migration layout, instead of detecting it.
@@ -285,10 +287,11 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                     _ => path,
                 })
                 .collect();
-            let paths = settings.folders(paths)?;
+            let (paths, found) = settings.folders(paths)?;
             let no_code =
                 settings.choose_code(&output, CodeAt::Nowhere, paths.first().map(PathBuf::as_path))?;
             let mut analysis = analysis::check_paths(&paths, overlay.as_ref(), &settings.options)?;
+            analysis.notes.splice(0..0, found);
             analysis.notes.extend(no_code);
             if paths.iter().any(|path| path.is_dir()) {
                 warn_unmatched_excludes(&mut analysis, &settings);
@@ -298,7 +301,10 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
         }
         Command::List { path, layout, dialect, json } => {
             let settings = Settings::resolve(None, dialect, layout, None)?;
-            let paths = settings.folders(path.into_iter().collect())?;
+            let (paths, found) = settings.folders(path.into_iter().collect())?;
+            for note in found {
+                eprintln!("note: {note}");
+            }
             let options = &settings.options.discover;
             let mut listings = Vec::new();
             for path in paths {
@@ -602,12 +608,16 @@ impl Settings {
         Ok(None)
     }
 
-    /// The paths to read: those given, else rollsafe.toml's `migrations`.
-    fn folders(&self, given: Vec<PathBuf>) -> Result<Vec<PathBuf>, CliError> {
+    /// The paths to read: those given, else rollsafe.toml's `migrations`, else
+    /// the migrations folders found in the working tree, with notes saying which.
+    fn folders(&self, given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, Vec<String>), CliError> {
         match given.is_empty() {
-            false => Ok(given),
-            true if !self.migrations.is_empty() => Ok(self.migrations.clone()),
-            true => Err(CliError::NoPath),
+            false => Ok((given, Vec::new())),
+            true if !self.migrations.is_empty() => Ok((self.migrations.clone(), Vec::new())),
+            true => {
+                Ok(discover::working_tree_folders(self.options.discover.dialect)
+                    .map_err(AnalysisError::from)?)
+            }
         }
     }
 }

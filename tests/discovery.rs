@@ -205,3 +205,38 @@ fn folders_found_for_other_databases_are_left_out_and_said() {
     let first_line = report.lines().next().unwrap_or_default();
     insta::assert_snapshot!(format!("{first_line}\n{}", notes(&report).join("\n")));
 }
+
+/// `check` and `list` with no path and no rollsafe.toml read the migrations
+/// folders found where they run, as `audit` does, and say which; with none found
+/// they stop with a diagnostic, not a verdict.
+#[test]
+fn check_and_list_without_a_path_find_the_migrations_folder() {
+    let files = [
+        ("README.md", "app\n"),
+        ("src/app.ts", "db.query('SELECT legacy FROM a');\n"),
+        ("db/migrations/1_a.sql", "CREATE TABLE a (id int, legacy text);\n"),
+        ("db/migrations/2_b.sql", "ALTER TABLE a DROP COLUMN legacy;\n"),
+    ];
+    // Outside a repository: the working directory is searched.
+    let plain = folder(&files);
+    // In a repository, from a subfolder: the whole working tree is searched.
+    let repository = folder(&files);
+    repo::commit_all(repository.path());
+    for (dir, from) in [(plain.path(), "."), (repository.path(), "src")] {
+        let (status, report, stderr) = rollsafe(&dir.join(from), &["check", "--format", "json"]);
+        assert_eq!(status, Some(1), "{stderr}");
+        let report: Value = serde_json::from_str(&report).expect("json");
+        assert_eq!(report["verdict"]["code_rollback"], "blocked", "{report}");
+        let notes = report["notes"].to_string();
+        assert!(notes.contains("using the migrations folder `db/migrations`"), "{notes}");
+        let (status, listing, stderr) = rollsafe(&dir.join(from), &["list"]);
+        assert_eq!(status, Some(0), "{stderr}");
+        assert!(listing.contains("2_b.sql"), "{listing}");
+        assert!(stderr.contains("note: using the migrations folder `db/migrations`"), "{stderr}");
+    }
+
+    let empty = folder(&[("README.md", "nothing here\n")]);
+    let (status, _, stderr) = rollsafe(empty.path(), &["check"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(stderr.contains("none found under the working directory"), "{stderr}");
+}

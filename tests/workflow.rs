@@ -313,13 +313,18 @@ fn action_script_refuses_bad_inputs_and_keeps_them_out_of_the_shell() {
     let (output, _) = run_action_script(dir.path(), &[("ROLLSAFE_COMMAND", "audit")]);
     assert_eq!(output.status.code(), Some(2));
     // A path that is shell syntax stays a path: rollsafe says it does not exist.
-    let (output, _) = run_action_script(
+    let (output, outputs) = run_action_script(
         dir.path(),
         &[("ROLLSAFE_PATH", "users; touch pwned"), ("ROLLSAFE_COMMAND", "check")],
     );
     assert_eq!(output.status.code(), Some(2));
     assert!(!dir.path().join("pwned").exists());
     assert!(stderr(&output).contains("does not exist"), "{}", stderr(&output));
+    // A run that failed says so in the step's outputs, and leaves no empty SARIF
+    // file for the upload step to choke on.
+    assert!(outputs.contains("status=2") && !outputs.contains("sarif="), "{outputs}");
+    assert!(!dir.path().join("rollsafe.sarif").exists());
+    assert!(stderr(&output).contains("::error::rollsafe could not run"), "{}", stderr(&output));
 }
 
 #[test]

@@ -27,7 +27,7 @@ use layout::{sqitch, synapse, temporal};
 pub use release::{Release, ReleaseFile, SkipKind, Skipped};
 use release::{as_sql_name, foreign_extension, worth_reading};
 pub use version::Version;
-pub use window::{FolderWindow, Window, audit_window, branch_window};
+pub use window::{FolderWindow, Window, audit_window, branch_window, working_tree_folders};
 
 /// One migration file.
 #[derive(Debug, Clone)]
@@ -199,6 +199,14 @@ pub enum DiscoverError {
         help("name the folder to read it anyway, or pick its database with --dialect")
     )]
     OnlyOtherDatabases { revision: String, left_out: String },
+    #[error("no migrations folder named, and none found under the working directory")]
+    #[diagnostic(
+        code(rollsafe::no_path),
+        help(
+            "pass a folder or file, or list folders under `migrations` in rollsafe.toml; searched for folders named {searched} holding SQL files a migration layout can order"
+        )
+    )]
+    NoFolderHere { searched: String },
 }
 
 /// What a user (or `rollsafe.toml`) tells discovery.

@@ -125,6 +125,34 @@ struct Folder {
     on_disk: PathBuf,
 }
 
+/// `check` and `list` with no folder named, here or in rollsafe.toml: the
+/// migrations folders of the working tree, found as `audit` finds them (the whole
+/// repository when the working directory is in one, else the working directory),
+/// as paths from the working directory, with the notes that say which.
+pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<(Vec<PathBuf>, Vec<String>), DiscoverError> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut notes = Vec::new();
+    let folders = match Repository::discover(&cwd) {
+        Ok(repo) => resolve_folders(&repo, None, None, dialect, &mut notes)?,
+        Err(_) => {
+            let found = super::search::working_tree_folders(&cwd);
+            if found.is_empty() {
+                return Err(DiscoverError::NoFolderHere {
+                    searched: super::search::FOLDER_NAMES.map(|name| format!("`{name}`")).join(", "),
+                });
+            }
+            let kept = keep_own_databases(
+                found,
+                ("the working directory", "under the working directory"),
+                dialect,
+                &mut notes,
+            )?;
+            kept.into_iter().map(|in_repo| Folder { on_disk: PathBuf::from(&in_repo), in_repo }).collect()
+        }
+    };
+    Ok((folders.into_iter().map(|folder| folder.on_disk).collect(), notes))
+}
+
 /// The folder the user named, or every migrations folder found (at `revision`,
 /// or in the working tree), said in a note.
 ///
@@ -143,38 +171,9 @@ fn resolve_folders(
     if let Some(given) = given {
         return Ok(vec![Folder { in_repo: repo.repo_relative(given), on_disk: given.to_path_buf() }]);
     }
-    let mut found = repo.find_migrations_folders(revision)?;
-    // A folder its path names another database for (umami's `db/clickhouse/migrations`) is left out, and said.
-    let why_not = |folder: &str| {
-        let database = database_of(&format!("{folder}/"))?.0;
-        match (database.dialect, dialect) {
-            (None, _) => Some(format!("`{folder}` (rollsafe does not read {}'s SQL)", database.word)),
-            (Some(own), Some(picked)) if own != picked => {
-                Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
-            }
-            _ => None,
-        }
-    };
-    let left_out: Vec<String> = found.iter().filter_map(|folder| why_not(folder)).collect();
-    found.retain(|folder| why_not(folder).is_none());
-    if found.is_empty() {
-        let revision = revision.unwrap_or("the working tree").to_owned();
-        return Err(DiscoverError::OnlyOtherDatabases { revision, left_out: left_out.join(", ") });
-    }
-    let named: Vec<String> = found.iter().map(|folder| format!("`{folder}`")).collect();
-    notes.push(match named.as_slice() {
-        [one] => format!(
-            "using the migrations folder {one}, found in the repository (pass a folder to choose another)"
-        ),
-        several => format!(
-            "found {} migrations folders, each judged, one verdict over all: {} (pass a folder to judge one)",
-            several.len(),
-            several.join(", ")
-        ),
-    });
-    if !left_out.is_empty() {
-        notes.push(format!("migrations folders left out: {}", left_out.join(", ")));
-    }
+    let found = repo.find_migrations_folders(revision)?;
+    let place = (revision.unwrap_or("the working tree"), "in the repository");
+    let found = keep_own_databases(found, place, dialect, notes)?;
     let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
     Ok(found
         .into_iter()
@@ -189,4 +188,49 @@ fn resolve_folders(
             Folder { in_repo, on_disk }
         })
         .collect())
+}
+
+/// The folders `found` but those whose path names another database than
+/// `dialect` (umami's `db/clickhouse/migrations`), with notes saying which were
+/// read and which left out. `place` says where they were searched, as an error
+/// and as a note says it (`the working tree`, `in the repository`).
+fn keep_own_databases(
+    mut found: Vec<String>,
+    (place, found_in): (&str, &str),
+    dialect: Option<Dialect>,
+    notes: &mut Vec<String>,
+) -> Result<Vec<String>, DiscoverError> {
+    let why_not = |folder: &str| {
+        let database = database_of(&format!("{folder}/"))?.0;
+        match (database.dialect, dialect) {
+            (None, _) => Some(format!("`{folder}` (rollsafe does not read {}'s SQL)", database.word)),
+            (Some(own), Some(picked)) if own != picked => {
+                Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
+            }
+            _ => None,
+        }
+    };
+    let left_out: Vec<String> = found.iter().filter_map(|folder| why_not(folder)).collect();
+    found.retain(|folder| why_not(folder).is_none());
+    if found.is_empty() {
+        return Err(DiscoverError::OnlyOtherDatabases {
+            revision: place.to_owned(),
+            left_out: left_out.join(", "),
+        });
+    }
+    let named: Vec<String> = found.iter().map(|folder| format!("`{folder}`")).collect();
+    notes.push(match named.as_slice() {
+        [one] => {
+            format!("using the migrations folder {one}, found {found_in} (pass a folder to choose another)")
+        }
+        several => format!(
+            "found {} migrations folders, each judged, one verdict over all: {} (pass a folder to judge one)",
+            several.len(),
+            several.join(", ")
+        ),
+    });
+    if !left_out.is_empty() {
+        notes.push(format!("migrations folders left out: {}", left_out.join(", ")));
+    }
+    Ok(found)
 }

@@ -35,6 +35,12 @@ pub fn write(dir: &Path, file: &str, contents: &str) {
     std::fs::write(path, contents).expect("write");
 }
 
+/// Makes `dir` a repository with one commit of everything in it.
+pub fn commit_all(dir: &Path) {
+    git(dir, &["init", "-q"]);
+    commit(dir, "all");
+}
+
 pub fn commit(dir: &Path, message: &str) {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "-m", message]);
