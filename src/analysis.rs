@@ -345,10 +345,10 @@ pub fn check_paths(
     options: &Options,
 ) -> Result<Analysis, AnalysisError> {
     let mut analyses = Vec::new();
-    for group in group_by_folder(paths, overlay)? {
+    for group in group_by_folder(paths, overlay, options)? {
         let mut release = Release::read_folder(&group.folder)?;
-        if let Some(overlay) = overlay.filter(|o| folder_of(&o.path) == group.folder) {
-            release.overlay(&file_name(&overlay.path), &overlay.path.display().to_string(), &overlay.bytes);
+        if let (Some(overlay), Some(name)) = (overlay, &group.overlay) {
+            release.overlay(name, &overlay.path.display().to_string(), &overlay.bytes);
         }
         let only = (!group.whole).then_some(group.files.as_slice());
         analyses.push(check_release(release, only, options)?);
@@ -359,13 +359,21 @@ pub fn check_paths(
 /// The files a check judges in one folder: all of them, or those named.
 struct FolderGroup {
     folder: PathBuf,
+    /// The folder resolved, however it was spelled.
+    key: PathBuf,
     whole: bool,
-    /// Names of the files given, in the folder.
+    /// Paths of the files given, in the folder.
     files: Vec<String>,
+    /// The path in the folder of the file standard input stands in for, when it is there.
+    overlay: Option<String>,
 }
 
 /// `paths` grouped by the folder each file is judged in, in the order given.
-fn group_by_folder(paths: &[PathBuf], overlay: Option<&Overlay>) -> Result<Vec<FolderGroup>, AnalysisError> {
+fn group_by_folder(
+    paths: &[PathBuf],
+    overlay: Option<&Overlay>,
+    options: &Options,
+) -> Result<Vec<FolderGroup>, AnalysisError> {
     let mut groups: Vec<FolderGroup> = Vec::new();
     for path in paths {
         let is_overlay = overlay.is_some_and(|o| &o.path == path);
@@ -375,16 +383,22 @@ fn group_by_folder(paths: &[PathBuf], overlay: Option<&Overlay>) -> Result<Vec<F
         let (folder, file) = if !is_overlay && !path.is_file() {
             (path.clone(), None)
         } else {
-            (folder_of(path), Some(file_name(path)))
+            let (folder, name) = placing_folder(path, overlay.filter(|_| is_overlay), options);
+            (folder, Some(name))
         };
-        let index = match groups.iter().position(|g| g.folder == folder) {
+        // `users`, `./users/` and `db/../users` are one folder.
+        let key = folder.canonicalize().unwrap_or_else(|_| folder.clone());
+        let index = match groups.iter().position(|g| g.key == key) {
             Some(index) => index,
             None => {
-                groups.push(FolderGroup { folder, whole: false, files: Vec::new() });
+                groups.push(FolderGroup { folder, key, whole: false, files: Vec::new(), overlay: None });
                 groups.len() - 1
             }
         };
         let group = &mut groups[index];
+        if is_overlay {
+            group.overlay.clone_from(&file);
+        }
         match file {
             Some(name) if !group.files.contains(&name) => group.files.push(name),
             Some(_) => {}
@@ -392,6 +406,49 @@ fn group_by_folder(paths: &[PathBuf], overlay: Option<&Overlay>) -> Result<Vec<F
         }
     }
     Ok(groups)
+}
+
+/// The folder a file is judged in, and its path there: the folder above its own
+/// when that one's layout places the file among its migrations (Prisma's and
+/// Diesel's `<timestamp>_name/`, versioned `v1.2/`, sqitch's `deploy/`), else its
+/// own. A file standing in for one not on disk yet (`overlay`, in a folder the
+/// editor has not made yet) is looked for the same way.
+fn placing_folder(file: &Path, overlay: Option<&Overlay>, options: &Options) -> (PathBuf, String) {
+    let own = (folder_of(file), file_name(file));
+    // `migration.sql` named from inside its own folder has a parent too.
+    let Ok(absolute) = std::path::absolute(file) else {
+        return own;
+    };
+    let Some(root) = discover::candidate_folders(&absolute).into_iter().nth(1) else {
+        return own;
+    };
+    // The folder above, as the user would name it from here.
+    let on_disk = match own.0.file_name() {
+        Some(_) => own.0.parent().map(|parent| match parent.as_os_str().is_empty() {
+            true => PathBuf::from("."),
+            false => parent.to_path_buf(),
+        }),
+        None if own.0 == Path::new(".") => Some(PathBuf::from("..")),
+        None => None,
+    }
+    .unwrap_or_else(|| root.clone());
+    let Ok(mut release) = Release::read_folder(&on_disk) else {
+        return own;
+    };
+    let relative: Vec<String> = absolute
+        .strip_prefix(&root)
+        .unwrap_or(&absolute)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let relative = relative.join("/");
+    if let Some(overlay) = overlay {
+        release.overlay(&relative, &overlay.path.display().to_string(), &overlay.bytes);
+    }
+    let placed = discover_histories(release, &options.discover).is_ok_and(|sets| {
+        sets.iter().any(|set| set.forward.iter().chain(&set.back).any(|m| m.relative == relative))
+    });
+    if placed { (on_disk, relative) } else { own }
 }
 
 /// The folder a file is read in: its parent, `.` for a bare name.

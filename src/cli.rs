@@ -179,6 +179,12 @@ enum CliError {
     #[error("--stdin-filename is given, but no path is `-`")]
     #[diagnostic(code(rollsafe::stdin_filename), help("pass `-` among the paths to read standard input"))]
     StdinFilenameWithoutDash,
+    #[error("--stdin-filename `{0}` is a folder")]
+    #[diagnostic(
+        code(rollsafe::stdin_filename),
+        help("name the migration file the text is judged as, e.g. `--stdin-filename {0}/0042_x.sql`")
+    )]
+    StdinFilenameIsFolder(String),
     #[error("`-` (standard input) is given more than once")]
     #[diagnostic(code(rollsafe::stdin_twice), help("standard input holds one file's text"))]
     StdinTwice,
@@ -506,6 +512,7 @@ fn read_stdin_overlay(
     match (dashes, stdin_filename) {
         (0, None) => Ok(None),
         (0, Some(_)) => Err(CliError::StdinFilenameWithoutDash),
+        (1, Some(path)) if path.is_dir() => Err(CliError::StdinFilenameIsFolder(path.display().to_string())),
         (1, Some(path)) => {
             use std::io::Read;
             let mut bytes = Vec::new();

@@ -91,6 +91,81 @@ fn a_file_named_twice_is_judged_once() {
 }
 
 #[test]
+fn one_file_or_folder_spelled_two_ways_is_judged_once() {
+    let dir = two_folders();
+    for args in [
+        ["check", "./users/2_drop.sql", "users/2_drop.sql"],
+        ["check", "users", "./users/"],
+        ["check", "users", "shop/../users/2_drop.sql"],
+    ] {
+        let output = run(dir.path(), &[&args[..], &["--format", "json"]].concat());
+        let found = findings(&json(&output));
+        assert_eq!(found.iter().filter(|(rule, _)| rule == "drop-column").count(), 1, "{args:?}: {found:?}");
+    }
+}
+
+/// A Prisma history: one folder per migration, `migration.sql` in each.
+fn prisma_history() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let files = [
+        ("prisma/migrations/migration_lock.toml", "provider = \"postgresql\"\n"),
+        (
+            "prisma/migrations/20240101000000_init/migration.sql",
+            "CREATE TABLE \"User\" (id int, legacy text);\n",
+        ),
+        ("prisma/migrations/20240201000000_drop/migration.sql", "ALTER TABLE \"User\" DROP COLUMN legacy;\n"),
+    ];
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+    dir
+}
+
+/// A file of a layout with a folder per migration is judged in the migrations
+/// folder above its own, after the migrations before it, however it is named.
+#[test]
+fn a_file_in_a_folder_per_migration_is_judged_after_the_history_above_it() {
+    let dir = prisma_history();
+    let inside = dir.path().join("prisma/migrations/20240201000000_drop");
+    for (cwd, file) in [
+        (dir.path().to_path_buf(), "prisma/migrations/20240201000000_drop/migration.sql"),
+        (inside.clone(), "migration.sql"),
+        (inside, "./migration.sql"),
+    ] {
+        let output = run(&cwd, &["check", file, "--format", "json"]);
+        let report = json(&output);
+        let notes = report["notes"].to_string();
+        // The dialect comes from the history's migration_lock.toml, and the table
+        // from its first migration: the file was judged in its history.
+        assert!(notes.contains("migration_lock.toml"), "{file}: {notes}");
+        assert!(!notes.contains("not a migration of its folder's layout"), "{file}: {notes}");
+        let message = report["changes"][0]["message"].as_str().expect("message");
+        assert!(message.contains("its data is lost"), "{file}: {message}");
+    }
+    // An editor's new migration, in a folder not made yet.
+    let output = run_with_stdin(
+        dir.path(),
+        &[
+            "check",
+            "-",
+            "--stdin-filename",
+            "prisma/migrations/20240301000000_new/migration.sql",
+            "--format",
+            "json",
+        ],
+        "ALTER TABLE \"User\" RENAME COLUMN id TO uid;\n",
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let found = findings(&json(&output));
+    assert_eq!(
+        found,
+        vec![("rename-column".to_owned(), "prisma/migrations/20240301000000_new/migration.sql".to_owned())]
+    );
+}
+
+#[test]
 fn a_folder_and_a_file_of_it_judge_the_whole_folder_once() {
     let dir = two_folders();
     let output = run(dir.path(), &["check", "users", "users/2_drop.sql", "--format", "json"]);
@@ -132,8 +207,9 @@ fn standard_input_stands_in_for_the_file_on_disk() {
 #[test]
 fn standard_input_misuse_is_a_diagnostic() {
     let dir = two_folders();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (&["check", "-"], "needs --stdin-filename"),
+        (&["check", "-", "--stdin-filename", "users"], "`users` is a folder"),
         (&["check", "users", "--stdin-filename", "users/3.sql"], "no path is `-`"),
         (&["check", "-", "-", "--stdin-filename", "users/3.sql"], "more than once"),
         (

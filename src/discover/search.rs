@@ -5,7 +5,7 @@
 //! that hold SQL files a layout can order.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
@@ -91,6 +91,25 @@ pub(super) fn working_tree_folders(root: &Path) -> Vec<String> {
         })
         .collect();
     migrations_folders(files.iter().map(String::as_str))
+}
+
+/// The folders that may hold `path` as a migration, nearest first: its own, and
+/// its parent's when its own is named like a migration of its own (Diesel's and
+/// Prisma's `<timestamp>_name/`, versioned `73/` or `v1.2/`) or like a sqitch
+/// script folder. Never further up: a folder above would read a whole project.
+pub fn candidate_folders(path: &Path) -> Vec<PathBuf> {
+    let Some(own) = path.parent() else {
+        return Vec::new();
+    };
+    let mut candidates = vec![own.to_path_buf()];
+    let name = own.file_name().map(|name| name.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let versioned = name.starts_with(|c: char| c.is_ascii_digit())
+        || (name.starts_with('v') && name[1..].starts_with(|c: char| c.is_ascii_digit()));
+    let sqitch = matches!(name.as_str(), "deploy" | "revert" | "verify");
+    if let (true, Some(parent)) = (versioned || sqitch, own.parent()) {
+        candidates.push(parent.to_path_buf());
+    }
+    candidates
 }
 
 #[cfg(test)]

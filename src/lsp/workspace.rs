@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::analysis::{self, check_migration, dialect_of};
 use crate::classify::Change;
 use crate::config::{Config, ConfigError};
-use crate::discover::{Migration, MigrationSet, Release, ReleaseFile, discover_release};
+use crate::discover::{Migration, MigrationSet, Release, ReleaseFile, candidate_folders, discover_release};
 use crate::sql::Dialect;
 
 use super::documents::{Document, Documents};
@@ -237,25 +237,6 @@ fn buffer_file(root: &Path, document: &Document) -> ReleaseFile {
         display: document.path.display().to_string(),
         bytes: Arc::from(document.text.as_bytes()),
     }
-}
-
-/// The folders that may hold `path` as a migration, nearest first: its own, and
-/// its parent's when its own is named like a migration of its own (Diesel's and
-/// Prisma's `<timestamp>_name/`, versioned `73/` or `v1.2/`) or like a sqitch
-/// script folder. Never further up: a folder above would read a whole project.
-fn candidate_folders(path: &Path) -> Vec<PathBuf> {
-    let Some(own) = path.parent() else {
-        return Vec::new();
-    };
-    let mut candidates = vec![own.to_path_buf()];
-    let name = own.file_name().map(|name| name.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    let versioned = name.starts_with(|c: char| c.is_ascii_digit())
-        || (name.starts_with('v') && name[1..].starts_with(|c: char| c.is_ascii_digit()));
-    let sqitch = matches!(name.as_str(), "deploy" | "revert" | "verify");
-    if let (true, Some(parent)) = (versioned || sqitch, own.parent()) {
-        candidates.push(parent.to_path_buf());
-    }
-    candidates
 }
 
 /// `path` relative to `root`, `/`-separated, as discovery names files.
