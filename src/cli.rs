@@ -96,8 +96,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff), e.g. `rollsafe man > ~/.local/share/man/man1/rollsafe.1`.
-    Man,
+    /// Print a manual page (roff), e.g. `rollsafe man > ~/.local/share/man/man1/rollsafe.1`, or a
+    /// subcommand's, e.g. `rollsafe man check > ~/.local/share/man/man1/rollsafe-check.1`.
+    Man {
+        /// The subcommand whose page to print (`audit`, `check`, `list`, …) [default: rollsafe's].
+        subcommand: Option<String>,
+    },
     /// Print a rule's documentation.
     Explain {
         /// The rule's id, as printed in reports (e.g. `rename-column`).
@@ -159,6 +163,9 @@ enum CliError {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Config(#[from] Box<ConfigError>),
+    #[error("there is no subcommand `{0}`")]
+    #[diagnostic(code(rollsafe::unknown_subcommand), help("the subcommands are {1}"))]
+    UnknownSubcommand(String, String),
     #[error("no migrations folder given")]
     #[diagnostic(
         code(rollsafe::no_path),
@@ -345,10 +352,29 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             emit(&String::from_utf8_lossy(&script))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command()).render(&mut page).map_err(CliError::Write)?;
-            emit(&String::from_utf8_lossy(&page))?;
+        Command::Man { subcommand } => {
+            let mut command = Cli::command();
+            command.build();
+            let (page, title) = match subcommand {
+                None => (command, "rollsafe".to_owned()),
+                Some(name) => {
+                    let names: Vec<String> =
+                        command.get_subcommands().map(|c| c.get_name().to_owned()).collect();
+                    let found = command.find_subcommand(&name).cloned();
+                    let sub =
+                        found.ok_or_else(|| CliError::UnknownSubcommand(name.clone(), names.join(", ")))?;
+                    // Titled `rollsafe-check`, as the file it goes in is named.
+                    (sub.display_name(format!("rollsafe-{name}")), format!("rollsafe-{name}"))
+                }
+            };
+            let mut roff = Vec::new();
+            let source = format!("rollsafe {}", env!("CARGO_PKG_VERSION"));
+            clap_mangen::Man::new(page)
+                .title(title)
+                .source(source)
+                .render(&mut roff)
+                .map_err(CliError::Write)?;
+            emit(&String::from_utf8_lossy(&roff))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Lsp => match crate::lsp::serve_stdio().map_err(CliError::Lsp)? {

@@ -62,7 +62,7 @@ pub struct WayBack {
 
 impl WayBack {
     /// Everything the way back destroys, with the step that destroys it.
-    fn losses(&self) -> impl Iterator<Item = (&WayBackStep, &Loss)> {
+    pub fn losses(&self) -> impl Iterator<Item = (&WayBackStep, &Loss)> {
         self.steps.iter().flat_map(|step| step.loses.iter().map(move |loss| (step, loss)))
     }
 }
@@ -83,9 +83,17 @@ pub struct Loss {
     pub what: String,
 }
 
+impl Loss {
+    /// What is lost: what the statement does, and that it takes the newer
+    /// release's writes with it.
+    pub fn consequence(&self) -> String {
+        format!("{}, including {SINCE}", self.what)
+    }
+}
+
 impl std::fmt::Display for Loss {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}, including {SINCE}", self.line, self.what)
+        write!(f, "line {}: {}", self.line, self.consequence())
     }
 }
 
@@ -152,8 +160,10 @@ pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
         reasons.push("every migration has a down migration that loses nothing".to_owned());
         DatabaseRollback::Reversible
     };
-    reasons.extend(way_back.losses().map(|(step, loss)| {
-        format!("the way back ({}:{}) {}, including {SINCE}", step.file, loss.line, loss.what)
-    }));
+    reasons.extend(
+        way_back
+            .losses()
+            .map(|(step, loss)| format!("the way back ({}:{}) {}", step.file, loss.line, loss.consequence())),
+    );
     Verdict { code_rollback, database_rollback, reasons }
 }

@@ -247,6 +247,17 @@ fn fail_on_destructive_fails_when_only_the_way_back_loses_data() {
     let output =
         rollsafe().args(args).args(["--format", "json", "--fail-on", "coupled"]).output().expect("run");
     assert_eq!(output.status.code(), Some(0), "nothing breaks the older code");
+    // What fails the run is shown where CI shows findings: at the down statement.
+    for (format, expected) in [
+        ("gcc", "11_search.down.sql:2:1: warning: way back: a database rollback runs this and drops column"),
+        ("github", "title=rollsafe way back loses data::a database rollback runs this and drops column"),
+        ("gitlab", "\"check_name\": \"way-back\""),
+        ("sarif", "\"kind\": \"way-back\""),
+    ] {
+        let output = rollsafe().args(args).args(["--format", format]).output().expect("run");
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(report.contains(expected), "{format}: {report}");
+    }
 }
 
 #[test]
@@ -272,6 +283,17 @@ fn man_page_is_roff_with_every_subcommand() {
     for subcommand in ["audit", "check", "list", "rules", "explain", "completions"] {
         assert!(page.contains(subcommand), "the manual lacks {subcommand}");
     }
+    // Each subcommand has a page of its own, with its options.
+    let output = rollsafe().args(["man", "check"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(page.contains(".TH rollsafe-check 1"), "{page}");
+    for option in ["stdin\\-filename", "\\-\\-base", "\\-\\-fail\\-on", "\\-\\-no\\-code"] {
+        assert!(page.contains(option), "rollsafe-check(1) lacks {option}: {page}");
+    }
+    let output = rollsafe().args(["man", "deploy"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("the subcommands are audit, check"));
 }
 
 fn repository_file(name: &str) -> PathBuf {

@@ -1,12 +1,13 @@
 //! `path:line:col: severity[rule]: message`, one line per finding that is not safe:
 //! the format Vim's and Emacs' quickfix lists and VS Code problem matchers read.
-//! Files not read are `path:1:1: note: …` lines, so the list jumps to them too;
+//! What a database rollback loses is a `warning: way back:` line at the down
+//! statement that loses it. Files not read are `path:1:1: note: …` lines, so the list jumps to them too;
 //! notes about no file are `rollsafe: note: …`. Each place A's code uses what a
 //! finding breaks is a `note:` line after it, at that place.
 
 use crate::analysis::Analysis;
 
-use super::{Lines, issues, references, severity_words};
+use super::{Lines, issues, references, severity_words, way_back_losses};
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = Lines::default();
@@ -32,6 +33,9 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 issue.start.line
             ));
         }
+    }
+    for (file, line, loss) in way_back_losses(analysis) {
+        out.line(format_args!("{file}:{line}:1: warning: way back: {loss}"));
     }
     for skipped in &analysis.skipped {
         out.line(format_args!("{}:1:1: note: not read: {}", skipped.display, skipped.reason));

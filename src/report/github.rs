@@ -1,10 +1,11 @@
 //! GitHub Actions workflow commands: each finding that is not safe becomes an
-//! annotation on the pull request's diff, each file not read a warning on it, and
+//! annotation on the pull request's diff, each way-back statement that loses data
+//! and each file not read a warning on it, and
 //! the notes and the verdict notices.
 
 use crate::analysis::Analysis;
 
-use super::{Lines, issues, severity_words, used_by};
+use super::{Lines, issues, severity_words, used_by, way_back_losses};
 
 pub(super) fn render(analysis: &Analysis) -> String {
     let mut out = Lines::default();
@@ -25,6 +26,13 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 used_by(issue.finding),
                 issue.finding.rule.help
             )),
+        ));
+    }
+    for (file, line, loss) in way_back_losses(analysis) {
+        out.line(format_args!(
+            "::warning file={},line={line},title=rollsafe way back loses data::{}",
+            property(file),
+            data(&loss)
         ));
     }
     for skipped in &analysis.skipped {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::analysis::Analysis;
 use crate::classify::{Class, Severity};
 
-use super::{issues, uri, used_by};
+use super::{issues, uri, used_by, way_back_losses};
 
 #[derive(Serialize)]
 struct Entry {
@@ -70,6 +70,16 @@ pub(super) fn render(analysis: &Analysis) -> String {
             }
         })
         .collect();
+    entries.extend(way_back_losses(analysis).map(|(file, line, loss)| {
+        let path = uri(file);
+        Entry {
+            fingerprint: format!("{:016x}", fnv1a(format!("way-back\0{path}\0{loss}").as_bytes())),
+            description: loss,
+            check_name: "way-back",
+            severity: "major",
+            location: Location { path, lines: Lines { begin: line } },
+        }
+    }));
     entries.extend(analysis.skipped.iter().map(|skipped| {
         let path = uri(&skipped.display);
         Entry {

@@ -1,6 +1,7 @@
 //! SARIF 2.1.0 for code scanning: every rule in `tool.driver.rules`, one result per
-//! finding that is not safe, regions 1-based with exclusive end columns; files not
-//! read (warnings, at their file) and notes in the invocation's
+//! finding that is not safe, regions 1-based with exclusive end columns; what the
+//! way back loses (warnings, at its statement), files not read (warnings, at their
+//! file) and notes in the invocation's
 //! `toolExecutionNotifications`. The places A's code uses what a finding breaks
 //! are its `relatedLocations`.
 
@@ -10,7 +11,7 @@ use crate::analysis::Analysis;
 use crate::classify::Severity;
 use crate::rules::ALL_RULES;
 
-use super::{issues_and_accepted_risks, references, severity_words, uri};
+use super::{issues_and_accepted_risks, references, severity_words, uri, way_back_losses};
 
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -86,8 +87,21 @@ pub(super) fn render(analysis: &Analysis) -> String {
             "properties": { "kind": skipped.kind }
         })
     });
+    let way_back = way_back_losses(analysis).map(|(file, line, loss)| {
+        json!({
+            "level": "warning",
+            "message": { "text": loss },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": { "uri": uri(file) },
+                    "region": { "startLine": line }
+                }
+            }],
+            "properties": { "kind": "way-back" }
+        })
+    });
     let notes = analysis.notes.iter().map(|note| json!({ "level": "note", "message": { "text": note } }));
-    let notifications: Vec<Value> = not_read.chain(notes).collect();
+    let notifications: Vec<Value> = way_back.chain(not_read).chain(notes).collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
