@@ -485,6 +485,24 @@ pub fn check_release(
         Err(DiscoverError::NoMigrations { .. }) if only.is_some() => vec![MigrationSet::empty(&label)],
         Err(error) => return Err(error.into()),
     };
+    // A down file named alone is judged as the way back of its forward migration:
+    // that pair is what a rollback of it runs.
+    let mut undone = Vec::new();
+    let targets: Option<Vec<String>> = only.map(|names| {
+        names
+            .iter()
+            .map(|name| match forward_undone_by(&sets, name) {
+                Some(forward) => {
+                    undone.push(format!(
+                        "`{label}/{name}` is the way back of `{label}/{forward}`: judged with it"
+                    ));
+                    forward.to_owned()
+                }
+                None => name.clone(),
+            })
+            .collect()
+    });
+    let only = targets.as_deref();
     let placed =
         |set: &MigrationSet, file: &str| set.forward.iter().chain(&set.back).any(|m| m.relative == file);
     // Named files are judged in the histories that hold them; those no history
@@ -505,10 +523,21 @@ pub fn check_release(
         .map(|(index, set)| check_set(set, only, if index == 0 { &lone } else { &[] }, options))
         .collect::<Result<_, _>>()?;
     let mut merged = merge_histories(analyses, &label, options.discover.dialect)?;
+    merged.notes.extend(undone);
     for name in not_sql {
         merged.notes.push(format!("`{label}/{name}` is not a SQL file: not read"));
     }
     Ok(merged)
+}
+
+/// The forward migration whose way back is the file `name`, in any of `sets`.
+fn forward_undone_by<'a>(sets: &'a [MigrationSet], name: &str) -> Option<&'a str> {
+    sets.iter().find_map(|set| {
+        set.forward
+            .iter()
+            .find(|forward| set.way_back_for(forward).is_some_and(|back| back.relative == name))
+            .map(|forward| forward.relative.as_str())
+    })
 }
 
 /// Lints one history, or only `only` in it, then the `lone` files its layout

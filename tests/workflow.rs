@@ -104,6 +104,26 @@ fn one_file_or_folder_spelled_two_ways_is_judged_once() {
     }
 }
 
+/// A down file named alone (pre-commit passes the one file that changed) is
+/// judged as the way back of its forward migration, not skipped as nothing to judge.
+#[test]
+fn a_down_file_named_alone_is_judged_as_the_way_back_of_its_migration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, sql) in [
+        ("1_a.up.sql", "CREATE TABLE t (id int);\n"),
+        ("1_a.down.sql", "DROP TABLE t;\n"),
+        ("2_b.up.sql", "ALTER TABLE t ADD COLUMN d text;\n"),
+        ("2_b.down.sql", "ALTER TABLE t DROP COLUMN d;\n"),
+    ] {
+        std::fs::write(dir.path().join(name), sql).expect("write");
+    }
+    let output = run(dir.path(), &["check", "2_b.down.sql", "--format", "json"]);
+    let report = json(&output);
+    assert_eq!(report["verdict"]["database_rollback"], "lossy", "{report}");
+    assert_eq!(findings(&report), vec![("add-nullable-column".to_owned(), "./2_b.up.sql".to_owned())]);
+    assert!(report["notes"].to_string().contains("is the way back of `./2_b.up.sql`: judged with it"));
+}
+
 /// A Prisma history: one folder per migration, `migration.sql` in each.
 fn prisma_history() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
