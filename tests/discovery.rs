@@ -50,6 +50,20 @@ fn audit_judges_every_migrations_folder_found() {
     {
         assert!(found.contains(&format!("`crates/{folder}/migrations`")), "{folder} in {found}");
     }
+    // `--dialect sqlite` leaves out the crate whose name says PostgreSQL, and says so.
+    let (_, report, stderr) = rollsafe(
+        &repo,
+        &["audit", "--from", "v18.10.0", "--to", "v18.11.0", "--dialect", "sqlite", "--format", "json"],
+    );
+    let report: Value = serde_json::from_str(&report).unwrap_or_else(|_| panic!("json: {stderr}"));
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("found 4 migrations folders"), "{notes}");
+    assert!(
+        notes.contains(
+            "left out: `crates/atuin-server-postgres/migrations` (`--dialect sqlite` picks another database)"
+        ),
+        "{notes}"
+    );
 }
 
 #[test]

@@ -63,19 +63,23 @@ fn prisma_provider(release: &Release) -> Option<(Dialect, String)> {
 fn path_hint(release: &Release) -> Option<(Dialect, String)> {
     let paths =
         std::iter::once(release.label.as_str()).chain(release.files.iter().map(|f| f.relative.as_str()));
-    for path in paths {
-        let lower = path.to_ascii_lowercase();
-        let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').collect();
-        for (hint, dialect) in PATH_HINTS {
-            let found = words
-                .iter()
-                .any(|w| *w == hint || w.trim_matches('_') == hint || w.ends_with(&format!("__{hint}")));
-            if found {
-                return Some((dialect, format!("`{hint}` in the path {path}")));
-            }
-        }
-    }
-    None
+    paths.into_iter().find_map(|path| {
+        let (dialect, hint) = named_in_path(path)?;
+        Some((dialect, format!("`{hint}` in the path {path}")))
+    })
+}
+
+/// The database a path's words name (`postgres/`, `atuin-server-postgres`,
+/// `V1__init__MYSQL.sql`), and the word.
+pub(super) fn named_in_path(path: &str) -> Option<(Dialect, &'static str)> {
+    let lower = path.to_ascii_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').collect();
+    PATH_HINTS.into_iter().find_map(|(hint, dialect)| {
+        let found = words
+            .iter()
+            .any(|w| *w == hint || w.trim_matches('_') == hint || w.ends_with(&format!("__{hint}")));
+        found.then_some((dialect, hint))
+    })
 }
 
 fn text_hint(release: &Release) -> Option<(Dialect, String)> {

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::dialect::named_in_path;
 use super::git::Repository;
 use super::histories::database_of;
 use super::{DiscoverError, Release};
@@ -201,10 +202,15 @@ fn keep_own_databases(
     notes: &mut Vec<String>,
 ) -> Result<Vec<String>, DiscoverError> {
     let why_not = |folder: &str| {
-        let database = database_of(&format!("{folder}/"))?.0;
-        match (database.dialect, dialect) {
-            (None, _) => Some(format!("`{folder}` (rollsafe does not read {}'s SQL)", database.word)),
-            (Some(own), Some(picked)) if own != picked => {
+        // A folder of its own (`db/clickhouse/migrations`), or a word of one
+        // (`crates/atuin-server-postgres/migrations`).
+        let database = match database_of(&format!("{folder}/")) {
+            Some((database, _)) => (database.dialect, database.word),
+            None => named_in_path(folder).map(|(own, word)| (Some(own), word.to_owned()))?,
+        };
+        match (database, dialect) {
+            ((None, word), _) => Some(format!("`{folder}` (rollsafe does not read {word}'s SQL)")),
+            ((Some(own), _), Some(picked)) if own != picked => {
                 Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
             }
             _ => None,
