@@ -99,6 +99,7 @@ impl Splitter<'_> {
 
     fn push_statement(&mut self, first: usize, last: usize) {
         let range = self.ranges[first].start..self.ranges[last].end;
+        self.cover_gap_before(range.start);
         self.out.segments.push(Segment { kind: SegmentKind::Statement, range: range.clone() });
         self.out.statements.push(StatementSource {
             range,
@@ -114,6 +115,7 @@ impl Splitter<'_> {
         if range.is_empty() {
             return;
         }
+        self.cover_gap_before(range.start);
         if let Some(last) = self.out.segments.last_mut() {
             if last.kind == kind && kind != SegmentKind::Statement && last.range.end == range.start {
                 last.range.end = range.end;
@@ -121,6 +123,16 @@ impl Splitter<'_> {
             }
         }
         self.out.segments.push(Segment { kind, range });
+    }
+
+    /// Bytes the tokenizer read without making a token of them (MySQL's empty
+    /// conditional comment `/*!50100*/`) lie between two segments: they become a
+    /// comment segment, so no byte is lost.
+    pub(super) fn cover_gap_before(&mut self, at: usize) {
+        let covered = self.out.segments.last().map_or(0, |last| last.range.end);
+        if covered < at {
+            self.push_segment(SegmentKind::Comment, covered..at);
+        }
     }
 
     /// The next significant token if it is a word, upper case.

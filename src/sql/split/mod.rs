@@ -95,6 +95,7 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
             let start = Cursor::new(body).position_of(rest_start - body_start);
             let end = Cursor::new(body).position_of(body.len());
             let first_token = open.unwrap_or(tokens.len());
+            splitter.cover_gap_before(rest_start);
             splitter
                 .out
                 .segments
@@ -111,6 +112,7 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
             if let Some(first) = open {
                 splitter.close_before(first, tokens.len());
             }
+            splitter.cover_gap_before(bytes.len());
         }
     }
     let mut out = splitter.out;
@@ -167,6 +169,17 @@ mod tests {
     fn empty_and_comment_only_files_have_no_statements() {
         assert!(statements("", Dialect::Postgres).is_empty());
         assert!(statements("-- nothing\n/* here */", Dialect::Sqlite).is_empty());
+    }
+
+    #[test]
+    fn an_empty_mysql_conditional_comment_is_a_comment() {
+        for sql in ["/*!50100*/${placeholder}", "/*!50100*/", "SELECT 1; /*!50100*/ SELECT 2;", "/*!50100*/x"]
+        {
+            let (split, _) = split_texts(sql, Dialect::Mysql);
+            assert_covers(&split, sql.len());
+            let comment = split.segments.iter().find(|s| s.kind == SegmentKind::Comment).expect("a comment");
+            assert_eq!(&sql[comment.range.clone()], "/*!50100*/", "{sql}");
+        }
     }
 
     #[test]
