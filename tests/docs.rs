@@ -60,3 +60,24 @@ fn rule_docs_are_current() {
         "docs/rules is stale: {stale:?}; run ROLLSAFE_UPDATE_DOCS=1 cargo test --test docs"
     );
 }
+
+/// No merge left its conflict markers in the prose a user reads (one did once,
+/// in the README's development section).
+#[test]
+fn docs_hold_no_merge_conflict_markers() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = vec![root.join("README.md")];
+    for entry in walkdir::WalkDir::new(root.join("docs")).into_iter().filter_map(Result::ok) {
+        if entry.path().extension().is_some_and(|ext| ext == "md") {
+            files.push(entry.path().to_path_buf());
+        }
+    }
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("read");
+        for (number, line) in text.lines().enumerate() {
+            // `=======` alone may underline a heading; the other two cannot be prose.
+            let marker = line.starts_with("<<<<<<< ") || line.starts_with(">>>>>>> ");
+            assert!(!marker, "{}:{}: {line}", file.display(), number + 1);
+        }
+    }
+}
