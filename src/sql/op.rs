@@ -263,6 +263,8 @@ pub enum Op {
     /// A function or procedure; `body` when its body is SQL rollsafe reads.
     CreateFunction {
         name: Name,
+        /// A procedure (`CREATE PROCEDURE`), not a function: what messages call it.
+        procedure: bool,
         signature: String,
         /// Its parameters by name, in order (empty when they have none, or no names).
         parameters: Vec<Parameter>,
@@ -276,6 +278,8 @@ pub enum Op {
     },
     DropFunction {
         name: Name,
+        /// `DROP PROCEDURE`, not `DROP FUNCTION`.
+        procedure: bool,
         signature: Option<String>,
         if_exists: bool,
     },

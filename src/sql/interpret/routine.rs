@@ -94,8 +94,10 @@ fn read_procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> Result<
         RoutineBody { ops, parameters, unread }
     };
     let mut ops = lowerer.lower(&statement, &head(tokens));
-    if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {
+    if let Some(Op::CreateFunction { body: slot, procedure, .. }) = ops.first_mut() {
         *slot = Some(body);
+        // A function was read as a procedure above.
+        *procedure = !function;
     }
     Ok(ops)
 }

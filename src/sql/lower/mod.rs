@@ -36,6 +36,7 @@ impl Lowerer {
                 .iter()
                 .map(|desc| Op::DropFunction {
                     name: self.name(&desc.name),
+                    procedure: false,
                     signature: desc
                         .args
                         .as_ref()
@@ -47,6 +48,7 @@ impl Lowerer {
                 .iter()
                 .map(|desc| Op::DropFunction {
                     name: self.name(&desc.name),
+                    procedure: true,
                     signature: None,
                     if_exists: *if_exists,
                 })
@@ -92,6 +94,7 @@ impl Lowerer {
             },
             Statement::CreateFunction(function) => vec![Op::CreateFunction {
                 name: self.name(&function.name),
+                procedure: false,
                 signature: signature(function.args.iter().flatten().map(|arg| &arg.data_type)),
                 parameters: function
                     .args
@@ -104,6 +107,7 @@ impl Lowerer {
             }],
             Statement::CreateProcedure { name, params, or_alter, .. } => vec![Op::CreateFunction {
                 name: self.name(name),
+                procedure: true,
                 signature: signature(params.iter().flatten().map(|param| &param.data_type)),
                 parameters: params
                     .iter()
