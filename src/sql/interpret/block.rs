@@ -29,7 +29,7 @@ pub(crate) struct BlockStatement {
 /// Words that start a statement, where a condition ends and, at the start of a
 /// line, where a statement the parser rejected ends. `SET`, `SELECT` and `WITH`
 /// are left out: they continue an `UPDATE`, `INSERT` or `MERGE` on its next line.
-const STATEMENT_WORDS: [&str; 28] = [
+const STATEMENT_WORDS: [&str; 30] = [
     "ALTER",
     "CREATE",
     "DROP",
@@ -58,6 +58,8 @@ const STATEMENT_WORDS: [&str; 28] = [
     "CLOSE",
     "FETCH",
     "DEALLOCATE",
+    "WAITFOR",
+    "DBCC",
 ];
 
 /// The statements of `tokens`, a block, in order.
@@ -292,6 +294,17 @@ fn recovery_end(tokens: &[TokenWithSpan], start: usize) -> usize {
                 || (line_start(index) && STATEMENT_WORDS.contains(&unquoted_word(tokens, index).as_str()))
         })
         .unwrap_or(tokens.len())
+}
+
+/// Whether `tokens` hold one statement alone: nothing but a `;` follows where it
+/// ends (at its first `;`, or at the next line that starts with a statement word).
+/// A recogniser that reads a statement from its first words alone must not take a
+/// whole T-SQL batch for it.
+pub(crate) fn holds_one_statement(tokens: &[TokenWithSpan]) -> bool {
+    let Some(first) = first_significant(tokens, 0) else { return true };
+    let end = recovery_end(tokens, first);
+    let after = if tokens.get(end).is_some_and(|t| t.token == Token::SemiColon) { end + 1 } else { end };
+    first_significant(tokens, after).is_none()
 }
 
 /// What a statement of a block does: nothing for the bookkeeping a block does to

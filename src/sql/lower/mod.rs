@@ -13,6 +13,7 @@ use sqlparser::ast::{
     FunctionArguments, ObjectType, SchemaName, Statement, TableObject, UserDefinedTypeRepresentation,
 };
 
+use super::dialect::Dialect;
 use super::op::{ColumnCopy, Name, Op};
 use names::last_ident;
 use query::data_changes;
@@ -225,6 +226,10 @@ impl Lowerer {
             Statement::Set(_) | Statement::Pragma { .. } | Statement::Use(_) => {
                 vec![Op::SessionSetting]
             }
+            // `WAITFOR DELAY | TIME`: the migration pauses, nothing changes.
+            Statement::WaitFor(_) => housekeeping("wait (`WAITFOR`): the migration pauses"),
+            // A T-SQL variable declared among other statements of its batch.
+            Statement::Declare { .. } if self.dialect() == Dialect::Mssql => vec![Op::SessionSetting],
             Statement::Query(query) => {
                 let writes: Vec<Op> =
                     data_changes(query).into_iter().flat_map(|change| self.lower(change, head)).collect();

@@ -8,6 +8,7 @@ use sqlparser::keywords::Keyword;
 use sqlparser::tokenizer::TokenWithSpan;
 
 use crate::sql::dialect::Dialect;
+use crate::sql::interpret::block::holds_one_statement;
 use crate::sql::lower::Lowerer;
 use crate::sql::op::Op;
 use crate::sql::respell::tsql::{batch_limit, repeat_action_per_item, spelling};
@@ -22,6 +23,10 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
         ["UPDATE" | "DELETE", "TOP", ..] => {
             reparse_respelled(tokens, &Lowerer::new(Dialect::Mssql), batch_limit)
         }
+        ["ENABLE" | "DISABLE", "TRIGGER", ..] => switched_trigger(tokens),
+        // The rest are read from their first words: a batch of several statements
+        // is read one statement at a time, each then recognised here on its own.
+        _ if !holds_one_statement(tokens) => None,
         // Declaring a variable changes no schema; what uses it is judged on its own.
         ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
         ["ALTER", "SEQUENCE", ..] => housekeeping("alter a sequence"),
@@ -37,7 +42,6 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
         }
         ["DBCC", command, ..] => housekeeping(&format!("run `DBCC {command}` (database maintenance)")),
         ["CREATE", "SYNONYM", ..] => Some(vec![Op::CreateOther { kind: "synonym".into() }]),
-        ["ENABLE" | "DISABLE", "TRIGGER", ..] => switched_trigger(tokens),
         _ => None,
     }
 }
@@ -187,9 +191,46 @@ mod tests {
             "{found:?}"
         );
         assert!(matches!(found[8], Op::Housekeeping { .. }), "{found:?}");
+        let waits = ops("WAITFOR DELAY '00:00:05'\nGO\nWAITFOR TIME '22:00';", Dialect::Mssql);
+        assert!(
+            matches!(&waits[..], [Op::Housekeeping { what }, Op::Housekeeping { .. }] if what.contains("WAITFOR")),
+            "{waits:?}"
+        );
         // An index disabled is not maintenance: a disabled clustered index makes its table unreadable.
         let disabled = crate::sql::parse_file(b"ALTER INDEX ix ON dbo.t DISABLE", Dialect::Mssql);
         assert!(matches!(disabled.statements[0].outcome, crate::sql::Outcome::Rejected(_)), "{disabled:?}");
+    }
+
+    #[test]
+    fn a_statement_read_from_its_first_words_does_not_take_the_rest_of_its_batch() {
+        let parsed = crate::sql::parse_file(
+            b"DECLARE @n int = 1\nDROP TABLE dbo.t\nGO\nWAITFOR DELAY '00:00:01'\nALTER TABLE dbo.t ADD a int NULL\nGO\nDECLARE @c CURSOR\nDBCC CHECKIDENT ('dbo.t')",
+            Dialect::Mssql,
+        );
+        let found: Vec<_> = parsed
+            .statements
+            .iter()
+            .map(|s| match &s.outcome {
+                crate::sql::Outcome::Parsed(ops) => (s.start.line, ops.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(
+            matches!(&found[..], [
+                (1, declared),
+                (2, dropped),
+                (4, waited),
+                (5, added),
+                (7, cursor),
+                (8, checked),
+            ] if matches!(declared[..], [Op::SessionSetting])
+                && matches!(dropped[..], [Op::DropTable { .. }])
+                && matches!(waited[..], [Op::Housekeeping { .. }])
+                && matches!(added[..], [Op::AddColumn { .. }])
+                && matches!(cursor[..], [Op::SessionSetting])
+                && matches!(checked[..], [Op::Housekeeping { .. }])),
+            "{found:?}"
+        );
     }
 
     #[test]
