@@ -53,8 +53,19 @@ pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: u
             Respelling::dropped((index..tokens.len()).find(|&i| word(i) == "AS")?)
         }
         "CONSTRAINT" if first_word == "CREATE" => table_constraint_after_column(tokens, index),
+        "EXEC" | "EXECUTE" if first_significant(tokens, 0) == Some(index) => return_code_kept(tokens, index),
         _ => None,
     }
+}
+
+/// `EXEC @rc = proc …`: the call of `proc`, its return code kept in a variable,
+/// read as the call alone (`EXEC proc …`); the variable changes no schema.
+fn return_code_kept(tokens: &[TokenWithSpan], index: usize) -> Option<Respelling> {
+    let variable = next_significant(tokens, index)?;
+    let is_variable = matches!(&tokens[variable].token, Token::Word(w) if w.quote_style.is_none() && w.value.starts_with('@'));
+    let equals =
+        next_significant(tokens, variable).filter(|&e| is_variable && tokens[e].token == Token::Eq)?;
+    Some(Respelling { tokens: vec![tokens[index].clone()], resume: equals + 1 })
 }
 
 /// `a int NOT NULL CONSTRAINT pk PRIMARY KEY CLUSTERED (id)` in a `CREATE TABLE`:
@@ -236,6 +247,20 @@ mod tests {
         still_rejected(Mssql, "SELECT NEXT VALUE FOR s.seq");
         still_rejected(Mssql, "CREATE TABLE t (id int NOT NULL CONSTRAINT pk PRIMARY KEY (id))");
         still_rejected(Mssql, "CREATE VIEW v WITH SCHEMABINDING AS SELECT a FROM dbo.t");
+        still_rejected(Mssql, "EXEC @rc = dbo.p 'x'");
+    }
+
+    #[test]
+    fn a_call_that_keeps_its_return_code_is_the_call() {
+        let found = ops(
+            "DECLARE @rc int\nEXEC @rc = dbo.add_col 'orders', @kind = 'x'\nGO\nEXECUTE @rc = sp_rename 'dbo.a', 'b'",
+            Dialect::Mssql,
+        );
+        assert!(
+            matches!(&found[1], Op::CallRoutine { name, arguments } if name.key == "add_col" && arguments.len() == 2),
+            "{found:?}"
+        );
+        assert!(matches!(&found[2], Op::RenameTable { to, .. } if to.key == "b"), "{found:?}");
     }
 
     #[test]
