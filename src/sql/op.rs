@@ -91,12 +91,16 @@ pub struct ConstraintSpec {
 }
 
 /// A routine's parameter: callers that name it (T-SQL `@p = …`) or leave it
-/// out (when it has a default) depend on both.
+/// out (when it has a default) depend on both, and on what they pass for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parameter {
     /// Folded, without T-SQL's `@`.
     pub name: String,
     pub has_default: bool,
+    /// The type, lower case, as sqlparser prints it: `int`, `dbo.id_list`.
+    pub data_type: String,
+    /// T-SQL `OUTPUT`, `OUT`, `INOUT`: the caller passes a variable and reads it after.
+    pub output: bool,
 }
 
 /// `SET to = from`: a column set to the value of a column of the same row

@@ -14,7 +14,7 @@ use sqlparser::ast::{
 };
 
 use super::dialect::Dialect;
-use super::op::{ColumnCopy, Name, Op};
+use super::op::{ColumnCopy, Name, Op, Parameter};
 use names::last_ident;
 use query::data_changes;
 use table::type_key;
@@ -101,7 +101,10 @@ impl Lowerer {
                     .args
                     .iter()
                     .flatten()
-                    .filter_map(|arg| Some(self.parameter(arg.name.as_ref()?, arg.default_expr.is_some())))
+                    .filter_map(|arg| {
+                        let parameter = self.parameter(arg.name.as_ref()?, &arg.data_type, arg.mode.as_ref());
+                        Some(Parameter { has_default: arg.default_expr.is_some(), ..parameter })
+                    })
                     .collect(),
                 or_replace: function.or_replace || function.or_alter,
                 body: None,
@@ -113,7 +116,10 @@ impl Lowerer {
                 parameters: params
                     .iter()
                     .flatten()
-                    .map(|param| self.parameter(&param.name, param.default.is_some()))
+                    .map(|param| Parameter {
+                        has_default: param.default.is_some(),
+                        ..self.parameter(&param.name, &param.data_type, param.mode.as_ref())
+                    })
                     .collect(),
                 or_replace: *or_alter,
                 body: None,

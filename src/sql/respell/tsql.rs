@@ -166,23 +166,68 @@ pub(in crate::sql) fn repeat_action_per_item(tokens: &[TokenWithSpan], lowerer: 
 
 /// A T-SQL procedure's header as sqlparser reads it: `ALTER PROCEDURE` read as
 /// `CREATE OR ALTER PROCEDURE` (both replace the one definition), without what
-/// changes no call (`WITH RECOMPILE | ENCRYPTION | EXECUTE AS …`; `OUTPUT`, `OUT`
-/// and `READONLY` after a parameter's type: the call passes the parameter all the
-/// same), and with its parameters in parentheses. `kind` is where `PROCEDURE` stands.
+/// changes no call (`WITH RECOMPILE | ENCRYPTION | EXECUTE AS …`, `FOR
+/// REPLICATION`; `OUTPUT`, `OUT`, `READONLY` and a cursor's `VARYING` after a
+/// parameter's type, which the caller of [`output_parameters`] keeps), and with its
+/// parameters in parentheses. `kind` is where `PROCEDURE` stands.
 pub(in crate::sql) fn procedure_header(header: Vec<TokenWithSpan>, kind: usize) -> Vec<TokenWithSpan> {
     let (header, kind) = created_or_altered(header, kind);
     let options = outside_parentheses(header.iter().map(|t| &t.token))
-        .find(|&index| index > kind && unquoted_word(&header, index) == "WITH");
+        .find(|&index| index > kind && starts_options(&header, index));
     let kept = header
         .iter()
         .enumerate()
         .take(options.unwrap_or(header.len()))
         .filter(|&(index, _)| {
-            index <= kind || !matches!(unquoted_word(&header, index).as_str(), "OUTPUT" | "OUT" | "READONLY")
+            index <= kind || !PARAMETER_MODES.contains(&unquoted_word(&header, index).as_str())
         })
         .map(|(_, token)| token.clone())
         .collect();
     parenthesised_parameters(kept, kind)
+}
+
+/// Words after a T-SQL parameter's type that say how it is passed.
+const PARAMETER_MODES: [&str; 4] = ["OUTPUT", "OUT", "READONLY", "VARYING"];
+
+/// Which parameters of a T-SQL procedure's header (`header[kind]` is `PROCEDURE`)
+/// are `OUTPUT` (or `OUT`) ones, in order: a call passes a variable for each, and
+/// reads what the procedure leaves in it.
+pub(in crate::sql) fn output_parameters(header: &[TokenWithSpan], kind: usize) -> Vec<bool> {
+    let is_parameter = |index: usize| matches!(&header[index].token, Token::Word(w) if w.quote_style.is_none() && w.value.starts_with('@'));
+    let Some(first) = (kind..header.len()).find(|&index| is_parameter(index)) else { return Vec::new() };
+    // The depth of the list: inside `( … )` when the parameters are parenthesised.
+    let list = usize::from(last_significant(header, first).is_some_and(|p| header[p].token == Token::LParen));
+    let (mut outputs, mut current, mut depth) = (Vec::new(), false, list);
+    for index in first + 1..header.len() {
+        match &header[index].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Comma if depth == list => outputs.push(std::mem::take(&mut current)),
+            Token::Word(_)
+                if depth == 0 && (starts_options(header, index) || unquoted_word(header, index) == "AS") =>
+            {
+                break;
+            }
+            Token::Word(_)
+                if depth == list && matches!(unquoted_word(header, index).as_str(), "OUTPUT" | "OUT") =>
+            {
+                current = true;
+            }
+            _ => {}
+        }
+    }
+    outputs.push(current);
+    outputs
+}
+
+/// Whether the word at `index` of a procedure's header starts its options: `WITH
+/// RECOMPILE …`, `FOR REPLICATION`.
+fn starts_options(header: &[TokenWithSpan], index: usize) -> bool {
+    match unquoted_word(header, index).as_str() {
+        "WITH" => true,
+        "FOR" => next_significant(header, index).is_some_and(|r| unquoted_word(header, r) == "REPLICATION"),
+        _ => false,
+    }
 }
 
 /// `ALTER PROCEDURE …` as `CREATE OR ALTER PROCEDURE …`, and where `PROCEDURE` then stands.
@@ -304,6 +349,8 @@ mod tests {
         still_rejected(Mssql, "CREATE PROCEDURE p (@a int) WITH RECOMPILE AS BEGIN SELECT 1 END");
         still_rejected(Mssql, "CREATE PROCEDURE p (@a int) WITH EXECUTE AS OWNER AS BEGIN SELECT 1 END");
         still_rejected(Mssql, "ALTER PROCEDURE p (@a int) AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@c CURSOR VARYING) AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@a int) FOR REPLICATION AS BEGIN SELECT 1 END");
     }
 
     #[test]
