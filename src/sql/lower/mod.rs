@@ -10,7 +10,8 @@ mod table;
 use sqlparser::ast::{
     AlterFunctionOperation, AlterIndexOperation, AlterSchemaOperation, AlterTypeOperation,
     AlterViewOperation, AssignmentTarget, DataType, Expr, FromTable, FunctionArg, FunctionArgExpr,
-    FunctionArguments, ObjectType, SchemaName, Statement, TableObject, UserDefinedTypeRepresentation,
+    FunctionArguments, ObjectType, SchemaName, Statement, TableFactor, TableObject, UpdateTableFromKind,
+    UserDefinedTypeRepresentation,
 };
 
 use super::dialect::Dialect;
@@ -163,18 +164,19 @@ impl Lowerer {
                 let tables = match &delete.from {
                     FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables) => tables,
                 };
-                let target = delete
-                    .tables
-                    .first()
-                    .map(|name| self.name(name))
-                    .or_else(|| tables.first().and_then(|table| self.table_with_joins(table)));
+                let target =
+                    delete.tables.first().map(|name| self.changed_table(name, tables)).or_else(|| {
+                        tables.first().and_then(|table| Some((self.table_with_joins(table)?, false)))
+                    });
                 match target {
-                    Some(table) => vec![Op::Delete { table, filtered: delete.selection.is_some() }],
+                    Some((table, joined)) => {
+                        vec![Op::Delete { table, filtered: joined || delete.selection.is_some() }]
+                    }
                     None => unmodelled(),
                 }
             }
-            Statement::Update(update) => match self.table_with_joins(&update.table) {
-                Some(table) => vec![Op::Update {
+            Statement::Update(update) => match self.updated_table(update) {
+                Some((table, joined)) => vec![Op::Update {
                     table,
                     columns: update
                         .assignments
@@ -198,7 +200,7 @@ impl Lowerer {
                             AssignmentTarget::Tuple(_) => None,
                         })
                         .collect(),
-                    filtered: update.selection.is_some(),
+                    filtered: joined || update.selection.is_some(),
                 }],
                 None => unmodelled(),
             },
@@ -323,6 +325,19 @@ impl Lowerer {
             }
             _ => unmodelled(),
         }
+    }
+
+    /// The table an `UPDATE` changes, through the alias its `FROM` gives it, and
+    /// whether a join filters its rows.
+    fn updated_table(&self, update: &sqlparser::ast::Update) -> Option<(Name, bool)> {
+        let TableFactor::Table { name, .. } = &update.table.relation else { return None };
+        let from = match &update.from {
+            Some(UpdateTableFromKind::BeforeSet(tables) | UpdateTableFromKind::AfterSet(tables)) => {
+                tables.as_slice()
+            }
+            None => &[],
+        };
+        Some(self.changed_table(name, from))
     }
 
     fn drop(&self, object_type: ObjectType, name: Name, if_exists: bool) -> Op {
