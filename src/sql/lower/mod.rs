@@ -10,8 +10,8 @@ mod table;
 use sqlparser::ast::{
     AlterFunctionOperation, AlterIndexOperation, AlterSchemaOperation, AlterTypeOperation,
     AlterViewOperation, AssignmentTarget, DataType, Expr, FromTable, FunctionArg, FunctionArgExpr,
-    FunctionArguments, ObjectType, SchemaName, Statement, TableFactor, TableObject, UpdateTableFromKind,
-    UserDefinedTypeRepresentation,
+    FunctionArguments, MergeAction, MergeUpdateKind, ObjectType, SchemaName, Statement, TableFactor,
+    TableObject, UpdateTableFromKind, UserDefinedTypeRepresentation,
 };
 
 use super::dialect::Dialect;
@@ -178,15 +178,7 @@ impl Lowerer {
             Statement::Update(update) => match self.updated_table(update) {
                 Some((table, joined)) => vec![Op::Update {
                     table,
-                    columns: update
-                        .assignments
-                        .iter()
-                        .flat_map(|assignment| match &assignment.target {
-                            AssignmentTarget::ColumnName(name) => vec![name],
-                            AssignmentTarget::Tuple(names) => names.iter().collect(),
-                        })
-                        .filter_map(|name| last_ident(name).map(|ident| self.ident(ident)))
-                        .collect(),
+                    columns: self.assigned_columns(&update.assignments),
                     // With a FROM or a join, `b` may be another table's column.
                     copies: (update.from.is_none() && update.table.joins.is_empty())
                         .then_some(&update.assignments)
@@ -204,6 +196,7 @@ impl Lowerer {
                 }],
                 None => unmodelled(),
             },
+            Statement::Merge(merge) => self.merge(merge).unwrap_or_else(unmodelled),
             Statement::Insert(insert) => match &insert.table {
                 TableObject::TableName(name) => vec![Op::Insert {
                     table: self.name(name),
@@ -325,6 +318,52 @@ impl Lowerer {
             }
             _ => unmodelled(),
         }
+    }
+
+    /// `MERGE INTO t USING s ON … WHEN …`: the rows of `t` each `WHEN` clause
+    /// inserts, updates or deletes. Matched rows are some of the table's, and rows
+    /// `NOT MATCHED BY SOURCE` too; inserted rows come from the source. `None` when
+    /// the target is not a table or a clause updates every column (`UPDATE SET *`).
+    fn merge(&self, merge: &sqlparser::ast::Merge) -> Option<Vec<Op>> {
+        let TableFactor::Table { name, .. } = &merge.table else { return None };
+        let table = self.name(name);
+        let source = match &merge.source {
+            TableFactor::Table { name, .. } => Some(self.name(name)),
+            _ => None,
+        };
+        merge
+            .clauses
+            .iter()
+            .filter_map(|clause| match &clause.action {
+                MergeAction::Insert(_) => {
+                    Some(Some(Op::Insert { table: table.clone(), copied_from: source.clone() }))
+                }
+                MergeAction::Update(update) => Some(match &update.kind {
+                    MergeUpdateKind::Set(assignments) => Some(Op::Update {
+                        table: table.clone(),
+                        columns: self.assigned_columns(assignments),
+                        // The values come from the source's rows.
+                        copies: Vec::new(),
+                        filtered: true,
+                    }),
+                    _ => None,
+                }),
+                MergeAction::Delete { .. } => Some(Some(Op::Delete { table: table.clone(), filtered: true })),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The columns assignments set (`SET a = …, (b, c) = …`).
+    fn assigned_columns(&self, assignments: &[sqlparser::ast::Assignment]) -> Vec<Name> {
+        assignments
+            .iter()
+            .flat_map(|assignment| match &assignment.target {
+                AssignmentTarget::ColumnName(name) => vec![name],
+                AssignmentTarget::Tuple(names) => names.iter().collect(),
+            })
+            .filter_map(|name| last_ident(name).map(|ident| self.ident(ident)))
+            .collect()
     }
 
     /// The table an `UPDATE` changes, through the alias its `FROM` gives it, and

@@ -134,6 +134,40 @@ mod tests {
     use crate::sql::parse::parsed_ops as ops;
 
     #[test]
+    fn a_merge_is_the_inserts_updates_and_deletes_of_its_clauses() {
+        let found = ops(
+            "MERGE dbo.orders AS target\nUSING dbo.staged AS source ON target.id = source.id\n\
+             WHEN MATCHED AND source.gone = 1 THEN DELETE\n\
+             WHEN MATCHED THEN UPDATE SET status = source.status, total = source.total\n\
+             WHEN NOT MATCHED BY TARGET THEN INSERT (id, status) VALUES (source.id, source.status)\n\
+             WHEN NOT MATCHED BY SOURCE THEN DELETE;",
+            Dialect::Mssql,
+        );
+        let [
+            Op::Delete { table: deleted, filtered: true },
+            Op::Update { table: updated, columns, filtered: true, .. },
+            Op::Insert { table: inserted, copied_from: Some(source) },
+            Op::Delete { filtered: true, .. },
+        ] = &found[..]
+        else {
+            panic!("{found:?}")
+        };
+        assert_eq!(
+            [&deleted.key, &updated.key, &inserted.key, &source.key],
+            ["orders", "orders", "orders", "staged"]
+        );
+        assert_eq!(columns.iter().map(|c| c.key.as_str()).collect::<Vec<_>>(), ["status", "total"]);
+        let postgres = ops(
+            "MERGE INTO orders o USING (SELECT 1 AS id) s ON o.id = s.id WHEN MATCHED THEN DO NOTHING WHEN NOT MATCHED THEN INSERT (id) VALUES (s.id);",
+            Dialect::Postgres,
+        );
+        assert!(
+            matches!(&postgres[..], [Op::Insert { table, copied_from: None }] if table.key == "orders"),
+            "{postgres:?}"
+        );
+    }
+
+    #[test]
     fn an_update_or_delete_of_an_alias_changes_the_table_it_stands_for() {
         let found = ops(
             "UPDATE o SET status = s.status FROM dbo.orders o JOIN dbo.staged s ON s.id = o.id\nGO\n\
