@@ -69,10 +69,21 @@ pub(crate) fn statements(
     built: &mut BuiltText,
 ) -> Vec<BlockStatement> {
     let mut read = Vec::new();
+    // The `BEGIN`s whose `END` is still to come.
+    let mut open = Vec::new();
     let mut index = 0;
     while let Some(start) = first_significant(tokens, index) {
         index = match control_flow_end(tokens, start) {
-            Some(ControlFlow::Skip(next)) => next,
+            Some(ControlFlow::Skip(next)) => {
+                match unquoted_word(tokens, start).as_str() {
+                    "BEGIN" => open.push(start),
+                    "END" => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+                next
+            }
             Some(ControlFlow::Unread(message)) => {
                 let end = recovery_end(tokens, start);
                 read.push(BlockStatement { tokens: start..end, read: Err(message) });
@@ -88,6 +99,15 @@ pub(crate) fn statements(
             }
         };
     }
+    // A block the batch ends inside: where it was meant to end is not known, so
+    // what follows it may be guarded or not.
+    read.extend(open.into_iter().map(|begin| {
+        let line = tokens[begin].span.start.line;
+        BlockStatement {
+            tokens: begin..begin + 1,
+            read: Err(format!("the `BEGIN` at line {line} has no `END` before the end of its batch")),
+        }
+    }));
     read
 }
 
@@ -338,6 +358,28 @@ mod tests {
         let sql = format!("{}DROP TABLE t", "IF 1 = 1 ".repeat(10_000));
         let parsed = crate::sql::parse_file(sql.as_bytes(), Dialect::Mssql);
         assert!(!parsed.statements.is_empty());
+    }
+
+    #[test]
+    fn a_block_without_its_end_is_said_at_its_begin() {
+        let parsed = crate::sql::parse_file(
+            b"IF 1 = 1\nBEGIN\n  ALTER TABLE dbo.t ADD b int NULL\nGO\nCREATE PROCEDURE dbo.p AS\nBEGIN\n  BEGIN TRY\n    DROP TABLE dbo.old\n  END TRY\n  BEGIN CATCH\n    THROW\n  END CATCH\nGO\nIF 1 = 1 BEGIN DROP TABLE dbo.x END",
+            Dialect::Mssql,
+        );
+        let outcomes: Vec<_> = parsed.statements.iter().map(|s| (s.start.line, &s.outcome)).collect();
+        assert!(
+            matches!(&outcomes[..], [
+                (1, crate::sql::Outcome::Parsed(guarded)),
+                (2, crate::sql::Outcome::Rejected(unended)),
+                (5, crate::sql::Outcome::Parsed(procedure)),
+                (14, crate::sql::Outcome::Parsed(closed)),
+            ] if matches!(guarded[..], [Op::AddColumn { .. }])
+                && unended.contains("no `END`")
+                && matches!(&procedure[..], [Op::CreateFunction { body: Some(body), .. }]
+                    if body.unread.len() == 1 && body.unread[0].contains("line 6"))
+                && matches!(closed[..], [Op::DropTable { .. }])),
+            "{outcomes:?}"
+        );
     }
 
     #[test]
