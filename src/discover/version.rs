@@ -74,7 +74,10 @@ impl Version {
                 version.written = stem[..end].to_owned();
                 (version, &stem[end..])
             }
-            None => (Version::parse(&stem[..digits]), &stem[digits..]),
+            None => match timestamp(&stem[..digits]) {
+                Some(parts) => (Version { parts, written: stem[..digits].to_owned() }, &stem[digits..]),
+                None => (Version::parse(&stem[..digits]), &stem[digits..]),
+            },
         };
         Some((version, rest.trim_start_matches(['_', '-', '.'])))
     }
@@ -86,10 +89,31 @@ impl Version {
     }
 }
 
+/// A timestamp (`YYYYMMDDHHMM`, `YYYYMMDDHHMMSS`) as its day and its time of day
+/// (seconds added when left out), so that it orders among dated names by its day,
+/// then after that day's sequence numbers. `None` for digits that are no timestamp.
+fn timestamp(digits: &str) -> Option<Vec<Part>> {
+    if !matches!(digits.len(), 12 | 14) || !is_date(&digits[4..6], &digits[6..8]) {
+        return None;
+    }
+    let day = digits[..8].parse().ok()?;
+    let time: u128 = digits[8..].parse().ok()?;
+    let seconds_added = if digits.len() == 12 { 100 } else { 1 };
+    Some(vec![Part::Number(day), Part::Number(time * seconds_added)])
+}
+
+/// Whether `month` and `day`, two digits each, can be a calendar date's.
+fn is_date(month: &str, day: &str) -> bool {
+    matches!(month.parse::<u8>(), Ok(1..=12)) && matches!(day.parse::<u8>(), Ok(1..=31))
+}
+
 /// The date a name starts with, as `YYYYMMDD`, and where it ends: four digits of
 /// a year, then month and day, each two digits, with one separator (`-`, `_`,
 /// `.`) between all three or none. Eight digits with more after them are a
-/// timestamp, not a date.
+/// timestamp, not a date. A date spelled with separators whose month or day is
+/// none (`2024-13-45`) is still the file's date, ordered by its digits: what it
+/// was meant to be is not known, and the year alone would order it before every
+/// other file of that year.
 fn dated(stem: &str) -> Option<(String, usize)> {
     let bytes = stem.as_bytes();
     let digits_at = |from: usize, n: usize| {
@@ -109,8 +133,7 @@ fn dated(stem: &str) -> Option<(String, usize)> {
         return None;
     }
     let (month_text, day_text) = (&stem[month..month + 2], &stem[day..day + 2]);
-    let valid =
-        matches!(month_text.parse::<u8>(), Ok(1..=12)) && matches!(day_text.parse::<u8>(), Ok(1..=31));
+    let valid = separator.is_some() || is_date(month_text, day_text);
     valid.then(|| (format!("{}{month_text}{day_text}", &stem[..4]), end))
 }
 
@@ -178,7 +201,11 @@ mod tests {
         assert_eq!(leading("0042_add_users"), Some(("0042".into(), "add_users".into())));
         assert_eq!(leading("20240131120000_x"), Some(("20240131120000".into(), "x".into())));
         assert_eq!(leading("2024-01-31_2fa"), Some(("2024-01-31".into(), "2fa".into())));
-        assert_eq!(leading("2024-13-01_x"), Some(("2024".into(), "13-01_x".into())));
+        // A date that is none is still read as one, ordered by its digits.
+        assert_eq!(leading("2024-13-45_01_x"), Some(("2024-13-45_01".into(), "x".into())));
+        assert!(read("2024-13-45_01_x") > read("2024-12-31_01_x"));
+        assert!(read("2024-13-45_01_x") < read("2025-01-01_01_x"));
+        assert_eq!(leading("20241345_x"), Some(("20241345".into(), "x".into())));
         assert_eq!(leading("orders"), None);
         // Ordered by date then sequence, whatever the spelling.
         assert!(read("2024-01-31_02_b") > read("20240131_01_a"));
@@ -186,6 +213,13 @@ mod tests {
         assert!(read("2024-01-31_10_b") > read("2024-01-31_9_a"));
         assert!(read("2024-01-31_01_a") > read("2024-01-31_a"));
         assert!(read("2024-12-01_a") > read("2024-02-01_a"));
+        // A timestamp among dated names: by its day, then after that day's sequence.
+        assert!(read("20240201093000_b") > read("2024-01-31_01_a"));
+        assert!(read("20240201093000_b") < read("2024-02-02_01_c"));
+        assert!(read("20240201093000_b") > read("2024-02-01_01_c"));
+        // Twelve digits (no seconds) and fourteen order by the time they name.
+        assert!(read("202401011200_a") > read("20240101093000_b"));
+        assert!(read("20240105120000") > read("20231231235959"));
     }
 
     #[test]
