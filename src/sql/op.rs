@@ -290,6 +290,10 @@ pub enum Op {
     CreateType {
         name: Name,
         enum_values: Option<Vec<String>>,
+        /// The columns of a SQL Server table type (`CREATE TYPE t AS TABLE (…)`),
+        /// the rows A's code passes to a `READONLY` parameter; `None` for others,
+        /// or when they could not be read.
+        table_columns: Option<Vec<ColumnSpec>>,
     },
     AddEnumValue {
         type_name: Name,

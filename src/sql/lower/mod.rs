@@ -133,6 +133,7 @@ impl Lowerer {
                     }
                     _ => None,
                 },
+                table_columns: None,
             }],
             Statement::AlterType(alter) => match &alter.operation {
                 AlterTypeOperation::AddValue(add) => vec![Op::AddEnumValue {

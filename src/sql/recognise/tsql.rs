@@ -5,7 +5,7 @@ use sqlparser::ast::{
     helpers::attached_token::AttachedToken,
 };
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::TokenWithSpan;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::sql::dialect::Dialect;
 use crate::sql::interpret::block::holds_one_statement;
@@ -14,7 +14,7 @@ use crate::sql::op::Op;
 use crate::sql::respell::tsql::{batch_limit, repeat_action_per_item, spelling};
 use crate::sql::respell::{reparse_respelled, respelled};
 use crate::sql::statement::{ends_here, parse_rewritten, parser_over};
-use crate::sql::tokens::top_level_words;
+use crate::sql::tokens::{first_significant, next_significant, token_like, top_level_words, unquoted_word};
 
 /// `IF` guards and procedure definitions, read before parsing too, are code:
 /// `interpret` reads them.
@@ -111,18 +111,35 @@ fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> 
 }
 
 /// `CREATE TYPE t AS TABLE (…)`: a table type, which procedures take as a
-/// `READONLY` parameter and A's code passes.
+/// `READONLY` parameter and A's code passes, with its columns (read as those of
+/// `CREATE TABLE t (…)`): the shape of the rows A's code passes.
 fn table_type(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     let mut parser = parser_over(tokens.to_vec(), lowerer);
     parser.expect_keywords(&[Keyword::CREATE, Keyword::TYPE]).ok()?;
     let name = parser.parse_object_name(false).ok()?;
     parser.expect_keywords(&[Keyword::AS, Keyword::TABLE]).ok()?;
-    // Its columns are the parameter's: a later `DROP TYPE` is what A's calls see.
-    parser
-        .peek_token()
-        .token
-        .eq(&sqlparser::tokenizer::Token::LParen)
-        .then(|| vec![Op::CreateType { name: lowerer.name(&name), enum_values: None }])
+    if parser.peek_token().token != Token::LParen {
+        return None;
+    }
+    // Columns sqlparser cannot read leave the type known by its name alone.
+    let read = as_table(tokens).and_then(|table| parse_rewritten(tokens, table, lowerer));
+    let table_columns = match read.as_deref() {
+        Some([Op::CreateTable { columns, .. }]) => Some(columns.clone()),
+        _ => None,
+    };
+    Some(vec![Op::CreateType { name: lowerer.name(&name), enum_values: None, table_columns }])
+}
+
+/// `CREATE TYPE t AS TABLE (…)` respelled `CREATE TABLE t (…)`.
+fn as_table(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
+    let type_word = next_significant(tokens, first_significant(tokens, 0)?)?;
+    let as_word = (type_word..tokens.len()).find(|&index| unquoted_word(tokens, index) == "AS")?;
+    let table_word = next_significant(tokens, as_word)?;
+    let mut table = tokens[..type_word].to_vec();
+    table.push(token_like(&tokens[type_word], Token::make_keyword("TABLE")));
+    table.extend(tokens[type_word + 1..as_word].iter().cloned());
+    table.extend(tokens[table_word + 1..].iter().cloned());
+    Some(table)
 }
 
 /// `ALTER TABLE t ADD [CONSTRAINT df] DEFAULT <value> FOR c`: a column default.
@@ -237,7 +254,8 @@ mod tests {
     fn a_table_type_is_a_type() {
         let found = ops("CREATE TYPE dbo.id_list AS TABLE (id int NOT NULL PRIMARY KEY)", Dialect::Mssql);
         assert!(
-            matches!(&found[..], [Op::CreateType { name, enum_values: None }] if name.key == "id_list"),
+            matches!(&found[..], [Op::CreateType { name, enum_values: None, table_columns: Some(columns) }]
+                if name.key == "id_list" && columns.len() == 1 && !columns[0].nullable),
             "{found:?}"
         );
         crate::sql::respell::canary::still_rejected(Dialect::Mssql, "CREATE TYPE t AS TABLE (id int)");
