@@ -129,3 +129,28 @@ fn a_dated_file_added_before_one_already_shipped_is_out_of_order() {
         "{changes:?}"
     );
 }
+
+#[test]
+fn timestamps_and_dates_that_are_none_order_among_dated_names_and_are_said() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["2024-13-45_01_d", "20240201093000_b", "2024-02-01_01_c", "2024-01-31_01_a", "2025-01-02_e"]
+    {
+        std::fs::write(
+            dir.path().join(format!("{name}.sql")),
+            format!("CREATE TABLE t_{} (id int);\n", &name[..4]),
+        )
+        .expect("write");
+    }
+    let folder = dir.path().to_str().unwrap();
+    let listed = json(&["list", folder, "--json"]);
+    let versions: Vec<&str> = listed["migrations"]
+        .as_array()
+        .expect("migrations")
+        .iter()
+        .map(|migration| migration["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["2024-01-31_01", "2024-02-01_01", "20240201093000", "2024-13-45_01", "2025-01-02"]);
+    let report = json(&["check", folder, "--dialect", "mssql", "--format", "json"]);
+    let notes: Vec<&str> = report["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(notes.iter().any(|note| note.contains("`2024-13-45` is no calendar date")), "{notes:?}");
+}

@@ -9,6 +9,8 @@ use std::fmt;
 pub struct Version {
     parts: Vec<Part>,
     pub(super) written: String,
+    /// A date spelled as one whose month or day is none (`2024-13-45`), as written.
+    no_calendar_date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,7 +52,17 @@ impl Version {
             last_digit = Some(digit);
         }
         flush(&mut current, &mut parts);
-        Version { parts, written: written.to_owned() }
+        Version { parts, written: written.to_owned(), no_calendar_date: None }
+    }
+
+    /// What to tell the user about how the version was read, when its date is no
+    /// calendar date: it is ordered by its digits.
+    pub fn remark(&self) -> Option<String> {
+        let date = self.no_calendar_date.as_ref()?;
+        Some(format!(
+            "version `{}`: `{date}` is no calendar date; it is ordered by its digits, after every real date of its year",
+            self.written
+        ))
     }
 }
 
@@ -67,15 +79,22 @@ impl Version {
             return None;
         }
         let (version, rest) = match dated(stem) {
-            Some((day, end)) => {
-                let (sequence, end) = sequence_after(stem, end);
+            Some((day, date_end)) => {
+                let (sequence, end) = sequence_after(stem, date_end);
                 let mut version = Version::parse(&day);
                 version.parts.extend(sequence.map(Part::Number));
                 version.written = stem[..end].to_owned();
+                if !is_date(&day[4..6], &day[6..8]) {
+                    version.no_calendar_date = Some(stem[..date_end].to_owned());
+                }
                 (version, &stem[end..])
             }
             None => match timestamp(&stem[..digits]) {
-                Some(parts) => (Version { parts, written: stem[..digits].to_owned() }, &stem[digits..]),
+                Some(parts) => {
+                    let version =
+                        Version { parts, written: stem[..digits].to_owned(), no_calendar_date: None };
+                    (version, &stem[digits..])
+                }
                 None => (Version::parse(&stem[..digits]), &stem[digits..]),
             },
         };
@@ -85,7 +104,11 @@ impl Version {
     /// A version compared as plain text: Prisma applies its migration folders in
     /// the lexical order of their names.
     pub fn lexical(written: &str) -> Version {
-        Version { parts: vec![Part::Text(written.to_owned())], written: written.to_owned() }
+        Version {
+            parts: vec![Part::Text(written.to_owned())],
+            written: written.to_owned(),
+            no_calendar_date: None,
+        }
     }
 }
 
@@ -203,6 +226,9 @@ mod tests {
         assert_eq!(leading("2024-01-31_2fa"), Some(("2024-01-31".into(), "2fa".into())));
         // A date that is none is still read as one, ordered by its digits.
         assert_eq!(leading("2024-13-45_01_x"), Some(("2024-13-45_01".into(), "x".into())));
+        let remark = read("2024-13-45_01_x").and_then(|version| version.remark());
+        assert!(remark.is_some_and(|remark| remark.contains("`2024-13-45` is no calendar date")));
+        assert_eq!(read("2024-12-31_01_x").and_then(|version| version.remark()), None);
         assert!(read("2024-13-45_01_x") > read("2024-12-31_01_x"));
         assert!(read("2024-13-45_01_x") < read("2025-01-01_01_x"));
         assert_eq!(leading("20241345_x"), Some(("20241345".into(), "x".into())));
