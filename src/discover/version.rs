@@ -81,22 +81,16 @@ impl Version {
         let (version, rest) = match dated(stem) {
             Some((day, date_end)) => {
                 let (sequence, end) = sequence_after(stem, date_end);
-                let mut version = Version::parse(&day);
-                version.parts.extend(sequence.map(Part::Number));
-                version.written = stem[..end].to_owned();
-                if !is_date(&day[4..6], &day[6..8]) {
-                    version.no_calendar_date = Some(stem[..date_end].to_owned());
-                }
+                let no_calendar_date =
+                    (!is_date(&day[4..6], &day[6..8])).then(|| stem[..date_end].to_owned());
+                let version = Version {
+                    parts: as_timestamp(&day, sequence.unwrap_or(0)),
+                    written: stem[..end].to_owned(),
+                    no_calendar_date,
+                };
                 (version, &stem[end..])
             }
-            None => match timestamp(&stem[..digits]) {
-                Some(parts) => {
-                    let version =
-                        Version { parts, written: stem[..digits].to_owned(), no_calendar_date: None };
-                    (version, &stem[digits..])
-                }
-                None => (Version::parse(&stem[..digits]), &stem[digits..]),
-            },
+            None => (Version::parse(&stem[..digits]), &stem[digits..]),
         };
         Some((version, rest.trim_start_matches(['_', '-', '.'])))
     }
@@ -112,17 +106,18 @@ impl Version {
     }
 }
 
-/// A timestamp (`YYYYMMDDHHMM`, `YYYYMMDDHHMMSS`) as its day and its time of day
-/// (seconds added when left out), so that it orders among dated names by its day,
-/// then after that day's sequence numbers. `None` for digits that are no timestamp.
-fn timestamp(digits: &str) -> Option<Vec<Part>> {
-    if !matches!(digits.len(), 12 | 14) || !is_date(&digits[4..6], &digits[6..8]) {
-        return None;
+/// A date (`YYYYMMDD`) and the sequence number after it as the timestamp
+/// `YYYYMMDD000000` plus the sequence, so that dated names and 14-digit timestamps
+/// (`20240201093000`) order by their day among each other, a timestamp after that
+/// day's sequence numbers. A sequence too long for six digits comes after them.
+fn as_timestamp(day: &str, sequence: u128) -> Vec<Part> {
+    const DAY: u128 = 1_000_000;
+    let day: u128 = day.parse().unwrap_or_default();
+    if sequence < DAY {
+        vec![Part::Number(day * DAY + sequence)]
+    } else {
+        vec![Part::Number(day * DAY + DAY - 1), Part::Number(sequence)]
     }
-    let day = digits[..8].parse().ok()?;
-    let time: u128 = digits[8..].parse().ok()?;
-    let seconds_added = if digits.len() == 12 { 100 } else { 1 };
-    Some(vec![Part::Number(day), Part::Number(time * seconds_added)])
 }
 
 /// Whether `month` and `day`, two digits each, can be a calendar date's.
@@ -243,8 +238,9 @@ mod tests {
         assert!(read("20240201093000_b") > read("2024-01-31_01_a"));
         assert!(read("20240201093000_b") < read("2024-02-02_01_c"));
         assert!(read("20240201093000_b") > read("2024-02-01_01_c"));
-        // Twelve digits (no seconds) and fourteen order by the time they name.
-        assert!(read("202401011200_a") > read("20240101093000_b"));
+        // Timestamps that are no date (`10000000000000`, run first) keep their place.
+        assert!(read("10000000000000_first") < read("20240101093000_b"));
+        assert!(read("10000000000000_first") < read("2024-01-31_01_a"));
         assert!(read("20240105120000") > read("20231231235959"));
     }
 
