@@ -54,8 +54,12 @@ pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: u
         }
         "CONSTRAINT" if first_word == "CREATE" => table_constraint_after_column(tokens, index),
         "EXEC" | "EXECUTE" if first_significant(tokens, 0) == Some(index) => return_code_kept(tokens, index),
-        // `MERGE t WITH (HOLDLOCK) AS target …`: a table hint, how rows are locked.
-        "WITH" if first_word == "MERGE" && next(index).is_some_and(|p| tokens[p].token == Token::LParen) => {
+        // `MERGE t WITH (HOLDLOCK) AS target …`, `INSERT INTO t WITH (TABLOCK) …`: a
+        // table hint, how rows are locked.
+        "WITH"
+            if matches!(first_word, "MERGE" | "INSERT")
+                && next(index).is_some_and(|p| tokens[p].token == Token::LParen) =>
+        {
             Respelling::dropped(closing_paren(tokens, next(index)?)? + 1)
         }
         // `MERGE TOP (n) …`: a batch of the rows, like `UPDATE TOP (n)`.
@@ -303,6 +307,7 @@ mod tests {
         still_rejected(Mssql, "CREATE TABLE t (id int NOT NULL CONSTRAINT pk PRIMARY KEY (id))");
         still_rejected(Mssql, "CREATE VIEW v WITH SCHEMABINDING AS SELECT a FROM dbo.t");
         still_rejected(Mssql, "EXEC @rc = dbo.p 'x'");
+        still_rejected(Mssql, "INSERT INTO dbo.t WITH (TABLOCK) (id) VALUES (1)");
         still_rejected(
             Mssql,
             "MERGE dbo.t WITH (HOLDLOCK) AS t USING dbo.s AS s ON t.id = s.id WHEN MATCHED THEN DELETE;",
@@ -314,16 +319,22 @@ mod tests {
     }
 
     #[test]
-    fn a_merge_with_a_table_hint_or_a_batch_limit_is_the_merge() {
+    fn a_merge_or_insert_with_a_table_hint_or_a_batch_limit_is_read() {
         let found = ops(
             "MERGE dbo.t WITH (HOLDLOCK) AS target\nUSING (VALUES (1, 2)) AS source (id, a) ON target.id = source.id\n\
              WHEN MATCHED THEN UPDATE SET target.a = source.a\n\
              WHEN NOT MATCHED THEN INSERT (id, a) VALUES (source.id, source.a)\nOUTPUT $action, inserted.id;\nGO\n\
-             MERGE TOP (10) PERCENT INTO dbo.t AS target USING dbo.s AS source ON 1 = 0 WHEN NOT MATCHED BY SOURCE THEN DELETE;",
+             MERGE TOP (10) PERCENT INTO dbo.t AS target USING dbo.s AS source ON 1 = 0 WHEN NOT MATCHED BY SOURCE THEN DELETE;\nGO\n\
+             INSERT INTO dbo.t WITH (TABLOCK) (id, a) SELECT id, a FROM dbo.s",
             Dialect::Mssql,
         );
         assert!(
-            matches!(&found[..], [Op::Update { table, .. }, Op::Insert { copied_from: None, .. }, Op::Delete { filtered: true, .. }] if table.key == "t"),
+            matches!(&found[..], [
+                Op::Update { table, .. },
+                Op::Insert { copied_from: None, .. },
+                Op::Delete { filtered: true, .. },
+                Op::Insert { copied_from: Some(source), .. },
+            ] if table.key == "t" && source.key == "s"),
             "{found:?}"
         );
     }
