@@ -141,14 +141,7 @@ fn control_flow_end(tokens: &[TokenWithSpan], start: usize) -> Option<ControlFlo
         return Some(ControlFlow::Skip(next(start) + 1));
     }
     let skip = match unquoted_word(tokens, start).as_str() {
-        "BEGIN"
-            if matches!(
-                unquoted_word(tokens, next(start)).as_str(),
-                "TRAN" | "TRANSACTION" | "DISTRIBUTED"
-            ) =>
-        {
-            return None;
-        }
+        "BEGIN" if opens_transaction(tokens, start) => return None,
         "BEGIN" | "END" => after_word(&["TRY", "CATCH"]),
         "ELSE" | "BREAK" | "CONTINUE" => next(start),
         "GOTO" => next(next(start)),
@@ -246,10 +239,14 @@ fn block_end(tokens: &[TokenWithSpan], start: usize) -> Option<usize> {
     None
 }
 
-/// Whether the `BEGIN` at `index` starts a transaction (`BEGIN TRAN`), not a block.
+/// Whether the `BEGIN` at `index` starts a statement (`BEGIN TRAN`, Service
+/// Broker's `BEGIN DIALOG` and `BEGIN CONVERSATION TIMER`), not a block.
 fn opens_transaction(tokens: &[TokenWithSpan], index: usize) -> bool {
     next_significant(tokens, index).is_some_and(|next| {
-        matches!(unquoted_word(tokens, next).as_str(), "TRAN" | "TRANSACTION" | "DISTRIBUTED")
+        matches!(
+            unquoted_word(tokens, next).as_str(),
+            "TRAN" | "TRANSACTION" | "DISTRIBUTED" | "DIALOG" | "CONVERSATION"
+        )
     })
 }
 
@@ -363,7 +360,7 @@ mod tests {
     #[test]
     fn a_block_without_its_end_is_said_at_its_begin() {
         let parsed = crate::sql::parse_file(
-            b"IF 1 = 1\nBEGIN\n  ALTER TABLE dbo.t ADD b int NULL\nGO\nCREATE PROCEDURE dbo.p AS\nBEGIN\n  BEGIN TRY\n    DROP TABLE dbo.old\n  END TRY\n  BEGIN CATCH\n    THROW\n  END CATCH\nGO\nIF 1 = 1 BEGIN DROP TABLE dbo.x END",
+            b"IF 1 = 1\nBEGIN\n  ALTER TABLE dbo.t ADD b int NULL\nGO\nCREATE PROCEDURE dbo.p AS\nBEGIN\n  BEGIN DIALOG @h FROM SERVICE s TO SERVICE 't'\n  BEGIN TRY\n    DROP TABLE dbo.old\n  END TRY\n  BEGIN CATCH\n    THROW\n  END CATCH\nGO\nIF 1 = 1 BEGIN DROP TABLE dbo.x END",
             Dialect::Mssql,
         );
         let outcomes: Vec<_> = parsed.statements.iter().map(|s| (s.start.line, &s.outcome)).collect();
@@ -372,11 +369,14 @@ mod tests {
                 (1, crate::sql::Outcome::Parsed(guarded)),
                 (2, crate::sql::Outcome::Rejected(unended)),
                 (5, crate::sql::Outcome::Parsed(procedure)),
-                (14, crate::sql::Outcome::Parsed(closed)),
+                (15, crate::sql::Outcome::Parsed(closed)),
             ] if matches!(guarded[..], [Op::AddColumn { .. }])
                 && unended.contains("no `END`")
+                // Service Broker's `BEGIN DIALOG` is a statement (unread), not a block.
                 && matches!(&procedure[..], [Op::CreateFunction { body: Some(body), .. }]
-                    if body.unread.len() == 1 && body.unread[0].contains("line 6"))
+                    if body.unread.len() == 2
+                        && body.unread.iter().any(|u| u.contains("line 7"))
+                        && body.unread.iter().any(|u| u.contains("the `BEGIN` at line 6 has no `END`")))
                 && matches!(closed[..], [Op::DropTable { .. }])),
             "{outcomes:?}"
         );
