@@ -42,7 +42,7 @@ fn every_statement_of_a_procedure_heavy_history_is_judged() {
     let messages: Vec<&str> =
         report["changes"].as_array().unwrap().iter().map(|c| c["message"].as_str().unwrap()).collect();
     assert!(messages.iter().all(|message| !message.contains("could not read")), "{messages:?}");
-    assert_eq!(report["summary"]["changes"], 26, "{changes:?}");
+    assert_eq!(report["summary"]["changes"], 33, "{changes:?}");
     let judged = |file: &str, line: u64| {
         changes
             .iter()
@@ -72,10 +72,27 @@ fn every_statement_of_a_procedure_heavy_history_is_judged() {
     // A helper procedure's calls are judged by what its body does with their arguments.
     assert_eq!(judged("2024-02-20_01_helpers.sql", 11), Some(("add-nullable-column", "safe")));
     assert_eq!(judged("2024-02-20_01_helpers.sql", 12), Some(("add-nullable-column", "safe")));
-    // Refresh calls, statistics and descriptions are housekeeping.
+    // Built SQL with QUOTENAME, a MERGE with a table hint, an UPDATE through an alias and a call
+    // that keeps its return code are judged by what they change.
+    let sync = "2024-07-01_01_sync_orders.sql";
+    assert_eq!(judged(sync, 3), Some(("add-nullable-column", "safe")));
+    assert_eq!(judged(sync, 6), Some(("update", "destructive")));
+    assert_eq!(judged(sync, 11), Some(("update", "destructive")));
+    assert_eq!(judged(sync, 21), Some(("add-nullable-column", "safe")));
+    let on_orders = |line: u64| {
+        let change = report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["file"].as_str().unwrap().ends_with(sync) && c["line"].as_u64() == Some(line));
+        change.unwrap()["message"].as_str().unwrap().to_owned()
+    };
+    assert!(on_orders(3).contains("column `Source`"), "{}", on_orders(3));
+    assert!(on_orders(11).contains("some rows of `dbo.Orders`"), "{}", on_orders(11));
+    // Refresh calls, statistics, descriptions and pauses are housekeeping.
     let housekeeping =
         changes.iter().filter(|change| change.2 == "housekeeping" && change.3 == "safe").count();
-    assert_eq!(housekeeping, 7, "{changes:?}");
+    assert_eq!(housekeeping, 8, "{changes:?}");
 }
 
 #[test]
@@ -97,7 +114,8 @@ fn dated_versions_are_listed_whole_and_in_date_order() {
             "2024_03_15_02",
             "2024-04-02",
             "2024-05-20_01",
-            "2024-06-10_01"
+            "2024-06-10_01",
+            "2024-07-01_01"
         ]
     );
 }
