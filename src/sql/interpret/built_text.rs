@@ -141,9 +141,9 @@ impl BuiltText {
         known.then_some(text)
     }
 
-    /// T-SQL's `QUOTENAME(name [, quote])` of a literal or a parameter: the name,
-    /// delimited as the function does it (`]` doubled inside `[…]`), and whether it
-    /// was a literal; `None` for a name only known at run time.
+    /// T-SQL's `QUOTENAME(name [, quote])` of a literal, a variable holding one, or
+    /// a parameter: the name, delimited as the function does it (`]` doubled inside
+    /// `[…]`), and whether it is known here; `None` for a name only known at run time.
     fn quoted_name(&self, arguments: &[Token], dialect: Dialect) -> Option<(String, bool)> {
         let (name, quote) = match split_top_level(arguments, &Token::Comma)[..] {
             [name] => (name, "["),
@@ -157,10 +157,15 @@ impl BuiltText {
             "\"" => ('"', '"'),
             _ => return None,
         };
+        let delimited =
+            |name: &str| format!("{open}{}{close}", name.replace(close, &format!("{close}{close}")));
         match name {
             [Token::SingleQuotedString(name) | Token::NationalStringLiteral(name)] => {
-                let escaped = name.replace(close, &format!("{close}{close}"));
-                Some((format!("{open}{escaped}{close}"), true))
+                Some((delimited(name), true))
+            }
+            // A variable that holds a known text (`DECLARE @t sysname = 'orders'`).
+            [Token::Word(word)] if self.texts.contains_key(&word.value.to_lowercase()) => {
+                Some((delimited(&self.texts[&word.value.to_lowercase()]), true))
             }
             // Quoted already the way a parameter is, to be replaced by a call's argument.
             [Token::Word(word)] if self.is_parameter(&word.value, dialect) => Some((
@@ -264,7 +269,8 @@ mod tests {
         let quoted = ops(
             "DECLARE @sql nvarchar(max);\nSET @sql = N'ALTER TABLE dbo.orders DROP COLUMN ' + QUOTENAME('legacy]x');\n\
              EXEC sp_executesql @sql;\nSET @sql = N'DROP TABLE ' + QUOTENAME(N'old', '\"') + ';';\nEXEC (@sql);\n\
-             SET @sql = N'DROP TABLE ' + QUOTENAME(@name);\nEXEC (@sql);",
+             SET @sql = N'DROP TABLE ' + QUOTENAME(@name);\nEXEC (@sql);\n\
+             DECLARE @table sysname = N'legacy';\nSET @sql = N'DROP TABLE dbo.' + QUOTENAME(@table);\nEXEC (@sql);",
             Dialect::Mssql,
         );
         assert!(
@@ -273,6 +279,7 @@ mod tests {
         );
         assert!(matches!(&quoted[4], Op::DropTable { table } if table.key == "old"), "{quoted:?}");
         assert!(matches!(&quoted[6], Op::DropTable { table } if table.key == Name::RUN_TIME), "{quoted:?}");
+        assert!(matches!(&quoted[9], Op::DropTable { table } if table.key == "legacy"), "{quoted:?}");
         // Reassigned from something unknown: the earlier text no longer counts.
         assert!(matches!(found.last(), Some(Op::DynamicSql { .. })), "{found:?}");
 
