@@ -26,7 +26,13 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
         ["ENABLE" | "DISABLE", "TRIGGER", ..] => switched_trigger(tokens),
         // The rest are read from their first words: a batch of several statements
         // is read one statement at a time, each then recognised here on its own.
-        _ if !holds_one_statement(tokens) => None,
+        _ => from_first_words(tokens, words).filter(|_| holds_one_statement(tokens)),
+    }
+}
+
+/// Statements known by their first words alone.
+fn from_first_words(tokens: &[TokenWithSpan], words: &[&str]) -> Option<Vec<Op>> {
+    match words {
         // Declaring a variable changes no schema; what uses it is judged on its own.
         ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
         ["ALTER", "SEQUENCE", ..] => housekeeping("alter a sequence"),
