@@ -632,7 +632,10 @@ impl<'o> Run<'o> {
     /// point at (said in a note), else PostgreSQL.
     fn new(options: &'o Options, set: &MigrationSet) -> Self {
         let (dialect, note) = dialect_of(options, set);
-        Run::in_dialect(options, dialect, note.into_iter().collect())
+        // Versions read in a way the user may not expect (a date that is none).
+        let remarks =
+            set.forward.iter().filter_map(|m| Some(format!("`{}`: {}", m.display, m.version.remark()?)));
+        Run::in_dialect(options, dialect, note.into_iter().chain(remarks).collect())
     }
 
     fn in_dialect(options: &'o Options, dialect: Dialect, notes: Vec<String>) -> Self {

@@ -42,7 +42,7 @@ fn every_statement_of_a_procedure_heavy_history_is_judged() {
     let messages: Vec<&str> =
         report["changes"].as_array().unwrap().iter().map(|c| c["message"].as_str().unwrap()).collect();
     assert!(messages.iter().all(|message| !message.contains("could not read")), "{messages:?}");
-    assert_eq!(report["summary"]["changes"], 26, "{changes:?}");
+    assert_eq!(report["summary"]["changes"], 33, "{changes:?}");
     let judged = |file: &str, line: u64| {
         changes
             .iter()
@@ -72,10 +72,27 @@ fn every_statement_of_a_procedure_heavy_history_is_judged() {
     // A helper procedure's calls are judged by what its body does with their arguments.
     assert_eq!(judged("2024-02-20_01_helpers.sql", 11), Some(("add-nullable-column", "safe")));
     assert_eq!(judged("2024-02-20_01_helpers.sql", 12), Some(("add-nullable-column", "safe")));
-    // Refresh calls, statistics and descriptions are housekeeping.
+    // Built SQL with QUOTENAME, a MERGE with a table hint, an UPDATE through an alias and a call
+    // that keeps its return code are judged by what they change.
+    let sync = "2024-07-01_01_sync_orders.sql";
+    assert_eq!(judged(sync, 3), Some(("add-nullable-column", "safe")));
+    assert_eq!(judged(sync, 6), Some(("update", "destructive")));
+    assert_eq!(judged(sync, 11), Some(("update", "destructive")));
+    assert_eq!(judged(sync, 21), Some(("add-nullable-column", "safe")));
+    let on_orders = |line: u64| {
+        let change = report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["file"].as_str().unwrap().ends_with(sync) && c["line"].as_u64() == Some(line));
+        change.unwrap()["message"].as_str().unwrap().to_owned()
+    };
+    assert!(on_orders(3).contains("column `Source`"), "{}", on_orders(3));
+    assert!(on_orders(11).contains("some rows of `dbo.Orders`"), "{}", on_orders(11));
+    // Refresh calls, statistics, descriptions and pauses are housekeeping.
     let housekeeping =
         changes.iter().filter(|change| change.2 == "housekeeping" && change.3 == "safe").count();
-    assert_eq!(housekeeping, 7, "{changes:?}");
+    assert_eq!(housekeeping, 8, "{changes:?}");
 }
 
 #[test]
@@ -97,7 +114,8 @@ fn dated_versions_are_listed_whole_and_in_date_order() {
             "2024_03_15_02",
             "2024-04-02",
             "2024-05-20_01",
-            "2024-06-10_01"
+            "2024-06-10_01",
+            "2024-07-01_01"
         ]
     );
 }
@@ -128,4 +146,29 @@ fn a_dated_file_added_before_one_already_shipped_is_out_of_order() {
         changes.iter().any(|change| change.2 == "out-of-order-migration" && change.0 == "2024-02-14_00_order_notes.sql"),
         "{changes:?}"
     );
+}
+
+#[test]
+fn timestamps_and_dates_that_are_none_order_among_dated_names_and_are_said() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["2024-13-45_01_d", "20240201093000_b", "2024-02-01_01_c", "2024-01-31_01_a", "2025-01-02_e"]
+    {
+        std::fs::write(
+            dir.path().join(format!("{name}.sql")),
+            format!("CREATE TABLE t_{} (id int);\n", &name[..4]),
+        )
+        .expect("write");
+    }
+    let folder = dir.path().to_str().unwrap();
+    let listed = json(&["list", folder, "--json"]);
+    let versions: Vec<&str> = listed["migrations"]
+        .as_array()
+        .expect("migrations")
+        .iter()
+        .map(|migration| migration["version"].as_str().unwrap())
+        .collect();
+    assert_eq!(versions, ["2024-01-31_01", "2024-02-01_01", "20240201093000", "2024-13-45_01", "2025-01-02"]);
+    let report = json(&["check", folder, "--dialect", "mssql", "--format", "json"]);
+    let notes: Vec<&str> = report["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(notes.iter().any(|note| note.contains("`2024-13-45` is no calendar date")), "{notes:?}");
 }

@@ -1,6 +1,6 @@
 //! The schema a statement is judged against, and what is new in the window.
 
-use crate::schema::{Epoch, Schema};
+use crate::schema::{Epoch, Schema, TypeChange, convert};
 use crate::sql::{ConstraintKind, Dialect, Name, Parameter};
 
 /// The schema a statement is judged against.
@@ -114,7 +114,21 @@ impl Context<'_> {
                     at + 1
                 )
             });
-        removed.chain(required).chain(moved).collect()
+        // What A passes for a parameter it knew must still fit: a type A's values
+        // may not convert to, or an `OUTPUT` A's calls read that is one no more
+        // (SQL Server rejects such a call). A new `OUTPUT` breaks no call.
+        let retyped = old.parameters.iter().filter_map(|was| {
+            let now = parameters.iter().find(|p| p.name == was.name)?;
+            let conversion = convert(&was.data_type, &now.data_type, self.dialect);
+            (now.data_type != was.data_type && conversion.change == TypeChange::NarrowedOrIncompatible)
+                .then(|| format!("takes `@{}` as {} instead of {}", was.name, now.data_type, was.data_type))
+        });
+        let no_longer_output = old
+            .parameters
+            .iter()
+            .filter(|was| was.output && parameters.iter().any(|now| now.name == was.name && !now.output))
+            .map(|was| format!("no longer returns `@{}` (not `OUTPUT` any more)", was.name));
+        removed.chain(required).chain(moved).chain(retyped).chain(no_longer_output).collect()
     }
 
     /// Whether a `kind` constraint on `columns` of `table` lets every write of A's

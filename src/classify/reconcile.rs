@@ -93,6 +93,14 @@ pub fn reconcile<'f>(
             continue;
         }
         if broken.contains(&subject) {
+            // A table type back under its name, in a shape A's rows no longer fit.
+            let reshaped = differences.iter().find(|d| d.subject == subject && d.what != "no longer exists");
+            if let (Subject::Type(type_name), Some(difference)) = (&subject, reshaped) {
+                finding.because(&format!(
+                    "by the end of the window type `{type_name}` {}: the rows A's code passes no longer fit",
+                    difference.what
+                ));
+            }
             continue;
         }
         if let Subject::Type(type_name) = &subject {

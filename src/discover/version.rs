@@ -9,6 +9,8 @@ use std::fmt;
 pub struct Version {
     parts: Vec<Part>,
     pub(super) written: String,
+    /// A date spelled as one whose month or day is none (`2024-13-45`), as written.
+    no_calendar_date: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -50,7 +52,17 @@ impl Version {
             last_digit = Some(digit);
         }
         flush(&mut current, &mut parts);
-        Version { parts, written: written.to_owned() }
+        Version { parts, written: written.to_owned(), no_calendar_date: None }
+    }
+
+    /// What to tell the user about how the version was read, when its date is no
+    /// calendar date: it is ordered by its digits.
+    pub fn remark(&self) -> Option<String> {
+        let date = self.no_calendar_date.as_ref()?;
+        Some(format!(
+            "version `{}`: `{date}` is no calendar date; it is ordered by its digits, after every real date of its year",
+            self.written
+        ))
     }
 }
 
@@ -67,11 +79,15 @@ impl Version {
             return None;
         }
         let (version, rest) = match dated(stem) {
-            Some((day, end)) => {
-                let (sequence, end) = sequence_after(stem, end);
-                let mut version = Version::parse(&day);
-                version.parts.extend(sequence.map(Part::Number));
-                version.written = stem[..end].to_owned();
+            Some((day, date_end)) => {
+                let (sequence, end) = sequence_after(stem, date_end);
+                let no_calendar_date =
+                    (!is_date(&day[4..6], &day[6..8])).then(|| stem[..date_end].to_owned());
+                let version = Version {
+                    parts: as_timestamp(&day, sequence.unwrap_or(0)),
+                    written: stem[..end].to_owned(),
+                    no_calendar_date,
+                };
                 (version, &stem[end..])
             }
             None => (Version::parse(&stem[..digits]), &stem[digits..]),
@@ -82,14 +98,40 @@ impl Version {
     /// A version compared as plain text: Prisma applies its migration folders in
     /// the lexical order of their names.
     pub fn lexical(written: &str) -> Version {
-        Version { parts: vec![Part::Text(written.to_owned())], written: written.to_owned() }
+        Version {
+            parts: vec![Part::Text(written.to_owned())],
+            written: written.to_owned(),
+            no_calendar_date: None,
+        }
     }
+}
+
+/// A date (`YYYYMMDD`) and the sequence number after it as the timestamp
+/// `YYYYMMDD000000` plus the sequence, so that dated names and 14-digit timestamps
+/// (`20240201093000`) order by their day among each other, a timestamp after that
+/// day's sequence numbers. A sequence too long for six digits comes after them.
+fn as_timestamp(day: &str, sequence: u128) -> Vec<Part> {
+    const DAY: u128 = 1_000_000;
+    let day: u128 = day.parse().unwrap_or_default();
+    if sequence < DAY {
+        vec![Part::Number(day * DAY + sequence)]
+    } else {
+        vec![Part::Number(day * DAY + DAY - 1), Part::Number(sequence)]
+    }
+}
+
+/// Whether `month` and `day`, two digits each, can be a calendar date's.
+fn is_date(month: &str, day: &str) -> bool {
+    matches!(month.parse::<u8>(), Ok(1..=12)) && matches!(day.parse::<u8>(), Ok(1..=31))
 }
 
 /// The date a name starts with, as `YYYYMMDD`, and where it ends: four digits of
 /// a year, then month and day, each two digits, with one separator (`-`, `_`,
 /// `.`) between all three or none. Eight digits with more after them are a
-/// timestamp, not a date.
+/// timestamp, not a date. A date spelled with separators whose month or day is
+/// none (`2024-13-45`) is still the file's date, ordered by its digits: what it
+/// was meant to be is not known, and the year alone would order it before every
+/// other file of that year.
 fn dated(stem: &str) -> Option<(String, usize)> {
     let bytes = stem.as_bytes();
     let digits_at = |from: usize, n: usize| {
@@ -109,8 +151,7 @@ fn dated(stem: &str) -> Option<(String, usize)> {
         return None;
     }
     let (month_text, day_text) = (&stem[month..month + 2], &stem[day..day + 2]);
-    let valid =
-        matches!(month_text.parse::<u8>(), Ok(1..=12)) && matches!(day_text.parse::<u8>(), Ok(1..=31));
+    let valid = separator.is_some() || is_date(month_text, day_text);
     valid.then(|| (format!("{}{month_text}{day_text}", &stem[..4]), end))
 }
 
@@ -178,7 +219,14 @@ mod tests {
         assert_eq!(leading("0042_add_users"), Some(("0042".into(), "add_users".into())));
         assert_eq!(leading("20240131120000_x"), Some(("20240131120000".into(), "x".into())));
         assert_eq!(leading("2024-01-31_2fa"), Some(("2024-01-31".into(), "2fa".into())));
-        assert_eq!(leading("2024-13-01_x"), Some(("2024".into(), "13-01_x".into())));
+        // A date that is none is still read as one, ordered by its digits.
+        assert_eq!(leading("2024-13-45_01_x"), Some(("2024-13-45_01".into(), "x".into())));
+        let remark = read("2024-13-45_01_x").and_then(|version| version.remark());
+        assert!(remark.is_some_and(|remark| remark.contains("`2024-13-45` is no calendar date")));
+        assert_eq!(read("2024-12-31_01_x").and_then(|version| version.remark()), None);
+        assert!(read("2024-13-45_01_x") > read("2024-12-31_01_x"));
+        assert!(read("2024-13-45_01_x") < read("2025-01-01_01_x"));
+        assert_eq!(leading("20241345_x"), Some(("20241345".into(), "x".into())));
         assert_eq!(leading("orders"), None);
         // Ordered by date then sequence, whatever the spelling.
         assert!(read("2024-01-31_02_b") > read("20240131_01_a"));
@@ -186,6 +234,14 @@ mod tests {
         assert!(read("2024-01-31_10_b") > read("2024-01-31_9_a"));
         assert!(read("2024-01-31_01_a") > read("2024-01-31_a"));
         assert!(read("2024-12-01_a") > read("2024-02-01_a"));
+        // A timestamp among dated names: by its day, then after that day's sequence.
+        assert!(read("20240201093000_b") > read("2024-01-31_01_a"));
+        assert!(read("20240201093000_b") < read("2024-02-02_01_c"));
+        assert!(read("20240201093000_b") > read("2024-02-01_01_c"));
+        // Timestamps that are no date (`10000000000000`, run first) keep their place.
+        assert!(read("10000000000000_first") < read("20240101093000_b"));
+        assert!(read("10000000000000_first") < read("2024-01-31_01_a"));
+        assert!(read("20240105120000") > read("20231231235959"));
     }
 
     #[test]

@@ -6,8 +6,10 @@ declare_rule! {
     /// Finds a procedure or function redefined with parameters A's calls do not
     /// fit, in a dialect where a routine has one definition (SQL Server's
     /// `CREATE OR ALTER PROCEDURE`, `ALTER PROCEDURE`): a parameter it no longer
-    /// has, a new one without a default, or one that moved (a call passing
-    /// arguments by position would reach the wrong parameter).
+    /// has, a new one without a default, one that moved (a call passing
+    /// arguments by position would reach the wrong parameter), one whose new type
+    /// A's values may not convert to (narrowed, or another kind of type), or an
+    /// `OUTPUT` parameter that is one no more (A's call asks for its value back).
     ///
     /// ## Why it matters for rollback
     /// SQL Server has no overloads: the new definition replaces the one A's code
@@ -26,6 +28,12 @@ declare_rule! {
     /// -- Dialect: mssql
     /// -- A's schema: CREATE TYPE dbo.id_list AS TABLE (id int); CREATE PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
     /// ALTER PROCEDURE dbo.close_orders @ids dbo.id_list READONLY, @reason nvarchar(200), @closed int OUTPUT WITH EXECUTE AS OWNER AS BEGIN UPDATE orders SET status = 'closed' WHERE id IN (SELECT id FROM @ids) END
+    /// ```
+    /// A parameter narrowed, or an `OUTPUT` one that no longer is:
+    /// ```sql
+    /// -- Dialect: mssql
+    /// -- A's schema: CREATE PROCEDURE dbo.count_orders @status varchar(20), @count int OUTPUT AS SELECT @count = 1;
+    /// CREATE OR ALTER PROCEDURE dbo.count_orders @status varchar(5), @count int AS SELECT @count AS count;
     /// ```
     ///
     /// ## Do this instead
@@ -93,6 +101,40 @@ mod tests {
             "CREATE OR REPLACE FUNCTION f(a int, b int) RETURNS int AS $$ SELECT a + b $$ LANGUAGE sql;",
         );
         assert_eq!(overload[0].rule.id, "create-function", "{overload:?}");
+    }
+
+    #[test]
+    fn a_parameter_retyped_or_no_longer_output_breaks_the_calls_that_pass_it() {
+        let given = "CREATE PROCEDURE dbo.p @a int, @name varchar(20), @ids dbo.id_list READONLY, @n int OUTPUT AS SELECT 1;";
+        let judged = |window: &str| -> Vec<(&'static str, Class, String)> {
+            findings_in(Dialect::Mssql, given, window)
+                .into_iter()
+                .map(|f| (f.rule.id, f.class, f.message))
+                .collect()
+        };
+        let narrowed = judged(
+            "CREATE OR ALTER PROCEDURE dbo.p @a int, @name varchar(5), @ids id_list READONLY, @n int OUTPUT AS SELECT 1;",
+        );
+        assert_eq!(narrowed[0].0, "change-routine-parameters", "{narrowed:?}");
+        assert!(narrowed[0].2.contains("takes `@name` as varchar(5) instead of varchar(20)"), "{narrowed:?}");
+        let other_type = judged(
+            "CREATE OR ALTER PROCEDURE dbo.p @a int, @name varchar(20), @ids dbo.id_list_v2 READONLY, @n int OUTPUT AS SELECT 1;",
+        );
+        assert!(other_type[0].2.contains("takes `@ids` as id_list_v2 instead of id_list"), "{other_type:?}");
+        let not_output = judged(
+            "ALTER PROCEDURE dbo.p @a int, @name varchar(20), @ids dbo.id_list READONLY, @n int AS SELECT 1;",
+        );
+        assert_eq!(not_output[0].1, Class::Coupled, "{not_output:?}");
+        assert!(not_output[0].2.contains("no longer returns `@n`"), "{not_output:?}");
+        // Widened, spelled with delimiters, or made `OUTPUT`: A's calls still fit.
+        let fits = judged(
+            "ALTER PROCEDURE [dbo].[p] @a [bigint] OUTPUT, @name varchar(50), @ids [dbo].[id_list] READONLY, @n int OUT AS SELECT 1;",
+        );
+        assert_eq!(
+            fits.iter().map(|f| (f.0, f.1)).collect::<Vec<_>>(),
+            [("create-function", Class::Safe)],
+            "{fits:?}"
+        );
     }
 
     #[test]

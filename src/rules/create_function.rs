@@ -30,7 +30,7 @@ declare_rule! {
 }
 
 fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
-    let Op::CreateFunction { name, signature, parameters, body, .. } = op else {
+    let Op::CreateFunction { name, signature, parameters, body, procedure, .. } = op else {
         return None;
     };
     if !ctx.calls_broken_by(name, parameters).is_empty() {
@@ -38,7 +38,8 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
     }
     let replaces = ctx.schema.functions.get(&name.key).is_some_and(|f| f.signatures.contains_key(signature));
     let verb = if replaces { "replaces the body of" } else { "creates" };
-    let mut message = format!("{verb} function `{}({signature})`", name.written);
+    let kind = routine_kind(*procedure);
+    let mut message = format!("{verb} {kind} `{}({signature})`", name.written);
     if let Some(unread) = body.as_ref().map(|body| &body.unread).filter(|unread| !unread.is_empty()) {
         message.push_str(&format!(
             "; rollsafe could not read {} of its body ({}): a migration that calls it is judged `unknown`",
@@ -47,4 +48,10 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
         ));
     }
     Some(Finding::new(&RULE, message).at(name))
+}
+
+/// What a message calls a routine: SQL Server's and PostgreSQL's procedures are
+/// called with `EXEC` or `CALL`, not used in expressions like functions.
+pub(crate) fn routine_kind(procedure: bool) -> &'static str {
+    if procedure { "procedure" } else { "function" }
 }

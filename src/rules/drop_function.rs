@@ -36,19 +36,43 @@ declare_rule! {
 }
 
 fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
-    let Op::DropFunction { name, if_exists, .. } = op else {
+    let Op::DropFunction { name, if_exists, procedure, .. } = op else {
         return None;
     };
     let if_exists = *if_exists;
+    let kind = super::create_function::routine_kind(*procedure);
     Some(
-        Finding::new(&RULE, format!("drops function `{}`: calls from A's code fail", name.written))
+        Finding::new(&RULE, format!("drops {kind} `{}`: calls from A's code fail", name.written))
             .on_dropped_object(
                 ctx,
                 name,
                 Subject::Function(name.key.clone()),
                 ctx.is_new_function(name),
-                "function",
+                kind,
                 if_exists,
             ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::classify::test_support::findings_in;
+    use crate::sql::Dialect;
+
+    #[test]
+    fn procedures_are_called_procedures() {
+        let messages = |given: &str, sql: &str| -> Vec<String> {
+            findings_in(Dialect::Mssql, given, sql).into_iter().map(|f| f.message).collect()
+        };
+        let dropped = messages("CREATE PROCEDURE dbo.p @a int AS SELECT 1", "DROP PROCEDURE dbo.p");
+        assert_eq!(dropped, ["drops procedure `dbo.p`: calls from A's code fail"]);
+        let created = messages("", "CREATE PROCEDURE dbo.q @a int AS SELECT 1");
+        assert_eq!(created, ["creates procedure `dbo.q(int)`"]);
+        let function = messages(
+            "CREATE FUNCTION dbo.f (@a int) RETURNS int AS BEGIN RETURN 1 END",
+            "DROP FUNCTION dbo.f\nGO\nCREATE FUNCTION dbo.g (@a int) RETURNS int AS BEGIN RETURN 1 END",
+        );
+        assert_eq!(function[0], "drops function `dbo.f`: calls from A's code fail");
+        assert_eq!(function[1], "creates function `dbo.g(int)`");
+    }
 }

@@ -8,7 +8,8 @@ declare_rule! {
     /// (`DEFERRABLE`), owners, storage settings, statistics, and SQL Server's
     /// system procedures that keep its own records (`sp_refreshview`,
     /// `sp_refreshsqlmodule`, `sp_recompile`, `sp_updatestats`, and
-    /// `sp_addextendedproperty` with its update and drop).
+    /// `sp_addextendedproperty` with its update and drop), and its pauses
+    /// (`WAITFOR DELAY`, `WAITFOR TIME`).
     ///
     /// ## Why it matters for rollback
     /// None of them changes a name, type or rule A's code relies on.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use super::model::{Schema, Table};
 use super::types::{TypeChange, compare_types};
-use crate::sql::Dialect;
+use crate::sql::{ColumnSpec, Dialect};
 
 /// An object of A's schema, named as A knew it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -157,6 +157,11 @@ pub fn breaking_differences(before: &Schema, after: &Schema, dialect: Dialect) -
                 );
             }
         }
+        if let (Some(old), Some(new)) = (&user_type.table_columns, &now.table_columns) {
+            if let Some(what) = table_type_change(old, new) {
+                push(Subject::Type(name.clone()), what);
+            }
+        }
     }
     for name in before.sequences.keys().filter(|name| !after.sequences.contains_key(*name)) {
         push(Subject::Sequence(name.clone()), "no longer exists".into());
@@ -202,4 +207,26 @@ fn new_write_rules(before: &Schema, after: &Schema, name: &str, old: &Table, now
             .map(|index| format!("unique index {index}")),
     );
     (!added.is_empty()).then(|| format!("gained {}", added.join(", ")))
+}
+
+/// How a table type re-created in the window no longer takes the rows A's code
+/// passes: columns A's rows fill that are gone, or new ones they leave out that
+/// need a value. `None` when A's rows still fit.
+fn table_type_change(old: &[ColumnSpec], new: &[ColumnSpec]) -> Option<String> {
+    let has =
+        |columns: &[ColumnSpec], column: &ColumnSpec| columns.iter().any(|c| c.name.key == column.name.key);
+    let names = |columns: Vec<&ColumnSpec>| {
+        columns.iter().map(|c| format!("`{}`", c.name.written)).collect::<Vec<_>>().join(", ")
+    };
+    let lost: Vec<&ColumnSpec> = old.iter().filter(|c| !has(new, c)).collect();
+    let required: Vec<&ColumnSpec> =
+        new.iter().filter(|c| !has(old, c) && !c.nullable && !c.has_default).collect();
+    let mut what = Vec::new();
+    if !lost.is_empty() {
+        what.push(format!("no longer has column {}", names(lost)));
+    }
+    if !required.is_empty() {
+        what.push(format!("requires new column {}", names(required)));
+    }
+    (!what.is_empty()).then(|| what.join(" and "))
 }

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::sql::{Argument, ConstraintKind, Name, Op, Parameter, RoutineBody};
+use crate::sql::{Argument, ColumnSpec, ConstraintKind, Name, Op, Parameter, RoutineBody};
 
 use super::indexes::Indexes;
 
@@ -130,6 +130,8 @@ pub struct Index {
 pub struct UserType {
     /// Labels of an enum type; `None` for other types.
     pub enum_values: Option<Vec<String>>,
+    /// The columns of a SQL Server table type; `None` for other types.
+    pub table_columns: Option<Vec<ColumnSpec>>,
     pub created: Epoch,
     /// The names it was renamed from, with the migration that renamed it: what
     /// an enum swap drops as `t_old` was A's `t`.

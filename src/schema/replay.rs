@@ -216,10 +216,15 @@ impl Schema {
                     self.functions.remove(&name.key);
                 }
             },
-            Op::CreateType { name, enum_values } => {
+            Op::CreateType { name, enum_values, table_columns } => {
                 self.types.insert(
                     name.key.clone(),
-                    UserType { enum_values: enum_values.clone(), created: epoch, former_names: Vec::new() },
+                    UserType {
+                        enum_values: enum_values.clone(),
+                        table_columns: table_columns.clone(),
+                        created: epoch,
+                        former_names: Vec::new(),
+                    },
                 );
             }
             Op::AddEnumValue { type_name, value } => {

@@ -91,12 +91,16 @@ pub struct ConstraintSpec {
 }
 
 /// A routine's parameter: callers that name it (T-SQL `@p = …`) or leave it
-/// out (when it has a default) depend on both.
+/// out (when it has a default) depend on both, and on what they pass for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parameter {
     /// Folded, without T-SQL's `@`.
     pub name: String,
     pub has_default: bool,
+    /// The type, lower case, as sqlparser prints it: `int`, `dbo.id_list`.
+    pub data_type: String,
+    /// T-SQL `OUTPUT`, `OUT`, `INOUT`: the caller passes a variable and reads it after.
+    pub output: bool,
 }
 
 /// `SET to = from`: a column set to the value of a column of the same row
@@ -263,6 +267,8 @@ pub enum Op {
     /// A function or procedure; `body` when its body is SQL rollsafe reads.
     CreateFunction {
         name: Name,
+        /// A procedure (`CREATE PROCEDURE`), not a function: what messages call it.
+        procedure: bool,
         signature: String,
         /// Its parameters by name, in order (empty when they have none, or no names).
         parameters: Vec<Parameter>,
@@ -276,12 +282,18 @@ pub enum Op {
     },
     DropFunction {
         name: Name,
+        /// `DROP PROCEDURE`, not `DROP FUNCTION`.
+        procedure: bool,
         signature: Option<String>,
         if_exists: bool,
     },
     CreateType {
         name: Name,
         enum_values: Option<Vec<String>>,
+        /// The columns of a SQL Server table type (`CREATE TYPE t AS TABLE (…)`),
+        /// the rows A's code passes to a `READONLY` parameter; `None` for others,
+        /// or when they could not be read.
+        table_columns: Option<Vec<ColumnSpec>>,
     },
     AddEnumValue {
         type_name: Name,

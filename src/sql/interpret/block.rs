@@ -29,7 +29,7 @@ pub(crate) struct BlockStatement {
 /// Words that start a statement, where a condition ends and, at the start of a
 /// line, where a statement the parser rejected ends. `SET`, `SELECT` and `WITH`
 /// are left out: they continue an `UPDATE`, `INSERT` or `MERGE` on its next line.
-const STATEMENT_WORDS: [&str; 28] = [
+const STATEMENT_WORDS: [&str; 30] = [
     "ALTER",
     "CREATE",
     "DROP",
@@ -58,6 +58,8 @@ const STATEMENT_WORDS: [&str; 28] = [
     "CLOSE",
     "FETCH",
     "DEALLOCATE",
+    "WAITFOR",
+    "DBCC",
 ];
 
 /// The statements of `tokens`, a block, in order.
@@ -67,10 +69,21 @@ pub(crate) fn statements(
     built: &mut BuiltText,
 ) -> Vec<BlockStatement> {
     let mut read = Vec::new();
+    // The `BEGIN`s whose `END` is still to come.
+    let mut open = Vec::new();
     let mut index = 0;
     while let Some(start) = first_significant(tokens, index) {
         index = match control_flow_end(tokens, start) {
-            Some(ControlFlow::Skip(next)) => next,
+            Some(ControlFlow::Skip(next)) => {
+                match unquoted_word(tokens, start).as_str() {
+                    "BEGIN" => open.push(start),
+                    "END" => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+                next
+            }
             Some(ControlFlow::Unread(message)) => {
                 let end = recovery_end(tokens, start);
                 read.push(BlockStatement { tokens: start..end, read: Err(message) });
@@ -86,6 +99,15 @@ pub(crate) fn statements(
             }
         };
     }
+    // A block the batch ends inside: where it was meant to end is not known, so
+    // what follows it may be guarded or not.
+    read.extend(open.into_iter().map(|begin| {
+        let line = tokens[begin].span.start.line;
+        BlockStatement {
+            tokens: begin..begin + 1,
+            read: Err(format!("the `BEGIN` at line {line} has no `END` before the end of its batch")),
+        }
+    }));
     read
 }
 
@@ -119,14 +141,7 @@ fn control_flow_end(tokens: &[TokenWithSpan], start: usize) -> Option<ControlFlo
         return Some(ControlFlow::Skip(next(start) + 1));
     }
     let skip = match unquoted_word(tokens, start).as_str() {
-        "BEGIN"
-            if matches!(
-                unquoted_word(tokens, next(start)).as_str(),
-                "TRAN" | "TRANSACTION" | "DISTRIBUTED"
-            ) =>
-        {
-            return None;
-        }
+        "BEGIN" if opens_transaction(tokens, start) => return None,
         "BEGIN" | "END" => after_word(&["TRY", "CATCH"]),
         "ELSE" | "BREAK" | "CONTINUE" => next(start),
         "GOTO" => next(next(start)),
@@ -224,10 +239,14 @@ fn block_end(tokens: &[TokenWithSpan], start: usize) -> Option<usize> {
     None
 }
 
-/// Whether the `BEGIN` at `index` starts a transaction (`BEGIN TRAN`), not a block.
+/// Whether the `BEGIN` at `index` starts a statement (`BEGIN TRAN`, Service
+/// Broker's `BEGIN DIALOG` and `BEGIN CONVERSATION TIMER`), not a block.
 fn opens_transaction(tokens: &[TokenWithSpan], index: usize) -> bool {
     next_significant(tokens, index).is_some_and(|next| {
-        matches!(unquoted_word(tokens, next).as_str(), "TRAN" | "TRANSACTION" | "DISTRIBUTED")
+        matches!(
+            unquoted_word(tokens, next).as_str(),
+            "TRAN" | "TRANSACTION" | "DISTRIBUTED" | "DIALOG" | "CONVERSATION"
+        )
     })
 }
 
@@ -294,6 +313,17 @@ fn recovery_end(tokens: &[TokenWithSpan], start: usize) -> usize {
         .unwrap_or(tokens.len())
 }
 
+/// Whether `tokens` hold one statement alone: nothing but a `;` follows where it
+/// ends (at its first `;`, or at the next line that starts with a statement word).
+/// A recogniser that reads a statement from its first words alone must not take a
+/// whole T-SQL batch for it.
+pub(crate) fn holds_one_statement(tokens: &[TokenWithSpan]) -> bool {
+    let Some(first) = first_significant(tokens, 0) else { return true };
+    let end = recovery_end(tokens, first);
+    let after = if tokens.get(end).is_some_and(|t| t.token == Token::SemiColon) { end + 1 } else { end };
+    first_significant(tokens, after).is_none()
+}
+
 /// What a statement of a block does: nothing for the bookkeeping a block does to
 /// work (`None`), its operations, or the parser's message.
 fn statement_ops(
@@ -325,6 +355,31 @@ mod tests {
         let sql = format!("{}DROP TABLE t", "IF 1 = 1 ".repeat(10_000));
         let parsed = crate::sql::parse_file(sql.as_bytes(), Dialect::Mssql);
         assert!(!parsed.statements.is_empty());
+    }
+
+    #[test]
+    fn a_block_without_its_end_is_said_at_its_begin() {
+        let parsed = crate::sql::parse_file(
+            b"IF 1 = 1\nBEGIN\n  ALTER TABLE dbo.t ADD b int NULL\nGO\nCREATE PROCEDURE dbo.p AS\nBEGIN\n  BEGIN DIALOG @h FROM SERVICE s TO SERVICE 't'\n  BEGIN TRY\n    DROP TABLE dbo.old\n  END TRY\n  BEGIN CATCH\n    THROW\n  END CATCH\nGO\nIF 1 = 1 BEGIN DROP TABLE dbo.x END",
+            Dialect::Mssql,
+        );
+        let outcomes: Vec<_> = parsed.statements.iter().map(|s| (s.start.line, &s.outcome)).collect();
+        assert!(
+            matches!(&outcomes[..], [
+                (1, crate::sql::Outcome::Parsed(guarded)),
+                (2, crate::sql::Outcome::Rejected(unended)),
+                (5, crate::sql::Outcome::Parsed(procedure)),
+                (15, crate::sql::Outcome::Parsed(closed)),
+            ] if matches!(guarded[..], [Op::AddColumn { .. }])
+                && unended.contains("no `END`")
+                // Service Broker's `BEGIN DIALOG` is a statement (unread), not a block.
+                && matches!(&procedure[..], [Op::CreateFunction { body: Some(body), .. }]
+                    if body.unread.len() == 2
+                        && body.unread.iter().any(|u| u.contains("line 7"))
+                        && body.unread.iter().any(|u| u.contains("the `BEGIN` at line 6 has no `END`")))
+                && matches!(closed[..], [Op::DropTable { .. }])),
+            "{outcomes:?}"
+        );
     }
 
     #[test]

@@ -124,10 +124,56 @@ impl BuiltText {
                         &dialect.fold_identifier(word.value.trim_start_matches('@'), false),
                     ));
                 }
+                [Token::Word(function), Token::LParen, arguments @ .., Token::RParen]
+                    if dialect == Dialect::Mssql && function.value.eq_ignore_ascii_case("QUOTENAME") =>
+                {
+                    match self.quoted_name(arguments, dialect) {
+                        Some((name, literal)) => {
+                            known |= literal;
+                            text.push_str(&name);
+                        }
+                        None => text.push_str(&run_time_name(dialect)),
+                    }
+                }
                 _ => text.push_str(&run_time_name(dialect)),
             }
         }
         known.then_some(text)
+    }
+
+    /// T-SQL's `QUOTENAME(name [, quote])` of a literal, a variable holding one, or
+    /// a parameter: the name, delimited as the function does it (`]` doubled inside
+    /// `[…]`), and whether it is known here; `None` for a name only known at run time.
+    fn quoted_name(&self, arguments: &[Token], dialect: Dialect) -> Option<(String, bool)> {
+        let (name, quote) = match split_top_level(arguments, &Token::Comma)[..] {
+            [name] => (name, "["),
+            [name, [Token::SingleQuotedString(quote) | Token::NationalStringLiteral(quote)]] => {
+                (name, quote.as_str())
+            }
+            _ => return None,
+        };
+        let (open, close) = match quote {
+            "[" | "]" => ('[', ']'),
+            "\"" => ('"', '"'),
+            _ => return None,
+        };
+        let delimited =
+            |name: &str| format!("{open}{}{close}", name.replace(close, &format!("{close}{close}")));
+        match name {
+            [Token::SingleQuotedString(name) | Token::NationalStringLiteral(name)] => {
+                Some((delimited(name), true))
+            }
+            // A variable that holds a known text (`DECLARE @t sysname = 'orders'`).
+            [Token::Word(word)] if self.texts.contains_key(&word.value.to_lowercase()) => {
+                Some((delimited(&self.texts[&word.value.to_lowercase()]), true))
+            }
+            // Quoted already the way a parameter is, to be replaced by a call's argument.
+            [Token::Word(word)] if self.is_parameter(&word.value, dialect) => Some((
+                quoted(dialect, &dialect.fold_identifier(word.value.trim_start_matches('@'), false)),
+                false,
+            )),
+            _ => None,
+        }
     }
 
     fn is_parameter(&self, name: &str, dialect: Dialect) -> bool {
@@ -182,7 +228,7 @@ fn split_top_level<'t>(tokens: &'t [Token], separator: &Token) -> Vec<&'t [Token
 #[cfg(test)]
 mod tests {
     use crate::sql::Dialect;
-    use crate::sql::op::Op;
+    use crate::sql::op::{Name, Op};
     use crate::sql::parse::parsed_ops as ops;
 
     #[test]
@@ -219,6 +265,21 @@ mod tests {
             matches!(&found[5], Op::DropConstraint { table, name } if table.key == "t" && name.key == "run-time value"),
             "{found:?}"
         );
+        // QUOTENAME of a literal is that name, delimited; of anything else, a run-time value.
+        let quoted = ops(
+            "DECLARE @sql nvarchar(max);\nSET @sql = N'ALTER TABLE dbo.orders DROP COLUMN ' + QUOTENAME('legacy]x');\n\
+             EXEC sp_executesql @sql;\nSET @sql = N'DROP TABLE ' + QUOTENAME(N'old', '\"') + ';';\nEXEC (@sql);\n\
+             SET @sql = N'DROP TABLE ' + QUOTENAME(@name);\nEXEC (@sql);\n\
+             DECLARE @table sysname = N'legacy';\nSET @sql = N'DROP TABLE dbo.' + QUOTENAME(@table);\nEXEC (@sql);",
+            Dialect::Mssql,
+        );
+        assert!(
+            matches!(&quoted[2], Op::DropColumn { table, column } if table.key == "orders" && column.key == "legacy]x"),
+            "{quoted:?}"
+        );
+        assert!(matches!(&quoted[4], Op::DropTable { table } if table.key == "old"), "{quoted:?}");
+        assert!(matches!(&quoted[6], Op::DropTable { table } if table.key == Name::RUN_TIME), "{quoted:?}");
+        assert!(matches!(&quoted[9], Op::DropTable { table } if table.key == "legacy"), "{quoted:?}");
         // Reassigned from something unknown: the earlier text no longer counts.
         assert!(matches!(found.last(), Some(Op::DynamicSql { .. })), "{found:?}");
 

@@ -11,7 +11,7 @@ use super::built_text::BuiltText;
 use super::{StatementReader, forget_positions};
 use crate::sql::dialect::Dialect;
 use crate::sql::op::{Op, RoutineBody};
-use crate::sql::respell::tsql::procedure_header;
+use crate::sql::respell::tsql::{output_parameters, procedure_header};
 use crate::sql::statement::{head, parser_over};
 use crate::sql::tokens::{
     is_trivia, last_significant, leading_words, next_significant, outside_parentheses, token_like,
@@ -83,8 +83,11 @@ fn read_procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> Result<
     let statement =
         parser_over(header, lowerer).parse_statement().map_err(|error| Some(error.to_string()))?;
     let Statement::CreateProcedure { params, .. } = &statement else { return Err(None) };
-    let parameters: Vec<String> =
-        params.iter().flatten().map(|param| lowerer.parameter(&param.name, false).name).collect();
+    let parameters: Vec<String> = params
+        .iter()
+        .flatten()
+        .map(|param| lowerer.parameter(&param.name, &param.data_type, None).name)
+        .collect();
     let body_tokens = &tokens[body_start..];
     let body = if tsql {
         block_body(body_tokens, parameters, reader)
@@ -94,8 +97,17 @@ fn read_procedure(tokens: &[TokenWithSpan], reader: &StatementReader) -> Result<
         RoutineBody { ops, parameters, unread }
     };
     let mut ops = lowerer.lower(&statement, &head(tokens));
-    if let Some(Op::CreateFunction { body: slot, .. }) = ops.first_mut() {
+    if let Some(Op::CreateFunction { body: slot, procedure, parameters, .. }) = ops.first_mut() {
         *slot = Some(body);
+        // A function was read as a procedure above.
+        *procedure = !function;
+        if tsql {
+            // The header was read without its `OUTPUT` words.
+            let outputs = output_parameters(&tokens[..header_end], kind);
+            for (parameter, output) in parameters.iter_mut().zip(outputs) {
+                parameter.output = output;
+            }
+        }
     }
     Ok(ops)
 }
@@ -285,8 +297,8 @@ mod tests {
     use crate::sql::op::{Argument, Op, Parameter};
     use crate::sql::parse::parsed_ops as ops;
 
-    fn parameter(name: &str, has_default: bool) -> Parameter {
-        Parameter { name: name.to_owned(), has_default }
+    fn parameter(name: &str, data_type: &str, has_default: bool, output: bool) -> Parameter {
+        Parameter { name: name.to_owned(), has_default, data_type: data_type.to_owned(), output }
     }
 
     #[test]
@@ -303,14 +315,39 @@ mod tests {
             panic!("{found:?}")
         };
         let expected = [
-            parameter("ids", false),
-            parameter("by", true),
-            parameter("closed", false),
-            parameter("left", false),
+            parameter("ids", "id_list", false, false),
+            parameter("by", "nvarchar(50)", true, false),
+            parameter("closed", "int", false, true),
+            parameter("left", "int", false, true),
         ];
         assert_eq!(parameters, &expected);
         assert!(signature.starts_with("dbo.id_list, nvarchar(50)"), "{signature}");
         assert!(matches!(&body.ops[..], [Op::Update { .. }]), "{body:?}");
+    }
+
+    #[test]
+    fn cursor_parameters_and_replication_procedures_are_read() {
+        let found = ops(
+            "CREATE PROCEDURE dbo.open_cursor @c CURSOR VARYING OUTPUT, @amount decimal(10, 2) = 0 AS\nBEGIN\n  SET @c = CURSOR FOR SELECT 1; OPEN @c\nEND\nGO\n\
+             CREATE PROCEDURE dbo.repl (@a int OUTPUT) WITH ENCRYPTION FOR REPLICATION AS DELETE FROM dbo.t\nGO\n\
+             ALTER PROCEDURE dbo.repl2 @a int FOR REPLICATION AS SELECT 1",
+            Dialect::Mssql,
+        );
+        let [
+            Op::CreateFunction { parameters: cursor, .. },
+            Op::CreateFunction { parameters: replicated, body: Some(body), .. },
+            Op::CreateFunction { parameters: altered, .. },
+        ] = &found[..]
+        else {
+            panic!("{found:?}")
+        };
+        assert_eq!(
+            cursor,
+            &[parameter("c", "cursor", false, true), parameter("amount", "decimal(10,2)", true, false)]
+        );
+        assert_eq!(replicated, &[parameter("a", "int", false, true)]);
+        assert!(matches!(&body.ops[..], [Op::Delete { .. }]), "{body:?}");
+        assert_eq!(altered, &[parameter("a", "int", false, false)]);
     }
 
     #[test]
@@ -324,7 +361,7 @@ mod tests {
             Dialect::Mssql,
         );
         assert!(
-            matches!(&found[..], [Op::CreateFunction { parameters, .. }, Op::CreateView { .. }] if parameters == &[parameter("id", false)]),
+            matches!(&found[..], [Op::CreateFunction { parameters, .. }, Op::CreateView { .. }] if parameters == &[parameter("id", "int", false, false)]),
             "{found:?}"
         );
     }

@@ -10,10 +10,12 @@ mod table;
 use sqlparser::ast::{
     AlterFunctionOperation, AlterIndexOperation, AlterSchemaOperation, AlterTypeOperation,
     AlterViewOperation, AssignmentTarget, DataType, Expr, FromTable, FunctionArg, FunctionArgExpr,
-    FunctionArguments, ObjectType, SchemaName, Statement, TableObject, UserDefinedTypeRepresentation,
+    FunctionArguments, MergeAction, MergeUpdateKind, ObjectType, SchemaName, Statement, TableFactor,
+    TableObject, UpdateTableFromKind, UserDefinedTypeRepresentation,
 };
 
-use super::op::{ColumnCopy, Name, Op};
+use super::dialect::Dialect;
+use super::op::{ColumnCopy, Name, Op, Parameter};
 use names::last_ident;
 use query::data_changes;
 use table::type_key;
@@ -36,6 +38,7 @@ impl Lowerer {
                 .iter()
                 .map(|desc| Op::DropFunction {
                     name: self.name(&desc.name),
+                    procedure: false,
                     signature: desc
                         .args
                         .as_ref()
@@ -47,6 +50,7 @@ impl Lowerer {
                 .iter()
                 .map(|desc| Op::DropFunction {
                     name: self.name(&desc.name),
+                    procedure: true,
                     signature: None,
                     if_exists: *if_exists,
                 })
@@ -92,23 +96,31 @@ impl Lowerer {
             },
             Statement::CreateFunction(function) => vec![Op::CreateFunction {
                 name: self.name(&function.name),
+                procedure: false,
                 signature: signature(function.args.iter().flatten().map(|arg| &arg.data_type)),
                 parameters: function
                     .args
                     .iter()
                     .flatten()
-                    .filter_map(|arg| Some(self.parameter(arg.name.as_ref()?, arg.default_expr.is_some())))
+                    .filter_map(|arg| {
+                        let parameter = self.parameter(arg.name.as_ref()?, &arg.data_type, arg.mode.as_ref());
+                        Some(Parameter { has_default: arg.default_expr.is_some(), ..parameter })
+                    })
                     .collect(),
                 or_replace: function.or_replace || function.or_alter,
                 body: None,
             }],
             Statement::CreateProcedure { name, params, or_alter, .. } => vec![Op::CreateFunction {
                 name: self.name(name),
+                procedure: true,
                 signature: signature(params.iter().flatten().map(|param| &param.data_type)),
                 parameters: params
                     .iter()
                     .flatten()
-                    .map(|param| self.parameter(&param.name, param.default.is_some()))
+                    .map(|param| Parameter {
+                        has_default: param.default.is_some(),
+                        ..self.parameter(&param.name, &param.data_type, param.mode.as_ref())
+                    })
                     .collect(),
                 or_replace: *or_alter,
                 body: None,
@@ -121,6 +133,7 @@ impl Lowerer {
                     }
                     _ => None,
                 },
+                table_columns: None,
             }],
             Statement::AlterType(alter) => match &alter.operation {
                 AlterTypeOperation::AddValue(add) => vec![Op::AddEnumValue {
@@ -152,28 +165,21 @@ impl Lowerer {
                 let tables = match &delete.from {
                     FromTable::WithFromKeyword(tables) | FromTable::WithoutKeyword(tables) => tables,
                 };
-                let target = delete
-                    .tables
-                    .first()
-                    .map(|name| self.name(name))
-                    .or_else(|| tables.first().and_then(|table| self.table_with_joins(table)));
+                let target =
+                    delete.tables.first().map(|name| self.changed_table(name, tables)).or_else(|| {
+                        tables.first().and_then(|table| Some((self.table_with_joins(table)?, false)))
+                    });
                 match target {
-                    Some(table) => vec![Op::Delete { table, filtered: delete.selection.is_some() }],
+                    Some((table, joined)) => {
+                        vec![Op::Delete { table, filtered: joined || delete.selection.is_some() }]
+                    }
                     None => unmodelled(),
                 }
             }
-            Statement::Update(update) => match self.table_with_joins(&update.table) {
-                Some(table) => vec![Op::Update {
+            Statement::Update(update) => match self.updated_table(update) {
+                Some((table, joined)) => vec![Op::Update {
                     table,
-                    columns: update
-                        .assignments
-                        .iter()
-                        .flat_map(|assignment| match &assignment.target {
-                            AssignmentTarget::ColumnName(name) => vec![name],
-                            AssignmentTarget::Tuple(names) => names.iter().collect(),
-                        })
-                        .filter_map(|name| last_ident(name).map(|ident| self.ident(ident)))
-                        .collect(),
+                    columns: self.assigned_columns(&update.assignments),
                     // With a FROM or a join, `b` may be another table's column.
                     copies: (update.from.is_none() && update.table.joins.is_empty())
                         .then_some(&update.assignments)
@@ -187,10 +193,11 @@ impl Lowerer {
                             AssignmentTarget::Tuple(_) => None,
                         })
                         .collect(),
-                    filtered: update.selection.is_some(),
+                    filtered: joined || update.selection.is_some(),
                 }],
                 None => unmodelled(),
             },
+            Statement::Merge(merge) => self.merge(merge).unwrap_or_else(unmodelled),
             Statement::Insert(insert) => match &insert.table {
                 TableObject::TableName(name) => vec![Op::Insert {
                     table: self.name(name),
@@ -221,6 +228,10 @@ impl Lowerer {
             Statement::Set(_) | Statement::Pragma { .. } | Statement::Use(_) => {
                 vec![Op::SessionSetting]
             }
+            // `WAITFOR DELAY | TIME`: the migration pauses, nothing changes.
+            Statement::WaitFor(_) => housekeeping("wait (`WAITFOR`): the migration pauses"),
+            // A T-SQL variable declared among other statements of its batch.
+            Statement::Declare { .. } if self.dialect() == Dialect::Mssql => vec![Op::SessionSetting],
             Statement::Query(query) => {
                 let writes: Vec<Op> =
                     data_changes(query).into_iter().flat_map(|change| self.lower(change, head)).collect();
@@ -308,6 +319,65 @@ impl Lowerer {
             }
             _ => unmodelled(),
         }
+    }
+
+    /// `MERGE INTO t USING s ON … WHEN …`: the rows of `t` each `WHEN` clause
+    /// inserts, updates or deletes. Matched rows are some of the table's, and rows
+    /// `NOT MATCHED BY SOURCE` too; inserted rows come from the source. `None` when
+    /// the target is not a table or a clause updates every column (`UPDATE SET *`).
+    fn merge(&self, merge: &sqlparser::ast::Merge) -> Option<Vec<Op>> {
+        let TableFactor::Table { name, .. } = &merge.table else { return None };
+        let table = self.name(name);
+        let source = match &merge.source {
+            TableFactor::Table { name, .. } => Some(self.name(name)),
+            _ => None,
+        };
+        merge
+            .clauses
+            .iter()
+            .filter_map(|clause| match &clause.action {
+                MergeAction::Insert(_) => {
+                    Some(Some(Op::Insert { table: table.clone(), copied_from: source.clone() }))
+                }
+                MergeAction::Update(update) => Some(match &update.kind {
+                    MergeUpdateKind::Set(assignments) => Some(Op::Update {
+                        table: table.clone(),
+                        columns: self.assigned_columns(assignments),
+                        // The values come from the source's rows.
+                        copies: Vec::new(),
+                        filtered: true,
+                    }),
+                    _ => None,
+                }),
+                MergeAction::Delete { .. } => Some(Some(Op::Delete { table: table.clone(), filtered: true })),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The columns assignments set (`SET a = …, (b, c) = …`).
+    fn assigned_columns(&self, assignments: &[sqlparser::ast::Assignment]) -> Vec<Name> {
+        assignments
+            .iter()
+            .flat_map(|assignment| match &assignment.target {
+                AssignmentTarget::ColumnName(name) => vec![name],
+                AssignmentTarget::Tuple(names) => names.iter().collect(),
+            })
+            .filter_map(|name| last_ident(name).map(|ident| self.ident(ident)))
+            .collect()
+    }
+
+    /// The table an `UPDATE` changes, through the alias its `FROM` gives it, and
+    /// whether a join filters its rows.
+    fn updated_table(&self, update: &sqlparser::ast::Update) -> Option<(Name, bool)> {
+        let TableFactor::Table { name, .. } = &update.table.relation else { return None };
+        let from = match &update.from {
+            Some(UpdateTableFromKind::BeforeSet(tables) | UpdateTableFromKind::AfterSet(tables)) => {
+                tables.as_slice()
+            }
+            None => &[],
+        };
+        Some(self.changed_table(name, from))
     }
 
     fn drop(&self, object_type: ObjectType, name: Name, if_exists: bool) -> Op {

@@ -1,6 +1,8 @@
 //! Names as the dialect folds them: what every lowering compares objects by.
 
-use sqlparser::ast::{Expr, Ident, ObjectName, ObjectNamePart};
+use sqlparser::ast::{ArgMode, DataType, Expr, Ident, ObjectName, ObjectNamePart};
+
+use super::table::type_key;
 
 use crate::sql::dialect::Dialect;
 use crate::sql::op::{Name, Parameter};
@@ -44,10 +46,27 @@ impl Lowerer {
         }
     }
 
-    /// A routine parameter named `ident` (T-SQL's `@` left out).
-    pub(crate) fn parameter(&self, ident: &Ident, has_default: bool) -> Parameter {
+    /// A routine parameter named `ident` (T-SQL's `@` left out), of `data_type`.
+    pub(crate) fn parameter(&self, ident: &Ident, data_type: &DataType, mode: Option<&ArgMode>) -> Parameter {
         let name = ident.value.trim_start_matches('@');
-        Parameter { name: self.dialect.fold_identifier(name, ident.quote_style.is_some()), has_default }
+        Parameter {
+            name: self.dialect.fold_identifier(name, ident.quote_style.is_some()),
+            has_default: false,
+            data_type: self.parameter_type(data_type),
+            output: matches!(mode, Some(ArgMode::Out | ArgMode::InOut)),
+        }
+    }
+
+    /// A parameter's type as two definitions compare it: lower case, without
+    /// delimiters or the default schema (`[dbo].[id_list]` is `id_list`).
+    fn parameter_type(&self, data_type: &DataType) -> String {
+        let key: String =
+            type_key(data_type).chars().filter(|c| !matches!(c, '[' | ']' | '"' | '`')).collect();
+        let default = self.dialect.default_schema().map(|schema| format!("{schema}."));
+        match default.as_deref().and_then(|prefix| key.strip_prefix(prefix)) {
+            Some(unqualified) => unqualified.to_owned(),
+            None => key,
+        }
     }
 
     pub(super) fn ident_key(&self, ident: &Ident) -> String {

@@ -5,15 +5,16 @@ use sqlparser::ast::{
     helpers::attached_token::AttachedToken,
 };
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::TokenWithSpan;
+use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 use crate::sql::dialect::Dialect;
+use crate::sql::interpret::block::holds_one_statement;
 use crate::sql::lower::Lowerer;
 use crate::sql::op::Op;
 use crate::sql::respell::tsql::{batch_limit, repeat_action_per_item, spelling};
 use crate::sql::respell::{reparse_respelled, respelled};
 use crate::sql::statement::{ends_here, parse_rewritten, parser_over};
-use crate::sql::tokens::top_level_words;
+use crate::sql::tokens::{first_significant, next_significant, token_like, top_level_words, unquoted_word};
 
 /// `IF` guards and procedure definitions, read before parsing too, are code:
 /// `interpret` reads them.
@@ -22,6 +23,16 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
         ["UPDATE" | "DELETE", "TOP", ..] => {
             reparse_respelled(tokens, &Lowerer::new(Dialect::Mssql), batch_limit)
         }
+        ["ENABLE" | "DISABLE", "TRIGGER", ..] => switched_trigger(tokens),
+        // The rest are read from their first words: a batch of several statements
+        // is read one statement at a time, each then recognised here on its own.
+        _ => from_first_words(tokens, words).filter(|_| holds_one_statement(tokens)),
+    }
+}
+
+/// Statements known by their first words alone.
+fn from_first_words(tokens: &[TokenWithSpan], words: &[&str]) -> Option<Vec<Op>> {
+    match words {
         // Declaring a variable changes no schema; what uses it is judged on its own.
         ["DECLARE", ..] => Some(vec![Op::SessionSetting]),
         ["ALTER", "SEQUENCE", ..] => housekeeping("alter a sequence"),
@@ -37,7 +48,6 @@ pub(super) fn before_parsing(tokens: &[TokenWithSpan], words: &[&str]) -> Option
         }
         ["DBCC", command, ..] => housekeeping(&format!("run `DBCC {command}` (database maintenance)")),
         ["CREATE", "SYNONYM", ..] => Some(vec![Op::CreateOther { kind: "synonym".into() }]),
-        ["ENABLE" | "DISABLE", "TRIGGER", ..] => switched_trigger(tokens),
         _ => None,
     }
 }
@@ -107,18 +117,35 @@ fn alter_column(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> 
 }
 
 /// `CREATE TYPE t AS TABLE (…)`: a table type, which procedures take as a
-/// `READONLY` parameter and A's code passes.
+/// `READONLY` parameter and A's code passes, with its columns (read as those of
+/// `CREATE TABLE t (…)`): the shape of the rows A's code passes.
 fn table_type(tokens: &[TokenWithSpan], lowerer: &Lowerer) -> Option<Vec<Op>> {
     let mut parser = parser_over(tokens.to_vec(), lowerer);
     parser.expect_keywords(&[Keyword::CREATE, Keyword::TYPE]).ok()?;
     let name = parser.parse_object_name(false).ok()?;
     parser.expect_keywords(&[Keyword::AS, Keyword::TABLE]).ok()?;
-    // Its columns are the parameter's: a later `DROP TYPE` is what A's calls see.
-    parser
-        .peek_token()
-        .token
-        .eq(&sqlparser::tokenizer::Token::LParen)
-        .then(|| vec![Op::CreateType { name: lowerer.name(&name), enum_values: None }])
+    if parser.peek_token().token != Token::LParen {
+        return None;
+    }
+    // Columns sqlparser cannot read leave the type known by its name alone.
+    let read = as_table(tokens).and_then(|table| parse_rewritten(tokens, table, lowerer));
+    let table_columns = match read.as_deref() {
+        Some([Op::CreateTable { columns, .. }]) => Some(columns.clone()),
+        _ => None,
+    };
+    Some(vec![Op::CreateType { name: lowerer.name(&name), enum_values: None, table_columns }])
+}
+
+/// `CREATE TYPE t AS TABLE (…)` respelled `CREATE TABLE t (…)`.
+fn as_table(tokens: &[TokenWithSpan]) -> Option<Vec<TokenWithSpan>> {
+    let type_word = next_significant(tokens, first_significant(tokens, 0)?)?;
+    let as_word = (type_word..tokens.len()).find(|&index| unquoted_word(tokens, index) == "AS")?;
+    let table_word = next_significant(tokens, as_word)?;
+    let mut table = tokens[..type_word].to_vec();
+    table.push(token_like(&tokens[type_word], Token::make_keyword("TABLE")));
+    table.extend(tokens[type_word + 1..as_word].iter().cloned());
+    table.extend(tokens[table_word + 1..].iter().cloned());
+    Some(table)
 }
 
 /// `ALTER TABLE t ADD [CONSTRAINT df] DEFAULT <value> FOR c`: a column default.
@@ -187,16 +214,54 @@ mod tests {
             "{found:?}"
         );
         assert!(matches!(found[8], Op::Housekeeping { .. }), "{found:?}");
+        let waits = ops("WAITFOR DELAY '00:00:05'\nGO\nWAITFOR TIME '22:00';", Dialect::Mssql);
+        assert!(
+            matches!(&waits[..], [Op::Housekeeping { what }, Op::Housekeeping { .. }] if what.contains("WAITFOR")),
+            "{waits:?}"
+        );
         // An index disabled is not maintenance: a disabled clustered index makes its table unreadable.
         let disabled = crate::sql::parse_file(b"ALTER INDEX ix ON dbo.t DISABLE", Dialect::Mssql);
         assert!(matches!(disabled.statements[0].outcome, crate::sql::Outcome::Rejected(_)), "{disabled:?}");
     }
 
     #[test]
+    fn a_statement_read_from_its_first_words_does_not_take_the_rest_of_its_batch() {
+        let parsed = crate::sql::parse_file(
+            b"DECLARE @n int = 1\nDROP TABLE dbo.t\nGO\nWAITFOR DELAY '00:00:01'\nALTER TABLE dbo.t ADD a int NULL\nGO\nDECLARE @c CURSOR\nDBCC CHECKIDENT ('dbo.t')",
+            Dialect::Mssql,
+        );
+        let found: Vec<_> = parsed
+            .statements
+            .iter()
+            .map(|s| match &s.outcome {
+                crate::sql::Outcome::Parsed(ops) => (s.start.line, ops.clone()),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(
+            matches!(&found[..], [
+                (1, declared),
+                (2, dropped),
+                (4, waited),
+                (5, added),
+                (7, cursor),
+                (8, checked),
+            ] if matches!(declared[..], [Op::SessionSetting])
+                && matches!(dropped[..], [Op::DropTable { .. }])
+                && matches!(waited[..], [Op::Housekeeping { .. }])
+                && matches!(added[..], [Op::AddColumn { .. }])
+                && matches!(cursor[..], [Op::SessionSetting])
+                && matches!(checked[..], [Op::Housekeeping { .. }])),
+            "{found:?}"
+        );
+    }
+
+    #[test]
     fn a_table_type_is_a_type() {
         let found = ops("CREATE TYPE dbo.id_list AS TABLE (id int NOT NULL PRIMARY KEY)", Dialect::Mssql);
         assert!(
-            matches!(&found[..], [Op::CreateType { name, enum_values: None }] if name.key == "id_list"),
+            matches!(&found[..], [Op::CreateType { name, enum_values: None, table_columns: Some(columns) }]
+                if name.key == "id_list" && columns.len() == 1 && !columns[0].nullable),
             "{found:?}"
         );
         crate::sql::respell::canary::still_rejected(Dialect::Mssql, "CREATE TYPE t AS TABLE (id int)");

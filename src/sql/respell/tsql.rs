@@ -53,8 +53,33 @@ pub(in crate::sql) fn spelling(tokens: &[TokenWithSpan], head: &[&str], index: u
             Respelling::dropped((index..tokens.len()).find(|&i| word(i) == "AS")?)
         }
         "CONSTRAINT" if first_word == "CREATE" => table_constraint_after_column(tokens, index),
+        "EXEC" | "EXECUTE" if first_significant(tokens, 0) == Some(index) => return_code_kept(tokens, index),
+        // `MERGE t WITH (HOLDLOCK) AS target …`, `INSERT INTO t WITH (TABLOCK) …`: a
+        // table hint, how rows are locked.
+        "WITH"
+            if matches!(first_word, "MERGE" | "INSERT")
+                && next(index).is_some_and(|p| tokens[p].token == Token::LParen) =>
+        {
+            Respelling::dropped(closing_paren(tokens, next(index)?)? + 1)
+        }
+        // `MERGE TOP (n) …`: a batch of the rows, like `UPDATE TOP (n)`.
+        "TOP" if first_word == "MERGE" && last_significant(tokens, index) == first_significant(tokens, 0) => {
+            let limit = closing_paren(tokens, next(index).filter(|&p| tokens[p].token == Token::LParen)?)?;
+            let percent = next(limit).filter(|&p| word(p) == "PERCENT");
+            Respelling::dropped(percent.unwrap_or(limit) + 1)
+        }
         _ => None,
     }
+}
+
+/// `EXEC @rc = proc …`: the call of `proc`, its return code kept in a variable,
+/// read as the call alone (`EXEC proc …`); the variable changes no schema.
+fn return_code_kept(tokens: &[TokenWithSpan], index: usize) -> Option<Respelling> {
+    let variable = next_significant(tokens, index)?;
+    let is_variable = matches!(&tokens[variable].token, Token::Word(w) if w.quote_style.is_none() && w.value.starts_with('@'));
+    let equals =
+        next_significant(tokens, variable).filter(|&e| is_variable && tokens[e].token == Token::Eq)?;
+    Some(Respelling { tokens: vec![tokens[index].clone()], resume: equals + 1 })
 }
 
 /// `a int NOT NULL CONSTRAINT pk PRIMARY KEY CLUSTERED (id)` in a `CREATE TABLE`:
@@ -155,23 +180,68 @@ pub(in crate::sql) fn repeat_action_per_item(tokens: &[TokenWithSpan], lowerer: 
 
 /// A T-SQL procedure's header as sqlparser reads it: `ALTER PROCEDURE` read as
 /// `CREATE OR ALTER PROCEDURE` (both replace the one definition), without what
-/// changes no call (`WITH RECOMPILE | ENCRYPTION | EXECUTE AS …`; `OUTPUT`, `OUT`
-/// and `READONLY` after a parameter's type: the call passes the parameter all the
-/// same), and with its parameters in parentheses. `kind` is where `PROCEDURE` stands.
+/// changes no call (`WITH RECOMPILE | ENCRYPTION | EXECUTE AS …`, `FOR
+/// REPLICATION`; `OUTPUT`, `OUT`, `READONLY` and a cursor's `VARYING` after a
+/// parameter's type, which the caller of [`output_parameters`] keeps), and with its
+/// parameters in parentheses. `kind` is where `PROCEDURE` stands.
 pub(in crate::sql) fn procedure_header(header: Vec<TokenWithSpan>, kind: usize) -> Vec<TokenWithSpan> {
     let (header, kind) = created_or_altered(header, kind);
     let options = outside_parentheses(header.iter().map(|t| &t.token))
-        .find(|&index| index > kind && unquoted_word(&header, index) == "WITH");
+        .find(|&index| index > kind && starts_options(&header, index));
     let kept = header
         .iter()
         .enumerate()
         .take(options.unwrap_or(header.len()))
         .filter(|&(index, _)| {
-            index <= kind || !matches!(unquoted_word(&header, index).as_str(), "OUTPUT" | "OUT" | "READONLY")
+            index <= kind || !PARAMETER_MODES.contains(&unquoted_word(&header, index).as_str())
         })
         .map(|(_, token)| token.clone())
         .collect();
     parenthesised_parameters(kept, kind)
+}
+
+/// Words after a T-SQL parameter's type that say how it is passed.
+const PARAMETER_MODES: [&str; 4] = ["OUTPUT", "OUT", "READONLY", "VARYING"];
+
+/// Which parameters of a T-SQL procedure's header (`header[kind]` is `PROCEDURE`)
+/// are `OUTPUT` (or `OUT`) ones, in order: a call passes a variable for each, and
+/// reads what the procedure leaves in it.
+pub(in crate::sql) fn output_parameters(header: &[TokenWithSpan], kind: usize) -> Vec<bool> {
+    let is_parameter = |index: usize| matches!(&header[index].token, Token::Word(w) if w.quote_style.is_none() && w.value.starts_with('@'));
+    let Some(first) = (kind..header.len()).find(|&index| is_parameter(index)) else { return Vec::new() };
+    // The depth of the list: inside `( … )` when the parameters are parenthesised.
+    let list = usize::from(last_significant(header, first).is_some_and(|p| header[p].token == Token::LParen));
+    let (mut outputs, mut current, mut depth) = (Vec::new(), false, list);
+    for index in first + 1..header.len() {
+        match &header[index].token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Comma if depth == list => outputs.push(std::mem::take(&mut current)),
+            Token::Word(_)
+                if depth == 0 && (starts_options(header, index) || unquoted_word(header, index) == "AS") =>
+            {
+                break;
+            }
+            Token::Word(_)
+                if depth == list && matches!(unquoted_word(header, index).as_str(), "OUTPUT" | "OUT") =>
+            {
+                current = true;
+            }
+            _ => {}
+        }
+    }
+    outputs.push(current);
+    outputs
+}
+
+/// Whether the word at `index` of a procedure's header starts its options: `WITH
+/// RECOMPILE …`, `FOR REPLICATION`.
+fn starts_options(header: &[TokenWithSpan], index: usize) -> bool {
+    match unquoted_word(header, index).as_str() {
+        "WITH" => true,
+        "FOR" => next_significant(header, index).is_some_and(|r| unquoted_word(header, r) == "REPLICATION"),
+        _ => false,
+    }
 }
 
 /// `ALTER PROCEDURE …` as `CREATE OR ALTER PROCEDURE …`, and where `PROCEDURE` then stands.
@@ -236,6 +306,50 @@ mod tests {
         still_rejected(Mssql, "SELECT NEXT VALUE FOR s.seq");
         still_rejected(Mssql, "CREATE TABLE t (id int NOT NULL CONSTRAINT pk PRIMARY KEY (id))");
         still_rejected(Mssql, "CREATE VIEW v WITH SCHEMABINDING AS SELECT a FROM dbo.t");
+        still_rejected(Mssql, "EXEC @rc = dbo.p 'x'");
+        still_rejected(Mssql, "INSERT INTO dbo.t WITH (TABLOCK) (id) VALUES (1)");
+        still_rejected(
+            Mssql,
+            "MERGE dbo.t WITH (HOLDLOCK) AS t USING dbo.s AS s ON t.id = s.id WHEN MATCHED THEN DELETE;",
+        );
+        still_rejected(
+            Mssql,
+            "MERGE TOP (10) INTO dbo.t USING dbo.s ON t.id = s.id WHEN MATCHED THEN DELETE;",
+        );
+    }
+
+    #[test]
+    fn a_merge_or_insert_with_a_table_hint_or_a_batch_limit_is_read() {
+        let found = ops(
+            "MERGE dbo.t WITH (HOLDLOCK) AS target\nUSING (VALUES (1, 2)) AS source (id, a) ON target.id = source.id\n\
+             WHEN MATCHED THEN UPDATE SET target.a = source.a\n\
+             WHEN NOT MATCHED THEN INSERT (id, a) VALUES (source.id, source.a)\nOUTPUT $action, inserted.id;\nGO\n\
+             MERGE TOP (10) PERCENT INTO dbo.t AS target USING dbo.s AS source ON 1 = 0 WHEN NOT MATCHED BY SOURCE THEN DELETE;\nGO\n\
+             INSERT INTO dbo.t WITH (TABLOCK) (id, a) SELECT id, a FROM dbo.s",
+            Dialect::Mssql,
+        );
+        assert!(
+            matches!(&found[..], [
+                Op::Update { table, .. },
+                Op::Insert { copied_from: None, .. },
+                Op::Delete { filtered: true, .. },
+                Op::Insert { copied_from: Some(source), .. },
+            ] if table.key == "t" && source.key == "s"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_call_that_keeps_its_return_code_is_the_call() {
+        let found = ops(
+            "DECLARE @rc int\nEXEC @rc = dbo.add_col 'orders', @kind = 'x'\nGO\nEXECUTE @rc = sp_rename 'dbo.a', 'b'",
+            Dialect::Mssql,
+        );
+        assert!(
+            matches!(&found[1], Op::CallRoutine { name, arguments } if name.key == "add_col" && arguments.len() == 2),
+            "{found:?}"
+        );
+        assert!(matches!(&found[2], Op::RenameTable { to, .. } if to.key == "b"), "{found:?}");
     }
 
     #[test]
@@ -279,6 +393,8 @@ mod tests {
         still_rejected(Mssql, "CREATE PROCEDURE p (@a int) WITH RECOMPILE AS BEGIN SELECT 1 END");
         still_rejected(Mssql, "CREATE PROCEDURE p (@a int) WITH EXECUTE AS OWNER AS BEGIN SELECT 1 END");
         still_rejected(Mssql, "ALTER PROCEDURE p (@a int) AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@c CURSOR VARYING) AS BEGIN SELECT 1 END");
+        still_rejected(Mssql, "CREATE PROCEDURE p (@a int) FOR REPLICATION AS BEGIN SELECT 1 END");
     }
 
     #[test]
