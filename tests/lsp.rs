@@ -6,6 +6,8 @@
 
 #[path = "support/lsp_client.rs"]
 mod lsp_client;
+#[path = "support/repo.rs"]
+mod repo;
 
 use std::path::Path;
 
@@ -14,6 +16,12 @@ use serde_json::{Value, json};
 
 fn start(dir: &Path) -> Editor {
     Editor::start(&assert_cmd::cargo::cargo_bin("rollsafe"), dir)
+}
+
+/// The diagnostics of `uri` that are findings (they carry a rule id), without the
+/// notes at the file's start.
+fn findings(editor: &mut Editor, uri: &str) -> Vec<Value> {
+    editor.diagnostics(uri).into_iter().filter(|d| d.get("code").is_some()).collect()
 }
 
 const DROP: &str = "-- the old column goes\nALTER TABLE users DROP COLUMN légacy_𝔘;\n";
@@ -63,7 +71,12 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
         "textDocument/didOpen",
         json!({ "textDocument": { "uri": drop_uri, "languageId": "sql", "version": 1, "text": DROP } }),
     );
-    let diagnostics = editor.diagnostics(&drop_uri);
+    let everything = editor.diagnostics(&drop_uri);
+    // Outside a git repository no code of release A is read, and the editor says so.
+    let notes: Vec<&Value> = everything.iter().filter(|d| d.get("code").is_none()).collect();
+    assert_eq!(notes.len(), 1, "{everything:?}");
+    assert!(notes[0]["message"].as_str().unwrap().contains("in no git repository"), "{notes:?}");
+    let diagnostics: Vec<Value> = everything.iter().filter(|d| d.get("code").is_some()).cloned().collect();
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     let drop = &diagnostics[0];
     assert_eq!(drop["code"], "drop-column");
@@ -79,12 +92,12 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
         "textDocument/didChange",
         json!({ "textDocument": { "uri": drop_uri, "version": 2 }, "contentChanges": [to_safe] }),
     );
-    assert_eq!(editor.diagnostics(&drop_uri), Vec::<Value>::new());
+    assert_eq!(findings(&mut editor, &drop_uri), Vec::<Value>::new());
     editor.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": drop_uri, "version": 3 }, "contentChanges": [{ "text": DROP }] }),
     );
-    assert_eq!(editor.diagnostics(&drop_uri).len(), 1);
+    assert_eq!(findings(&mut editor, &drop_uri).len(), 1);
 
     // The code actions on the name: accept the risk with a reason, or read the rule.
     let actions = editor.request(
@@ -129,17 +142,17 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
     std::fs::write(project.path().join("rollsafe.toml"), "[rules]\ndrop-column = \"warning\"\n")
         .expect("write");
     editor.notify("workspace/didChangeConfiguration", json!({ "settings": {} }));
-    let again = editor.diagnostics(&drop_uri);
+    let again = findings(&mut editor, &drop_uri);
     assert_eq!(again[0]["severity"], 2, "{again:?}");
     // rollsafe.toml edited and saved in the editor: the same.
     let config = project.path().join("rollsafe.toml");
     let save_config = json!({ "textDocument": { "uri": uri(&config) } });
     std::fs::write(&config, "[rules]\ndrop-column = \"off\"\n").expect("write");
     editor.notify("textDocument/didSave", save_config.clone());
-    assert_eq!(editor.diagnostics(&drop_uri), Vec::<Value>::new(), "a rule turned off shows nothing");
+    assert_eq!(findings(&mut editor, &drop_uri), Vec::<Value>::new(), "a rule turned off shows nothing");
     std::fs::write(&config, "[rules]\ndrop-column = \"warning\"\n").expect("write");
     editor.notify("textDocument/didSave", save_config);
-    assert_eq!(editor.diagnostics(&drop_uri)[0]["severity"], 2);
+    assert_eq!(findings(&mut editor, &drop_uri)[0]["severity"], 2);
 
     // Bad input: answered, and the server carries on.
     editor.send_raw(b"{ this is not json");
@@ -159,17 +172,17 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
         json!({ "textDocument": { "uri": users_uri, "languageId": "sql", "version": 1, "text": users_text } }),
     );
     assert_eq!(editor.diagnostics(&users_uri), Vec::<Value>::new());
-    editor.diagnostics(&drop_uri);
+    findings(&mut editor, &drop_uri);
     std::fs::remove_file(migrations.join("1_users.sql")).expect("remove");
     editor.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": users_uri, "type": 3 }] }));
     assert_eq!(editor.diagnostics(&users_uri), Vec::<Value>::new());
-    let still = editor.diagnostics(&drop_uri);
+    let still = findings(&mut editor, &drop_uri);
     assert_eq!(still.len(), 1, "{still:?}");
     assert!(still[0]["message"].as_str().expect("text").starts_with("drops column `légacy_𝔘` of `users`"));
 
     // Closing clears.
     editor.notify("textDocument/didClose", json!({ "textDocument": { "uri": drop_uri } }));
-    assert_eq!(editor.diagnostics(&drop_uri), Vec::<Value>::new());
+    assert_eq!(findings(&mut editor, &drop_uri), Vec::<Value>::new());
 
     // Shutdown, then only exit.
     let shutdown = editor.request("shutdown", Value::Null);
@@ -190,4 +203,51 @@ fn exit_without_shutdown_is_status_1() {
     editor.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": {} }));
     editor.notify("exit", Value::Null);
     assert_eq!(exit_status(&mut editor), Some(1));
+}
+
+/// In a git repository, release A's code is the tree at HEAD: the places it uses
+/// what a finding breaks are the diagnostic's related information, and a finding
+/// on something A's code never names no longer breaks it.
+#[test]
+fn places_in_as_code_are_related_information() {
+    let project = tempfile::tempdir().expect("tempdir");
+    let dir = project.path();
+    repo::write(
+        dir,
+        "db/migrations/1_users.sql",
+        "CREATE TABLE users (id int, legacy text, retired text);\n",
+    );
+    repo::write(dir, "src/users.ts", "export const load = () => db.query('SELECT id, legacy FROM users');\n");
+    repo::commit_all(dir);
+    let drop_uri = uri(&dir.join("db/migrations/2_drop.sql"));
+    let mut editor = start(dir);
+    editor.request("initialize", json!({ "processId": null, "rootUri": uri(dir), "capabilities": {} }));
+    editor.notify("initialized", json!({}));
+
+    let text = "ALTER TABLE users DROP COLUMN legacy;\nALTER TABLE users DROP COLUMN retired;\n";
+    editor.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": drop_uri, "languageId": "sql", "version": 1, "text": text } }),
+    );
+    let everything = editor.diagnostics(&drop_uri);
+    let found: Vec<&Value> = everything.iter().filter(|d| d["code"] == "drop-column").collect();
+    assert_eq!(found.len(), 2, "{everything:?}");
+    let legacy = found.iter().find(|d| d["message"].as_str().unwrap().contains("`legacy`")).expect("legacy");
+    let related = legacy["relatedInformation"].as_array().expect("related information");
+    assert_eq!(related[0]["location"]["uri"], uri(&dir.join("src/users.ts")), "{legacy}");
+    assert_eq!(related[0]["location"]["range"]["start"]["line"], 0);
+    assert!(related[0]["message"].as_str().unwrap().starts_with("used by A's code: "), "{related:?}");
+    let retired =
+        found.iter().find(|d| d["message"].as_str().unwrap().contains("`retired`")).expect("retired");
+    assert!(retired["message"].as_str().unwrap().contains("no reference in A's code"), "{retired}");
+    assert!(retired.get("relatedInformation").is_none(), "{retired}");
+    let notes: Vec<&Value> = everything.iter().filter(|d| d.get("code").is_none()).collect();
+    assert!(
+        notes.iter().any(|n| n["message"].as_str().unwrap().contains("read A's code (git HEAD")),
+        "{notes:?}"
+    );
+
+    editor.request("shutdown", Value::Null);
+    editor.notify("exit", Value::Null);
+    assert_eq!(exit_status(&mut editor), Some(0));
 }

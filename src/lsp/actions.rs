@@ -211,7 +211,7 @@ mod tests {
     const GIVEN: &str = "CREATE TABLE users (id int, legacy text, email text);";
 
     fn flagged(sql: &str) -> Vec<Flagged> {
-        flag(sql, &changes_in(Dialect::Postgres, GIVEN, sql, &BTreeMap::new()), &mut |_| None)
+        flag(sql, &changes_in(Dialect::Postgres, GIVEN, sql, &BTreeMap::new()), None, &mut |_| None)
     }
 
     fn apply(text: &str, action: &CodeAction) -> String {

@@ -4,13 +4,17 @@
 //! the rule's documentation. A risk accepted with `-- rollsafe: allow … because`
 //! stays visible as a hint that says so; a rule turned `off` is not shown.
 
+use std::path::Path;
+
 use lsp_types::{
-    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Range, Uri,
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Range, Uri,
 };
 
 use crate::classify::{Change, Class, Finding, Rule, Severity};
 use crate::sql::Position;
 
+use super::documents::uri_of;
 use super::text::lsp_position;
 
 /// The `source` of every diagnostic.
@@ -34,10 +38,13 @@ pub struct Flagged {
 }
 
 /// The findings of `changes` (judged from `text`) to show, with their diagnostics.
-/// `documentation` gives the link to a rule's page, when there is one.
+/// `documentation` gives the link to a rule's page, when there is one; the places
+/// in A's code that use what a finding breaks are its related information, their
+/// files under `code_root`.
 pub fn flag(
     text: &str,
     changes: &[Change],
+    code_root: Option<&Path>,
     documentation: &mut dyn FnMut(&'static Rule) -> Option<Uri>,
 ) -> Vec<Flagged> {
     let mut flagged = Vec::new();
@@ -50,9 +57,7 @@ pub fn flag(
                 Some(at) => Range::new(lsp_position(text, at), lsp_position(text, finding.end.unwrap_or(at))),
                 None => statement,
             };
-            // The places in A's code that use what the finding breaks belong here once
-            // A's code is read (the evidence stage).
-            let related = Vec::new();
+            let related = code_root.map(|root| used_by(finding, root)).unwrap_or_default();
             let diagnostic = diagnostic(finding, range, documentation(finding.rule), related);
             flagged.push(Flagged {
                 rule: finding.rule,
@@ -67,6 +72,26 @@ pub fn flag(
         }
     }
     flagged
+}
+
+/// Where A's code uses what `finding` breaks, as related information. A
+/// reference's column counts characters; read without the file, it is taken as
+/// UTF-16 units, which differ only after characters outside the BMP on its line.
+fn used_by(finding: &Finding, root: &Path) -> Vec<DiagnosticRelatedInformation> {
+    let references = finding.evidence.iter().flat_map(|evidence| &evidence.references);
+    references
+        .filter_map(|reference| {
+            let uri = uri_of(&root.join(&reference.file))?;
+            let at = lsp_types::Position::new(
+                u32::try_from(reference.line.saturating_sub(1)).unwrap_or(u32::MAX),
+                u32::try_from(reference.column.saturating_sub(1)).unwrap_or(u32::MAX),
+            );
+            Some(DiagnosticRelatedInformation {
+                location: Location { uri, range: Range::new(at, at) },
+                message: format!("used by A's code: {}", reference.text),
+            })
+        })
+        .collect()
 }
 
 /// A diagnostic saying `message` at the start of a file (a note, or what stopped
@@ -134,7 +159,7 @@ mod tests {
     fn a_finding_is_flagged_on_its_name_in_utf16_columns() {
         let sql = "-- the old column goes\nALTER TABLE users DROP COLUMN légacy_𝔘;\n";
         let changes = changes_in(Dialect::Postgres, GIVEN, sql, &BTreeMap::new());
-        let flagged = flag(sql, &changes, &mut link);
+        let flagged = flag(sql, &changes, None, &mut link);
         assert_eq!(flagged.len(), 1, "{flagged:?}");
         let diagnostic = &flagged[0].diagnostic;
         // `légacy_𝔘` starts at column 30 and is 9 UTF-16 units long (`𝔘` takes two).
@@ -155,7 +180,7 @@ mod tests {
         let sql = "-- rollsafe: allow drop-column because archived\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users RENAME COLUMN id TO key;\nCREATE TABLE t (id int);\n";
         let severities = BTreeMap::from([("rename-column".to_owned(), Severity::Warning)]);
         let changes = changes_in(Dialect::Postgres, GIVEN, sql, &severities);
-        let flagged = flag(sql, &changes, &mut |_| None);
+        let flagged = flag(sql, &changes, None, &mut |_| None);
         let shown: Vec<(&str, Option<DiagnosticSeverity>)> =
             flagged.iter().map(|f| (f.rule.id, f.diagnostic.severity)).collect();
         assert_eq!(
@@ -170,7 +195,7 @@ mod tests {
 
         let off = BTreeMap::from([("rename-column".to_owned(), Severity::Off)]);
         let changes = changes_in(Dialect::Postgres, GIVEN, sql, &off);
-        assert_eq!(flag(sql, &changes, &mut |_| None).len(), 1, "a rule turned off is not shown");
+        assert_eq!(flag(sql, &changes, None, &mut |_| None).len(), 1, "a rule turned off is not shown");
     }
 
     #[test]
