@@ -44,7 +44,9 @@ $oracle$;
 
 /// Every column of every table and view outside the system schemas, with what
 /// a sample value needs: the category and name of its (domain's base) type, and
-/// an enum's first label.
+/// an enum's first label; then the lookups: every function, every sequence no
+/// column owns (those A's code names itself; resolved, never advanced) and
+/// every enum label.
 const COLUMNS_QUERY: &str = r"
 SELECT 'column', format('%I.%I', n.nspname, c.relname), c.relkind IN ('v', 'm'), a.attname,
        base.typcategory, format_type(base.oid, NULL), a.attnotnull,
@@ -62,6 +64,12 @@ ORDER BY 2, a.attnum;
 SELECT 'lookup', 'resolve function ' || p.oid::regprocedure::text, format('SELECT %L::regprocedure', p.oid::regprocedure::text)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+ORDER BY 2;
+SELECT 'lookup', 'resolve sequence ' || c.oid::regclass::text, format('SELECT nextval(%L::regclass) WHERE false', c.oid::regclass::text)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.deptype IN ('a', 'i'))
 ORDER BY 2;
 SELECT 'lookup', format('resolve label %L of enum %s', e.enumlabel, format_type(t.oid, NULL)),
        format('SELECT %L::%s', e.enumlabel, format_type(t.oid, NULL))
