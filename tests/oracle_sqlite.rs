@@ -120,3 +120,14 @@ fn a_claim_about_a_table_only_a_refused_migration_made_is_counted_apart() {
         "agreement: 1/1 windows (100.0%)\nrefused: 1, out of reach: 0, about a table or view the engine does not have: 1"
     ));
 }
+
+#[test]
+fn a_rebuild_that_keeps_every_column_but_adds_a_unique_key_is_out_of_reach() {
+    let rebuild = "CREATE TABLE users_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);\n\
+                   INSERT INTO users_new (id, name, email) SELECT id, name, email FROM users;\n\
+                   DROP TABLE users;\nALTER TABLE users_new RENAME TO users;\n";
+    let dir = folder(&[("1_users.sql", CREATE_USERS), ("2_unique_email.sql", rebuild)]);
+    let (run, outcomes) = outcomes(dir.path());
+    assert_eq!(outcomes, [Outcome::AgreeFine, Outcome::OutOfReach]);
+    assert_eq!(run.folders[0].windows[1].breaking_rules, ["drop-table"]);
+}

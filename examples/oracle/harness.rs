@@ -234,8 +234,8 @@ fn broken(probes: &[Probe], before: &[Option<String>], after: Vec<Option<String>
 struct Claim {
     breaking: Vec<&'static str>,
     unknown: Vec<&'static str>,
-    /// The table or view each code-breaking finding the probes can decide is
-    /// about, bare and lower-case (`None`: about something else).
+    /// One entry per code-breaking finding the probes can decide: the table or
+    /// view it is about, bare and lower-case (`None`: about something else).
     relations: Vec<Option<String>>,
 }
 
@@ -268,7 +268,7 @@ fn rollsafe_claims(folder: &Path, options: &Options) -> Result<HashMap<String, C
         for finding in change.findings().iter().filter(|f| f.counts()) {
             if finding.breaks_code {
                 push_rule(&mut claim.breaking, finding);
-                if !out_of_reach(finding.rule.id) {
+                if decidable(finding) {
                     claim.relations.push(relation_of(finding));
                 }
             } else if finding.class == Class::Unknown {
@@ -277,6 +277,17 @@ fn rollsafe_claims(folder: &Path, options: &Options) -> Result<HashMap<String, C
         }
     }
     Ok(claims)
+}
+
+/// Whether the probes can confirm or refute a code-breaking finding: not one of
+/// the `OUT_OF_REACH` rules', and not a table rebuild that keeps every row and
+/// every column A's code uses yet "changes what A's code uses". What such a
+/// rebuild changes is then the table's constraints or a column's type (a lost
+/// or new required column would break a probe): value-dependent, like
+/// `add-constraint` and `incompatible-type-change`.
+fn decidable(finding: &Finding) -> bool {
+    let kept_rebuild = finding.dropped_table.is_some() && !finding.loses_data;
+    !out_of_reach(finding.rule.id) && !kept_rebuild
 }
 
 /// The table or view a finding is about, by its bare name.
@@ -296,7 +307,7 @@ fn push_rule(rules: &mut Vec<&'static str>, finding: &Finding) {
 
 fn outcome(refused: bool, breaks: &[Break], claim: &Claim) -> Outcome {
     let says_breaks = !claim.breaking.is_empty();
-    let decidable = claim.breaking.iter().any(|rule| !out_of_reach(rule));
+    let decidable = !claim.relations.is_empty();
     match (refused, breaks.is_empty()) {
         (true, _) => Outcome::Refused,
         (false, false) if says_breaks => Outcome::AgreeBreaks,
