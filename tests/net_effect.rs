@@ -287,6 +287,14 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        // The oracle on chef-server's cbv_type and Marquez' V48: PostgreSQL has no
+        // CREATE TYPE IF NOT EXISTS.
+        what: "a guarded drop of a type no migration made, before its creation",
+        rule: "drop-type",
+        class: "safe",
+        spellings: &[("postgres", "DROP TYPE IF EXISTS cbv;\nCREATE TYPE cbv AS (name text, major bigint);")],
+    },
+    Case {
         what: "a column added to a table no migration made, then filled",
         rule: "update",
         class: "safe",

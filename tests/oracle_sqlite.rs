@@ -47,7 +47,9 @@ fn a_dropped_column_breaks_as_select_and_rollsafe_agrees() {
     assert_eq!(window.breaking_rules, ["drop-column"]);
     let read = window.breaks.iter().find(|b| b.probe.sql.starts_with("SELECT")).unwrap();
     assert!(read.error.contains("no such column: \"email\""), "{}", read.error);
-    assert!(run.summary().ends_with("agreement: 2/2 windows (100.0%)\nrefused: 0, out of reach: 0"));
+    assert!(run.summary().ends_with(
+        "agreement: 2/2 windows (100.0%)\nrefused: 0, out of reach: 0, about a table or view the engine does not have: 0"
+    ));
 }
 
 #[test]
@@ -89,10 +91,43 @@ fn a_refused_migration_is_listed_and_left_out_of_the_agreement() {
     ]);
     let (run, outcomes) = outcomes(dir.path());
     assert_eq!(outcomes, [Outcome::AgreeFine, Outcome::Refused]);
-    assert!(run.summary().ends_with("agreement: 1/1 windows (100.0%)\nrefused: 1, out of reach: 0"));
+    assert!(run.summary().ends_with(
+        "agreement: 1/1 windows (100.0%)\nrefused: 1, out of reach: 0, about a table or view the engine does not have: 0"
+    ));
     let out = tempfile::tempdir().unwrap();
     let table = std::fs::read_to_string(run.write_table(out.path()).unwrap()).unwrap();
     let row = table.lines().nth(1).unwrap();
     assert!(row.contains("2_typo.sql\tengine refused the migration"), "{row}");
     assert!(row.contains("no such table: user"), "{row}");
+}
+
+#[test]
+fn a_claim_about_a_table_only_a_refused_migration_made_is_counted_apart() {
+    let dir = folder(&[
+        ("1_users.sql", CREATE_USERS),
+        // The engine refuses it (no table `nowhere`) and rolls it back; rollsafe's
+        // replay keeps `audit`.
+        (
+            "2_audit.sql",
+            "BEGIN;\nCREATE TABLE audit (id INTEGER);\nINSERT INTO nowhere VALUES (1);\nCOMMIT;\n",
+        ),
+        ("3_drop_audit.sql", "DROP TABLE IF EXISTS audit;\n"),
+    ]);
+    let (run, outcomes) = outcomes(dir.path());
+    assert_eq!(outcomes, [Outcome::AgreeFine, Outcome::Refused, Outcome::NotOnEngine]);
+    assert_eq!(run.folders[0].windows[2].breaking_rules, ["drop-table"]);
+    assert!(run.summary().ends_with(
+        "agreement: 1/1 windows (100.0%)\nrefused: 1, out of reach: 0, about a table or view the engine does not have: 1"
+    ));
+}
+
+#[test]
+fn a_rebuild_that_keeps_every_column_but_adds_a_unique_key_is_out_of_reach() {
+    let rebuild = "CREATE TABLE users_new (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT UNIQUE);\n\
+                   INSERT INTO users_new (id, name, email) SELECT id, name, email FROM users;\n\
+                   DROP TABLE users;\nALTER TABLE users_new RENAME TO users;\n";
+    let dir = folder(&[("1_users.sql", CREATE_USERS), ("2_unique_email.sql", rebuild)]);
+    let (run, outcomes) = outcomes(dir.path());
+    assert_eq!(outcomes, [Outcome::AgreeFine, Outcome::OutOfReach]);
+    assert_eq!(run.folders[0].windows[1].breaking_rules, ["drop-table"]);
 }

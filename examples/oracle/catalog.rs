@@ -33,6 +33,27 @@ pub struct Catalog {
     /// Names that are not relations (function signatures, enum labels), each with
     /// the statement that resolves it, in the engine's own syntax.
     pub lookups: Vec<Probe>,
+    /// How the engine quotes the column names of the probes.
+    pub quoting: Quoting,
+}
+
+/// How an engine quotes an identifier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Quoting {
+    /// `"name"`: standard SQL, SQLite and PostgreSQL.
+    #[default]
+    DoubleQuotes,
+    /// `` `name` ``: MySQL and MariaDB (without `ANSI_QUOTES`).
+    Backticks,
+}
+
+impl Quoting {
+    pub fn quote(self, name: &str) -> String {
+        match self {
+            Quoting::DoubleQuotes => quote_identifier(name),
+            Quoting::Backticks => format!("`{}`", name.replace('`', "``")),
+        }
+    }
 }
 
 /// One statement standing for something A's code does.
@@ -54,37 +75,84 @@ impl Catalog {
     /// requires, and resolve every lookup.
     pub fn probes(&self) -> Vec<Probe> {
         let mut probes = Vec::new();
+        let quoting = self.quoting;
         for table in &self.tables {
-            probes.push(select_all(table));
+            probes.push(select_all(table, quoting));
             let writable: Vec<&Column> = table.columns.iter().filter(|c| c.writable).collect();
-            probes.push(insert(table, "every column", &writable));
+            probes.push(insert(table, "every column", &writable, quoting));
             let required: Vec<&Column> =
                 writable.iter().copied().filter(|c| c.not_null && !c.has_default).collect();
             if required.len() < writable.len() {
-                probes.push(insert(table, "only the required columns", &required));
+                probes.push(insert(table, "only the required columns", &required, quoting));
             }
         }
-        probes.extend(self.views.iter().map(select_all));
+        probes.extend(self.views.iter().map(|view| select_all(view, quoting)));
         probes.extend(self.lookups.iter().cloned());
         probes
     }
 }
 
-fn select_all(relation: &Relation) -> Probe {
-    let columns: Vec<String> = relation.columns.iter().map(|c| quote_identifier(&c.name)).collect();
+fn select_all(relation: &Relation, quoting: Quoting) -> Probe {
+    let columns: Vec<String> = relation.columns.iter().map(|c| quoting.quote(&c.name)).collect();
     Probe {
         what: format!("read every column of {}", relation.name),
         sql: format!("SELECT {} FROM {} LIMIT 1", columns.join(", "), relation.name),
     }
 }
 
-fn insert(table: &Relation, what: &str, columns: &[&Column]) -> Probe {
+fn insert(table: &Relation, what: &str, columns: &[&Column], quoting: Quoting) -> Probe {
     let sql = if columns.is_empty() {
-        format!("INSERT INTO {} DEFAULT VALUES", table.name)
+        match quoting {
+            Quoting::DoubleQuotes => format!("INSERT INTO {} DEFAULT VALUES", table.name),
+            // MySQL has no DEFAULT VALUES; an empty list of columns means the same.
+            Quoting::Backticks => format!("INSERT INTO {} () VALUES ()", table.name),
+        }
     } else {
-        let names: Vec<String> = columns.iter().map(|c| quote_identifier(&c.name)).collect();
+        let names: Vec<String> = columns.iter().map(|c| quoting.quote(&c.name)).collect();
         let values: Vec<&str> = columns.iter().map(|c| c.sample.as_str()).collect();
         format!("INSERT INTO {} ({}) VALUES ({})", table.name, names.join(", "), values.join(", "))
     };
     Probe { what: format!("insert {what} of {}", table.name), sql }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str, not_null: bool, has_default: bool) -> Column {
+        Column { name: name.to_owned(), sample: "1".to_owned(), not_null, has_default, writable: true }
+    }
+
+    #[test]
+    fn mysql_probes_quote_with_backticks_and_insert_empty_rows_without_default_values() {
+        let table = Relation {
+            name: "`db`.`t`".to_owned(),
+            columns: vec![column("id", true, true), column("na`me", false, false)],
+        };
+        let catalog = Catalog { tables: vec![table], quoting: Quoting::Backticks, ..Catalog::default() };
+        let sql: Vec<String> = catalog.probes().into_iter().map(|probe| probe.sql).collect();
+        assert_eq!(
+            sql,
+            [
+                "SELECT `id`, `na``me` FROM `db`.`t` LIMIT 1",
+                "INSERT INTO `db`.`t` (`id`, `na``me`) VALUES (1, 1)",
+                "INSERT INTO `db`.`t` () VALUES ()",
+            ]
+        );
+    }
+
+    #[test]
+    fn standard_probes_quote_with_double_quotes() {
+        let table = Relation { name: "\"t\"".to_owned(), columns: vec![column("id", true, true)] };
+        let catalog = Catalog { tables: vec![table], ..Catalog::default() };
+        let sql: Vec<String> = catalog.probes().into_iter().map(|probe| probe.sql).collect();
+        assert_eq!(
+            sql,
+            [
+                "SELECT \"id\" FROM \"t\" LIMIT 1",
+                "INSERT INTO \"t\" (\"id\") VALUES (1)",
+                "INSERT INTO \"t\" DEFAULT VALUES"
+            ]
+        );
+    }
 }

@@ -2,13 +2,14 @@
 //! time on a real engine, runs A's probes before and after each, and compares
 //! what broke with what rollsafe claims about that migration.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use miette::Result;
 use rollsafe::analysis::{Options, check};
 use rollsafe::classify::{Class, Finding};
 use rollsafe::discover::{Migration, discover};
+use rollsafe::schema::Subject;
 use rollsafe::sql::{Dialect, mask_placeholders};
 
 use crate::catalog::{Catalog, Probe};
@@ -67,6 +68,12 @@ pub enum Outcome {
     OnlyProbeBreaks,
     /// The engine refused the migration.
     Refused,
+    /// rollsafe says A's code breaks, nothing broke, and every table or view
+    /// its claims are about is missing from the engine's database before the
+    /// migration: an earlier migration the engine refused would have made it, or
+    /// no migration makes it (rollsafe keeps a dropped table's finding: its rows
+    /// may come from outside the migrations).
+    NotOnEngine,
     /// rollsafe's only claims are ones the probes cannot decide.
     OutOfReach,
 }
@@ -79,6 +86,7 @@ impl Outcome {
             Outcome::OnlyRollsafeBreaks => "rollsafe says breaks, nothing broke",
             Outcome::OnlyProbeBreaks => "rollsafe says fine, a probe broke",
             Outcome::Refused => "engine refused the migration",
+            Outcome::NotOnEngine => "rollsafe's claim is about a table or view the engine does not have",
             Outcome::OutOfReach => "out of the oracle's reach",
         }
     }
@@ -89,7 +97,7 @@ impl Outcome {
 
     /// Whether the window counts towards the agreement rate.
     pub fn judged(self) -> bool {
-        !matches!(self, Outcome::Refused | Outcome::OutOfReach)
+        !matches!(self, Outcome::Refused | Outcome::OutOfReach | Outcome::NotOnEngine)
     }
 }
 
@@ -138,7 +146,8 @@ pub fn judge_folder(engine: &mut dyn Engine, folder: &Path) -> Result<FolderRun>
     let mut run = FolderRun::default();
     for migrations in windows(&set.forward) {
         let file = migrations[0].display.clone();
-        let probes = engine.catalog()?.probes();
+        let catalog = engine.catalog()?;
+        let probes = catalog.probes();
         let before = engine.run_probes(&probes)?;
         run.probes_run += probes.len();
         run.probes_failing_before += before.iter().filter(|error| error.is_some()).count();
@@ -160,7 +169,13 @@ pub fn judge_folder(engine: &mut dyn Engine, folder: &Path) -> Result<FolderRun>
                 broken(&probes, &before, after)
             }
         };
-        let outcome = outcome(refusal.is_some(), &breaks, &claim);
+        let mut outcome = outcome(refusal.is_some(), &breaks, &claim);
+        if outcome == Outcome::OnlyRollsafeBreaks && claim.about_relations_missing_from(&catalog) {
+            outcome = Outcome::NotOnEngine;
+        }
+        if outcome == Outcome::OnlyProbeBreaks && breaks.iter().all(|b| rejects_the_sample_row(&b.error)) {
+            outcome = Outcome::OutOfReach;
+        }
         run.windows.push(Window {
             folder: shown.clone(),
             file,
@@ -188,6 +203,20 @@ fn windows(forward: &[Migration]) -> Vec<Vec<&Migration>> {
     windows
 }
 
+/// Whether an error rejects the probe's sample row for its values rather than
+/// for its shape: a duplicate key (the migration inserted rows, or left a
+/// sequence behind rows it inserted with explicit ids) or a data exception (an
+/// expression index or a trigger that parses the sample `'x'`). Whether A's
+/// real rows meet the same fate depends on their values.
+fn rejects_the_sample_row(error: &str) -> bool {
+    // PostgreSQL: SQLSTATE 23505 and class 22; MariaDB: 1062 (ER_DUP_ENTRY);
+    // SQLite: its constraint message.
+    error.starts_with("23505:")
+        || error.starts_with("22")
+        || error.starts_with("1062:")
+        || error.starts_with("UNIQUE constraint failed")
+}
+
 fn broken(probes: &[Probe], before: &[Option<String>], after: Vec<Option<String>>) -> Vec<Break> {
     probes
         .iter()
@@ -205,6 +234,27 @@ fn broken(probes: &[Probe], before: &[Option<String>], after: Vec<Option<String>
 struct Claim {
     breaking: Vec<&'static str>,
     unknown: Vec<&'static str>,
+    /// One entry per code-breaking finding the probes can decide: the table or
+    /// view it is about, bare and lower-case (`None`: about something else).
+    relations: Vec<Option<String>>,
+}
+
+impl Claim {
+    /// Whether every decidable code-breaking finding is about a table or view
+    /// the engine's catalog does not have.
+    fn about_relations_missing_from(&self, catalog: &Catalog) -> bool {
+        let known: HashSet<String> =
+            catalog.tables.iter().chain(&catalog.views).map(|relation| bare_name(&relation.name)).collect();
+        !self.relations.is_empty()
+            && self.relations.iter().all(|relation| relation.as_ref().is_some_and(|r| !known.contains(r)))
+    }
+}
+
+/// A relation's name without its schema, quotes and case: `"public"."Users"`,
+/// `` `oracle`.`users` `` and `public.users` are all `users`.
+fn bare_name(name: &str) -> String {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    last.trim_matches(|c| c == '"' || c == '`').to_lowercase()
 }
 
 /// rollsafe's judgement of every file, each against the history before it
@@ -218,12 +268,35 @@ fn rollsafe_claims(folder: &Path, options: &Options) -> Result<HashMap<String, C
         for finding in change.findings().iter().filter(|f| f.counts()) {
             if finding.breaks_code {
                 push_rule(&mut claim.breaking, finding);
+                if decidable(finding) {
+                    claim.relations.push(relation_of(finding));
+                }
             } else if finding.class == Class::Unknown {
                 push_rule(&mut claim.unknown, finding);
             }
         }
     }
     Ok(claims)
+}
+
+/// Whether the probes can confirm or refute a code-breaking finding: not one of
+/// the `OUT_OF_REACH` rules', and not a table rebuild that keeps every row and
+/// every column A's code uses yet "changes what A's code uses". What such a
+/// rebuild changes is then the table's constraints or a column's type (a lost
+/// or new required column would break a probe): value-dependent, like
+/// `add-constraint` and `incompatible-type-change`.
+fn decidable(finding: &Finding) -> bool {
+    let kept_rebuild = finding.dropped_table.is_some() && !finding.loses_data;
+    !out_of_reach(finding.rule.id) && !kept_rebuild
+}
+
+/// The table or view a finding is about, by its bare name.
+fn relation_of(finding: &Finding) -> Option<String> {
+    match finding.subject.as_ref()? {
+        Subject::Table(name) | Subject::WriteRules(name) | Subject::View(name) => Some(bare_name(name)),
+        Subject::Column { table, .. } => Some(bare_name(table)),
+        _ => None,
+    }
 }
 
 fn push_rule(rules: &mut Vec<&'static str>, finding: &Finding) {
@@ -234,7 +307,7 @@ fn push_rule(rules: &mut Vec<&'static str>, finding: &Finding) {
 
 fn outcome(refused: bool, breaks: &[Break], claim: &Claim) -> Outcome {
     let says_breaks = !claim.breaking.is_empty();
-    let decidable = claim.breaking.iter().any(|rule| !out_of_reach(rule));
+    let decidable = !claim.relations.is_empty();
     match (refused, breaks.is_empty()) {
         (true, _) => Outcome::Refused,
         (false, false) if says_breaks => Outcome::AgreeBreaks,

@@ -4,6 +4,7 @@
 
 mod catalog;
 mod harness;
+mod mariadb;
 mod postgres;
 mod report;
 mod sqlite;
@@ -23,7 +24,8 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus");
 /// scripts' (`scripts/corpus.py`).
 const CORPUS_FOLDERS: &str = include_str!("../../scripts/corpus-folders.tsv");
 
-/// The corpus folders of `dialect` (`postgres`, `sqlite`), as the list names it.
+/// The corpus folders of `dialect` (`postgres`, `mysql`, `sqlite`), as the list
+/// names it.
 fn corpus_folders(dialect: &str) -> Vec<&'static str> {
     CORPUS_FOLDERS
         .lines()
@@ -36,19 +38,21 @@ fn corpus_folders(dialect: &str) -> Vec<&'static str> {
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
-    let usage = "usage: scripts/oracle sqlite|postgres [FOLDER…]";
+    let usage = "usage: scripts/oracle sqlite|postgres|mariadb [FOLDER…]";
     let engine_name = args.next().ok_or_else(|| miette!("{usage}"))?;
     let named: Vec<PathBuf> = args.map(PathBuf::from).collect();
     let mut engine: Box<dyn Engine> = match engine_name.as_str() {
         "sqlite" => Box::new(sqlite::Sqlite::new()?),
         "postgres" => Box::new(postgres::Postgres::start()?),
+        "mariadb" => Box::new(mariadb::Mariadb::start()?),
         other => return Err(miette!("unknown engine `{other}`; {usage}")),
     };
     let folders = if named.is_empty() {
         let corpus = Path::new(CORPUS)
             .canonicalize()
             .map_err(|error| miette!("the corpus is not at {CORPUS}: {error}"))?;
-        corpus_folders(&engine_name).into_iter().map(|folder| corpus.join(folder)).collect()
+        let dialect = if engine_name == "mariadb" { "mysql" } else { engine_name.as_str() };
+        corpus_folders(dialect).into_iter().map(|folder| corpus.join(folder)).collect()
     } else {
         named
     };

@@ -44,7 +44,9 @@ $oracle$;
 
 /// Every column of every table and view outside the system schemas, with what
 /// a sample value needs: the category and name of its (domain's base) type, and
-/// an enum's first label.
+/// an enum's first label; then the lookups: every function, every sequence no
+/// column owns (those A's code names itself; resolved, never advanced) and
+/// every enum label.
 const COLUMNS_QUERY: &str = r"
 SELECT 'column', format('%I.%I', n.nspname, c.relname), c.relkind IN ('v', 'm'), a.attname,
        base.typcategory, format_type(base.oid, NULL), a.attnotnull,
@@ -62,6 +64,12 @@ ORDER BY 2, a.attnum;
 SELECT 'lookup', 'resolve function ' || p.oid::regprocedure::text, format('SELECT %L::regprocedure', p.oid::regprocedure::text)
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+ORDER BY 2;
+SELECT 'lookup', 'resolve sequence ' || c.oid::regclass::text, format('SELECT nextval(%L::regclass) WHERE false', c.oid::regclass::text)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'S' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_(toast|temp)'
+  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                  AND d.deptype IN ('a', 'i'))
 ORDER BY 2;
 SELECT 'lookup', format('resolve label %L of enum %s', e.enumlabel, format_type(t.oid, NULL)),
        format('SELECT %L::%s', e.enumlabel, format_type(t.oid, NULL))
@@ -303,14 +311,14 @@ struct Server {
 
 impl Server {
     fn start() -> Result<Server> {
-        sweep_leftovers();
+        sweep_leftovers(TEMP_PREFIX);
         let binaries = server_binaries()?;
         let switch_user = is_root()?;
         let root = std::env::temp_dir().join(format!("{TEMP_PREFIX}{}", std::process::id()));
         let (data, socket) = (root.join("data"), root.join("socket"));
         std::fs::create_dir_all(&socket).into_diagnostic()?;
         if switch_user {
-            let (uid, gid) = (id_of("-u")?, id_of("-g")?);
+            let (uid, gid) = user_ids(SERVER_USER)?;
             for folder in [&root, &socket] {
                 std::os::unix::fs::chown(folder, Some(uid), Some(gid)).into_diagnostic()?;
             }
@@ -416,14 +424,15 @@ impl Drop for Server {
 
 /// A command for the server's binaries: as `SERVER_USER` when running as root.
 fn command(switch_user: bool, program: &Path) -> Command {
-    if !switch_user {
-        return Command::new(program);
-    }
+    command_as(switch_user.then_some(SERVER_USER), program)
+}
+
+/// A command run as `user` (through `setpriv`, from the root folder) when one is
+/// named: database servers refuse to run as root.
+pub fn command_as(user: Option<&str>, program: &Path) -> Command {
+    let Some(user) = user else { return Command::new(program) };
     let mut command = Command::new("setpriv");
-    command
-        .args(["--reuid", SERVER_USER, "--regid", SERVER_USER, "--init-groups", "--"])
-        .arg(program)
-        .current_dir("/");
+    command.args(["--reuid", user, "--regid", user, "--init-groups", "--"]).arg(program).current_dir("/");
     command
 }
 
@@ -455,28 +464,32 @@ fn newest_server_binaries() -> Option<PathBuf> {
         .map(|(_, bin)| bin)
 }
 
-fn is_root() -> Result<bool> {
+pub fn is_root() -> Result<bool> {
     let output = Command::new("id").arg("-u").output().into_diagnostic()?;
     Ok(String::from_utf8_lossy(&output.stdout).trim() == "0")
 }
 
-/// `id -u postgres` or `id -g postgres`.
-fn id_of(flag: &str) -> Result<u32> {
-    let output = Command::new("id").args([flag, SERVER_USER]).output().into_diagnostic()?;
-    String::from_utf8_lossy(&output.stdout)
-        .trim()
-        .parse()
-        .map_err(|_| miette!("no system user `{SERVER_USER}` to run the server as"))
+/// The user and group ids of the system user `user`.
+pub fn user_ids(user: &str) -> Result<(u32, u32)> {
+    let id_of = |flag: &str| -> Result<u32> {
+        let output = Command::new("id").args([flag, user]).output().into_diagnostic()?;
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse()
+            .map_err(|_| miette!("no system user `{user}` to run the server as"))
+    };
+    Ok((id_of("-u")?, id_of("-g")?))
 }
 
-/// Removes the folders of earlier runs that ended without cleaning up (Ctrl-C):
-/// those whose process is gone.
-fn sweep_leftovers() {
+/// Removes the folders `<prefix><pid>` of earlier runs that ended without
+/// cleaning up (Ctrl-C): those whose process is gone.
+pub fn sweep_leftovers(prefix: &str) {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
     for entry in entries.filter_map(|entry| entry.ok()) {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(TEMP_PREFIX) else { continue };
-        if !Path::new("/proc").join(pid).exists() {
+        let Some(pid) = name.strip_prefix(prefix) else { continue };
+        // Another engine's folders share the prefix and go on with their name.
+        if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

@@ -82,8 +82,13 @@ impl Run {
         let _ = writeln!(out, "  probes run: {probes}, of which {failing} already failed on A's own schema");
         let percent = if judged == 0 { 0.0 } else { 100.0 * agreeing as f64 / judged as f64 };
         let _ = writeln!(out, "agreement: {agreeing}/{judged} windows ({percent:.1}%)");
-        let _ =
-            write!(out, "refused: {}, out of reach: {}", count(Outcome::Refused), count(Outcome::OutOfReach));
+        let _ = write!(
+            out,
+            "refused: {}, out of reach: {}, about a table or view the engine does not have: {}",
+            count(Outcome::Refused),
+            count(Outcome::OutOfReach),
+            count(Outcome::NotOnEngine)
+        );
         out
     }
 }

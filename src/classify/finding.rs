@@ -204,7 +204,7 @@ impl Finding {
         }
     }
 
-    /// `on_object` for a dropped code object (view, function, trigger): with
+    /// `on_object` for a dropped code object (view, function, trigger, type): with
     /// `IF EXISTS`, dropping one no migration before it created finds nothing, and
     /// A's code cannot rely on what A's migrations never made. (Tables keep their
     /// finding: their rows may come from outside the migrations.)

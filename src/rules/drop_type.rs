@@ -40,14 +40,16 @@ declare_rule! {
 }
 
 fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
-    let Op::DropType { name } = op else {
+    let Op::DropType { name, if_exists } = op else {
         return None;
     };
-    Some(Finding::new(&RULE, format!("drops type `{}`", name.written)).on_object(
+    Some(Finding::new(&RULE, format!("drops type `{}`", name.written)).on_dropped_object(
+        ctx,
         name,
         Subject::Type(ctx.type_as_a_knew_it(name)),
         ctx.is_new_type(name),
         "type",
+        *if_exists,
     ))
 }
 

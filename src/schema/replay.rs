@@ -243,7 +243,7 @@ impl Schema {
                     }
                 }
             }
-            Op::DropType { name } => {
+            Op::DropType { name, .. } => {
                 self.types.remove(&name.key);
             }
             Op::RenameType { from, to } => {

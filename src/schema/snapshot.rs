@@ -144,7 +144,7 @@ fn touched(current: &Schema, op: &Op) -> Vec<(Kind, String)> {
             .flat_map(|op| touched(current, op))
             .collect(),
         Op::CreateFunction { name, .. } | Op::DropFunction { name, .. } => one(Kind::Function, &name.key),
-        Op::CreateType { name, .. } | Op::DropType { name } => one(Kind::Type, &name.key),
+        Op::CreateType { name, .. } | Op::DropType { name, .. } => one(Kind::Type, &name.key),
         Op::AddEnumValue { type_name, .. } | Op::RenameEnumValue { type_name, .. } => {
             one(Kind::Type, &type_name.key)
         }

@@ -304,8 +304,10 @@ pub enum Op {
         from: String,
         to: String,
     },
+    /// `if_exists`: `DROP TYPE … IF EXISTS`, which does nothing when there is nothing.
     DropType {
         name: Name,
+        if_exists: bool,
     },
     RenameType {
         from: Name,
@@ -537,7 +539,7 @@ impl Op {
             | Op::CreateFunction { name, .. }
             | Op::DropFunction { name, .. }
             | Op::CreateType { name, .. }
-            | Op::DropType { name }
+            | Op::DropType { name, .. }
             | Op::DropTrigger { name, .. }
             | Op::CreateSequence { name }
             | Op::CreateExtension { name }

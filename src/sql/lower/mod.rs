@@ -387,7 +387,7 @@ impl Lowerer {
             ObjectType::Index => Op::DropIndex { name },
             ObjectType::Schema | ObjectType::Database => Op::DropSchema { name },
             ObjectType::Sequence => Op::DropSequence { name },
-            ObjectType::Type => Op::DropType { name },
+            ObjectType::Type => Op::DropType { name, if_exists },
             other => Op::ChangeOther { kind: format!("drop a {}", other.to_string().to_lowercase()) },
         }
     }
