@@ -24,6 +24,48 @@ struct Case {
     spellings: &'static [(&'static str, &'static str)],
 }
 
+/// A rebuild through a backup, as authelia's SQLite migrations spell it: copy
+/// `orders` into a backup, drop it, create it again with `$total` as its third
+/// column, copy the backup back (with `$copied` among the columns), drop the
+/// backup; then `$next`, if any.
+macro_rules! round_trip {
+    ($total:literal, $copied:literal $(, $next:literal)?) => {
+        concat!(
+            "CREATE TABLE _bkp_orders (id INTEGER PRIMARY KEY, user_id INTEGER, total INTEGER);\n",
+            "INSERT INTO _bkp_orders (id, user_id, total) SELECT id, user_id, total FROM orders ORDER BY id;\n",
+            "DROP TABLE IF EXISTS orders;\n",
+            "CREATE TABLE IF NOT EXISTS orders (id INTEGER PRIMARY KEY, user_id INTEGER, ",
+            $total,
+            ");\n",
+            "INSERT INTO orders (id, user_id",
+            $copied,
+            ") SELECT id, user_id",
+            $copied,
+            " FROM _bkp_orders ORDER BY id;\n",
+            "DROP TABLE IF EXISTS _bkp_orders;"
+            $(, "\n", $next)?
+        )
+    };
+}
+
+/// `orders` copied into `purchases`, a table of another name whose third column
+/// is `$total` (with `$copied` among the columns copied), then dropped.
+macro_rules! copied_elsewhere {
+    ($total:literal, $copied:literal) => {
+        concat!(
+            "CREATE TABLE purchases (id int PRIMARY KEY, user_id int, ",
+            $total,
+            ", currency varchar(3));\n",
+            "INSERT INTO purchases (id, user_id",
+            $copied,
+            ") SELECT id, user_id",
+            $copied,
+            " FROM orders;\n",
+            "DROP TABLE orders;"
+        )
+    };
+}
+
 /// The failing spelling of a case lives in `tests/classes.rs` where the classes
 /// table already has it (a foreign key on a column A writes).
 const CASES: &[Case] = &[
@@ -363,7 +405,24 @@ const CASES: &[Case] = &[
                  DROP TABLE \"orders\";\nALTER TABLE \"new_orders\" RENAME TO \"orders\";\n\
                  ALTER TABLE \"orders\" DROP COLUMN total;",
             ),
+            ("sqlite", round_trip!("total INTEGER", ", total", "ALTER TABLE orders DROP COLUMN total;")),
         ],
+    },
+    Case {
+        what: "a table dropped after its rows were copied into a table of another name with every column",
+        rule: "drop-table",
+        class: "coupled",
+        spellings: &[
+            ("sqlite", copied_elsewhere!("total INTEGER", ", total")),
+            ("postgres", copied_elsewhere!("total int", ", total")),
+            ("mysql", copied_elsewhere!("total int", ", total")),
+        ],
+    },
+    Case {
+        what: "a table dropped after its rows were copied into a table of another name without a column",
+        rule: "drop-table",
+        class: "destructive",
+        spellings: &[("sqlite", copied_elsewhere!("note TEXT", ""))],
     },
     Case {
         what: "a rebuild renaming the old table away copies every row and column",
@@ -430,6 +489,28 @@ fn every_pattern_in_every_dialect() {
         }
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A round trip through a backup table (authelia's SQLite spelling of a rebuild)
+/// is a rebuild: with every column both drops are safe, the second because the
+/// backup is new; without a column, the drop of A's table loses its values.
+#[test]
+fn a_rebuild_through_a_backup_table_keeps_the_rows_it_copies_back() {
+    for dialect in ["sqlite", "postgres", "mysql"] {
+        let report = audit(dialect, GIVEN, round_trip!("total INTEGER", ", total"));
+        let drops: Vec<&Value> =
+            report["changes"].as_array().unwrap().iter().filter(|c| c["rule"] == "drop-table").collect();
+        assert_eq!(drops.len(), 2, "{dialect}: {drops:?}");
+        for drop in &drops {
+            assert_eq!(drop["class"], "safe", "{dialect}: {}", describe(drop));
+        }
+        assert!(drops[0]["message"].as_str().unwrap().contains("table rebuild"), "{}", describe(drops[0]));
+        assert_eq!(report["verdict"]["code_rollback"], "independent", "{dialect}");
+    }
+    let report = audit("sqlite", GIVEN, round_trip!("note TEXT", ""));
+    let dropped = report["changes"].as_array().unwrap().iter().find(|c| c["rule"] == "drop-table").unwrap();
+    assert_eq!(dropped["class"], "destructive", "{}", describe(dropped));
+    assert!(dropped["message"].as_str().unwrap().contains("without `total`"), "{}", describe(dropped));
 }
 
 fn describe(change: &Value) -> String {

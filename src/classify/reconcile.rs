@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use crate::schema::{Schema, Subject, breaking_differences};
+use crate::schema::{ObjectId, Schema, Subject, breaking_differences};
 use crate::sql::Dialect;
 
 use super::{Class, Finding};
@@ -55,9 +55,18 @@ pub fn reconcile<'f>(
             // its names (see the replay) keeps its identity, under that name.
             let Some(name) = after.tables.iter().find(|(_, t)| t.id == id).map(|(name, _)| name.as_str())
             else {
-                if before.has(&subject) && table_intact(dropped) {
-                    // Dropped and re-created with every column: A's code works, the rows are gone.
-                    finding.breaks_code = false;
+                // Dropped and re-created with every column: A's code works.
+                let recreated = before.has(&subject) && table_intact(dropped);
+                match table_holding_rows_of(before, after, dropped, id) {
+                    Some(keeper) => {
+                        let why = format!(
+                            "its rows were copied first into table `{keeper}`, which the window keeps"
+                        );
+                        if recreated { finding.reconcile(&why) } else { finding.keeps_data(&why) }
+                    }
+                    // The rows are gone.
+                    None if recreated => finding.breaks_code = false,
+                    None => {}
                 }
                 continue;
             };
@@ -173,6 +182,26 @@ fn columns_left_out(
         })
         .map(|column| format!("`{}`", column.name))
         .collect()
+}
+
+/// The table of `after` that rows of the dropped table `dropped` (whose id was
+/// `id`) were copied into, and that has every column `dropped` had for A's code:
+/// the rows and their values survive there, under another name.
+fn table_holding_rows_of<'a>(
+    before: &Schema,
+    after: &'a Schema,
+    dropped: &str,
+    id: ObjectId,
+) -> Option<&'a str> {
+    let columns = &before.table(dropped)?.columns;
+    after
+        .tables
+        .iter()
+        .find(|(_, table)| {
+            table.copied_from.contains(&id)
+                && columns.iter().all(|column| table.column(&column.name).is_some())
+        })
+        .map(|(name, _)| name.as_str())
 }
 
 /// The column of `after` that an `UPDATE` of every row filled with the values of

@@ -2,7 +2,11 @@
 
 use crate::sql::{ColumnSpec, ConstraintSpec, Op};
 
-use super::model::{Column, Constraint, Function, Index, Schema, Table, UserType, View, unqualified_type};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::model::{
+    Column, Constraint, Epoch, Function, Index, ObjectId, Schema, Table, UserType, View, unqualified_type,
+};
 
 impl Schema {
     /// Applies one operation. Operations on objects the schema does not know (created
@@ -364,20 +368,15 @@ impl Schema {
 
     /// A copy that holds a name of the dropped table it was copied from (create
     /// `t_new`, copy the rows, drop `t`, rename `t_new` to `t`; or rename `t` to
-    /// `t_old`, create `t`, copy, drop `t_old`) is `t` rebuilt: the same table, as
-    /// old as it and with the age of each column it had, so what the window does
-    /// to it next is judged against what A's code knew.
+    /// `t_old`, create `t`, copy, drop `t_old`; or copy `t` into a backup, drop
+    /// `t`, create `t`, copy the backup back, drop the backup) is `t` rebuilt: the
+    /// same table, as old as it and with the age of each column it had, so what
+    /// the window does to it next is judged against what A's code knew.
     fn continue_rebuilt_table(&mut self, name: &str) {
         let Some(table) = self.tables.get_mut(name) else {
             return;
         };
-        // Only a name left in this very migration: a table that took its name in an
-        // earlier one (`new_t` renamed to `t` long ago) is no copy of the next `new_t`.
-        let epoch = self.epoch;
-        let left_here =
-            |original: &Table| original.former_names.iter().any(|(n, e)| n == name && *e == epoch);
-        let original =
-            table.copied_from.iter().copied().find(|id| self.rebuild_sources.get(id).is_some_and(left_here));
+        let original = rebuilt_original(&self.rebuild_sources, &table.copied_from, name, self.epoch);
         let Some(original) = original.and_then(|id| self.rebuild_sources.remove(&id)) else {
             return;
         };
@@ -394,7 +393,37 @@ impl Schema {
     }
 }
 
-fn rename_entry<V>(map: &mut std::collections::BTreeMap<String, V>, from: &str, to: &str) -> bool {
+/// Of the tables a copy named `name` was copied from, the dropped one that left
+/// that name in this very migration (`epoch`): a table that took its name in an
+/// earlier one (`new_t` renamed to `t` long ago) is no copy of the next `new_t`.
+/// A source that is itself a copy dropped in this migration (the backup a round
+/// trip copies `t` into and back out of) passes on the tables it was copied from.
+fn rebuilt_original(
+    sources: &BTreeMap<ObjectId, Table>,
+    copied_from: &BTreeSet<ObjectId>,
+    name: &str,
+    epoch: Epoch,
+) -> Option<ObjectId> {
+    let dropped_here = |table: &Table, as_name: Option<&str>| {
+        table.former_names.iter().any(|(n, e)| *e == epoch && as_name.is_none_or(|as_name| n == as_name))
+    };
+    let mut seen = BTreeSet::new();
+    let mut pending: Vec<ObjectId> = copied_from.iter().copied().collect();
+    while let Some(id) = pending.pop() {
+        let Some(source) = sources.get(&id).filter(|_| seen.insert(id)) else {
+            continue;
+        };
+        if dropped_here(source, Some(name)) {
+            return Some(id);
+        }
+        if dropped_here(source, None) {
+            pending.extend(source.copied_from.iter().copied());
+        }
+    }
+    None
+}
+
+fn rename_entry<V>(map: &mut BTreeMap<String, V>, from: &str, to: &str) -> bool {
     match map.remove(from) {
         Some(value) => {
             map.insert(to.to_owned(), value);
