@@ -144,7 +144,9 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 /// A folder holding one history per database is judged history by history.
 pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
     let label = newer.label.clone();
-    let older = discover_histories(older, &options.discover)?;
+    // A folder A did not have yet (new in the window) holds no history at A.
+    let older =
+        if older.files.is_empty() { Vec::new() } else { discover_histories(older, &options.discover)? };
     let newer = discover_histories(newer, &options.discover)?;
     let empty = MigrationSet::empty(&label);
     let counterpart = |sets: &'_ [MigrationSet], of: &MigrationSet| {

@@ -319,12 +319,10 @@ fn atuin_18_11_to_18_12_on_sqlite_is_blocked_by_the_verification_queries() {
 }
 
 /// atuin v18.12.0 adds a client history in `crates/atuin-client/meta-migrations`
-/// (`create table if not exists meta`): a new table, safe. A search for the
-/// repository's migrations folders only knows folders named exactly like one
-/// (`migrations`, `migration`, `migrate`), so the audit neither judges this
-/// folder nor says it left it out.
+/// (`create table if not exists meta`): a new table, safe. The search for the
+/// repository's migrations folders finds it (a name ending in `-migrations`)
+/// and judges it with the others.
 #[test]
-#[ignore = "discovery does not find `meta-migrations` (nor `record-migrations`), and says nothing of it"]
 fn atuin_18_11_to_18_12_says_what_it_does_with_the_new_meta_migrations_folder() {
     let Some(dir) = clone("atuin.bundle") else { return };
     let (report, ..) = audit(&dir.path().join("repo"), "v18.11.0", "v18.12.0", &[]);

@@ -36,6 +36,16 @@ const NOT_THE_PROJECTS: [&str; 15] = [
     "spec",
 ];
 
+/// `migrations`, or a name ending in one after `-` or `_` (atuin's
+/// `meta-migrations`, `record-migrations`; `db_migrate`).
+fn is_migrations_folder_name(folder: &str) -> bool {
+    let lower = folder.to_ascii_lowercase();
+    FOLDER_NAMES.iter().any(|name| {
+        lower == *name
+            || lower.strip_suffix(name).is_some_and(|head| head.ends_with('-') || head.ends_with('_'))
+    })
+}
+
 fn is_skipped_folder(name: &str) -> bool {
     name.starts_with('.') || NOT_THE_PROJECTS.iter().any(|skip| skip.eq_ignore_ascii_case(name))
 }
@@ -56,7 +66,7 @@ pub(super) fn migrations_folders<'a>(files: impl IntoIterator<Item = &'a str>) -
             if is_skipped_folder(folder) {
                 break;
             }
-            if FOLDER_NAMES.iter().any(|name| name.eq_ignore_ascii_case(folder)) {
+            if is_migrations_folder_name(folder) {
                 let folder = segments[..=depth].join("/");
                 let inside = segments[depth + 1..].join("/");
                 under.entry(folder).or_default().push(inside);
@@ -123,6 +133,7 @@ mod tests {
             "backend/prisma/migrations/migration_lock.toml",
             "crates/client/migrations/20230101_a.sql",
             "crates/server/migrations/20230101_b.sql",
+            "crates/client/meta-migrations/20230101_meta.sql",
             "internal/storage/migrations/mysql/V0001.Init.up.sql",
             "internal/storage/migrations/sqlite/V0001.Init.up.sql",
             // Not the project's: a test fixture, vendored code, a hidden folder.
@@ -137,6 +148,7 @@ mod tests {
             migrations_folders(files),
             [
                 "backend/prisma/migrations",
+                "crates/client/meta-migrations",
                 "crates/client/migrations",
                 "crates/server/migrations",
                 "internal/storage/migrations",

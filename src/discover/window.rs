@@ -66,18 +66,30 @@ pub fn audit_window(
     let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
     let folders = resolve_folders(&repo, folder, revision_side, dialect, &mut notes)?;
     let mut pairs = Vec::with_capacity(folders.len());
-    for folder in folders {
+    for found in folders {
         let release = |side: &str| -> Result<Release, DiscoverError> {
             if is_folder(side) {
                 Release::read_folder(Path::new(side))
             } else {
-                Ok(repo.release_at(side, &folder.in_repo)?)
+                Ok(repo.release_at(side, &found.in_repo)?)
             }
         };
-        let older = release(from)?;
+        let older = match release(from) {
+            // A folder found at B that A did not have yet (atuin's new
+            // `meta-migrations`): every migration in it is new in the window. A
+            // folder the user named must exist at both.
+            Err(DiscoverError::Git(super::GitError::FolderMissing { .. })) if folder.is_none() => {
+                notes.push(format!(
+                    "`{}` is not at {from}: each of its migrations is judged as new in the window (if it moved from another folder, name the folder at each release with two folders instead)",
+                    found.in_repo
+                ));
+                Release { label: format!("{from}:{}", found.in_repo), ..Release::default() }
+            }
+            other => other?,
+        };
         let newer = match to {
             Some(to) => release(to)?,
-            None => Release::read_folder(&folder.on_disk)?,
+            None => Release::read_folder(&found.on_disk)?,
         };
         pairs.push(FolderWindow { older, newer });
     }
