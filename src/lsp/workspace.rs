@@ -153,7 +153,7 @@ impl Workspace {
         let Some(folder) = self.folders.get_mut(root) else {
             return Err(format!("`{}` is no longer a migrations folder", root.display()));
         };
-        let (set, (dialect, dialect_note)) = folder.discover(root, documents)?;
+        let (set, (dialect, dialect_note)) = folder.discover(root, documents, &document.path)?;
         let mut notes: Vec<String> = dialect_note.into_iter().collect();
         let relative = relative(root, &document.path);
         let mut changes = match set.forward.iter().position(|m| m.relative == relative) {
@@ -261,14 +261,19 @@ impl Folder {
     /// Whether the folder's layout places `document` among its migrations.
     fn places(&mut self, root: &Path, document: &Document, documents: &Documents) -> bool {
         let relative = relative(root, &document.path);
-        self.discover(root, documents)
+        self.discover(root, documents, &document.path)
             .is_ok_and(|(set, _)| set.forward.iter().chain(&set.back).any(|m| m.relative == relative))
     }
 
     /// The folder's migrations: the files on disk (read again when stale), each open
     /// buffer under the folder in place of its file, or added when not saved yet;
     /// with the dialect to read them in and the note that says why.
-    fn discover(&mut self, root: &Path, documents: &Documents) -> Result<(MigrationSet, Dialected), String> {
+    fn discover(
+        &mut self,
+        root: &Path,
+        documents: &Documents,
+        judged: &Path,
+    ) -> Result<(MigrationSet, Dialected), String> {
         let disk = match self.disk.take() {
             Some(disk) => disk,
             None => {
@@ -280,6 +285,11 @@ impl Folder {
         self.disk = Some(disk);
         for document in documents.under(root) {
             let buffer = buffer_file(root, document);
+            // Another buffer holding no SQL (a binary paste, not saved) is said at
+            // itself when it is judged; it does not stop this one being judged.
+            if document.path != judged && buffer.bytes.contains(&0) {
+                continue;
+            }
             match release.files.iter_mut().find(|file| file.relative == buffer.relative) {
                 Some(file) => file.bytes = buffer.bytes,
                 None if is_sql(&buffer.relative) => release.files.push(buffer),
@@ -399,6 +409,23 @@ mod tests {
         assert!(checked.changes[0].findings()[0].message.contains("orders"), "{:?}", checked.changes);
 
         assert_eq!(workspace.place(&notes, &documents), Placement::Outside);
+    }
+
+    #[test]
+    fn a_binary_buffer_is_said_at_itself_and_its_siblings_are_still_judged() {
+        let project = tempfile::tempdir().expect("tempdir");
+        let root = project.path();
+        write(root, "m/1_users.sql", "CREATE TABLE users (id int, note text);");
+        let (mut documents, mut workspace) = (Documents::default(), Workspace::default());
+        let drop =
+            open(&mut documents, &write(root, "m/2_drop.sql", ""), "ALTER TABLE users DROP COLUMN note;");
+        let folder = root.join("m");
+        assert_eq!(workspace.place(&drop, &documents), Placement::In(folder.clone()));
+        let pasted = open(&mut documents, &root.join("m/3_paste.sql"), "\u{0}\u{1} DROP TABLE users;");
+        let checked = workspace.check(&folder, &drop, &documents).expect("still judged");
+        assert_eq!(rules(&checked), ["drop-column"]);
+        let trouble = workspace.check(&folder, &pasted, &documents).expect_err("not SQL");
+        assert!(trouble.contains("3_paste.sql` is a binary file"), "{trouble}");
     }
 
     #[test]
