@@ -5,6 +5,13 @@
 # revision or path cannot become shell syntax.
 set -uo pipefail
 
+# The step's outputs say how it ended, whatever ends it.
+fail() {
+  echo "::error::rollsafe: $1" >&2
+  if [[ -n "${GITHUB_OUTPUT:-}" ]]; then echo "status=2" >> "$GITHUB_OUTPUT"; fi
+  exit 2
+}
+
 args=()
 case "${ROLLSAFE_COMMAND:-check}" in
   check)
@@ -13,15 +20,13 @@ case "${ROLLSAFE_COMMAND:-check}" in
     ;;
   audit)
     if [[ -z "${ROLLSAFE_FROM:-}" ]]; then
-      echo "::error::rollsafe: the audit command needs the 'from' input (the release to roll back to)" >&2
-      exit 2
+      fail "the audit command needs the 'from' input (the release to roll back to)"
     fi
     args=(audit --from "$ROLLSAFE_FROM")
     if [[ -n "${ROLLSAFE_TO:-}" ]]; then args+=(--to "$ROLLSAFE_TO"); fi
     ;;
   *)
-    echo "::error::rollsafe: the command input must be 'check' or 'audit', not '${ROLLSAFE_COMMAND}'" >&2
-    exit 2
+    fail "the command input must be 'check' or 'audit', not '${ROLLSAFE_COMMAND}'"
     ;;
 esac
 if [[ -n "${ROLLSAFE_PATH:-}" ]]; then args+=("$ROLLSAFE_PATH"); fi

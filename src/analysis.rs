@@ -513,9 +513,15 @@ pub fn check_release(
         .iter()
         .filter(|set| only.is_none_or(|names| names.iter().any(|name| placed(set, name))))
         .collect();
+    // A way back with no forward migration undoes nothing the history knows:
+    // its statements are judged like a file no layout places.
+    let orphan_back = |file: &str| {
+        sets.iter().any(|set| set.back.iter().any(|m| m.relative == file))
+            && forward_undone_by(&sets, file).is_none()
+    };
     let lone: Vec<Migration> = named
         .into_iter()
-        .filter(|file| !sets.iter().any(|set| placed(set, &file.relative)))
+        .filter(|file| !sets.iter().any(|set| placed(set, &file.relative)) || orphan_back(&file.relative))
         .map(Migration::lone)
         .collect();
     let judged: Vec<&MigrationSet> = if holding.is_empty() { sets.iter().take(1).collect() } else { holding };

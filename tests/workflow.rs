@@ -122,6 +122,11 @@ fn a_down_file_named_alone_is_judged_as_the_way_back_of_its_migration() {
     assert_eq!(report["verdict"]["database_rollback"], "lossy", "{report}");
     assert_eq!(findings(&report), vec![("add-nullable-column".to_owned(), "./2_b.up.sql".to_owned())]);
     assert!(report["notes"].to_string().contains("is the way back of `./2_b.up.sql`: judged with it"));
+    // A down file with no up file undoes nothing known: its statements are judged.
+    std::fs::write(dir.path().join("3_c.down.sql"), "DROP TABLE t;\n").expect("write");
+    let output = run(dir.path(), &["check", "3_c.down.sql", "--format", "json", "--fail-on", "destructive"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(findings(&json(&output)), vec![("drop-table".to_owned(), "./3_c.down.sql".to_owned())]);
 }
 
 /// A Prisma history: one folder per migration, `migration.sql` in each.
@@ -425,8 +430,9 @@ fn action_script_writes_sarif_and_keeps_rollsafes_exit_status() {
 #[test]
 fn action_script_refuses_bad_inputs_and_keeps_them_out_of_the_shell() {
     let dir = two_folders();
-    let (output, _) = run_action_script(dir.path(), &[("ROLLSAFE_COMMAND", "deploy")]);
+    let (output, outputs) = run_action_script(dir.path(), &[("ROLLSAFE_COMMAND", "deploy")]);
     assert_eq!(output.status.code(), Some(2));
+    assert!(outputs.contains("status=2"), "{outputs}");
     assert!(stderr(&output).contains("must be 'check' or 'audit'"));
     let (output, _) = run_action_script(dir.path(), &[("ROLLSAFE_COMMAND", "audit")]);
     assert_eq!(output.status.code(), Some(2));
