@@ -277,7 +277,7 @@ fn fail_on_destructive_fails_when_only_the_way_back_loses_data() {
         ("gcc", "11_search.down.sql:2:1: warning: way back: a database rollback runs this and drops column"),
         ("github", "title=rollsafe way back loses data::a database rollback runs this and drops column"),
         ("gitlab", "\"check_name\": \"way-back\""),
-        ("sarif", "\"kind\": \"way-back\""),
+        ("sarif", "\"ruleId\": \"way-back\""),
     ] {
         let output = rollsafe().args(args).args(["--format", format]).output().expect("run");
         let report = String::from_utf8_lossy(&output.stdout);

@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 for code scanning: every rule in `tool.driver.rules`, one result per
-//! finding that is not safe, regions 1-based with exclusive end columns; what the
-//! way back loses (warnings, at its statement), files not read (warnings, at their
-//! file) and notes in the invocation's
+//! finding that is not safe, regions 1-based with exclusive end columns, and one
+//! (rule id `way-back`) per down statement that loses data; files not read
+//! (warnings, at their file) and notes in the invocation's
 //! `toolExecutionNotifications`. The places A's code uses what a finding breaks
 //! are its `relatedLocations`.
 
@@ -87,8 +87,11 @@ pub(super) fn render(analysis: &Analysis) -> String {
             "properties": { "kind": skipped.kind }
         })
     });
+    // What the way back loses is a result (code scanning shows results as alerts,
+    // not notifications): it is what fails a run with --fail-on destructive.
     let way_back = way_back_losses(analysis).map(|(file, line, loss)| {
         json!({
+            "ruleId": "way-back",
             "level": "warning",
             "message": { "text": loss },
             "locations": [{
@@ -97,11 +100,12 @@ pub(super) fn render(analysis: &Analysis) -> String {
                     "region": { "startLine": line }
                 }
             }],
-            "properties": { "kind": "way-back" }
+            "properties": { "class": "destructive", "losesData": true }
         })
     });
+    let results: Vec<Value> = results.into_iter().chain(way_back).collect();
     let notes = analysis.notes.iter().map(|note| json!({ "level": "note", "message": { "text": note } }));
-    let notifications: Vec<Value> = way_back.chain(not_read).chain(notes).collect();
+    let notifications: Vec<Value> = not_read.chain(notes).collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
