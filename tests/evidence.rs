@@ -192,6 +192,12 @@ fn code_dir_is_a_snapshot_of_a_s_code_beside_folder_releases() {
     assert_eq!(report["code"]["source"], "folder code");
     assert_eq!(report["code"]["files_read"], 4, "the three code files and .gitignore");
 
+    // The flag wins over the file: --code reads the folder although rollsafe.toml says off.
+    write(root, "rollsafe.toml", "code = \"off\"\n");
+    let flags = ["audit", "--from", "a", "--to", "b", "--code", "code", "--config", "rollsafe.toml"];
+    let (_, report, stderr) = rollsafe(root, &[&flags[..], &["--format", "json"]].concat());
+    assert_eq!(report["code"]["source"], "folder code", "{stderr}");
+
     let (status, _, stderr) = rollsafe(root, &["audit", "--from", "a", "--to", "b", "--code", "nowhere"]);
     assert_eq!(status, Some(2));
     assert!(stderr.contains("the code folder `nowhere` does not exist"), "{stderr}");
