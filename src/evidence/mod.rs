@@ -582,6 +582,13 @@ mod tests {
     }
 
     #[test]
+    fn irregular_plurals_match_their_models() {
+        let model = "class Person < ApplicationRecord\nend\n";
+        let found = evidence(vec![Target::Relation("people".into())], &[("app/models/person.rb", model)]);
+        assert_eq!(found, [["app/models/person.rb:1 model"]]);
+    }
+
+    #[test]
     fn comments_are_no_use() {
         let code = "// stopped reading legacy_sku\n# legacy_sku is gone\n/* legacy_sku */\n#[sql_name = \"legacy_sku\"]\nx.legacy_sku // trailing\n";
         let found = evidence(vec![column("products", "legacy_sku")], &[("src/a.rs", code)]);
