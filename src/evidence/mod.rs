@@ -438,7 +438,13 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
             continue;
         }
         for &(target, role) in owners {
-            if role == Role::TableOf && every_column && seen.insert((target, line)) {
+            // SQL names a table as it is: `sessions` is not table `session` (umami's CTE).
+            let exact_table = || {
+                plan.targets[target]
+                    .table()
+                    .is_some_and(|table| table.as_bytes().eq_ignore_ascii_case(&bytes[hit.start..hit.end]))
+            };
+            if role == Role::TableOf && every_column && exact_table() && seen.insert((target, line)) {
                 let reference = Reference {
                     file: file.display.to_owned(),
                     line,
@@ -650,7 +656,7 @@ mod tests {
         let go = "rows, err := db.Query(\"SELECT * FROM users WHERE id = $1\", id)\nrows.Scan(&id, &email, &code)\n";
         let insert = "db.Exec(`INSERT INTO \"public\".\"users\" VALUES ($1, $2, $3)`)\n";
         let spread = "const q = `SELECT u.*\n  FROM users u`;\n";
-        let others = "db.Query(\"SELECT id FROM users\")\ndb.Exec(\"INSERT INTO users (id) VALUES (1)\")\nconst users = [];\ndb.Query(\"SELECT * FROM orders\")\n";
+        let others = "db.Query(\"SELECT id FROM users\")\ndb.Exec(\"INSERT INTO users (id) VALUES (1)\")\nconst users = [];\ndb.Query(\"SELECT * FROM orders\")\ndb.Query(\"WITH user AS (SELECT 1) SELECT * FROM user\")\n";
         let files = [("a.go", go), ("b.go", insert), ("c.ts", spread), ("d.ts", others)];
         let found = evidence(vec![column("users", "legacy_code")], &files);
         assert_eq!(found, [["a.go:1 everycolumn", "b.go:1 everycolumn", "c.ts:2 everycolumn"]]);
