@@ -201,6 +201,10 @@ fn code_dir_is_a_snapshot_of_a_s_code_beside_folder_releases() {
     let (status, _, stderr) = rollsafe(root, &["audit", "--from", "a", "--to", "b", "--code", "nowhere"]);
     assert_eq!(status, Some(2));
     assert!(stderr.contains("the code folder `nowhere` does not exist"), "{stderr}");
+    let (status, _, stderr) =
+        rollsafe(root, &["audit", "--from", "a", "--to", "b", "--code", "a/1_init.sql"]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
 }
 
 #[test]
@@ -220,6 +224,17 @@ fn check_base_reads_the_merge_base_s_code() {
     let (status, report, _) = rollsafe(root, &["check", "--base", "main", "--format", "json"]);
     assert_eq!(status, Some(0));
     assert_eq!(report["verdict"]["code_rollback"], "independent");
+}
+
+#[test]
+fn one_file_read_is_said_in_the_singular() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m/1_init.sql", SCHEMA);
+    write(dir.path(), "m/2_change.sql", "ALTER TABLE orders DROP COLUMN coupon;\n");
+    write(dir.path(), "code/app.ts", "export const nothing = 1;\n");
+    let (_, report, stderr) = rollsafe(dir.path(), &["check", "m", "--code", "code", "--format", "json"]);
+    let message = finding(&report, "drop-column", "coupon")["message"].as_str().unwrap().to_owned();
+    assert!(message.ends_with("no reference in A's code (1 file read)"), "{message} {stderr}");
 }
 
 #[test]

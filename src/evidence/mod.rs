@@ -58,6 +58,12 @@ pub enum EvidenceError {
         )
     )]
     NoFolder { path: String },
+    #[error("`{path}` is a file, not a folder: --code takes the folder holding release A's code")]
+    #[diagnostic(
+        code(rollsafe::code_folder_not_a_folder),
+        help("pass the folder the file is in, or --no-code to judge by the schema alone")
+    )]
+    NotAFolder { path: String },
     #[error("cannot search A's code for {names} names: {message}")]
     #[diagnostic(code(rollsafe::code_search))]
     Search { names: usize, message: String },
@@ -297,7 +303,9 @@ pub fn weigh(changes: &mut [Change], source: &CodeSource) -> Result<CodeSummary,
         let finding = &mut changes[change_index].findings_mut()[finding_index];
         let found = evidence[target].clone();
         if found.total == 0 {
-            finding.clear_for_code(&format!("no reference in A's code ({} files read)", summary.files_read));
+            let files = if summary.files_read == 1 { "file" } else { "files" };
+            finding
+                .clear_for_code(&format!("no reference in A's code ({} {files} read)", summary.files_read));
         }
         finding.evidence = Some(found);
     }
