@@ -620,7 +620,8 @@ impl Settings {
         if output.no_code {
             return Ok(Some(format!("A's code not read (--no-code): {PRESUMED}")));
         }
-        if self.code == CodeSetting::Off {
+        // A flag wins over the file: --code DIR reads that folder even where rollsafe.toml says off.
+        if self.code == CodeSetting::Off && output.code.is_none() {
             return Ok(Some(format!("A's code not read (code = \"off\" in rollsafe.toml): {PRESUMED}")));
         }
         let source = match (&output.code, at) {

@@ -192,9 +192,19 @@ fn code_dir_is_a_snapshot_of_a_s_code_beside_folder_releases() {
     assert_eq!(report["code"]["source"], "folder code");
     assert_eq!(report["code"]["files_read"], 4, "the three code files and .gitignore");
 
+    // The flag wins over the file: --code reads the folder although rollsafe.toml says off.
+    write(root, "rollsafe.toml", "code = \"off\"\n");
+    let flags = ["audit", "--from", "a", "--to", "b", "--code", "code", "--config", "rollsafe.toml"];
+    let (_, report, stderr) = rollsafe(root, &[&flags[..], &["--format", "json"]].concat());
+    assert_eq!(report["code"]["source"], "folder code", "{stderr}");
+
     let (status, _, stderr) = rollsafe(root, &["audit", "--from", "a", "--to", "b", "--code", "nowhere"]);
     assert_eq!(status, Some(2));
     assert!(stderr.contains("the code folder `nowhere` does not exist"), "{stderr}");
+    let (status, _, stderr) =
+        rollsafe(root, &["audit", "--from", "a", "--to", "b", "--code", "a/1_init.sql"]);
+    assert_eq!(status, Some(2));
+    assert!(stderr.contains("is a file, not a folder"), "{stderr}");
 }
 
 #[test]
@@ -214,6 +224,17 @@ fn check_base_reads_the_merge_base_s_code() {
     let (status, report, _) = rollsafe(root, &["check", "--base", "main", "--format", "json"]);
     assert_eq!(status, Some(0));
     assert_eq!(report["verdict"]["code_rollback"], "independent");
+}
+
+#[test]
+fn one_file_read_is_said_in_the_singular() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "m/1_init.sql", SCHEMA);
+    write(dir.path(), "m/2_change.sql", "ALTER TABLE orders DROP COLUMN coupon;\n");
+    write(dir.path(), "code/app.ts", "export const nothing = 1;\n");
+    let (_, report, stderr) = rollsafe(dir.path(), &["check", "m", "--code", "code", "--format", "json"]);
+    let message = finding(&report, "drop-column", "coupon")["message"].as_str().unwrap().to_owned();
+    assert!(message.ends_with("no reference in A's code (1 file read)"), "{message} {stderr}");
 }
 
 #[test]

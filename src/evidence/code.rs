@@ -19,6 +19,13 @@ const VENDORED_FOLDERS: [&str; 8] =
 /// `migrate` (Rails).
 const MIGRATION_FOLDERS: [&str; 3] = ["migrations", "migration", "migrate"];
 
+/// How the names of prose files end.
+const DOCS_ENDINGS: [&str; 6] = [".md", ".markdown", ".rst", ".adoc", ".asciidoc", ".txt"];
+
+/// Schema dumps tools write from a database (Rails' `db/structure.sql`, sqlc's and
+/// others' `schema.sql`).
+const SCHEMA_DUMPS: [&str; 2] = ["structure.sql", "schema.sql"];
+
 /// Lock files and other dependency manifests written by tools.
 const LOCK_FILES: [&str; 11] = [
     "package-lock.json",
@@ -48,6 +55,12 @@ pub enum SkipReason {
     Binary,
     /// Larger than 2 MB.
     TooLarge,
+    /// Prose for people (Markdown, reStructuredText, AsciiDoc, plain text, a
+    /// changelog): it tells of a column, it does not use one.
+    Docs,
+    /// A dump of a database's schema (`structure.sql`, `schema.sql`): it describes
+    /// the database, it is not code that uses it.
+    SchemaDump,
     /// A symbolic link or submodule at a revision, or a file that could not be read.
     Unreadable,
 }
@@ -60,6 +73,8 @@ impl SkipReason {
             SkipReason::LockFile => "lock-file",
             SkipReason::Binary => "binary",
             SkipReason::TooLarge => "too-large",
+            SkipReason::Docs => "docs",
+            SkipReason::SchemaDump => "schema-dump",
             SkipReason::Unreadable => "unreadable",
         }
     }
@@ -96,6 +111,13 @@ pub fn skip_by_path(path: &str, migrations: &[String]) -> Option<SkipReason> {
     }
     if LOCK_FILES.contains(&name) || name.ends_with(".lock") {
         return Some(SkipReason::LockFile);
+    }
+    let lower = name.to_ascii_lowercase();
+    if DOCS_ENDINGS.iter().any(|ending| lower.ends_with(ending)) || lower.starts_with("changelog") {
+        return Some(SkipReason::Docs);
+    }
+    if SCHEMA_DUMPS.contains(&lower.as_str()) {
+        return Some(SkipReason::SchemaDump);
     }
     None
 }
@@ -138,6 +160,20 @@ mod tests {
         assert_eq!(skip_by_path("db/sqlite/q.sql", &window), None);
         assert_eq!(skip_by_path("Data/Migrations/AppDbContextModelSnapshot.cs", &[]), None);
         assert_eq!(skip_by_path("Data/Migrations/20240101_Init.cs", &[]), Some(SkipReason::Migrations));
+    }
+
+    #[test]
+    fn docs_and_schema_dumps_are_not_code() {
+        for prose in ["README.md", "docs/guide.rst", "docs/a.adoc", "notes.txt", "CHANGELOG", "Changelog.md"]
+        {
+            assert_eq!(skip_by_path(prose, &[]), Some(SkipReason::Docs), "{prose}");
+        }
+        for dump in ["db/structure.sql", "db/clickhouse/schema.sql", "Schema.sql"] {
+            assert_eq!(skip_by_path(dump, &[]), Some(SkipReason::SchemaDump), "{dump}");
+        }
+        assert_eq!(skip_by_path("queries/users.sql", &[]), None, "queries outside migrations are code");
+        assert_eq!(skip_by_path("prisma/schema.prisma", &[]), None, "a Prisma schema is A's model");
+        assert_eq!(skip_by_path("src/changes.ts", &[]), None);
     }
 
     #[test]

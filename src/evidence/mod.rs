@@ -58,6 +58,12 @@ pub enum EvidenceError {
         )
     )]
     NoFolder { path: String },
+    #[error("`{path}` is a file, not a folder: --code takes the folder holding release A's code")]
+    #[diagnostic(
+        code(rollsafe::code_folder_not_a_folder),
+        help("pass the folder the file is in, or --no-code to judge by the schema alone")
+    )]
+    NotAFolder { path: String },
     #[error("cannot search A's code for {names} names: {message}")]
     #[diagnostic(code(rollsafe::code_search))]
     Search { names: usize, message: String },
@@ -73,6 +79,10 @@ pub enum ReferenceKind {
     Query,
     /// A call of the routine.
     Call,
+    /// A `SELECT *` of its table or an `INSERT` into it without a column list: a
+    /// use of every column of the table, which breaks when any of them goes.
+    #[serde(rename = "every-column")]
+    EveryColumn,
     /// Its name, in any other code.
     Name,
 }
@@ -293,7 +303,9 @@ pub fn weigh(changes: &mut [Change], source: &CodeSource) -> Result<CodeSummary,
         let finding = &mut changes[change_index].findings_mut()[finding_index];
         let found = evidence[target].clone();
         if found.total == 0 {
-            finding.clear_for_code(&format!("no reference in A's code ({} files read)", summary.files_read));
+            let files = if summary.files_read == 1 { "file" } else { "files" };
+            finding
+                .clear_for_code(&format!("no reference in A's code ({} {files} read)", summary.files_read));
         }
         finding.evidence = Some(found);
     }
@@ -418,8 +430,11 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         evidence.found.iter().map(|f| (f.target, f.reference.line)).collect();
     for hit in &hits {
         let owners = &plan.owners[hit.pattern];
-        // A table named only as context for its columns needs no place of its own.
-        if !owners.iter().any(|(_, role)| *role == Role::Names) {
+        // A table named only as context for its columns needs no place of its own,
+        // unless the query reads or writes every column of it.
+        let every_column = owners.iter().any(|(_, role)| *role == Role::TableOf)
+            && uses_every_column(bytes, hit.start, hit.end);
+        if !every_column && !owners.iter().any(|(_, role)| *role == Role::Names) {
             continue;
         }
         let (line, column) = lines.position(hit.start);
@@ -431,6 +446,23 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
             continue;
         }
         for &(target, role) in owners {
+            // SQL names a table as it is: `sessions` is not table `session` (umami's CTE).
+            let exact_table = || {
+                plan.targets[target]
+                    .table()
+                    .is_some_and(|table| table.as_bytes().eq_ignore_ascii_case(&bytes[hit.start..hit.end]))
+            };
+            if role == Role::TableOf && every_column && exact_table() && seen.insert((target, line)) {
+                let reference = Reference {
+                    file: file.display.to_owned(),
+                    line,
+                    column,
+                    text: text.clone(),
+                    kind: ReferenceKind::EveryColumn,
+                    orm: None,
+                };
+                evidence.found.push(Found { target, rank: 1, reference });
+            }
             if role != Role::Names || !seen.insert((target, line)) {
                 continue;
             }
@@ -450,7 +482,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
             // A column's name in a file that never names its table may well be another table's.
             let rank = match kind {
                 ReferenceKind::Model => 0,
-                ReferenceKind::Query | ReferenceKind::Call => 1,
+                ReferenceKind::Query | ReferenceKind::Call | ReferenceKind::EveryColumn => 1,
                 ReferenceKind::Name => 2,
             } + if column_far_from_table { 2 } else { 0 };
             let reference = Reference {
@@ -465,6 +497,52 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         }
     }
     evidence
+}
+
+/// How far before a table's name a `SELECT *` is looked for, so that one written
+/// over several lines (`SELECT *\n  FROM users`) is seen.
+const STAR_SELECT_REACH: usize = 200;
+
+/// Whether the table named at `start..end` is read or written whole: `SELECT * FROM
+/// users`, `SELECT u.* FROM users u`, `INSERT INTO users VALUES (…)` or `INSERT
+/// INTO users SELECT …`. Such a query uses every column of the table: positional
+/// reads and writes break when any column goes.
+fn uses_every_column(bytes: &[u8], start: usize, end: usize) -> bool {
+    let is_word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    let skippable = |b: &u8| matches!(b, b'"' | b'`' | b'[' | b']' | b' ' | b'\t' | b'\r' | b'\n');
+    // The word before the table's name, past quotes and a schema (`"public"."users"`).
+    let mut at = start;
+    while at > 0 && skippable(&bytes[at - 1]) {
+        at -= 1;
+    }
+    if at > 0 && bytes[at - 1] == b'.' {
+        at -= 1;
+        while at > 0 && (skippable(&bytes[at - 1]) || is_word(&bytes[at - 1])) && bytes[at - 1] != b' ' {
+            at -= 1;
+        }
+        while at > 0 && skippable(&bytes[at - 1]) {
+            at -= 1;
+        }
+    }
+    let word_start = bytes[..at].iter().rposition(|b| !is_word(b)).map_or(0, |i| i + 1);
+    let before = bytes[word_start..at].to_ascii_lowercase();
+    let next_word = || {
+        let from = bytes[end..].iter().position(|b| !skippable(b)).map_or(bytes.len(), |i| end + i);
+        let to = bytes[from..].iter().position(|b| !is_word(b)).map_or(bytes.len(), |i| from + i);
+        bytes[from..to].to_ascii_lowercase()
+    };
+    match before.as_slice() {
+        b"into" => matches!(next_word().as_slice(), b"values" | b"select"),
+        b"from" | b"join" => {
+            let window = &bytes[word_start.saturating_sub(STAR_SELECT_REACH)..word_start];
+            let lower = String::from_utf8_lossy(window).to_ascii_lowercase();
+            let collapsed = lower.split_ascii_whitespace().collect::<Vec<_>>().join(" ");
+            let Some(select) = collapsed.rfind("select ") else { return false };
+            let list = &collapsed[select + "select ".len()..];
+            list.starts_with('*') || list.starts_with("distinct *") || list.contains(".*")
+        }
+        _ => false,
+    }
 }
 
 /// Whether a routine's name at `end` is called: `name(`, `"name" (`, `[name](`, or
@@ -579,6 +657,24 @@ mod tests {
         let model = "class Order(models.Model):\n    note = models.TextField()\n";
         let found = evidence(vec![Target::Relation("shop_order".into())], &[("shop/models.py", model)]);
         assert_eq!(found, [["shop/models.py:1 model"]]);
+    }
+
+    #[test]
+    fn star_selects_and_inserts_without_columns_use_every_column() {
+        let go = "rows, err := db.Query(\"SELECT * FROM users WHERE id = $1\", id)\nrows.Scan(&id, &email, &code)\n";
+        let insert = "db.Exec(`INSERT INTO \"public\".\"users\" VALUES ($1, $2, $3)`)\n";
+        let spread = "const q = `SELECT u.*\n  FROM users u`;\n";
+        let others = "db.Query(\"SELECT id FROM users\")\ndb.Exec(\"INSERT INTO users (id) VALUES (1)\")\nconst users = [];\ndb.Query(\"SELECT * FROM orders\")\ndb.Query(\"WITH user AS (SELECT 1) SELECT * FROM user\")\n";
+        let files = [("a.go", go), ("b.go", insert), ("c.ts", spread), ("d.ts", others)];
+        let found = evidence(vec![column("users", "legacy_code")], &files);
+        assert_eq!(found, [["a.go:1 everycolumn", "b.go:1 everycolumn", "c.ts:2 everycolumn"]]);
+    }
+
+    #[test]
+    fn irregular_plurals_match_their_models() {
+        let model = "class Person < ApplicationRecord\nend\n";
+        let found = evidence(vec![Target::Relation("people".into())], &[("app/models/person.rb", model)]);
+        assert_eq!(found, [["app/models/person.rb:1 model"]]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 /// The spellings of a SQL name as code writes it, lower case. `created_at` is also
 /// `createdAt` and `CreatedAt` (its letters without underscores, matched without
 /// regard to case); with `model_like` (tables and views, which ORMs name after one
-/// row) `users` is also `user`/`User`, and `person` also `persons`.
+/// row) `users` is also `user`/`User`, and `people` also `person`.
 pub fn spellings(name: &str, model_like: bool) -> Vec<String> {
     let name = name.to_ascii_lowercase();
     let mut forms = vec![name.clone()];
@@ -28,9 +28,37 @@ pub fn spellings(name: &str, model_like: bool) -> Vec<String> {
     forms
 }
 
+/// English plurals no rule makes, as Rails' inflector knows them (singular, plural).
+/// Matched at the end of a name, so `app_people` is `app_person` too.
+const IRREGULAR: [(&str, &str); 9] = [
+    ("person", "people"),
+    ("man", "men"),
+    ("woman", "women"),
+    ("child", "children"),
+    ("mouse", "mice"),
+    ("goose", "geese"),
+    ("index", "indices"),
+    ("datum", "data"),
+    ("ox", "oxen"),
+];
+
+/// A name whose last word is an irregular noun, in the other number: `people` →
+/// `person`; `None` for other names. `to_plural` says which way.
+fn irregular(name: &str, to_plural: bool) -> Option<String> {
+    IRREGULAR.iter().find_map(|&(one, many)| {
+        let (from, to) = if to_plural { (one, many) } else { (many, one) };
+        let stem = name.strip_suffix(from)?;
+        // A whole last word only: `human` is not `humen`, `ox` not `box`'s end.
+        (stem.is_empty() || stem.ends_with('_')).then(|| format!("{stem}{to}"))
+    })
+}
+
 /// The English singular of a table name's last word: `categories` → `category`,
-/// `addresses` → `address`, `users` → `user`; other names unchanged.
+/// `addresses` → `address`, `users` → `user`, `people` → `person`; other names unchanged.
 fn singular(name: &str) -> String {
+    if let Some(one) = irregular(name, false) {
+        return one;
+    }
     if let Some(stem) = name.strip_suffix("ies") {
         return format!("{stem}y");
     }
@@ -46,7 +74,10 @@ fn singular(name: &str) -> String {
 }
 
 /// The English plural of a name: `category` → `categories`, `box` → `boxes`.
-fn plural(name: &str) -> String {
+pub fn plural(name: &str) -> String {
+    if let Some(many) = irregular(name, true) {
+        return many;
+    }
     let vowel_before_y = name.len() >= 2 && "aeiou".contains(&name[name.len() - 2..name.len() - 1]);
     if let Some(stem) = name.strip_suffix('y').filter(|_| !vowel_before_y) {
         return format!("{stem}ies");
@@ -154,8 +185,15 @@ mod tests {
             spellings("user_sessions", true),
             vec!["user_session", "user_sessions", "usersession", "usersessions"]
         );
-        assert_eq!(spellings("person", true), vec!["person", "persons"]);
         assert_eq!(spellings("address", true), vec!["address", "addresses"]);
+        assert_eq!(spellings("people", true), vec!["people", "person"]);
+        assert_eq!(spellings("person", true), vec!["people", "person"]);
+        assert_eq!(
+            spellings("app_children", true),
+            vec!["app_child", "app_children", "appchild", "appchildren"]
+        );
+        assert_eq!(spellings("indices", true), vec!["index", "indices"]);
+        assert_eq!(spellings("humans", true), vec!["human", "humans"], "no irregular inside a word");
         assert_eq!(spellings("User_ReadById", false), vec!["user_readbyid", "userreadbyid"]);
     }
 

@@ -159,7 +159,12 @@ pub fn read_code<R: Send>(
         }
         CodeSource::Folder { root, migrations } => {
             if !root.is_dir() {
-                return Err(EvidenceError::NoFolder { path: root.display().to_string() });
+                let path = root.display().to_string();
+                return Err(if root.exists() {
+                    EvidenceError::NotAFolder { path }
+                } else {
+                    EvidenceError::NoFolder { path }
+                });
             }
             let (listed, skipped) = list_folder(root, migrations);
             let outcomes = listed

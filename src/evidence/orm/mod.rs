@@ -104,16 +104,10 @@ fn snake_case(name: &str) -> String {
     snake
 }
 
-/// The table an ORM names after a class by default: `OrderItem` → `order_items`.
+/// The table an ORM names after a class by default: `OrderItem` → `order_items`,
+/// `Person` → `people`.
 fn plural_snake(class: &str) -> String {
-    let snake = snake_case(class);
-    if let Some(stem) = snake.strip_suffix('y').filter(|s| !s.ends_with(['a', 'e', 'i', 'o', 'u'])) {
-        return format!("{stem}ies");
-    }
-    if snake.ends_with('s') || snake.ends_with('x') || snake.ends_with("ch") || snake.ends_with("sh") {
-        return format!("{snake}es");
-    }
-    format!("{snake}s")
+    super::names::plural(&snake_case(class))
 }
 
 #[cfg(test)]
@@ -128,6 +122,8 @@ mod tests {
         assert_eq!(plural_snake("OrderItem"), "order_items");
         assert_eq!(plural_snake("Category"), "categories");
         assert_eq!(plural_snake("Address"), "addresses");
+        assert_eq!(plural_snake("Person"), "people");
+        assert_eq!(plural_snake("SalesPerson"), "sales_people");
     }
 
     #[test]
