@@ -21,7 +21,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
             issue.end.column,
             property(&title),
             data(&format!(
-                "{}{} Instead: {}",
+                "{}{}. Instead: {}",
                 issue.finding.message,
                 used_by(issue.finding),
                 issue.finding.rule.help

@@ -141,14 +141,15 @@ fn used_at(reference: &crate::evidence::Reference) -> String {
     }
 }
 
-/// Where A's code uses what the finding breaks, as a sentence to append to a
-/// message; empty when A's code was not read or names it nowhere.
+/// Where A's code uses what the finding breaks, as a clause to append to a
+/// message (`; used by A's code at f:1`); empty when A's code was not read or
+/// names it nowhere.
 fn used_by(finding: &Finding) -> String {
     let (listed, beyond) = references(finding);
     let Some(first) = listed.first() else { return String::new() };
     let others = listed.len() - 1 + beyond;
     let more = if others > 0 { format!(" and {others} more place(s)") } else { String::new() };
-    format!(" Used by A's code at {}{more}.", used_at(first))
+    format!("; used by A's code at {}{more}", used_at(first))
 }
 
 /// The words issue lists use for a severity: (gcc and SARIF, GitHub).
