@@ -95,15 +95,16 @@ fn every_statement_of_a_procedure_heavy_history_is_judged() {
     assert_eq!(housekeeping, 8, "{changes:?}");
 }
 
+/// The versions `rollsafe list` shows for `folder`, in run order.
+fn listed_versions(folder: &str) -> Vec<String> {
+    let listed = json(&["list", folder, "--json"]);
+    let migrations = listed["migrations"].as_array().expect("migrations");
+    migrations.iter().map(|migration| migration["version"].as_str().unwrap().to_owned()).collect()
+}
+
 #[test]
 fn dated_versions_are_listed_whole_and_in_date_order() {
-    let listed = json(&["list", FIXTURE, "--json"]);
-    let versions: Vec<&str> = listed["migrations"]
-        .as_array()
-        .expect("migrations")
-        .iter()
-        .map(|migration| migration["version"].as_str().unwrap())
-        .collect();
+    let versions = listed_versions(FIXTURE);
     assert_eq!(
         versions,
         [
@@ -160,13 +161,7 @@ fn timestamps_and_dates_that_are_none_order_among_dated_names_and_are_said() {
         .expect("write");
     }
     let folder = dir.path().to_str().unwrap();
-    let listed = json(&["list", folder, "--json"]);
-    let versions: Vec<&str> = listed["migrations"]
-        .as_array()
-        .expect("migrations")
-        .iter()
-        .map(|migration| migration["version"].as_str().unwrap())
-        .collect();
+    let versions = listed_versions(folder);
     assert_eq!(versions, ["2024-01-31_01", "2024-02-01_01", "20240201093000", "2024-13-45_01", "2025-01-02"]);
     let report = json(&["check", folder, "--dialect", "mssql", "--format", "json"]);
     let notes: Vec<&str> = report["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();

@@ -40,3 +40,17 @@ pub use op::{
 pub use parse::{Outcome, ParsedFile, ParsedStatement, parse, parse_file, parse_split};
 pub use position::{LineIndex, Position};
 pub use split::{Segment, SegmentKind, SplitFile, StatementSource, mask_placeholders, split};
+
+/// The operations of each statement of `text`, by the line it starts on; a
+/// statement not parsed fails the test.
+#[cfg(test)]
+pub(crate) fn ops_by_line(text: &[u8], dialect: Dialect) -> Vec<(u64, Vec<Op>)> {
+    parse_file(text, dialect)
+        .statements
+        .iter()
+        .map(|statement| match &statement.outcome {
+            Outcome::Parsed(ops) => (statement.start.line, ops.clone()),
+            other => panic!("line {}: {other:?}", statement.start.line),
+        })
+        .collect()
+}
