@@ -10,49 +10,13 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark fails loudly
 
-use std::fmt::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use rollsafe::analysis::{Options, check};
 use rollsafe::sql::Dialect;
 
 mod common;
-use common::{migration, write_folder};
-
-/// A migration of a long history: the throughput benchmark's, and later on it
-/// retires some of what older ones made (indexes dropped and recreated unique,
-/// tables renamed, every tenth dropped), so the schema grows with the history, as
-/// real ones do, while every kind of change stays in play.
-fn history_migration(n: usize) -> String {
-    let mut sql = migration(n);
-    if let Some(old) = n.checked_sub(10).filter(|old| *old > 0) {
-        let _ = write!(
-            sql,
-            "DROP INDEX account_{old}_owner_idx;\n\
-             CREATE UNIQUE INDEX account_{old}_owner_email_idx ON account_{old} (owner_id, email);\n\
-             DROP VIEW active_account_{old};\n\
-             ALTER TABLE account_{old} RENAME TO archived_account_{old};\n"
-        );
-    }
-    if let Some(old) = n.checked_sub(20).filter(|old| *old > 0 && old % 10 == 0) {
-        let _ = writeln!(sql, "DROP TABLE archived_account_{old};");
-    }
-    sql
-}
-
-/// Median and minimum of `runs` checks of `dir`.
-fn time_check(dir: &Path, runs: usize) -> (Duration, Duration) {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            check(dir, &Options::new(Some(Dialect::Postgres))).expect("check");
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    (times[times.len() / 2], times[0])
-}
+use common::{history_migration, median_and_min, write_folder};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -73,7 +37,9 @@ fn main() {
     for count in sizes {
         let dir = tempfile::tempdir().expect("tempdir");
         let bytes = write_folder(dir.path(), count, history_migration);
-        let (median, min) = time_check(dir.path(), 3);
+        let (median, min) = median_and_min(3, || {
+            check(dir.path(), &Options::new(Some(Dialect::Postgres))).expect("check");
+        });
         let nanos = median.as_secs_f64() * 1e9 / bytes as f64;
         per_byte.push(nanos);
         println!(

@@ -19,7 +19,7 @@ use super::lower::Lowerer;
 use super::op::Op;
 use super::position::Position;
 use super::recognise;
-use super::split::{Segment, SplitFile, StatementSource, split};
+use super::split::{PIECE_BYTES, Segment, SplitFile, StatementSource, split_in_pieces};
 use super::statement::{head, parse_tokens};
 use super::tokens::{first_significant, last_significant, leading_words};
 
@@ -54,9 +54,16 @@ pub struct ParsedFile {
     pub statements: Vec<ParsedStatement>,
 }
 
-/// Splits and parses `bytes`, a whole migration file.
+/// Splits and parses `bytes`, a whole migration file, a piece at a time: a big
+/// file's tokens are dropped piece by piece once parsed, never all held at once.
 pub fn parse_file(bytes: &[u8], dialect: Dialect) -> ParsedFile {
-    parse_split(split(bytes, dialect), dialect)
+    let mut reading = Reading::new(dialect);
+    let mut file = ParsedFile { segments: Vec::new(), statements: Vec::new() };
+    split_in_pieces(bytes, dialect, PIECE_BYTES, |piece| {
+        reading.read(&piece, &mut file.statements);
+        file.segments.extend(piece.segments);
+    });
+    file
 }
 
 /// Parses a file already split (for a caller that looks at the split first).
@@ -67,15 +74,34 @@ pub fn parse_split(split: SplitFile, dialect: Dialect) -> ParsedFile {
 
 /// Parses every statement of `split`, a split file.
 pub fn parse(split: &SplitFile, dialect: Dialect) -> Vec<ParsedStatement> {
-    let reader = StatementReader::new(Lowerer::new(dialect), statement_ops);
     let mut parsed = Vec::with_capacity(split.statements.len());
-    // Text a statement builds for a later one to run, within this file.
-    let mut built = BuiltText::default();
-    for source in &split.statements {
-        let (tokens, bytes) = (split.tokens_of(source), split.token_bytes_of(source));
-        parse_source(source, tokens, bytes, &reader, &mut built, &mut parsed);
-    }
+    Reading::new(dialect).read(split, &mut parsed);
     parsed
+}
+
+/// The statements of one file, read in order.
+struct Reading {
+    reader: StatementReader,
+    /// Text a statement builds for a later one to run, within this file.
+    built: BuiltText,
+}
+
+impl Reading {
+    fn new(dialect: Dialect) -> Self {
+        Reading {
+            reader: StatementReader::new(Lowerer::new(dialect), statement_ops),
+            built: BuiltText::default(),
+        }
+    }
+
+    /// Reads the statements of `split`, the file or its next piece, into `out`.
+    fn read(&mut self, split: &SplitFile, out: &mut Vec<ParsedStatement>) {
+        out.reserve(split.statements.len());
+        for source in &split.statements {
+            let (tokens, bytes) = (split.tokens_of(source), split.token_bytes_of(source));
+            parse_source(source, tokens, bytes, &self.reader, &mut self.built, out);
+        }
+    }
 }
 
 /// `bytes`: the byte range in the file of each of the source's `tokens`.

@@ -23,6 +23,7 @@ impl Position {
 }
 
 /// Walks a text forward, turning positions into byte offsets in one pass.
+#[derive(Clone)]
 pub(crate) struct Cursor<'a> {
     text: &'a str,
     byte: usize,

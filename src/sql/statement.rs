@@ -11,7 +11,7 @@ use sqlparser::tokenizer::{Token, TokenWithSpan};
 use super::dialect::Dialect;
 use super::lower::Lowerer;
 use super::op::Op;
-use super::tokens::{first_significant, is_trivia, last_significant};
+use super::tokens::{first_significant, is_trivia, last_significant, next_significant};
 
 /// A statement's token range within its source, and its operations.
 pub(super) type ParsedRange = (Range<usize>, Vec<Op>);
@@ -23,19 +23,30 @@ pub(super) fn parse_tokens(
     dialect: Dialect,
     lowerer: &Lowerer,
 ) -> Result<Vec<ParsedRange>, ParserError> {
-    let mut parser = Parser::new(dialect.parser_dialect()).with_tokens_with_locations(tokens.to_vec());
+    // The parser reads a bulk INSERT's head and first row; `at` turns where it
+    // stands back into an index of `tokens`.
+    let rows = rows_after_the_first(tokens);
+    let read = match &rows {
+        Some(rows) => tokens[..rows.start].iter().chain(&tokens[rows.end..]).cloned().collect(),
+        None => tokens.to_vec(),
+    };
+    let at = |parser: &Parser<'_>| match &rows {
+        Some(rows) if parser.index() >= rows.start => parser.index() + rows.len(),
+        _ => parser.index(),
+    };
+    let mut parser = Parser::new(dialect.parser_dialect()).with_tokens_with_locations(read);
     let mut statements = Vec::new();
     loop {
         while parser.consume_token(&Token::SemiColon) {}
-        let Some(first) = first_significant(tokens, parser.index()) else {
+        let Some(first) = first_significant(tokens, at(&parser)) else {
             break;
         };
         if !statements.is_empty() && dialect != Dialect::Mssql {
             return parser.expected("end of statement", parser.peek_token());
         }
         let statement = parser.parse_statement()?;
-        let mut last = last_significant(tokens, parser.index()).unwrap_or(first);
-        if let Some(next) = first_significant(tokens, parser.index()) {
+        let mut last = last_significant(tokens, at(&parser)).unwrap_or(first);
+        if let Some(next) = first_significant(tokens, at(&parser)) {
             if tokens[next].token == Token::SemiColon {
                 last = next;
             }
@@ -44,6 +55,71 @@ pub(super) fn parse_tokens(
         statements.push((first..last + 1, ops));
     }
     Ok(statements)
+}
+
+/// Where the rows after the first of a bulk `INSERT … VALUES (…), (…), …` are in
+/// `tokens`, from the `,` after the first row through the last row's `)`, when
+/// every row holds only literals (numbers, strings, `NULL`, `TRUE`, `FALSE`, a
+/// minus sign, a one-word cast) and nothing but a `;` follows. What such a
+/// statement does is all in its head: sqlparser reads the head and the first row
+/// alone to the same statement, without a syntax tree for every other value.
+fn rows_after_the_first(tokens: &[TokenWithSpan]) -> Option<Range<usize>> {
+    let insert = first_significant(tokens, 0)?;
+    let into = next_significant(tokens, insert)?;
+    if keyword(tokens, insert) != Keyword::INSERT || keyword(tokens, into) != Keyword::INTO {
+        return None;
+    }
+    let values = (into..tokens.len()).find(|&i| keyword(tokens, i) == Keyword::VALUES)?;
+    let first_row_end = literal_row_end(tokens, next_significant(tokens, values)?)?;
+    let mut last_row_end = first_row_end;
+    while let Some(after) = first_significant(tokens, last_row_end) {
+        match tokens[after].token {
+            Token::Comma => last_row_end = literal_row_end(tokens, next_significant(tokens, after)?)?,
+            Token::SemiColon if first_significant(tokens, after + 1).is_none() => break,
+            _ => return None,
+        }
+    }
+    (last_row_end > first_row_end).then_some(first_row_end..last_row_end)
+}
+
+/// The keyword the token at `index` is, unquoted; `NoKeyword` for anything else.
+fn keyword(tokens: &[TokenWithSpan], index: usize) -> Keyword {
+    match &tokens[index].token {
+        Token::Word(word) if word.quote_style.is_none() => word.keyword,
+        _ => Keyword::NoKeyword,
+    }
+}
+
+/// Just past the `)` of the row of literals whose `(` is at `open`; `None` when
+/// no such row is there.
+fn literal_row_end(tokens: &[TokenWithSpan], open: usize) -> Option<usize> {
+    if tokens[open].token != Token::LParen {
+        return None;
+    }
+    let mut at = next_significant(tokens, open)?;
+    loop {
+        if tokens[at].token == Token::Minus {
+            at = next_significant(tokens, at)?;
+            matches!(tokens[at].token, Token::Number(..)).then_some(())?;
+        }
+        match &tokens[at].token {
+            Token::Number(..) | Token::SingleQuotedString(_) | Token::EscapedStringLiteral(_) => {}
+            Token::Word(_)
+                if matches!(keyword(tokens, at), Keyword::NULL | Keyword::TRUE | Keyword::FALSE) => {}
+            _ => return None,
+        }
+        at = next_significant(tokens, at)?;
+        if tokens[at].token == Token::DoubleColon {
+            at = next_significant(tokens, at)?;
+            matches!(&tokens[at].token, Token::Word(word) if word.quote_style.is_none()).then_some(())?;
+            at = next_significant(tokens, at)?;
+        }
+        match tokens[at].token {
+            Token::Comma => at = next_significant(tokens, at)?,
+            Token::RParen => return Some(at + 1),
+            _ => return None,
+        }
+    }
 }
 
 /// Parses `rewritten`, a rewrite of `original` sqlparser reads, and lowers it
@@ -82,4 +158,41 @@ pub(super) fn head(tokens: &[TokenWithSpan]) -> String {
         })
         .collect();
     words.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::parse::parsed_ops as ops;
+    use crate::sql::split::split;
+
+    /// The text of the rows a bulk INSERT's parse leaves out, if any.
+    fn rows_left_out(sql: &str) -> Option<String> {
+        let file = split(sql.as_bytes(), Dialect::Postgres);
+        let tokens = file.tokens_of(&file.statements[0]);
+        let rows = rows_after_the_first(tokens)?;
+        Some(tokens[rows].iter().map(|t| t.token.to_string()).collect())
+    }
+
+    #[test]
+    fn a_bulk_insert_of_literals_is_read_from_its_head_and_first_row() {
+        let sql = "INSERT INTO t (a, b) VALUES (1, 'x'), (-2, NULL::text), (3, E'y');";
+        assert_eq!(rows_left_out(sql).as_deref(), Some(", (-2, NULL::text), (3, E'y')"));
+        let one_row = "INSERT INTO t (a, b) VALUES (1, 'x');";
+        assert_eq!(ops(sql, Dialect::Postgres), ops(one_row, Dialect::Postgres));
+    }
+
+    #[test]
+    fn an_insert_with_anything_but_literal_rows_is_parsed_whole() {
+        for sql in [
+            "INSERT INTO t VALUES (1);",
+            "INSERT INTO t VALUES (1), (now());",
+            "INSERT INTO t VALUES (1), (2) ON CONFLICT DO NOTHING;",
+            "INSERT INTO t VALUES (1), (2) RETURNING id;",
+            "INSERT INTO t SELECT * FROM (VALUES (1), (2)) v;",
+            "INSERT INTO t VALUES (1), ('a'::character varying);",
+        ] {
+            assert_eq!(rows_left_out(sql), None, "{sql}");
+        }
+    }
 }

@@ -21,6 +21,8 @@ pub(super) struct Splitter<'a> {
     pub(super) tokens: &'a [TokenWithSpan],
     pub(super) ranges: &'a [Range<usize>],
     pub(super) out: SplitFile,
+    /// Where the text this splitter covers starts in the file (a piece's start).
+    pub(super) covers_from: usize,
 }
 
 impl Splitter<'_> {
@@ -129,7 +131,7 @@ impl Splitter<'_> {
     /// conditional comment `/*!50100*/`) lie between two segments: they become a
     /// comment segment, so no byte is lost.
     pub(super) fn cover_gap_before(&mut self, at: usize) {
-        let covered = self.out.segments.last().map_or(0, |last| last.range.end);
+        let covered = self.out.segments.last().map_or(self.covers_from, |last| last.range.end);
         if covered < at {
             self.push_segment(SegmentKind::Comment, covered..at);
         }

@@ -14,10 +14,11 @@ mod segments;
 
 use std::ops::Range;
 
-use sqlparser::tokenizer::Tokenizer;
+use sqlparser::keywords::Keyword;
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, TokenizerError};
 
 use super::dialect::Dialect;
-use super::position::Cursor;
+use super::position::{Cursor, Position};
 use cut::{Splitter, position_or_start};
 use mask::mask_mysql_client_syntax;
 pub use mask::mask_placeholders;
@@ -26,8 +27,27 @@ pub use segments::{Segment, SegmentKind, SplitFile, StatementSource};
 
 const UTF8_BOM: &str = "\u{feff}";
 
+/// How many bytes of a file are tokenized at a time, at least, when a caller reads
+/// it in pieces (see [`split_in_pieces`]): a big file's tokens, many times its
+/// size, are never all held at once.
+pub const PIECE_BYTES: usize = 1 << 20;
+
 /// Splits `bytes` (a whole migration file) into statements for `dialect`.
 pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
+    let mut whole = SplitFile::default();
+    split_in_pieces(bytes, dialect, usize::MAX, |piece| whole = piece);
+    whole
+}
+
+/// Splits `bytes` like [`split`], handing `each` the file a piece at a time, in
+/// order: each piece's segments and statements, with its own tokens (file-wide
+/// locations). A piece ends at a `;` that ends a line after at least
+/// `piece_bytes` bytes, where cutting provably changes nothing: the text before
+/// tokenizes without trouble, ending with that `;`, which closes a statement at
+/// the top level, and no `COPY … FROM STDIN` (whose data follows the `;`) is in
+/// it. The pieces' segments, one after another, are the whole file's, and their
+/// statements too.
+pub fn split_in_pieces(bytes: &[u8], dialect: Dialect, piece_bytes: usize, mut each: impl FnMut(SplitFile)) {
     let (text, invalid_utf8_at) = match std::str::from_utf8(bytes) {
         Ok(text) => (text, None),
         Err(error) => {
@@ -42,89 +62,206 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
         _ => std::borrow::Cow::Borrowed(masked.as_ref()),
     };
     let body = delimited.as_ref();
-
-    let mut tokens = Vec::new();
-    let tokenizer_error = Tokenizer::new(dialect.parser_dialect(), body)
-        .with_unescape(false)
-        .tokenize_with_location_into_buf(&mut tokens)
-        .err();
+    let file = Whole { bytes, body, body_start, invalid_utf8_at, dialect };
 
     let mut cursor = Cursor::new(body);
-    let ranges: Vec<Range<usize>> = tokens
-        .iter()
-        .map(|token| {
-            let start = position_or_start(token.span.start);
-            let end = position_or_start(token.span.end);
-            body_start + cursor.byte_of(start)..body_start + cursor.byte_of(end)
-        })
-        .collect();
-
-    let mut splitter = Splitter { dialect, tokens: &tokens, ranges: &ranges, out: SplitFile::default() };
-    if body_start > 0 {
-        splitter.push_segment(SegmentKind::Whitespace, 0..body_start);
-    }
-    let open = splitter.run();
-
-    let trouble = match (invalid_utf8_at, tokenizer_error) {
-        (Some(at), _) => {
-            let position = Cursor::new(body).position_of(at.saturating_sub(body_start));
-            Some(format!(
-                "the file is not valid UTF-8 at line {}, column {} (byte {at}); the rest of the file is not analysed",
-                position.line, position.column
-            ))
-        }
-        (None, Some(error)) => {
-            // The tokenizer says where it gave up (for an unterminated quote, the end of
-            // the file); the reader needs where the text it could not read starts: just
-            // after the last token it did read.
-            let stuck_at = ranges.last().map_or(body_start, |range| range.end) - body_start;
-            let start = Cursor::new(body).position_of(stuck_at);
-            Some(format!(
-                "{}; the rest of the file is not analysed (starting at line {}, column {})",
-                error.message, start.line, start.column
-            ))
-        }
-        (None, None) => None,
-    };
-    match trouble {
-        Some(message) => {
-            let rest_start = match open {
-                Some(first) => ranges[first].start,
-                None => ranges.last().map_or(body_start, |range| range.end),
-            };
-            let start = Cursor::new(body).position_of(rest_start - body_start);
-            let end = Cursor::new(body).position_of(body.len());
-            let first_token = open.unwrap_or(tokens.len());
-            splitter.cover_gap_before(rest_start);
-            splitter
-                .out
-                .segments
-                .push(Segment { kind: SegmentKind::Statement, range: rest_start..bytes.len() });
-            splitter.out.statements.push(StatementSource {
-                range: rest_start..bytes.len(),
-                start,
-                end,
-                tokens: first_token..tokens.len(),
-                unreadable: Some(message),
-            });
-        }
-        None => {
-            if let Some(first) = open {
-                splitter.close_before(first, tokens.len());
+    let mut start = 0;
+    loop {
+        let mut length = piece_bytes;
+        let piece = loop {
+            let end = piece_end(body, start, length);
+            let piece = file.piece(start..end, &cursor);
+            if end == body.len() || piece.is_clean_cut() {
+                break piece;
             }
-            splitter.cover_gap_before(bytes.len());
+            // A cut that would change something (inside a quote, a routine's body):
+            // a longer piece, past this cut and at least twice as long, so that the
+            // retries cost at most the tokenizing of the file once more.
+            length = length.saturating_mul(2).max(end - start + 1);
+        };
+        cursor = piece.cursor.clone();
+        let end = piece.end;
+        each(file.finish(piece));
+        if end == body.len() {
+            return;
         }
+        start = end;
     }
-    let mut out = splitter.out;
-    out.tokens = tokens;
-    out.token_bytes = ranges;
-    out
+}
+
+/// Where a piece starting at `start` of `body` can end: just after the first `;`
+/// that ends a line at least `length` bytes on, else the end of `body`.
+fn piece_end(body: &str, start: usize, length: usize) -> usize {
+    let bytes = body.as_bytes();
+    let from = start.saturating_add(length).min(bytes.len());
+    // `;` is one byte of its own in UTF-8: just past it is a character boundary.
+    (from..bytes.len())
+        .find(|&at| bytes[at] == b';' && matches!(bytes.get(at + 1), Some(b'\n' | b'\r')))
+        .map_or(bytes.len(), |at| at + 1)
+}
+
+/// A location in a piece that starts at `base` of the file, made file-wide.
+fn file_wide(location: Location, base: Position) -> Location {
+    match location.line {
+        0 => location,
+        1 => Location::new(base.line, base.column + location.column - 1),
+        line => Location::new(base.line + line - 1, location.column),
+    }
+}
+
+/// The file being split, masked, and what stops reading it.
+struct Whole<'a> {
+    bytes: &'a [u8],
+    /// The text tokenized: the file's after any byte order mark, masked.
+    body: &'a str,
+    body_start: usize,
+    invalid_utf8_at: Option<usize>,
+    dialect: Dialect,
+}
+
+/// A piece of the file tokenized and cut into statements; the statement still
+/// open at its end, if any.
+struct Piece<'a> {
+    start: usize,
+    end: usize,
+    tokens: Vec<TokenWithSpan>,
+    ranges: Vec<Range<usize>>,
+    out: SplitFile,
+    open: Option<usize>,
+    tokenizer_error: Option<TokenizerError>,
+    /// Past the piece's last token.
+    cursor: Cursor<'a>,
+}
+
+impl<'a> Whole<'a> {
+    /// Tokenizes and cuts the piece `within` the body; `cursor` stands at or
+    /// before its start.
+    fn piece(&self, within: Range<usize>, cursor: &Cursor<'a>) -> Piece<'a> {
+        let mut cursor = cursor.clone();
+        let base = cursor.position_of(within.start);
+        // Each piece after the first follows the `;` that ended the one before: the
+        // tokenizer reads some tokens by the one before them.
+        let mut tokens = Vec::new();
+        if within.start > 0 {
+            tokens.push(TokenWithSpan::wrap(Token::SemiColon));
+        }
+        let tokenizer_error = Tokenizer::new(self.dialect.parser_dialect(), &self.body[within.clone()])
+            .with_unescape(false)
+            .tokenize_with_location_into_buf_with_mapper(&mut tokens, |token| TokenWithSpan {
+                span: Span::new(file_wide(token.span.start, base), file_wide(token.span.end, base)),
+                token: token.token,
+            })
+            .err();
+        if within.start > 0 {
+            tokens.remove(0);
+        }
+
+        let ranges: Vec<Range<usize>> = tokens
+            .iter()
+            .map(|token| {
+                let start = position_or_start(token.span.start);
+                let end = position_or_start(token.span.end);
+                self.body_start + cursor.byte_of(start)..self.body_start + cursor.byte_of(end)
+            })
+            .collect();
+        let covers_from = if within.start == 0 { 0 } else { self.body_start + within.start };
+        let mut splitter = Splitter {
+            dialect: self.dialect,
+            tokens: &tokens,
+            ranges: &ranges,
+            out: SplitFile::default(),
+            covers_from,
+        };
+        if within.start == 0 && self.body_start > 0 {
+            splitter.push_segment(SegmentKind::Whitespace, 0..self.body_start);
+        }
+        let open = splitter.run();
+        let out = splitter.out;
+        Piece { start: within.start, end: within.end, tokens, ranges, out, open, tokenizer_error, cursor }
+    }
+
+    /// The piece's split, with the rest of the file made one unreadable statement
+    /// when the piece holds trouble the tokenizer could not get past.
+    fn finish(&self, piece: Piece<'_>) -> SplitFile {
+        let Piece { start, end, tokens, ranges, out, open, tokenizer_error, .. } = piece;
+        let (body, body_start) = (self.body, self.body_start);
+        let covers_from = if start == 0 { 0 } else { body_start + start };
+        let mut splitter =
+            Splitter { dialect: self.dialect, tokens: &tokens, ranges: &ranges, out, covers_from };
+        let last_end = ranges.last().map_or(body_start + start, |range| range.end);
+        let trouble = match (self.invalid_utf8_at.filter(|_| end == body.len()), tokenizer_error) {
+            (Some(at), _) => {
+                let position = Cursor::new(body).position_of(at.saturating_sub(body_start));
+                Some(format!(
+                    "the file is not valid UTF-8 at line {}, column {} (byte {at}); the rest of the file is not analysed",
+                    position.line, position.column
+                ))
+            }
+            (None, Some(error)) => {
+                // The tokenizer says where it gave up (for an unterminated quote, the end of
+                // the file); the reader needs where the text it could not read starts: just
+                // after the last token it did read.
+                let start = Cursor::new(body).position_of(last_end - body_start);
+                Some(format!(
+                    "{}; the rest of the file is not analysed (starting at line {}, column {})",
+                    error.message, start.line, start.column
+                ))
+            }
+            (None, None) => None,
+        };
+        match trouble {
+            Some(message) => {
+                let rest_start = match open {
+                    Some(first) => ranges[first].start,
+                    None => last_end,
+                };
+                let start = Cursor::new(body).position_of(rest_start - body_start);
+                let end = Cursor::new(body).position_of(body.len());
+                let first_token = open.unwrap_or(tokens.len());
+                let len = self.bytes.len();
+                splitter.cover_gap_before(rest_start);
+                splitter.out.segments.push(Segment { kind: SegmentKind::Statement, range: rest_start..len });
+                splitter.out.statements.push(StatementSource {
+                    range: rest_start..len,
+                    start,
+                    end,
+                    tokens: first_token..tokens.len(),
+                    unreadable: Some(message),
+                });
+            }
+            None => {
+                if let Some(first) = open {
+                    splitter.close_before(first, tokens.len());
+                }
+                splitter.cover_gap_before(body_start + end);
+            }
+        }
+        let mut out = splitter.out;
+        out.tokens = tokens;
+        out.token_bytes = ranges;
+        out
+    }
+}
+
+impl Piece<'_> {
+    /// Whether the file may be cut at the piece's end without changing anything:
+    /// the tokenizer read it all, its last token is a `;` that closes a statement
+    /// at the top level, and no `COPY … FROM STDIN` is in it (its data follows
+    /// the `;`, up to a line of its own).
+    fn is_clean_cut(&self) -> bool {
+        self.tokenizer_error.is_none()
+            && self.open.is_none()
+            && self.tokens.last().is_some_and(|last| last.token == Token::SemiColon)
+            && !self
+                .tokens
+                .iter()
+                .any(|t| matches!(&t.token, Token::Word(word) if word.keyword == Keyword::STDIN))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sql::position::Position;
 
     pub(super) fn statements(sql: &str, dialect: Dialect) -> Vec<String> {
         split_texts(sql, dialect).1.into_iter().map(str::to_owned).collect()
@@ -169,6 +306,66 @@ mod tests {
     fn empty_and_comment_only_files_have_no_statements() {
         assert!(statements("", Dialect::Postgres).is_empty());
         assert!(statements("-- nothing\n/* here */", Dialect::Sqlite).is_empty());
+    }
+
+    /// `sql` split in pieces as small as cutting allows, put back together: the
+    /// segments, each statement's place and tokens.
+    fn pieces_rejoined(
+        sql: &str,
+        dialect: Dialect,
+    ) -> (Vec<Segment>, Vec<(StatementSource, Vec<TokenWithSpan>)>) {
+        let (mut segments, mut statements) = (Vec::new(), Vec::new());
+        split_in_pieces(sql.as_bytes(), dialect, 1, |piece| {
+            segments.extend(piece.segments.iter().cloned());
+            statements.extend(piece.statements.iter().map(|s| (s.clone(), piece.tokens_of(s).to_vec())));
+        });
+        (segments, statements)
+    }
+
+    #[test]
+    fn a_file_read_in_pieces_splits_as_it_does_whole() {
+        let files = [
+            (
+                Dialect::Postgres,
+                "\u{feff}-- head\nCREATE TABLE a (x int);\nINSERT INTO a VALUES (1);\r\nSELECT 'semi;\ncolon';\n/* c;\n */ SELECT 2;\n\nCREATE FUNCTION f() RETURNS int AS $$\nSELECT 1;\nSELECT 2;\n$$ LANGUAGE sql;\nCOPY a (x) FROM stdin;\n1;\n2;\n\\.\nSELECT 3; -- done;\nSELECT é.x FROM é;\n",
+            ),
+            (Dialect::Postgres, "SELECT 1;\nSELECT 'unterminated;\nSELECT 2;\n"),
+            (
+                Dialect::Sqlite,
+                "CREATE TABLE a (x);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\nUPDATE a SET x = 1;\nEND;\nDROP TABLE a;\n",
+            ),
+            (
+                Dialect::Mysql,
+                "CREATE TABLE a (x int);\nDELIMITER $$\nCREATE PROCEDURE p() BEGIN\nSELECT 1;\nEND$$\nDELIMITER ;\nDROP TABLE a;\n/*!40101 SET NAMES utf8 */;\n",
+            ),
+            (
+                Dialect::Mssql,
+                "CREATE TABLE a (x int);\nGO\nIF 1 = 1\nBEGIN\n  DROP TABLE b;\n  DROP TABLE c;\nEND;\nCREATE PROCEDURE p AS\nSET NOCOUNT ON;\nDELETE FROM t;\nGO\nSELECT 1;\n",
+            ),
+        ];
+        for (dialect, sql) in files {
+            let whole = split(sql.as_bytes(), dialect);
+            let (segments, statements) = pieces_rejoined(sql, dialect);
+            assert_eq!(segments, whole.segments, "{dialect}: {sql}");
+            assert_eq!(statements.len(), whole.statements.len(), "{dialect}: {sql}");
+            for ((piece, tokens), source) in statements.iter().zip(&whole.statements) {
+                assert_eq!(
+                    (&piece.range, piece.start, piece.end, &piece.unreadable),
+                    (&source.range, source.start, source.end, &source.unreadable),
+                    "{dialect}: {sql}"
+                );
+                assert_eq!(tokens.as_slice(), whole.tokens_of(source), "{dialect}: {sql}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_piece_ends_only_where_a_statement_does() {
+        let sql = "SELECT 'a;\nb';\nSELECT 1;\nSELECT 2;\n";
+        let mut pieces = Vec::new();
+        split_in_pieces(sql.as_bytes(), Dialect::Postgres, 1, |piece| pieces.push(piece.statements.len()));
+        // The last piece is the file's closing newline.
+        assert_eq!(pieces, [1, 1, 1, 0], "the `;` inside the quote is no place to cut");
     }
 
     #[test]
