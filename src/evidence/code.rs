@@ -61,7 +61,8 @@ pub enum SkipReason {
     /// A dump of a database's schema (`structure.sql`, `schema.sql`): it describes
     /// the database, it is not code that uses it.
     SchemaDump,
-    /// A symbolic link or submodule at a revision, or a file that could not be read.
+    /// A symbolic link (at a revision or in a folder), a submodule, a FIFO or
+    /// socket, or a file that could not be read.
     Unreadable,
 }
 

@@ -266,8 +266,15 @@ fn list_folder(root: &Path, migrations: &[String]) -> (Vec<Listed>, BTreeMap<Ski
             *skipped.entry(SkipReason::Unreadable).or_default() += 1;
             continue;
         };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
+        match entry.file_type() {
+            Some(kind) if kind.is_file() => {}
+            Some(kind) if kind.is_dir() => continue,
+            // A symbolic link (dangling or not, as at a revision), a FIFO, a socket:
+            // not read, and counted, never left out in silence.
+            _ => {
+                *skipped.entry(SkipReason::Unreadable).or_default() += 1;
+                continue;
+            }
         }
         let path = entry.path();
         let relative = slashed(path.strip_prefix(root).unwrap_or(path));
@@ -290,4 +297,24 @@ fn list_folder(root: &Path, migrations: &[String]) -> (Vec<Listed>, BTreeMap<Ski
 /// A relative path, `/`-separated.
 fn slashed(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_and_fifos_in_a_code_folder_are_counted_not_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a.ts"), "db.query('SELECT 1');\n").expect("write");
+        std::os::unix::fs::symlink("missing.ts", dir.path().join("dangling.ts")).expect("symlink");
+        std::os::unix::fs::symlink("a.ts", dir.path().join("link.ts")).expect("symlink");
+        // A FIFO read would block forever: it must be counted, never opened.
+        let fifo = std::process::Command::new("mkfifo").arg(dir.path().join("fifo.ts")).status();
+        let not_files = if fifo.is_ok_and(|status| status.success()) { 3 } else { 2 };
+        let (listed, skipped) = list_folder(dir.path(), &[]);
+        let read: Vec<&str> = listed.iter().map(|file| file.relative.as_str()).collect();
+        assert_eq!(read, ["a.ts"]);
+        assert_eq!(skipped.get(&SkipReason::Unreadable), Some(&not_files), "{skipped:?}");
+    }
 }
