@@ -145,6 +145,10 @@ impl CodeSummary {
 enum Target {
     /// A table or view, by name or by the model that maps it.
     Relation(String),
+    /// A table as A's code writes it: a change that tightens its writes (a new
+    /// required column, a new constraint) breaks A only where A's model maps the
+    /// table or A's code inserts into or updates it; a read is no reference.
+    Writes(String),
     /// A column of a table, by name or by a model of its table that maps it.
     Column { table: String, column: String },
     /// A routine (`routine`), type, sequence or enum value, by name.
@@ -156,11 +160,10 @@ impl Target {
     fn of(finding: &Finding) -> Option<Target> {
         let bare = |key: &str| key.rsplit('.').next().unwrap_or(key).to_owned();
         Some(match finding.subject.as_ref()? {
-            Subject::Table(name) | Subject::WriteRules(name) | Subject::View(name) => {
-                Target::Relation(bare(name))
-            }
+            Subject::Table(name) | Subject::View(name) => Target::Relation(bare(name)),
+            Subject::WriteRules(name) => Target::Writes(bare(name)),
             Subject::Column { table, .. } if TIGHTENS_WRITES.contains(&finding.rule.id) => {
-                Target::Relation(bare(table))
+                Target::Writes(bare(table))
             }
             Subject::Column { table, column } => {
                 Target::Column { table: bare(table), column: column.clone() }
@@ -178,7 +181,7 @@ impl Target {
     /// The table whose models may map it.
     fn table(&self) -> Option<&str> {
         match self {
-            Target::Relation(table) | Target::Column { table, .. } => Some(table),
+            Target::Relation(table) | Target::Writes(table) | Target::Column { table, .. } => Some(table),
             Target::Named { .. } => None,
         }
     }
@@ -222,7 +225,7 @@ impl Plan {
         let mut table_spellings = Vec::new();
         for (number, target) in targets.iter().enumerate() {
             match target {
-                Target::Relation(name) => {
+                Target::Relation(name) | Target::Writes(name) => {
                     spellings(name, true).into_iter().for_each(|s| add(s, (number, Role::Names)))
                 }
                 Target::Column { table, column } => {
@@ -246,6 +249,15 @@ impl Plan {
     fn maps_table(&self, target: usize, model_table: &str) -> bool {
         self.tables[target].contains(&loose(model_table))
     }
+}
+
+/// Whether a line of code writes rows: an INSERT, UPDATE, upsert, MERGE or
+/// REPLACE, in SQL or an ORM call's name.
+fn writes_on(line: &str) -> bool {
+    let lower = line.to_ascii_lowercase();
+    ["insert", "update", "upsert", "merge", "replace into", ".create(", ".save(", "createmany", ".add("]
+        .iter()
+        .any(|word| lower.contains(word))
 }
 
 /// A name as models compare it: lower case, without underscores.
@@ -317,6 +329,10 @@ fn gather(plan: &Plan, files: Vec<FileEvidence>) -> Vec<Evidence> {
     let ignored: HashSet<usize> = files.iter().flat_map(|file| file.ignored.iter().copied()).collect();
     let mut per_target: Vec<Vec<Found>> = plan.targets.iter().map(|_| Vec::new()).collect();
     for found in files.into_iter().flat_map(|file| file.found) {
+        let writes_only = matches!(plan.targets[found.target], Target::Writes(_));
+        if writes_only && found.reference.kind != ReferenceKind::Model && !writes_on(&found.reference.text) {
+            continue;
+        }
         // A column ActiveRecord ignores is not read through the models, nor through the schema dump.
         let through_activerecord = found.reference.orm.is_some_and(|orm| orm.starts_with("ActiveRecord"))
             || found.reference.file.ends_with("schema.rb");
@@ -390,7 +406,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
                 continue;
             }
             let line = match what {
-                Target::Relation(_) => Some(model.line),
+                Target::Relation(_) | Target::Writes(_) => Some(model.line),
                 Target::Column { column, .. } => {
                     let column = loose(column);
                     let ignored = model.ignored.iter().any(|(name, _)| loose(name) == column);
@@ -668,6 +684,22 @@ mod tests {
         let files = [("a.go", go), ("b.go", insert), ("c.ts", spread), ("d.ts", others)];
         let found = evidence(vec![column("users", "legacy_code")], &files);
         assert_eq!(found, [["a.go:1 everycolumn", "b.go:1 everycolumn", "c.ts:2 everycolumn"]]);
+    }
+
+    #[test]
+    fn a_change_that_tightens_writes_is_used_only_by_writes_and_models() {
+        let reads = "db.Query(\"SELECT id, email FROM users WHERE id = $1\")\n";
+        let writes = "db.Exec(\"INSERT INTO users (id, email) VALUES ($1, $2)\")\n";
+        let model = "model User {\n  id Int @id\n  @@map(\"users\")\n}\n";
+        let found = evidence(vec![Target::Writes("users".into())], &[("read.go", reads)]);
+        assert_eq!(found, [Vec::<String>::new()], "a read is no reference");
+        let found = evidence(
+            vec![Target::Writes("users".into())],
+            &[("read.go", reads), ("write.go", writes), ("schema.prisma", model)],
+        );
+        assert_eq!(found[0].len(), 2, "{found:?}");
+        assert!(found[0].iter().any(|r| r.starts_with("write.go:1")), "{found:?}");
+        assert!(found[0].iter().any(|r| r.starts_with("schema.prisma:1 model")), "{found:?}");
     }
 
     #[test]
