@@ -441,6 +441,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         .map(|(target, _)| *target)
         .collect();
     let is_sql_file = file.relative.to_ascii_lowercase().ends_with(".sql");
+    let in_block_comment = if hits.is_empty() { HashSet::new() } else { block_comment_lines(bytes) };
     let mut lines = Lines::new(bytes);
     let mut seen: HashSet<(usize, u64)> =
         evidence.found.iter().map(|f| (f.target, f.reference.line)).collect();
@@ -458,7 +459,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
             continue;
         }
         let text = lines.line_text(hit.start);
-        if is_comment(&text) {
+        if is_comment(&text) || in_block_comment.contains(&line) {
             continue;
         }
         for &(target, role) in owners {
@@ -604,6 +605,42 @@ fn is_comment(line: &str) -> bool {
         || line.starts_with("# ")
 }
 
+/// The lines (1-based) inside a comment that spans lines: from a line that
+/// opens `/*` or `<!--` at its start to the line that closes it, and a Python
+/// docstring (a line opening `"""` or `'''` right after a line ending in `:`, or
+/// first in the file) to its closing quotes. Only comments that open a line
+/// count: a `/*` inside a string (`"src/**/*.ts"`) must not hide the code after it.
+fn block_comment_lines(bytes: &[u8]) -> HashSet<u64> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut inside = HashSet::new();
+    let mut closer: Option<&str> = None;
+    let mut after_colon = true;
+    for (number, line) in (1u64..).zip(text.lines()) {
+        let trimmed = line.trim();
+        if let Some(end) = closer {
+            inside.insert(number);
+            if trimmed.contains(end) {
+                closer = None;
+            }
+            continue;
+        }
+        let opens = [("/*", "*/"), ("<!--", "-->")]
+            .into_iter()
+            .chain(after_colon.then_some([("\"\"\"", "\"\"\""), ("'''", "'''")]).into_iter().flatten())
+            .find(|(open, _)| trimmed.starts_with(open));
+        if let Some((open, close)) = opens {
+            inside.insert(number);
+            if !trimmed[open.len()..].contains(close) {
+                closer = Some(close);
+            }
+        }
+        if !trimmed.is_empty() {
+            after_colon = trimmed.ends_with(':');
+        }
+    }
+    inside
+}
+
 /// Whether a line reads as SQL.
 fn is_sql_line(line: &str) -> bool {
     let lower = line.to_ascii_lowercase();
@@ -714,6 +751,23 @@ mod tests {
         let code = "// stopped reading legacy_sku\n# legacy_sku is gone\n/* legacy_sku */\n#[sql_name = \"legacy_sku\"]\nx.legacy_sku // trailing\n";
         let found = evidence(vec![column("products", "legacy_sku")], &[("src/a.rs", code)]);
         assert_eq!(found, [["src/a.rs:4 name", "src/a.rs:5 name"]]);
+    }
+
+    #[test]
+    fn comments_spanning_lines_are_no_use() {
+        let ts = "/* legacySku removed\n   legacy_sku was the old SKU */\nconst files = \"src/**/*.ts\";\nx.legacy_sku;\n";
+        let py = "class Order(models.Model):\n    \"\"\"Order.\n    legacy_sku was removed in 1.1.\"\"\"\n    q = \"\"\"\n    SELECT legacy_sku FROM products\"\"\"\n";
+        let html = "<!-- legacy_sku\n legacy_sku -->\n<td>{{ legacy_sku }}</td>\n";
+        let found = evidence(
+            vec![column("products", "legacy_sku")],
+            &[("a.ts", ts), ("models.py", py), ("t.html", html)],
+        );
+        // The code after a `/*` inside a string still counts, and so does SQL in a
+        // triple-quoted string that is no docstring.
+        assert_eq!(found[0].len(), 3, "{found:?}");
+        assert!(found[0].iter().any(|r| r.starts_with("a.ts:4")), "{found:?}");
+        assert!(found[0].iter().any(|r| r.starts_with("models.py:5")), "{found:?}");
+        assert!(found[0].iter().any(|r| r.starts_with("t.html:3")), "{found:?}");
     }
 
     #[test]
