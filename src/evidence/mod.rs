@@ -480,6 +480,13 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
                 };
                 evidence.found.push(Found { target, rank: 1, reference });
             }
+            // `console.log(` is no use of table `logs`: a table's other spelling
+            // called as a method names a method.
+            let relation = matches!(plan.targets[target], Target::Relation(_) | Target::Writes(_));
+            if role == Role::Names && relation && !exact_table() && is_method_call(bytes, hit.start, hit.end)
+            {
+                continue;
+            }
             if role != Role::Names || !seen.insert((target, line)) {
                 continue;
             }
@@ -514,6 +521,12 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         }
     }
     evidence
+}
+
+/// Whether the word at `start..end` is called as a method: `.word(`.
+fn is_method_call(bytes: &[u8], start: usize, end: usize) -> bool {
+    let after_dot = start > 0 && bytes[start - 1] == b'.';
+    after_dot && bytes.get(end) == Some(&b'(')
 }
 
 /// How far before a table's name a `SELECT *` is looked for, so that one written
@@ -768,6 +781,15 @@ mod tests {
         assert!(found[0].iter().any(|r| r.starts_with("a.ts:4")), "{found:?}");
         assert!(found[0].iter().any(|r| r.starts_with("models.py:5")), "{found:?}");
         assert!(found[0].iter().any(|r| r.starts_with("t.html:3")), "{found:?}");
+    }
+
+    #[test]
+    fn a_tables_other_spelling_called_as_a_method_is_no_use() {
+        let code =
+            "console.log(\"hi\");\nlogger.info(\"x\");\nconst q = \"SELECT * FROM logs\";\nLog.create({});\n";
+        let found = evidence(vec![Target::Relation("logs".into())], &[("a.ts", code)]);
+        assert_eq!(found[0].len(), 2, "{found:?}");
+        assert!(found[0].iter().all(|r| !r.starts_with("a.ts:1")), "{found:?}");
     }
 
     #[test]
