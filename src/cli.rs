@@ -73,10 +73,10 @@ enum Command {
     /// them, with version, direction and layout: check the order before trusting a
     /// verdict.
     List {
-        /// The migrations folder (default: the `migrations` folders of
+        /// Migrations folders (default: the `migrations` folders of
         /// rollsafe.toml, else those found in the repository).
         #[arg(value_name = "PATH")]
-        path: Option<PathBuf>,
+        paths: Vec<PathBuf>,
         /// Migration layout, instead of detecting it.
         #[arg(long, value_enum)]
         layout: Option<Layout>,
@@ -312,9 +312,9 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             print(&analysis, &output, &settings, &format!("check: {}", shown.join(", ")))
         }
-        Command::List { path, layout, dialect, json } => {
+        Command::List { paths, layout, dialect, json } => {
             let settings = Settings::resolve(None, dialect, layout, None)?;
-            let (paths, found) = settings.folders(path.into_iter().collect())?;
+            let (paths, found) = settings.folders(paths)?;
             for note in found {
                 eprintln!("note: {note}");
             }

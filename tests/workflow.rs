@@ -91,6 +91,17 @@ fn a_file_named_twice_is_judged_once() {
 }
 
 #[test]
+fn list_takes_several_folders_as_check_does() {
+    let dir = two_folders();
+    let output = run(dir.path(), &["list", "users", "shop", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let listed = json(&output);
+    let folders: Vec<&str> =
+        listed.as_array().expect("one array").iter().map(|h| h["folder"].as_str().unwrap()).collect();
+    assert_eq!(folders, ["users", "shop"]);
+}
+
+#[test]
 fn one_file_or_folder_spelled_two_ways_is_judged_once() {
     let dir = two_folders();
     for args in [
