@@ -184,9 +184,10 @@ fn merge_histories(
     };
     let note = match (histories.as_slice(), named) {
         ([], _) => None,
-        ([one], None) => {
-            Some(format!("dialect {}, from its history {one} (--dialect overrides)", merged.dialect))
-        }
+        ([one], None) => Some(format!(
+            "dialect {}, from its history {one} ({OVERRIDDEN_ON_THE_COMMAND_LINE})",
+            merged.dialect
+        )),
         ([one], Some(dialect)) => Some(format!("judged the history {one}, in {dialect} as --dialect says")),
         (several, None) => Some(format!(
             "judged {} histories, one per database, each in its own dialect: {}",
@@ -587,14 +588,18 @@ fn check_set(
     run.finish(set, &judged, &schema)
 }
 
+/// How a user names the dialect instead of the detected one: on the command
+/// line, `--dialect`; in the editor, rollsafe.toml.
+const OVERRIDDEN_ON_THE_COMMAND_LINE: &str = "--dialect overrides";
+
 /// The dialect to read `set` in: the one the options name, else the one its hints
-/// point at (with a note that says so), else PostgreSQL.
-pub fn dialect_of(options: &Options, set: &MigrationSet) -> (Dialect, Option<String>) {
+/// point at (with a note that says so and how `overridden` it is), else PostgreSQL.
+pub fn dialect_of(options: &Options, set: &MigrationSet, overridden: &str) -> (Dialect, Option<String>) {
     let (dialect, source) = set.dialect(options.discover.dialect);
     // A history's dialect is said once for all of them (see merge_histories).
     let note = match (source, &set.history) {
         (discover::DialectSource::Detected(why), None) => {
-            Some(format!("dialect {dialect}, from {why} (--dialect overrides)"))
+            Some(format!("dialect {dialect}, from {why} ({overridden})"))
         }
         _ => None,
     };
@@ -639,7 +644,7 @@ impl<'o> Run<'o> {
     /// A run over `set`, in the dialect the options name, else the one its hints
     /// point at (said in a note), else PostgreSQL.
     fn new(options: &'o Options, set: &MigrationSet) -> Self {
-        let (dialect, note) = dialect_of(options, set);
+        let (dialect, note) = dialect_of(options, set, OVERRIDDEN_ON_THE_COMMAND_LINE);
         // Versions read in a way the user may not expect (a date that is none).
         let remarks =
             set.forward.iter().filter_map(|m| Some(format!("`{}`: {}", m.display, m.version.remark()?)));

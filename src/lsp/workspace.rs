@@ -304,7 +304,9 @@ impl Folder {
             let help = miette::Diagnostic::help(&error).map(|help| format!(" ({help})")).unwrap_or_default();
             format!("{error}{help}")
         })?;
-        let dialect = self.dialect.get_or_insert_with(|| dialect_of(&self.options, &set)).clone();
+        // The editor has no --dialect: rollsafe.toml's `dialect` is what overrides it.
+        let overridden = "`dialect` in rollsafe.toml overrides";
+        let dialect = self.dialect.get_or_insert_with(|| dialect_of(&self.options, &set, overridden)).clone();
         Ok((set, dialect))
     }
 }
@@ -409,6 +411,22 @@ mod tests {
         assert!(checked.changes[0].findings()[0].message.contains("orders"), "{:?}", checked.changes);
 
         assert_eq!(workspace.place(&notes, &documents), Placement::Outside);
+    }
+
+    #[test]
+    fn the_dialect_note_names_what_overrides_it_in_the_editor() {
+        let project = tempfile::tempdir().expect("tempdir");
+        let root = project.path();
+        write(root, "postgres/1_users.sql", "CREATE TABLE users (id int, note text);");
+        let (mut documents, mut workspace) = (Documents::default(), Workspace::default());
+        let drop =
+            open(&mut documents, &root.join("postgres/2_drop.sql"), "ALTER TABLE users DROP COLUMN note;");
+        let folder = root.join("postgres");
+        assert_eq!(workspace.place(&drop, &documents), Placement::In(folder.clone()));
+        let checked = workspace.check(&folder, &drop, &documents).expect("judged");
+        let note =
+            checked.notes.iter().find(|note| note.starts_with("dialect postgres")).expect("a dialect note");
+        assert!(note.ends_with("(`dialect` in rollsafe.toml overrides)"), "{note}");
     }
 
     #[test]
