@@ -441,7 +441,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         .map(|(target, _)| *target)
         .collect();
     let is_sql_file = file.relative.to_ascii_lowercase().ends_with(".sql");
-    let in_block_comment = if hits.is_empty() { HashSet::new() } else { block_comment_lines(bytes) };
+    let in_block_comment = if hits.is_empty() { HashSet::new() } else { block_comment_lines(file.text) };
     let mut lines = Lines::new(bytes);
     let mut seen: HashSet<(usize, u64)> =
         evidence.found.iter().map(|f| (f.target, f.reference.line)).collect();
@@ -623,8 +623,7 @@ fn is_comment(line: &str) -> bool {
 /// docstring (a line opening `"""` or `'''` right after a line ending in `:`, or
 /// first in the file) to its closing quotes. Only comments that open a line
 /// count: a `/*` inside a string (`"src/**/*.ts"`) must not hide the code after it.
-fn block_comment_lines(bytes: &[u8]) -> HashSet<u64> {
-    let text = String::from_utf8_lossy(bytes);
+fn block_comment_lines(text: &str) -> HashSet<u64> {
     let mut inside = HashSet::new();
     let mut closer: Option<&str> = None;
     let mut after_colon = true;
