@@ -349,7 +349,10 @@ pub fn check_paths(
 ) -> Result<Analysis, AnalysisError> {
     let mut analyses = Vec::new();
     for group in group_by_folder(paths, overlay, options)? {
-        let mut release = Release::read_folder(&group.folder)?;
+        let mut release = match group.release {
+            Some(release) => release,
+            None => Release::read_folder(&group.folder)?,
+        };
         if let (Some(overlay), Some(name)) = (overlay, &group.overlay) {
             release.overlay(name, &overlay.path.display().to_string(), &overlay.bytes);
         }
@@ -369,6 +372,8 @@ struct FolderGroup {
     files: Vec<String>,
     /// The path in the folder of the file standard input stands in for, when it is there.
     overlay: Option<String>,
+    /// The folder's files, when placing a file in it read them already.
+    release: Option<Release>,
 }
 
 /// `paths` grouped by the folder each file is judged in, in the order given.
@@ -378,6 +383,8 @@ fn group_by_folder(
     options: &Options,
 ) -> Result<Vec<FolderGroup>, AnalysisError> {
     let mut groups: Vec<FolderGroup> = Vec::new();
+    // Folders above files' own, read once however many files are placed in them.
+    let mut read: HashMap<PathBuf, Option<Release>> = HashMap::new();
     for path in paths {
         let is_overlay = overlay.is_some_and(|o| &o.path == path);
         if !is_overlay && !path.exists() {
@@ -386,7 +393,7 @@ fn group_by_folder(
         let (folder, file) = if !is_overlay && !path.is_file() {
             (path.clone(), None)
         } else {
-            let (folder, name) = placing_folder(path, overlay.filter(|_| is_overlay), options);
+            let (folder, name) = placing_folder(path, overlay.filter(|_| is_overlay), options, &mut read);
             (folder, Some(name))
         };
         // `users`, `./users/` and `db/../users` are one folder.
@@ -394,7 +401,14 @@ fn group_by_folder(
         let index = match groups.iter().position(|g| g.key == key) {
             Some(index) => index,
             None => {
-                groups.push(FolderGroup { folder, key, whole: false, files: Vec::new(), overlay: None });
+                groups.push(FolderGroup {
+                    folder,
+                    key,
+                    whole: false,
+                    files: Vec::new(),
+                    overlay: None,
+                    release: None,
+                });
                 groups.len() - 1
             }
         };
@@ -408,6 +422,9 @@ fn group_by_folder(
             None => group.whole = true,
         }
     }
+    for group in &mut groups {
+        group.release = read.remove(&group.folder).flatten();
+    }
     Ok(groups)
 }
 
@@ -415,8 +432,14 @@ fn group_by_folder(
 /// when that one's layout places the file among its migrations (Prisma's and
 /// Diesel's `<timestamp>_name/`, versioned `v1.2/`, sqitch's `deploy/`), else its
 /// own. A file standing in for one not on disk yet (`overlay`, in a folder the
-/// editor has not made yet) is looked for the same way.
-fn placing_folder(file: &Path, overlay: Option<&Overlay>, options: &Options) -> (PathBuf, String) {
+/// editor has not made yet) is looked for the same way. Folders read are kept in
+/// `read` (`None`: unreadable).
+fn placing_folder(
+    file: &Path,
+    overlay: Option<&Overlay>,
+    options: &Options,
+    read: &mut HashMap<PathBuf, Option<Release>>,
+) -> (PathBuf, String) {
     let own = (folder_of(file), file_name(file));
     // `migration.sql` named from inside its own folder has a parent too.
     let Ok(absolute) = std::path::absolute(file) else {
@@ -435,7 +458,8 @@ fn placing_folder(file: &Path, overlay: Option<&Overlay>, options: &Options) -> 
         None => None,
     }
     .unwrap_or_else(|| root.clone());
-    let Ok(mut release) = Release::read_folder(&on_disk) else {
+    let above = read.entry(on_disk.clone()).or_insert_with(|| Release::read_folder(&on_disk).ok());
+    let Some(mut release) = above.clone() else {
         return own;
     };
     let relative: Vec<String> = absolute
