@@ -1,12 +1,13 @@
 //! Properties of reading any text, checked on generated migrations: every byte
-//! lands in exactly one segment, statements lie inside the file and in order, and
-//! a statement's line and column lead back to its first byte. Nothing panics.
+//! lands in exactly one segment, statements lie inside the file and in order, a
+//! statement's line and column lead back to its first byte, and a file split in
+//! pieces of any size is split as it is whole. Nothing panics.
 //! (`fuzz/` runs the same checks under libFuzzer for longer.)
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
 use proptest::prelude::*;
-use rollsafe::sql::{Dialect, LineIndex, parse_split, split};
+use rollsafe::sql::{Dialect, LineIndex, SplitFile, parse_split, split, split_in_pieces};
 
 const DIALECTS: [Dialect; 4] = [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite, Dialect::Mssql];
 
@@ -82,10 +83,30 @@ proptest! {
     }
 
     #[test]
+    fn a_file_split_in_pieces_is_split_as_whole(text in migration_text(), dialect in 0..4usize, piece in 1..64usize) {
+        let dialect = DIALECTS[dialect];
+        let mut pieces = SplitFile::default();
+        split_in_pieces(text.as_bytes(), dialect, piece, |split| {
+            pieces.segments.extend(split.segments);
+            pieces.statements.extend(split.statements);
+        });
+        prop_assert_eq!(outline(&pieces), outline(&split(text.as_bytes(), dialect)));
+    }
+
+    #[test]
     fn any_bytes_split_and_parse_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..512), dialect in 0..4usize) {
         let dialect = DIALECTS[dialect];
         let split = split(&bytes, dialect);
         prop_assert_eq!(split.coverage_error(bytes.len()), None);
         let _parsed = parse_split(split, dialect);
     }
+}
+
+/// A split file's segments and statements without its tokens, which pieces
+/// number apart.
+fn outline(split: &SplitFile) -> String {
+    let segments: Vec<_> = split.segments.iter().map(|s| (s.kind, s.range.clone())).collect();
+    let statements: Vec<_> =
+        split.statements.iter().map(|s| (s.range.clone(), s.start, s.end, s.unreadable.clone())).collect();
+    format!("{segments:?}\n{statements:?}")
 }

@@ -39,7 +39,7 @@ pub use op::{
 };
 pub use parse::{Outcome, ParsedFile, ParsedStatement, parse, parse_file, parse_split};
 pub use position::{LineIndex, Position};
-pub use split::{Segment, SegmentKind, SplitFile, StatementSource, mask_placeholders, split};
+pub use split::{Segment, SegmentKind, SplitFile, StatementSource, mask_placeholders, split, split_in_pieces};
 
 /// The operations of each statement of `text`, by the line it starts on; a
 /// statement not parsed fails the test.
