@@ -1,9 +1,9 @@
 //! The one way a migration file is judged: the analysis, the way back and the
-//! tests all go through [`judge_file`].
+//! tests all go through [`FileJudge`], whole files through [`judge_file`].
 
 use super::{Change, Context, apply_suppressions, classify};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::{Dialect, Outcome, ParsedFile, ParsedStatement};
+use crate::sql::{Dialect, Outcome, ParsedFile, ParsedStatement, Pieces, Segment, SegmentKind};
 
 /// Judges every statement of one file (index `file` among the analysis' files,
 /// `bytes` read into `parsed`) against the schema just before it, then applies it
@@ -20,26 +20,69 @@ pub fn judge_file(
     snapshot: &mut Snapshot,
     window_start: Epoch,
 ) -> Vec<Change> {
-    let statements = &parsed.statements;
-    let mut changes = Vec::with_capacity(statements.len());
-    for statement in statements {
-        let findings = classify(statement, &Context { schema, window_start, dialect });
-        changes.push(Change::new(file, statement, findings));
-        if let Outcome::Parsed(ops) = &statement.outcome {
-            for op in ops {
-                snapshot.record(schema, op);
-                schema.apply(op);
-            }
-        }
-    }
-    let reports = apply_suppressions(file, bytes, &parsed.segments, statements, &mut changes);
-    changes.extend(reports);
+    let mut changes = Vec::with_capacity(parsed.statements.len());
+    let mut judge = FileJudge::new(file, &changes);
+    judge.judge(parsed, dialect, schema, snapshot, window_start, &mut changes);
+    judge.finish(bytes, &mut changes);
     changes
 }
 
+/// One file judged as it is read, whole or a piece at a time (see
+/// [`crate::sql::ReadAhead`]), the same either way: each statement judged against
+/// the schema just before it, then applied to it; what the suppressions need of
+/// the file (its comments, where its statements end) kept until the file's end,
+/// its statements not.
+pub struct FileJudge {
+    file: usize,
+    /// Where the file's changes start among the changes they are pushed to.
+    first_change: usize,
+    comments: Vec<Segment>,
+    statement_ends: Vec<usize>,
+}
+
+impl FileJudge {
+    /// Judges file `file`, whose changes follow `changes`.
+    pub fn new(file: usize, changes: &[Change]) -> Self {
+        FileJudge { file, first_change: changes.len(), comments: Vec::new(), statement_ends: Vec::new() }
+    }
+
+    /// Judges the statements of `parsed`, the file or its next piece, as
+    /// [`judge_file`] does, pushing a change per statement to `changes`.
+    pub fn judge(
+        &mut self,
+        parsed: &ParsedFile,
+        dialect: Dialect,
+        schema: &mut Schema,
+        snapshot: &mut Snapshot,
+        window_start: Epoch,
+        changes: &mut Vec<Change>,
+    ) {
+        for statement in &parsed.statements {
+            let findings = classify(statement, &Context { schema, window_start, dialect });
+            changes.push(Change::new(self.file, statement, findings));
+            if let Outcome::Parsed(ops) = &statement.outcome {
+                for op in ops {
+                    snapshot.record(schema, op);
+                    schema.apply(op);
+                }
+            }
+            self.statement_ends.push(statement.range.end);
+        }
+        self.comments.extend(parsed.segments.iter().filter(|s| s.kind == SegmentKind::Comment).cloned());
+    }
+
+    /// Applies the file's suppression directives (`bytes` is the file) to its
+    /// changes and pushes one per directive that is invalid or unused.
+    pub fn finish(self, bytes: &[u8], changes: &mut Vec<Change>) {
+        let own = &mut changes[self.first_change..];
+        let reports = apply_suppressions(self.file, bytes, &self.comments, &self.statement_ends, own);
+        changes.extend(reports);
+    }
+}
+
 /// Applies a parsed file to `schema` without judging it (the migrations A already ran).
-pub fn replay_file(schema: &mut Schema, parsed: &ParsedFile) {
-    parsed.statements.iter().for_each(|statement| apply(schema, statement));
+pub fn replay_file(schema: &mut Schema, parsed: &impl Pieces) {
+    parsed.each_piece(|piece| piece.statements.iter().for_each(|statement| apply(schema, statement)));
 }
 
 fn apply(schema: &mut Schema, statement: &ParsedStatement) {

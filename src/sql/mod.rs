@@ -37,7 +37,7 @@ pub use formatting::differs_only_in_formatting;
 pub use op::{
     Argument, ColumnCopy, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, Parameter, RoutineBody,
 };
-pub use parse::{Outcome, ParsedFile, ParsedStatement, parse, parse_file, parse_split};
+pub use parse::{Outcome, ParsedFile, ParsedStatement, Pieces, ReadAhead, parse, parse_file, parse_split};
 pub use position::{LineIndex, Position};
 pub use split::{Segment, SegmentKind, SplitFile, StatementSource, mask_placeholders, split};
 
