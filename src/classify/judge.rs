@@ -90,3 +90,43 @@ fn apply(schema: &mut Schema, statement: &ParsedStatement) {
         ops.iter().for_each(|op| schema.apply(op));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::{parse_file, parse_in_pieces};
+
+    #[test]
+    fn a_file_judged_a_piece_at_a_time_is_judged_as_it_is_whole() {
+        // Directives in earlier pieces than the statements they suppress, one for
+        // the whole file, one unused, a statement rejected.
+        let sql = "CREATE TABLE users (id int, legacy text, email text, note text);\n\
+            -- rollsafe: allow drop-column because archived in 1.2\n\
+            ALTER TABLE users DROP COLUMN legacy;\n\
+            /* rollsafe: allow-file rename-column because the old name is gone from A */\n\
+            ALTER TABLE users FROB note;\n\
+            ALTER TABLE users DROP COLUMN email;\n\
+            -- rollsafe: allow drop-table because nothing\n\
+            ALTER TABLE users RENAME COLUMN note TO remark;\n";
+        let judged = |pieces: Vec<ParsedFile>| {
+            let (mut schema, mut snapshot, mut changes) =
+                (Schema::default(), Snapshot::default(), Vec::new());
+            schema.begin_migration(0);
+            let mut judge = FileJudge::new(0, &changes);
+            for piece in &pieces {
+                judge.judge(piece, Dialect::Postgres, &mut schema, &mut snapshot, 0, &mut changes);
+            }
+            judge.finish(sql.as_bytes(), &mut changes);
+            format!("{changes:?}")
+        };
+        let mut pieces = Vec::new();
+        parse_in_pieces(sql.as_bytes(), Dialect::Postgres, 1, |piece| pieces.push(piece));
+        assert!(pieces.len() > 5, "{pieces:?}");
+        let whole = judged(vec![parse_file(sql.as_bytes(), Dialect::Postgres)]);
+        assert_eq!(judged(pieces), whole);
+        for rule in ["drop-column", "parse-error", "unused-suppression"] {
+            assert!(whole.contains(rule), "{rule} not in {whole}");
+        }
+        assert!(whole.contains("suppressed: Some(\"archived in 1.2\")"), "{whole}");
+    }
+}

@@ -68,7 +68,12 @@ pub fn parse_file(bytes: &[u8], dialect: Dialect) -> ParsedFile {
 /// Splits and parses `bytes`, a whole migration file, handing `each` a piece of
 /// at least `piece_bytes` of it at a time, in order (see [`split_in_pieces`]): the
 /// pieces' segments and statements, one after another, are [`parse_file`]'s.
-pub fn parse_in_pieces(bytes: &[u8], dialect: Dialect, piece_bytes: usize, mut each: impl FnMut(ParsedFile)) {
+pub(crate) fn parse_in_pieces(
+    bytes: &[u8],
+    dialect: Dialect,
+    piece_bytes: usize,
+    mut each: impl FnMut(ParsedFile),
+) {
     let mut reading = Reading::new(dialect);
     split_in_pieces(bytes, dialect, piece_bytes, |piece| {
         let mut statements = Vec::new();
