@@ -14,7 +14,7 @@ use std::sync::mpsc::sync_channel;
 
 use rayon::prelude::*;
 
-use crate::classify::{Change, Severity, judge_file, reconcile, replay_file};
+use crate::classify::{Change, FileJudge, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{
     self, DiscoverError, HistoryName, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped,
     discover_histories,
@@ -22,7 +22,7 @@ use crate::discover::{
 use crate::evidence::{self, CodeSource, CodeSummary, EvidenceError};
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::{Dialect, Op, Outcome, ParsedFile, differs_only_in_formatting, parse_file};
+use crate::sql::{Dialect, Op, Outcome, Pieces, ReadAhead, differs_only_in_formatting, parse_file};
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
@@ -717,11 +717,12 @@ impl<'o> Run<'o> {
     }
 
     /// Judges every statement of `migration` (read into `parsed`) against the
-    /// schema before it, and replays it.
+    /// schema before it, and replays it, a piece at a time when it was left to be
+    /// read so: its changes go straight to the run's.
     fn judge(
         &mut self,
         migration: &Migration,
-        parsed: &ParsedFile,
+        parsed: &impl Pieces,
         schema: &mut Schema,
         snapshot: &mut Snapshot,
         window_start: Epoch,
@@ -731,9 +732,11 @@ impl<'o> Run<'o> {
             self.changes.push(Change::for_file(file, unread_migration(extension)));
             return;
         }
-        let changes =
-            judge_file(file, &migration.bytes, parsed, self.dialect, schema, snapshot, window_start);
-        self.changes.extend(changes);
+        let mut judge = FileJudge::new(file, &self.changes);
+        parsed.each_piece(|piece| {
+            judge.judge(piece, self.dialect, schema, snapshot, window_start, &mut self.changes);
+        });
+        judge.finish(&migration.bytes, &mut self.changes);
     }
 
     /// Applies the configured severities to every finding.
@@ -815,11 +818,12 @@ const READ_AHEAD: usize = 32;
 /// and the file it parses to, in order, on this thread: judging and replaying are
 /// sequential, each file against the schema the files before it leave. Reading a
 /// file needs no schema, so a thread reads files on every core ahead of `each`,
-/// at most `2 * READ_AHEAD` of them.
+/// at most `2 * READ_AHEAD` of them; a file longer than a piece is left to `each`
+/// to read a piece at a time (see [`ReadAhead`]).
 pub(crate) fn each_parsed<'m, M>(
     migrations: &'m [M],
     dialect: Dialect,
-    mut each: impl FnMut(Epoch, &'m Migration, ParsedFile),
+    mut each: impl FnMut(Epoch, &'m Migration, ReadAhead<'m>),
 ) where
     M: Borrow<Migration> + Sync,
 {
@@ -827,8 +831,8 @@ pub(crate) fn each_parsed<'m, M>(
         let (sender, parsed) = sync_channel(READ_AHEAD);
         scope.spawn(move || {
             for chunk in migrations.chunks(READ_AHEAD) {
-                let files: Vec<ParsedFile> =
-                    chunk.par_iter().map(|m| parse_file(m.borrow().sql(), dialect)).collect();
+                let files: Vec<ReadAhead<'m>> =
+                    chunk.par_iter().map(|m| ReadAhead::read(m.borrow().sql(), dialect)).collect();
                 for file in files {
                     if sender.send(file).is_err() {
                         return;

@@ -2,7 +2,7 @@
 //! turns the verdict into the exit status (0 independent, 1 blocked or review,
 //! 2 could not run).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -686,7 +686,7 @@ fn print(
     let dialects: Vec<String> = analysis.dialects.iter().map(ToString::to_string).collect();
     let title = format!("{title} ({}, {})", dialects.join(", "), analysis.layout.label());
     let style = Style { color, width: 100 };
-    emit(&report::render(analysis, output.format, &title, style))?;
+    write_out(|out| report::write(analysis, output.format, &title, style, out))?;
     Ok(exit_code(analysis, settings.fail_on))
 }
 
@@ -701,13 +701,18 @@ fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {
     if fails { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-/// Writes to standard output. A report that could not be written (a full disk,
-/// a closed file) must not pass for one that was: it is an error (status 2). Only
-/// a reader that went away on purpose (`| head`) is not: it has read what it wanted.
+/// Writes `text` to standard output (see [`write_out`]).
 fn emit(text: &str) -> Result<(), CliError> {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    write_out(|out| out.write_all(text.as_bytes()))
+}
+
+/// Writes to standard output with `write`, buffered. A report that could not be
+/// written (a full disk, a closed file) must not pass for one that was: it is an
+/// error (status 2). Only a reader that went away on purpose (`| head`) is not: it
+/// has read what it wanted.
+fn write_out(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), CliError> {
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Write(error)),
         _ => Ok(()),
     }

@@ -327,7 +327,11 @@ pub struct Change {
 impl Change {
     /// A statement's change; `findings` come from [`super::classify`], which
     /// always gives at least one.
-    pub(crate) fn new(file: usize, statement: &ParsedStatement, findings: Vec<Finding>) -> Change {
+    pub(crate) fn new(file: usize, statement: &ParsedStatement, mut findings: Vec<Finding>) -> Change {
+        // A change lives as long as the analysis, one per statement: the room a
+        // collected `Vec` keeps for more findings (four where one is usual) would
+        // hold several times what the findings need over a big file.
+        findings.shrink_to_fit();
         Change {
             file,
             range: statement.range.clone(),

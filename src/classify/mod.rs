@@ -21,7 +21,7 @@ pub use context::Context;
 pub(crate) use context::Renamed;
 pub(crate) use finding::column_subject;
 pub use finding::{Change, Class, Finding, Severity};
-pub use judge::{judge_file, replay_file};
+pub use judge::{FileJudge, judge_file, replay_file};
 pub use reconcile::reconcile;
 pub(crate) use rule::declare_rule;
 pub use rule::{Check, Rule};

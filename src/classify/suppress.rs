@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::sql::{ParsedStatement, Position, Segment, SegmentKind};
+use crate::sql::{Position, Segment, SegmentKind};
 
 use super::{Change, Finding};
 use crate::rules::{find_rule, invalid_suppression, unused_suppression};
@@ -32,12 +32,14 @@ struct Directive {
 }
 
 /// Marks the findings of one file's changes that its directives suppress, and
-/// returns changes reporting directives that are invalid or unused.
+/// returns changes reporting directives that are invalid or unused. `segments`
+/// holds the file's comments (other segments are passed over), `statement_ends`
+/// where each of its statements ends, in order.
 pub fn apply_suppressions(
     file: usize,
     text: &[u8],
     segments: &[Segment],
-    statements: &[ParsedStatement],
+    statement_ends: &[usize],
     changes: &mut [Change],
 ) -> Vec<Change> {
     let mut reports = Vec::new();
@@ -94,8 +96,8 @@ pub fn apply_suppressions(
     }
     for change in changes.iter_mut() {
         // Statements are in file order: the last one ending before this change.
-        let before = statements.partition_point(|s| s.range.end <= change.range.start);
-        let previous_end = before.checked_sub(1).map_or(0, |i| statements[i].range.end);
+        let before = statement_ends.partition_point(|&end| end <= change.range.start);
+        let previous_end = before.checked_sub(1).map_or(0, |i| statement_ends[i]);
         for directive in &mut directives {
             let just_before =
                 directive.range.start >= previous_end && directive.range.end <= change.range.start;

@@ -1,6 +1,8 @@
 //! The machine-readable contract, documented in docs/output.md.
 
-use serde::Serialize;
+use std::io;
+
+use serde::{Serialize, Serializer};
 
 use crate::analysis::Analysis;
 use crate::classify::{Change, Class, Finding};
@@ -18,7 +20,7 @@ struct Report<'a> {
     layout: crate::discover::Layout,
     verdict: &'a Verdict,
     summary: Summary,
-    changes: Vec<JsonChange<'a>>,
+    changes: Changes<'a>,
     way_back: &'a [crate::verdict::WayBackStep],
     notes: &'a [String],
     skipped: &'a [crate::discover::Skipped],
@@ -70,6 +72,16 @@ struct JsonFinding<'a> {
     references_total: Option<usize>,
 }
 
+/// The changes of an analysis, each turned into its JSON form only as it is
+/// written: the report of a file of many statements is never held whole.
+struct Changes<'a>(&'a Analysis);
+
+impl Serialize for Changes<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.changes.iter().map(|c| change(self.0, c)))
+    }
+}
+
 fn help(finding: &Finding) -> Option<&'static str> {
     (finding.class != Class::Safe).then_some(finding.rule.help)
 }
@@ -112,6 +124,14 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
 }
 
 pub(super) fn render(analysis: &Analysis) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail, and serde_json writes UTF-8.
+    let _infallible = write(analysis, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report to `out` as it is serialized, a change at a time.
+pub(super) fn write(analysis: &Analysis, out: &mut dyn io::Write) -> io::Result<()> {
     let mut summary = Summary { changes: analysis.changes.len(), ..Summary::default() };
     for c in &analysis.changes {
         match c.class() {
@@ -129,13 +149,12 @@ pub(super) fn render(analysis: &Analysis) -> String {
         layout: analysis.layout,
         verdict: &analysis.verdict,
         summary,
-        changes: analysis.changes.iter().map(|c| change(analysis, c)).collect(),
+        changes: Changes(analysis),
         way_back: &analysis.way_back.steps,
         notes: &analysis.notes,
         skipped: &analysis.skipped,
         code: analysis.code.as_ref(),
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }

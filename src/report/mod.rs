@@ -9,7 +9,7 @@ mod json;
 mod markdown;
 mod sarif;
 
-use std::fmt;
+use std::{fmt, io};
 
 use crate::analysis::Analysis;
 use crate::classify::{Change, Class, Finding, Severity};
@@ -52,6 +52,22 @@ pub fn render(analysis: &Analysis, format: Format, title: &str, style: Style) ->
         Format::Github => github::render(analysis),
         Format::Gitlab => gitlab::render(analysis),
         Format::Markdown => markdown::render(analysis, title),
+    }
+}
+
+/// Writes `analysis` in `format` to `out`. The JSON report, the one a file of
+/// many statements makes big, is written as it is serialized, never held whole;
+/// the others are rendered, then written.
+pub fn write(
+    analysis: &Analysis,
+    format: Format,
+    title: &str,
+    style: Style,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    match format {
+        Format::Json => json::write(analysis, out),
+        _ => out.write_all(render(analysis, format, title, style).as_bytes()),
     }
 }
 

@@ -37,7 +37,9 @@ pub use formatting::differs_only_in_formatting;
 pub use op::{
     Argument, ColumnCopy, ColumnSpec, ConstraintKind, ConstraintSpec, Name, Op, Parameter, RoutineBody,
 };
-pub use parse::{Outcome, ParsedFile, ParsedStatement, parse, parse_file, parse_split};
+#[cfg(test)]
+pub(crate) use parse::parse_in_pieces;
+pub use parse::{Outcome, ParsedFile, ParsedStatement, Pieces, ReadAhead, parse, parse_file, parse_split};
 pub use position::{LineIndex, Position};
 pub use split::{Segment, SegmentKind, SplitFile, StatementSource, mask_placeholders, split, split_in_pieces};
 

@@ -57,13 +57,76 @@ pub struct ParsedFile {
 /// Splits and parses `bytes`, a whole migration file, a piece at a time: a big
 /// file's tokens are dropped piece by piece once parsed, never all held at once.
 pub fn parse_file(bytes: &[u8], dialect: Dialect) -> ParsedFile {
-    let mut reading = Reading::new(dialect);
     let mut file = ParsedFile { segments: Vec::new(), statements: Vec::new() };
-    split_in_pieces(bytes, dialect, PIECE_BYTES, |piece| {
-        reading.read(&piece, &mut file.statements);
+    parse_in_pieces(bytes, dialect, PIECE_BYTES, |piece| {
         file.segments.extend(piece.segments);
+        file.statements.extend(piece.statements);
     });
     file
+}
+
+/// Splits and parses `bytes`, a whole migration file, handing `each` a piece of
+/// at least `piece_bytes` of it at a time, in order (see [`split_in_pieces`]): the
+/// pieces' segments and statements, one after another, are [`parse_file`]'s.
+pub(crate) fn parse_in_pieces(
+    bytes: &[u8],
+    dialect: Dialect,
+    piece_bytes: usize,
+    mut each: impl FnMut(ParsedFile),
+) {
+    let mut reading = Reading::new(dialect);
+    split_in_pieces(bytes, dialect, piece_bytes, |piece| {
+        let mut statements = Vec::new();
+        reading.read(&piece, &mut statements);
+        each(ParsedFile { segments: piece.segments, statements });
+    });
+}
+
+/// A migration file as the thread that reads ahead of the judge hands it over:
+/// parsed, or, when it is longer than a piece, still to be read, a piece at a time
+/// as it is judged, so that a big file's statements are never all held parsed.
+#[derive(Debug)]
+pub enum ReadAhead<'a> {
+    Parsed(ParsedFile),
+    InPieces { bytes: &'a [u8], dialect: Dialect },
+}
+
+impl<'a> ReadAhead<'a> {
+    /// Reads `bytes`, a whole migration file, or leaves it for later when it is
+    /// longer than a piece.
+    pub fn read(bytes: &'a [u8], dialect: Dialect) -> Self {
+        if bytes.len() > PIECE_BYTES {
+            ReadAhead::InPieces { bytes, dialect }
+        } else {
+            ReadAhead::Parsed(parse_file(bytes, dialect))
+        }
+    }
+}
+
+/// A file's statements, handed over whole or a piece at a time: what a file is
+/// judged or replayed from.
+pub trait Pieces {
+    /// Hands `each` the statements, in order, in one piece or several.
+    fn each_piece(&self, each: impl FnMut(&ParsedFile));
+}
+
+impl Pieces for ParsedFile {
+    fn each_piece(&self, mut each: impl FnMut(&ParsedFile)) {
+        each(self);
+    }
+}
+
+impl Pieces for ReadAhead<'_> {
+    /// At once when read ahead, else a piece at a time, each piece read when
+    /// `each` is done with the one before, and dropped.
+    fn each_piece(&self, mut each: impl FnMut(&ParsedFile)) {
+        match self {
+            ReadAhead::Parsed(file) => each(file),
+            ReadAhead::InPieces { bytes, dialect } => {
+                parse_in_pieces(bytes, *dialect, PIECE_BYTES, |piece| each(&piece));
+            }
+        }
+    }
 }
 
 /// Parses a file already split (for a caller that looks at the split first).
