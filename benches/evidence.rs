@@ -19,6 +19,9 @@ use rollsafe::analysis::{Options, audit};
 use rollsafe::evidence::CodeSource;
 use rollsafe::sql::Dialect;
 
+mod common;
+use common::{code_file, git};
+
 /// Tables of A's schema; the window drops a column of each and every tenth table.
 const TABLES: usize = 40;
 
@@ -49,27 +52,6 @@ fn window() -> String {
     sql
 }
 
-/// One source file of A's code, about 2 KB: most name nothing the window breaks.
-fn source_file(n: usize) -> (String, String) {
-    let table = n % TABLES;
-    let mut text =
-        format!("import {{ db }} from '../db';\n\n/** Service {n}: reports over ledger entries. */\n");
-    for f in 0..12 {
-        let _ = writeln!(
-            text,
-            "export async function report{n}x{f}(accountId: number, since: Date): Promise<Row[]> {{\n  const rows = await db.query('SELECT id, amount_cents FROM ledger_{table} WHERE account_id = $1', [accountId]);\n  return rows.filter((row) => row.amountCents > {f});\n}}"
-        );
-    }
-    if n % 500 == 0 {
-        let _ = writeln!(
-            text,
-            "const flag = await db.query('SELECT legacy_flag_{table}, settle_{table}($1) FROM ledger_{table}');"
-        );
-    }
-    let folder = ["services", "reports", "api/routes", "jobs"][n % 4];
-    (format!("src/{folder}/module_{n}.ts"), text)
-}
-
 fn write(root: &Path, file: &str, text: &str) {
     let path = root.join(file);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -81,7 +63,7 @@ fn write(root: &Path, file: &str, text: &str) {
 fn write_code(root: &Path, files: usize) -> usize {
     let mut bytes = 0;
     for n in 0..files {
-        let (path, text) = source_file(n);
+        let (path, text) = code_file(n, TABLES);
         bytes += text.len();
         write(root, &path, &text);
     }
@@ -102,18 +84,6 @@ fn write_code(root: &Path, files: usize) -> usize {
         );
     }
     bytes
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=bench", "-c", "user.email=bench@example.com"])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(status.status.success(), "git {args:?}");
 }
 
 /// Median and minimum of `runs` audits.

@@ -251,3 +251,145 @@ fn places_in_as_code_are_related_information() {
     editor.notify("exit", Value::Null);
     assert_eq!(exit_status(&mut editor), Some(0));
 }
+
+/// The text of `text` with an LSP edit applied (positions counted in characters:
+/// the texts of these tests are ASCII, where characters are UTF-16 units).
+fn edited(text: &str, edit: &Value) -> String {
+    let offset = |at: &Value| {
+        let (line, character) =
+            (at["line"].as_u64().unwrap() as usize, at["character"].as_u64().unwrap() as usize);
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        start + character
+    };
+    let (start, end) = (offset(&edit["range"]["start"]), offset(&edit["range"]["end"]));
+    format!("{}{}{}", &text[..start], edit["newText"].as_str().unwrap(), &text[end..])
+}
+
+fn change(editor: &mut Editor, uri: &str, version: i32, change: Value) {
+    editor.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }),
+    );
+}
+
+/// A statement that starts mid-line, after another: "Allow … because" puts it on
+/// a line of its own below the comment, indented like its line, the earlier
+/// statement left as it was; the reason written, the finding is accepted.
+#[test]
+fn allowing_a_statement_that_shares_its_line() {
+    let project = tempfile::tempdir().expect("tempdir");
+    let migrations = project.path().join("migrations");
+    std::fs::create_dir_all(&migrations).expect("mkdir");
+    std::fs::write(migrations.join("1_users.sql"), "CREATE TABLE users (id int, legacy text);\n")
+        .expect("write");
+    let drop_uri = uri(&migrations.join("2_drop.sql"));
+    let mut editor = start(project.path());
+    let capabilities = json!({ "window": { "showDocument": { "support": true } } });
+    editor.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": capabilities }));
+    editor.notify("initialized", json!({}));
+    let text = "BEGIN;\n  SELECT count(*) FROM users; ALTER TABLE users DROP COLUMN legacy;\nCOMMIT;\n";
+    editor.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": drop_uri, "languageId": "sql", "version": 1, "text": text } }),
+    );
+    let found = findings(&mut editor, &drop_uri);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let actions = editor.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": drop_uri }, "range": found[0]["range"], "context": { "diagnostics": [] } }),
+    );
+    let allow = &actions["result"][0];
+    assert_eq!(allow["title"], "Allow `drop-column` here because …");
+    let edit = allow["edit"]["changes"][&drop_uri][0].clone();
+    let text = edited(text, &edit);
+    assert_eq!(
+        text,
+        "BEGIN;\n  SELECT count(*) FROM users;\n  -- rollsafe: allow drop-column because \n  ALTER TABLE users DROP COLUMN legacy;\nCOMMIT;\n"
+    );
+    // The editor applies it as an incremental change.
+    change(&mut editor, &drop_uri, 2, json!({ "range": edit["range"], "text": edit["newText"] }));
+    let unreasoned = editor.diagnostics(&drop_uri);
+    let rules: Vec<&Value> = unreasoned.iter().filter_map(|d| d.get("code")).collect();
+    assert_eq!(
+        rules,
+        [&json!("drop-column"), &json!("invalid-suppression")],
+        "no reason yet: {unreasoned:?}"
+    );
+
+    // The cursor goes on the reason, where the user types it.
+    editor.request("workspace/executeCommand", allow["command"].clone());
+    let show = editor.wait_for("window/showDocument", |m| m["method"] == "window/showDocument");
+    let reason_at = show["params"]["selection"]["start"].clone();
+    assert_eq!(reason_at, position(2, 41));
+    let reason = json!({ "range": { "start": reason_at, "end": reason_at }, "text": "archived in 1.2" });
+    change(&mut editor, &drop_uri, 3, reason);
+    let accepted = findings(&mut editor, &drop_uri);
+    assert_eq!(accepted.len(), 1, "{accepted:?}");
+    assert_eq!((&accepted[0]["code"], &accepted[0]["severity"]), (&json!("drop-column"), &json!(4)));
+    assert!(accepted[0]["message"].as_str().unwrap().contains("(accepted: archived in 1.2)"), "{accepted:?}");
+    // On its own line now, the statement's diagnostic is on line 3.
+    assert_eq!(accepted[0]["range"]["start"]["line"], 3);
+}
+
+/// An incremental change past the end of the text: a column past its line's end
+/// is the line's end; a line past the last one means the editor's copy and the
+/// server's differ, which the user is told, and the last text in step is judged
+/// until the whole text comes again (here, by saving).
+#[test]
+fn a_change_past_the_end_is_clamped_on_its_line_and_out_of_step_past_the_last_line() {
+    let project = tempfile::tempdir().expect("tempdir");
+    let migrations = project.path().join("migrations");
+    std::fs::create_dir_all(&migrations).expect("mkdir");
+    std::fs::write(migrations.join("1_users.sql"), "CREATE TABLE users (id int, a text, b text);\n")
+        .expect("write");
+    let drop_path = migrations.join("2_drop.sql");
+    let drop_uri = uri(&drop_path);
+    let mut editor = start(project.path());
+    editor.request("initialize", json!({ "processId": null, "rootUri": null, "capabilities": {} }));
+    editor.notify("initialized", json!({}));
+    editor.notify(
+        "textDocument/didOpen",
+        json!({ "textDocument": { "uri": drop_uri, "languageId": "sql", "version": 1, "text": "SELECT 1;" } }),
+    );
+    assert_eq!(findings(&mut editor, &drop_uri), Vec::<Value>::new());
+    // Column 400 of line 0 is its end.
+    let at_end = json!({ "range": { "start": position(0, 400), "end": position(0, 400) }, "text": " ALTER TABLE users DROP COLUMN a;" });
+    change(&mut editor, &drop_uri, 2, at_end);
+    let found = findings(&mut editor, &drop_uri);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["range"]["start"], position(0, 40), "{found:?}");
+
+    // Line 5 of a one-line text: out of step, said, and nothing of it applied.
+    let past =
+        json!({ "range": { "start": position(5, 0), "end": position(5, 0) }, "text": "DROP TABLE users;" });
+    change(&mut editor, &drop_uri, 3, past);
+    let warning = editor.wait_for("a warning", |m| m["method"] == "window/showMessage");
+    assert_eq!(warning["params"]["type"], 2, "{warning}");
+    let message = warning["params"]["message"].as_str().unwrap();
+    assert!(message.contains(&drop_path.display().to_string()) && message.contains("version 2"), "{message}");
+    editor.wait_for("the warning logged", |m| {
+        m["method"] == "window/logMessage" && m["params"]["message"] == message
+    });
+    // A later range change is not applied to a text that is not the editor's:
+    // hover still sees the text of version 2.
+    let more =
+        json!({ "range": { "start": position(0, 0), "end": position(0, 9) }, "text": "DROP TABLE users;" });
+    change(&mut editor, &drop_uri, 4, more);
+    let hover = editor.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": drop_uri }, "position": position(0, 20) }),
+    );
+    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("`drop-column`"), "{hover}");
+
+    // Saved: the file on disk is the editor's text, and it is judged.
+    std::fs::write(&drop_path, "ALTER TABLE users DROP COLUMN b;\n").expect("write");
+    editor.notify("textDocument/didSave", json!({ "textDocument": { "uri": drop_uri } }));
+    let found = findings(&mut editor, &drop_uri);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0]["message"].as_str().unwrap().starts_with("drops column `b`"), "{found:?}");
+    // And range changes apply again.
+    let safe =
+        json!({ "range": { "start": position(0, 18), "end": position(0, 31) }, "text": "ADD COLUMN c text" });
+    change(&mut editor, &drop_uri, 5, safe);
+    assert_eq!(findings(&mut editor, &drop_uri), Vec::<Value>::new());
+}

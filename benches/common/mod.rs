@@ -111,3 +111,42 @@ pub fn peak_memory() -> Option<u64> {
 pub fn reset_peak_memory() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
+
+/// One source file of a release's code, about 2 KB, querying `ledger_<n % tables>`:
+/// most name nothing a window breaks; every 500th also reads
+/// `legacy_flag_<table>` and calls `settle_<table>`. Its path and text.
+pub fn code_file(n: usize, tables: usize) -> (String, String) {
+    let table = n % tables;
+    let mut text =
+        format!("import {{ db }} from '../db';\n\n/** Service {n}: reports over ledger entries. */\n");
+    for f in 0..12 {
+        let _ = writeln!(
+            text,
+            "export async function report{n}x{f}(accountId: number, since: Date): Promise<Row[]> {{\n  const rows = await db.query('SELECT id, amount_cents FROM ledger_{table} WHERE account_id = $1', [accountId]);\n  return rows.filter((row) => row.amountCents > {f});\n}}"
+        );
+    }
+    if n % 500 == 0 {
+        let _ = writeln!(
+            text,
+            "const flag = await db.query('SELECT legacy_flag_{table}, settle_{table}($1) FROM ledger_{table}');"
+        );
+    }
+    let folder = ["services", "reports", "api/routes", "jobs"][n % 4];
+    (format!("src/{folder}/module_{n}.ts"), text)
+}
+
+/// Runs git in `dir` (benchmark set-up only; rollsafe itself never runs git).
+/// Never a `gc --auto` in the background: a commit of thousands of files would
+/// start one, packing objects while they are timed as loose and holding the lock
+/// a `git gc` of the benchmark's own needs.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "gc.auto=0"])
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
+}

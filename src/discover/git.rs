@@ -69,6 +69,11 @@ impl Repository {
         Ok(commit.id.to_string())
     }
 
+    /// The id of the tree `revision` names, as full hex: equal ids, equal files.
+    pub fn tree_id(&self, revision: &str) -> Result<String, GitError> {
+        Ok(self.tree(revision)?.id.to_string())
+    }
+
     /// The best common ancestor of `revision` and `HEAD`.
     pub fn merge_base_with_head(&self, revision: &str) -> Result<String, GitError> {
         let base = self.resolve(revision)?;

@@ -280,25 +280,47 @@ struct FileEvidence {
     ignored: Vec<usize>,
 }
 
-/// Checks every finding of `changes` that breaks A's code against the code of
-/// `source`, and says what was read.
-pub fn weigh(changes: &mut [Change], source: &CodeSource) -> Result<CodeSummary, EvidenceError> {
-    let mut targets: Vec<Target> = Vec::new();
-    let mut checked: Vec<(usize, usize, usize)> = Vec::new();
-    for (change_index, change) in changes.iter().enumerate() {
-        for (finding_index, finding) in change.findings().iter().enumerate() {
-            if !finding.breaks_code || !finding.counts() {
-                continue;
-            }
-            let Some(target) = Target::of(finding) else { continue };
-            let number = targets.iter().position(|t| *t == target).unwrap_or_else(|| {
+/// The names a set of changes asks A's code about: the object of every finding
+/// that breaks A's code only if A's code uses it, each once, in the order the
+/// findings come. Equal questions get equal answers from the same code, so a
+/// reading can be kept for them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Asked {
+    targets: Vec<Target>,
+}
+
+impl Asked {
+    /// What `changes` ask.
+    pub fn of(changes: &[Change]) -> Asked {
+        let mut targets = Vec::new();
+        for finding in asking(changes) {
+            if let Some(target) = Target::of(finding).filter(|target| !targets.contains(target)) {
                 targets.push(target);
-                targets.len() - 1
-            });
-            checked.push((change_index, finding_index, number));
+            }
         }
+        Asked { targets }
     }
-    let plan = Plan::new(targets)?;
+}
+
+/// The findings of `changes` that A's code may clear: those that break A's code
+/// and count.
+fn asking(changes: &[Change]) -> impl Iterator<Item = &Finding> {
+    changes.iter().flat_map(Change::findings).filter(|finding| finding.breaks_code && finding.counts())
+}
+
+/// What A's code says about the names asked: each name's references, and what
+/// was read.
+#[derive(Debug, Clone)]
+pub struct CodeReading {
+    asked: Asked,
+    /// Per target of `asked`, in its order.
+    evidence: Vec<Evidence>,
+    pub summary: CodeSummary,
+}
+
+/// Reads what A's code, from `source`, says about the names `asked`.
+pub fn read(asked: Asked, source: &CodeSource) -> Result<CodeReading, EvidenceError> {
+    let plan = Plan::new(asked.targets.clone())?;
     let reading = read_code(source, |file| scan(&file, &plan))?;
     let summary = CodeSummary {
         source: source.label(),
@@ -306,22 +328,43 @@ pub fn weigh(changes: &mut [Change], source: &CodeSource) -> Result<CodeSummary,
         files_skipped: reading.skipped.values().sum(),
         skipped: reading.skipped,
     };
-    if summary.files_read == 0 {
-        // A tree of migrations alone: A's code lives elsewhere, and says nothing here.
-        return Ok(summary);
-    }
     let evidence = gather(&plan, reading.results);
-    for (change_index, finding_index, target) in checked {
-        let finding = &mut changes[change_index].findings_mut()[finding_index];
-        let found = evidence[target].clone();
-        if found.total == 0 {
-            let files = if summary.files_read == 1 { "file" } else { "files" };
-            finding
-                .clear_for_code(&format!("no reference in A's code ({} {files} read)", summary.files_read));
+    Ok(CodeReading { asked, evidence, summary })
+}
+
+impl CodeReading {
+    /// Applies the reading to the findings of `changes` that ask A's code: each
+    /// carries what A's code says about its object, and one whose object A's code
+    /// never names no longer breaks it. The reading must be of what `changes` ask
+    /// ([`Asked::of`]); a finding whose object it was not asked about is left as it is.
+    pub fn apply(&self, changes: &mut [Change]) {
+        if self.summary.files_read == 0 {
+            // A tree of migrations alone: A's code lives elsewhere, and says nothing here.
+            return;
         }
-        finding.evidence = Some(found);
+        let files = if self.summary.files_read == 1 { "file" } else { "files" };
+        let unused = format!("no reference in A's code ({} {files} read)", self.summary.files_read);
+        for finding in changes.iter_mut().flat_map(Change::findings_mut) {
+            if !finding.breaks_code || !finding.counts() {
+                continue;
+            }
+            let Some(target) = Target::of(finding) else { continue };
+            let Some(at) = self.asked.targets.iter().position(|asked| *asked == target) else { continue };
+            let found = self.evidence[at].clone();
+            if found.total == 0 {
+                finding.clear_for_code(&unused);
+            }
+            finding.evidence = Some(found);
+        }
     }
-    Ok(summary)
+}
+
+/// Checks every finding of `changes` that breaks A's code against the code of
+/// `source`, and says what was read.
+pub fn weigh(changes: &mut [Change], source: &CodeSource) -> Result<CodeSummary, EvidenceError> {
+    let reading = read(Asked::of(changes), source)?;
+    reading.apply(changes);
+    Ok(reading.summary)
 }
 
 /// Every file's references, per target: the strongest first, a few per file.

@@ -64,25 +64,34 @@ pub fn code_actions(
     allow
 }
 
-/// "Allow `<rule>` here because …": the suppression comment on its own line above
-/// the statement, indented like it, its reason left empty for the user to write
-/// (until then rollsafe reports the comment as having no reason).
+/// "Allow `<rule>` here because …": the suppression comment on its own line just
+/// above the statement, indented like the statement's line, its reason left empty
+/// for the user to write (until then rollsafe reports the comment as having no
+/// reason). A statement that shares its line with an earlier one is moved to a
+/// line of its own below the comment, so the comment is just before it and
+/// nothing else; the earlier statement keeps its line, less the blanks that
+/// separated the two. Lines are ended as the statement's line is (`\r\n` or `\n`).
 fn allow_action(uri: &Uri, text: &str, finding: &Flagged, can_select: bool) -> CodeAction {
     let start = lsp_position(text, finding.statement_start);
-    let line = text.lines().nth(start.line as usize).unwrap_or("");
+    let (line, line_break) = line_at(text, start.line);
     let before_statement: String =
         line.chars().take(finding.statement_start.column.saturating_sub(1) as usize).collect();
+    let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
     let directive = format!("-- rollsafe: allow {} because ", finding.rule.id);
-    let (at, new_text, reason_at) = if before_statement.trim().is_empty() {
-        // Above the statement's line, indented like it.
+    let reason_at = Position::new(start.line + 1, utf16_len(&indent) + utf16_len(&directive));
+    let edit = if before_statement.trim().is_empty() {
+        // The statement starts its line: the comment goes on a line above.
         let at = Position::new(start.line, 0);
-        let reason = Position::new(start.line, start.character + utf16_len(&directive));
-        (at, format!("{before_statement}{directive}\n"), reason)
+        let reason_at = Position::new(start.line, reason_at.character);
+        (Range::new(at, at), format!("{indent}{directive}{line_break}"), reason_at)
     } else {
-        // Another statement shares the line: the comment goes between them.
-        (start, format!("\n{directive}\n"), Position::new(start.line + 1, utf16_len(&directive)))
+        // Another statement ends on the line: from the end of its text, a line
+        // break, the comment, and the statement on the next line.
+        let kept = Position::new(start.line, utf16_len(before_statement.trim_end()));
+        (Range::new(kept, start), format!("{line_break}{indent}{directive}{line_break}{indent}"), reason_at)
     };
-    let edit = TextEdit { range: Range::new(at, at), new_text };
+    let (range, new_text, reason_at) = edit;
+    let edit = TextEdit { range, new_text };
     let title = format!("Allow `{}` here because …", finding.rule.id);
     let command = can_select.then(|| Command {
         title: title.clone(),
@@ -187,6 +196,16 @@ impl RuleDocs {
     }
 }
 
+/// Line `number` (0-based) of `text` without its line break, and the break that
+/// ends it (`\n` for the last line, which has none).
+fn line_at(text: &str, number: u32) -> (&str, &'static str) {
+    let line = text.split_inclusive('\n').nth(number as usize).unwrap_or("");
+    match line.strip_suffix("\r\n") {
+        Some(line) => (line, "\r\n"),
+        None => (line.strip_suffix('\n').unwrap_or(line), "\n"),
+    }
+}
+
 fn overlaps(a: Range, b: Range) -> bool {
     a.start <= b.end && b.start <= a.end
 }
@@ -220,8 +239,9 @@ mod tests {
             .as_ref()
             .and_then(|edit| edit.changes.as_ref()?.values().next()?.first())
             .expect("an edit of one file");
-        let at = crate::lsp::text::byte_offset(text, edit.range.start);
-        format!("{}{}{}", &text[..at], edit.new_text, &text[at..])
+        let offset = |at| crate::lsp::text::byte_offset(text, at).expect("in the text");
+        let (start, end) = (offset(edit.range.start), offset(edit.range.end));
+        format!("{}{}{}", &text[..start], edit.new_text, &text[end..])
     }
 
     #[test]
@@ -238,14 +258,11 @@ mod tests {
             edited,
             "BEGIN;\n  -- rollsafe: allow drop-column because \n  ALTER TABLE users DROP COLUMN legacy;\nCOMMIT;\n"
         );
-        let select = actions[0].command.as_ref().expect("selects the reason");
-        let reason_at: Range =
-            serde_json::from_value(select.arguments.as_ref().expect("arguments")[1].clone())
-                .expect("a range");
+        let reason_at = reason_at(&actions[0]);
         assert_eq!(reason_at.start, Position::new(1, 41));
         assert_eq!(
             crate::lsp::text::byte_offset(&edited, reason_at.start),
-            edited.find("because ").expect("there") + 8
+            Some(edited.find("because ").expect("there") + 8)
         );
         // With a reason written, the finding is accepted and only the documentation is offered.
         let reasoned = edited.replace("because \n", "because archived in 1.2\n");
@@ -256,17 +273,57 @@ mod tests {
         assert_eq!(actions[0].command.as_ref().map(|c| c.command.as_str()), Some(SHOW_DOCUMENTATION));
     }
 
+    /// The range the "allow" action asks the editor to select: where the reason goes.
+    fn reason_at(action: &CodeAction) -> Range {
+        let select = action.command.as_ref().expect("selects the reason");
+        serde_json::from_value(select.arguments.as_ref().expect("arguments")[1].clone()).expect("a range")
+    }
+
     #[test]
-    fn a_statement_sharing_its_line_gets_the_comment_on_a_line_between() {
+    fn a_statement_sharing_its_line_is_moved_below_the_comment() {
         let uri: Uri = "file:///db/2_drop.sql".parse().expect("uri");
-        let sql = "SELECT 1; ALTER TABLE users DROP COLUMN legacy;\n";
-        let found = flagged(sql);
-        let actions = code_actions(&uri, sql, &found, found[0].range, false);
-        assert!(actions[0].command.is_none(), "no cursor placement without showDocument");
-        assert_eq!(
-            apply(sql, &actions[0]),
-            "SELECT 1; \n-- rollsafe: allow drop-column because \nALTER TABLE users DROP COLUMN legacy;\n"
+        for (sql, expected) in [
+            (
+                "SELECT 1; ALTER TABLE users DROP COLUMN legacy;\n",
+                "SELECT 1;\n-- rollsafe: allow drop-column because \nALTER TABLE users DROP COLUMN legacy;\n",
+            ),
+            // Indented, blanks between, a statement after it, CRLF line ends, no final line break.
+            (
+                "BEGIN;\r\n\t SELECT 1;   ALTER TABLE users DROP COLUMN legacy; SELECT 2;\r\nCOMMIT;",
+                "BEGIN;\r\n\t SELECT 1;\r\n\t -- rollsafe: allow drop-column because \r\n\t ALTER TABLE users DROP COLUMN legacy; SELECT 2;\r\nCOMMIT;",
+            ),
+            (
+                "SELECT 'é𝔘'; ALTER TABLE users DROP COLUMN legacy;",
+                "SELECT 'é𝔘';\n-- rollsafe: allow drop-column because \nALTER TABLE users DROP COLUMN legacy;",
+            ),
+        ] {
+            let found = flagged(sql);
+            let actions = code_actions(&uri, sql, &found, found[0].range, true);
+            let edited = apply(sql, &actions[0]);
+            assert_eq!(edited, expected);
+            // The cursor is after `because `, on the comment's line.
+            let reason = reason_at(&actions[0]);
+            let at = crate::lsp::text::byte_offset(&edited, reason.start).expect("in the text");
+            assert!(
+                edited[..at].ends_with("-- rollsafe: allow drop-column because "),
+                "{reason:?} in {edited:?}"
+            );
+            assert!(edited[at..].starts_with(['\r', '\n']), "{reason:?} in {edited:?}");
+            // With a reason written, the finding is accepted and nothing else is reported.
+            let reasoned = format!("{}archived in 1.2{}", &edited[..at], &edited[at..]);
+            let judged: Vec<(&str, bool)> =
+                flagged(&reasoned).iter().map(|f| (f.rule.id, f.accepted)).collect();
+            assert_eq!(judged, [("drop-column", true)], "{reasoned:?}");
+        }
+        let found = flagged("SELECT 1; ALTER TABLE users DROP COLUMN legacy;");
+        let actions = code_actions(
+            &uri,
+            "SELECT 1; ALTER TABLE users DROP COLUMN legacy;",
+            &found,
+            found[0].range,
+            false,
         );
+        assert!(actions[0].command.is_none(), "no cursor placement without showDocument");
     }
 
     #[test]

@@ -1,5 +1,14 @@
 //! The documents the editor has open: their unsaved text, kept in step with
 //! `didOpen`, `didChange` (whole text or ranges) and `didClose`.
+//!
+//! A change whose range lies past the last line of the text cannot be applied:
+//! the editor's copy and this one differ. Clamping it to the end would make up
+//! text the user never wrote, and every later change would land in the wrong
+//! place. So the document stays as its last text that made sense, is marked out
+//! of step, and takes no range changes until the editor sends its whole text
+//! again (a change without a range, the file reopened, or saved: a saved file
+//! is the editor's text). A column past its line's end is the line's end, as the
+//! protocol says.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +24,23 @@ pub struct Document {
     pub path: PathBuf,
     pub text: String,
     pub version: i32,
+    /// The editor's text and this one differ: range changes are not applied
+    /// until the whole text is known again.
+    pub out_of_step: bool,
+}
+
+/// What became of an editor's changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Changed {
+    /// Applied; the document is in step with the editor.
+    Applied,
+    /// A change's range was past the last line: this batch put the document out of
+    /// step; it keeps the text it had before that change.
+    LostStep,
+    /// Out of step since an earlier batch: range changes are still not applied.
+    StillOutOfStep,
+    /// The document is not open.
+    NotOpen,
 }
 
 /// Open documents by URI. Only `file:` URIs name a file rollsafe can place in a
@@ -30,28 +56,69 @@ impl Documents {
         let Some(path) = path_of(uri) else {
             return false;
         };
-        self.open.insert(uri.as_str().to_owned(), (uri.clone(), Document { path, text, version }));
+        let document = Document { path, text, version, out_of_step: false };
+        self.open.insert(uri.as_str().to_owned(), (uri.clone(), document));
         true
     }
 
     /// Applies an editor's changes, in order: a change without a range replaces the
-    /// whole text. False when the document is not open.
-    pub fn change(&mut self, uri: &Uri, changes: Vec<TextDocumentContentChangeEvent>, version: i32) -> bool {
+    /// whole text. When one of them cannot be applied, none is: the document keeps
+    /// the text and version it had, the last it knew in step with the editor.
+    pub fn change(
+        &mut self,
+        uri: &Uri,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        version: i32,
+    ) -> Changed {
         let Some((_, document)) = self.open.get_mut(uri.as_str()) else {
-            return false;
+            return Changed::NotOpen;
         };
+        let mut in_step = !document.out_of_step;
+        let mut text = std::mem::take(&mut document.text);
+        let before = changes.iter().any(|c| c.range.is_some()).then(|| text.clone());
         for change in changes {
             match change.range {
-                None => document.text = change.text,
-                Some(range) => {
-                    let start = byte_offset(&document.text, range.start);
-                    let end = byte_offset(&document.text, range.end).max(start);
-                    document.text.replace_range(start..end, &change.text);
+                None => {
+                    text = change.text;
+                    in_step = true;
                 }
+                Some(_) if !in_step => {}
+                Some(range) => match (byte_offset(&text, range.start), byte_offset(&text, range.end)) {
+                    (Some(start), Some(end)) => text.replace_range(start..end.max(start), &change.text),
+                    _ => {
+                        // The batch is one edit of the editor's: none of it is kept.
+                        document.text = before.unwrap_or_default();
+                        document.out_of_step = true;
+                        return Changed::LostStep;
+                    }
+                },
             }
         }
+        // Out of step still, every change had a range and was left unapplied.
+        document.text = text;
+        if !in_step {
+            return Changed::StillOutOfStep;
+        }
+        document.out_of_step = false;
         document.version = version;
-        true
+        Changed::Applied
+    }
+
+    /// Takes the text of a document the editor has just saved from its file, when
+    /// it is out of step: the file is the editor's text. True when it was out of
+    /// step and is in step again.
+    pub fn saved(&mut self, uri: &Uri) -> bool {
+        let Some((_, document)) = self.open.get_mut(uri.as_str()).filter(|(_, d)| d.out_of_step) else {
+            return false;
+        };
+        match std::fs::read(&document.path).map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                document.text = text;
+                document.out_of_step = false;
+                true
+            }
+            _ => false,
+        }
     }
 
     /// Forgets a closed document; false when it was not open.
@@ -143,16 +210,53 @@ mod tests {
         assert!(documents.open(&file, "ALTER TABLE 𝔘sers DROP COLUMN legacy;\n".to_owned(), 1));
         // `𝔘` is two UTF-16 units: `sers` starts at column 14.
         let changes = vec![edit((0, 14), (0, 18), "ser"), edit((0, 30), (0, 36), "old")];
-        assert!(documents.change(&file, changes, 2));
+        assert_eq!(documents.change(&file, changes, 2), Changed::Applied);
         let document = documents.get(&file).expect("open");
         assert_eq!(document.text, "ALTER TABLE 𝔘ser DROP COLUMN old;\n");
         assert_eq!(document.version, 2);
         let whole =
             TextDocumentContentChangeEvent { range: None, range_length: None, text: "SELECT 1;".into() };
-        assert!(documents.change(&file, vec![whole, edit((0, 7), (0, 8), "2")], 3));
+        assert_eq!(documents.change(&file, vec![whole, edit((0, 7), (0, 8), "2")], 3), Changed::Applied);
         assert_eq!(documents.get(&file).expect("open").text, "SELECT 2;");
         assert!(documents.close(&file));
-        assert!(!documents.change(&file, Vec::new(), 4), "closed");
+        assert_eq!(documents.change(&file, Vec::new(), 4), Changed::NotOpen);
+    }
+
+    #[test]
+    fn a_range_past_the_last_line_puts_the_document_out_of_step_until_its_whole_text_comes() {
+        let folder = tempfile::tempdir().expect("tempdir");
+        let path = folder.path().join("2_drop.sql");
+        let file = uri_of(&path).expect("a file URI");
+        let mut documents = Documents::default();
+        assert!(documents.open(&file, "SELECT 1;\nSELECT 2;".to_owned(), 1));
+        // Past a line's end: the line's end.
+        assert_eq!(documents.change(&file, vec![edit((0, 40), (0, 99), " -- one")], 2), Changed::Applied);
+        assert_eq!(documents.get(&file).expect("open").text, "SELECT 1; -- one\nSELECT 2;");
+        // The second change is past the last line (line 1 is the last): none of the
+        // batch is kept, and no later range change is applied to a text that is not
+        // the editor's.
+        let changes =
+            vec![edit((1, 7), (1, 8), "3"), edit((2, 0), (2, 0), "DROP TABLE t;"), edit((0, 0), (0, 0), "x")];
+        assert_eq!(documents.change(&file, changes, 3), Changed::LostStep);
+        let document = documents.get(&file).expect("open");
+        assert_eq!((document.text.as_str(), document.version), ("SELECT 1; -- one\nSELECT 2;", 2));
+        assert_eq!(documents.change(&file, vec![edit((0, 0), (0, 0), "y")], 4), Changed::StillOutOfStep);
+        assert_eq!(documents.get(&file).expect("open").text, "SELECT 1; -- one\nSELECT 2;");
+
+        // Saved: the file is the editor's text.
+        std::fs::write(&path, "SELECT 4;\n").expect("write");
+        assert!(documents.saved(&file));
+        assert!(!documents.saved(&file), "in step already");
+        assert_eq!(documents.change(&file, vec![edit((1, 0), (1, 0), "SELECT 5;")], 5), Changed::Applied);
+        assert_eq!(documents.get(&file).expect("open").text, "SELECT 4;\nSELECT 5;");
+
+        // Or the whole text comes, and the range changes after it apply to it.
+        assert_eq!(documents.change(&file, vec![edit((7, 0), (7, 0), "z")], 6), Changed::LostStep);
+        let whole =
+            TextDocumentContentChangeEvent { range: None, range_length: None, text: "SELECT 6;".into() };
+        assert_eq!(documents.change(&file, vec![whole, edit((0, 7), (0, 8), "7")], 7), Changed::Applied);
+        let document = documents.get(&file).expect("open");
+        assert_eq!((document.text.as_str(), document.version, document.out_of_step), ("SELECT 7;", 7, false));
     }
 
     #[test]

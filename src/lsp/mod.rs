@@ -10,13 +10,15 @@
 //! loop and the protocol's life cycle; [`documents`] keeps the open buffers
 //! (positions in UTF-16, as the protocol counts them, converted in [`text`]);
 //! [`workspace`] places a file in its migrations folder and judges it there;
-//! [`schemas`] keeps the replayed schema before each migration; [`diagnostics`]
+//! [`schemas`] keeps the replayed schema before each migration; [`code`] reads
+//! release A's code and keeps what it says; [`diagnostics`]
 //! turns findings into diagnostics; [`actions`] gives code actions and hover.
 //!
 //! Built on lsp-server's message types and lsp-types: the server is synchronous
 //! like the rest of rollsafe, so an async runtime would buy nothing.
 
 mod actions;
+mod code;
 mod diagnostics;
 mod documents;
 mod schemas;

@@ -32,7 +32,7 @@ use crate::rules::find_rule;
 
 use super::actions::{RuleDocs, SELECT_REASON, SHOW_DOCUMENTATION, code_actions, hover};
 use super::diagnostics::{Flagged, at_file_start, flag};
-use super::documents::Documents;
+use super::documents::{Changed, Documents};
 use super::transport::{Incoming, error_response, write_frame};
 use super::workspace::{Placement, Workspace};
 
@@ -201,12 +201,21 @@ impl<W: Write> Server<W> {
                 })
             }
             DidChangeTextDocument::METHOD => {
-                parse_params(params).map(|p: lsp_types::DidChangeTextDocumentParams| {
-                    let document = p.text_document;
-                    if self.documents.change(&document.uri, p.content_changes, document.version) {
-                        self.touched(&document.uri, false);
+                match parse_params::<lsp_types::DidChangeTextDocumentParams>(params) {
+                    Ok(p) => {
+                        let document = p.text_document;
+                        return match self.documents.change(&document.uri, p.content_changes, document.version)
+                        {
+                            Changed::Applied => {
+                                self.touched(&document.uri, false);
+                                Ok(())
+                            }
+                            Changed::LostStep => self.lost_step(&document.uri),
+                            Changed::StillOutOfStep | Changed::NotOpen => Ok(()),
+                        };
                     }
-                })
+                    Err(error) => Err(error),
+                }
             }
             DidSaveTextDocument::METHOD => {
                 parse_params(params).map(|p: lsp_types::DidSaveTextDocumentParams| {
@@ -214,6 +223,8 @@ impl<W: Write> Server<W> {
                     if super::documents::path_of(&uri).is_some_and(|path| is_config(&path)) {
                         self.everything_changed();
                     } else {
+                        // Out of step, the saved file is the editor's text again.
+                        self.documents.saved(&uri);
                         self.touched(&uri, true);
                     }
                 })
@@ -249,6 +260,22 @@ impl<W: Write> Server<W> {
             Ok(()) => Ok(()),
             Err((_, message)) => self.log(MessageType::WARNING, &format!("{method}: {message}")),
         }
+    }
+
+    /// An edit reached past the last line of rollsafe's copy of a document: the
+    /// copies differ. The user is told (a warning naming the file), and the
+    /// document keeps being judged as it last stood in step with the editor.
+    fn lost_step(&mut self, uri: &Uri) -> io::Result<()> {
+        let Some(document) = self.documents.get(uri) else {
+            return Ok(());
+        };
+        let message = format!(
+            "rollsafe: an edit of `{}` reaches past the end of the text rollsafe holds for it, so the editor's text and rollsafe's differ; its findings are of the text as it stood at version {} until the editor sends the whole text again: save the file, or close and reopen it",
+            document.path.display(),
+            document.version
+        );
+        self.log(MessageType::WARNING, &message)?;
+        self.send_notification(ShowMessage::METHOD, &ShowMessageParams { typ: MessageType::WARNING, message })
     }
 
     /// Asks the editor to say when SQL files or `rollsafe.toml` change on disk

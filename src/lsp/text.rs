@@ -7,23 +7,22 @@ use lsp_types::Position as LspPosition;
 
 use crate::sql::Position;
 
-/// The byte offset of `position` in `text`. A line past the end is the end of the
-/// text; a column past the end of its line is the end of the line, as the
-/// protocol says; a column inside a character that takes two UTF-16 units is the
-/// start of that character.
-pub fn byte_offset(text: &str, position: LspPosition) -> usize {
-    let Some(line_start) = line_start(text, position.line) else {
-        return text.len();
-    };
+/// The byte offset of `position` in `text`. A column past the end of its line is
+/// the end of the line, as the protocol says; a column inside a character that
+/// takes two UTF-16 units is the start of that character. A line past the last
+/// line is `None`: the position is not in this text (the editor's copy and this
+/// one differ), and no offset in it would be more than a guess.
+pub fn byte_offset(text: &str, position: LspPosition) -> Option<usize> {
+    let line_start = line_start(text, position.line)?;
     let line = line_text(&text[line_start..]);
     let mut units = 0;
     for (offset, character) in line.char_indices() {
         units += character.len_utf16();
         if units > position.character as usize {
-            return line_start + offset;
+            return Some(line_start + offset);
         }
     }
-    line_start + line.len()
+    Some(line_start + line.len())
 }
 
 /// The protocol position of byte offset `byte` (clamped to the text, and to the
@@ -87,24 +86,31 @@ mod tests {
     fn columns_count_utf16_units_not_bytes_or_characters() {
         // `é` is two bytes and one unit; `𝔘` four bytes, one character, two units.
         let text = "ALTER TABLE é;\nDROP 𝔘sers x;\n";
-        assert_eq!(byte_offset(text, at(0, 13)), "ALTER TABLE é".len());
+        assert_eq!(byte_offset(text, at(0, 13)), Some("ALTER TABLE é".len()));
         let space = text.find(" x").expect("present");
-        assert_eq!(byte_offset(text, at(1, 11)), space);
+        assert_eq!(byte_offset(text, at(1, 11)), Some(space));
         assert_eq!(position_of_byte(text, space), at(1, 11));
         let x = text.find("x;").expect("present");
         assert_eq!(lsp_position(text, Position { line: 2, column: 12 }), at(1, 12));
-        assert_eq!(byte_offset(text, at(1, 12)), x);
+        assert_eq!(byte_offset(text, at(1, 12)), Some(x));
     }
 
     #[test]
-    fn positions_past_a_line_or_the_text_are_clamped() {
+    fn positions_past_a_line_are_clamped_and_past_the_last_line_are_none() {
         let text = "ab\r\ncd";
-        assert_eq!(byte_offset(text, at(0, 99)), 2, "before the \\r");
-        assert_eq!(byte_offset(text, at(9, 0)), text.len());
+        assert_eq!(byte_offset(text, at(0, 99)), Some(2), "before the \\r");
+        assert_eq!(byte_offset(text, at(1, 99)), Some(text.len()), "the last line's end");
+        assert_eq!(byte_offset(text, at(2, 0)), None, "no line 2");
+        assert_eq!(byte_offset(text, at(9, 0)), None);
+        // After a final line break the last line is the empty one after it.
+        assert_eq!(byte_offset("ab\n", at(1, 0)), Some(3));
+        assert_eq!(byte_offset("ab\n", at(1, 5)), Some(3));
+        assert_eq!(byte_offset("", at(0, 3)), Some(0));
+        assert_eq!(byte_offset("", at(1, 0)), None);
         assert_eq!(lsp_position(text, Position { line: 1, column: 40 }), at(0, 2));
         assert_eq!(lsp_position(text, Position { line: 7, column: 1 }), at(1, 2));
         // Inside a surrogate pair: the start of its character.
-        assert_eq!(byte_offset("𝔘x", at(0, 1)), 0);
+        assert_eq!(byte_offset("𝔘x", at(0, 1)), Some(0));
         assert_eq!(position_of_byte("é", 1), at(0, 0));
     }
 }

@@ -16,13 +16,11 @@ use std::sync::Arc;
 
 use crate::analysis::{self, check_migration, dialect_of};
 use crate::classify::Change;
-use crate::config::{CodeSetting, Config, ConfigError};
-use crate::discover::{
-    Migration, MigrationSet, Release, ReleaseFile, Repository, candidate_folders, discover_release,
-};
-use crate::evidence::{self, CodeSource};
+use crate::config::{Config, ConfigError};
+use crate::discover::{Migration, MigrationSet, Release, ReleaseFile, candidate_folders, discover_release};
 use crate::sql::Dialect;
 
+use super::code::Code;
 use super::documents::{Document, Documents};
 use super::schemas::{SchemaCache, epoch};
 
@@ -69,40 +67,6 @@ struct Folder {
     dialect: Option<(Dialect, Option<String>)>,
     schemas: SchemaCache,
     code: Code,
-}
-
-/// Release A's code, as the editor reads it.
-#[derive(Debug)]
-enum Code {
-    /// The tree at HEAD of the repository holding the folder: the code before the
-    /// work not committed yet, which is what a rollback goes back to. With the
-    /// working tree's root, where its files are opened.
-    Head(CodeSource, PathBuf),
-    /// `code = "off"` in rollsafe.toml.
-    Off,
-    /// The folder is in no git repository.
-    Missing,
-}
-
-impl Code {
-    fn for_folder(root: &Path, setting: Option<CodeSetting>) -> Code {
-        if setting == Some(CodeSetting::Off) {
-            return Code::Off;
-        }
-        let Ok(repo) = Repository::discover(root) else {
-            return Code::Missing;
-        };
-        let Some(workdir) = repo.workdir_path("") else {
-            return Code::Missing;
-        };
-        let source = CodeSource::Git {
-            repository: root.to_path_buf(),
-            revision: "HEAD".to_owned(),
-            label: "HEAD, the last commit".to_owned(),
-            migrations: vec![repo.repo_relative(root)],
-        };
-        Code::Head(source, workdir)
-    }
 }
 
 impl Workspace {
@@ -179,7 +143,7 @@ impl Workspace {
                 check_migration(&migration, before, epoch(end), dialect, &folder.options)
             }
         };
-        let code_root = folder.weigh(&mut changes, &mut notes);
+        let code_root = folder.code.weigh(&mut changes, &mut notes);
         Ok(Checked { changes, notes, code_root })
     }
 
@@ -228,34 +192,6 @@ impl Workspace {
 impl Folder {
     fn new(options: analysis::Options, code: Code) -> Folder {
         Folder { options, disk: None, dialect: None, schemas: SchemaCache::default(), code }
-    }
-
-    /// Checks the findings that break A's code against A's code, as `audit`
-    /// does; returns where the files it references are opened. Only when a
-    /// finding depends on A's code is the code read.
-    fn weigh(&self, changes: &mut [Change], notes: &mut Vec<String>) -> Option<PathBuf> {
-        let depends_on_code =
-            changes.iter().any(|change| change.findings().iter().any(|f| f.breaks_code && f.counts()));
-        if !depends_on_code {
-            return None;
-        }
-        match &self.code {
-            Code::Head(source, workdir) => match evidence::weigh(changes, source) {
-                Ok(summary) => {
-                    notes.push(summary.note());
-                    Some(workdir.clone())
-                }
-                Err(error) => {
-                    notes.push(format!("A's code not read ({error}): the findings presume A's code uses every object of A's schema"));
-                    None
-                }
-            },
-            Code::Off => None,
-            Code::Missing => {
-                notes.push("no code of release A read: the folder is in no git repository, so the findings presume A's code uses every object of A's schema".to_owned());
-                None
-            }
-        }
     }
 
     /// Whether the folder's layout places `document` among its migrations.
