@@ -65,11 +65,11 @@ fn write_folder(layout: u8, files: &[u8]) {
 }
 
 fuzz_target!(|input: &[u8]| {
-    let [dialect, layout, format, files @ ..] = input else { return };
+    let [dialect, layout, report, files @ ..] = input else { return };
     write_folder(*layout, files);
     let dialect = (*dialect < 200).then(|| rollsafe_fuzz::dialect_of(*dialect));
     if let Ok(analysis) = check(folder(), &Options::new(dialect)) {
-        let format = FORMATS[usize::from(*format) % FORMATS.len()];
-        let _ = render(&analysis, format, "fuzz", Style { color: *format >= 128, width: 80 });
+        let format = FORMATS[usize::from(*report) % FORMATS.len()];
+        let _ = render(&analysis, format, "fuzz", Style { color: *report >= 128, width: 80 });
     }
 });

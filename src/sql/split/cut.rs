@@ -223,11 +223,14 @@ fn opens_block(next: Option<&str>) -> bool {
 /// Whether the statement starting at `index` defines a trigger, routine or event,
 /// whose `BEGIN … END` body holds semicolons that do not end the statement.
 fn starts_routine_definition(tokens: &[TokenWithSpan], index: usize) -> bool {
-    let mut words = tokens[index..].iter().filter_map(|t| match &t.token {
-        Token::Word(word) => Some(word.keyword),
-        Token::Whitespace(_) => None,
-        _ => Some(Keyword::NoKeyword),
-    });
+    // Within this statement only: `ALTER TABLE t DROP COLUMN c; DROP FUNCTION f()`
+    // is no routine (found by fuzzing: it made a T-SQL batch one statement).
+    let mut words =
+        tokens[index..].iter().take_while(|t| t.token != Token::SemiColon).filter_map(|t| match &t.token {
+            Token::Word(word) => Some(word.keyword),
+            Token::Whitespace(_) => None,
+            _ => Some(Keyword::NoKeyword),
+        });
     if !matches!(words.next(), Some(Keyword::CREATE | Keyword::ALTER)) {
         return false;
     }
@@ -256,6 +259,21 @@ mod tests {
                 "DROP TABLE w"
             ]
         );
+    }
+
+    #[test]
+    fn a_routine_named_in_the_next_statement_does_not_make_this_one_a_routine() {
+        let sql = "alter table versions\n    drop column semver_no_prerelease;\n\ndrop function to_semver_no_prerelease(text);\n";
+        for dialect in [Dialect::Mssql, Dialect::Mysql, Dialect::Postgres] {
+            assert_eq!(
+                statements(sql, dialect),
+                [
+                    "alter table versions\n    drop column semver_no_prerelease;",
+                    "drop function to_semver_no_prerelease(text);"
+                ],
+                "{dialect:?}"
+            );
+        }
     }
 
     #[test]
