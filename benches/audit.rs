@@ -1,7 +1,7 @@
 //! An audit of a one-file window over a long history: release A holds a generated
 //! PostgreSQL history of 50k files, release B the same and one migration more;
 //! `audit` replays A's history and judges B's one new file. Issue 15 asks within
-//! 3 s. Also prints `check` of A's history alone, the replay every audit needs.
+//! 3 s.
 //!
 //! `cargo bench --bench audit` (`ROLLSAFE_BENCH_AUDIT_HISTORY=N` changes the
 //! history's length).

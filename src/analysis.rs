@@ -136,7 +136,8 @@ impl Options {
 /// Compares two snapshots of a migration folder: `from` is release A (the one to
 /// roll back to), `to` is release B.
 pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, AnalysisError> {
-    audit_releases(Release::read_folder(from)?, Release::read_folder(to)?, options)
+    let (older, newer) = rayon::join(|| Release::read_folder(from), || Release::read_folder(to));
+    audit_releases(older?, newer?, options)
 }
 
 /// Compares release A (`older`, the one to roll back to) with release B (`newer`).
@@ -144,23 +145,25 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 /// A folder holding one history per database is judged history by history.
 pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
     let label = newer.label.clone();
-    // A folder A did not have yet (new in the window) holds no history at A.
-    let older =
-        if older.files.is_empty() { Vec::new() } else { discover_histories(older, &options.discover)? };
-    let newer = discover_histories(newer, &options.discover)?;
+    // Each side is discovered on its own; A's errors come first, as A is read first.
+    let (older, newer) = rayon::join(
+        // A folder A did not have yet (new in the window) holds no history at A.
+        || if older.files.is_empty() { Ok(Vec::new()) } else { discover_histories(older, &options.discover) },
+        || discover_histories(newer, &options.discover),
+    );
+    let (older, newer) = (older?, newer?);
     let empty = MigrationSet::empty(&label);
-    let counterpart = |sets: &'_ [MigrationSet], of: &MigrationSet| {
-        sets.iter().find(|set| set.history == of.history).cloned().unwrap_or_else(|| empty.clone())
-    };
-    let mut pairs: Vec<(MigrationSet, MigrationSet)> =
-        newer.iter().map(|new| (counterpart(&older, new), new.clone())).collect();
+    let counterpart =
+        |of: &MigrationSet| older.iter().find(|set| set.history == of.history).unwrap_or(&empty);
     // A history B no longer has: every migration of it deleted.
-    pairs.extend(older.iter().filter(|old| !newer.iter().any(|new| new.history == old.history)).map(|old| {
-        let gone = MigrationSet { history: old.history.clone(), ..empty.clone() };
-        (old.clone(), gone)
-    }));
-    let analyses =
-        pairs.iter().map(|(older, newer)| audit_sets(older, newer, options)).collect::<Result<_, _>>()?;
+    let gone: Vec<(&MigrationSet, MigrationSet)> = older
+        .iter()
+        .filter(|old| !newer.iter().any(|new| new.history == old.history))
+        .map(|old| (old, MigrationSet { history: old.history.clone(), ..empty.clone() }))
+        .collect();
+    let pairs =
+        newer.iter().map(|new| (counterpart(new), new)).chain(gone.iter().map(|(old, new)| (*old, new)));
+    let analyses = pairs.map(|(older, newer)| audit_sets(older, newer, options)).collect::<Result<_, _>>()?;
     merge_histories(analyses, &label, options.discover.dialect)
 }
 

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use walkdir::WalkDir;
 
@@ -179,32 +180,24 @@ impl Release {
             return Err(DiscoverError::NotFound { path: shown });
         }
         let mut release = Release { label: shown, ..Release::default() };
+        // The walk names the files in order; they are then read on every core (a
+        // long history is tens of thousands of small files) and taken in that order.
+        let mut found = Vec::new();
         for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(error) => {
-                    release.skip_unwalkable(root, error)?;
-                    continue;
-                }
-            };
-            if entry.file_type().is_dir() {
-                continue;
+            match entry {
+                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) => found.push(Ok(entry)),
+                Err(error) => found.push(Err(error)),
             }
-            let (relative, display) = (relative_path(root, entry.path()), entry.path().display().to_string());
-            if !entry.file_type().is_file() {
-                // Opening a FIFO would wait for a writer forever.
-                let reason = "not a regular file (a FIFO, socket or device): never opened";
-                release.skipped.push(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
-                continue;
+        }
+        let read: Vec<_> =
+            found.into_par_iter().map(|entry| entry.map(|entry| read_entry(root, entry))).collect();
+        for entry in read {
+            match entry {
+                Ok(Walked::File(file)) => release.add(file?),
+                Ok(Walked::Special(skipped)) => release.skipped.push(skipped),
+                Err(error) => release.skip_unwalkable(root, error)?,
             }
-            let bytes = if worth_reading(&relative) {
-                std::fs::read(entry.path())
-                    .map_err(|source| DiscoverError::Unreadable { path: display.clone(), source })?
-                    .into()
-            } else {
-                Arc::from([])
-            };
-            release.add(ReleaseFile { relative, display, bytes });
         }
         Ok(release)
     }
@@ -242,6 +235,33 @@ impl Release {
         self.skipped.push(Skipped::new(relative_path(root, &path), path.display().to_string(), kind, reason));
         Ok(())
     }
+}
+
+/// What the walk found that is not a folder, read.
+enum Walked {
+    File(Result<ReleaseFile, DiscoverError>),
+    /// Not a regular file: never opened.
+    Special(Skipped),
+}
+
+/// Reads a file the walk found under `root`, unless it is not worth reading (its
+/// bytes are left empty) or not a regular file.
+fn read_entry(root: &Path, entry: walkdir::DirEntry) -> Walked {
+    let (relative, display) = (relative_path(root, entry.path()), entry.path().display().to_string());
+    if !entry.file_type().is_file() {
+        // Opening a FIFO would wait for a writer forever.
+        let reason = "not a regular file (a FIFO, socket or device): never opened";
+        return Walked::Special(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
+    }
+    let bytes = if worth_reading(&relative) {
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => bytes.into(),
+            Err(source) => return Walked::File(Err(DiscoverError::Unreadable { path: display, source })),
+        }
+    } else {
+        Arc::from([])
+    };
+    Walked::File(Ok(ReleaseFile { relative, display, bytes }))
 }
 
 /// `path`'s path inside `root`, `/`-separated.

@@ -56,9 +56,12 @@ pub fn audit_window(
         if let Some(folder) = folder {
             return Err(DiscoverError::FolderBesideFolders { folder: folder.display().to_string() });
         }
-        let older = Release::read_folder(Path::new(from))?;
-        let newer = Release::read_folder(Path::new(to))?;
-        return Ok(Window { folders: vec![FolderWindow { older, newer }], notes: Vec::new() });
+        let (older, newer) =
+            rayon::join(|| Release::read_folder(Path::new(from)), || Release::read_folder(Path::new(to)));
+        return Ok(Window {
+            folders: vec![FolderWindow { older: older?, newer: newer? }],
+            notes: Vec::new(),
+        });
     }
     let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
     let mut notes = Vec::new();

@@ -30,6 +30,11 @@ pub struct Schema {
     /// Tables dropped after their rows were copied into another, by id: the copy
     /// that takes one of their names is the same table rebuilt.
     pub(super) rebuild_sources: BTreeMap<ObjectId, Table>,
+    /// The names of every table holding rows copied from another (its
+    /// `copied_from` not empty), and perhaps names such a table no longer goes
+    /// by: a table drop looks its copies up here instead of scanning every table
+    /// of the schema (once per drop, that made long histories quadratic).
+    pub(super) copy_holders: BTreeSet<String>,
     pub(super) next_id: ObjectId,
     pub(super) epoch: Epoch,
 }

@@ -29,6 +29,9 @@ impl Schema {
                     outside: false,
                     former_names: Vec::new(),
                 };
+                if source.is_some() {
+                    self.copy_holders.insert(table.key.clone());
+                }
                 for column in columns {
                     self.own_serial_sequence(&table.key, column);
                     for kind in &column.inline_constraints {
@@ -56,9 +59,12 @@ impl Schema {
             }
             Op::DropTable { table } => {
                 if let Some(mut dropped) = self.tables.remove(&table.key) {
-                    let copies: Vec<String> = (self.tables.iter())
-                        .filter(|(_, t)| t.copied_from.contains(&dropped.id))
-                        .map(|(name, _)| name.clone())
+                    self.copy_holders.remove(&table.key);
+                    let copies: Vec<String> = (self.copy_holders.iter())
+                        .filter(|name| {
+                            self.tables.get(*name).is_some_and(|t| t.copied_from.contains(&dropped.id))
+                        })
+                        .cloned()
                         .collect();
                     if !copies.is_empty() {
                         dropped.former_names.push((table.key.clone(), epoch));
@@ -77,6 +83,10 @@ impl Schema {
                     self.indexes.rename_table(&from.key, &to.key);
                     if let Some(renamed) = self.tables.get_mut(&to.key) {
                         renamed.former_names.push((from.key.clone(), epoch));
+                        self.copy_holders.remove(&from.key);
+                        if !renamed.copied_from.is_empty() {
+                            self.copy_holders.insert(to.key.clone());
+                        }
                     }
                     self.continue_rebuilt_table(&to.key);
                 } else if !rename_entry(&mut self.views, &from.key, &to.key) {
@@ -295,6 +305,7 @@ impl Schema {
                 if let Some(source_id) = self.tables.get(&source.key).map(|t| t.id) {
                     if let Some(target) = self.tables.get_mut(&table.key) {
                         target.copied_from.insert(source_id);
+                        self.copy_holders.insert(table.key.clone());
                     }
                 }
             }
@@ -502,7 +513,13 @@ mod tests {
              CREATE TABLE t (a int, b int, c int);
              INSERT INTO t (a, b) SELECT a, b FROM t_old;
              DROP TABLE t_old;";
-        for window in [copy_then_rename, rename_away_then_copy] {
+        // The copy goes by the name it is found by only after it was made.
+        let copy_renamed_then_drop = "ALTER TABLE t RENAME TO t_old;
+             CREATE TABLE t_new (a int, b int, c int);
+             INSERT INTO t_new (a, b) SELECT a, b FROM t_old;
+             ALTER TABLE t_new RENAME TO t;
+             DROP TABLE t_old;";
+        for window in [copy_then_rename, rename_away_then_copy, copy_renamed_then_drop] {
             let schema = replay_window(given, window);
             let rebuilt = schema.table("t").expect("rebuilt");
             assert_eq!(rebuilt.created, 0, "as old as A's table: {window}");

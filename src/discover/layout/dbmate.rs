@@ -28,7 +28,10 @@ pub(super) fn sections(bytes: &[u8]) -> (Arc<[u8]>, Arc<[u8]>) {
 }
 
 fn find(bytes: &[u8], needle: &[u8]) -> Option<usize> {
-    bytes.windows(needle.len()).position(|window| window == needle)
+    // Only where the first byte matches is the rest compared: a folder's every file is searched.
+    let (first, _) = needle.split_first()?;
+    let last = bytes.len().checked_sub(needle.len())?;
+    (0..=last).find(|&at| bytes[at] == *first && bytes[at..].starts_with(needle))
 }
 
 #[cfg(test)]
@@ -44,5 +47,13 @@ mod tests {
         assert!(!String::from_utf8_lossy(&up).contains("DROP"));
         assert!(String::from_utf8_lossy(&down).contains("DROP TABLE a;"));
         assert_eq!(String::from_utf8_lossy(&down).lines().count(), 5);
+    }
+
+    #[test]
+    fn a_section_marker_is_found_anywhere_even_at_the_very_end() {
+        assert_eq!(find(b"-- migrate:up", UP), Some(0));
+        assert_eq!(find(b"--- migrate:up", UP), Some(1));
+        assert_eq!(find(b"-- migrate:u", UP), None);
+        assert!(!is_sectioned(b"-- migrate: up\nSELECT 1;"));
     }
 }

@@ -11,6 +11,10 @@ use super::blank_outside;
 /// What a `-- +goose` line says, lower case (`up`, `down`, `statementbegin`);
 /// goose reads its annotations in any case.
 fn annotation(line: &[u8]) -> Option<String> {
+    // A line without `--` holds no annotation: most are passed over unread as text.
+    if !line.windows(2).any(|pair| matches!(pair, [b'-', b'-'])) {
+        return None;
+    }
     let text = String::from_utf8_lossy(line);
     let rest = text.trim().strip_prefix("--")?.trim_start();
     let word = rest.get(..6).filter(|word| word.eq_ignore_ascii_case("+goose"))?;
@@ -55,5 +59,8 @@ mod tests {
         assert_eq!((up.len(), down.lines().count()), (file.len(), 7));
         assert!(!is_sectioned(b"-- migrate:up\nSELECT 1;\n"));
         assert_eq!(annotation(b"  --+GOOSE NO TRANSACTION\n").as_deref(), Some("no transaction"));
+        // After any blank, a no-break space too; a line without `--` holds none.
+        assert_eq!(annotation("\u{a0}-- +goose Up\n".as_bytes()).as_deref(), Some("up"));
+        assert_eq!(annotation(b"SELECT 1; - - +goose up\n"), None);
     }
 }

@@ -25,7 +25,9 @@ pub(super) fn run_folder(relative: &str) -> &str {
 /// Whether the file is Liquibase formatted SQL.
 pub(super) fn is_formatted(bytes: &[u8]) -> bool {
     let text = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
-    text.trim_start_matches('\u{feff}').trim_start().to_ascii_lowercase().starts_with(MARKER)
+    let start = text.trim_start_matches('\u{feff}').trim_start().as_bytes();
+    // The marker is in lower case ASCII: comparing as many bytes is enough.
+    start.get(..MARKER.len()).is_some_and(|head| head.eq_ignore_ascii_case(MARKER.as_bytes()))
 }
 
 /// The file's way back: only the SQL of its `--rollback` lines.
@@ -58,6 +60,13 @@ mod tests {
         let text = String::from_utf8_lossy(&back);
         assert_eq!(text.lines().nth(3).map(str::trim), Some("DROP TABLE a;"));
         assert!(!text.contains("CREATE"));
+    }
+
+    #[test]
+    fn the_header_is_found_after_a_byte_order_mark_and_blanks_in_any_case() {
+        assert!(is_formatted("\u{feff}\u{feff}\n \u{a0}--Liquibase Formatted SQL\n".as_bytes()));
+        assert!(!is_formatted(b"--liquibase formatted"));
+        assert!(!is_formatted(b"SELECT 1; --liquibase formatted sql"));
     }
 
     #[test]
