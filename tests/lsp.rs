@@ -217,7 +217,9 @@ fn places_in_as_code_are_related_information() {
         "db/migrations/1_users.sql",
         "CREATE TABLE users (id int, legacy text, retired text);\n",
     );
-    repo::write(dir, "src/users.ts", "export const load = () => db.query('SELECT id, legacy FROM users');\n");
+    // `😀` is one character and two UTF-16 units: `legacy` starts at character
+    // 34 of its line and at unit 35, as editors count.
+    repo::write(dir, "app/report.ts", "const q = `SELECT \"nämé\", /* 😀 */ legacy FROM users`;\n");
     repo::commit_all(dir);
     let drop_uri = uri(&dir.join("db/migrations/2_drop.sql"));
     let mut editor = start(dir);
@@ -234,8 +236,12 @@ fn places_in_as_code_are_related_information() {
     assert_eq!(found.len(), 2, "{everything:?}");
     let legacy = found.iter().find(|d| d["message"].as_str().unwrap().contains("`legacy`")).expect("legacy");
     let related = legacy["relatedInformation"].as_array().expect("related information");
-    assert_eq!(related[0]["location"]["uri"], uri(&dir.join("src/users.ts")), "{legacy}");
-    assert_eq!(related[0]["location"]["range"]["start"]["line"], 0);
+    assert_eq!(related[0]["location"]["uri"], uri(&dir.join("app/report.ts")), "{legacy}");
+    assert_eq!(
+        related[0]["location"]["range"],
+        json!({ "start": position(0, 35), "end": position(0, 41) }),
+        "the range covers `legacy`"
+    );
     assert!(related[0]["message"].as_str().unwrap().starts_with("used by A's code: "), "{related:?}");
     let retired =
         found.iter().find(|d| d["message"].as_str().unwrap().contains("`retired`")).expect("retired");
