@@ -111,6 +111,9 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
     let actions = actions["result"].as_array().expect("actions").clone();
     let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().expect("title")).collect();
     assert_eq!(titles, ["Allow `drop-column` here because …", "Show documentation for `drop-column`"]);
+    // Both have a kind under `quickfix`, so a client showing only quick fixes shows both.
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[1]["kind"], "quickfix.rollsafe.documentation");
     let edit = &actions[0]["edit"]["changes"][&drop_uri][0];
     assert_eq!(edit["range"], json!({ "start": position(1, 0), "end": position(1, 0) }));
     assert_eq!(edit["newText"], "-- rollsafe: allow drop-column because \n");

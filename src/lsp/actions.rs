@@ -25,6 +25,14 @@ pub const SHOW_DOCUMENTATION: &str = "rollsafe.showDocumentation";
 /// the document's URI and the range to select).
 pub const SELECT_REASON: &str = "rollsafe.selectReason";
 
+/// The kind of "Show documentation for `<rule>`": a sub-kind of `quickfix`.
+/// Clients that ask for, or show, only some kinds (Neovim's `only`, lightbulb
+/// menus) match kinds by prefix, and drop an action with no kind; linters that
+/// offer a rule's documentation beside its fix (ESLint's, stylelint's servers)
+/// give it `quickfix`, so it shows where the fix shows. The sub-kind keeps it
+/// apart from the edits that do fix something, for a client that wants only them.
+pub const DOCUMENTATION_KIND: &str = "quickfix.rollsafe.documentation";
+
 /// Rules that report a suppression comment itself: a comment cannot allow them
 /// (the fix is to give the comment a reason, or remove it).
 const ABOUT_DIRECTIVES: [&str; 2] = ["invalid-suppression", "unused-suppression"];
@@ -59,7 +67,12 @@ pub fn code_actions(
                 command: SHOW_DOCUMENTATION.to_owned(),
                 arguments: Some(vec![json!(finding.rule.id)]),
             };
-            documentation.push(CodeAction { title, command: Some(command), ..CodeAction::default() });
+            documentation.push(CodeAction {
+                title,
+                kind: Some(CodeActionKind::from(DOCUMENTATION_KIND)),
+                command: Some(command),
+                ..CodeAction::default()
+            });
         }
     }
     allow.extend(documentation);
@@ -270,6 +283,8 @@ mod tests {
         let actions = code_actions(&uri, sql, &found, at_name, true);
         let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
         assert_eq!(titles, ["Allow `drop-column` here because …", "Show documentation for `drop-column`"]);
+        let kinds: Vec<&str> = actions.iter().filter_map(|a| Some(a.kind.as_ref()?.as_str())).collect();
+        assert_eq!(kinds, ["quickfix", "quickfix.rollsafe.documentation"]);
         let edited = apply(sql, &actions[0]);
         assert_eq!(
             edited,
