@@ -90,7 +90,7 @@ fn awaits_reason(text: &str, finding: &Flagged) -> bool {
         .rev()
         .map(|line| line.trim())
         .take_while(|line| line.is_empty() || line.starts_with("--") || line.starts_with("/*"))
-        .filter_map(|line| rules_allowed_by(line))
+        .filter_map(rules_allowed_by)
         .any(|rules| rules.iter().any(|rule| rule == finding.rule.id))
 }
 
