@@ -111,6 +111,9 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
     let actions = actions["result"].as_array().expect("actions").clone();
     let titles: Vec<&str> = actions.iter().map(|a| a["title"].as_str().expect("title")).collect();
     assert_eq!(titles, ["Allow `drop-column` here because …", "Show documentation for `drop-column`"]);
+    // Both have a kind under `quickfix`, so a client showing only quick fixes shows both.
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[1]["kind"], "quickfix.rollsafe.documentation");
     let edit = &actions[0]["edit"]["changes"][&drop_uri][0];
     assert_eq!(edit["range"], json!({ "start": position(1, 0), "end": position(1, 0) }));
     assert_eq!(edit["newText"], "-- rollsafe: allow drop-column because \n");
@@ -217,7 +220,9 @@ fn places_in_as_code_are_related_information() {
         "db/migrations/1_users.sql",
         "CREATE TABLE users (id int, legacy text, retired text);\n",
     );
-    repo::write(dir, "src/users.ts", "export const load = () => db.query('SELECT id, legacy FROM users');\n");
+    // `😀` is one character and two UTF-16 units: `legacy` starts at character
+    // 34 of its line and at unit 35, as editors count.
+    repo::write(dir, "app/report.ts", "const q = `SELECT \"nämé\", /* 😀 */ legacy FROM users`;\n");
     repo::commit_all(dir);
     let drop_uri = uri(&dir.join("db/migrations/2_drop.sql"));
     let mut editor = start(dir);
@@ -234,8 +239,12 @@ fn places_in_as_code_are_related_information() {
     assert_eq!(found.len(), 2, "{everything:?}");
     let legacy = found.iter().find(|d| d["message"].as_str().unwrap().contains("`legacy`")).expect("legacy");
     let related = legacy["relatedInformation"].as_array().expect("related information");
-    assert_eq!(related[0]["location"]["uri"], uri(&dir.join("src/users.ts")), "{legacy}");
-    assert_eq!(related[0]["location"]["range"]["start"]["line"], 0);
+    assert_eq!(related[0]["location"]["uri"], uri(&dir.join("app/report.ts")), "{legacy}");
+    assert_eq!(
+        related[0]["location"]["range"],
+        json!({ "start": position(0, 35), "end": position(0, 41) }),
+        "the range covers `legacy`"
+    );
     assert!(related[0]["message"].as_str().unwrap().starts_with("used by A's code: "), "{related:?}");
     let retired =
         found.iter().find(|d| d["message"].as_str().unwrap().contains("`retired`")).expect("retired");

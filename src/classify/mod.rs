@@ -25,7 +25,7 @@ pub use judge::{FileJudge, judge_file, replay_file};
 pub use reconcile::reconcile;
 pub(crate) use rule::declare_rule;
 pub use rule::{Check, Rule};
-pub use suppress::apply_suppressions;
+pub use suppress::{apply_suppressions, rules_allowed_by};
 
 use crate::rules;
 use crate::schema::{TypeChange, compare_types};

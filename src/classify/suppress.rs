@@ -57,13 +57,7 @@ pub fn apply_suppressions(
             };
             let start = segment.range.start + offset;
             let range = start..start + line.len();
-            let rules: Vec<String> = captures
-                .get(2)
-                .map_or("", |m| m.as_str())
-                .split(',')
-                .map(|r| r.trim().to_owned())
-                .filter(|r| !r.is_empty())
-                .collect();
+            let rules = named_rules(&captures);
             let reason = captures.get(3).map_or("", |m| m.as_str()).trim().to_owned();
             let unknown: Vec<&String> = rules.iter().filter(|r| find_rule(r).is_none()).collect();
             let problem = if reason.is_empty() {
@@ -118,6 +112,21 @@ pub fn apply_suppressions(
         reports.push(directive_change(file, text, &directive.range, finding));
     }
     reports
+}
+
+/// The rules a directive names.
+fn named_rules(captures: &regex::Captures<'_>) -> Vec<String> {
+    let rules = captures.get(2).map_or("", |m| m.as_str());
+    rules.split(',').map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()).collect()
+}
+
+/// The rules the line `line` allows for the statement after it, if it is a
+/// `rollsafe: allow` comment, whether or not it gives a reason yet (one without
+/// suppresses nothing, but is where the reason goes).
+pub fn rules_allowed_by(line: &str) -> Option<Vec<String>> {
+    let captures = DIRECTIVE.as_ref()?.captures(line)?;
+    let whole_file = captures.get(1).is_some_and(|m| m.as_str().eq_ignore_ascii_case("allow-file"));
+    (!whole_file).then(|| named_rules(&captures))
 }
 
 /// Each line of a comment with its byte offset, so a block comment can hold a

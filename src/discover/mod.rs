@@ -26,7 +26,7 @@ pub use layout::{Direction, Layout, Recognised};
 use layout::{sqitch, synapse, temporal};
 pub use release::{Release, ReleaseFile, SkipKind, Skipped};
 use release::{as_sql_name, foreign_extension, worth_reading};
-pub use search::candidate_folders;
+pub use search::{Reach, candidate_folders, reach};
 pub use version::Version;
 pub use window::{FolderWindow, Window, audit_window, branch_window, working_tree_folders};
 

@@ -175,17 +175,29 @@ impl Release {
     /// Reads the files under `root`, following links to files and folders alike: a
     /// migration linked in from elsewhere runs like any other.
     pub fn read_folder(root: &Path) -> Result<Release, DiscoverError> {
+        Release::read_folder_to_depth(root, usize::MAX).map(|(release, _)| release)
+    }
+
+    /// Reads the files under `root` down to `depth` levels (1: its own files
+    /// only), as [`Release::read_folder`] does; returns with it the folders at
+    /// that depth, whose contents were not read (relative, `/`-separated).
+    pub fn read_folder_to_depth(root: &Path, depth: usize) -> Result<(Release, Vec<String>), DiscoverError> {
         let shown = root.display().to_string();
         if !root.exists() {
             return Err(DiscoverError::NotFound { path: shown });
         }
         let mut release = Release { label: shown, ..Release::default() };
+        let mut not_read = Vec::new();
         // The walk names the files in order; they are then read on every core (a
         // long history is tens of thousands of small files) and taken in that order.
         let mut found = Vec::new();
-        for entry in WalkDir::new(root).follow_links(true).sort_by_file_name() {
+        for entry in WalkDir::new(root).follow_links(true).max_depth(depth).sort_by_file_name() {
             match entry {
-                Ok(entry) if entry.file_type().is_dir() => {}
+                Ok(entry) if entry.file_type().is_dir() => {
+                    if entry.depth() == depth {
+                        not_read.push(relative_path(root, entry.path()));
+                    }
+                }
                 Ok(entry) => found.push(Ok(entry)),
                 Err(error) => found.push(Err(error)),
             }
@@ -199,7 +211,7 @@ impl Release {
                 Err(error) => release.skip_unwalkable(root, error)?,
             }
         }
-        Ok(release)
+        Ok((release, not_read))
     }
 
     /// Files a file to its kind: SQL, metadata, or other.

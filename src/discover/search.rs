@@ -122,6 +122,34 @@ pub fn candidate_folders(path: &Path) -> Vec<PathBuf> {
     candidates
 }
 
+/// How much of a folder [`candidate_folders`] names is read to judge a file in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// All of it, as the command line reads a migrations folder: it is named like one.
+    Whole,
+    /// Down to the file's own depth (1: the folder's own files), not the trees
+    /// below: any folder may hold numbered SQL files (`/tmp`, a home folder), and
+    /// those trees are none of its history.
+    ToDepth(usize),
+    /// Nothing: no layout orders the file (`/tmp/nowhere.sql`), so it is no
+    /// migration of the folder, whatever the folder holds.
+    Nothing,
+}
+
+/// How much of `folder` to read to judge the SQL file at `relative` under it,
+/// whose text is `bytes`: judged from names and that text alone, before reading
+/// anything else.
+pub fn reach(folder: &Path, relative: &str, bytes: &[u8]) -> Reach {
+    let name = folder.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+    if is_migrations_folder_name(&name) {
+        Reach::Whole
+    } else if Layout::may_order(&as_sql_name(relative), bytes) || folder.join("sqitch.plan").is_file() {
+        Reach::ToDepth(relative.split('/').count())
+    } else {
+        Reach::Nothing
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +182,20 @@ mod tests {
                 "internal/storage/migrations",
             ]
         );
+    }
+
+    #[test]
+    fn a_folder_is_read_whole_only_when_named_like_migrations_and_not_at_all_for_a_stray_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sql = b"DROP TABLE users;";
+        assert_eq!(reach(&dir.path().join("db/migrations"), "x.sql", sql), Reach::Whole);
+        assert_eq!(reach(&dir.path().join("db_migrate"), "x.sql", sql), Reach::Whole);
+        assert_eq!(reach(dir.path(), "2_drop.sql", sql), Reach::ToDepth(1));
+        assert_eq!(reach(dir.path(), "2020-01-01-000000_a/up.sql", sql), Reach::ToDepth(2));
+        assert_eq!(reach(dir.path(), "nowhere.sql", sql), Reach::Nothing);
+        assert_eq!(reach(dir.path(), "scratch.sql", b"--liquibase formatted sql\n"), Reach::ToDepth(1));
+        std::fs::write(dir.path().join("sqitch.plan"), "%project=x\nusers 2020-01-01T00:00:00Z a <a@b>\n")
+            .expect("write");
+        assert_eq!(reach(dir.path(), "deploy/users.sql", sql), Reach::ToDepth(2));
     }
 }

@@ -100,6 +100,30 @@ pub struct Reference {
     pub kind: ReferenceKind,
     /// The ORM whose model maps it, for `model` references.
     pub orm: Option<&'static str>,
+    /// Where the name sits on its line as editors count (the Language Server
+    /// Protocol): not in the report, whose columns count characters.
+    #[serde(skip)]
+    pub utf16: Utf16Span,
+}
+
+/// Part of one line, in UTF-16 code units: counting them needs the line's text,
+/// which only the reading of the file has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Utf16Span {
+    /// 0-based, from the line's start.
+    pub column: u64,
+    pub length: u64,
+}
+
+impl Utf16Span {
+    /// The span of `part` after `before` on a line.
+    pub fn of(before: &str, part: &str) -> Utf16Span {
+        Utf16Span { column: utf16_len(before), length: utf16_len(part) }
+    }
+}
+
+fn utf16_len(text: &str) -> u64 {
+    text.chars().map(|c| c.len_utf16() as u64).sum()
 }
 
 /// What A's code said about a finding.
@@ -435,12 +459,14 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
     if hits.is_empty() && models.is_empty() {
         return evidence;
     }
-    // A model's line, trimmed, and the column its text starts at.
-    let model_line = |number: u64| -> (String, u64) {
+    // A model's line, trimmed, the column its text starts at and the span of that text.
+    let model_line = |number: u64| -> (String, u64, Utf16Span) {
         let line = file.text.lines().nth(usize::try_from(number.saturating_sub(1)).unwrap_or(usize::MAX));
         let line = line.unwrap_or("");
-        let indent = line.chars().take_while(|c| c.is_whitespace()).count() as u64;
-        (line.trim().chars().take(160).collect(), indent + 1)
+        let trimmed = line.trim();
+        let indent = &line[..line.len() - line.trim_start().len()];
+        let column = indent.chars().count() as u64 + 1;
+        (trimmed.chars().take(160).collect(), column, Utf16Span::of(indent, trimmed))
     };
     let mut ignored_lines: HashSet<u64> = HashSet::new();
     for model in &models {
@@ -463,7 +489,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
                 Target::Named { .. } => None,
             };
             if let Some(line) = line {
-                let (text, column) = model_line(line);
+                let (text, column, utf16) = model_line(line);
                 let reference = Reference {
                     file: file.display.to_owned(),
                     line,
@@ -471,6 +497,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
                     text,
                     kind: ReferenceKind::Model,
                     orm: Some(model.orm),
+                    utf16,
                 };
                 evidence.found.push(Found { target, rank: 0, reference });
             }
@@ -505,6 +532,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
         if is_comment(&text) || in_block_comment.contains(&line) {
             continue;
         }
+        let utf16 = lines.utf16_span(hit.start, hit.end);
         for &(target, role) in owners {
             // SQL names a table as it is: `sessions` is not table `session` (umami's CTE).
             let exact_table = || {
@@ -520,6 +548,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
                     text: text.clone(),
                     kind: ReferenceKind::EveryColumn,
                     orm: None,
+                    utf16,
                 };
                 evidence.found.push(Found { target, rank: 1, reference });
             }
@@ -559,6 +588,7 @@ fn scan(file: &CodeFile<'_>, plan: &Plan) -> FileEvidence {
                 text: text.clone(),
                 kind,
                 orm: None,
+                utf16,
             };
             evidence.found.push(Found { target, rank, reference });
         }

@@ -6,6 +6,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::Utf16Span;
+
 /// The spellings of a SQL name as code writes it, lower case. `created_at` is also
 /// `createdAt` and `CreatedAt` (its letters without underscores, matched without
 /// regard to case); with `model_like` (tables and views, which ORMs name after one
@@ -162,13 +164,25 @@ impl<'t> Lines<'t> {
 
     /// The text of the line holding `offset`, trimmed.
     pub fn line_text(&self, offset: usize) -> String {
-        let start =
-            self.text[..offset.min(self.text.len())].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let start = self.line_start_of(offset);
         let end = memchr::memchr(b'\n', &self.text[start..]).map_or(self.text.len(), |i| start + i);
         let line = String::from_utf8_lossy(&self.text[start..end]);
         let line = line.trim();
         // A minified line can be very long: the reference needs only its start.
         line.chars().take(160).collect()
+    }
+
+    /// Where the bytes `start..end` (on one line) sit on their line, in UTF-16 units.
+    pub fn utf16_span(&self, start: usize, end: usize) -> Utf16Span {
+        let end = end.min(self.text.len());
+        let start = start.min(end);
+        let line_start = self.line_start_of(start);
+        let before = String::from_utf8_lossy(&self.text[line_start..start]);
+        Utf16Span::of(&before, &String::from_utf8_lossy(&self.text[start..end]))
+    }
+
+    fn line_start_of(&self, offset: usize) -> usize {
+        self.text[..offset.min(self.text.len())].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1)
     }
 }
 
@@ -217,5 +231,20 @@ mod tests {
         assert_eq!(lines.position(offset), (2, 5));
         assert_eq!(lines.line_text(offset), "é user");
         assert_eq!(lines.position(text.len() - 1), (3, 1));
+    }
+
+    #[test]
+    fn spans_count_utf16_units_where_columns_count_characters() {
+        // `ä`, `é`: one unit each; `😀`: one character, two units.
+        let text = "x
+const q = `SELECT \"nämé\", /* 😀 */ legacy FROM users`;
+"
+        .as_bytes();
+        let mut lines = Lines::new(text);
+        let start = text.windows(6).position(|w| w == b"legacy").expect("present");
+        assert_eq!(lines.position(start), (2, 35), "the 35th character");
+        assert_eq!(lines.utf16_span(start, start + 6), Utf16Span { column: 35, length: 6 });
+        let smile = text.windows(4).position(|w| w == "😀".as_bytes()).expect("present");
+        assert_eq!(lines.utf16_span(smile, smile + 4), Utf16Span { column: 29, length: 2 });
     }
 }

@@ -13,7 +13,7 @@ use lsp_types::{
 };
 use serde_json::json;
 
-use crate::classify::Rule;
+use crate::classify::{Rule, rules_allowed_by};
 
 use super::diagnostics::Flagged;
 use super::documents::uri_of;
@@ -24,6 +24,14 @@ pub const SHOW_DOCUMENTATION: &str = "rollsafe.showDocumentation";
 /// The command that selects the reason of a comment just inserted (arguments:
 /// the document's URI and the range to select).
 pub const SELECT_REASON: &str = "rollsafe.selectReason";
+
+/// The kind of "Show documentation for `<rule>`": a sub-kind of `quickfix`.
+/// Clients that ask for, or show, only some kinds (Neovim's `only`, lightbulb
+/// menus) match kinds by prefix, and drop an action with no kind; linters that
+/// offer a rule's documentation beside its fix (ESLint's, stylelint's servers)
+/// give it `quickfix`, so it shows where the fix shows. The sub-kind keeps it
+/// apart from the edits that do fix something, for a client that wants only them.
+pub const DOCUMENTATION_KIND: &str = "quickfix.rollsafe.documentation";
 
 /// Rules that report a suppression comment itself: a comment cannot allow them
 /// (the fix is to give the comment a reason, or remove it).
@@ -46,7 +54,9 @@ pub fn code_actions(
     let mut allow = Vec::new();
     let mut documentation = Vec::new();
     for finding in here {
-        let can_allow = !finding.accepted && !ABOUT_DIRECTIVES.contains(&finding.rule.id);
+        let can_allow = !finding.accepted
+            && !ABOUT_DIRECTIVES.contains(&finding.rule.id)
+            && !awaits_reason(text, finding);
         if can_allow && allowed.insert((finding.rule.id, finding.statement_start)) {
             allow.push(allow_action(uri, text, finding, can_select));
         }
@@ -57,11 +67,31 @@ pub fn code_actions(
                 command: SHOW_DOCUMENTATION.to_owned(),
                 arguments: Some(vec![json!(finding.rule.id)]),
             };
-            documentation.push(CodeAction { title, command: Some(command), ..CodeAction::default() });
+            documentation.push(CodeAction {
+                title,
+                kind: Some(CodeActionKind::from(DOCUMENTATION_KIND)),
+                command: Some(command),
+                ..CodeAction::default()
+            });
         }
     }
     allow.extend(documentation);
     allow
+}
+
+/// Whether a `rollsafe: allow` comment for the finding's rule is already in the
+/// comments just above its statement, waiting for its reason: another would
+/// stack a duplicate; the reason goes in the one there.
+fn awaits_reason(text: &str, finding: &Flagged) -> bool {
+    let statement_line = lsp_position(text, finding.statement_start).line as usize;
+    let above = text.split_inclusive('\n').take(statement_line).collect::<Vec<_>>();
+    above
+        .iter()
+        .rev()
+        .map(|line| line.trim())
+        .take_while(|line| line.is_empty() || line.starts_with("--") || line.starts_with("/*"))
+        .filter_map(rules_allowed_by)
+        .any(|rules| rules.iter().any(|rule| rule == finding.rule.id))
 }
 
 /// "Allow `<rule>` here because …": the suppression comment on its own line just
@@ -253,6 +283,8 @@ mod tests {
         let actions = code_actions(&uri, sql, &found, at_name, true);
         let titles: Vec<&str> = actions.iter().map(|a| a.title.as_str()).collect();
         assert_eq!(titles, ["Allow `drop-column` here because …", "Show documentation for `drop-column`"]);
+        let kinds: Vec<&str> = actions.iter().filter_map(|a| Some(a.kind.as_ref()?.as_str())).collect();
+        assert_eq!(kinds, ["quickfix", "quickfix.rollsafe.documentation"]);
         let edited = apply(sql, &actions[0]);
         assert_eq!(
             edited,
@@ -264,6 +296,24 @@ mod tests {
             crate::lsp::text::byte_offset(&edited, reason_at.start),
             Some(edited.find("because ").expect("there") + 8)
         );
+        // Applied once, the comment waits for its reason: allowing again would stack
+        // a second comment, so only the documentation is offered; a comment for
+        // another rule, or a blank line between, leaves it offered or not as before.
+        let waiting = flagged(&edited);
+        let drop = waiting.iter().find(|f| f.rule.id == "drop-column").expect("still flagged");
+        let titles = |text: &str, found: &[Flagged], range| {
+            code_actions(&uri, text, found, range, true).into_iter().map(|a| a.title).collect::<Vec<_>>()
+        };
+        assert_eq!(titles(&edited, &waiting, drop.range), ["Show documentation for `drop-column`"]);
+        let spaced = edited.replace("because \n", "because \n\n");
+        let found = flagged(&spaced);
+        let drop = found.iter().find(|f| f.rule.id == "drop-column").expect("still flagged");
+        assert_eq!(titles(&spaced, &found, drop.range), ["Show documentation for `drop-column`"]);
+        let other = edited.replace("allow drop-column", "allow rename-column");
+        let found = flagged(&other);
+        let drop = found.iter().find(|f| f.rule.id == "drop-column").expect("still flagged");
+        assert_eq!(titles(&other, &found, drop.range)[0], "Allow `drop-column` here because …");
+
         // With a reason written, the finding is accepted and only the documentation is offered.
         let reasoned = edited.replace("because \n", "because archived in 1.2\n");
         let accepted = flagged(&reasoned);
@@ -327,7 +377,7 @@ mod tests {
     }
 
     #[test]
-    fn a_comment_without_a_reason_is_never_offered_an_allow_of_its_own() {
+    fn a_comment_without_a_reason_is_offered_no_allow_of_its_own_nor_a_second_one() {
         let uri: Uri = "file:///db/2_drop.sql".parse().expect("uri");
         let sql = "-- rollsafe: allow drop-column because \nALTER TABLE users DROP COLUMN legacy;\n";
         let found = flagged(sql);
@@ -336,13 +386,10 @@ mod tests {
         let everywhere = Range::new(Position::new(0, 0), Position::new(2, 0));
         let titles: Vec<String> =
             code_actions(&uri, sql, &found, everywhere, false).into_iter().map(|a| a.title).collect();
+        // Nor a second comment for the rule it names: its reason goes in this one.
         assert_eq!(
             titles,
-            [
-                "Allow `drop-column` here because …",
-                "Show documentation for `drop-column`",
-                "Show documentation for `invalid-suppression`"
-            ]
+            ["Show documentation for `drop-column`", "Show documentation for `invalid-suppression`"]
         );
     }
 

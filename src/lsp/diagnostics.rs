@@ -74,20 +74,22 @@ pub fn flag(
     flagged
 }
 
-/// Where A's code uses what `finding` breaks, as related information. A
-/// reference's column counts characters; read without the file, it is taken as
-/// UTF-16 units, which differ only after characters outside the BMP on its line.
+/// Where A's code uses what `finding` breaks, as related information: the range
+/// covers the name, in the UTF-16 units the reading of the file counted.
 fn used_by(finding: &Finding, root: &Path) -> Vec<DiagnosticRelatedInformation> {
     let references = finding.evidence.iter().flat_map(|evidence| &evidence.references);
     references
         .filter_map(|reference| {
             let uri = uri_of(&root.join(&reference.file))?;
-            let at = lsp_types::Position::new(
-                u32::try_from(reference.line.saturating_sub(1)).unwrap_or(u32::MAX),
-                u32::try_from(reference.column.saturating_sub(1)).unwrap_or(u32::MAX),
+            let line = u32::try_from(reference.line.saturating_sub(1)).unwrap_or(u32::MAX);
+            let character = |units: u64| u32::try_from(units).unwrap_or(u32::MAX);
+            let start = reference.utf16.column;
+            let range = Range::new(
+                lsp_types::Position::new(line, character(start)),
+                lsp_types::Position::new(line, character(start.saturating_add(reference.utf16.length))),
             );
             Some(DiagnosticRelatedInformation {
-                location: Location { uri, range: Range::new(at, at) },
+                location: Location { uri, range },
                 message: format!("used by A's code: {}", reference.text),
             })
         })

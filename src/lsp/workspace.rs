@@ -8,7 +8,10 @@
 //! folder's layout (or, for layouts that keep a migration in a folder of its own
 //! such as Diesel, Prisma, sqitch and versioned folders, its parent folder's)
 //! places it among the migrations. Any other file is outside every migrations
-//! folder and gets no findings.
+//! folder and gets no findings. Only a folder named like a migrations folder is
+//! read whole, as the command line reads one; any other is read down to the
+//! file's depth, and not at all when no layout orders the file's name, so a stray
+//! `/tmp/nowhere.sql` never walks the trees below `/tmp`.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -17,7 +20,9 @@ use std::sync::Arc;
 use crate::analysis::{self, check_migration, dialect_of};
 use crate::classify::Change;
 use crate::config::{Config, ConfigError};
-use crate::discover::{Migration, MigrationSet, Release, ReleaseFile, candidate_folders, discover_release};
+use crate::discover::{
+    Migration, MigrationSet, Reach, Release, ReleaseFile, candidate_folders, discover_release, reach,
+};
 use crate::sql::Dialect;
 
 use super::code::Code;
@@ -58,8 +63,13 @@ pub struct Workspace {
 #[derive(Debug)]
 struct Folder {
     options: analysis::Options,
+    /// How many levels of it are read: all of a folder named like a migrations
+    /// folder, else down to the deepest file placed in it (see [`reach`]).
+    depth: usize,
     /// Its files on disk; `None` when they must be read again.
     disk: Option<Release>,
+    /// The folders at `depth`, not read when its files were last read.
+    not_read: Vec<String>,
     /// The dialect to read it in and the note that says where it came from, found
     /// when its files were last read from disk. Detecting it reads the text of
     /// every file, too slow to repeat on every keystroke; later discoveries are
@@ -119,6 +129,7 @@ impl Workspace {
         };
         let (set, (dialect, dialect_note)) = folder.discover(root, documents, &document.path)?;
         let mut notes: Vec<String> = dialect_note.into_iter().collect();
+        notes.extend(folder.not_read_note(root));
         let relative = relative(root, &document.path);
         let mut changes = match set.forward.iter().position(|m| m.relative == relative) {
             Some(index) => {
@@ -164,22 +175,28 @@ impl Workspace {
                 .max_by_key(|root| root.as_os_str().len());
             return match deepest {
                 Some(root) => {
-                    self.folders
-                        .entry(root.clone())
-                        .or_insert_with(|| Folder::new(options, Code::for_folder(&root, config.code)));
+                    self.folders.entry(root.clone()).or_insert_with(|| {
+                        Folder::new(options, usize::MAX, Code::for_folder(&root, config.code))
+                    });
                     Placement::In(root)
                 }
                 None => Placement::Outside,
             };
         }
         for root in candidate_folders(&document.path) {
+            let depth = match reach(&root, &relative(&root, &document.path), document.text.as_bytes()) {
+                Reach::Whole => usize::MAX,
+                Reach::ToDepth(depth) => depth,
+                Reach::Nothing => continue,
+            };
             if let Some(folder) = self.folders.get_mut(&root) {
+                folder.reach_down_to(depth);
                 if folder.places(&root, document, documents) {
                     return Placement::In(root);
                 }
                 continue;
             }
-            let mut folder = Folder::new(options.clone(), Code::for_folder(&root, config.code));
+            let mut folder = Folder::new(options.clone(), depth, Code::for_folder(&root, config.code));
             if folder.places(&root, document, documents) {
                 self.folders.insert(root.clone(), folder);
                 return Placement::In(root);
@@ -190,8 +207,28 @@ impl Workspace {
 }
 
 impl Folder {
-    fn new(options: analysis::Options, code: Code) -> Folder {
-        Folder { options, disk: None, dialect: None, schemas: SchemaCache::default(), code }
+    fn new(options: analysis::Options, depth: usize, code: Code) -> Folder {
+        let schemas = SchemaCache::default();
+        Folder { options, depth, disk: None, not_read: Vec::new(), dialect: None, schemas, code }
+    }
+
+    /// Reads the folder down to `depth` from now on, if it was read less deep.
+    fn reach_down_to(&mut self, depth: usize) {
+        if depth > self.depth {
+            self.depth = depth;
+            self.disk = None;
+        }
+    }
+
+    /// What of the folder was not read, when it was not read whole.
+    fn not_read_note(&self, root: &Path) -> Option<String> {
+        let (first, rest) = self.not_read.split_first()?;
+        let more = if rest.is_empty() { String::new() } else { format!(" and {} more", rest.len()) };
+        Some(format!(
+            "`{}` is not named like a migrations folder: read {} level(s) deep, as deep as the files judged in it; not read: `{first}/`{more}",
+            root.display(),
+            self.depth
+        ))
     }
 
     /// Whether the folder's layout places `document` among its migrations.
@@ -214,13 +251,20 @@ impl Folder {
             Some(disk) => disk,
             None => {
                 self.dialect = None;
-                Release::read_folder(root).map_err(|error| error.to_string())?
+                let (disk, not_read) =
+                    Release::read_folder_to_depth(root, self.depth).map_err(|error| error.to_string())?;
+                self.not_read = not_read;
+                disk
             }
         };
         let mut release = disk.clone();
         self.disk = Some(disk);
         for document in documents.under(root) {
             let buffer = buffer_file(root, document);
+            // A buffer deeper than the folder is read is none of its files.
+            if buffer.relative.split('/').count() > self.depth {
+                continue;
+            }
             // Another buffer holding no SQL (a binary paste, not saved) is said at
             // itself when it is judged; it does not stop this one being judged.
             if document.path != judged && buffer.bytes.contains(&0) {
@@ -410,6 +454,45 @@ mod tests {
         let migrations = diesel.path().join("migrations");
         assert_eq!(workspace.place(&up, &documents), Placement::In(migrations.clone()));
         assert_eq!(rules(&workspace.check(&migrations, &up, &documents).expect("judged")), ["drop-column"]);
+    }
+
+    /// Files read from disk for the folder at `root`, by relative path.
+    fn read_from_disk(workspace: &Workspace, root: &Path) -> Vec<String> {
+        let disk = workspace.folders[root].disk.as_ref().expect("read");
+        disk.files.iter().chain(&disk.others).map(|file| file.relative.clone()).collect()
+    }
+
+    #[test]
+    fn a_folder_not_named_like_migrations_is_read_no_deeper_than_its_file() {
+        let project = tempfile::tempdir().expect("tempdir");
+        let root = project.path();
+        // An unrelated tree of numbered SQL files below the folders, as /tmp or a
+        // home folder holds: it would be a history of its own if walked.
+        for n in 1..=200 {
+            write(root, &format!("scratch/unrelated/deep/{n}_t{n}.sql"), "DROP TABLE users;");
+            write(root, &format!("unrelated/{n}_t{n}.sql"), "DROP TABLE users;");
+        }
+        write(root, "scratch/1_users.sql", "CREATE TABLE users (id int, note text);");
+        let (mut documents, mut workspace) = (Documents::default(), Workspace::default());
+        let drop =
+            open(&mut documents, &root.join("scratch/2_drop.sql"), "ALTER TABLE users DROP COLUMN note;");
+        let scratch = root.join("scratch");
+        assert_eq!(workspace.place(&drop, &documents), Placement::In(scratch.clone()));
+        let checked = workspace.check(&scratch, &drop, &documents).expect("judged");
+        assert_eq!(rules(&checked), ["drop-column"], "the unrelated DROP TABLEs are no history of it");
+        assert_eq!(read_from_disk(&workspace, &scratch), ["1_users.sql"]);
+        assert!(
+            checked.notes.iter().any(|note| note.ends_with(
+                "read 1 level(s) deep, as deep as the files judged in it; not read: `unrelated/`"
+            )),
+            "{:?}",
+            checked.notes
+        );
+
+        // A file no layout orders is placed nowhere, its folder not read at all.
+        let stray = open(&mut documents, &root.join("nowhere.sql"), "DROP TABLE users;");
+        assert_eq!(workspace.place(&stray, &documents), Placement::Outside);
+        assert!(!workspace.folders.contains_key(root), "{:?}", workspace.folders.keys());
     }
 
     #[test]

@@ -167,6 +167,22 @@ impl Layout {
         }
     }
 
+    /// Whether some layout orders the SQL file at `path` (relative to its folder)
+    /// by its name alone, or its text `bytes` says it is Liquibase formatted SQL
+    /// (which orders any name). sqitch's plan, not a name, orders its scripts.
+    pub fn may_order(path: &str, bytes: &[u8]) -> bool {
+        let by_name = [
+            Layout::Plain,
+            Layout::UpDown,
+            Layout::Flyway,
+            Layout::Diesel,
+            Layout::Prisma,
+            Layout::VersionedFolders,
+            Layout::ReleaseFolders,
+        ];
+        by_name.iter().any(|layout| layout.recognise(path).is_some()) || liquibase::is_formatted(bytes)
+    }
+
     /// Why a SQL file the layout places nowhere is no migration at all, when the
     /// layout says (memos' `LATEST.sql`).
     pub fn not_a_migration(self, path: &str) -> Option<&'static str> {
