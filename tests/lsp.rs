@@ -114,6 +114,28 @@ fn the_editor_sees_the_verdict_while_the_migration_is_written() {
     // Both have a kind under `quickfix`, so a client showing only quick fixes shows both.
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[1]["kind"], "quickfix.rollsafe.documentation");
+    // A client asking only for some kinds gets only those (kinds match by prefix).
+    for (only, expected) in [
+        (json!(["quickfix"]), vec!["quickfix", "quickfix.rollsafe.documentation"]),
+        (json!(["quickfix.rollsafe.documentation"]), vec!["quickfix.rollsafe.documentation"]),
+        (json!(["source", "refactor"]), vec![]),
+    ] {
+        let filtered = editor.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": { "uri": drop_uri },
+                "range": { "start": position(1, 32), "end": position(1, 32) },
+                "context": { "diagnostics": [], "only": only }
+            }),
+        );
+        let kinds: Vec<&str> = filtered["result"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .map(|a| a["kind"].as_str().expect("kind"))
+            .collect();
+        assert_eq!(kinds, expected, "only {only}");
+    }
     let edit = &actions[0]["edit"]["changes"][&drop_uri][0];
     assert_eq!(edit["range"], json!({ "start": position(1, 0), "end": position(1, 0) }));
     assert_eq!(edit["newText"], "-- rollsafe: allow drop-column because \n");

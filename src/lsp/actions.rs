@@ -33,6 +33,16 @@ pub const SELECT_REASON: &str = "rollsafe.selectReason";
 /// apart from the edits that do fix something, for a client that wants only them.
 pub const DOCUMENTATION_KIND: &str = "quickfix.rollsafe.documentation";
 
+/// Whether an action of `kind` is one of the kinds a client asked for (`only`):
+/// kinds are dot-separated hierarchies, and asking for `quickfix` asks for
+/// `quickfix.rollsafe.documentation` too.
+pub fn is_of_kinds(kind: &CodeActionKind, only: &[CodeActionKind]) -> bool {
+    only.iter().any(|wanted| {
+        let (kind, wanted) = (kind.as_str(), wanted.as_str());
+        kind.strip_prefix(wanted).is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
+}
+
 /// Rules that report a suppression comment itself: a comment cannot allow them
 /// (the fix is to give the comment a reason, or remove it).
 const ABOUT_DIRECTIVES: [&str; 2] = ["invalid-suppression", "unused-suppression"];
@@ -261,6 +271,19 @@ mod tests {
 
     fn flagged(sql: &str) -> Vec<Flagged> {
         flag(sql, &changes_in(Dialect::Postgres, GIVEN, sql, &BTreeMap::new()), None, &mut |_| None)
+    }
+
+    #[test]
+    fn a_kind_asked_for_covers_its_sub_kinds_only() {
+        let kinds =
+            |names: &[&str]| names.iter().map(|&n| CodeActionKind::from(n.to_owned())).collect::<Vec<_>>();
+        let documentation = CodeActionKind::from(DOCUMENTATION_KIND);
+        assert!(is_of_kinds(&documentation, &kinds(&["quickfix"])));
+        assert!(is_of_kinds(&documentation, &kinds(&["source", DOCUMENTATION_KIND])));
+        assert!(is_of_kinds(&CodeActionKind::QUICKFIX, &kinds(&["quickfix"])));
+        assert!(!is_of_kinds(&CodeActionKind::QUICKFIX, &kinds(&[DOCUMENTATION_KIND])));
+        assert!(!is_of_kinds(&documentation, &kinds(&["source", "refactor"])));
+        assert!(!is_of_kinds(&CodeActionKind::from("quickfixes"), &kinds(&["quickfix"])));
     }
 
     fn apply(text: &str, action: &CodeAction) -> String {

@@ -30,7 +30,7 @@ use serde_json::Value;
 
 use crate::rules::find_rule;
 
-use super::actions::{RuleDocs, SELECT_REASON, SHOW_DOCUMENTATION, code_actions, hover};
+use super::actions::{RuleDocs, SELECT_REASON, SHOW_DOCUMENTATION, code_actions, hover, is_of_kinds};
 use super::diagnostics::{Flagged, at_file_start, flag};
 use super::documents::{Changed, Documents};
 use super::transport::{Incoming, error_response, write_frame};
@@ -437,7 +437,12 @@ impl<W: Write> Server<W> {
         else {
             return Ok(Value::Array(Vec::new()));
         };
-        to_value(code_actions(&uri, &document.text, flagged, params.range, self.client.show_document))
+        let mut actions =
+            code_actions(&uri, &document.text, flagged, params.range, self.client.show_document);
+        if let Some(only) = params.context.only {
+            actions.retain(|action| action.kind.as_ref().is_some_and(|kind| is_of_kinds(kind, &only)));
+        }
+        to_value(actions)
     }
 
     fn execute_command(&mut self, params: Value) -> Reply {
