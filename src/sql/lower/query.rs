@@ -32,10 +32,23 @@ impl Lowerer {
         }
     }
 
-    /// The table a query reads from, for `INSERT … SELECT` and `CREATE TABLE … AS`.
+    /// The table whose every row a query reads, for `INSERT … SELECT` and
+    /// `CREATE TABLE … AS`: a copy that a later drop of that table loses nothing
+    /// by. A filter, a limit, grouping or `DISTINCT` leaves rows behind, so the
+    /// query is no copy of its table.
     pub(super) fn query_source(&self, query: &Query) -> Option<Name> {
+        if query.limit_clause.is_some() || query.fetch.is_some() {
+            return None;
+        }
         match query.body.as_ref() {
-            SetExpr::Select(select) => select.from.first().and_then(|t| self.table_with_joins(t)),
+            SetExpr::Select(select) => {
+                let every_row = select.selection.is_none()
+                    && select.having.is_none()
+                    && select.distinct.is_none()
+                    && select.top.is_none()
+                    && matches!(&select.group_by, GroupByExpr::Expressions(exprs, _) if exprs.is_empty());
+                every_row.then(|| select.from.first().and_then(|t| self.table_with_joins(t))).flatten()
+            }
             SetExpr::Query(inner) => self.query_source(inner),
             _ => None,
         }
