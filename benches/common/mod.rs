@@ -135,18 +135,8 @@ pub fn code_file(n: usize, tables: usize) -> (String, String) {
     (format!("src/{folder}/module_{n}.ts"), text)
 }
 
-/// Runs git in `dir` (benchmark set-up only; rollsafe itself never runs git).
-/// Never a `gc --auto` in the background: a commit of thousands of files would
-/// start one, packing objects while they are timed as loose and holding the lock
-/// a `git gc` of the benchmark's own needs.
-pub fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=bench", "-c", "user.email=bench@example.com", "-c", "gc.auto=0"])
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .output()
-        .expect("git runs");
-    assert!(status.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&status.stderr));
-}
+// Git for the benchmarks' repositories: the tests' own helper, one definition.
+#[path = "../../tests/support/repo.rs"]
+mod repo;
+#[allow(unused_imports)] // as with the rest of this module, each benchmark uses some of it
+pub use repo::git;

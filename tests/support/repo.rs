@@ -9,7 +9,10 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
-/// Runs git in `dir` (test set-up only; rollsafe itself never runs git).
+/// Runs git in `dir` (test and benchmark set-up only; rollsafe itself never runs
+/// git). `gc.auto=0`: a commit of thousands of files would otherwise start a
+/// background `gc --auto`, packing objects a benchmark times as loose and holding
+/// the lock its own `git gc` needs.
 pub fn git(dir: &Path, args: &[&str]) {
     let status = std::process::Command::new("git")
         .current_dir(dir)
@@ -20,6 +23,8 @@ pub fn git(dir: &Path, args: &[&str]) {
             "user.email=rollsafe@example.com",
             "-c",
             "init.defaultBranch=main",
+            "-c",
+            "gc.auto=0",
         ])
         .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
