@@ -453,10 +453,7 @@ fn placing_folder(
     };
     // The folder above, as the user would name it from here.
     let on_disk = match own.0.file_name() {
-        Some(_) => own.0.parent().map(|parent| match parent.as_os_str().is_empty() {
-            true => PathBuf::from("."),
-            false => parent.to_path_buf(),
-        }),
+        Some(_) => Some(folder_of(&own.0)),
         None if own.0 == Path::new(".") => Some(PathBuf::from("..")),
         None => None,
     }

@@ -33,8 +33,8 @@ pub fn check_reading(bytes: &[u8], dialect: Dialect) {
     }
 
     // Cutting at 16-byte pieces forces a cut at nearly every statement end, where
-    // the real 1 MB pieces make one in a million: the same cutting rules, far
-    // more often.
+    // the real pieces (`PIECE_BYTES`, 256 KiB) make one in thousands: the same
+    // cutting rules, far more often.
     let mut pieces = SplitFile::default();
     split_in_pieces(bytes, dialect, 16, |piece| {
         pieces.segments.extend(piece.segments);

@@ -328,9 +328,8 @@ impl Change {
     /// A statement's change; `findings` come from [`super::classify`], which
     /// always gives at least one.
     pub(crate) fn new(file: usize, statement: &ParsedStatement, mut findings: Vec<Finding>) -> Change {
-        // A change lives as long as the analysis, one per statement: the room a
-        // collected `Vec` keeps for more findings (four where one is usual) would
-        // hold several times what the findings need over a big file.
+        // A change lives as long as the analysis, one per statement: no spare room
+        // for more findings (a statement of several operations collects them).
         findings.shrink_to_fit();
         Change {
             file,

@@ -35,6 +35,9 @@ use crate::sql::{Argument, ColumnSpec, Name, Op, Outcome, ParsedStatement};
 /// operation (a MySQL `CHANGE` can give several), and never none.
 pub fn classify(statement: &ParsedStatement, context: &Context<'_>) -> Vec<Finding> {
     let findings = match &statement.outcome {
+        // One operation, the usual case: its findings as made, exactly their size
+        // (collecting keeps room for four, one change per statement of a big file).
+        Outcome::Parsed(ops) if ops.len() == 1 => classify_op(&ops[0], context),
         Outcome::Parsed(ops) => ops.iter().flat_map(|op| classify_op(op, context)).collect(),
         Outcome::Rejected(message) => vec![rules::parse_error(message)],
         Outcome::Unreadable(message) => vec![rules::unreadable_text(message)],

@@ -357,6 +357,11 @@ pub fn read(asked: Asked, source: &CodeSource) -> Result<CodeReading, EvidenceEr
 }
 
 impl CodeReading {
+    /// The names this reading answers for.
+    pub fn asked(&self) -> &Asked {
+        &self.asked
+    }
+
     /// Applies the reading to the findings of `changes` that ask A's code: each
     /// carries what A's code says about its object, and one whose object A's code
     /// never names no longer breaks it. The reading must be of what `changes` ask

@@ -17,7 +17,7 @@ use crate::classify::{Rule, rules_allowed_by};
 
 use super::diagnostics::Flagged;
 use super::documents::uri_of;
-use super::text::lsp_position;
+use super::text::{line_start, lsp_position, utf16_len};
 
 /// The command that shows a rule's documentation (argument: the rule id).
 pub const SHOW_DOCUMENTATION: &str = "rollsafe.showDocumentation";
@@ -93,12 +93,12 @@ pub fn code_actions(
 /// comments just above its statement, waiting for its reason: another would
 /// stack a duplicate; the reason goes in the one there.
 fn awaits_reason(text: &str, finding: &Flagged) -> bool {
-    let statement_line = lsp_position(text, finding.statement_start).line as usize;
-    let above = text.split_inclusive('\n').take(statement_line).collect::<Vec<_>>();
+    let statement_line = lsp_position(text, finding.statement_start).line;
+    let above = line_start(text, statement_line).map_or(text, |start| &text[..start]);
     above
-        .iter()
+        .lines()
         .rev()
-        .map(|line| line.trim())
+        .map(str::trim)
         .take_while(|line| line.is_empty() || line.starts_with("--") || line.starts_with("/*"))
         .filter_map(rules_allowed_by)
         .any(|rules| rules.iter().any(|rule| rule == finding.rule.id))
@@ -252,10 +252,6 @@ fn overlaps(a: Range, b: Range) -> bool {
 
 fn contains(range: Range, position: Position) -> bool {
     range.start <= position && position <= range.end
-}
-
-fn utf16_len(text: &str) -> u32 {
-    u32::try_from(text.encode_utf16().count()).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -43,7 +43,7 @@ pub enum Code {
 #[derive(Debug, Default)]
 pub struct Readings {
     tree: Option<String>,
-    kept: Vec<(Asked, CodeReading)>,
+    kept: Vec<CodeReading>,
 }
 
 impl Code {
@@ -108,7 +108,7 @@ impl Readings {
             self.kept.clear();
             self.tree = Some(tree.clone());
         }
-        let at = match self.kept.iter().position(|(kept, _)| *kept == asked) {
+        let at = match self.kept.iter().position(|kept| *kept.asked() == asked) {
             Some(at) => at,
             None => {
                 // The tree by its id, not HEAD again: the reading is of the tree it is kept for.
@@ -118,17 +118,17 @@ impl Readings {
                     label: "HEAD, the last commit".to_owned(),
                     migrations: vec![migrations.to_owned()],
                 };
-                let reading = evidence::read(asked.clone(), &source).map_err(|error| error.to_string())?;
+                let reading = evidence::read(asked, &source).map_err(|error| error.to_string())?;
                 if self.kept.len() == KEPT {
                     self.kept.remove(0);
                 }
-                self.kept.push((asked, reading));
+                self.kept.push(reading);
                 self.kept.len() - 1
             }
         };
         // The latest asked goes last, the oldest first, to go first.
         self.kept[at..].rotate_left(1);
-        Ok(&self.kept[self.kept.len() - 1].1)
+        Ok(&self.kept[self.kept.len() - 1])
     }
 }
 

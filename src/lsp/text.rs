@@ -53,7 +53,7 @@ pub fn lsp_position(text: &str, position: Position) -> LspPosition {
 }
 
 /// The byte offset where line `line` (0-based) starts, if the text has it.
-fn line_start(text: &str, line: u32) -> Option<usize> {
+pub(super) fn line_start(text: &str, line: u32) -> Option<usize> {
     if line == 0 {
         return Some(0);
     }
@@ -66,7 +66,8 @@ fn line_text(from_line_start: &str) -> &str {
     line.strip_suffix('\r').unwrap_or(line)
 }
 
-fn utf16_len(text: &str) -> u32 {
+/// `text`'s length in UTF-16 code units, the unit of LSP columns.
+pub(super) fn utf16_len(text: &str) -> u32 {
     saturating_u32(text.chars().map(char::len_utf16).sum())
 }
 

@@ -29,7 +29,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
             })
         })
         .collect();
-    let results: Vec<Value> = issues_and_accepted_risks(analysis)
+    let mut results: Vec<Value> = issues_and_accepted_risks(analysis)
         .map(|issue| {
             let rule_index = ALL_RULES.iter().position(|rule| rule.id == issue.finding.rule.id).unwrap_or(0);
             let suppressions: Vec<Value> = issue
@@ -103,7 +103,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
             "properties": { "class": "destructive", "losesData": true }
         })
     });
-    let results: Vec<Value> = results.into_iter().chain(way_back).collect();
+    results.extend(way_back);
     let notes = analysis.notes.iter().map(|note| json!({ "level": "note", "message": { "text": note } }));
     let notifications: Vec<Value> = not_read.chain(notes).collect();
     let log = json!({

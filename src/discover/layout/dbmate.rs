@@ -12,26 +12,19 @@ const DOWN: &[u8] = b"-- migrate:down";
 
 /// Whether the file uses dbmate sections.
 pub(super) fn is_sectioned(bytes: &[u8]) -> bool {
-    find(bytes, UP).is_some()
+    memchr::memmem::find(bytes, UP).is_some()
 }
 
 /// The file as its up migration and as its down migration.
 pub(super) fn sections(bytes: &[u8]) -> (Arc<[u8]>, Arc<[u8]>) {
-    let down_start = find(bytes, DOWN).unwrap_or(bytes.len());
-    let up_start = find(bytes, UP).unwrap_or(0);
+    let down_start = memchr::memmem::find(bytes, DOWN).unwrap_or(bytes.len());
+    let up_start = memchr::memmem::find(bytes, UP).unwrap_or(0);
     let (up_range, down_range) = if up_start <= down_start {
         (0..down_start, down_start..bytes.len())
     } else {
         (up_start..bytes.len(), 0..up_start)
     };
     (blank_outside(bytes, &up_range), blank_outside(bytes, &down_range))
-}
-
-fn find(bytes: &[u8], needle: &[u8]) -> Option<usize> {
-    // Only where the first byte matches is the rest compared: a folder's every file is searched.
-    let (first, _) = needle.split_first()?;
-    let last = bytes.len().checked_sub(needle.len())?;
-    (0..=last).find(|&at| bytes[at] == *first && bytes[at..].starts_with(needle))
 }
 
 #[cfg(test)]
@@ -51,9 +44,9 @@ mod tests {
 
     #[test]
     fn a_section_marker_is_found_anywhere_even_at_the_very_end() {
-        assert_eq!(find(b"-- migrate:up", UP), Some(0));
-        assert_eq!(find(b"--- migrate:up", UP), Some(1));
-        assert_eq!(find(b"-- migrate:u", UP), None);
+        assert_eq!(memchr::memmem::find(b"-- migrate:up", UP), Some(0));
+        assert_eq!(memchr::memmem::find(b"--- migrate:up", UP), Some(1));
+        assert_eq!(memchr::memmem::find(b"-- migrate:u", UP), None);
         assert!(!is_sectioned(b"-- migrate: up\nSELECT 1;"));
     }
 }

@@ -2,8 +2,8 @@
 //! gets, the table rows are copied from, and the data a query changes.
 
 use sqlparser::ast::{
-    Expr, GroupByExpr, JoinOperator, ObjectName, ObjectNamePart, Query, SelectItem, SetExpr, Statement,
-    TableFactor, TableWithJoins,
+    Expr, GroupByExpr, JoinOperator, ObjectName, ObjectNamePart, Query, Select, SelectItem, SetExpr,
+    Statement, TableFactor, TableWithJoins,
 };
 
 use super::names::Lowerer;
@@ -37,16 +37,10 @@ impl Lowerer {
     /// by. A filter, a limit, grouping or `DISTINCT` leaves rows behind, so the
     /// query is no copy of its table.
     pub(super) fn query_source(&self, query: &Query) -> Option<Name> {
-        if query.limit_clause.is_some() || query.fetch.is_some() {
-            return None;
-        }
         match query.body.as_ref() {
             SetExpr::Select(select) => {
-                let every_row = select.selection.is_none()
-                    && select.having.is_none()
-                    && select.distinct.is_none()
-                    && select.top.is_none()
-                    && matches!(&select.group_by, GroupByExpr::Expressions(exprs, _) if exprs.is_empty());
+                let every_row =
+                    reads_every_row(query, select) && query.fetch.is_none() && select.top.is_none();
                 every_row.then(|| select.from.first().and_then(|t| self.table_with_joins(t))).flatten()
             }
             SetExpr::Query(inner) => self.query_source(inner),
@@ -58,7 +52,6 @@ impl Lowerer {
     /// table, with no filter, join, grouping, distinct, limit or union. PostgreSQL,
     /// MySQL and SQL Server write through such a view to its table.
     pub(super) fn plain_view_source(&self, query: &Query) -> Option<Name> {
-        let plain_query = query.with.is_none() && query.order_by.is_none() && query.limit_clause.is_none();
         let SetExpr::Select(select) = query.body.as_ref() else {
             return None;
         };
@@ -69,17 +62,14 @@ impl Lowerer {
             }
             _ => false,
         });
-        let no_grouping = matches!(&select.group_by, GroupByExpr::Expressions(exprs, _) if exprs.is_empty());
         let [table] = select.from.as_slice() else {
             return None;
         };
-        let plain = plain_query
+        let plain = query.with.is_none()
+            && query.order_by.is_none()
+            && reads_every_row(query, select)
             && plain_columns
-            && no_grouping
-            && table.joins.is_empty()
-            && select.selection.is_none()
-            && select.having.is_none()
-            && select.distinct.is_none();
+            && table.joins.is_empty();
         if plain { self.table_with_joins(table) } else { None }
     }
 
@@ -138,6 +128,16 @@ pub(super) fn data_changes(query: &Query) -> Vec<&Statement> {
         found.push(change);
     }
     found
+}
+
+/// Whether `select`, the body of `query`, yields a row for every row of what it
+/// reads: no filter, grouping, `DISTINCT` or limit.
+fn reads_every_row(query: &Query, select: &Select) -> bool {
+    query.limit_clause.is_none()
+        && select.selection.is_none()
+        && select.having.is_none()
+        && select.distinct.is_none()
+        && matches!(&select.group_by, GroupByExpr::Expressions(exprs, _) if exprs.is_empty())
 }
 
 #[cfg(test)]
