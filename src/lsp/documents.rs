@@ -105,20 +105,17 @@ impl Documents {
     }
 
     /// Takes the text of a document the editor has just saved from its file, when
-    /// it is out of step: the file is the editor's text. True when it was out of
-    /// step and is in step again.
-    pub fn saved(&mut self, uri: &Uri) -> bool {
+    /// it is out of step: the file is the editor's text. `Ok(true)` when it was out
+    /// of step and is in step again, `Ok(false)` when it was in step; why not,
+    /// when the file could not be read back and the document stays out of step.
+    pub fn saved(&mut self, uri: &Uri) -> Result<bool, String> {
         let Some((_, document)) = self.open.get_mut(uri.as_str()).filter(|(_, d)| d.out_of_step) else {
-            return false;
+            return Ok(false);
         };
-        match std::fs::read(&document.path).map(String::from_utf8) {
-            Ok(Ok(text)) => {
-                document.text = text;
-                document.out_of_step = false;
-                true
-            }
-            _ => false,
-        }
+        let bytes = std::fs::read(&document.path).map_err(|error| error.to_string())?;
+        document.text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_owned())?;
+        document.out_of_step = false;
+        Ok(true)
     }
 
     /// Forgets a closed document; false when it was not open.
@@ -243,10 +240,14 @@ mod tests {
         assert_eq!(documents.change(&file, vec![edit((0, 0), (0, 0), "y")], 4), Changed::StillOutOfStep);
         assert_eq!(documents.get(&file).expect("open").text, "SELECT 1; -- one\nSELECT 2;");
 
+        // Saved, but not read back (no file there): still out of step, and why.
+        assert!(documents.saved(&file).is_err(), "nothing to read back");
+        assert_eq!(documents.change(&file, vec![edit((0, 0), (0, 0), "y")], 5), Changed::StillOutOfStep);
+
         // Saved: the file is the editor's text.
         std::fs::write(&path, "SELECT 4;\n").expect("write");
-        assert!(documents.saved(&file));
-        assert!(!documents.saved(&file), "in step already");
+        assert_eq!(documents.saved(&file), Ok(true));
+        assert_eq!(documents.saved(&file), Ok(false), "in step already");
         assert_eq!(documents.change(&file, vec![edit((1, 0), (1, 0), "SELECT 5;")], 5), Changed::Applied);
         assert_eq!(documents.get(&file).expect("open").text, "SELECT 4;\nSELECT 5;");
 

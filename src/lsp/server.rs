@@ -217,18 +217,25 @@ impl<W: Write> Server<W> {
                     Err(error) => Err(error),
                 }
             }
-            DidSaveTextDocument::METHOD => {
-                parse_params(params).map(|p: lsp_types::DidSaveTextDocumentParams| {
+            DidSaveTextDocument::METHOD => match parse_params::<lsp_types::DidSaveTextDocumentParams>(params)
+            {
+                Ok(p) => {
                     let uri = p.text_document.uri;
                     if super::documents::path_of(&uri).is_some_and(|path| is_config(&path)) {
                         self.everything_changed();
+                        Ok(())
                     } else {
                         // Out of step, the saved file is the editor's text again.
-                        self.documents.saved(&uri);
+                        let read_back = self.documents.saved(&uri);
                         self.touched(&uri, true);
+                        return match read_back {
+                            Ok(_) => Ok(()),
+                            Err(why) => self.still_out_of_step(&uri, &why),
+                        };
                     }
-                })
-            }
+                }
+                Err(error) => Err(error),
+            },
             DidCloseTextDocument::METHOD => {
                 return match parse_params::<lsp_types::DidCloseTextDocumentParams>(params) {
                     Ok(p) => self.close(&p.text_document.uri),
@@ -271,6 +278,21 @@ impl<W: Write> Server<W> {
         };
         let message = format!(
             "rollsafe: an edit of `{}` reaches past the end of the text rollsafe holds for it, so the editor's text and rollsafe's differ; its findings are of the text as it stood at version {} until the editor sends the whole text again: save the file, or close and reopen it",
+            document.path.display(),
+            document.version
+        );
+        self.log(MessageType::WARNING, &message)?;
+        self.send_notification(ShowMessage::METHOD, &ShowMessageParams { typ: MessageType::WARNING, message })
+    }
+
+    /// A document out of step was saved, but its file could not be read back
+    /// (`why`): it stays out of step, and the user is told, not left waiting.
+    fn still_out_of_step(&mut self, uri: &Uri, why: &str) -> io::Result<()> {
+        let Some(document) = self.documents.get(uri) else {
+            return Ok(());
+        };
+        let message = format!(
+            "rollsafe: `{}` was saved, but rollsafe could not read it back ({why}), so its findings are still of the text as it stood at version {}: close and reopen it",
             document.path.display(),
             document.version
         );
