@@ -210,7 +210,10 @@ impl<W: Write> Server<W> {
                                 self.touched(&document.uri, false);
                                 Ok(())
                             }
-                            Changed::LostStep => self.lost_step(&document.uri),
+                            Changed::LostStep => self.out_of_step(
+                                &document.uri,
+                                "an edit reaches past the end of the text rollsafe holds, so the editor's text and rollsafe's differ (saving the file also brings them back in step)",
+                            ),
                             Changed::StillOutOfStep | Changed::NotOpen => Ok(()),
                         };
                     }
@@ -230,7 +233,10 @@ impl<W: Write> Server<W> {
                         self.touched(&uri, true);
                         return match read_back {
                             Ok(_) => Ok(()),
-                            Err(why) => self.still_out_of_step(&uri, &why),
+                            Err(why) => self.out_of_step(
+                                &uri,
+                                &format!("the file was saved, but rollsafe could not read it back ({why})"),
+                            ),
                         };
                     }
                 }
@@ -269,30 +275,15 @@ impl<W: Write> Server<W> {
         }
     }
 
-    /// An edit reached past the last line of rollsafe's copy of a document: the
-    /// copies differ. The user is told (a warning naming the file), and the
-    /// document keeps being judged as it last stood in step with the editor.
-    fn lost_step(&mut self, uri: &Uri) -> io::Result<()> {
+    /// Tells the user (a warning, shown and logged) that rollsafe's copy of a
+    /// document is out of step with the editor's, and `why`: its findings are of
+    /// the text as it last stood in step, until the editor sends the whole text.
+    fn out_of_step(&mut self, uri: &Uri, why: &str) -> io::Result<()> {
         let Some(document) = self.documents.get(uri) else {
             return Ok(());
         };
         let message = format!(
-            "rollsafe: an edit of `{}` reaches past the end of the text rollsafe holds for it, so the editor's text and rollsafe's differ; its findings are of the text as it stood at version {} until the editor sends the whole text again: save the file, or close and reopen it",
-            document.path.display(),
-            document.version
-        );
-        self.log(MessageType::WARNING, &message)?;
-        self.send_notification(ShowMessage::METHOD, &ShowMessageParams { typ: MessageType::WARNING, message })
-    }
-
-    /// A document out of step was saved, but its file could not be read back
-    /// (`why`): it stays out of step, and the user is told, not left waiting.
-    fn still_out_of_step(&mut self, uri: &Uri, why: &str) -> io::Result<()> {
-        let Some(document) = self.documents.get(uri) else {
-            return Ok(());
-        };
-        let message = format!(
-            "rollsafe: `{}` was saved, but rollsafe could not read it back ({why}), so its findings are still of the text as it stood at version {}: close and reopen it",
+            "rollsafe: {why}; the findings of `{}` are of its text as it stood at version {} until the editor sends the whole text again: close and reopen it",
             document.path.display(),
             document.version
         );
