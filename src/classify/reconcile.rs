@@ -53,8 +53,8 @@ pub fn reconcile<'f>(
         if let (Some(id), Subject::Table(dropped)) = (finding.dropped_table, &subject) {
             // A rebuild: the table that carries the dropped one's rows under one of
             // its names (see the replay) keeps its identity, under that name.
-            let Some(name) = after.tables.iter().find(|(_, t)| t.id == id).map(|(name, _)| name.as_str())
-            else {
+            // Only a copy takes over a dropped table's identity (see the replay).
+            let Some(name) = after.copy_holders().find(|(_, t)| t.id == id).map(|(name, _)| name) else {
                 // Dropped and re-created with every column: A's code works.
                 let recreated = before.has(&subject) && table_intact(dropped);
                 match table_holding_rows_of(before, after, dropped, id) {
@@ -195,13 +195,12 @@ fn table_holding_rows_of<'a>(
 ) -> Option<&'a str> {
     let columns = &before.table(dropped)?.columns;
     after
-        .tables
-        .iter()
+        .copy_holders()
         .find(|(_, table)| {
             table.copied_from.contains(&id)
                 && columns.iter().all(|column| table.column(&column.name).is_some())
         })
-        .map(|(name, _)| name.as_str())
+        .map(|(name, _)| name)
 }
 
 /// The column of `after` that an `UPDATE` of every row filled with the values of

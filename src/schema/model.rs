@@ -169,6 +169,15 @@ impl Schema {
         self.tables.get(name)
     }
 
+    /// The tables holding rows copied from another (`copied_from` not empty), in
+    /// name order: the only tables a rebuild can have carried a dropped table's
+    /// rows or identity into, so looking there costs no scan of the whole schema.
+    pub fn copy_holders(&self) -> impl Iterator<Item = (&str, &Table)> {
+        (self.copy_holders.iter())
+            .filter_map(|name| self.tables.get(name).map(|table| (name.as_str(), table)))
+            .filter(|(_, table)| !table.copied_from.is_empty())
+    }
+
     pub fn column(&self, table: &str, column: &str) -> Option<&Column> {
         self.tables.get(table)?.column(column)
     }
