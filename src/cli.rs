@@ -642,11 +642,30 @@ impl Settings {
         Ok(None)
     }
 
-    /// The paths to read: those given, else rollsafe.toml's `migrations`, else
-    /// the migrations folders found in the working tree, with notes saying which.
+    /// The paths to read: those given (a folder that is no migrations folder but
+    /// holds some, such as the project's root, standing for those), else
+    /// rollsafe.toml's `migrations`, else the migrations folders found in the
+    /// working tree, with notes saying which.
     fn folders(&self, given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, Vec<String>), CliError> {
         match given.is_empty() {
-            false => Ok((given, Vec::new())),
+            false => {
+                let (mut paths, mut notes) = (Vec::new(), Vec::new());
+                for path in given {
+                    let under = match path.is_dir() {
+                        true => discover::migrations_folders_under(&path, self.options.discover.dialect)
+                            .map_err(AnalysisError::from)?,
+                        false => None,
+                    };
+                    match under {
+                        Some((found, said)) => {
+                            paths.extend(found);
+                            notes.extend(said);
+                        }
+                        None => paths.push(path),
+                    }
+                }
+                Ok((paths, notes))
+            }
             true if !self.migrations.is_empty() => Ok((self.migrations.clone(), Vec::new())),
             true => {
                 Ok(discover::working_tree_folders(self.options.discover.dialect)

@@ -256,3 +256,63 @@ fn check_and_list_without_a_path_find_the_migrations_folder() {
     assert_eq!(status, Some(2), "{stderr}");
     assert!(stderr.contains("none found under the working directory"), "{stderr}");
 }
+
+/// A folder named to `check` or `list` that is no migrations folder but holds
+/// some (the project's root, `.` typed there) stands for the migrations folders
+/// under it, each read in its own dialect, as with no path: not one history of
+/// every SQL file in the project with each other file listed as not read.
+#[test]
+fn a_project_root_named_stands_for_its_migrations_folders() {
+    let project = folder(&[
+        ("README.md", "app\n"),
+        ("src/app.ts", "db.query('SELECT legacy FROM a');\n"),
+        ("server-postgres/migrations/1_a.sql", "CREATE TABLE a (id int, legacy text);\n"),
+        ("server-postgres/migrations/2_b.sql", "ALTER TABLE a DROP COLUMN legacy;\n"),
+        ("server-sqlite/migrations/1_a.sql", "CREATE TABLE a (id integer, legacy text);\n"),
+    ]);
+    let root = project.path();
+    let (status, dot, stderr) = rollsafe(root, &["check", "--format", "json", "."]);
+    assert_eq!(status, Some(1), "{stderr}");
+    let (_, no_path, _) = rollsafe(root, &["check", "--format", "json"]);
+    assert_eq!(dot, no_path, "`check .` at the root reads what `check` reads");
+    let report: Value = serde_json::from_str(&dot).expect("json");
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("found 2 migrations folders"), "{notes}");
+    assert!(notes.contains("dialect sqlite, from `sqlite` in the path server-sqlite/migrations"), "{notes}");
+    assert!(
+        !notes.contains("README.md") && !notes.contains("app.ts"),
+        "no project file said as not read: {notes}"
+    );
+
+    // From beside it, the folders are named as the user would open them.
+    let (status, listing, stderr) = rollsafe(root.parent().expect("parent"), &["list", &file_name(root)]);
+    assert_eq!(status, Some(0), "{stderr}");
+    let shown = format!("{}/server-postgres/migrations/2_b.sql", file_name(root));
+    assert!(listing.contains(&shown), "{listing}");
+    assert!(stderr.contains("found 2 migrations folders"), "{stderr}");
+
+    // A migrations folder named is read as it is.
+    let (status, listing, stderr) = rollsafe(root, &["list", "server-postgres/migrations"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(listing.contains("server-postgres/migrations/2_b.sql"), "{listing}");
+    assert!(!stderr.contains("migrations folder"), "{stderr}");
+
+    // Other SQL files beside them: a repository's root still stands for its
+    // migrations folders, the files left out said; any other folder is read whole.
+    repo::write(root, "scripts/seed.sql", "INSERT INTO a VALUES (1, 'x');\n");
+    repo::write(root, "server-postgres/base/0_base.sql", "CREATE TABLE base (id int);\n");
+    let (status, listing, stderr) = rollsafe(root, &["list", "server-postgres"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(listing.contains("server-postgres/base/0_base.sql"), "read whole: {listing}");
+    repo::commit_all(root);
+    let (status, listing, stderr) = rollsafe(root, &["list", "."]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(!listing.contains("seed.sql"), "{listing}");
+    let left_out = "not read: 2 SQL file(s) under `.` outside its migrations folders: \
+                    `scripts/seed.sql`, `server-postgres/base/0_base.sql`";
+    assert!(stderr.contains(left_out), "{stderr}");
+}
+
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name().expect("a name").to_string_lossy().into_owned()
+}

@@ -28,7 +28,9 @@ pub use release::{Release, ReleaseFile, SkipKind, Skipped};
 use release::{as_sql_name, foreign_extension, worth_reading};
 pub use search::{Reach, candidate_folders, reach};
 pub use version::Version;
-pub use window::{FolderWindow, Window, audit_window, branch_window, working_tree_folders};
+pub use window::{
+    FolderWindow, Window, audit_window, branch_window, migrations_folders_under, working_tree_folders,
+};
 
 /// One migration file.
 #[derive(Debug, Clone)]

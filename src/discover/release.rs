@@ -56,7 +56,7 @@ fn sql_extension_len(name: &str) -> Option<usize> {
 }
 
 /// SQL files, whatever the case of their extension.
-fn is_sql_file(name: &str) -> bool {
+pub(super) fn is_sql_file(name: &str) -> bool {
     sql_extension_len(name).is_some()
 }
 

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::Layout;
-use super::release::as_sql_name;
+use super::release::{as_sql_name, is_sql_file};
 
 /// The names migration tools give their folder (`db/migrate` for Rails and
 /// goose, `db/migration` for Flyway).
@@ -38,7 +38,7 @@ const NOT_THE_PROJECTS: [&str; 15] = [
 
 /// `migrations`, or a name ending in one after `-` or `_` (atuin's
 /// `meta-migrations`, `record-migrations`; `db_migrate`).
-fn is_migrations_folder_name(folder: &str) -> bool {
+pub(super) fn is_migrations_folder_name(folder: &str) -> bool {
     let lower = folder.to_ascii_lowercase();
     FOLDER_NAMES.iter().any(|name| {
         lower == *name
@@ -87,20 +87,41 @@ pub(super) fn migrations_folders<'a>(files: impl IntoIterator<Item = &'a str>) -
 
 /// The migrations folders of the working tree at `root`, repository-relative.
 pub(super) fn working_tree_folders(root: &Path) -> Vec<String> {
+    migrations_folders(working_tree_files(root).iter().map(String::as_str))
+}
+
+/// The migrations folders under `root` (relative to it), and the SQL files under
+/// it that lie in none of them: what reading those folders leaves unread.
+pub(super) fn folders_and_sql_outside(root: &Path) -> (Vec<String>, Vec<String>) {
+    let files = working_tree_files(root);
+    let folders = migrations_folders(files.iter().map(String::as_str));
+    let outside = files
+        .into_iter()
+        .filter(|file| is_sql_file(file))
+        .filter(|file| {
+            !folders
+                .iter()
+                .any(|folder| file.strip_prefix(folder.as_str()).is_some_and(|rest| rest.starts_with('/')))
+        })
+        .collect();
+    (folders, outside)
+}
+
+/// The files of the working tree at `root`, relative to it and `/`-separated,
+/// hidden, vendored, built and test folders left out.
+fn working_tree_files(root: &Path) -> Vec<String> {
     let walk = WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|entry| {
         entry.depth() == 0
             || !entry.file_type().is_dir()
             || !is_skipped_folder(&entry.file_name().to_string_lossy())
     });
-    let files: Vec<String> = walk
-        .filter_map(Result::ok)
+    walk.filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file())
         .filter_map(|entry| {
             let relative = entry.path().strip_prefix(root).ok()?;
             Some(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
         })
-        .collect();
-    migrations_folders(files.iter().map(String::as_str))
+        .collect()
 }
 
 /// The folders that may hold `path` as a migration, nearest first: its own, and

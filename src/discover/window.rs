@@ -169,6 +169,75 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<(Vec<PathBuf>, V
     Ok((folders.into_iter().map(|folder| folder.on_disk).collect(), notes))
 }
 
+/// A folder named to `check` or `list` that is no migrations folder itself but holds
+/// some (a project's root, `.` typed there, `crates/`): the migrations folders under
+/// it, found as with no folder named, as paths from the working directory, with
+/// the notes that say which. `None` when `folder` is to be read as it is: it holds
+/// SQL files of its own, is named like a migrations folder, holds none below, or
+/// holds other SQL files beside them and is no repository's root.
+///
+/// Reading a project's root as one migrations folder would judge every database's
+/// migrations as one history in one dialect and list each other file as not read.
+pub fn migrations_folders_under(
+    folder: &Path,
+    dialect: Option<Dialect>,
+) -> Result<Option<(Vec<PathBuf>, Vec<String>)>, DiscoverError> {
+    let named_like_one = folder
+        .canonicalize()
+        .ok()
+        .and_then(|resolved| {
+            resolved.file_name().map(|name| super::search::is_migrations_folder_name(&name.to_string_lossy()))
+        })
+        .unwrap_or(false);
+    if named_like_one || holds_sql_files(folder) {
+        return Ok(None);
+    }
+    let (found, outside) = super::search::folders_and_sql_outside(folder);
+    // SQL files beside the migrations folders (supabase's `db/init-scripts` next to
+    // `db/migrations`) make a folder read whole, as named, unless it is a
+    // repository's root, where they are seeds and scripts (and said).
+    let repository_root = folder.join(".git").exists();
+    if found.is_empty() || (!outside.is_empty() && !repository_root) {
+        return Ok(None);
+    }
+    let shown = folder.display().to_string();
+    let mut notes = Vec::new();
+    let kept = keep_own_databases(found, (&shown, &format!("under `{shown}`")), dialect, &mut notes)?;
+    if !outside.is_empty() {
+        notes.push(sql_files_left_out(&shown, &outside));
+    }
+    // `.` typed at the project's root: `db/migrations`, not `./db/migrations`.
+    let at = |in_folder: &String| match folder == Path::new(".") {
+        true => PathBuf::from(in_folder),
+        false => folder.join(in_folder),
+    };
+    Ok(Some((kept.iter().map(at).collect(), notes)))
+}
+
+/// The note naming the SQL files under a named folder that lie outside the
+/// migrations folders found in it (seeds, scripts, unversioned data migrations).
+fn sql_files_left_out(folder: &str, outside: &[String]) -> String {
+    const NAMED: usize = 5;
+    let mut named: Vec<String> = outside.iter().take(NAMED).map(|file| format!("`{file}`")).collect();
+    if outside.len() > NAMED {
+        named.push(format!("and {} more", outside.len() - NAMED));
+    }
+    format!(
+        "not read: {} SQL file(s) under `{folder}` outside its migrations folders: {} (name a folder to read it as migrations)",
+        outside.len(),
+        named.join(", ")
+    )
+}
+
+/// Whether `folder` holds a `.sql` file (any case) directly, not in a subfolder.
+fn holds_sql_files(folder: &Path) -> bool {
+    std::fs::read_dir(folder).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|entry| {
+            super::release::is_sql_file(&entry.file_name().to_string_lossy()) && entry.path().is_file()
+        })
+    })
+}
+
 /// The folder the user named, or every migrations folder found (at `revision`,
 /// or in the working tree), said in a note.
 ///
