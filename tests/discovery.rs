@@ -316,3 +316,27 @@ fn a_project_root_named_stands_for_its_migrations_folders() {
 fn file_name(path: &std::path::Path) -> String {
     path.file_name().expect("a name").to_string_lossy().into_owned()
 }
+
+/// `audit` and `check --base` given the repository's root (`.` typed there) read
+/// what they read with no folder named: every migrations folder found, a folder
+/// new in the window included, not the whole repository as one folder.
+#[test]
+fn the_repository_root_named_to_audit_and_base_is_no_folder_named() {
+    let project = folder(&[
+        ("src/app.ts", "db.query('SELECT legacy FROM a');\n"),
+        ("server/migrations/1_a.sql", "CREATE TABLE a (id int, legacy text);\n"),
+    ]);
+    let root = project.path();
+    repo::commit_all(root);
+    repo::git(root, &["tag", "v1"]);
+    repo::write(root, "server/migrations/2_b.sql", "ALTER TABLE a DROP COLUMN legacy;\n");
+    repo::write(root, "client/migrations/1_c.sql", "CREATE TABLE c (id int);\n");
+    repo::commit_all(root);
+    for args in [["audit", "--from", "v1", "--to", "HEAD"], ["check", "--base", "v1", "--format", "json"]] {
+        let (status, no_folder, stderr) = rollsafe(root, &args);
+        assert_eq!(status, Some(1), "{stderr}");
+        let (_, dot, _) = rollsafe(root, &[&args[..], &["."]].concat());
+        assert_eq!(dot, no_folder, "{args:?} .");
+        assert!(no_folder.contains("found 2 migrations folders"), "{no_folder}");
+    }
+}

@@ -67,6 +67,7 @@ pub fn audit_window(
     let mut notes = Vec::new();
     // An unnamed folder is looked for at B's revision if B is one, else at A's.
     let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
+    let folder = named_folder(&repo, folder);
     let folders = resolve_folders(&repo, folder, revision_side, dialect, &mut notes)?;
     let mut pairs = Vec::with_capacity(folders.len());
     for found in folders {
@@ -108,6 +109,7 @@ pub fn branch_window(
 ) -> Result<Window, DiscoverError> {
     let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
     let mut notes = Vec::new();
+    let folder = named_folder(&repo, folder);
     let folders = resolve_folders(&repo, folder, None, dialect, &mut notes)?;
     let merge_base = repo.merge_base_with_head(base)?;
     let short = merge_base.get(..10).unwrap_or(&merge_base);
@@ -236,6 +238,12 @@ fn holds_sql_files(folder: &Path) -> bool {
             super::release::is_sql_file(&entry.file_name().to_string_lossy()) && entry.path().is_file()
         })
     })
+}
+
+/// The folder the user named, but the repository's root (`.` typed there), which
+/// stands for none named: every migrations folder in it is found.
+fn named_folder<'a>(repo: &Repository, folder: Option<&'a Path>) -> Option<&'a Path> {
+    folder.filter(|folder| !repo.repo_relative(folder).is_empty())
 }
 
 /// The folder the user named, or every migrations folder found (at `revision`,
