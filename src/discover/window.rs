@@ -143,11 +143,15 @@ struct Folder {
     on_disk: PathBuf,
 }
 
+/// Migrations folders found for `check` and `list`, as paths from the working
+/// directory, with the notes that say which and how.
+pub type FoldersFound = (Vec<PathBuf>, Vec<String>);
+
 /// `check` and `list` with no folder named, here or in rollsafe.toml: the
 /// migrations folders of the working tree, found as `audit` finds them (the whole
 /// repository when the working directory is in one, else the working directory),
 /// as paths from the working directory, with the notes that say which.
-pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<(Vec<PathBuf>, Vec<String>), DiscoverError> {
+pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<FoldersFound, DiscoverError> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut notes = Vec::new();
     let folders = match Repository::discover(&cwd) {
@@ -183,7 +187,7 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<(Vec<PathBuf>, V
 pub fn migrations_folders_under(
     folder: &Path,
     dialect: Option<Dialect>,
-) -> Result<Option<(Vec<PathBuf>, Vec<String>)>, DiscoverError> {
+) -> Result<Option<FoldersFound>, DiscoverError> {
     let named_like_one = folder
         .canonicalize()
         .ok()
