@@ -145,11 +145,11 @@ fn check_one(kind: &str, format: Format, path: &Path) {
         _ => "peak memory not measured here".to_owned(),
     };
     println!(
-        "big file, {kind}, {format:?} report: {:.1} MB: median {:.0} ms, min {:.0} ms, {:.1} MB/s; report {:.1} MB; {peak}",
+        "big file, {kind}, {format:?} report: {:.1} MB: median {:.0} ms, min {:.0} ms, {:.1} MB/s; report {} kB; {peak}",
         size / 1e6,
         ms(median),
         ms(min),
         size / 1e6 / median.as_secs_f64(),
-        written.0 as f64 / 1e6
+        written.0.div_ceil(1000)
     );
 }
