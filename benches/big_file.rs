@@ -1,18 +1,23 @@
 //! One big file: `check` of a single PostgreSQL migration of many megabytes and
 //! its JSON report, in two kinds: schema changes (the throughput benchmark's
 //! migrations one after another in one file) and bulk data (INSERTs of 5,000 rows
-//! each). Prints MB/s and the peak memory of each check and report, in a process
-//! of its own, over what the process held before it, as a multiple of the file's
-//! size beside the goal (issues 12 and 15: at most 4x the file; Linux only).
+//! each). Prints MB/s, the size of the report and the peak memory of each check
+//! and report, in a process of its own, over what the process held before it, as
+//! a multiple of the file's size beside the goal (issues 12 and 15: at most 4x
+//! the file; Linux only).
 //!
 //! `cargo bench --bench big_file` (`ROLLSAFE_BENCH_BIG_MB=N` changes the size,
-//! 20 MB by default). `cargo bench --bench big_file -- --write DIR MB` only writes
-//! both files to DIR, to time the binary on them (`/usr/bin/time -v`).
+//! 20 MB by default; `ROLLSAFE_BENCH_BIG_FORMATS=all`, or a list such as
+//! `json,human`, writes those reports instead of the JSON one, each in a process
+//! of its own; `ROLLSAFE_BENCH_BIG_RUNS=N` times N checks, 3 by default).
+//! `cargo bench --bench big_file -- --write DIR MB` only writes both files to
+//! DIR, to time the binary on them (`/usr/bin/time -v`).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark fails loudly
 
 use std::path::{Path, PathBuf};
 
+use clap::ValueEnum;
 use rollsafe::analysis::{Options, check};
 use rollsafe::report::{self, Format, Style};
 use rollsafe::sql::Dialect;
@@ -60,38 +65,72 @@ fn main() {
         }
         return;
     }
-    // Each file is checked in a process of its own: memory one check freed stays
-    // with the process and would hide the next one's peak.
+    // Each file is checked in a process of its own, once per format: memory one
+    // check freed stays with the process and would hide the next one's peak.
     if let Some(at) = args.iter().position(|arg| arg == "--check") {
-        check_one(&args[at + 1], Path::new(&args[at + 2]));
+        let format = Format::from_str(&args[at + 2], true).expect("a format");
+        check_one(&args[at + 1], format, Path::new(&args[at + 3]));
         return;
     }
-    let megabytes: usize =
-        std::env::var("ROLLSAFE_BENCH_BIG_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let megabytes: usize = setting("ROLLSAFE_BENCH_BIG_MB").unwrap_or(20);
+    let formats = match std::env::var("ROLLSAFE_BENCH_BIG_FORMATS") {
+        Ok(all) if all == "all" => Format::value_variants().to_vec(),
+        Ok(named) => {
+            named.split(',').map(|name| Format::from_str(name.trim(), true).expect("a format")).collect()
+        }
+        Err(_) => vec![Format::Json],
+    };
     let dir = tempfile::tempdir().expect("tempdir");
     for (kind, path) in write_both(dir.path(), megabytes) {
-        let status = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
-            .arg("--check")
-            .arg(kind)
-            .arg(&path)
-            .status()
-            .expect("run the check");
-        assert!(status.success(), "checking the {kind} file failed");
+        for format in &formats {
+            let name = format.to_possible_value().expect("a named format").get_name().to_owned();
+            let status = std::process::Command::new(std::env::current_exe().expect("this benchmark"))
+                .arg("--check")
+                .arg(kind)
+                .arg(name)
+                .arg(&path)
+                .status()
+                .expect("run the check");
+            assert!(status.success(), "checking the {kind} file failed");
+        }
     }
 }
 
-/// Checks the big file at `path`, of `kind`, three times, writing its JSON
-/// report as `check --format json` does (to nowhere), and prints the times and
-/// the peak memory of the checks over what the process held before them.
-fn check_one(kind: &str, path: &Path) {
+/// A number from the environment variable `name`, when it holds one.
+fn setting(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
+
+/// Counts the bytes of a report, writing them nowhere.
+#[derive(Default)]
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 += bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Checks the big file at `path`, of `kind`, three times, writing its report in
+/// `format` as `check --format` does (to nowhere, counting its bytes), and prints
+/// the times, the report's size and the peak memory of the checks over what the
+/// process held before them.
+fn check_one(kind: &str, format: Format, path: &Path) {
     let size = std::fs::metadata(path).expect("stat").len() as f64;
     let options = Options::new(Some(Dialect::Postgres));
     let style = Style { color: false, width: 100 };
     reset_peak_memory();
     let before = peak_memory();
-    let (median, min) = median_and_min(3, || {
+    let mut written = Counted::default();
+    let (median, min) = median_and_min(setting("ROLLSAFE_BENCH_BIG_RUNS").unwrap_or(3), || {
         let analysis = check(path, &options).expect("check");
-        report::write(&analysis, Format::Json, kind, style, &mut std::io::sink()).expect("report");
+        written = Counted::default();
+        report::write(&analysis, format, kind, style, &mut written).expect("report");
     });
     let peak = match (before, peak_memory()) {
         (Some(before), Some(after)) => {
@@ -106,10 +145,11 @@ fn check_one(kind: &str, path: &Path) {
         _ => "peak memory not measured here".to_owned(),
     };
     println!(
-        "big file, {kind}: {:.1} MB: median {:.0} ms, min {:.0} ms, {:.1} MB/s; {peak}",
+        "big file, {kind}, {format:?} report: {:.1} MB: median {:.0} ms, min {:.0} ms, {:.1} MB/s; report {} kB; {peak}",
         size / 1e6,
         ms(median),
         ms(min),
-        size / 1e6 / median.as_secs_f64()
+        size / 1e6 / median.as_secs_f64(),
+        written.0.div_ceil(1000)
     );
 }

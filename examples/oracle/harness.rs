@@ -292,7 +292,7 @@ fn decidable(finding: &Finding) -> bool {
 
 /// The table or view a finding is about, by its bare name.
 fn relation_of(finding: &Finding) -> Option<String> {
-    match finding.subject.as_ref()? {
+    match finding.subject.as_deref()? {
         Subject::Table(name) | Subject::WriteRules(name) | Subject::View(name) => Some(bare_name(name)),
         Subject::Column { table, .. } => Some(bare_name(table)),
         _ => None,

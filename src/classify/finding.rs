@@ -1,6 +1,9 @@
 //! The vocabulary of classification: the four classes, how loudly a finding is
 //! reported, what a rule found about one operation, and the change it belongs to.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use super::Context;
@@ -75,8 +78,10 @@ pub struct Finding {
     /// The exact name the finding is about, when known.
     pub at: Option<Position>,
     pub end: Option<Position>,
-    /// The object of A's schema it changes, to reconcile with the net difference.
-    pub subject: Option<Subject>,
+    /// The object of A's schema it changes, to reconcile with the net difference
+    /// (boxed: a big file's safe findings no longer need it once judged, see
+    /// `Finding::settle`).
+    pub subject: Option<Box<Subject>>,
     /// A's code would break against the schema this leaves.
     pub breaks_code: bool,
     /// Applying it destroys data.
@@ -87,15 +92,16 @@ pub struct Finding {
     /// judged safe because its object is new in the window: A's code does not
     /// use the object, but the state the whole window leaves it in may still
     /// break A's writes, which re-aims the finding.
-    pub cleared_as_new: Option<String>,
+    pub cleared_as_new: Option<Box<str>>,
     /// Why the team accepted this risk (`-- rollsafe: allow … because …`); the
     /// verdict leaves suppressed findings out.
     pub suppressed: Option<String>,
     /// How loudly reports show it.
     pub severity: Severity,
     /// What A's code said about the object the finding breaks, when A's code
-    /// was read and the break depends on A's code using it.
-    pub evidence: Option<Evidence>,
+    /// was read and the break depends on A's code using it (boxed: most findings
+    /// have none).
+    pub evidence: Option<Box<Evidence>>,
 }
 
 impl Finding {
@@ -139,7 +145,7 @@ impl Finding {
 
     /// Records which object of A's schema the finding changes.
     pub(crate) fn about(mut self, subject: Subject) -> Self {
-        self.subject = Some(subject);
+        self.subject = Some(Box::new(subject));
         self
     }
 
@@ -169,7 +175,7 @@ impl Finding {
         if !is_new {
             return self;
         }
-        let judged_alone = self.message.clone();
+        let judged_alone = self.message.as_str().into();
         let mut finding =
             self.safe_because(&format!("{what} is new in this window: A's code does not use it"));
         finding.cleared_as_new = Some(judged_alone);
@@ -282,6 +288,28 @@ impl Finding {
         self.message = format!("{}: {what}", act_of(&self.message));
     }
 
+    /// Lets go of what nothing reads once the statement is judged, and of the
+    /// spare room of its message (one finding per statement of a big file lives
+    /// until the report is written): the message it had before it was cleared as
+    /// new unless reconciling may re-aim it ([`super::reconcile`] re-aims only a
+    /// coupled or destructive rule's finding about a column), and the object it
+    /// is about and the table it dropped when it is safe and not re-aimable
+    /// (reconciling and A's code look only at findings that break or lose
+    /// something).
+    fn settle(&mut self) {
+        let reaimable = matches!(self.rule.class, Class::Coupled | Class::Destructive)
+            && matches!(self.subject.as_deref(), Some(Subject::Column { .. }));
+        if !reaimable {
+            self.cleared_as_new = None;
+        }
+        let settled = self.class == Class::Safe && !self.breaks_code && !self.loses_data;
+        if settled && self.cleared_as_new.is_none() {
+            self.subject = None;
+            self.dropped_table = None;
+        }
+        self.message.shrink_to_fit();
+    }
+
     /// Gives a cleared finding its rule's class back: the window as a whole
     /// breaks what the statement alone did not, for the reason `why`.
     pub(crate) fn reaim(&mut self, why: &str) {
@@ -310,7 +338,9 @@ fn act_of(message: &str) -> &str {
 }
 
 /// One forward statement of the window (or one file's history problem) and what
-/// the rules found about it.
+/// the rules found about it. A big file holds one per statement until its report
+/// is written, so it keeps no more than the report and the window's reconciling
+/// need (see `Finding::settle`).
 #[derive(Debug, Clone)]
 pub struct Change {
     /// Index of the file among the analysis' files.
@@ -318,25 +348,30 @@ pub struct Change {
     pub range: std::ops::Range<usize>,
     pub start: Position,
     pub end: Position,
-    /// The statement's first words.
-    pub head: String,
+    /// The statement's first words, shared by the statements of its file that
+    /// start alike.
+    pub head: Arc<str>,
     /// Never empty.
-    findings: Vec<Finding>,
+    findings: Box<[Finding]>,
 }
 
 impl Change {
-    /// A statement's change; `findings` come from [`super::classify`], which
-    /// always gives at least one.
-    pub(crate) fn new(file: usize, statement: &ParsedStatement, mut findings: Vec<Finding>) -> Change {
-        // A change lives as long as the analysis, one per statement: no spare room
-        // for more findings (a statement of several operations collects them).
-        findings.shrink_to_fit();
+    /// A statement's change, its first words as `heads` keeps them; `findings`
+    /// come from [`super::classify`], which always gives at least one.
+    pub(crate) fn new(
+        file: usize,
+        statement: &ParsedStatement,
+        heads: &mut Heads,
+        findings: Vec<Finding>,
+    ) -> Change {
+        let mut findings = findings.into_boxed_slice();
+        findings.iter_mut().for_each(Finding::settle);
         Change {
             file,
             range: statement.range.clone(),
             start: statement.start,
             end: statement.end,
-            head: statement.head.clone(),
+            head: heads.of(&statement.head),
             findings,
         }
     }
@@ -348,7 +383,7 @@ impl Change {
 
     /// A change that is not a statement (a history problem, a suppression comment).
     pub fn located(file: usize, range: std::ops::Range<usize>, start: Position, finding: Finding) -> Change {
-        Change { file, range, start, end: start, head: String::new(), findings: vec![finding] }
+        Change { file, range, start, end: start, head: Arc::from(""), findings: Box::new([finding]) }
     }
 
     pub fn findings(&self) -> &[Finding] {
@@ -375,6 +410,49 @@ impl Change {
     }
 }
 
+/// The first words of a file's statements, each kept once: a big file's
+/// statements start with a handful of different ones.
+#[derive(Default)]
+pub(crate) struct Heads(HashSet<Arc<str>>);
+
+impl Heads {
+    fn of(&mut self, head: &str) -> Arc<str> {
+        if let Some(known) = self.0.get(head) {
+            return known.clone();
+        }
+        let head: Arc<str> = Arc::from(head);
+        self.0.insert(head.clone());
+        head
+    }
+}
+
 pub(crate) fn column_subject(table: &Name, column: &Name) -> Subject {
     Subject::Column { table: table.key.clone(), column: column.key.clone() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::test_support::findings_in;
+    use crate::sql::Dialect;
+
+    #[test]
+    fn a_judged_finding_keeps_what_reconciling_can_still_need_and_no_more() {
+        let given = "CREATE TABLE users (id int);";
+        // Added nullable, then NOT NULL: each step safe on a new column, the two a
+        // break for A's inserts, which re-aims the last step's finding.
+        let window = "ALTER TABLE users ADD COLUMN email text;\n\
+            ALTER TABLE users ALTER COLUMN email SET NOT NULL;\n\
+            CREATE TABLE audit (id int);\nALTER TABLE audit ADD CONSTRAINT one UNIQUE (id);";
+        let found = findings_in(Dialect::Postgres, given, window);
+        let reaimed = found.iter().find(|f| f.rule.id == "set-not-null").expect("set-not-null fired");
+        assert_eq!(reaimed.class, Class::Coupled, "{found:?}");
+        assert!(reaimed.message.contains("by the end of the window"), "{}", reaimed.message);
+        // Safe for good: nothing kept for reconciling.
+        for settled in found.iter().filter(|f| f.rule.id != "set-not-null") {
+            assert_eq!(settled.class, Class::Safe, "{settled:?}");
+            assert!(settled.subject.is_none() && settled.cleared_as_new.is_none(), "{settled:?}");
+            assert_eq!(settled.message.capacity(), settled.message.len(), "{settled:?}");
+        }
+    }
 }

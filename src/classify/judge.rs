@@ -1,6 +1,7 @@
 //! The one way a migration file is judged: the analysis, the way back and the
 //! tests all go through [`FileJudge`], whole files through [`judge_file`].
 
+use super::finding::Heads;
 use super::{Change, Context, apply_suppressions, classify};
 use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Outcome, ParsedFile, ParsedStatement, Pieces, Segment, SegmentKind};
@@ -38,12 +39,19 @@ pub struct FileJudge {
     first_change: usize,
     comments: Vec<Segment>,
     statement_ends: Vec<usize>,
+    heads: Heads,
 }
 
 impl FileJudge {
     /// Judges file `file`, whose changes follow `changes`.
     pub fn new(file: usize, changes: &[Change]) -> Self {
-        FileJudge { file, first_change: changes.len(), comments: Vec::new(), statement_ends: Vec::new() }
+        FileJudge {
+            file,
+            first_change: changes.len(),
+            comments: Vec::new(),
+            statement_ends: Vec::new(),
+            heads: Heads::default(),
+        }
     }
 
     /// Judges the statements of `parsed`, the file or its next piece, as
@@ -59,7 +67,7 @@ impl FileJudge {
     ) {
         for statement in &parsed.statements {
             let findings = classify(statement, &Context { schema, window_start, dialect });
-            changes.push(Change::new(self.file, statement, findings));
+            changes.push(Change::new(self.file, statement, &mut self.heads, findings));
             if let Outcome::Parsed(ops) = &statement.outcome {
                 for op in ops {
                     snapshot.record(schema, op);

@@ -9,8 +9,7 @@ use crate::analysis::Analysis;
 
 use super::{Lines, issues, references, severity_words, way_back_losses};
 
-pub(super) fn render(analysis: &Analysis) -> String {
-    let mut out = Lines::default();
+pub(super) fn write(analysis: &Analysis, out: &mut Lines<'_>) {
     for issue in issues(analysis) {
         let (severity, _) = severity_words(issue.finding.severity);
         out.line(format_args!(
@@ -43,5 +42,4 @@ pub(super) fn render(analysis: &Analysis) -> String {
     for note in &analysis.notes {
         out.line(format_args!("rollsafe: note: {}", note.replace('\n', " ")));
     }
-    out.into_string()
 }

@@ -7,8 +7,7 @@ use crate::analysis::Analysis;
 
 use super::{Lines, issues, severity_words, used_by, way_back_losses};
 
-pub(super) fn render(analysis: &Analysis) -> String {
-    let mut out = Lines::default();
+pub(super) fn write(analysis: &Analysis, out: &mut Lines<'_>) {
     for issue in issues(analysis) {
         let (_, command) = severity_words(issue.finding.severity);
         let title = format!("rollsafe {}: {}", issue.finding.class.as_str(), issue.finding.rule.id);
@@ -55,7 +54,6 @@ pub(super) fn render(analysis: &Analysis) -> String {
             verdict.reasons.join("; ")
         ))
     ));
-    out.into_string()
 }
 
 /// Escapes a workflow command's message.

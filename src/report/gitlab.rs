@@ -3,7 +3,10 @@
 //! depend on the rule, the file and the statement's text, not on line numbers, so
 //! a finding keeps its identity when lines move.
 
-use serde::Serialize;
+use std::collections::HashMap;
+use std::io;
+
+use serde::{Serialize, Serializer};
 
 use crate::analysis::Analysis;
 use crate::classify::{Class, Severity};
@@ -30,10 +33,16 @@ struct Lines {
     begin: u64,
 }
 
-pub(super) fn render(analysis: &Analysis) -> String {
-    let mut seen: Vec<u64> = Vec::new();
-    let mut entries: Vec<Entry> = issues(analysis)
-        .map(|issue| {
+/// Every entry of an analysis, each made only as it is written: the report of a
+/// file of many statements is never held whole.
+struct Entries<'a>(&'a Analysis);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let analysis = self.0;
+        // How often each finding was seen so far, by its fingerprint's base.
+        let mut seen: HashMap<u64, u64> = HashMap::new();
+        let findings = issues(analysis).map(move |issue| {
             let statement = analysis.files[issue.change.file]
                 .bytes
                 .get(issue.change.range.clone())
@@ -49,8 +58,9 @@ pub(super) fn render(analysis: &Analysis) -> String {
             );
             let base = fnv1a(key.as_bytes());
             // The same finding twice in one file (a statement repeated) stays distinct.
-            let occurrence = seen.iter().filter(|&&h| h == base).count();
-            seen.push(base);
+            let occurrence = seen.entry(base).or_default();
+            let fingerprint = format!("{:016x}", fnv1a(format!("{base}:{occurrence}").as_bytes()));
+            *occurrence += 1;
             Entry {
                 description: format!(
                     "{}{} ({})",
@@ -59,7 +69,7 @@ pub(super) fn render(analysis: &Analysis) -> String {
                     issue.finding.rule.help
                 ),
                 check_name: issue.finding.rule.id,
-                fingerprint: format!("{:016x}", fnv1a(format!("{base}:{occurrence}").as_bytes())),
+                fingerprint,
                 severity: match (issue.finding.severity, issue.finding.class) {
                     (Severity::Error, Class::Destructive) => "critical",
                     (Severity::Error, _) => "major",
@@ -68,31 +78,35 @@ pub(super) fn render(analysis: &Analysis) -> String {
                 },
                 location: Location { path: uri(issue.file), lines: Lines { begin: issue.start.line } },
             }
-        })
-        .collect();
-    entries.extend(way_back_losses(analysis).map(|(file, line, loss)| {
-        let path = uri(file);
-        Entry {
-            fingerprint: format!("{:016x}", fnv1a(format!("way-back\0{path}\0{loss}").as_bytes())),
-            description: loss,
-            check_name: "way-back",
-            severity: "major",
-            location: Location { path, lines: Lines { begin: line } },
-        }
-    }));
-    entries.extend(analysis.skipped.iter().map(|skipped| {
-        let path = uri(&skipped.display);
-        Entry {
-            description: format!("rollsafe did not read this file: {}", skipped.reason),
-            check_name: "not-read",
-            fingerprint: format!("{:016x}", fnv1a(format!("not-read\0{path}").as_bytes())),
-            severity: "info",
-            location: Location { path, lines: Lines { begin: 1 } },
-        }
-    }));
-    let mut out = serde_json::to_string_pretty(&entries).unwrap_or_default();
-    out.push('\n');
-    out
+        });
+        let way_back = way_back_losses(analysis).map(|(file, line, loss)| {
+            let path = uri(file);
+            Entry {
+                fingerprint: format!("{:016x}", fnv1a(format!("way-back\0{path}\0{loss}").as_bytes())),
+                description: loss,
+                check_name: "way-back",
+                severity: "major",
+                location: Location { path, lines: Lines { begin: line } },
+            }
+        });
+        let not_read = analysis.skipped.iter().map(|skipped| {
+            let path = uri(&skipped.display);
+            Entry {
+                description: format!("rollsafe did not read this file: {}", skipped.reason),
+                check_name: "not-read",
+                fingerprint: format!("{:016x}", fnv1a(format!("not-read\0{path}").as_bytes())),
+                severity: "info",
+                location: Location { path, lines: Lines { begin: 1 } },
+            }
+        });
+        serializer.collect_seq(findings.chain(way_back).chain(not_read))
+    }
+}
+
+/// Writes the report to `out` as it is serialized, an entry at a time.
+pub(super) fn write(analysis: &Analysis, out: &mut dyn io::Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &Entries(analysis))?;
+    out.write_all(b"\n")
 }
 
 /// FNV-1a, 64 bits: stable across runs, platforms and versions, unlike std's hasher.

@@ -1,6 +1,10 @@
 //! The report a person reads: one miette diagnostic per change that is not safe,
 //! with the source snippet and the exact name labelled, then the verdict.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource, Report, Severity,
 };
@@ -16,7 +20,7 @@ use super::{Lines, Style, label_range, references, used_at};
 const SHOWN_USES: usize = 5;
 
 /// The places A's code uses what the finding breaks, under its diagnostic.
-fn used_by_code(finding: &Finding, out: &mut Lines) {
+fn used_by_code(finding: &Finding, out: &mut Lines<'_>) {
     let (listed, beyond) = references(finding);
     for reference in listed.iter().take(SHOWN_USES) {
         out.line(format_args!("  used by A's code at {}: {}", used_at(reference), reference.text));
@@ -27,33 +31,40 @@ fn used_by_code(finding: &Finding, out: &mut Lines) {
     }
 }
 
-pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
+pub(super) fn write(analysis: &Analysis, title: &str, style: Style, out: &mut Lines<'_>) {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-    let mut out = Lines::default();
     out.line(format_args!("rollsafe {title}"));
     out.blank();
 
     // A whole history can hold hundreds of findings of one rule: the first few are
     // shown in full, the rest by place, grouped by rule (all of them in JSON).
     let mut shown_per_rule: Vec<(&str, usize)> = Vec::new();
-    let mut more: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut more: Vec<(&str, Places)> = Vec::new();
     for (index, file) in analysis.files.iter().enumerate() {
-        let text = String::from_utf8_lossy(&file.bytes).into_owned();
-        let lines = LineIndex::new(&text);
+        // The text the snippets show, shared by them: the file's own bytes when
+        // they are UTF-8, as they nearly always are (a big file is never copied).
+        let source: Arc<[u8]> = match String::from_utf8_lossy(&file.bytes) {
+            Cow::Borrowed(_) => file.bytes.clone(),
+            Cow::Owned(text) => Arc::from(text.into_bytes()),
+        };
+        let text = std::str::from_utf8(&source).unwrap_or_default();
+        // Where lines start, only in a file with a finding to show.
+        let lines = OnceCell::new();
         for change in analysis.changes.iter().filter(|c| c.file == index) {
             for finding in change.findings().iter().filter(|f| f.class != Class::Safe && f.counts()) {
                 let rule = finding.rule.id;
                 let shown = slot(&mut shown_per_rule, rule);
                 if *shown >= FULL_PER_RULE {
                     let at = finding.at.unwrap_or(change.start);
-                    slot(&mut more, rule).push(format!("{}:{}", file.display, at.line));
+                    slot(&mut more, rule).add(|| format!("{}:{}", file.display, at.line));
                     continue;
                 }
                 *shown += 1;
-                let report = diagnostic(change, finding, &text, &lines, &file.display);
-                let _rendered = handler.render_report(&mut out, report.as_ref());
-                used_by_code(finding, &mut out);
+                let lines = lines.get_or_init(|| LineIndex::new(text));
+                let report = diagnostic(change, finding, (text, lines, &source), &file.display);
+                let _rendered = handler.render_report(out, report.as_ref());
+                used_by_code(finding, out);
                 out.blank();
             }
         }
@@ -61,7 +72,7 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     if !more.is_empty() {
         out.line(format_args!("More of the same rules (every one in --format json)"));
         for (rule, places) in &more {
-            out.line(format_args!("  {rule}: {} more at {}", places.len(), capped(places, PLACES_SHOWN)));
+            out.line(format_args!("  {rule}: {} more at {}", places.count, places.listed()));
         }
         out.blank();
     }
@@ -98,8 +109,7 @@ pub(super) fn render(analysis: &Analysis, title: &str, style: Style) -> String {
     if !analysis.notes.is_empty() || !analysis.skipped.is_empty() {
         out.blank();
     }
-    verdict_block(analysis, &mut out);
-    out.into_string()
+    verdict_block(analysis, out);
 }
 
 /// Findings of one rule shown in full before the rest are listed by place.
@@ -121,16 +131,38 @@ fn slot<'a, 'k, V: Default>(entries: &'a mut Vec<(&'k str, V)>, key: &'k str) ->
     &mut entries[index].1
 }
 
-/// The first `shown` items joined, then "and N more".
-fn capped(items: &[String], shown: usize) -> String {
-    let listed = items[..items.len().min(shown)].join(", ");
-    match items.len().saturating_sub(shown) {
-        0 => listed,
-        rest => format!("{listed} and {rest} more"),
+/// How many places (or items) there are, and the first [`PLACES_SHOWN`] of them:
+/// a long list is said by its count, never held whole.
+#[derive(Default)]
+struct Places {
+    count: usize,
+    first: Vec<String>,
+}
+
+impl Places {
+    /// Counts one more, made by `place` only when it is one of those listed.
+    fn add(&mut self, place: impl FnOnce() -> String) {
+        if self.first.len() < PLACES_SHOWN {
+            self.first.push(place());
+        }
+        self.count += 1;
+    }
+
+    /// The first ones joined, then "and N more".
+    fn listed(&self) -> String {
+        let listed = self.first.join(", ");
+        match self.count - self.first.len() {
+            0 => listed,
+            rest => format!("{listed} and {rest} more"),
+        }
     }
 }
 
-fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex, file: &str) -> Report {
+/// A file's text, where its lines start, and the same text shared with every
+/// snippet of it.
+type Source<'a> = (&'a str, &'a LineIndex, &'a Arc<[u8]>);
+
+fn diagnostic(change: &Change, finding: &Finding, (text, lines, shared): Source<'_>, file: &str) -> Report {
     let (offset, length) = label_range(text, lines, change, finding.at, finding.end);
     let label = match finding.class {
         Class::Destructive if finding.breaks_code => "data lost, and A's code breaks",
@@ -148,40 +180,37 @@ fn diagnostic(change: &Change, finding: &Finding, text: &str, lines: &LineIndex,
         .with_severity(severity)
         .with_help(finding.rule.help)
         .with_label(LabeledSpan::new(Some(label.to_owned()), offset, length));
-    Report::new(diagnostic).with_source_code(NamedSource::new(file, text.to_owned()))
+    Report::new(diagnostic).with_source_code(NamedSource::new(file, shared.clone()))
 }
 
 /// The verdict, as answers to the rollback checklist.
-fn verdict_block(analysis: &Analysis, out: &mut Lines) {
+fn verdict_block(analysis: &Analysis, out: &mut Lines<'_>) {
     let verdict = &analysis.verdict;
-    let located = |filter: &dyn Fn(&Finding) -> bool| -> Vec<(&str, String)> {
-        analysis
-            .changes
-            .iter()
-            .flat_map(|change| change.findings().iter().map(move |f| (change, f)))
-            .filter(|(_, f)| f.counts() && filter(f))
-            .map(|(change, f)| {
-                let at = f.at.unwrap_or(change.start);
-                (f.rule.id, format!("{}:{}", analysis.files[change.file].display, at.line))
-            })
-            .collect()
-    };
     // A long answer names how many of each rule, not every place.
-    let answer = |items: Vec<(&str, String)>| -> String {
-        if items.is_empty() {
+    let answer = |filter: &dyn Fn(&Finding) -> bool| -> String {
+        let mut places = Places::default();
+        let mut per_rule: Vec<(&str, usize)> = Vec::new();
+        let findings =
+            analysis.changes.iter().flat_map(|change| change.findings().iter().map(move |f| (change, f)));
+        for (change, f) in findings.filter(|(_, f)| f.counts() && filter(f)) {
+            places.add(|| {
+                let at = f.at.unwrap_or(change.start);
+                format!("{} at {}:{}", f.rule.id, analysis.files[change.file].display, at.line)
+            });
+            *slot(&mut per_rule, f.rule.id) += 1;
+        }
+        if places.count == 0 {
             return "no".to_owned();
         }
-        if items.len() <= PLACES_SHOWN {
-            let each: Vec<String> = items.iter().map(|(rule, at)| format!("{rule} at {at}")).collect();
-            return format!("yes, {}: {}", items.len(), each.join(", "));
-        }
-        let mut per_rule: Vec<(&str, usize)> = Vec::new();
-        for (rule, _) in &items {
-            *slot(&mut per_rule, rule) += 1;
+        if places.count <= PLACES_SHOWN {
+            return format!("yes, {}: {}", places.count, places.first.join(", "));
         }
         per_rule.sort_by_key(|&(_, count)| std::cmp::Reverse(count));
-        let each: Vec<String> = per_rule.iter().map(|(rule, count)| format!("{rule} {count}")).collect();
-        format!("yes, {}: {}", items.len(), capped(&each, PLACES_SHOWN))
+        let mut each = Places::default();
+        for (rule, count) in per_rule {
+            each.add(|| format!("{rule} {count}"));
+        }
+        format!("yes, {}: {}", places.count, each.listed())
     };
     let statements = analysis.changes.iter().filter(|c| c.range.end > 0).count();
     let files = {
@@ -203,17 +232,11 @@ fn verdict_block(analysis: &Analysis, out: &mut Lines) {
     out.line(format_args!("  code rollback:     {code}"));
     out.line(format_args!("  database rollback: {database}"));
     out.blank();
-    out.line(format_args!(
-        "  Does it break a contract the older code uses?  {}",
-        answer(located(&|f| f.breaks_code))
-    ));
-    out.line(format_args!(
-        "  Does applying it lose data?                    {}",
-        answer(located(&|f| f.loses_data))
-    ));
+    out.line(format_args!("  Does it break a contract the older code uses?  {}", answer(&|f| f.breaks_code)));
+    out.line(format_args!("  Does applying it lose data?                    {}", answer(&|f| f.loses_data)));
     out.line(format_args!(
         "  Could anything not be judged?                  {}",
-        answer(located(&|f| f.class == Class::Unknown))
+        answer(&|f| f.class == Class::Unknown)
     ));
     if analysis.way_back.steps.is_empty() {
         out.line(format_args!("  Way back for the database?                     none"));

@@ -123,13 +123,6 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
     }
 }
 
-pub(super) fn render(analysis: &Analysis) -> String {
-    let mut out = Vec::new();
-    // Writing into memory cannot fail, and serde_json writes UTF-8.
-    let _infallible = write(analysis, &mut out);
-    String::from_utf8(out).unwrap_or_default()
-}
-
 /// Writes the report to `out` as it is serialized, a change at a time.
 pub(super) fn write(analysis: &Analysis, out: &mut dyn io::Write) -> io::Result<()> {
     let mut summary = Summary { changes: analysis.changes.len(), ..Summary::default() };

@@ -8,14 +8,13 @@ use crate::verdict::CodeRollback;
 
 use super::{Lines, issues, references, used_at};
 
-pub(super) fn render(analysis: &Analysis, title: &str) -> String {
+pub(super) fn write(analysis: &Analysis, title: &str, out: &mut Lines<'_>) {
     let verdict = &analysis.verdict;
     let icon = match verdict.code_rollback {
         CodeRollback::Independent => "✅",
         CodeRollback::Review => "⚠️",
         CodeRollback::Blocked => "⛔",
     };
-    let mut out = Lines::default();
     out.line(format_args!(
         "## {icon} rollsafe: code rollback **{}**, database rollback **{}**",
         verdict.code_rollback.as_str(),
@@ -29,8 +28,8 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
     }
     out.blank();
 
-    let table = |out: &mut Lines, heading: &str, filter: &dyn Fn(Class, bool) -> bool| {
-        let rows: Vec<String> = issues(analysis)
+    let table = |out: &mut Lines<'_>, heading: &str, filter: &dyn Fn(Class, bool) -> bool| {
+        let mut rows = issues(analysis)
             .filter(|issue| {
                 filter(issue.finding.class, issue.finding.breaks_code || issue.finding.loses_data)
             })
@@ -45,8 +44,8 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
                     cell(issue.finding.rule.help)
                 )
             })
-            .collect();
-        if !rows.is_empty() {
+            .peekable();
+        if rows.peek().is_some() {
             out.line(format_args!("### {heading}"));
             out.blank();
             out.line(format_args!("| where | rule | what breaks | used at | do this instead |"));
@@ -57,41 +56,36 @@ pub(super) fn render(analysis: &Analysis, title: &str) -> String {
             out.blank();
         }
     };
-    table(&mut out, "Blocking or losing data", &|class, harms| class != Class::Unknown && harms);
-    table(&mut out, "To review", &|class, harms| class == Class::Unknown || !harms);
+    table(out, "Blocking or losing data", &|class, harms| class != Class::Unknown && harms);
+    table(out, "To review", &|class, harms| class == Class::Unknown || !harms);
     let not_read = analysis.skipped.iter().map(|s| format!("- `{}`: {}", s.display, cell(&s.reason)));
-    list(&mut out, "Not read", not_read);
-    list(&mut out, "Notes", analysis.notes.iter().map(|note| format!("- {}", cell(note))));
+    list(out, "Not read", not_read);
+    list(out, "Notes", analysis.notes.iter().map(|note| format!("- {}", cell(note))));
 
-    let safe: Vec<String> = analysis
-        .changes
-        .iter()
-        .filter(|change| change.class() == Class::Safe)
-        .map(|change| {
+    // A file of many statements has as many safe changes: counted, then listed
+    // one at a time.
+    let safe = || analysis.changes.iter().filter(|change| change.class() == Class::Safe);
+    let count = safe().count();
+    if count > 0 {
+        out.line(format_args!("<details><summary>{count} safe change(s)</summary>"));
+        out.blank();
+        for change in safe() {
             let finding = change.primary();
-            format!(
+            out.line(format_args!(
                 "- `{}:{}` `{}`: {}",
                 analysis.files[change.file].display,
                 change.start.line,
                 finding.rule.id,
                 cell(&finding.message)
-            )
-        })
-        .collect();
-    if !safe.is_empty() {
-        out.line(format_args!("<details><summary>{} safe change(s)</summary>", safe.len()));
-        out.blank();
-        for line in safe {
-            out.line(format_args!("{line}"));
+            ));
         }
         out.blank();
         out.line(format_args!("</details>"));
     }
-    out.into_string()
 }
 
 /// A section of list items, when there are any.
-fn list(out: &mut Lines, heading: &str, items: impl Iterator<Item = String>) {
+fn list(out: &mut Lines<'_>, heading: &str, items: impl Iterator<Item = String>) {
     let mut items = items.peekable();
     if items.peek().is_none() {
         return;

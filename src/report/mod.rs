@@ -42,22 +42,10 @@ pub struct Style {
     pub width: usize,
 }
 
-/// Renders `analysis` in `format`. `title` says what was analysed.
-pub fn render(analysis: &Analysis, format: Format, title: &str, style: Style) -> String {
-    match format {
-        Format::Human => human::render(analysis, title, style),
-        Format::Json => json::render(analysis),
-        Format::Gcc => gcc::render(analysis),
-        Format::Sarif => sarif::render(analysis),
-        Format::Github => github::render(analysis),
-        Format::Gitlab => gitlab::render(analysis),
-        Format::Markdown => markdown::render(analysis, title),
-    }
-}
-
-/// Writes `analysis` in `format` to `out`. The JSON report, the one a file of
-/// many statements makes big, is written as it is serialized, never held whole;
-/// the others are rendered, then written.
+/// Writes `analysis` in `format` to `out`, as it is rendered: a report is never
+/// held whole (a file of many statements makes a big one), only what a format
+/// must know before it starts (a count, the rules used) is gathered first.
+/// `title` says what was analysed.
 pub fn write(
     analysis: &Analysis,
     format: Format,
@@ -67,38 +55,54 @@ pub fn write(
 ) -> io::Result<()> {
     match format {
         Format::Json => json::write(analysis, out),
-        _ => out.write_all(render(analysis, format, title, style).as_bytes()),
+        Format::Sarif => sarif::write(analysis, out),
+        Format::Gitlab => gitlab::write(analysis, out),
+        Format::Human => Lines::write(out, |lines| human::write(analysis, title, style, lines)),
+        Format::Gcc => Lines::write(out, |lines| gcc::write(analysis, lines)),
+        Format::Github => Lines::write(out, |lines| github::write(analysis, lines)),
+        Format::Markdown => Lines::write(out, |lines| markdown::write(analysis, title, lines)),
     }
 }
 
-/// A text report built a line at a time. Formatting into a `String` never fails,
-/// so the `fmt::Result` that `writeln!` would hand every call site is dropped here,
-/// once, instead of beside each line.
-#[derive(Default)]
-struct Lines(String);
+/// A text report written a line at a time. Each line goes straight to the
+/// output; the first failure to write is kept and returned at the end (see
+/// [`Lines::write`]), so the `fmt::Result` that `writeln!` would hand every call site
+/// is dealt with once, instead of beside each line.
+struct Lines<'w> {
+    out: &'w mut dyn io::Write,
+    failed: Option<io::Error>,
+}
 
-impl Lines {
+impl<'w> Lines<'w> {
+    /// Writes the lines `report` makes to `out`: whether every one was written.
+    fn write(out: &'w mut dyn io::Write, report: impl FnOnce(&mut Lines<'w>)) -> io::Result<()> {
+        let mut lines = Lines { out, failed: None };
+        report(&mut lines);
+        lines.failed.map_or(Ok(()), Err)
+    }
+
     /// Appends `args` and a newline: `out.line(format_args!(..))`.
     fn line(&mut self, args: fmt::Arguments<'_>) {
-        let _infallible = fmt::Write::write_fmt(&mut self.0, args);
-        self.0.push('\n');
+        let _kept_in_failed = fmt::Write::write_fmt(self, args);
+        self.blank();
     }
 
     /// Appends an empty line.
     fn blank(&mut self) {
-        self.0.push('\n');
-    }
-
-    fn into_string(self) -> String {
-        self.0
+        let _kept_in_failed = fmt::Write::write_str(self, "\n");
     }
 }
 
 /// miette renders a diagnostic into any `fmt::Write`.
-impl fmt::Write for Lines {
+impl fmt::Write for Lines<'_> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
-        self.0.push_str(text);
-        Ok(())
+        if self.failed.is_some() {
+            return Err(fmt::Error);
+        }
+        self.out.write_all(text.as_bytes()).map_err(|error| {
+            self.failed = Some(error);
+            fmt::Error
+        })
     }
 }
 
