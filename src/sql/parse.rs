@@ -90,11 +90,11 @@ pub(crate) fn parse_in_pieces(
 }
 
 /// Runs `produce` on a thread of its own, handing what it sends to `consume` on
-/// this one, in order; at most one item waits between them, so that a big file's
-/// pieces are never all held at once.
+/// this one, in order; the producer waits for the consumer to take each item, so
+/// that a big file's pieces are never all held at once.
 fn pipelined<T: Send>(produce: impl FnOnce(&mut dyn FnMut(T)) + Send, mut consume: impl FnMut(T)) {
     std::thread::scope(|scope| {
-        let (sender, received) = std::sync::mpsc::sync_channel(1);
+        let (sender, received) = std::sync::mpsc::sync_channel(0);
         scope.spawn(move || {
             produce(&mut |item| {
                 // Fails only once the consumer is gone (it panicked): no one to hand it to.

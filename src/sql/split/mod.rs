@@ -68,11 +68,22 @@ pub fn split_in_pieces(bytes: &[u8], dialect: Dialect, piece_bytes: usize, mut e
 
     let mut cursor = Cursor::new(body);
     let mut start = 0;
+    // The piece after the one being cut, tokenized at the same time on a thread of
+    // its own as if that cut were clean; kept when it is.
+    let mut ahead: Option<Piece<'_>> = None;
     loop {
         let mut length = piece_bytes;
         let piece = loop {
             let end = piece_end(body, start, length);
-            let piece = file.piece(start..end, &cursor);
+            let piece = match ahead.take() {
+                Some(piece) if piece.start == start && piece.end == end => piece,
+                _ if length == piece_bytes && end < body.len() => {
+                    let (piece, next) = file.piece_and_next(start..end, piece_bytes, &cursor);
+                    ahead = next;
+                    piece
+                }
+                _ => file.piece(start..end, &cursor),
+            };
             if end == body.len() || piece.is_clean_cut() {
                 break piece;
             }
@@ -180,6 +191,24 @@ impl<'a> Whole<'a> {
         let open = splitter.run();
         let out = splitter.out;
         Piece { start: within.start, end: within.end, tokens, ranges, out, open, tokenizer_error, cursor }
+    }
+
+    /// The piece `within` the body, and the one after it, of at least
+    /// `piece_bytes`, tokenized on a thread of its own at the same time: a piece is
+    /// the same whatever the cursor it starts from, at or before its start.
+    fn piece_and_next(
+        &self,
+        within: Range<usize>,
+        piece_bytes: usize,
+        cursor: &Cursor<'a>,
+    ) -> (Piece<'a>, Option<Piece<'a>>) {
+        let next = within.end..piece_end(self.body, within.end, piece_bytes);
+        std::thread::scope(|scope| {
+            let next = scope.spawn(|| self.piece(next, cursor));
+            let piece = self.piece(within, cursor);
+            // A thread that did not finish leaves the next piece to be tokenized again.
+            (piece, next.join().ok())
+        })
     }
 
     /// The piece's split, with the rest of the file made one unreadable statement
