@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
@@ -26,6 +27,9 @@ pub(super) fn parse_tokens(
     // The parser reads an INSERT of literal rows with one row of its own in their
     // place; `at` turns where it stands back into an index of `tokens`.
     let rows = literal_rows(tokens);
+    if let Some(parsed) = rows.as_ref().and_then(|rows| plain_insert(tokens, rows, dialect, lowerer)) {
+        return Ok(vec![parsed]);
+    }
     let read = match &rows {
         Some(rows) => {
             let stand_in = row_standing_in(&tokens[rows.clone()]);
@@ -65,6 +69,68 @@ pub(super) fn parse_tokens(
         statements.push((first..last + 1, ops));
     }
     Ok(statements)
+}
+
+/// A PostgreSQL `INSERT INTO name [(column, …)]` of `rows`, literal rows (see
+/// [`literal_rows`]), where every name is a plain word (see [`plain_word`]):
+/// what sqlparser reads it to, an insert into `name` of no other table's rows,
+/// without the parser, which spends most of its time on such a statement reading
+/// its column list and its rows as a query.
+fn plain_insert(
+    tokens: &[TokenWithSpan],
+    rows: &Range<usize>,
+    dialect: Dialect,
+    lowerer: &Lowerer,
+) -> Option<ParsedRange> {
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    let significant: Vec<usize> = (0..rows.start).filter(|&i| !is_trivia(&tokens[i].token)).collect();
+    // INSERT INTO, the name, any column list, then VALUES.
+    let [first, _into, rest @ .., _values] = significant.as_slice() else {
+        return None;
+    };
+    let token = |at: usize| &tokens[rest[at]].token;
+    let mut parts = Vec::new();
+    let mut at = 0;
+    loop {
+        let index = *rest.get(at)?;
+        parts.push(ObjectNamePart::Identifier(plain_word(&tokens[index], false)?));
+        at += 1;
+        if at == rest.len() || *token(at) != Token::Period {
+            break;
+        }
+        at += 1;
+    }
+    if let [open, columns @ .., close] = &rest[at..] {
+        let listed = tokens[*open].token == Token::LParen && tokens[*close].token == Token::RParen;
+        let words = columns.iter().step_by(2).all(|&column| plain_word(&tokens[column], true).is_some());
+        let commas = columns.iter().skip(1).step_by(2).all(|&comma| tokens[comma].token == Token::Comma);
+        if !(listed && words && commas && columns.len() % 2 == 1) {
+            return None;
+        }
+    } else if at != rest.len() {
+        return None;
+    }
+    let semicolon = first_significant(tokens, rows.end)?;
+    let table = lowerer.name(&ObjectName(parts));
+    Some((*first..semicolon + 1, vec![Op::Insert { table, copied_from: None }]))
+}
+
+/// The identifier `token` is if it is a plain word: double-quoted, or unquoted
+/// and no keyword; in a column list, where sqlparser reads any word as a name, a
+/// keyword too, but for those that start a subquery.
+fn plain_word(token: &TokenWithSpan, in_columns: bool) -> Option<Ident> {
+    let Token::Word(word) = &token.token else {
+        return None;
+    };
+    let plain = match word.quote_style {
+        Some('"') => true,
+        Some(_) => false,
+        None if in_columns => !matches!(word.keyword, Keyword::SELECT | Keyword::WITH),
+        None => word.keyword == Keyword::NoKeyword,
+    };
+    plain.then(|| Ident { value: word.value.clone(), quote_style: word.quote_style, span: token.span })
 }
 
 /// How many tokens stand in for the literal rows of an INSERT: `(NULL)`.
@@ -227,6 +293,40 @@ mod tests {
             .map(|(range, _)| tokens[range.clone()].iter().map(|t| t.token.to_string()).collect())
             .collect();
         assert_eq!(ranges, ["INSERT INTO t VALUES (1, 'a'), (2, 'b') ;"], "{parsed:?}");
+    }
+
+    #[test]
+    fn a_plain_insert_of_literals_is_read_as_the_parser_reads_it() {
+        let lowerer = Lowerer::new(Dialect::Postgres);
+        for sql in [
+            "INSERT INTO t (a, b) VALUES (1, 'x'), (2, NULL);\n",
+            "INSERT INTO s.\"T\" VALUES (1) ;",
+            "INSERT /* c */ INTO s . t ( a ) VALUES (1);",
+            "INSERT INTO drug_labels(id, date, \"Name\") VALUES (1, '2020-01-01', 'x');",
+        ] {
+            let file = split(sql.as_bytes(), Dialect::Postgres);
+            let tokens = file.tokens_of(&file.statements[0]);
+            let rows = literal_rows(tokens).expect(sql);
+            let read = plain_insert(tokens, &rows, Dialect::Postgres, &lowerer).expect(sql);
+            let mut parser = parser_over(tokens.to_vec(), &lowerer);
+            let statement = parser.parse_statement().expect(sql);
+            assert_eq!(read.1, lowerer.lower(&statement, "INSERT INTO"), "{sql}");
+            assert_eq!(read.0, 0..tokens.iter().rposition(|t| t.token == Token::SemiColon).expect(sql) + 1);
+        }
+        // A keyword for a table or a subquery's start, a qualified column, an empty
+        // list, an alias: read by the parser.
+        for sql in [
+            "INSERT INTO t (select) VALUES (1);",
+            "INSERT INTO user VALUES (1);",
+            "INSERT INTO t (t.a) VALUES (1);",
+            "INSERT INTO t () VALUES (1);",
+            "INSERT INTO t AS x VALUES (1);",
+        ] {
+            let file = split(sql.as_bytes(), Dialect::Postgres);
+            let tokens = file.tokens_of(&file.statements[0]);
+            let rows = literal_rows(tokens).expect(sql);
+            assert_eq!(plain_insert(tokens, &rows, Dialect::Postgres, &lowerer), None, "{sql}");
+        }
     }
 
     #[test]
