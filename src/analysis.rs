@@ -14,7 +14,7 @@ use std::sync::mpsc::sync_channel;
 
 use rayon::prelude::*;
 
-use crate::classify::{Change, FileJudge, Severity, judge_file, reconcile, replay_file};
+use crate::classify::{Change, FileJudge, Severity, reconcile, replay_file};
 use crate::discover::{
     self, DiscoverError, HistoryName, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped,
     discover_histories,
@@ -785,26 +785,35 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
     if !result.layout_has_downs {
         return result;
     }
-    let mut schema = after.clone();
+    let mut backs = Vec::new();
     for migration in window.iter().rev() {
-        let Some(back) = set.way_back_for(migration) else {
-            if !migration.repeatable {
-                result.missing.push(migration.relative.clone());
-            }
-            continue;
-        };
+        match set.way_back_for(migration) {
+            Some(back) => backs.push(back),
+            None if !migration.repeatable => result.missing.push(migration.relative.clone()),
+            None => {}
+        }
+    }
+    let mut schema = after.clone();
+    // Read on every core ahead of the judge, like the window itself; a way back
+    // is read as it is, whatever its extension.
+    let bytes: fn(&Migration) -> &[u8] = |migration| &migration.bytes;
+    each_read(&backs, dialect, bytes, |_, back, parsed| {
         let mut step = WayBackStep { file: back.display.clone(), loses: Vec::new() };
         // Everything the way back touches holds data written since B was deployed.
-        let parsed = parse_file(&back.bytes, dialect);
-        let changes =
-            judge_file(0, &back.bytes, &parsed, dialect, &mut schema, &mut Snapshot::default(), Epoch::MAX);
+        let mut changes = Vec::new();
+        let mut judge = FileJudge::new(0, &changes);
+        let mut snapshot = Snapshot::default();
+        parsed.each_piece(|piece| {
+            judge.judge(piece, dialect, &mut schema, &mut snapshot, Epoch::MAX, &mut changes);
+        });
+        judge.finish(&back.bytes, &mut changes);
         for change in &changes {
             for finding in change.findings().iter().filter(|f| f.loses_data) {
                 step.loses.push(Loss { line: change.start.line, what: finding.message.clone() });
             }
         }
         result.steps.push(step);
-    }
+    });
     result
 }
 
@@ -823,6 +832,19 @@ const READ_AHEAD: usize = 32;
 pub(crate) fn each_parsed<'m, M>(
     migrations: &'m [M],
     dialect: Dialect,
+    each: impl FnMut(Epoch, &'m Migration, ReadAhead<'m>),
+) where
+    M: Borrow<Migration> + Sync,
+{
+    each_read(migrations, dialect, Migration::sql, each);
+}
+
+/// [`each_parsed`], reading `text` of each migration: its bytes as they are,
+/// where a way back is read (whatever its extension).
+fn each_read<'m, M>(
+    migrations: &'m [M],
+    dialect: Dialect,
+    text: fn(&Migration) -> &[u8],
     mut each: impl FnMut(Epoch, &'m Migration, ReadAhead<'m>),
 ) where
     M: Borrow<Migration> + Sync,
@@ -832,7 +854,7 @@ pub(crate) fn each_parsed<'m, M>(
         scope.spawn(move || {
             for chunk in migrations.chunks(READ_AHEAD) {
                 let files: Vec<ReadAhead<'m>> =
-                    chunk.par_iter().map(|m| ReadAhead::read(m.borrow().sql(), dialect)).collect();
+                    chunk.par_iter().map(|m| ReadAhead::read(text(m.borrow()), dialect)).collect();
                 for file in files {
                     if sender.send(file).is_err() {
                         return;

@@ -68,6 +68,8 @@ pub fn parse_file(bytes: &[u8], dialect: Dialect) -> ParsedFile {
 /// Splits and parses `bytes`, a whole migration file, handing `each` a piece of
 /// at least `piece_bytes` of it at a time, in order (see [`split_in_pieces`]): the
 /// pieces' segments and statements, one after another, are [`parse_file`]'s.
+/// A file longer than a piece is split on a thread of its own while the pieces
+/// before are parsed, on both cores: only the order of the pieces matters.
 pub(crate) fn parse_in_pieces(
     bytes: &[u8],
     dialect: Dialect,
@@ -75,10 +77,31 @@ pub(crate) fn parse_in_pieces(
     mut each: impl FnMut(ParsedFile),
 ) {
     let mut reading = Reading::new(dialect);
-    split_in_pieces(bytes, dialect, piece_bytes, |piece| {
+    let parse = |piece: SplitFile| {
         let mut statements = Vec::new();
         reading.read(&piece, &mut statements);
         each(ParsedFile { segments: piece.segments, statements });
+    };
+    if bytes.len() > piece_bytes {
+        pipelined(|send| split_in_pieces(bytes, dialect, piece_bytes, send), parse);
+    } else {
+        split_in_pieces(bytes, dialect, piece_bytes, parse);
+    }
+}
+
+/// Runs `produce` on a thread of its own, handing what it sends to `consume` on
+/// this one, in order; the producer waits for the consumer to take each item, so
+/// that a big file's pieces are never all held at once.
+fn pipelined<T: Send>(produce: impl FnOnce(&mut dyn FnMut(T)) + Send, mut consume: impl FnMut(T)) {
+    std::thread::scope(|scope| {
+        let (sender, received) = std::sync::mpsc::sync_channel(0);
+        scope.spawn(move || {
+            produce(&mut |item| {
+                // Fails only once the consumer is gone (it panicked): no one to hand it to.
+                let _unwanted = sender.send(item);
+            });
+        });
+        received.into_iter().for_each(&mut consume);
     });
 }
 
@@ -122,8 +145,9 @@ impl Pieces for ReadAhead<'_> {
     fn each_piece(&self, mut each: impl FnMut(&ParsedFile)) {
         match self {
             ReadAhead::Parsed(file) => each(file),
+            // Parsed on a thread of its own while the pieces before are judged.
             ReadAhead::InPieces { bytes, dialect } => {
-                parse_in_pieces(bytes, *dialect, PIECE_BYTES, |piece| each(&piece));
+                pipelined(|send| parse_in_pieces(bytes, *dialect, PIECE_BYTES, send), |piece| each(&piece))
             }
         }
     }

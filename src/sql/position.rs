@@ -38,8 +38,31 @@ impl<'a> Cursor<'a> {
     /// Advances to `target` (which must not lie behind the cursor) and returns its
     /// byte offset. Stops at the end of the text if `target` lies beyond it.
     pub(crate) fn byte_of(&mut self, target: Position) -> usize {
-        while self.position < target && self.step() {}
+        while self.position < target && (self.skip_toward(target) || self.step()) {}
         self.byte
+    }
+
+    /// Advances toward `target` several characters at once where that is what
+    /// stepping one at a time would do: past the rest of a line before the
+    /// target's, or past ASCII characters before the target on its line. Whether
+    /// it moved.
+    fn skip_toward(&mut self, target: Position) -> bool {
+        let rest = &self.text.as_bytes()[self.byte..];
+        if self.position.line < target.line {
+            let Some(newline) = memchr::memchr(b'\n', rest) else {
+                return false;
+            };
+            self.byte += newline + 1;
+            self.position.line += 1;
+            self.position.column = 1;
+            return true;
+        }
+        let before =
+            usize::try_from(target.column.saturating_sub(self.position.column)).unwrap_or(usize::MAX);
+        let ascii = rest.iter().take(before).take_while(|&&b| b.is_ascii() && b != b'\n').count();
+        self.byte += ascii;
+        self.position.column += ascii as u64;
+        ascii > 0
     }
 
     /// Advances to byte offset `target` and returns its position.
@@ -103,6 +126,26 @@ mod tests {
         let mut cursor = Cursor::new(text);
         assert_eq!(cursor.byte_of(Position { line: 1, column: 2 }), 2);
         assert_eq!(cursor.byte_of(Position { line: 2, column: 2 }), 5);
+    }
+
+    #[test]
+    fn cursor_skips_as_it_steps() {
+        let text = "ab\ncdé fg\n\nhi";
+        // Every target, reached from every position before it, one character at a
+        // time and with skips: the same byte.
+        for from in 0..=text.len() {
+            for to in (1..=5).flat_map(|line| (1..=9).map(move |column| Position { line, column })) {
+                let mut stepping = Cursor::new(text);
+                stepping.position_of(from);
+                if stepping.position > to {
+                    continue;
+                }
+                let mut skipping = stepping.clone();
+                while stepping.position < to && stepping.step() {}
+                assert_eq!(skipping.byte_of(to), stepping.byte, "from byte {from} to {to:?}");
+                assert_eq!(skipping.position, stepping.position, "from byte {from} to {to:?}");
+            }
+        }
     }
 
     #[test]

@@ -4,9 +4,10 @@
 
 use std::ops::Range;
 
+use sqlparser::ast::{Ident, ObjectName, ObjectNamePart};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Token, TokenWithSpan};
+use sqlparser::tokenizer::{Span, Token, TokenWithSpan};
 
 use super::dialect::Dialect;
 use super::lower::Lowerer;
@@ -23,15 +24,28 @@ pub(super) fn parse_tokens(
     dialect: Dialect,
     lowerer: &Lowerer,
 ) -> Result<Vec<ParsedRange>, ParserError> {
-    // The parser reads a bulk INSERT's head and first row; `at` turns where it
-    // stands back into an index of `tokens`.
-    let rows = rows_after_the_first(tokens);
+    // The parser reads an INSERT of literal rows with one row of its own in their
+    // place; `at` turns where it stands back into an index of `tokens`.
+    let rows = literal_rows(tokens);
+    if let Some(parsed) = rows.as_ref().and_then(|rows| plain_insert(tokens, rows, dialect, lowerer)) {
+        return Ok(vec![parsed]);
+    }
     let read = match &rows {
-        Some(rows) => tokens[..rows.start].iter().chain(&tokens[rows.end..]).cloned().collect(),
+        Some(rows) => {
+            let stand_in = row_standing_in(&tokens[rows.clone()]);
+            tokens[..rows.start]
+                .iter()
+                .cloned()
+                .chain(stand_in)
+                .chain(tokens[rows.end..].iter().cloned())
+                .collect()
+        }
         None => tokens.to_vec(),
     };
     let at = |parser: &Parser<'_>| match &rows {
-        Some(rows) if parser.index() >= rows.start => parser.index() + rows.len(),
+        Some(rows) if parser.index() >= rows.start + STAND_IN_LEN => {
+            parser.index() - STAND_IN_LEN + rows.len()
+        }
         _ => parser.index(),
     };
     let mut parser = Parser::new(dialect.parser_dialect()).with_tokens_with_locations(read);
@@ -57,21 +71,100 @@ pub(super) fn parse_tokens(
     Ok(statements)
 }
 
-/// Where the rows after the first of a bulk `INSERT … VALUES (…), (…), …` are in
-/// `tokens`, from the `,` after the first row through the last row's `)`, when
-/// every row holds only literals (numbers, strings, `NULL`, `TRUE`, `FALSE`, a
-/// minus sign, a one-word cast) and nothing but a `;` follows. What such a
-/// statement does is all in its head: sqlparser reads the head and the first row
-/// alone to the same statement, without a syntax tree for every other value.
-fn rows_after_the_first(tokens: &[TokenWithSpan]) -> Option<Range<usize>> {
+/// A PostgreSQL `INSERT INTO name [(column, …)]` of `rows`, literal rows (see
+/// [`literal_rows`]), where every name is a plain word (see [`plain_word`]):
+/// what sqlparser reads it to, an insert into `name` of no other table's rows,
+/// without the parser, which spends most of its time on such a statement reading
+/// its column list and its rows as a query.
+fn plain_insert(
+    tokens: &[TokenWithSpan],
+    rows: &Range<usize>,
+    dialect: Dialect,
+    lowerer: &Lowerer,
+) -> Option<ParsedRange> {
+    if dialect != Dialect::Postgres {
+        return None;
+    }
+    let significant: Vec<usize> = (0..rows.start).filter(|&i| !is_trivia(&tokens[i].token)).collect();
+    // INSERT INTO, the name, any column list, then VALUES.
+    let [first, _into, rest @ .., _values] = significant.as_slice() else {
+        return None;
+    };
+    let token = |at: usize| &tokens[rest[at]].token;
+    let mut parts = Vec::new();
+    let mut at = 0;
+    loop {
+        let index = *rest.get(at)?;
+        parts.push(ObjectNamePart::Identifier(plain_word(&tokens[index], false)?));
+        at += 1;
+        if at == rest.len() || *token(at) != Token::Period {
+            break;
+        }
+        at += 1;
+    }
+    if let [open, columns @ .., close] = &rest[at..] {
+        let listed = tokens[*open].token == Token::LParen && tokens[*close].token == Token::RParen;
+        let words = columns.iter().step_by(2).all(|&column| plain_word(&tokens[column], true).is_some());
+        let commas = columns.iter().skip(1).step_by(2).all(|&comma| tokens[comma].token == Token::Comma);
+        if !(listed && words && commas && columns.len() % 2 == 1) {
+            return None;
+        }
+    } else if at != rest.len() {
+        return None;
+    }
+    let semicolon = first_significant(tokens, rows.end)?;
+    let table = lowerer.name(&ObjectName(parts));
+    Some((*first..semicolon + 1, vec![Op::Insert { table, copied_from: None }]))
+}
+
+/// The identifier `token` is if it is a plain word: double-quoted, or unquoted
+/// and no keyword; in a column list, where sqlparser reads any word as a name, a
+/// keyword too, but for those that start a subquery.
+fn plain_word(token: &TokenWithSpan, in_columns: bool) -> Option<Ident> {
+    let Token::Word(word) = &token.token else {
+        return None;
+    };
+    let plain = match word.quote_style {
+        Some('"') => true,
+        Some(_) => false,
+        None if in_columns => !matches!(word.keyword, Keyword::SELECT | Keyword::WITH),
+        None => word.keyword == Keyword::NoKeyword,
+    };
+    plain.then(|| Ident { value: word.value.clone(), quote_style: word.quote_style, span: token.span })
+}
+
+/// How many tokens stand in for the literal rows of an INSERT: `(NULL)`.
+const STAND_IN_LEN: usize = 3;
+
+/// The row `(NULL)` standing in for `rows`, an INSERT's literal rows (see
+/// [`literal_rows`]), placed where they are: a parser's message about it, if
+/// any, points where the rows start and end.
+fn row_standing_in(rows: &[TokenWithSpan]) -> [TokenWithSpan; STAND_IN_LEN] {
+    let (first, last) = (rows.first().map(|t| t.span), rows.last().map(|t| t.span));
+    let (first, last) = (first.unwrap_or_else(Span::empty), last.unwrap_or_else(Span::empty));
+    let null = rows.get(1).map_or(first, |t| t.span);
+    [
+        TokenWithSpan { token: Token::LParen, span: first },
+        TokenWithSpan { token: Token::make_keyword("NULL"), span: null },
+        TokenWithSpan { token: Token::RParen, span: last },
+    ]
+}
+
+/// Where the rows of a plain `INSERT … VALUES (…), (…), …` are in `tokens`, from
+/// the first row's `(` through the last row's `)`, when every row holds only
+/// literals (numbers, strings, `NULL`, `TRUE`, `FALSE`, a minus sign, a one-word
+/// cast) and nothing but a `;` follows. What such a statement does is all in its
+/// head: sqlparser reads the head with any row of literals to the same
+/// statement, without a syntax tree for every value.
+fn literal_rows(tokens: &[TokenWithSpan]) -> Option<Range<usize>> {
     let insert = first_significant(tokens, 0)?;
     let into = next_significant(tokens, insert)?;
     if keyword(tokens, insert) != Keyword::INSERT || keyword(tokens, into) != Keyword::INTO {
         return None;
     }
     let values = (into..tokens.len()).find(|&i| keyword(tokens, i) == Keyword::VALUES)?;
-    let first_row_end = literal_row_end(tokens, next_significant(tokens, values)?)?;
-    let mut last_row_end = first_row_end;
+    let first_row = next_significant(tokens, values)?;
+    let mut last_row_end = literal_row_end(tokens, first_row)?;
     while let Some(after) = first_significant(tokens, last_row_end) {
         match tokens[after].token {
             Token::Comma => last_row_end = literal_row_end(tokens, next_significant(tokens, after)?)?,
@@ -79,7 +172,7 @@ fn rows_after_the_first(tokens: &[TokenWithSpan]) -> Option<Range<usize>> {
             _ => return None,
         }
     }
-    (last_row_end > first_row_end).then_some(first_row_end..last_row_end)
+    Some(first_row..last_row_end)
 }
 
 /// The keyword the token at `index` is, unquoted; `NoKeyword` for anything else.
@@ -166,26 +259,80 @@ mod tests {
     use crate::sql::parse::parsed_ops as ops;
     use crate::sql::split::split;
 
-    /// The text of the rows a bulk INSERT's parse leaves out, if any.
+    /// The text of the literal rows an INSERT's parse reads a row of its own for, if any.
     fn rows_left_out(sql: &str) -> Option<String> {
         let file = split(sql.as_bytes(), Dialect::Postgres);
         let tokens = file.tokens_of(&file.statements[0]);
-        let rows = rows_after_the_first(tokens)?;
+        let rows = literal_rows(tokens)?;
         Some(tokens[rows].iter().map(|t| t.token.to_string()).collect())
     }
 
     #[test]
-    fn a_bulk_insert_of_literals_is_read_from_its_head_and_first_row() {
+    fn an_insert_of_literals_is_read_from_its_head() {
         let sql = "INSERT INTO t (a, b) VALUES (1, 'x'), (-2, NULL::text), (3, E'y');";
-        assert_eq!(rows_left_out(sql).as_deref(), Some(", (-2, NULL::text), (3, E'y')"));
+        assert_eq!(rows_left_out(sql).as_deref(), Some("(1, 'x'), (-2, NULL::text), (3, E'y')"));
         let one_row = "INSERT INTO t (a, b) VALUES (1, 'x');";
+        assert_eq!(rows_left_out(one_row).as_deref(), Some("(1, 'x')"));
+        let other_row = "INSERT INTO t (a, b) VALUES (NULL);";
         assert_eq!(ops(sql, Dialect::Postgres), ops(one_row, Dialect::Postgres));
+        assert_eq!(ops(one_row, Dialect::Postgres), ops(other_row, Dialect::Postgres));
+    }
+
+    #[test]
+    fn a_statement_of_literal_rows_is_located_as_when_they_are_read() {
+        // Where the parser stands after its row of its own maps back past the rows:
+        // the statement runs through its own `;`.
+        let sql = "INSERT INTO t VALUES (1, 'a'), (2, 'b') ;\n";
+        let file = split(sql.as_bytes(), Dialect::Postgres);
+        let tokens = file.tokens_of(&file.statements[0]);
+        let lowerer = Lowerer::new(Dialect::Postgres);
+        let parsed = parse_tokens(tokens, Dialect::Postgres, &lowerer).map_err(|e| e.to_string());
+        let ranges: Vec<String> = parsed
+            .iter()
+            .flatten()
+            .map(|(range, _)| tokens[range.clone()].iter().map(|t| t.token.to_string()).collect())
+            .collect();
+        assert_eq!(ranges, ["INSERT INTO t VALUES (1, 'a'), (2, 'b') ;"], "{parsed:?}");
+    }
+
+    #[test]
+    fn a_plain_insert_of_literals_is_read_as_the_parser_reads_it() {
+        let lowerer = Lowerer::new(Dialect::Postgres);
+        for sql in [
+            "INSERT INTO t (a, b) VALUES (1, 'x'), (2, NULL);\n",
+            "INSERT INTO s.\"T\" VALUES (1) ;",
+            "INSERT /* c */ INTO s . t ( a ) VALUES (1);",
+            "INSERT INTO drug_labels(id, date, \"Name\") VALUES (1, '2020-01-01', 'x');",
+        ] {
+            let file = split(sql.as_bytes(), Dialect::Postgres);
+            let tokens = file.tokens_of(&file.statements[0]);
+            let rows = literal_rows(tokens).expect(sql);
+            let read = plain_insert(tokens, &rows, Dialect::Postgres, &lowerer).expect(sql);
+            let mut parser = parser_over(tokens.to_vec(), &lowerer);
+            let statement = parser.parse_statement().expect(sql);
+            assert_eq!(read.1, lowerer.lower(&statement, "INSERT INTO"), "{sql}");
+            assert_eq!(read.0, 0..tokens.iter().rposition(|t| t.token == Token::SemiColon).expect(sql) + 1);
+        }
+        // A keyword for a table or a subquery's start, a qualified column, an empty
+        // list, an alias: read by the parser.
+        for sql in [
+            "INSERT INTO t (select) VALUES (1);",
+            "INSERT INTO user VALUES (1);",
+            "INSERT INTO t (t.a) VALUES (1);",
+            "INSERT INTO t () VALUES (1);",
+            "INSERT INTO t AS x VALUES (1);",
+        ] {
+            let file = split(sql.as_bytes(), Dialect::Postgres);
+            let tokens = file.tokens_of(&file.statements[0]);
+            let rows = literal_rows(tokens).expect(sql);
+            assert_eq!(plain_insert(tokens, &rows, Dialect::Postgres, &lowerer), None, "{sql}");
+        }
     }
 
     #[test]
     fn an_insert_with_anything_but_literal_rows_is_parsed_whole() {
         for sql in [
-            "INSERT INTO t VALUES (1);",
+            "INSERT INTO t VALUES (now());",
             "INSERT INTO t VALUES (1), (now());",
             "INSERT INTO t VALUES (1), (2) ON CONFLICT DO NOTHING;",
             "INSERT INTO t VALUES (1), (2) RETURNING id;",

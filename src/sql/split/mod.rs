@@ -46,8 +46,8 @@ pub fn split(bytes: &[u8], dialect: Dialect) -> SplitFile {
 /// locations). A piece ends at a `;` that ends a line after at least
 /// `piece_bytes` bytes, where cutting provably changes nothing: the text before
 /// tokenizes without trouble, ending with that `;`, which closes a statement at
-/// the top level, and no `COPY … FROM STDIN` (whose data follows the `;`) is in
-/// it. The pieces' segments, one after another, are the whole file's, and their
+/// the top level, and no `COPY … FROM STDIN` data (which follows the `;`) is
+/// open at it. The pieces' segments, one after another, are the whole file's, and their
 /// statements too.
 pub fn split_in_pieces(bytes: &[u8], dialect: Dialect, piece_bytes: usize, mut each: impl FnMut(SplitFile)) {
     let (text, invalid_utf8_at) = match std::str::from_utf8(bytes) {
@@ -68,11 +68,22 @@ pub fn split_in_pieces(bytes: &[u8], dialect: Dialect, piece_bytes: usize, mut e
 
     let mut cursor = Cursor::new(body);
     let mut start = 0;
+    // The piece after the one being cut, tokenized at the same time on a thread of
+    // its own as if that cut were clean; kept when it is.
+    let mut ahead: Option<Piece<'_>> = None;
     loop {
         let mut length = piece_bytes;
         let piece = loop {
             let end = piece_end(body, start, length);
-            let piece = file.piece(start..end, &cursor);
+            let piece = match ahead.take() {
+                Some(piece) if piece.start == start && piece.end == end => piece,
+                _ if length == piece_bytes && end < body.len() => {
+                    let (piece, next) = file.piece_and_next(start..end, piece_bytes, &cursor);
+                    ahead = next;
+                    piece
+                }
+                _ => file.piece(start..end, &cursor),
+            };
             if end == body.len() || piece.is_clean_cut() {
                 break piece;
             }
@@ -182,6 +193,24 @@ impl<'a> Whole<'a> {
         Piece { start: within.start, end: within.end, tokens, ranges, out, open, tokenizer_error, cursor }
     }
 
+    /// The piece `within` the body, and the one after it, of at least
+    /// `piece_bytes`, tokenized on a thread of its own at the same time: a piece is
+    /// the same whatever the cursor it starts from, at or before its start.
+    fn piece_and_next(
+        &self,
+        within: Range<usize>,
+        piece_bytes: usize,
+        cursor: &Cursor<'a>,
+    ) -> (Piece<'a>, Option<Piece<'a>>) {
+        let next = within.end..piece_end(self.body, within.end, piece_bytes);
+        std::thread::scope(|scope| {
+            let next = scope.spawn(|| self.piece(next, cursor));
+            let piece = self.piece(within, cursor);
+            // A thread that did not finish leaves the next piece to be tokenized again.
+            (piece, next.join().ok())
+        })
+    }
+
     /// The piece's split, with the rest of the file made one unreadable statement
     /// when the piece holds trouble the tokenizer could not get past.
     fn finish(&self, piece: Piece<'_>) -> SplitFile {
@@ -248,17 +277,27 @@ impl<'a> Whole<'a> {
 impl Piece<'_> {
     /// Whether the file may be cut at the piece's end without changing anything:
     /// the tokenizer read it all, its last token is a `;` that closes a statement
-    /// at the top level, and no `COPY … FROM STDIN` is in it (its data follows
-    /// the `;`, up to a line of its own).
+    /// at the top level, and no `COPY … FROM STDIN` data is open at the cut.
     fn is_clean_cut(&self) -> bool {
         self.tokenizer_error.is_none()
             && self.open.is_none()
             && self.tokens.last().is_some_and(|last| last.token == Token::SemiColon)
-            && !self
-                .tokens
-                .iter()
-                .any(|t| matches!(&t.token, Token::Word(word) if word.keyword == Keyword::STDIN))
+            && !copy_data_open(&self.tokens)
     }
+}
+
+/// Whether the data of a `COPY … FROM STDIN` may still be open at the end of
+/// `tokens`: the data follows the statement's `;`, from the next line up to a
+/// line `\.` of its own, and the tokenizer reads it as one token, ended only
+/// when that line is in the text it reads. Open unless the last `STDIN` of
+/// `tokens` is followed by such an ended token; a `STDIN` in any other
+/// statement (a column so named) keeps the cut refused too, which is safe.
+fn copy_data_open(tokens: &[TokenWithSpan]) -> bool {
+    let is_stdin =
+        |t: &TokenWithSpan| matches!(&t.token, Token::Word(word) if word.keyword == Keyword::STDIN);
+    tokens.iter().rposition(is_stdin).is_some_and(|stdin| {
+        !tokens[stdin..].iter().any(|t| matches!(t.token, Token::CopyData { terminated: true, .. }))
+    })
 }
 
 #[cfg(test)]
@@ -346,19 +385,44 @@ mod tests {
             ),
         ];
         for (dialect, sql) in files {
-            let whole = split(sql.as_bytes(), dialect);
-            let (segments, statements) = pieces_rejoined(sql, dialect);
-            assert_eq!(segments, whole.segments, "{dialect}: {sql}");
-            assert_eq!(statements.len(), whole.statements.len(), "{dialect}: {sql}");
-            for ((piece, tokens), source) in statements.iter().zip(&whole.statements) {
-                assert_eq!(
-                    (&piece.range, piece.start, piece.end, &piece.unreadable),
-                    (&source.range, source.start, source.end, &source.unreadable),
-                    "{dialect}: {sql}"
-                );
-                assert_eq!(tokens.as_slice(), whole.tokens_of(source), "{dialect}: {sql}");
-            }
+            assert_splits_in_pieces_as_whole(sql, dialect);
         }
+    }
+
+    /// `sql` split in pieces as small as cutting allows splits as it does whole.
+    fn assert_splits_in_pieces_as_whole(sql: &str, dialect: Dialect) {
+        let whole = split(sql.as_bytes(), dialect);
+        let (segments, statements) = pieces_rejoined(sql, dialect);
+        assert_eq!(segments, whole.segments, "{dialect}: {sql}");
+        assert_eq!(statements.len(), whole.statements.len(), "{dialect}: {sql}");
+        for ((piece, tokens), source) in statements.iter().zip(&whole.statements) {
+            assert_eq!(
+                (&piece.range, piece.start, piece.end, &piece.unreadable),
+                (&source.range, source.start, source.end, &source.unreadable),
+                "{dialect}: {sql}"
+            );
+            assert_eq!(tokens.as_slice(), whole.tokens_of(source), "{dialect}: {sql}");
+        }
+    }
+
+    #[test]
+    fn a_dump_is_cut_after_its_copy_data_ends() {
+        let mut sql = String::from(
+            "SET client_encoding = 'UTF8';\nCREATE TABLE a (x int, y text);\nCOPY a (x, y) FROM stdin;\n1\tone;\n2\ttwo;\n\\.\n\n",
+        );
+        for table in 0..20 {
+            sql.push_str(&format!("CREATE TABLE t{table} (x int);\n"));
+        }
+        // A COPY whose `;` line goes on: its data starts on the next line all the same.
+        sql.push_str("COPY a (x) FROM stdin; SELECT 1;\n3;\n\\.\nDROP TABLE a;\n");
+        assert_splits_in_pieces_as_whole(&sql, Dialect::Postgres);
+
+        let mut pieces = Vec::new();
+        split_in_pieces(sql.as_bytes(), Dialect::Postgres, 1, |piece| pieces.push(piece.statements.len()));
+        // Each COPY is held with its data and the next statement (the first `;`
+        // that ends a line after its data); every other statement is a piece.
+        assert_eq!(pieces[..3], [1, 1, 2], "the SET, the CREATE TABLE, the COPY and t0");
+        assert!(pieces.len() > 20, "{pieces:?}");
     }
 
     #[test]
