@@ -38,6 +38,10 @@ pub struct Release {
     pub others: Vec<ReleaseFile>,
     /// What could not even be opened as a file: dangling links, link loops, FIFOs.
     pub skipped: Vec<Skipped>,
+    /// The folder is not there at all at this release (a folder the window
+    /// creates), as opposed to a folder that is there and holds no migrations:
+    /// whoever found it missing says so.
+    pub absent: bool,
 }
 
 /// The extensions of SQL files, in any case: `.sql`, and synapse's engine-specific
