@@ -144,8 +144,13 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 /// Compares release A (`older`, the one to roll back to) with release B (`newer`).
 /// The window is what B added; what B edited or deleted of A's is history rewritten.
 /// A folder holding one history per database is judged history by history.
-pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
+pub fn audit_releases(
+    older: Release,
+    mut newer: Release,
+    options: &Options,
+) -> Result<Analysis, AnalysisError> {
     let label = newer.label.clone();
+    newer.share_unchanged(&older);
     // A release with no SQL file holds no history: a first release, rolled back to
     // before the database had any migration. Every migration of B is new in the
     // window, and that is said (a folder not there at all at A is said where it
@@ -877,4 +882,34 @@ pub(crate) fn each_parsed<'m, M>(
             each(epoch, migration.borrow(), file);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_release_with_no_sql_migration_is_a_first_release_and_said() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (from, to) = (dir.path().join("a"), dir.path().join("b"));
+        for folder in [&from, &to] {
+            std::fs::create_dir(folder).expect("mkdir");
+        }
+        std::fs::write(from.join("README.md"), "migrations to come").expect("write");
+        std::fs::write(to.join("1_users.sql"), "CREATE TABLE users (id int);").expect("write");
+        let analysis = audit(&from, &to, &Options::new(Some(Dialect::Postgres))).expect("audit");
+        assert_eq!(analysis.changes.len(), 1, "{:?}", analysis.changes);
+        let said = format!("`{}` holds no SQL migration", from.display());
+        assert!(analysis.notes.iter().any(|note| note.starts_with(&said)), "{:?}", analysis.notes);
+
+        // A folder not there at all at A is said where it was found missing, once.
+        let absent = Release { label: "v1:db".to_owned(), absent: true, ..Release::default() };
+        let newer = Release::read_folder(&to).expect("read");
+        let analysis = audit_releases(absent, newer, &Options::new(Some(Dialect::Postgres))).expect("audit");
+        assert!(
+            !analysis.notes.iter().any(|note| note.contains("holds no SQL migration")),
+            "{:?}",
+            analysis.notes
+        );
+    }
 }
