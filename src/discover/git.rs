@@ -49,6 +49,9 @@ pub(crate) fn git_error(error: impl std::fmt::Display) -> GitError {
 #[derive(Default)]
 pub struct Blobs(HashMap<gix::ObjectId, Arc<[u8]>>);
 
+/// Blobs read by one thread, with their ids.
+type BlobsRead = Vec<(gix::ObjectId, Arc<[u8]>)>;
+
 /// A git repository to read releases from.
 pub struct Repository {
     repo: gix::Repository,
@@ -217,7 +220,7 @@ impl Repository {
         // thread: each share of the blobs is read through one opened for it.
         let share = wanted.len().div_ceil(rayon::current_num_threads()).max(1);
         let git_dir = self.repo.path();
-        let read: Vec<Result<Vec<(gix::ObjectId, Arc<[u8]>)>, GitError>> = wanted
+        let read: Vec<Result<BlobsRead, GitError>> = wanted
             .par_chunks(share)
             .map(|oids| {
                 let repo = gix::open(git_dir).map_err(git_error)?;
