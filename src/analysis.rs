@@ -240,9 +240,10 @@ fn audit_sets(
 
     // A's history is replayed only to know A's schema: nothing of it is judged.
     // What A's migrations after the oldest out-of-order one name is read as they
-    // replay, not parsed again: `None` for a migration no out-of-order one jumps.
+    // replay, not parsed again: `None` for one that cannot be judged, and for one
+    // no out-of-order migration jumps (never asked for).
     let first_jumped = out_of_order.iter().map(|(migration, _)| &migration.version).min();
-    let mut named_by_older: Vec<Option<Option<HashSet<String>>>> = vec![None; older.forward.len()];
+    let mut named_by_older: Vec<Option<HashSet<String>>> = vec![None; older.forward.len()];
     let mut schema = Schema::default();
     each_parsed(&older.forward, dialect, |epoch, migration, parsed| {
         schema.begin_migration(epoch);
@@ -255,7 +256,7 @@ fn audit_sets(
             }
         });
         if let Some(slot) = usize::try_from(epoch).ok().and_then(|index| named_by_older.get_mut(index)) {
-            *slot = if jumped { Some(named.flatten()) } else { None };
+            *slot = named.flatten();
         }
     });
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
@@ -281,14 +282,13 @@ fn audit_sets(
     for (migration, newest) in out_of_order {
         let file = run.add_file(migration);
         let mut finding = out_of_order_migration(&migration.version.to_string(), &newest.to_string());
-        // Each was read during the replay (see `first_jumped`); one that was not
-        // would count as one that cannot be judged.
+        // Each was read during the replay: its version is past `first_jumped`.
         let jumped: Vec<Option<&HashSet<String>>> = older
             .forward
             .iter()
             .zip(&named_by_older)
             .filter(|(earlier, _)| !earlier.repeatable && earlier.version > migration.version)
-            .map(|(_, named)| named.as_ref().and_then(Option::as_ref))
+            .map(|(_, named)| named.as_ref())
             .collect();
         if runs_apart_from(migration, &jumped, dialect) {
             finding.reconcile(&format!(
