@@ -7,7 +7,6 @@ use miette::Diagnostic;
 use thiserror::Error;
 
 use std::borrow::Borrow;
-use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::mpsc::sync_channel;
@@ -22,7 +21,9 @@ use crate::discover::{
 use crate::evidence::{self, CodeSource, CodeSummary, EvidenceError};
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::{Dialect, Op, Outcome, Pieces, ReadAhead, differs_only_in_formatting, parse_file};
+use crate::sql::{
+    Dialect, Op, Outcome, ParsedFile, Pieces, ReadAhead, differs_only_in_formatting, parse_file,
+};
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
@@ -143,11 +144,25 @@ pub fn audit(from: &Path, to: &Path, options: &Options) -> Result<Analysis, Anal
 /// Compares release A (`older`, the one to roll back to) with release B (`newer`).
 /// The window is what B added; what B edited or deleted of A's is history rewritten.
 /// A folder holding one history per database is judged history by history.
-pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Result<Analysis, AnalysisError> {
+pub fn audit_releases(
+    older: Release,
+    mut newer: Release,
+    options: &Options,
+) -> Result<Analysis, AnalysisError> {
     let label = newer.label.clone();
+    newer.share_unchanged(&older);
+    // A release with no SQL file holds no history: a first release, rolled back to
+    // before the database had any migration. Every migration of B is new in the
+    // window, and that is said (a folder not there at all at A is said where it
+    // was found missing).
+    let first_release = (older.files.is_empty() && !older.absent).then(|| {
+        format!(
+            "`{}` holds no SQL migration: every migration of `{label}` is judged as new in the window",
+            older.label
+        )
+    });
     // Each side is discovered on its own; A's errors come first, as A is read first.
     let (older, newer) = rayon::join(
-        // A folder A did not have yet (new in the window) holds no history at A.
         || if older.files.is_empty() { Ok(Vec::new()) } else { discover_histories(older, &options.discover) },
         || discover_histories(newer, &options.discover),
     );
@@ -164,7 +179,9 @@ pub fn audit_releases(older: Release, newer: Release, options: &Options) -> Resu
     let pairs =
         newer.iter().map(|new| (counterpart(new), new)).chain(gone.iter().map(|(old, new)| (*old, new)));
     let analyses = pairs.map(|(older, newer)| audit_sets(older, newer, options)).collect::<Result<_, _>>()?;
-    merge_histories(analyses, &label, options.discover.dialect)
+    let mut merged = merge_histories(analyses, &label, options.discover.dialect)?;
+    merged.notes.extend(first_release);
+    Ok(merged)
 }
 
 /// One analysis of the histories of one folder, with a note naming them and the
@@ -218,15 +235,32 @@ fn audit_sets(
     let mut run = Run::new(options, newer);
     let dialect = run.dialect;
 
+    let discover::History { rewrites, renamed, window, out_of_order } =
+        discover::History::between(older, newer);
+
+    // A's history is replayed only to know A's schema: nothing of it is judged.
+    // What A's migrations after the oldest out-of-order one name is read as they
+    // replay, not parsed again: `None` for one that cannot be judged, and for one
+    // no out-of-order migration jumps (never asked for).
+    let first_jumped = out_of_order.iter().map(|(migration, _)| &migration.version).min();
+    let mut named_by_older: Vec<Option<HashSet<String>>> = vec![None; older.forward.len()];
     let mut schema = Schema::default();
-    each_parsed(&older.forward, dialect, |epoch, _, parsed| {
+    each_parsed(&older.forward, dialect, |epoch, migration, parsed| {
         schema.begin_migration(epoch);
-        replay_file(&mut schema, &parsed);
+        let jumped = first_jumped.is_some_and(|first| !migration.repeatable && migration.version > *first);
+        let mut named = (jumped && migration.foreign.is_none()).then(|| Some(HashSet::new()));
+        parsed.each_piece(|piece| {
+            replay_file(&mut schema, piece);
+            if let Some(objects) = &mut named {
+                add_objects_named(piece, objects);
+            }
+        });
+        if let Some(slot) = usize::try_from(epoch).ok().and_then(|index| named_by_older.get_mut(index)) {
+            *slot = named.flatten();
+        }
     });
     let window_start = Epoch::try_from(older.forward.len()).unwrap_or(Epoch::MAX);
 
-    let discover::History { rewrites, renamed, window, out_of_order } =
-        discover::History::between(older, newer);
     for rewrite in rewrites {
         let (migration, finding) = match rewrite {
             discover::Rewrite::Edited { old, new } if only_reformatted(old, new, dialect) => {
@@ -245,19 +279,16 @@ fn audit_sets(
     for (old, new) in renamed {
         run.notes.push(format!("`{}` was renamed to `{}` with the same content", old.relative, new.relative));
     }
-    // What each of A's migrations names, read once however many out-of-order
-    // migrations jump over it.
-    let named_by_older: Vec<OnceCell<Option<HashSet<String>>>> =
-        older.forward.iter().map(|_| OnceCell::new()).collect();
     for (migration, newest) in out_of_order {
         let file = run.add_file(migration);
         let mut finding = out_of_order_migration(&migration.version.to_string(), &newest.to_string());
-        let jumped: Vec<&Option<HashSet<String>>> = older
+        // Each was read during the replay: its version is past `first_jumped`.
+        let jumped: Vec<Option<&HashSet<String>>> = older
             .forward
             .iter()
             .zip(&named_by_older)
             .filter(|(earlier, _)| !earlier.repeatable && earlier.version > migration.version)
-            .map(|(earlier, named)| named.get_or_init(|| objects_named(earlier, dialect)))
+            .map(|(_, named)| named.as_ref())
             .collect();
         if runs_apart_from(migration, &jumped, dialect) {
             finding.reconcile(&format!(
@@ -273,34 +304,41 @@ fn audit_sets(
 }
 
 /// Whether `migration` and each of `others` (the objects they name, see
-/// [`objects_named`]) name disjoint objects (tables, views,
-/// types, functions, sequences), so their order cannot matter. A statement that
-/// cannot be judged (rejected, dynamic, a call) makes the answer no.
-fn runs_apart_from(migration: &Migration, others: &[&Option<HashSet<String>>], dialect: Dialect) -> bool {
-    let Some(own) = objects_named(migration, dialect) else {
+/// [`add_objects_named`]; `None` for one that cannot be judged) name disjoint
+/// objects (tables, views, types, functions, sequences), so their order cannot
+/// matter. A statement that cannot be judged (rejected, dynamic, a call) makes the
+/// answer no.
+fn runs_apart_from(migration: &Migration, others: &[Option<&HashSet<String>>], dialect: Dialect) -> bool {
+    if migration.foreign.is_some() {
+        return false;
+    }
+    let mut own = Some(HashSet::new());
+    add_objects_named(&parse_file(migration.sql(), dialect), &mut own);
+    let Some(own) = own else {
         return false;
     };
-    others.iter().all(|theirs| theirs.as_ref().is_some_and(|theirs| own.is_disjoint(theirs)))
+    others.iter().all(|theirs| theirs.is_some_and(|theirs| own.is_disjoint(theirs)))
 }
 
-/// The objects a migration's statements name, or `None` when one of them cannot
-/// be judged.
-fn objects_named(migration: &Migration, dialect: Dialect) -> Option<HashSet<String>> {
-    if migration.foreign.is_some() {
-        return None;
-    }
-    let mut objects = HashSet::new();
-    for statement in parse_file(migration.sql(), dialect).statements {
-        let Outcome::Parsed(ops) = statement.outcome else {
-            return None;
+/// Adds the objects the statements of `parsed` name to `objects`, or makes it
+/// `None` when one of them cannot be judged.
+fn add_objects_named(parsed: &ParsedFile, objects: &mut Option<HashSet<String>>) {
+    for statement in &parsed.statements {
+        let Some(named) = objects.as_mut() else {
+            return;
         };
-        for mut op in ops {
+        let Outcome::Parsed(ops) = &statement.outcome else {
+            *objects = None;
+            return;
+        };
+        for op in ops {
             let objects_first = match op {
                 Op::DynamicSql { .. }
                 | Op::Unmodelled { .. }
                 | Op::CallRoutine { .. }
                 | Op::ChangeOther { .. } => {
-                    return None;
+                    *objects = None;
+                    return;
                 }
                 // Renames name two objects; other operations name their object
                 // first, then its columns, constraint or index.
@@ -310,10 +348,10 @@ fn objects_named(migration: &Migration, dialect: Dialect) -> Option<HashSet<Stri
                 | Op::RenameSequence { .. } => 2,
                 _ => 1,
             };
-            objects.extend(op.names_mut().into_iter().take(objects_first).map(|name| name.key.clone()));
+            let mut op = op.clone();
+            named.extend(op.names_mut().into_iter().take(objects_first).map(|name| name.key.clone()));
         }
     }
-    Some(objects)
 }
 
 /// Whether B's edit of A's migration changed only how it is written. A migration
@@ -866,4 +904,34 @@ fn each_read<'m, M>(
             each(epoch, migration.borrow(), file);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_older_release_with_no_sql_migration_is_a_first_release_and_said() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (from, to) = (dir.path().join("a"), dir.path().join("b"));
+        for folder in [&from, &to] {
+            std::fs::create_dir(folder).expect("mkdir");
+        }
+        std::fs::write(from.join("README.md"), "migrations to come").expect("write");
+        std::fs::write(to.join("1_users.sql"), "CREATE TABLE users (id int);").expect("write");
+        let analysis = audit(&from, &to, &Options::new(Some(Dialect::Postgres))).expect("audit");
+        assert_eq!(analysis.changes.len(), 1, "{:?}", analysis.changes);
+        let said = format!("`{}` holds no SQL migration", from.display());
+        assert!(analysis.notes.iter().any(|note| note.starts_with(&said)), "{:?}", analysis.notes);
+
+        // A folder not there at all at A is said where it was found missing, once.
+        let absent = Release { label: "v1:db".to_owned(), absent: true, ..Release::default() };
+        let newer = Release::read_folder(&to).expect("read");
+        let analysis = audit_releases(absent, newer, &Options::new(Some(Dialect::Postgres))).expect("audit");
+        assert!(
+            !analysis.notes.iter().any(|note| note.contains("holds no SQL migration")),
+            "{:?}",
+            analysis.notes
+        );
+    }
 }

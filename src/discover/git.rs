@@ -1,11 +1,14 @@
 //! Releases named by git revision: trees and blobs are read with gix, never through
 //! a shell, so no revision or path can be taken for an option or a command.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use gix::bstr::ByteSlice;
+use gix::traverse::tree::recorder::Entry;
 use miette::Diagnostic;
+use rayon::prelude::*;
 use thiserror::Error;
 
 use super::{Release, ReleaseFile, SkipKind, Skipped, search, worth_reading};
@@ -41,6 +44,13 @@ pub enum GitError {
 pub(crate) fn git_error(error: impl std::fmt::Display) -> GitError {
     GitError::Git { message: error.to_string() }
 }
+
+/// The blobs read so far, by id: equal ids, equal bytes.
+#[derive(Default)]
+pub struct Blobs(HashMap<gix::ObjectId, Arc<[u8]>>);
+
+/// Blobs read by one thread, with their ids.
+type BlobsRead = Vec<(gix::ObjectId, Arc<[u8]>)>;
 
 /// A git repository to read releases from.
 pub struct Repository {
@@ -133,6 +143,19 @@ impl Repository {
 
     /// The `.sql` files under `folder` (repository-relative) at `revision`.
     pub fn release_at(&self, revision: &str, folder: &str) -> Result<Release, GitError> {
+        self.release_sharing(revision, folder, &mut Blobs::default())
+    }
+
+    /// [`Repository::release_at`], reading only the blobs `known` does not hold
+    /// yet and adding those it reads: release B's migrations that A shipped
+    /// unchanged are the same blobs, read once and shared (a one-file window over a
+    /// long history reads one blob more than A's).
+    pub fn release_sharing(
+        &self,
+        revision: &str,
+        folder: &str,
+        known: &mut Blobs,
+    ) -> Result<Release, GitError> {
         let tree = self.tree(revision)?;
         let folder = folder.trim_matches('/');
         let subtree = if folder.is_empty() || folder == "." {
@@ -153,6 +176,7 @@ impl Repository {
         let mut records = recorder.records;
         records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
         let mut release = Release { label: format!("{revision}:{folder}"), ..Release::default() };
+        self.read_blobs(&records, known)?;
         for entry in records {
             let relative = entry.filepath.to_str_lossy().into_owned();
             let path = if folder.is_empty() { relative.clone() } else { format!("{folder}/{relative}") };
@@ -167,13 +191,51 @@ impl Repository {
                 continue;
             }
             let bytes = if worth_reading(&relative) {
-                Arc::from(self.repo.find_object(entry.oid).map_err(git_error)?.data.as_slice())
+                match known.0.get(&entry.oid) {
+                    Some(bytes) => bytes.clone(),
+                    None => Arc::from(self.repo.find_object(entry.oid).map_err(git_error)?.data.as_slice()),
+                }
             } else {
                 Arc::from([])
             };
             release.add(ReleaseFile { display, bytes, relative });
         }
         Ok(release)
+    }
+
+    /// Reads into `known` the blobs of `records` worth reading that it does not
+    /// hold yet, on every core (a long history is tens of thousands of blobs to
+    /// inflate), each thread with its own handle on the repository. The first
+    /// error, in the order of `records`, stops the reading.
+    fn read_blobs(&self, records: &[Entry], known: &mut Blobs) -> Result<(), GitError> {
+        let mut wanted: Vec<gix::ObjectId> = records
+            .iter()
+            .filter(|entry| entry.mode.is_blob() && !known.0.contains_key(&entry.oid))
+            .filter(|entry| worth_reading(&entry.filepath.to_str_lossy()))
+            .map(|entry| entry.oid)
+            .collect();
+        let mut seen = HashSet::new();
+        wanted.retain(|oid| seen.insert(*oid));
+        // Without gix's `parallel` feature a repository handle stays on its
+        // thread: each share of the blobs is read through one opened for it.
+        let share = wanted.len().div_ceil(rayon::current_num_threads()).max(1);
+        let git_dir = self.repo.path();
+        let read: Vec<Result<BlobsRead, GitError>> = wanted
+            .par_chunks(share)
+            .map(|oids| {
+                let repo = gix::open(git_dir).map_err(git_error)?;
+                oids.iter()
+                    .map(|oid| {
+                        let object = repo.find_object(*oid).map_err(git_error)?;
+                        Ok((*oid, Arc::from(object.data.as_slice())))
+                    })
+                    .collect()
+            })
+            .collect();
+        for share in read {
+            known.0.extend(share?);
+        }
+        Ok(())
     }
 
     /// The gix repository, for stages that read more of a revision than its migrations.

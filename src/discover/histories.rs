@@ -217,6 +217,7 @@ fn history_of(release: &Release, name: &HistoryName) -> Release {
         metadata: pick(&release.metadata),
         others: pick(&release.others),
         skipped: release.skipped.clone(),
+        absent: release.absent,
     }
 }
 

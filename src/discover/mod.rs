@@ -19,7 +19,7 @@ use thiserror::Error;
 
 pub use exclude::Exclude;
 pub(crate) use git::git_error;
-pub use git::{GitError, Repository};
+pub use git::{Blobs, GitError, Repository};
 pub use histories::HistoryName;
 pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
@@ -297,7 +297,7 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
 fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     // Detection reads every file; a dialect the user named makes it unnecessary.
     let detected_dialect = if options.dialect.is_some() { None } else { dialect::detect(&release) };
-    let Release { label, mut files, metadata, mut others, mut skipped } = release;
+    let Release { label, mut files, metadata, mut others, mut skipped, absent: _ } = release;
     // Excluded files are left out before anything reads them, whatever the layout.
     for group in [&mut files, &mut others] {
         group.retain(|file| {

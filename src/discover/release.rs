@@ -2,6 +2,7 @@
 //! file it holds that rollsafe does not read, with the reason.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -38,6 +39,10 @@ pub struct Release {
     pub others: Vec<ReleaseFile>,
     /// What could not even be opened as a file: dangling links, link loops, FIFOs.
     pub skipped: Vec<Skipped>,
+    /// The folder is not there at all at this release (a folder the window
+    /// creates), as opposed to a folder that is there and holds no migrations:
+    /// whoever found it missing says so.
+    pub absent: bool,
 }
 
 /// The extensions of SQL files, in any case: `.sql`, and synapse's engine-specific
@@ -172,6 +177,21 @@ impl Release {
         }
     }
 
+    /// Makes each of its files that holds what `older`'s file at the same path
+    /// holds share `older`'s bytes: an unchanged history is held once, not once
+    /// per release, and comparing the two is comparing pointers.
+    pub fn share_unchanged(&mut self, older: &Release) {
+        let older_at: HashMap<&str, &Arc<[u8]>> =
+            older.files.iter().map(|file| (file.relative.as_str(), &file.bytes)).collect();
+        for file in &mut self.files {
+            if let Some(bytes) =
+                older_at.get(file.relative.as_str()).filter(|bytes| bytes[..] == file.bytes[..])
+            {
+                file.bytes = Arc::clone(bytes);
+            }
+        }
+    }
+
     /// Reads the files under `root`, following links to files and folders alike: a
     /// migration linked in from elsewhere runs like any other.
     pub fn read_folder(root: &Path) -> Result<Release, DiscoverError> {
@@ -284,4 +304,41 @@ fn relative_path(root: &Path, path: &Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(files: &[(&str, &str)]) -> Release {
+        let mut release = Release::default();
+        for (relative, text) in files {
+            release.add(ReleaseFile {
+                relative: (*relative).to_owned(),
+                display: (*relative).to_owned(),
+                bytes: Arc::from(text.as_bytes()),
+            });
+        }
+        release
+    }
+
+    #[test]
+    fn files_unchanged_since_the_older_release_share_its_bytes() {
+        let older =
+            release(&[("1_a.sql", "CREATE TABLE a (x int);"), ("2_b.sql", "CREATE TABLE b (x int);")]);
+        let mut newer = release(&[
+            ("1_a.sql", "CREATE TABLE a (x int);"),
+            ("2_b.sql", "CREATE TABLE b (x bigint);"),
+            ("3_c.sql", "CREATE TABLE a (x int);"),
+        ]);
+        newer.share_unchanged(&older);
+        let shared: Vec<bool> = newer
+            .files
+            .iter()
+            .map(|file| older.files.iter().any(|old| Arc::ptr_eq(&old.bytes, &file.bytes)))
+            .collect();
+        // Same path and bytes only: an edit, or the same text at a new path, keeps its own.
+        assert_eq!(shared, [true, false, false]);
+        assert_eq!(&*newer.files[1].bytes, b"CREATE TABLE b (x bigint);");
+    }
 }

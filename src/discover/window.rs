@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::dialect::named_in_path;
-use super::git::Repository;
+use super::git::{Blobs, Repository};
 use super::histories::database_of;
 use super::{DiscoverError, Release};
 use crate::sql::Dialect;
@@ -71,11 +71,13 @@ pub fn audit_window(
     let folders = resolve_folders(&repo, folder, revision_side, dialect, &mut notes)?;
     let mut pairs = Vec::with_capacity(folders.len());
     for found in folders {
-        let release = |side: &str| -> Result<Release, DiscoverError> {
+        // What A and B share is read once: a long history unchanged but for the window.
+        let mut blobs = Blobs::default();
+        let mut release = |side: &str| -> Result<Release, DiscoverError> {
             if is_folder(side) {
                 Release::read_folder(Path::new(side))
             } else {
-                Ok(repo.release_at(side, &found.in_repo)?)
+                Ok(repo.release_sharing(side, &found.in_repo, &mut blobs)?)
             }
         };
         let older = match release(from) {
@@ -87,7 +89,7 @@ pub fn audit_window(
                     "`{}` is not at {from}: each of its migrations is judged as new in the window (if it moved from another folder, name the folder at each release with two folders instead)",
                     found.in_repo
                 ));
-                Release { label: format!("{from}:{}", found.in_repo), ..Release::default() }
+                Release { label: format!("{from}:{}", found.in_repo), absent: true, ..Release::default() }
             }
             other => other?,
         };
@@ -127,7 +129,7 @@ pub fn branch_window(
             }
             // The branch created the folder: everything in it is new.
             Err(super::GitError::FolderMissing { .. }) => {
-                Release { label: format!("{short}:{}", folder.in_repo), ..Release::default() }
+                Release { label: format!("{short}:{}", folder.in_repo), absent: true, ..Release::default() }
             }
             Err(error) => return Err(error.into()),
         };
