@@ -133,7 +133,7 @@ pub fn decide(changes: &[Change], way_back: &WayBack) -> Verdict {
         reasons.push("the older release's code runs against the new schema".to_owned());
         CodeRollback::Independent
     };
-    let checked = || findings().filter_map(|f| f.evidence.as_ref());
+    let checked = || findings().filter_map(|f| f.evidence());
     let confirmed = checked().filter(|evidence| evidence.total > 0).count();
     let cleared = checked().filter(|evidence| evidence.total == 0).count();
     if confirmed + cleared > 0 {

@@ -286,13 +286,13 @@ fn rollsafe_claims(folder: &Path, options: &Options) -> Result<HashMap<String, C
 /// or new required column would break a probe): value-dependent, like
 /// `add-constraint` and `incompatible-type-change`.
 fn decidable(finding: &Finding) -> bool {
-    let kept_rebuild = finding.dropped_table.is_some() && !finding.loses_data;
+    let kept_rebuild = finding.dropped_table().is_some() && !finding.loses_data;
     !out_of_reach(finding.rule.id) && !kept_rebuild
 }
 
 /// The table or view a finding is about, by its bare name.
 fn relation_of(finding: &Finding) -> Option<String> {
-    match finding.subject.as_deref()? {
+    match finding.subject()? {
         Subject::Table(name) | Subject::WriteRules(name) | Subject::View(name) => Some(bare_name(name)),
         Subject::Column { table, .. } => Some(bare_name(table)),
         _ => None,

@@ -78,30 +78,46 @@ pub struct Finding {
     /// The exact name the finding is about, when known.
     pub at: Option<Position>,
     pub end: Option<Position>,
-    /// The object of A's schema it changes, to reconcile with the net difference
-    /// (boxed: a big file's safe findings no longer need it once judged, see
-    /// `Finding::settle`).
-    pub subject: Option<Box<Subject>>,
     /// A's code would break against the schema this leaves.
     pub breaks_code: bool,
     /// Applying it destroys data.
     pub loses_data: bool,
+    /// How loudly reports show it.
+    pub severity: Severity,
+    /// What most findings lack, or no longer need once judged (see
+    /// `Finding::settle`), in one box: a big file holds one finding per
+    /// statement until its report is written. `None` when all of it is empty.
+    rare: Option<Box<Rare>>,
+}
+
+/// The parts of a [`Finding`] that few findings keep.
+#[derive(Debug, Clone, Default)]
+struct Rare {
+    /// The object of A's schema it changes, to reconcile with the net difference.
+    subject: Option<Subject>,
     /// For a dropped table: its identity, so a rebuild that copied it is recognised.
-    pub dropped_table: Option<ObjectId>,
+    dropped_table: Option<ObjectId>,
     /// The message as the rule judged the statement alone, when it was then
     /// judged safe because its object is new in the window: A's code does not
     /// use the object, but the state the whole window leaves it in may still
     /// break A's writes, which re-aims the finding.
-    pub cleared_as_new: Option<Box<str>>,
+    cleared_as_new: Option<Box<str>>,
     /// Why the team accepted this risk (`-- rollsafe: allow … because …`); the
     /// verdict leaves suppressed findings out.
-    pub suppressed: Option<String>,
-    /// How loudly reports show it.
-    pub severity: Severity,
+    suppressed: Option<String>,
     /// What A's code said about the object the finding breaks, when A's code
-    /// was read and the break depends on A's code using it (boxed: most findings
-    /// have none).
-    pub evidence: Option<Box<Evidence>>,
+    /// was read and the break depends on A's code using it.
+    evidence: Option<Box<Evidence>>,
+}
+
+impl Rare {
+    fn is_empty(&self) -> bool {
+        self.subject.is_none()
+            && self.dropped_table.is_none()
+            && self.cleared_as_new.is_none()
+            && self.suppressed.is_none()
+            && self.evidence.is_none()
+    }
 }
 
 impl Finding {
@@ -112,28 +128,70 @@ impl Finding {
             message: message.into(),
             at: None,
             end: None,
-            subject: None,
             breaks_code: matches!(rule.class, Class::Coupled | Class::Destructive),
             loses_data: rule.class == Class::Destructive,
-            dropped_table: None,
-            cleared_as_new: None,
-            suppressed: None,
             severity: Severity::default_for(rule.class),
-            evidence: None,
+            rare: None,
         }
+    }
+
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The object of A's schema it changes, to reconcile with the net difference.
+    pub fn subject(&self) -> Option<&Subject> {
+        self.rare.as_ref()?.subject.as_ref()
+    }
+
+    /// For a dropped table: its identity, so a rebuild that copied it is recognised.
+    pub fn dropped_table(&self) -> Option<ObjectId> {
+        self.rare.as_ref()?.dropped_table
+    }
+
+    pub(crate) fn set_dropped_table(&mut self, id: Option<ObjectId>) {
+        if id.is_some() || self.rare.is_some() {
+            self.rare_mut().dropped_table = id;
+        }
+    }
+
+    /// Whether the finding was judged safe because its object is new in the
+    /// window, and may still be re-aimed (see [`Finding::reaim`]).
+    pub fn cleared_as_new(&self) -> bool {
+        self.rare.as_ref().is_some_and(|rare| rare.cleared_as_new.is_some())
+    }
+
+    /// Why the team accepted this risk (`-- rollsafe: allow … because …`); the
+    /// verdict leaves suppressed findings out.
+    pub fn suppressed(&self) -> Option<&str> {
+        self.rare.as_ref()?.suppressed.as_deref()
+    }
+
+    pub(crate) fn suppress(&mut self, reason: String) {
+        self.rare_mut().suppressed = Some(reason);
+    }
+
+    /// What A's code said about the object the finding breaks, when A's code
+    /// was read and the break depends on A's code using it.
+    pub fn evidence(&self) -> Option<&Evidence> {
+        self.rare.as_ref()?.evidence.as_deref()
+    }
+
+    pub(crate) fn set_evidence(&mut self, evidence: Evidence) {
+        self.rare_mut().evidence = Some(Box::new(evidence));
     }
 
     /// Applies a configured severity; `off` suppresses the finding.
     pub fn set_severity(&mut self, severity: Severity) {
         self.severity = severity;
-        if severity == Severity::Off && self.suppressed.is_none() {
-            self.suppressed = Some("the rule is turned off in rollsafe.toml".to_owned());
+        if severity == Severity::Off && self.suppressed().is_none() {
+            self.suppress("the rule is turned off in rollsafe.toml".to_owned());
         }
     }
 
     /// Whether the verdict counts this finding.
     pub fn counts(&self) -> bool {
-        self.suppressed.is_none()
+        self.suppressed().is_none()
     }
 
     /// Points the finding at a name.
@@ -145,7 +203,7 @@ impl Finding {
 
     /// Records which object of A's schema the finding changes.
     pub(crate) fn about(mut self, subject: Subject) -> Self {
-        self.subject = Some(Box::new(subject));
+        self.rare_mut().subject = Some(subject);
         self
     }
 
@@ -178,7 +236,7 @@ impl Finding {
         let judged_alone = self.message.as_str().into();
         let mut finding =
             self.safe_because(&format!("{what} is new in this window: A's code does not use it"));
-        finding.cleared_as_new = Some(judged_alone);
+        finding.rare_mut().cleared_as_new = Some(judged_alone);
         finding
     }
 
@@ -298,14 +356,19 @@ impl Finding {
     /// something).
     fn settle(&mut self) {
         let reaimable = matches!(self.rule.class, Class::Coupled | Class::Destructive)
-            && matches!(self.subject.as_deref(), Some(Subject::Column { .. }));
-        if !reaimable {
-            self.cleared_as_new = None;
-        }
+            && matches!(self.subject(), Some(Subject::Column { .. }));
         let settled = self.class == Class::Safe && !self.breaks_code && !self.loses_data;
-        if settled && self.cleared_as_new.is_none() {
-            self.subject = None;
-            self.dropped_table = None;
+        if let Some(rare) = &mut self.rare {
+            if !reaimable {
+                rare.cleared_as_new = None;
+            }
+            if settled && rare.cleared_as_new.is_none() {
+                rare.subject = None;
+                rare.dropped_table = None;
+            }
+            if rare.is_empty() {
+                self.rare = None;
+            }
         }
         self.message.shrink_to_fit();
     }
@@ -313,7 +376,7 @@ impl Finding {
     /// Gives a cleared finding its rule's class back: the window as a whole
     /// breaks what the statement alone did not, for the reason `why`.
     pub(crate) fn reaim(&mut self, why: &str) {
-        if let Some(judged_alone) = self.cleared_as_new.take() {
+        if let Some(judged_alone) = self.rare.as_mut().and_then(|rare| rare.cleared_as_new.take()) {
             self.message = format!("{judged_alone}: {why}");
         }
         self.class = self.rule.class;
@@ -451,7 +514,7 @@ mod tests {
         // Safe for good: nothing kept for reconciling.
         for settled in found.iter().filter(|f| f.rule.id != "set-not-null") {
             assert_eq!(settled.class, Class::Safe, "{settled:?}");
-            assert!(settled.subject.is_none() && settled.cleared_as_new.is_none(), "{settled:?}");
+            assert!(settled.rare.is_none(), "{settled:?}");
             assert_eq!(settled.message.capacity(), settled.message.len(), "{settled:?}");
         }
     }

@@ -40,17 +40,17 @@ pub fn reconcile<'f>(
     // Columns whose values a finding of the window destroys where it drops them.
     let lost_at_their_own_drop: HashSet<Subject> = findings
         .iter()
-        .filter(|f| f.loses_data && matches!(f.subject.as_deref(), Some(Subject::Column { .. })))
-        .filter_map(|f| f.subject.as_deref().cloned())
+        .filter(|f| f.loses_data && matches!(f.subject(), Some(Subject::Column { .. })))
+        .filter_map(|f| f.subject().cloned())
         .collect();
     for finding in findings.iter_mut() {
         if finding.class == Class::Safe {
             continue;
         }
-        let Some(subject) = finding.subject.as_deref().cloned() else {
+        let Some(subject) = finding.subject().cloned() else {
             continue;
         };
-        if let (Some(id), Subject::Table(dropped)) = (finding.dropped_table, &subject) {
+        if let (Some(id), Subject::Table(dropped)) = (finding.dropped_table(), &subject) {
             // A rebuild: the table that carries the dropped one's rows under one of
             // its names (see the replay) keeps its identity, under that name.
             // Only a copy takes over a dropped table's identity (see the replay).
@@ -145,16 +145,15 @@ pub fn reconcile<'f>(
         _ => false,
     });
     for difference in new_column_differences {
-        let covered = findings
-            .iter()
-            .any(|f| f.counts() && f.breaks_code && f.subject.as_deref() == Some(&difference.subject));
+        let covered =
+            findings.iter().any(|f| f.counts() && f.breaks_code && f.subject() == Some(&difference.subject));
         if covered {
             continue;
         }
         let responsible = findings.iter_mut().rev().find(|f| {
-            f.cleared_as_new.is_some()
+            f.cleared_as_new()
                 && matches!(f.rule.class, Class::Coupled | Class::Destructive)
-                && f.subject.as_deref() == Some(&difference.subject)
+                && f.subject() == Some(&difference.subject)
         });
         if let Some(finding) = responsible {
             finding.reaim(&format!("by the end of the window {} {}", difference.subject, difference.what));

@@ -100,7 +100,7 @@ pub fn apply_suppressions(
             }
             for finding in change.findings_mut() {
                 if directive.rules.iter().any(|r| r == finding.rule.id) {
-                    finding.suppressed = Some(directive.reason.clone());
+                    finding.suppress(directive.reason.clone());
                     directive.used = true;
                 }
             }
@@ -139,12 +139,12 @@ fn comment_lines(comment: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-fn directive_change(file: usize, text: &[u8], range: &Range<usize>, finding: Finding) -> Change {
+fn directive_change(file: usize, text: &[u8], range: &Range<usize>, mut finding: Finding) -> Change {
     let before = String::from_utf8_lossy(&text[..range.start]);
     let line = before.matches('\n').count() as u64 + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
     let start = Position { line, column };
-    let finding = Finding { at: Some(start), ..finding };
+    finding.at = Some(start);
     Change::located(file, range.clone(), start, finding)
 }
 

@@ -183,7 +183,7 @@ impl Target {
     /// The target of a finding that breaks A's code only if A's code uses its object.
     fn of(finding: &Finding) -> Option<Target> {
         let bare = |key: &str| key.rsplit('.').next().unwrap_or(key).to_owned();
-        Some(match finding.subject.as_deref()? {
+        Some(match finding.subject()? {
             Subject::Table(name) | Subject::View(name) => Target::Relation(bare(name)),
             Subject::WriteRules(name) => Target::Writes(bare(name)),
             Subject::Column { table, .. } if TIGHTENS_WRITES.contains(&finding.rule.id) => {
@@ -383,7 +383,7 @@ impl CodeReading {
             if found.total == 0 {
                 finding.clear_for_code(&unused);
             }
-            finding.evidence = Some(Box::new(found));
+            finding.set_evidence(found);
         }
     }
 }

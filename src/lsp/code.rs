@@ -170,7 +170,7 @@ mod tests {
         let findings = changes
             .iter()
             .flat_map(|change| change.findings())
-            .map(|finding| (finding.rule.id, finding.evidence.as_ref().map(|evidence| evidence.total)))
+            .map(|finding| (finding.rule.id, finding.evidence().map(|evidence| evidence.total)))
             .collect();
         (findings, notes)
     }

@@ -66,7 +66,7 @@ pub fn flag(
                 range,
                 statement: Range::new(statement.start, statement.end.max(range.end)),
                 statement_start: change.start,
-                accepted: finding.suppressed.is_some(),
+                accepted: finding.suppressed().is_some(),
                 diagnostic,
             });
         }
@@ -77,7 +77,7 @@ pub fn flag(
 /// Where A's code uses what `finding` breaks, as related information: the range
 /// covers the name, in the UTF-16 units the reading of the file counted.
 fn used_by(finding: &Finding, root: &Path) -> Vec<DiagnosticRelatedInformation> {
-    let references = finding.evidence.iter().flat_map(|evidence| &evidence.references);
+    let references = finding.evidence().into_iter().flat_map(|evidence| &evidence.references);
     references
         .filter_map(|reference| {
             let uri = uri_of(&root.join(&reference.file))?;
@@ -116,7 +116,7 @@ pub fn diagnostic(
     documentation: Option<Uri>,
     related: Vec<DiagnosticRelatedInformation>,
 ) -> Diagnostic {
-    let (severity, message) = match &finding.suppressed {
+    let (severity, message) = match finding.suppressed() {
         Some(reason) => (DiagnosticSeverity::HINT, format!("{} (accepted: {reason})", finding.message)),
         None => (severity(finding.severity), format!("{} ({})", finding.message, finding.class.as_str())),
     };

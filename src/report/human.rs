@@ -81,7 +81,7 @@ pub(super) fn write(analysis: &Analysis, title: &str, style: Style, out: &mut Li
         .iter()
         .flat_map(|change| change.findings().iter().map(move |f| (change, f)))
         .filter_map(|(change, f)| {
-            let reason = f.suppressed.as_ref()?;
+            let reason = f.suppressed()?;
             let at = f.at.unwrap_or(change.start);
             let file = &analysis.files[change.file].display;
             Some(format!(

@@ -99,7 +99,7 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
         message: &primary.message,
         help: help(primary),
         statement: &change.head,
-        suppressed: primary.suppressed.as_deref(),
+        suppressed: primary.suppressed(),
         findings: change
             .findings()
             .iter()
@@ -114,9 +114,9 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
                     column: at.column,
                     breaks_code: finding.breaks_code,
                     loses_data: finding.loses_data,
-                    suppressed: finding.suppressed.as_deref(),
-                    references: finding.evidence.as_ref().map_or(&[], |e| e.references.as_slice()),
-                    references_total: finding.evidence.as_ref().map(|e| e.total),
+                    suppressed: finding.suppressed(),
+                    references: finding.evidence().map_or(&[], |e| e.references.as_slice()),
+                    references_total: finding.evidence().map(|e| e.total),
                 }
             })
             .collect(),

@@ -103,7 +103,7 @@ fn list(out: &mut Lines<'_>, heading: &str, items: impl Iterator<Item = String>)
 fn used_at_cell(finding: &crate::classify::Finding) -> String {
     const SHOWN: usize = 3;
     let (listed, beyond) = references(finding);
-    if finding.evidence.is_none() {
+    if finding.evidence().is_none() {
         return "–".to_owned();
     }
     let mut places: Vec<String> = listed.iter().take(SHOWN).map(|r| format!("`{}`", used_at(r))).collect();

@@ -147,7 +147,7 @@ fn way_back_losses(analysis: &Analysis) -> impl Iterator<Item = (&str, u64, Stri
 /// Where A's code uses what a finding breaks, as listed, and how many more places
 /// there are beyond them.
 fn references(finding: &Finding) -> (&[crate::evidence::Reference], usize) {
-    match &finding.evidence {
+    match finding.evidence() {
         Some(evidence) => (&evidence.references, evidence.total.saturating_sub(evidence.references.len())),
         None => (&[], 0),
     }

@@ -70,7 +70,7 @@ fn finding_result(issue: &Issue<'_>) -> Value {
     let rule_index = ALL_RULES.iter().position(|rule| rule.id == issue.finding.rule.id).unwrap_or(0);
     let suppressions: Vec<Value> = issue
         .finding
-        .suppressed
+        .suppressed()
         .iter()
         .map(|reason| json!({ "kind": "inSource", "justification": reason }))
         .collect();

@@ -41,6 +41,6 @@ fn check(op: &Op, ctx: &Context<'_>) -> Option<Finding> {
     };
     let mut finding = Finding::new(&RULE, format!("drops table `{}`: its rows are lost", table.written))
         .on_object(table, Subject::Table(table.key.clone()), ctx.is_new_table(table), "table");
-    finding.dropped_table = ctx.schema.table(&table.key).map(|t| t.id);
+    finding.set_dropped_table(ctx.schema.table(&table.key).map(|t| t.id));
     Some(finding)
 }

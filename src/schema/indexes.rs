@@ -2,15 +2,17 @@
 //! drop, rename or copy needs is found without scanning every index of the schema
 //! (once per migration, that made long histories quadratic).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use super::model::Index;
+use super::model::{Index, push_snug};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Indexes {
     by_name: BTreeMap<String, Index>,
-    /// The names of `by_name`'s indexes on each table; a table without any has no entry.
-    by_table: HashMap<String, BTreeSet<String>>,
+    /// The names of `by_name`'s indexes on each table, sorted (a list: most
+    /// tables have one or two, which a set would keep in a whole tree node); a
+    /// table without any has no entry.
+    by_table: HashMap<String, Vec<String>>,
 }
 
 impl Indexes {
@@ -35,7 +37,11 @@ impl Indexes {
         if let Some(replaced) = self.by_name.insert(name.clone(), index) {
             self.forget_on_table(&replaced.table, &name);
         }
-        self.by_table.entry(table).or_default().insert(name);
+        let names = self.by_table.entry(table).or_default();
+        if let Err(at) = names.binary_search(&name) {
+            push_snug(names, name);
+            names[at..].rotate_right(1);
+        }
     }
 
     /// Adds the index `name` unless there is one by that name.
@@ -68,12 +74,22 @@ impl Indexes {
                 index.table = to.to_owned();
             }
         }
-        self.by_table.entry(to.to_owned()).or_default().extend(names);
+        let merged = self.by_table.entry(to.to_owned()).or_default();
+        if merged.is_empty() {
+            *merged = names;
+        } else {
+            merged.extend(names);
+            merged.sort_unstable();
+            merged.dedup();
+            merged.shrink_to_fit();
+        }
     }
 
     fn forget_on_table(&mut self, table: &str, name: &str) {
         if let Some(names) = self.by_table.get_mut(table) {
-            names.remove(name);
+            if let Ok(at) = names.binary_search_by(|known| known.as_str().cmp(name)) {
+                names.remove(at);
+            }
             if names.is_empty() {
                 self.by_table.remove(table);
             }

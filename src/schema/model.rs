@@ -146,11 +146,64 @@ pub struct UserType {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
     /// Argument-type lists, each with the epoch it was created in.
-    pub signatures: BTreeMap<String, Epoch>,
+    pub signatures: Signatures,
     /// What the latest definition does when called, when its body was read.
     pub body: Option<RoutineBody>,
     /// The latest definition's parameters.
     pub parameters: Vec<Parameter>,
+}
+
+/// A function's argument-type lists, each with the epoch it was created in, in
+/// order. A sorted list: most functions have one, which a map would keep in a
+/// whole tree node (a big file's thousands of functions held megabytes of them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Signatures(Vec<(String, Epoch)>);
+
+impl Signatures {
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(signature, _)| signature)
+    }
+
+    pub fn values(&self) -> impl Iterator<Item = &Epoch> {
+        self.0.iter().map(|(_, created)| created)
+    }
+
+    pub fn contains_key(&self, signature: &str) -> bool {
+        self.find(signature).is_ok()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Adds `signature`, created in `epoch`, unless it is there already.
+    pub(super) fn insert_new(&mut self, signature: &str, epoch: Epoch) {
+        if let Err(at) = self.find(signature) {
+            self.0.reserve_exact(1);
+            self.0.insert(at, (signature.to_owned(), epoch));
+        }
+    }
+
+    pub(super) fn remove(&mut self, signature: &str) {
+        if let Ok(at) = self.find(signature) {
+            self.0.remove(at);
+        }
+    }
+
+    fn find(&self, signature: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(known, _)| known.as_str().cmp(signature))
+    }
+}
+
+/// Pushes `item` onto `list`, growing a full list by an eighth (at least one
+/// place) instead of doubling it: the schema keeps its lists (a table's columns
+/// and constraints, names) for the whole run, most of them short and grown one
+/// statement at a time, and a doubled list is up to half spare room.
+pub(super) fn push_snug<T>(list: &mut Vec<T>, item: T) {
+    if list.len() == list.capacity() {
+        list.reserve_exact((list.len() / 8).max(1));
+    }
+    list.push(item);
 }
 
 impl Schema {

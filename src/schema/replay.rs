@@ -5,7 +5,8 @@ use crate::sql::{ColumnSpec, ConstraintSpec, Op};
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::model::{
-    Column, Constraint, Epoch, Function, Index, ObjectId, Schema, Table, UserType, View, unqualified_type,
+    Column, Constraint, Epoch, Function, Index, ObjectId, Schema, Table, UserType, View, push_snug,
+    unqualified_type,
 };
 
 impl Schema {
@@ -20,11 +21,15 @@ impl Schema {
                     return;
                 }
                 let source = copied_from.as_ref().and_then(|s| self.tables.get(&s.key)).map(|s| s.id);
+                // Sized for the inline constraints too, pushed below.
+                let inline = columns.iter().map(|c| c.inline_constraints.len()).sum::<usize>();
+                let mut table_constraints = Vec::with_capacity(constraints.len() + inline);
+                table_constraints.extend(constraints.iter().map(|c| self.constraint(c)));
                 let mut created = Table {
                     id: self.new_id(),
                     created: epoch,
                     columns: columns.iter().map(|c| self.column_state(c)).collect(),
-                    constraints: constraints.iter().map(|c| self.constraint(c)).collect(),
+                    constraints: table_constraints,
                     copied_from: source.into_iter().collect(),
                     outside: false,
                     former_names: Vec::new(),
@@ -52,7 +57,7 @@ impl Schema {
                     created.columns.iter_mut().for_each(|column| column.created = outside.created);
                     for added in &outside.columns {
                         created.columns.retain(|column| column.name != added.name);
-                        created.columns.push(added.clone());
+                        push_snug(&mut created.columns, added.clone());
                     }
                 }
                 self.tables.insert(table.key.clone(), created);
@@ -67,7 +72,7 @@ impl Schema {
                         .cloned()
                         .collect();
                     if !copies.is_empty() {
-                        dropped.former_names.push((table.key.clone(), epoch));
+                        push_snug(&mut dropped.former_names, (table.key.clone(), epoch));
                         let id = dropped.id;
                         self.rebuild_sources.insert(id, dropped);
                         // Renamed away first, then copied into a table of its old name.
@@ -82,7 +87,7 @@ impl Schema {
                 if rename_entry(&mut self.tables, &from.key, &to.key) {
                     self.indexes.rename_table(&from.key, &to.key);
                     if let Some(renamed) = self.tables.get_mut(&to.key) {
-                        renamed.former_names.push((from.key.clone(), epoch));
+                        push_snug(&mut renamed.former_names, (from.key.clone(), epoch));
                         self.copy_holders.remove(&from.key);
                         if !renamed.copied_from.is_empty() {
                             self.copy_holders.insert(to.key.clone());
@@ -107,7 +112,7 @@ impl Schema {
                     return;
                 };
                 known.columns.retain(|c| c.name != column.name.key);
-                known.columns.push(column_state);
+                push_snug(&mut known.columns, column_state);
                 self.own_serial_sequence(&table.key, column);
             }
             Op::DropColumn { table, column } => {
@@ -171,7 +176,7 @@ impl Schema {
                             column.nullable = false;
                         }
                     }
-                    table.constraints.push(added);
+                    push_snug(&mut table.constraints, added);
                 }
             }
             Op::DropConstraint { table, name } => {
@@ -208,7 +213,7 @@ impl Schema {
                     body: None,
                     parameters: Vec::new(),
                 });
-                function.signatures.entry(signature.clone()).or_insert(epoch);
+                function.signatures.insert_new(signature, epoch);
                 function.body = body.clone();
                 function.parameters = parameters.clone();
             }
@@ -245,7 +250,7 @@ impl Schema {
                 if let Some(values) = self.types.get_mut(&type_name.key).and_then(|t| t.enum_values.as_mut())
                 {
                     if !values.contains(value) {
-                        values.push(value.clone());
+                        push_snug(values, value.clone());
                     }
                 }
             }
@@ -263,7 +268,7 @@ impl Schema {
             Op::RenameType { from, to } => {
                 if rename_entry(&mut self.types, &from.key, &to.key) {
                     if let Some(renamed) = self.types.get_mut(&to.key) {
-                        renamed.former_names.push((from.key.clone(), epoch));
+                        push_snug(&mut renamed.former_names, (from.key.clone(), epoch));
                     }
                     self.retype_columns(&from.key, &to.key);
                 }
@@ -563,6 +568,35 @@ mod tests {
             }
         }
         assert_eq!(after, before);
+    }
+
+    #[test]
+    fn lists_grown_a_statement_at_a_time_keep_little_spare_room() {
+        // A big file holds thousands of tables: a doubled list is half spare room.
+        let schema = replay(
+            "CREATE TABLE t (a int PRIMARY KEY, b int, c int, d int, e int);
+             ALTER TABLE t ADD COLUMN f int;
+             ALTER TABLE t ADD CONSTRAINT t_b UNIQUE (b);
+             CREATE INDEX t_b_idx ON t (b);",
+        );
+        let table = schema.table("t").expect("created");
+        assert_eq!((table.columns.len(), table.columns.capacity()), (6, 6));
+        assert_eq!((table.constraints.len(), table.constraints.capacity()), (2, 2));
+        let indexes: Vec<&str> = schema.indexes.on_table("t").map(|(name, _)| name.as_str()).collect();
+        assert_eq!(indexes, ["t_b_idx"]);
+    }
+
+    #[test]
+    fn a_function_keeps_each_signature_once_in_order() {
+        let schema = replay(
+            "CREATE FUNCTION f(a text) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;
+             CREATE FUNCTION f(a int) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;
+             CREATE OR REPLACE FUNCTION f(a text) RETURNS int AS $$ SELECT 2 $$ LANGUAGE sql;
+             CREATE FUNCTION f(a bool) RETURNS int AS $$ SELECT 1 $$ LANGUAGE sql;
+             DROP FUNCTION f(int);",
+        );
+        let signatures: Vec<&str> = schema.functions["f"].signatures.keys().map(String::as_str).collect();
+        assert_eq!(signatures, ["bool", "text"]);
     }
 
     #[test]
