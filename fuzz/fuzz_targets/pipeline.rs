@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use rollsafe::analysis::{Options, check};
-use rollsafe::report::{Format, Style, render};
+use rollsafe::report::{Format, Style, write};
 
 const FORMATS: [Format; 7] = [
     Format::Human,
@@ -70,6 +70,7 @@ fuzz_target!(|input: &[u8]| {
     let dialect = (*dialect < 200).then(|| rollsafe_fuzz::dialect_of(*dialect));
     if let Ok(analysis) = check(folder(), &Options::new(dialect)) {
         let format = FORMATS[usize::from(*report) % FORMATS.len()];
-        let _ = render(&analysis, format, "fuzz", Style { color: *report >= 128, width: 80 });
+        let style = Style { color: *report >= 128, width: 80 };
+        write(&analysis, format, "fuzz", style, &mut std::io::sink()).expect("a report written to a sink");
     }
 });
