@@ -300,6 +300,7 @@ fn a_project_root_named_stands_for_its_migrations_folders() {
     // Other SQL files beside them: a repository's root still stands for its
     // migrations folders, the files left out said; any other folder is read whole.
     repo::write(root, "scripts/seed.sql", "INSERT INTO a VALUES (1, 'x');\n");
+    repo::write(root, "schema.sql", "CREATE TABLE a (id int, legacy text);\n");
     repo::write(root, "server-postgres/base/0_base.sql", "CREATE TABLE base (id int);\n");
     let (status, listing, stderr) = rollsafe(root, &["list", "server-postgres"]);
     assert_eq!(status, Some(0), "{stderr}");
@@ -308,8 +309,8 @@ fn a_project_root_named_stands_for_its_migrations_folders() {
     let (status, listing, stderr) = rollsafe(root, &["list", "."]);
     assert_eq!(status, Some(0), "{stderr}");
     assert!(!listing.contains("seed.sql"), "{listing}");
-    let left_out = "not read: 2 SQL file(s) under `.` outside its migrations folders: \
-                    `scripts/seed.sql`, `server-postgres/base/0_base.sql`";
+    let left_out = "not read: 3 SQL file(s) under `.` outside its migrations folders: \
+                    `schema.sql`, `scripts/seed.sql`, `server-postgres/base/0_base.sql`";
     assert!(stderr.contains(left_out), "{stderr}");
 }
 

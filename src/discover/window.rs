@@ -180,9 +180,9 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<FoldersFound, Di
 /// A folder named to `check` or `list` that is no migrations folder itself but holds
 /// some (a project's root, `.` typed there, `crates/`): the migrations folders under
 /// it, found as with no folder named, as paths from the working directory, with
-/// the notes that say which. `None` when `folder` is to be read as it is: it holds
-/// SQL files of its own, is named like a migrations folder, holds none below, or
-/// holds other SQL files beside them and is no repository's root.
+/// the notes that say which. `None` when `folder` is to be read as it is: it is
+/// named like a migrations folder, holds none below, or holds other SQL files
+/// (of its own, or beside them) and is no repository's root.
 ///
 /// Reading a project's root as one migrations folder would judge every database's
 /// migrations as one history in one dialect and list each other file as not read.
@@ -197,14 +197,14 @@ pub fn migrations_folders_under(
             resolved.file_name().map(|name| super::search::is_migrations_folder_name(&name.to_string_lossy()))
         })
         .unwrap_or(false);
-    if named_like_one || holds_sql_files(folder) {
+    // SQL files beside the migrations folders (supabase's `db/init-scripts` next to
+    // `db/migrations`, a file of its own) make a folder read whole, as named, unless
+    // it is a repository's root, where they are seeds and scripts (and said).
+    let repository_root = folder.join(".git").exists();
+    if named_like_one || (holds_sql_files(folder) && !repository_root) {
         return Ok(None);
     }
     let (found, outside) = super::search::folders_and_sql_outside(folder);
-    // SQL files beside the migrations folders (supabase's `db/init-scripts` next to
-    // `db/migrations`) make a folder read whole, as named, unless it is a
-    // repository's root, where they are seeds and scripts (and said).
-    let repository_root = folder.join(".git").exists();
     if found.is_empty() || (!outside.is_empty() && !repository_root) {
         return Ok(None);
     }
