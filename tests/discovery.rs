@@ -287,9 +287,13 @@ fn a_project_root_named_stands_for_its_migrations_folders() {
     // From beside it, the folders are named as the user would open them.
     let (status, listing, stderr) = rollsafe(root.parent().expect("parent"), &["list", &file_name(root)]);
     assert_eq!(status, Some(0), "{stderr}");
-    let shown = format!("{}/server-postgres/migrations/2_b.sql", file_name(root));
+    let shown_root = file_name(root);
+    let shown = format!("{shown_root}/server-postgres/migrations/2_b.sql");
     assert!(listing.contains(&shown), "{listing}");
-    assert!(stderr.contains("found 2 migrations folders"), "{stderr}");
+    let named = format!(
+        "found 2 migrations folders, each judged, one verdict over all: `{shown_root}/server-postgres/migrations`"
+    );
+    assert!(stderr.contains(&named), "the folders named as opened from here: {stderr}");
 
     // A migrations folder named is read as it is.
     let (status, listing, stderr) = rollsafe(root, &["list", "server-postgres/migrations"]);

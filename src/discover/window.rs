@@ -208,18 +208,21 @@ pub fn migrations_folders_under(
     if found.is_empty() || (!outside.is_empty() && !repository_root) {
         return Ok(None);
     }
+    // Paths as the user would open them from here; `.` typed at the project's
+    // root: `db/migrations`, not `./db/migrations`.
+    let at = |in_folder: &str| match folder == Path::new(".") {
+        true => PathBuf::from(in_folder),
+        false => folder.join(in_folder),
+    };
+    let found = found.iter().map(|in_folder| at(in_folder).display().to_string()).collect();
     let shown = folder.display().to_string();
     let mut notes = Vec::new();
     let kept = keep_own_databases(found, (&shown, &format!("under `{shown}`")), dialect, &mut notes)?;
     if !outside.is_empty() {
+        let outside: Vec<String> = outside.iter().map(|file| at(file).display().to_string()).collect();
         notes.push(sql_files_left_out(&shown, &outside));
     }
-    // `.` typed at the project's root: `db/migrations`, not `./db/migrations`.
-    let at = |in_folder: &String| match folder == Path::new(".") {
-        true => PathBuf::from(in_folder),
-        false => folder.join(in_folder),
-    };
-    Ok(Some((kept.iter().map(at).collect(), notes)))
+    Ok(Some((kept.into_iter().map(PathBuf::from).collect(), notes)))
 }
 
 /// The note naming the SQL files under a named folder that lie outside the
