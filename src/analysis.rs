@@ -13,7 +13,7 @@ use std::sync::mpsc::sync_channel;
 
 use rayon::prelude::*;
 
-use crate::classify::{Change, FileJudge, Severity, reconcile, replay_file};
+use crate::classify::{Change, FileJudge, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{
     self, DiscoverError, HistoryName, Layout, Migration, MigrationSet, Release, ReleaseFile, Skipped,
     discover_histories,
@@ -838,13 +838,8 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
     each_read(&backs, dialect, bytes, |_, back, parsed| {
         let mut step = WayBackStep { file: back.display.clone(), loses: Vec::new() };
         // Everything the way back touches holds data written since B was deployed.
-        let mut changes = Vec::new();
-        let mut judge = FileJudge::new(0, &changes);
-        let mut snapshot = Snapshot::default();
-        parsed.each_piece(|piece| {
-            judge.judge(piece, dialect, &mut schema, &mut snapshot, Epoch::MAX, &mut changes);
-        });
-        judge.finish(&back.bytes, &mut changes);
+        let changes =
+            judge_file(0, &back.bytes, &parsed, dialect, &mut schema, &mut Snapshot::default(), Epoch::MAX);
         for change in &changes {
             for finding in change.findings().iter().filter(|f| f.loses_data) {
                 step.loses.push(Loss { line: change.start.line, what: finding.message.clone() });

@@ -346,6 +346,14 @@ impl Finding {
         self.message = format!("{}: {what}", act_of(&self.message));
     }
 
+    /// Whether reconciling a window may re-aim this finding at a break only the
+    /// whole window makes ([`super::reconcile`]): a coupled or destructive rule's
+    /// finding about a column. [`Self::settle`] keeps what re-aiming needs for these.
+    pub(super) fn reaimable(&self) -> bool {
+        matches!(self.rule.class, Class::Coupled | Class::Destructive)
+            && matches!(self.subject(), Some(Subject::Column { .. }))
+    }
+
     /// Lets go of what nothing reads once the statement is judged, and of the
     /// spare room of its message (one finding per statement of a big file lives
     /// until the report is written): the message it had before it was cleared as
@@ -355,8 +363,7 @@ impl Finding {
     /// (reconciling and A's code look only at findings that break or lose
     /// something).
     fn settle(&mut self) {
-        let reaimable = matches!(self.rule.class, Class::Coupled | Class::Destructive)
-            && matches!(self.subject(), Some(Subject::Column { .. }));
+        let reaimable = self.reaimable();
         let settled = self.class == Class::Safe && !self.breaks_code && !self.loses_data;
         if let Some(rare) = &mut self.rare {
             if !reaimable {

@@ -7,7 +7,7 @@ use crate::schema::{Epoch, Schema, Snapshot};
 use crate::sql::{Dialect, Outcome, ParsedFile, ParsedStatement, Pieces, Segment, SegmentKind};
 
 /// Judges every statement of one file (index `file` among the analysis' files,
-/// `bytes` read into `parsed`) against the schema just before it, then applies it
+/// `bytes` read into `parsed`, whole or a piece at a time) against the schema just before it, then applies it
 /// to `schema`, recording in `snapshot` what it touches of the schema before the
 /// window. Objects created at or after `window_start` are new to the window.
 /// Returns a change per statement, in order, then one per suppression directive
@@ -15,15 +15,15 @@ use crate::sql::{Dialect, Outcome, ParsedFile, ParsedStatement, Pieces, Segment,
 pub fn judge_file(
     file: usize,
     bytes: &[u8],
-    parsed: &ParsedFile,
+    parsed: &impl Pieces,
     dialect: Dialect,
     schema: &mut Schema,
     snapshot: &mut Snapshot,
     window_start: Epoch,
 ) -> Vec<Change> {
-    let mut changes = Vec::with_capacity(parsed.statements.len());
+    let mut changes = Vec::new();
     let mut judge = FileJudge::new(file, &changes);
-    judge.judge(parsed, dialect, schema, snapshot, window_start, &mut changes);
+    parsed.each_piece(|piece| judge.judge(piece, dialect, schema, snapshot, window_start, &mut changes));
     judge.finish(bytes, &mut changes);
     changes
 }

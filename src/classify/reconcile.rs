@@ -150,11 +150,10 @@ pub fn reconcile<'f>(
         if covered {
             continue;
         }
-        let responsible = findings.iter_mut().rev().find(|f| {
-            f.cleared_as_new()
-                && matches!(f.rule.class, Class::Coupled | Class::Destructive)
-                && f.subject() == Some(&difference.subject)
-        });
+        let responsible = findings
+            .iter_mut()
+            .rev()
+            .find(|f| f.cleared_as_new() && f.reaimable() && f.subject() == Some(&difference.subject));
         if let Some(finding) = responsible {
             finding.reaim(&format!("by the end of the window {} {}", difference.subject, difference.what));
         }

@@ -184,9 +184,9 @@ impl Release {
         let older_at: HashMap<&str, &Arc<[u8]>> =
             older.files.iter().map(|file| (file.relative.as_str(), &file.bytes)).collect();
         for file in &mut self.files {
-            if let Some(bytes) =
-                older_at.get(file.relative.as_str()).filter(|bytes| bytes[..] == file.bytes[..])
-            {
+            // Blobs read from git for both releases are shared already: no compare.
+            let same = |bytes: &&&Arc<[u8]>| Arc::ptr_eq(bytes, &file.bytes) || bytes[..] == file.bytes[..];
+            if let Some(bytes) = older_at.get(file.relative.as_str()).filter(same) {
                 file.bytes = Arc::clone(bytes);
             }
         }

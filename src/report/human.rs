@@ -41,7 +41,15 @@ pub(super) fn write(analysis: &Analysis, title: &str, style: Style, out: &mut Li
     // shown in full, the rest by place, grouped by rule (all of them in JSON).
     let mut shown_per_rule: Vec<(&str, usize)> = Vec::new();
     let mut more: Vec<(&str, Places)> = Vec::new();
-    for (index, file) in analysis.files.iter().enumerate() {
+    // Each file's changes, in order, gathered once (a history of thousands of
+    // files would otherwise scan every change once per file).
+    let mut changes_of: Vec<Vec<&Change>> = vec![Vec::new(); analysis.files.len()];
+    for change in &analysis.changes {
+        if let Some(changes) = changes_of.get_mut(change.file) {
+            changes.push(change);
+        }
+    }
+    for (file, changes) in analysis.files.iter().zip(&changes_of) {
         // The text the snippets show, shared by them: the file's own bytes when
         // they are UTF-8, as they nearly always are (a big file is never copied).
         let source: Arc<[u8]> = match String::from_utf8_lossy(&file.bytes) {
@@ -51,7 +59,7 @@ pub(super) fn write(analysis: &Analysis, title: &str, style: Style, out: &mut Li
         let text = std::str::from_utf8(&source).unwrap_or_default();
         // Where lines start, only in a file with a finding to show.
         let lines = OnceCell::new();
-        for change in analysis.changes.iter().filter(|c| c.file == index) {
+        for change in changes {
             for finding in change.findings().iter().filter(|f| f.class != Class::Safe && f.counts()) {
                 let rule = finding.rule.id;
                 let shown = slot(&mut shown_per_rule, rule);
