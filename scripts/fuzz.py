@@ -22,7 +22,7 @@ from corpus import CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
-TARGETS = ["split", "parse_postgres", "parse_mysql", "parse_sqlite", "parse_mssql", "pipeline"]
+TARGETS = ["split", "tokenize_postgres", "parse_postgres", "parse_mysql", "parse_sqlite", "parse_mssql", "pipeline"]
 # rollsafe reads about 10 MB/s: a 64 KB input costs 6 ms, a 2 KB one 0.2 ms. Inputs
 # beyond this teach the fuzzer little more and cost it most of its executions;
 # the parse targets cut every input in 16-byte pieces, so cutting is still tried

@@ -212,3 +212,28 @@ fn corpus_folders_are_discovered_as_their_layout_and_dialect() {
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// The tokenizer's PostgreSQL fast path gives exactly sqlparser's tokens and
+/// spans on every PostgreSQL file of the corpus it reads, and reads nearly all of
+/// them (those it leaves hold custom operators, escape strings, exponents).
+#[test]
+fn the_tokenizer_fast_path_reads_postgres_files_as_sqlparser_does() {
+    let Some(corpus) = corpus() else { return };
+    let index = std::fs::read_to_string(corpus.join("FILES.tsv")).expect("the corpus index FILES.tsv");
+    let (mut read, mut left) = (0, 0);
+    for line in index.lines().skip(1) {
+        let fields: Vec<&str> = line.split('\t').collect();
+        let (Some(folder), Some(path), Some(&"postgres")) = (fields.first(), fields.get(3), fields.get(4))
+        else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(corpus.join(folder).join(path)) else { continue };
+        match rollsafe::sql::compare_fast_path(&text) {
+            Ok(true) => read += 1,
+            Ok(false) => left += 1,
+            Err(difference) => panic!("{folder}/{path}: {difference}"),
+        }
+    }
+    eprintln!("tokenizer fast path: {read} PostgreSQL files read, {left} left to sqlparser");
+    assert!(read > 1_000 && left * 50 < read, "fast path read {read} files, left {left}");
+}

@@ -42,7 +42,8 @@ pub(crate) use parse::parse_in_pieces;
 pub use parse::{Outcome, ParsedFile, ParsedStatement, Pieces, ReadAhead, parse, parse_file, parse_split};
 pub use position::{LineIndex, Position};
 pub use split::{
-    Segment, SegmentKind, SplitFile, StatementSource, mask_placeholders, split, split_in_pieces,
+    Segment, SegmentKind, SplitFile, StatementSource, compare_fast_path, mask_placeholders, split,
+    split_in_pieces,
 };
 
 /// The operations of each statement of `text`, by the line it starts on; a

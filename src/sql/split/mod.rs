@@ -11,17 +11,20 @@
 mod cut;
 mod mask;
 mod segments;
+mod tokenize;
 
 use std::ops::Range;
 
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, TokenizerError};
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, TokenizerError};
 
 use super::dialect::Dialect;
 use super::position::{Cursor, Position};
 use cut::{Splitter, position_or_start};
 use mask::mask_mysql_client_syntax;
 pub use mask::mask_placeholders;
+pub use tokenize::compare_fast_path;
+use tokenize::tokenize_into;
 
 pub use segments::{Segment, SegmentKind, SplitFile, StatementSource};
 
@@ -160,9 +163,8 @@ impl<'a> Whole<'a> {
         if within.start > 0 {
             tokens.push(TokenWithSpan::wrap(Token::SemiColon));
         }
-        let tokenizer_error = Tokenizer::new(self.dialect.parser_dialect(), &self.body[within.clone()])
-            .with_unescape(false)
-            .tokenize_with_location_into_buf_with_mapper(&mut tokens, |token| TokenWithSpan {
+        let tokenizer_error =
+            tokenize_into(self.dialect, &self.body[within.clone()], &mut tokens, |token| TokenWithSpan {
                 span: Span::new(file_wide(token.span.start, base), file_wide(token.span.end, base)),
                 token: token.token,
             })

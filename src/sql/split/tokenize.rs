@@ -1,0 +1,397 @@
+//! Tokenizing a piece of a migration: sqlparser's tokenizer, with a faster path
+//! for the PostgreSQL text most migrations are made of.
+//!
+//! sqlparser reads a character at a time through a peekable iterator, looks at
+//! the dialect for each one and builds every literal a character at a time; on
+//! the PostgreSQL corpus that is a fifth of all of `check`'s time. The fast path
+//! reads bytes and slices: words, quoted names, strings, numbers, comments,
+//! dollar quotes, punctuation and the plain operators. Anything else (escape and
+//! bit strings, custom operators, parameters, `COPY … FROM STDIN`, characters
+//! outside ASCII outside quotes and comments, an unterminated quote) gives the
+//! piece back to sqlparser whole, so every token is exactly the one sqlparser
+//! gives, span included (a unit test and a fuzz target compare the two).
+
+use sqlparser::ast::DollarQuotedString;
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, TokenizerError, Whitespace};
+
+use super::Dialect;
+
+/// Tokenizes `text` into `buf` as sqlparser's tokenizer does without unescaping
+/// (`with_unescape(false)`), each token through `mapper`; `buf` may hold tokens
+/// before it, read as the ones before the text (sqlparser reads some tokens by
+/// the one before them).
+pub(super) fn tokenize_into(
+    dialect: Dialect,
+    text: &str,
+    buf: &mut Vec<TokenWithSpan>,
+    mut mapper: impl FnMut(TokenWithSpan) -> TokenWithSpan,
+) -> Result<(), TokenizerError> {
+    if dialect == Dialect::Postgres {
+        let before = buf.len();
+        if postgres(text, buf, &mut mapper).is_some() {
+            return Ok(());
+        }
+        buf.truncate(before);
+    }
+    Tokenizer::new(dialect.parser_dialect(), text)
+        .with_unescape(false)
+        .tokenize_with_location_into_buf_with_mapper(buf, mapper)
+}
+
+/// Compares the fast path with sqlparser on `text`, for tests and fuzzing:
+/// `Ok(true)` when the fast path read it and gave exactly sqlparser's tokens and
+/// spans, `Ok(false)` when it left it to sqlparser, `Err` with the first
+/// difference otherwise.
+pub fn compare_fast_path(text: &str) -> Result<bool, String> {
+    let mut fast = Vec::new();
+    if postgres(text, &mut fast, &mut |token| token).is_none() {
+        return Ok(false);
+    }
+    let slow = Tokenizer::new(Dialect::Postgres.parser_dialect(), text)
+        .with_unescape(false)
+        .tokenize_with_location()
+        .map_err(|error| format!("the fast path read what sqlparser rejects: {error}"))?;
+    // `TokenWithSpan` equality ignores spans: they are compared one by one.
+    let differ =
+        |(fast, slow): &(&TokenWithSpan, &TokenWithSpan)| fast.token != slow.token || fast.span != slow.span;
+    match fast.iter().zip(&slow).find(differ) {
+        Some((fast, slow)) => Err(format!("fast path {fast:?}, sqlparser {slow:?}")),
+        None if fast.len() != slow.len() => Err(format!("{} tokens, sqlparser {}", fast.len(), slow.len())),
+        None => Ok(true),
+    }
+}
+
+/// Where the reading stands: a byte offset and sqlparser's location of it
+/// (lines from 1, columns counted in characters from 1).
+struct Cursor<'t> {
+    bytes: &'t [u8],
+    at: usize,
+    line: u64,
+    column: u64,
+}
+
+impl Cursor<'_> {
+    fn location(&self) -> Location {
+        Location { line: self.line, column: self.column }
+    }
+
+    fn peek(&self, ahead: usize) -> Option<u8> {
+        self.bytes.get(self.at + ahead).copied()
+    }
+
+    /// Moves past `len` bytes that hold no line break and only ASCII.
+    fn skip_ascii(&mut self, len: usize) {
+        self.at += len;
+        self.column += len as u64;
+    }
+
+    /// Moves to `end`, past bytes of any kind: lines counted at `\n`, columns in
+    /// characters (a UTF-8 continuation byte starts none).
+    fn skip_to(&mut self, end: usize) {
+        for &byte in &self.bytes[self.at..end] {
+            if byte == b'\n' {
+                self.line += 1;
+                self.column = 1;
+            } else if byte & 0xC0 != 0x80 {
+                self.column += 1;
+            }
+        }
+        self.at = end;
+    }
+}
+
+/// Bytes that may continue a PostgreSQL operator (sqlparser's
+/// `is_custom_operator_part`): after one of them an operator may be more than
+/// one character, which the fast path leaves to sqlparser.
+fn continues_operator(byte: Option<u8>) -> bool {
+    matches!(
+        byte,
+        Some(
+            b'+' | b'-'
+                | b'*'
+                | b'/'
+                | b'<'
+                | b'>'
+                | b'='
+                | b'~'
+                | b'!'
+                | b'@'
+                | b'#'
+                | b'%'
+                | b'^'
+                | b'&'
+                | b'|'
+                | b'`'
+                | b'?'
+        )
+    )
+}
+
+/// Continues an unquoted PostgreSQL name; anything not ASCII is left to sqlparser.
+fn continues_word(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$'
+}
+
+/// The PostgreSQL fast path: `None` when the text holds anything it leaves to
+/// sqlparser (what it pushed is then to be dropped).
+fn postgres(
+    text: &str,
+    buf: &mut Vec<TokenWithSpan>,
+    mapper: &mut impl FnMut(TokenWithSpan) -> TokenWithSpan,
+) -> Option<()> {
+    let mut cursor = Cursor { bytes: text.as_bytes(), at: 0, line: 1, column: 1 };
+    while let Some(byte) = cursor.peek(0) {
+        let start = cursor.location();
+        let token = next_token(text, &mut cursor, byte)?;
+        buf.push(mapper(TokenWithSpan { token, span: Span::new(start, cursor.location()) }));
+    }
+    Some(())
+}
+
+/// The token at the cursor, whose first byte is `byte`, and the cursor past it.
+fn next_token(text: &str, cursor: &mut Cursor<'_>, byte: u8) -> Option<Token> {
+    let start = cursor.at;
+    let next = cursor.peek(1);
+    let simple = |token: Token, cursor: &mut Cursor<'_>| {
+        cursor.skip_ascii(1);
+        Some(token)
+    };
+    match byte {
+        b' ' => simple(Token::Whitespace(Whitespace::Space), cursor),
+        b'\t' => simple(Token::Whitespace(Whitespace::Tab), cursor),
+        b'\n' => {
+            cursor.skip_to(start + 1);
+            Some(Token::Whitespace(Whitespace::Newline))
+        }
+        b'\r' => {
+            // `\r\n` is one line break; `\r` alone one too, though it starts no line.
+            let len = if next == Some(b'\n') { 2 } else { 1 };
+            cursor.skip_to(start + len);
+            Some(Token::Whitespace(Whitespace::Newline))
+        }
+        b'a'..=b'z' | b'A'..=b'Z' | b'_' => {
+            // A letter before a quote may start a literal of its own (E'…', B'…',
+            // X'…', N'…', U&'…').
+            if matches!(next, Some(b'\'' | b'"' | b'&')) && byte != b'_' {
+                return None;
+            }
+            let len = text.as_bytes()[start..].iter().take_while(|&&b| continues_word(b)).count();
+            if cursor.peek(len).is_some_and(|b| !b.is_ascii()) {
+                return None;
+            }
+            let word = &text[start..start + len];
+            // `COPY … FROM STDIN` data follows its statement's `;`: sqlparser's to read.
+            if word.eq_ignore_ascii_case("stdin") {
+                return None;
+            }
+            cursor.skip_ascii(len);
+            Some(Token::make_word(word, None))
+        }
+        b'"' => {
+            let inner = quoted(text, start, b'"')?;
+            cursor.skip_to(inner.end + 1);
+            Some(Token::make_word(&text[inner], Some('"')))
+        }
+        b'\'' => {
+            let inner = quoted(text, start, b'\'')?;
+            cursor.skip_to(inner.end + 1);
+            Some(Token::SingleQuotedString(text[inner].to_owned()))
+        }
+        b'0'..=b'9' => number(text, cursor),
+        b'(' => simple(Token::LParen, cursor),
+        b')' => simple(Token::RParen, cursor),
+        b',' => simple(Token::Comma, cursor),
+        b';' => simple(Token::SemiColon, cursor),
+        b'[' => simple(Token::LBracket, cursor),
+        b']' => simple(Token::RBracket, cursor),
+        b'+' => simple(Token::Plus, cursor),
+        b'*' => simple(Token::Mul, cursor),
+        b':' => match next {
+            Some(b':') => {
+                cursor.skip_ascii(2);
+                Some(Token::DoubleColon)
+            }
+            Some(b'=') => None,
+            _ => simple(Token::Colon, cursor),
+        },
+        b'.' => match next {
+            Some(b'0'..=b'9' | b'_') => None,
+            _ => simple(Token::Period, cursor),
+        },
+        b'=' => match next {
+            Some(b'>' | b'=') => None,
+            _ => simple(Token::Eq, cursor),
+        },
+        b'-' if next == Some(b'-') => {
+            // To the end of the line, the line break left out (`\r` too, in PostgreSQL).
+            let len = text.as_bytes()[start + 2..].iter().take_while(|&&b| b != b'\n' && b != b'\r').count();
+            cursor.skip_to(start + 2 + len);
+            Some(Token::Whitespace(Whitespace::SingleLineComment {
+                comment: text[start + 2..start + 2 + len].to_owned(),
+                prefix: "--".to_owned(),
+            }))
+        }
+        b'/' if next == Some(b'*') => block_comment(text, cursor),
+        b'{' => simple(Token::LBrace, cursor),
+        b'}' => simple(Token::RBrace, cursor),
+        b'-' | b'/' | b'<' | b'>' | b'!' | b'|' | b'%' | b'#' => operator(text, cursor),
+        b'$' => dollar(text, cursor),
+        _ => None,
+    }
+}
+
+/// The operators the fast path reads, longest first: each is the token sqlparser
+/// gives when no other operator character follows it (then an operator may be
+/// longer, a PostgreSQL custom one, which is sqlparser's to read).
+const OPERATORS: [(&str, Token); 13] = [
+    ("->>", Token::LongArrow),
+    ("->", Token::Arrow),
+    ("<=", Token::LtEq),
+    ("<>", Token::Neq),
+    (">=", Token::GtEq),
+    ("!=", Token::Neq),
+    ("||", Token::StringConcat),
+    ("-", Token::Minus),
+    ("/", Token::Div),
+    ("<", Token::Lt),
+    (">", Token::Gt),
+    ("%", Token::Mod),
+    ("#", Token::Sharp),
+];
+
+/// The operator at the cursor (see [`OPERATORS`]).
+fn operator(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+    let rest = &text.as_bytes()[cursor.at..];
+    let (spelling, token) = OPERATORS.iter().find(|(spelling, _)| rest.starts_with(spelling.as_bytes()))?;
+    // A longer operator's characters all continue one: a shorter one never
+    // matches where a longer one is spelled but followed by more.
+    if continues_operator(rest.get(spelling.len()).copied()) {
+        return None;
+    }
+    cursor.skip_ascii(spelling.len());
+    Some(token.clone())
+}
+
+/// The bytes between the quote at `start` and the one that closes it, a doubled
+/// quote kept as it is written (no unescaping); `None` when none closes it.
+fn quoted(text: &str, start: usize, quote: u8) -> Option<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut at = start + 1;
+    loop {
+        at += memchr::memchr(quote, &bytes[at..])?;
+        if bytes.get(at + 1) == Some(&quote) {
+            at += 2;
+        } else {
+            return Some(start + 1..at);
+        }
+    }
+}
+
+/// A decimal number (`12`, `1.5`, `3.`); anything sqlparser reads further (an
+/// exponent, `0x…`, `1_000`, a name glued on) is left to it.
+fn number(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+    let bytes = text.as_bytes();
+    let start = cursor.at;
+    let digits = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut end = start + digits(start);
+    if bytes.get(end) == Some(&b'.') {
+        end += 1 + digits(end + 1);
+    }
+    if bytes.get(end).is_some_and(|&b| continues_word(b) || b == b'.' || !b.is_ascii()) {
+        return None;
+    }
+    cursor.skip_ascii(end - start);
+    Some(Token::Number(text[start..end].to_owned(), false))
+}
+
+/// A `/* … */` comment, nested ones within it (PostgreSQL's), kept as written.
+fn block_comment(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+    let bytes = text.as_bytes();
+    let start = cursor.at;
+    let (mut at, mut depth) = (start + 2, 1);
+    while depth > 0 {
+        at += memchr::memchr2(b'/', b'*', &bytes[at..])?;
+        match (bytes[at], bytes.get(at + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                at += 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                at += 2;
+            }
+            _ => at += 1,
+        }
+    }
+    cursor.skip_to(at);
+    Some(Token::Whitespace(Whitespace::MultiLineComment(text[start + 2..at - 2].to_owned())))
+}
+
+/// `$$ … $$`, `$tag$ … $tag$` (the body as written, up to the first closing
+/// delimiter) or a `$1` parameter.
+fn dollar(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+    let bytes = text.as_bytes();
+    let start = cursor.at;
+    let tag_len = bytes[start + 1..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
+    let tag_end = start + 1 + tag_len;
+    match bytes.get(tag_end) {
+        Some(b'$') => {}
+        // The tag's characters may go on outside ASCII: sqlparser's to read.
+        Some(b) if !b.is_ascii() => return None,
+        _ => {
+            cursor.skip_ascii(tag_end - start);
+            return Some(Token::Placeholder(text[start..tag_end].to_owned()));
+        }
+    }
+    let delimiter = &text[start..=tag_end];
+    let body = tag_end + 1;
+    let close = body + memchr::memmem::find(&bytes[body..], delimiter.as_bytes())?;
+    cursor.skip_to(close + delimiter.len());
+    let tag = (tag_len > 0).then(|| text[start + 1..tag_end].to_owned());
+    Some(Token::DollarQuotedString(DollarQuotedString { value: text[body..close].to_owned(), tag }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_same(text: &str) -> bool {
+        compare_fast_path(text).unwrap_or_else(|difference| panic!("{text:?}: {difference}"))
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_migrations_are_made_of_as_sqlparser_does() {
+        for text in [
+            "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL DEFAULT '');\n",
+            "ALTER TABLE \"Quoted \"\"Name\"\"\" ADD COLUMN x numeric(10, 2) DEFAULT 1.5;\r\n",
+            "-- a comment\r\n/* block /* nested */ still */ SELECT 1., 2.25, 3 - 4 / 5 * 6 + 7;",
+            "INSERT INTO t (a, b) VALUES (1, 'it''s'), (2, 'naïve ☃'), (3, NULL);",
+            "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN RETURN $1; END $$ LANGUAGE plpgsql;",
+            "DO $body$ SELECT '$$' $x$ $body$; SELECT a::text, b[1] FROM s.t WHERE c < d;",
+            "SELECT a < b, c > d, e = f, g:h, $1, $2x, a <= b, c >= d, e <> f, g != h, i || j;",
+            "SELECT a->'b', c->>'d', e % f, v%TYPE, g # h, ${schema}.t, {x};",
+            "comment on column t.c is 'é\n\nline';\n\tend",
+            "",
+        ] {
+            assert!(assert_same(text), "the fast path left {text:?} to sqlparser");
+        }
+    }
+
+    #[test]
+    fn what_the_fast_path_does_not_read_is_left_to_sqlparser() {
+        for text in [
+            "SELECT E'\\n'",
+            "SELECT B'101', X'ff', N'n', U&'d\\0061t'",
+            "SELECT c @> d, e ||/ f, g <=> h, 1e5, 0x1F, 1_000, a ~~ b, c <-> d",
+            "COPY t FROM STDIN;\n1\t2\n\\.\n",
+            "SELECT 'unterminated",
+            "SELECT \"unterminated",
+            "SELECT $$ unterminated",
+            "/* unterminated",
+            "SELECT naïve",
+            "SELECT .5, a._b, x := 1",
+        ] {
+            assert!(!assert_same(text), "the fast path read {text:?}");
+        }
+    }
+}
