@@ -104,7 +104,7 @@ impl Serialize for Entries<'_> {
 }
 
 /// Writes the report to `out` as it is serialized, an entry at a time.
-pub(super) fn write(analysis: &Analysis, out: &mut dyn io::Write) -> io::Result<()> {
+pub(super) fn write(analysis: &Analysis, out: &mut impl io::Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &Entries(analysis))?;
     out.write_all(b"\n")
 }

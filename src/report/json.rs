@@ -124,7 +124,7 @@ fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
 }
 
 /// Writes the report to `out` as it is serialized, a change at a time.
-pub(super) fn write(analysis: &Analysis, out: &mut dyn io::Write) -> io::Result<()> {
+pub(super) fn write(analysis: &Analysis, out: &mut impl io::Write) -> io::Result<()> {
     let mut summary = Summary { changes: analysis.changes.len(), ..Summary::default() };
     for c in &analysis.changes {
         match c.class() {

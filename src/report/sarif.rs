@@ -116,7 +116,7 @@ fn finding_result(issue: &Issue<'_>) -> Value {
 }
 
 /// Writes the log to `out` as it is serialized, a result at a time.
-pub(super) fn write(analysis: &Analysis, out: &mut dyn io::Write) -> io::Result<()> {
+pub(super) fn write(analysis: &Analysis, out: &mut impl io::Write) -> io::Result<()> {
     let rules: Vec<Value> = ALL_RULES
         .iter()
         .map(|rule| {
