@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use miette::Diagnostic;
 use thiserror::Error;
 
-use std::borrow::Borrow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::mpsc::sync_channel;
 
-use rayon::prelude::*;
+mod read_ahead;
+pub(crate) use read_ahead::each_parsed;
+use read_ahead::each_read;
 
 use crate::classify::{Change, FileJudge, Severity, judge_file, reconcile, replay_file};
 use crate::discover::{
@@ -21,9 +21,7 @@ use crate::discover::{
 use crate::evidence::{self, CodeSource, CodeSummary, EvidenceError};
 use crate::rules::{deleted_migration, edited_migration, out_of_order_migration, unread_migration};
 use crate::schema::{Epoch, Schema, Snapshot};
-use crate::sql::{
-    Dialect, Op, Outcome, ParsedFile, Pieces, ReadAhead, differs_only_in_formatting, parse_file,
-};
+use crate::sql::{Dialect, Op, Outcome, ParsedFile, Pieces, differs_only_in_formatting, parse_file};
 use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 
 /// A migration file that changes point into.
@@ -848,57 +846,6 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
         result.steps.push(step);
     });
     result
-}
-
-/// How many files are split and parsed together, on every core, ahead of the
-/// judge; the same number more wait for it, parsed. Enough to keep both cores busy
-/// while the judge replays, few enough that a long history is never held parsed
-/// all at once.
-const READ_AHEAD: usize = 32;
-
-/// Calls `each` with every migration of `migrations`, its position as an epoch
-/// and the file it parses to, in order, on this thread: judging and replaying are
-/// sequential, each file against the schema the files before it leave. Reading a
-/// file needs no schema, so a thread reads files on every core ahead of `each`,
-/// at most `2 * READ_AHEAD` of them; a file longer than a piece is left to `each`
-/// to read a piece at a time (see [`ReadAhead`]).
-pub(crate) fn each_parsed<'m, M>(
-    migrations: &'m [M],
-    dialect: Dialect,
-    each: impl FnMut(Epoch, &'m Migration, ReadAhead<'m>),
-) where
-    M: Borrow<Migration> + Sync,
-{
-    each_read(migrations, dialect, Migration::sql, each);
-}
-
-/// [`each_parsed`], reading `text` of each migration: its bytes as they are,
-/// where a way back is read (whatever its extension).
-fn each_read<'m, M>(
-    migrations: &'m [M],
-    dialect: Dialect,
-    text: fn(&Migration) -> &[u8],
-    mut each: impl FnMut(Epoch, &'m Migration, ReadAhead<'m>),
-) where
-    M: Borrow<Migration> + Sync,
-{
-    std::thread::scope(|scope| {
-        let (sender, parsed) = sync_channel(READ_AHEAD);
-        scope.spawn(move || {
-            for chunk in migrations.chunks(READ_AHEAD) {
-                let files: Vec<ReadAhead<'m>> =
-                    chunk.par_iter().map(|m| ReadAhead::read(text(m.borrow()), dialect)).collect();
-                for file in files {
-                    if sender.send(file).is_err() {
-                        return;
-                    }
-                }
-            }
-        });
-        for ((epoch, migration), file) in (0..).zip(migrations).zip(parsed) {
-            each(epoch, migration.borrow(), file);
-        }
-    });
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 
 use crate::sql::Dialect;
 
@@ -79,19 +80,27 @@ pub(super) fn named_in_path(path: &str) -> Option<(Dialect, &'static str)> {
     let lower = path.to_ascii_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_').collect();
     PATH_HINTS.into_iter().find_map(|(hint, dialect)| {
-        let found = words
-            .iter()
-            .any(|w| *w == hint || w.trim_matches('_') == hint || w.ends_with(&format!("__{hint}")));
+        let found = words.iter().any(|w| {
+            *w == hint
+                || w.trim_matches('_') == hint
+                || w.strip_suffix(hint).is_some_and(|before| before.ends_with("__"))
+        });
         found.then_some((dialect, hint))
     })
 }
 
 fn text_hint(release: &Release) -> Option<(Dialect, String)> {
+    // Files searched on every core: a folder's whole text, before anything else is read.
+    let counts = release.files.par_iter().map(|file| hint_counts(&file.bytes)).reduce(
+        || [0; TEXT_HINTS.len()],
+        |mut total, counts| {
+            total.iter_mut().zip(counts).for_each(|(total, count)| *total += count);
+            total
+        },
+    );
     let mut scores = [0usize; 4];
-    for file in &release.files {
-        for (hint, count) in TEXT_HINTS.iter().zip(hint_counts(&file.bytes)) {
-            scores[index(hint.1)] += count;
-        }
+    for (hint, count) in TEXT_HINTS.iter().zip(counts) {
+        scores[index(hint.1)] += count;
     }
     // On a tie the earlier dialect wins: PostgreSQL first.
     let (best, score) = scores.iter().enumerate().rev().max_by_key(|(_, score)| **score)?;

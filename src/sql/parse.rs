@@ -94,7 +94,7 @@ pub(crate) fn parse_in_pieces(
 /// that a big file's pieces are never all held at once.
 fn pipelined<T: Send>(produce: impl FnOnce(&mut dyn FnMut(T)) + Send, mut consume: impl FnMut(T)) {
     std::thread::scope(|scope| {
-        let (sender, received) = std::sync::mpsc::sync_channel(0);
+        let (sender, received) = std::sync::mpsc::sync_channel(1);
         scope.spawn(move || {
             produce(&mut |item| {
                 // Fails only once the consumer is gone (it panicked): no one to hand it to.
