@@ -709,11 +709,39 @@ fn print(
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
-    let dialects: Vec<String> = analysis.dialects.iter().map(ToString::to_string).collect();
-    let title = format!("{title} ({}, {})", dialects.join(", "), analysis.layout.label());
+    let title = format!("{title} ({})", read_as(&analysis.judged));
     let style = Style { color, width: 100 };
     write_out(|out| report::write(analysis, output.format, &title, style, out))?;
     Ok(exit_code(analysis, settings.fail_on))
+}
+
+/// How the histories judged were read, for the report's header: `postgres,
+/// Prisma` for one; for several, how many, and how many in each dialect and
+/// layout (`7 histories: 6 sqlite, 1 postgres; 5 plain numbered files, 2 up/down
+/// files`), most first.
+fn read_as(judged: &[analysis::Judged]) -> String {
+    fn counted(names: impl Iterator<Item = String>) -> String {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for name in names {
+            match counts.iter_mut().find(|(known, _)| *known == name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+        // Stable: equal counts keep the order judged.
+        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.iter().map(|(name, count)| format!("{count} {name}")).collect::<Vec<_>>().join(", ")
+    }
+    match judged {
+        [] => String::new(),
+        [one] => format!("{}, {}", one.dialect, one.layout.label()),
+        several => format!(
+            "{} histories: {}; {}",
+            several.len(),
+            counted(several.iter().map(|one| one.dialect.to_string())),
+            counted(several.iter().map(|one| one.layout.label().to_owned()))
+        ),
+    }
 }
 
 fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {

@@ -409,7 +409,17 @@ fn a_subfolder_named_with_revisions_stands_for_its_migrations_folders() {
         assert_eq!(crates["code"]["files_read"], whole["code"]["files_read"], "{window:?}");
         let (from_root, _) = changes_under(&whole, "crates/");
         assert_eq!(changes_under(&crates, "").0, from_root, "{window:?}: the root's changes under crates/");
+        // Each history judged, as it was read.
+        let histories = crates["histories"].as_array().expect("histories");
+        let folders: Vec<&str> = histories.iter().map(|h| h["folder"].as_str().unwrap_or_default()).collect();
+        assert!(folders[0].ends_with("crates/client/migrations"), "{folders:?}");
+        assert!(folders[1].ends_with("crates/server/migrations"), "{folders:?}");
+        assert_eq!(histories[0]["layout"], "plain", "{histories:?}");
     }
+    // The header says how many histories, in which dialects and layouts.
+    let (_, report, _) = rollsafe(root, &["audit", "--from", "v1", "--to", "HEAD", "crates"]);
+    let header = report.lines().next().unwrap_or_default();
+    assert!(header.ends_with("(2 histories: 2 postgres; 2 plain numbered files)"), "{header}");
 }
 
 /// `audit` and `check --base` given a folder of a repository from outside it read
