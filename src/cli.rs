@@ -729,7 +729,7 @@ fn read_as(judged: &[analysis::Judged]) -> String {
             }
         }
         // Stable: equal counts keep the order judged.
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
         counts.iter().map(|(name, count)| format!("{count} {name}")).collect::<Vec<_>>().join(", ")
     }
     match judged {

@@ -481,6 +481,14 @@ fn a_folder_of_a_database_rollsafe_does_not_read_is_said_not_judged() {
         rollsafe(dir.path(), &["check", "--dialect", "postgres", "db/clickhouse/migrations"]);
     assert_eq!(status, Some(1), "read as --dialect says: {stderr}");
     assert!(report.contains("rename-column"), "{report}");
+    // With revisions too.
+    repo::commit_all(dir.path());
+    repo::git(dir.path(), &["tag", "v1"]);
+    for window in [&["audit", "--from", "v1", "--to", "HEAD"][..], &["check", "--base", "v1"]] {
+        let (status, _, stderr) = rollsafe(dir.path(), &[window, &["db/clickhouse/migrations"]].concat());
+        assert_eq!(status, Some(2), "{window:?}: {stderr}");
+        assert!(unwrapped(&stderr).contains("(clickhouse,asitspathsays)"), "{window:?}: {stderr}");
+    }
 }
 
 /// A diagnostic's text with no white space and no frame: miette wraps its lines

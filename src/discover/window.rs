@@ -208,8 +208,8 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<FoldersFound, Di
 pub fn named_paths(given: Vec<PathBuf>, dialect: Option<Dialect>) -> Result<FoldersFound, DiscoverError> {
     let (mut paths, mut notes, mut left_out) = (Vec::new(), Vec::new(), Vec::new());
     for path in given {
-        if let (Some(word), None) = (unreadable_database(&path), dialect) {
-            left_out.push(format!("`{}` ({word}, as its path says)", path.display()));
+        if let Some(named) = unreadable_named(&path, dialect) {
+            left_out.push(named);
             continue;
         }
         let under = match path.is_dir() {
@@ -235,6 +235,13 @@ pub fn named_paths(given: Vec<PathBuf>, dialect: Option<Dialect>) -> Result<Fold
         left_out.join(", ")
     ));
     Ok((paths, notes))
+}
+
+/// `path`, said with the database rollsafe does not read that it names, unless
+/// `dialect` names one to read it in.
+fn unreadable_named(path: &Path, dialect: Option<Dialect>) -> Option<String> {
+    let word = unreadable_database(path).filter(|_| dialect.is_none())?;
+    Some(format!("`{}` ({word}, as its path says)", path.display()))
 }
 
 /// The database rollsafe does not read that `path` names (`clickhouse` in
@@ -275,12 +282,15 @@ fn database_named(folder: &str) -> Option<(Option<Dialect>, String)> {
 /// folder would merge them into one history, ordered among its migrations and
 /// replayed as if the migration tool ran them. They are said as not read instead,
 /// as at a repository's root, and a folder of them can be named to judge it.
-fn standing_for(name: &str, files: impl FnOnce() -> Vec<String>) -> Option<(Vec<String>, Vec<String>)> {
+fn standing_for(
+    name: &str,
+    files: impl FnOnce() -> Result<Vec<String>, DiscoverError>,
+) -> Result<Option<(Vec<String>, Vec<String>)>, DiscoverError> {
     if super::search::is_migrations_folder_name(name) {
-        return None;
+        return Ok(None);
     }
-    let (found, outside) = super::search::folders_and_sql_outside(files());
-    (!found.is_empty()).then_some((found, outside))
+    let (found, outside) = super::search::folders_and_sql_outside(files()?);
+    Ok((!found.is_empty()).then_some((found, outside)))
 }
 
 /// A folder named to `check` or `list` that stands for the migrations folders
@@ -299,7 +309,8 @@ fn migrations_folders_under(
         .ok()
         .and_then(|resolved| resolved.file_name().map(|name| name.to_string_lossy().into_owned()))
         .unwrap_or_default();
-    let Some((found, outside)) = standing_for(&name, || super::search::working_tree_files(folder)) else {
+    let Some((found, outside)) = standing_for(&name, || Ok(super::search::working_tree_files(folder)))?
+    else {
         return Ok(None);
     };
     // Paths as the user would open them from here; `.` typed at the project's
@@ -396,14 +407,20 @@ fn resolve_folders(
         let found = keep_own_databases(found, (&error_in, "in the repository"), dialect, notes, String::new)?;
         return Ok(found.into_iter().map(|in_repo| working_tree_folder(repo, in_repo)).collect());
     };
+    if let Some(named) = unreadable_named(given, dialect) {
+        return Err(DiscoverError::UnreadableDatabase { named });
+    }
     let in_repo = repo.repo_relative(given);
     let name = in_repo.rsplit('/').next().unwrap_or_default().to_owned();
-    // A folder missing at the revision is read as named, and said missing.
     let files = || match revision {
-        Some(revision) => repo.files_under(revision, &in_repo).unwrap_or_default(),
-        None => super::search::working_tree_files(given),
+        Some(revision) => match repo.files_under(revision, &in_repo) {
+            // Read as named, and then said missing.
+            Err(super::GitError::FolderMissing { .. }) => Ok(Vec::new()),
+            other => Ok(other?),
+        },
+        None => Ok(super::search::working_tree_files(given)),
     };
-    let Some((found, outside)) = standing_for(&name, files) else {
+    let Some((found, outside)) = standing_for(&name, files)? else {
         return Ok(vec![MigrationsFolder { in_repo, on_disk: given.to_path_buf(), named: true }]);
     };
     let under = |relative: &String| format!("{in_repo}/{relative}");
