@@ -271,6 +271,10 @@ fn database_named(folder: &str) -> Option<(Option<Dialect>, String)> {
     }
 }
 
+/// The migrations folders under a folder, relative to it, and the SQL files
+/// under it outside them.
+type FoldersAndSqlOutside = (Vec<String>, Vec<String>);
+
 /// The migrations folders under a folder named whose name is `name`, relative
 /// to it, and the SQL files among its `files` that lie outside them, when it
 /// stands for those folders: it is not named like a migrations folder itself
@@ -285,7 +289,7 @@ fn database_named(folder: &str) -> Option<(Option<Dialect>, String)> {
 fn standing_for(
     name: &str,
     files: impl FnOnce() -> Result<Vec<String>, DiscoverError>,
-) -> Result<Option<(Vec<String>, Vec<String>)>, DiscoverError> {
+) -> Result<Option<FoldersAndSqlOutside>, DiscoverError> {
     if super::search::is_migrations_folder_name(name) {
         return Ok(None);
     }
