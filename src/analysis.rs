@@ -50,11 +50,21 @@ pub struct Analysis {
     /// The histories judged, when a folder holds one per database; empty when it
     /// holds one.
     pub histories: Vec<HistoryName>,
-    /// Every dialect something was judged in, once each: `dialect` and, when
-    /// several folders or histories were judged, theirs.
-    pub dialects: Vec<Dialect>,
+    /// Each history judged, in order: one, or one per folder and per database
+    /// when several were (`dialect` and `layout` are the first one's).
+    pub judged: Vec<Judged>,
     /// What was read of release A's code; `None` when none was.
     pub code: Option<CodeSummary>,
+}
+
+/// One history judged: its folder (as reports name its release), the database
+/// word of a folder's per-database history, and how it was read.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Judged {
+    pub folder: String,
+    pub history: Option<String>,
+    pub dialect: Dialect,
+    pub layout: Layout,
 }
 
 impl Analysis {
@@ -81,11 +91,7 @@ impl Analysis {
                 }
             }
             merged.histories.extend(next.histories);
-            for dialect in next.dialects {
-                if !merged.dialects.contains(&dialect) {
-                    merged.dialects.push(dialect);
-                }
-            }
+            merged.judged.extend(next.judged);
             let way_back = &mut merged.way_back;
             way_back.layout_has_downs &= next.way_back.layout_has_downs;
             way_back.missing.extend(next.way_back.missing);
@@ -808,7 +814,12 @@ impl<'o> Run<'o> {
             notes: self.notes,
             skipped: self.skipped,
             histories: set.history.iter().cloned().collect(),
-            dialects: vec![self.dialect],
+            judged: vec![Judged {
+                folder: set.label.clone(),
+                history: set.history.as_ref().map(|name| name.word.clone()),
+                dialect: self.dialect,
+                layout: set.layout,
+            }],
             code,
         })
     }

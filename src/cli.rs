@@ -249,8 +249,14 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             let window = discover::audit_window(&from, to.as_deref(), folder.as_deref(), dialect)
                 .map_err(AnalysisError::from)?;
             let title = format!("audit: {}", window.label());
-            let at = if Path::new(&from).is_dir() { CodeAt::Nowhere } else { CodeAt::Revision(&from) };
-            let no_code = settings.choose_code(&output, at, folder.as_deref())?;
+            let at = match &window.repository {
+                Some(repository) if !Path::new(&from).is_dir() => {
+                    CodeAt::Revision { revision: &from, repository }
+                }
+                _ => CodeAt::Nowhere,
+            };
+            let migrations: Vec<PathBuf> = window.migrations.iter().map(|m| m.on_disk.clone()).collect();
+            let no_code = settings.choose_code(&output, at, &migrations)?;
             let mut analysis = audit_window(window, &settings)?;
             analysis.notes.extend(no_code);
             hint_if_swapped(&mut analysis);
@@ -266,15 +272,28 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             } else {
                 paths
             };
-            let groups = branch_groups(&paths);
-            let migrations = groups.first().and_then(|(folder, _)| folder.clone());
-            let no_code = settings.choose_code(&output, CodeAt::MergeBase(&base), migrations.as_deref())?;
-            let mut analyses = Vec::new();
-            let mut judged = Vec::new();
-            for (folder, files) in groups {
-                let dialect = settings.options.discover.dialect;
+            let dialect = settings.options.discover.dialect;
+            let mut windows = Vec::new();
+            for (folder, files) in branch_groups(&paths) {
                 let window = discover::branch_window(&base, folder.as_deref(), dialect)
                     .map_err(AnalysisError::from)?;
+                windows.push((window, files));
+            }
+            // A's code is the merge base's, in the repository of the first folder named.
+            let migrations: Vec<PathBuf> = windows
+                .iter()
+                .flat_map(|(window, _)| &window.migrations)
+                .map(|m| m.on_disk.clone())
+                .collect();
+            let repository = windows.first().and_then(|(window, _)| window.repository.clone());
+            let at = match &repository {
+                Some(repository) => CodeAt::MergeBase { base: &base, repository },
+                None => CodeAt::Nowhere,
+            };
+            let no_code = settings.choose_code(&output, at, &migrations)?;
+            let mut analyses = Vec::new();
+            let mut judged = Vec::new();
+            for (window, files) in windows {
                 judged.push(match files.is_empty() {
                     true => window.newer_label(),
                     false => files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", "),
@@ -301,8 +320,7 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
                 })
                 .collect();
             let (paths, found) = settings.folders(paths)?;
-            let no_code =
-                settings.choose_code(&output, CodeAt::Nowhere, paths.first().map(PathBuf::as_path))?;
+            let no_code = settings.choose_code(&output, CodeAt::Nowhere, &paths)?;
             let mut analysis = analysis::check_paths(&paths, overlay.as_ref(), &settings.options)?;
             analysis.notes.splice(0..0, found);
             analysis.notes.extend(no_code);
@@ -564,10 +582,11 @@ fn hint_if_swapped(analysis: &mut Analysis) {
 
 /// Where release A's code is, unless `--code DIR` says.
 enum CodeAt<'a> {
-    /// The tree at `audit --from REV`.
-    Revision(&'a str),
-    /// The tree of the merge base of `check --base REV` and HEAD.
-    MergeBase(&'a str),
+    /// The tree at `audit --from REV`, in the repository holding `repository`.
+    Revision { revision: &'a str, repository: &'a Path },
+    /// The tree of the merge base of `check --base REV` and HEAD, in the
+    /// repository holding `repository`.
+    MergeBase { base: &'a str, repository: &'a Path },
     /// Nowhere: folders only.
     Nowhere,
 }
@@ -608,13 +627,14 @@ impl Settings {
     }
 
     /// Where release A's code is: `--code DIR`, else where `at` says, unless
-    /// `--no-code` or `code = "off"` say not to read it. `migrations` is the window's migrations folder, never
-    /// read as code. Returns the note that says, once, why no code was read.
+    /// `--no-code` or `code = "off"` say not to read it. `migrations` are the
+    /// window's migrations folders, never read as code. Returns the note that says,
+    /// once, why no code was read.
     fn choose_code(
         &mut self,
         output: &OutputArgs,
         at: CodeAt<'_>,
-        migrations: Option<&Path>,
+        migrations: &[PathBuf],
     ) -> Result<Option<String>, CliError> {
         const PRESUMED: &str = "the verdict presumes A's code uses every object of A's schema";
         if output.no_code {
@@ -626,11 +646,11 @@ impl Settings {
         }
         let source = match (&output.code, at) {
             (Some(root), _) => CodeSource::folder(root, migrations),
-            (None, CodeAt::Revision(revision)) => {
-                CodeSource::revision(revision, migrations).map_err(AnalysisError::from)?
+            (None, CodeAt::Revision { revision, repository }) => {
+                CodeSource::revision(revision, repository, migrations).map_err(AnalysisError::from)?
             }
-            (None, CodeAt::MergeBase(base)) => {
-                CodeSource::merge_base(base, migrations).map_err(AnalysisError::from)?
+            (None, CodeAt::MergeBase { base, repository }) => {
+                CodeSource::merge_base(base, repository, migrations).map_err(AnalysisError::from)?
             }
             (None, CodeAt::Nowhere) => {
                 return Ok(Some(format!(
@@ -643,28 +663,15 @@ impl Settings {
     }
 
     /// The paths to read: those given (a folder that is no migrations folder but
-    /// holds some, such as the project's root, standing for those), else
+    /// holds some, such as the project's root, standing for those; see
+    /// [`discover::named_paths`]), else
     /// rollsafe.toml's `migrations`, else the migrations folders found in the
     /// working tree, with notes saying which.
     fn folders(&self, given: Vec<PathBuf>) -> Result<(Vec<PathBuf>, Vec<String>), CliError> {
         match given.is_empty() {
             false => {
-                let (mut paths, mut notes) = (Vec::new(), Vec::new());
-                for path in given {
-                    let under = match path.is_dir() {
-                        true => discover::migrations_folders_under(&path, self.options.discover.dialect)
-                            .map_err(AnalysisError::from)?,
-                        false => None,
-                    };
-                    match under {
-                        Some((found, said)) => {
-                            paths.extend(found);
-                            notes.extend(said);
-                        }
-                        None => paths.push(path),
-                    }
-                }
-                Ok((paths, notes))
+                Ok(discover::named_paths(given, self.options.discover.dialect)
+                    .map_err(AnalysisError::from)?)
             }
             true if !self.migrations.is_empty() => Ok((self.migrations.clone(), Vec::new())),
             true => {
@@ -702,11 +709,39 @@ fn print(
         ColorChoice::Never => false,
         ColorChoice::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
     };
-    let dialects: Vec<String> = analysis.dialects.iter().map(ToString::to_string).collect();
-    let title = format!("{title} ({}, {})", dialects.join(", "), analysis.layout.label());
+    let title = format!("{title} ({})", read_as(&analysis.judged));
     let style = Style { color, width: 100 };
     write_out(|out| report::write(analysis, output.format, &title, style, out))?;
     Ok(exit_code(analysis, settings.fail_on))
+}
+
+/// How the histories judged were read, for the report's header: `postgres,
+/// Prisma` for one; for several, how many, and how many in each dialect and
+/// layout (`7 histories: 6 sqlite, 1 postgres; 5 plain numbered files, 2 up/down
+/// files`), most first.
+fn read_as(judged: &[analysis::Judged]) -> String {
+    fn counted(names: impl Iterator<Item = String>) -> String {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        for name in names {
+            match counts.iter_mut().find(|(known, _)| *known == name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+        // Stable: equal counts keep the order judged.
+        counts.sort_by_key(|(_, count)| std::cmp::Reverse(*count));
+        counts.iter().map(|(name, count)| format!("{count} {name}")).collect::<Vec<_>>().join(", ")
+    }
+    match judged {
+        [] => String::new(),
+        [one] => format!("{}, {}", one.dialect, one.layout.label()),
+        several => format!(
+            "{} histories: {}; {}",
+            several.len(),
+            counted(several.iter().map(|one| one.dialect.to_string())),
+            counted(several.iter().map(|one| one.layout.label().to_owned()))
+        ),
+    }
 }
 
 fn exit_code(analysis: &Analysis, fail_on: FailOn) -> ExitCode {

@@ -301,14 +301,22 @@ fn a_project_root_named_stands_for_its_migrations_folders() {
     assert!(listing.contains("server-postgres/migrations/2_b.sql"), "{listing}");
     assert!(!stderr.contains("migrations folder"), "{stderr}");
 
-    // Other SQL files beside them: a repository's root still stands for its
-    // migrations folders, the files left out said; any other folder is read whole.
+    // Other SQL files beside them: a repository's root, and any other folder,
+    // still stands for its migrations folders, the files left out said (not
+    // merged into the history, ordered among its migrations).
     repo::write(root, "scripts/seed.sql", "INSERT INTO a VALUES (1, 'x');\n");
     repo::write(root, "schema.sql", "CREATE TABLE a (id int, legacy text);\n");
     repo::write(root, "server-postgres/base/0_base.sql", "CREATE TABLE base (id int);\n");
+    repo::write(root, "server-postgres/seed.sql", "INSERT INTO a VALUES (2, 'y');\n");
     let (status, listing, stderr) = rollsafe(root, &["list", "server-postgres"]);
     assert_eq!(status, Some(0), "{stderr}");
-    assert!(listing.contains("server-postgres/base/0_base.sql"), "read whole: {listing}");
+    assert!(listing.contains("server-postgres/migrations/2_b.sql"), "{listing}");
+    assert!(!listing.contains("0_base.sql") && !listing.contains("seed.sql"), "{listing}");
+    let left_out = "not read: 2 SQL file(s) under `server-postgres` outside its migrations folders: \
+                    `server-postgres/base/0_base.sql`, `server-postgres/seed.sql`";
+    assert!(stderr.contains(left_out), "{stderr}");
+    assert!(stderr.contains("using the migrations folder `server-postgres/migrations`"), "{stderr}");
+    std::fs::remove_file(root.join("server-postgres/seed.sql")).expect("rm");
     repo::commit_all(root);
     let (status, listing, stderr) = rollsafe(root, &["list", "."]);
     assert_eq!(status, Some(0), "{stderr}");
@@ -344,4 +352,177 @@ fn the_repository_root_named_to_audit_and_base_is_no_folder_named() {
         assert_eq!(dot, no_folder, "{args:?} .");
         assert!(no_folder.contains("found 2 migrations folders"), "{no_folder}");
     }
+}
+
+/// A project whose migrations folders lie under `crates/`, beside A's code that
+/// uses a column the window drops, and a migrations folder outside `crates/`;
+/// tagged `v1`, then the window committed.
+fn crates_project() -> tempfile::TempDir {
+    let project = folder(&[
+        ("crates/server/src/store.rs", "sqlx::query(\"SELECT legacy FROM a\");\n"),
+        ("crates/server/migrations/1_a.sql", "CREATE TABLE a (id int, legacy text);\n"),
+        ("crates/client/migrations/1_c.sql", "CREATE TABLE c (id int);\n"),
+        ("tools/migrations/1_t.sql", "CREATE TABLE t (id int, old text);\n"),
+    ]);
+    let root = project.path();
+    repo::commit_all(root);
+    repo::git(root, &["tag", "v1"]);
+    repo::write(root, "crates/server/migrations/2_b.sql", "ALTER TABLE a DROP COLUMN legacy;\n");
+    repo::write(root, "crates/client/migrations/2_d.sql", "ALTER TABLE c ADD COLUMN note text;\n");
+    repo::write(root, "tools/migrations/2_t.sql", "ALTER TABLE t DROP COLUMN old;\n");
+    repo::commit(root, "window");
+    project
+}
+
+/// The changes of a JSON report under `prefix`, and its verdict.
+fn changes_under(report: &Value, prefix: &str) -> (Vec<Value>, Value) {
+    let changes = report["changes"].as_array().expect("changes");
+    let under = changes.iter().filter(|change| change["file"].as_str().unwrap_or_default().contains(prefix));
+    (under.cloned().collect(), report["verdict"]["code_rollback"].clone())
+}
+
+/// With git revisions, a folder named that is no migrations folder but holds
+/// some (`crates/`) stands for the migrations folders under it, searched at the
+/// revision as at the root: each its own history, A's code under it read as
+/// code, not one history with every `.rs` file said as not read. What it judges
+/// is the root's judgement of those folders.
+#[test]
+fn a_subfolder_named_with_revisions_stands_for_its_migrations_folders() {
+    let project = crates_project();
+    let root = project.path();
+    for window in [&["audit", "--from", "v1", "--to", "HEAD"][..], &["check", "--base", "v1~0"]] {
+        let args = |folder: &'static str| [window, &["--format", "json", folder]].concat();
+        let (status, crates, stderr) = repo::rollsafe(root, &args("crates"));
+        assert_eq!(status, Some(1), "{window:?}: {stderr}");
+        let (_, whole, _) = repo::rollsafe(root, &args("."));
+        let notes = crates["notes"].to_string();
+        assert!(
+            notes.contains(
+                "found 2 migrations folders, each judged, one verdict over all: `crates/client/migrations`, `crates/server/migrations`"
+            ),
+            "{window:?}: {notes}"
+        );
+        assert_eq!(crates["skipped"], Value::Array(Vec::new()), "{window:?}: no code said as not read");
+        // A's code is read: the dropped column is confirmed used there.
+        assert_eq!(crates["verdict"]["code_rollback"], "blocked", "{window:?}: {crates}");
+        assert!(crates.to_string().contains("crates/server/src/store.rs"), "{window:?}: {crates}");
+        assert_eq!(crates["code"]["files_read"], whole["code"]["files_read"], "{window:?}");
+        let (from_root, _) = changes_under(&whole, "crates/");
+        assert_eq!(changes_under(&crates, "").0, from_root, "{window:?}: the root's changes under crates/");
+        // Each history judged, as it was read.
+        let histories = crates["histories"].as_array().expect("histories");
+        let folders: Vec<&str> = histories.iter().map(|h| h["folder"].as_str().unwrap_or_default()).collect();
+        assert!(folders[0].ends_with("crates/client/migrations"), "{folders:?}");
+        assert!(folders[1].ends_with("crates/server/migrations"), "{folders:?}");
+        assert_eq!(histories[0]["layout"], "plain", "{histories:?}");
+    }
+    // The header says how many histories, in which dialects and layouts.
+    let (_, report, _) = rollsafe(root, &["audit", "--from", "v1", "--to", "HEAD", "crates"]);
+    let header = report.lines().next().unwrap_or_default();
+    assert!(header.ends_with("(2 histories: 2 postgres; 2 plain numbered files)"), "{header}");
+}
+
+/// `audit` and `check --base` given a folder of a repository from outside it read
+/// that repository, not the working directory's.
+#[test]
+fn a_folder_named_from_outside_its_repository_reads_that_repository() {
+    let project = crates_project();
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let crates = project.path().join("crates");
+    let crates = crates.to_str().expect("utf-8");
+    let (_, inside, _) = repo::rollsafe(
+        project.path(),
+        &["audit", "--from", "v1", "--to", "HEAD", "--format", "json", "crates"],
+    );
+    for window in [&["audit", "--from", "v1", "--to", "HEAD"][..], &["check", "--base", "v1"]] {
+        let (status, report, stderr) =
+            repo::rollsafe(elsewhere.path(), &[window, &["--format", "json", crates]].concat());
+        assert_eq!(status, Some(1), "{window:?}: {stderr}");
+        assert_eq!(report["verdict"], inside["verdict"], "{window:?}");
+        assert_eq!(report["code"]["files_read"], inside["code"]["files_read"], "{window:?}");
+    }
+    // A folder the working tree no longer holds: its repository is the one above it.
+    std::fs::remove_dir_all(project.path().join("tools")).expect("rm");
+    let tools = project.path().join("tools/migrations");
+    let (status, report, stderr) = repo::rollsafe(
+        elsewhere.path(),
+        &["audit", "--from", "v1", "--to", "HEAD", "--format", "json", tools.to_str().expect("utf-8")],
+    );
+    // A's code names no `old`: the drop loses data but blocks no code.
+    assert_eq!(status, Some(0), "{stderr}");
+    assert_eq!(report["summary"]["destructive"], 1, "{report}");
+}
+
+/// A folder whose path names a database rollsafe does not read (ClickHouse) is
+/// said as not read, not judged as PostgreSQL; `--dialect` reads it anyway.
+#[test]
+fn a_folder_of_a_database_rollsafe_does_not_read_is_said_not_judged() {
+    let dir = folder(&[
+        ("db/clickhouse/schema.sql", "CREATE TABLE e (id UInt64) ENGINE = MergeTree ORDER BY id;\n"),
+        ("db/clickhouse/migrations/01_a.sql", "ALTER TABLE e RENAME COLUMN id TO event_id;\n"),
+        ("db/postgres/migrations/01_a.sql", "CREATE TABLE a (id int);\n"),
+    ]);
+    for named in ["db/clickhouse", "db/clickhouse/migrations", "db/clickhouse/migrations/01_a.sql"] {
+        let (status, report, stderr) = rollsafe(dir.path(), &["check", named]);
+        assert_eq!(status, Some(2), "{named}: {report}");
+        let stderr = unwrapped(&stderr);
+        assert!(stderr.contains("rollsafedoesnotreadthisdatabase'sSQL"), "{named}: {stderr}");
+        assert!(stderr.contains("(clickhouse,asitspathsays)"), "{named}: {stderr}");
+    }
+    let (status, report, stderr) =
+        rollsafe(dir.path(), &["check", "db/clickhouse/migrations", "db/postgres/migrations"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(
+        report.contains("not read: `db/clickhouse/migrations` (clickhouse, as its path says)"),
+        "{report}"
+    );
+    assert!(!report.contains("rename-column"), "{report}");
+    let (status, report, stderr) =
+        rollsafe(dir.path(), &["check", "--dialect", "postgres", "db/clickhouse/migrations"]);
+    assert_eq!(status, Some(1), "read as --dialect says: {stderr}");
+    assert!(report.contains("rename-column"), "{report}");
+    // With revisions too.
+    repo::commit_all(dir.path());
+    repo::git(dir.path(), &["tag", "v1"]);
+    for window in [&["audit", "--from", "v1", "--to", "HEAD"][..], &["check", "--base", "v1"]] {
+        let (status, _, stderr) = rollsafe(dir.path(), &[window, &["db/clickhouse/migrations"]].concat());
+        assert_eq!(status, Some(2), "{window:?}: {stderr}");
+        assert!(unwrapped(&stderr).contains("(clickhouse,asitspathsays)"), "{window:?}: {stderr}");
+    }
+}
+
+/// A diagnostic's text with no white space and no frame: miette wraps its lines
+/// anywhere, inside a path too.
+fn unwrapped(diagnostic: &str) -> String {
+    diagnostic.chars().filter(|c| !c.is_whitespace() && *c != '│').collect()
+}
+
+/// umami 3 keeps its migrations in `prisma/migrations`; `db/` holds ClickHouse's
+/// and PostgreSQL data scripts: `check db` says so and where the migrations are,
+/// not that `db` holds no migrations.
+#[test]
+fn a_folder_holding_only_other_databases_migrations_says_what_it_holds() {
+    let Some(clone) = clone_release("umami.bundle") else { return };
+    let repo = clone.path().join("repo");
+    let (status, _, stderr) = rollsafe(&repo, &["check", "db"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    assert!(!stderr.contains("holds no .sql migrations"), "{stderr}");
+    let stderr = unwrapped(&stderr);
+    for said in [
+        "the migrations folders found under `db` are all for other databases: `db/clickhouse/migrations` (rollsafe does not read clickhouse's SQL)",
+        "`db/clickhouse/schema.sql`",
+        "the repository's other migrations folders (from its root): `prisma/migrations`",
+    ] {
+        assert!(stderr.contains(&unwrapped(said)), "{said} in {stderr}");
+    }
+    // At 2.18 the same folder held PostgreSQL's and MySQL's: both are judged.
+    repo::git(&repo, &["checkout", "-q", "v2.18.0"]);
+    let (status, report, stderr) = rollsafe(&repo, &["list", "db"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(stderr.contains("found 2 migrations folders"), "{stderr}");
+    assert!(stderr.contains("left out: `db/clickhouse/migrations`"), "{stderr}");
+    assert!(
+        report.contains("db/postgresql/migrations") && report.contains("db/mysql/migrations"),
+        "{report}"
+    );
 }

@@ -156,24 +156,8 @@ impl Repository {
         folder: &str,
         known: &mut Blobs,
     ) -> Result<Release, GitError> {
-        let tree = self.tree(revision)?;
         let folder = folder.trim_matches('/');
-        let subtree = if folder.is_empty() || folder == "." {
-            tree
-        } else {
-            let entry = tree
-                .lookup_entry_by_path(folder)
-                .map_err(git_error)?
-                .filter(|entry| entry.mode().is_tree())
-                .ok_or_else(|| GitError::FolderMissing {
-                    folder: folder.to_owned(),
-                    revision: revision.to_owned(),
-                })?;
-            entry.object().map_err(git_error)?.peel_to_tree().map_err(git_error)?
-        };
-        let mut recorder = gix::traverse::tree::Recorder::default();
-        subtree.traverse().breadthfirst(&mut recorder).map_err(git_error)?;
-        let mut records = recorder.records;
+        let mut records = self.entries_under(revision, folder)?;
         records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
         let mut release = Release { label: format!("{revision}:{folder}"), ..Release::default() };
         self.read_blobs(&records, known)?;
@@ -201,6 +185,40 @@ impl Repository {
             release.add(ReleaseFile { display, bytes, relative });
         }
         Ok(release)
+    }
+
+    /// Every entry of the tree under `folder` (repository-relative) at `revision`,
+    /// its path relative to `folder`.
+    fn entries_under(&self, revision: &str, folder: &str) -> Result<Vec<Entry>, GitError> {
+        let tree = self.tree(revision)?;
+        let subtree = if folder.is_empty() || folder == "." {
+            tree
+        } else {
+            let entry = tree
+                .lookup_entry_by_path(folder)
+                .map_err(git_error)?
+                .filter(|entry| entry.mode().is_tree())
+                .ok_or_else(|| GitError::FolderMissing {
+                    folder: folder.to_owned(),
+                    revision: revision.to_owned(),
+                })?;
+            entry.object().map_err(git_error)?.peel_to_tree().map_err(git_error)?
+        };
+        let mut recorder = gix::traverse::tree::Recorder::default();
+        subtree.traverse().breadthfirst(&mut recorder).map_err(git_error)?;
+        Ok(recorder.records)
+    }
+
+    /// The files under `folder` (repository-relative) at `revision`, relative to
+    /// it, as [`search::working_tree_files`] lists a folder on disk.
+    pub(super) fn files_under(&self, revision: &str, folder: &str) -> Result<Vec<String>, GitError> {
+        let entries = self.entries_under(revision, folder.trim_matches('/'))?;
+        let files =
+            entries.iter().filter(|entry| entry.mode.is_blob()).map(|entry| entry.filepath.to_str_lossy());
+        let mut files: Vec<String> =
+            files.filter(|path| !search::in_skipped_folder(path)).map(|path| path.into_owned()).collect();
+        files.sort();
+        Ok(files)
     }
 
     /// Reads into `known` the blobs of `records` worth reading that it does not

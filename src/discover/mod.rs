@@ -29,7 +29,7 @@ use release::{as_sql_name, foreign_extension, worth_reading};
 pub use search::{Reach, candidate_folders, reach};
 pub use version::Version;
 pub use window::{
-    FolderWindow, Window, audit_window, branch_window, migrations_folders_under, working_tree_folders,
+    FolderWindow, MigrationsFolder, Window, audit_window, branch_window, named_paths, working_tree_folders,
 };
 
 /// One migration file.
@@ -196,12 +196,22 @@ pub enum DiscoverError {
         help("it holds one history per database: {histories}; pick one of those with --dialect, or none")
     )]
     NoHistoryInDialect { path: String, dialect: crate::sql::Dialect, histories: String },
-    #[error("the migrations folders found at {revision} are all for other databases: {left_out}")]
+    #[error("the migrations folders found {found_in} are all for other databases: {left_out}")]
     #[diagnostic(
         code(rollsafe::only_other_databases),
-        help("name the folder to read it anyway, or pick its database with --dialect")
+        help(
+            "rollsafe reads postgres, mysql, sqlite and mssql: pick one with --dialect, or name a folder with --dialect to read it in that dialect anyway{more}"
+        )
     )]
-    OnlyOtherDatabases { revision: String, left_out: String },
+    OnlyOtherDatabases { found_in: String, left_out: String, more: String },
+    #[error("rollsafe does not read this database's SQL: {named}")]
+    #[diagnostic(
+        code(rollsafe::unreadable_database),
+        help(
+            "rollsafe reads postgres, mysql, sqlite and mssql; to read it as one of those anyway, pass --dialect"
+        )
+    )]
+    UnreadableDatabase { named: String },
     #[error("no migrations folder named, and none found under the working directory")]
     #[diagnostic(
         code(rollsafe::no_path),

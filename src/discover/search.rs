@@ -50,6 +50,13 @@ fn is_skipped_folder(name: &str) -> bool {
     name.starts_with('.') || NOT_THE_PROJECTS.iter().any(|skip| skip.eq_ignore_ascii_case(name))
 }
 
+/// Whether the `/`-separated `path` lies in a folder that holds none of the
+/// project's migrations (see [`NOT_THE_PROJECTS`]), as a walk of the working tree
+/// leaves it out.
+pub(super) fn in_skipped_folder(path: &str) -> bool {
+    path.rsplit_once('/').is_some_and(|(folders, _)| folders.split('/').any(is_skipped_folder))
+}
+
 /// The migrations folders among `files` (repository-relative, `/`-separated):
 /// the topmost folder named like one above each SQL file, kept when a layout can
 /// order a file under it; sorted.
@@ -90,10 +97,10 @@ pub(super) fn working_tree_folders(root: &Path) -> Vec<String> {
     migrations_folders(working_tree_files(root).iter().map(String::as_str))
 }
 
-/// The migrations folders under `root` (relative to it), and the SQL files under
-/// it that lie in none of them: what reading those folders leaves unread.
-pub(super) fn folders_and_sql_outside(root: &Path) -> (Vec<String>, Vec<String>) {
-    let files = working_tree_files(root);
+/// The migrations folders among `files` (relative to one folder, `/`-separated),
+/// and the SQL files among them that lie in none of them: what reading those
+/// folders leaves unread.
+pub(super) fn folders_and_sql_outside(files: Vec<String>) -> (Vec<String>, Vec<String>) {
     let folders = migrations_folders(files.iter().map(String::as_str));
     let outside = files
         .into_iter()
@@ -109,7 +116,7 @@ pub(super) fn folders_and_sql_outside(root: &Path) -> (Vec<String>, Vec<String>)
 
 /// The files of the working tree at `root`, relative to it and `/`-separated,
 /// hidden, vendored, built and test folders left out.
-fn working_tree_files(root: &Path) -> Vec<String> {
+pub(super) fn working_tree_files(root: &Path) -> Vec<String> {
     let walk = WalkDir::new(root).sort_by_file_name().into_iter().filter_entry(|entry| {
         entry.depth() == 0
             || !entry.file_type().is_dir()

@@ -17,6 +17,11 @@ pub struct Window {
     /// folder found in the repository.
     pub folders: Vec<FolderWindow>,
     pub notes: Vec<String>,
+    /// A path in the working tree of the repository the revisions are read from
+    /// (the folder named, else the working directory); `None` with two folders.
+    pub repository: Option<PathBuf>,
+    /// The migrations folders judged, as found in the repository; empty with two folders.
+    pub migrations: Vec<MigrationsFolder>,
 }
 
 /// One migrations folder at release A and at release B.
@@ -61,16 +66,18 @@ pub fn audit_window(
         return Ok(Window {
             folders: vec![FolderWindow { older: older?, newer: newer? }],
             notes: Vec::new(),
+            repository: None,
+            migrations: Vec::new(),
         });
     }
-    let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
+    let (repo, repository) = repository_of(folder)?;
     let mut notes = Vec::new();
     // An unnamed folder is looked for at B's revision if B is one, else at A's.
     let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
     let folder = named_folder(&repo, folder);
     let folders = resolve_folders(&repo, folder, revision_side, dialect, &mut notes)?;
     let mut pairs = Vec::with_capacity(folders.len());
-    for found in folders {
+    for found in &folders {
         // What A and B share is read once: a long history unchanged but for the window.
         let mut blobs = Blobs::default();
         let mut release = |side: &str| -> Result<Release, DiscoverError> {
@@ -84,7 +91,7 @@ pub fn audit_window(
             // A folder found at B that A did not have yet (atuin's new
             // `meta-migrations`): every migration in it is new in the window. A
             // folder the user named must exist at both.
-            Err(DiscoverError::Git(super::GitError::FolderMissing { .. })) if folder.is_none() => {
+            Err(DiscoverError::Git(super::GitError::FolderMissing { .. })) if !found.named => {
                 notes.push(format!(
                     "`{}` is not at {from}: each of its migrations is judged as new in the window (if it moved from another folder, name the folder at each release with two folders instead)",
                     found.in_repo
@@ -99,7 +106,19 @@ pub fn audit_window(
         };
         pairs.push(FolderWindow { older, newer });
     }
-    Ok(Window { folders: pairs, notes })
+    Ok(Window { folders: pairs, notes, repository: Some(repository), migrations: folders })
+}
+
+/// The repository the revisions are read from: the one holding the folder named
+/// (run from anywhere: `audit --from A --to B /path/to/repo/db`; a folder only
+/// the revisions hold, by the nearest folder above it that is on disk), else the
+/// one holding the working directory; and a path in its working tree.
+fn repository_of(folder: Option<&Path>) -> Result<(Repository, PathBuf), DiscoverError> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let named = folder.map(|folder| cwd.join(folder));
+    let start = named.as_deref().and_then(|named| named.ancestors().find(|above| above.is_dir()));
+    let start = start.map_or(cwd.clone(), Path::to_path_buf);
+    Ok((Repository::discover(&start)?, start))
 }
 
 /// `check --base REV [FOLDER]`: what the branch adds relative to the merge base of
@@ -109,7 +128,7 @@ pub fn branch_window(
     folder: Option<&Path>,
     dialect: Option<Dialect>,
 ) -> Result<Window, DiscoverError> {
-    let repo = Repository::discover(&std::env::current_dir().unwrap_or_default())?;
+    let (repo, repository) = repository_of(folder)?;
     let mut notes = Vec::new();
     let folder = named_folder(&repo, folder);
     let folders = resolve_folders(&repo, folder, None, dialect, &mut notes)?;
@@ -119,7 +138,7 @@ pub fn branch_window(
         "the window is what this branch adds since {short}, the merge base of `{base}` and HEAD"
     ));
     let mut pairs = Vec::with_capacity(folders.len());
-    for folder in folders {
+    for folder in &folders {
         let older = match repo.release_at(&merge_base, &folder.in_repo) {
             Ok(mut release) => {
                 for file in &mut release.files {
@@ -136,13 +155,18 @@ pub fn branch_window(
         let newer = Release::read_folder(&folder.on_disk)?;
         pairs.push(FolderWindow { older, newer });
     }
-    Ok(Window { folders: pairs, notes })
+    Ok(Window { folders: pairs, notes, repository: Some(repository), migrations: folders })
 }
 
-/// A migrations folder: repository-relative, and where it is in the working tree.
-struct Folder {
-    in_repo: String,
-    on_disk: PathBuf,
+/// A migrations folder of a repository: repository-relative, and where it is in
+/// the working tree.
+#[derive(Debug, Clone)]
+pub struct MigrationsFolder {
+    pub in_repo: String,
+    /// As the user would open it from the working directory.
+    pub on_disk: PathBuf,
+    /// The user named this very folder: it must exist at both releases.
+    named: bool,
 }
 
 /// Migrations folders found for `check` and `list`, as paths from the working
@@ -165,64 +189,181 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<FoldersFound, Di
                     searched: super::search::FOLDER_NAMES.map(|name| format!("`{name}`")).join(", "),
                 });
             }
-            let kept = keep_own_databases(
-                found,
-                ("the working directory", "under the working directory"),
-                dialect,
-                &mut notes,
-            )?;
-            kept.into_iter().map(|in_repo| Folder { on_disk: PathBuf::from(&in_repo), in_repo }).collect()
+            let place = "under the working directory";
+            let kept = keep_own_databases(found, (place, place), dialect, &mut notes, String::new)?;
+            kept.into_iter()
+                .map(|in_repo| MigrationsFolder { on_disk: PathBuf::from(&in_repo), in_repo, named: false })
+                .collect()
         }
     };
     Ok((folders.into_iter().map(|folder| folder.on_disk).collect(), notes))
 }
 
-/// A folder named to `check` or `list` that is no migrations folder itself but holds
-/// some (a project's root, `.` typed there, `crates/`): the migrations folders under
-/// it, found as with no folder named, as paths from the working directory, with
-/// the notes that say which. `None` when `folder` is to be read as it is: it is
-/// named like a migrations folder, holds none below, or holds other SQL files
-/// (of its own, or beside them) and is no repository's root.
+/// The paths named to `check` or `list`, as they are read, with the notes that
+/// say how: a folder that is no migrations folder itself but holds some (a
+/// project's root, `.` typed there, `crates/`, `db/`) stands for the migrations
+/// folders under it, found as with no path named; a path that names a database
+/// rollsafe does not read (`db/clickhouse/migrations`) is left out and said,
+/// unless `--dialect` names the dialect to read it in.
+pub fn named_paths(given: Vec<PathBuf>, dialect: Option<Dialect>) -> Result<FoldersFound, DiscoverError> {
+    let (mut paths, mut notes, mut left_out) = (Vec::new(), Vec::new(), Vec::new());
+    for path in given {
+        if let Some(named) = unreadable_named(&path, dialect) {
+            left_out.push(named);
+            continue;
+        }
+        let under = match path.is_dir() {
+            true => migrations_folders_under(&path, dialect)?,
+            false => None,
+        };
+        match under {
+            Some((found, said)) => {
+                paths.extend(found);
+                notes.extend(said);
+            }
+            None => paths.push(path),
+        }
+    }
+    if left_out.is_empty() {
+        return Ok((paths, notes));
+    }
+    if paths.is_empty() {
+        return Err(DiscoverError::UnreadableDatabase { named: left_out.join(", ") });
+    }
+    notes.push(format!(
+        "not read: {}: rollsafe does not read that database's SQL (pass --dialect to read it in a dialect it reads)",
+        left_out.join(", ")
+    ));
+    Ok((paths, notes))
+}
+
+/// `path`, said with the database rollsafe does not read that it names, unless
+/// `dialect` names one to read it in.
+fn unreadable_named(path: &Path, dialect: Option<Dialect>) -> Option<String> {
+    let word = unreadable_database(path).filter(|_| dialect.is_none())?;
+    Some(format!("`{}` ({word}, as its path says)", path.display()))
+}
+
+/// The database rollsafe does not read that `path` names (`clickhouse` in
+/// `db/clickhouse/migrations`), its words read from the repository's root when
+/// it lies in one (`.` typed in that folder), else as given.
+fn unreadable_database(path: &Path) -> Option<String> {
+    let absolute = std::env::current_dir().unwrap_or_default().join(path);
+    let canonical = absolute.canonicalize().unwrap_or(absolute);
+    let root = canonical.ancestors().find(|folder| folder.join(".git").exists());
+    let relative = root.and_then(|root| canonical.strip_prefix(root).ok()).unwrap_or(path);
+    let words: Vec<String> =
+        relative.components().map(|part| part.as_os_str().to_string_lossy().into_owned()).collect();
+    match database_named(&words.join("/")) {
+        Some((None, word)) => Some(word),
+        _ => None,
+    }
+}
+
+/// The database a folder's path names, by a folder of its own
+/// (`db/clickhouse/migrations`) or a word of one
+/// (`crates/atuin-server-postgres/migrations`), and its word; the dialect is
+/// `None` for a database rollsafe does not read.
+fn database_named(folder: &str) -> Option<(Option<Dialect>, String)> {
+    match database_of(&format!("{folder}/")) {
+        Some((database, _)) => Some((database.dialect, database.word)),
+        None => named_in_path(folder).map(|(own, word)| (Some(own), word.to_owned())),
+    }
+}
+
+/// The migrations folders under a folder, relative to it, and the SQL files
+/// under it outside them.
+type FoldersAndSqlOutside = (Vec<String>, Vec<String>);
+
+/// The migrations folders under a folder named whose name is `name`, relative
+/// to it, and the SQL files among its `files` that lie outside them, when it
+/// stands for those folders: it is not named like a migrations folder itself
+/// and holds some. `None`: it is read as it is, as one migrations folder.
+///
+/// Whatever else it holds. SQL files beside the migrations folders (supabase's
+/// `db/init-scripts` next to `db/migrations`, umami's `db/clickhouse/schema.sql`,
+/// a `schema.sql` of its own) are no version of those histories: read whole, the
+/// folder would merge them into one history, ordered among its migrations and
+/// replayed as if the migration tool ran them. They are said as not read instead,
+/// as at a repository's root, and a folder of them can be named to judge it.
+fn standing_for(
+    name: &str,
+    files: impl FnOnce() -> Result<Vec<String>, DiscoverError>,
+) -> Result<Option<FoldersAndSqlOutside>, DiscoverError> {
+    if super::search::is_migrations_folder_name(name) {
+        return Ok(None);
+    }
+    let (found, outside) = super::search::folders_and_sql_outside(files()?);
+    Ok((!found.is_empty()).then_some((found, outside)))
+}
+
+/// A folder named to `check` or `list` that stands for the migrations folders
+/// under it (see [`standing_for`]): those folders, as paths from the working
+/// directory, with the notes that say which and what is left out. `None` when
+/// `folder` is read as it is.
 ///
 /// Reading a project's root as one migrations folder would judge every database's
 /// migrations as one history in one dialect and list each other file as not read.
-pub fn migrations_folders_under(
+fn migrations_folders_under(
     folder: &Path,
     dialect: Option<Dialect>,
 ) -> Result<Option<FoldersFound>, DiscoverError> {
-    let named_like_one = folder
+    let name = folder
         .canonicalize()
         .ok()
-        .and_then(|resolved| {
-            resolved.file_name().map(|name| super::search::is_migrations_folder_name(&name.to_string_lossy()))
-        })
-        .unwrap_or(false);
-    // SQL files beside the migrations folders (supabase's `db/init-scripts` next to
-    // `db/migrations`, a file of its own) make a folder read whole, as named, unless
-    // it is a repository's root, where they are seeds and scripts (and said).
-    let repository_root = folder.join(".git").exists();
-    if named_like_one || (holds_sql_files(folder) && !repository_root) {
+        .and_then(|resolved| resolved.file_name().map(|name| name.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let Some((found, outside)) = standing_for(&name, || Ok(super::search::working_tree_files(folder)))?
+    else {
         return Ok(None);
-    }
-    let (found, outside) = super::search::folders_and_sql_outside(folder);
-    if found.is_empty() || (!outside.is_empty() && !repository_root) {
-        return Ok(None);
-    }
+    };
     // Paths as the user would open them from here; `.` typed at the project's
     // root: `db/migrations`, not `./db/migrations`.
     let at = |in_folder: &str| match folder == Path::new(".") {
         true => PathBuf::from(in_folder),
         false => folder.join(in_folder),
     };
-    let found = found.iter().map(|in_folder| at(in_folder).display().to_string()).collect();
+    let found: Vec<String> = found.iter().map(|in_folder| at(in_folder).display().to_string()).collect();
+    let outside: Vec<String> = outside.iter().map(|file| at(file).display().to_string()).collect();
     let shown = folder.display().to_string();
+    let under = format!("under `{shown}`");
     let mut notes = Vec::new();
-    let kept = keep_own_databases(found, (&shown, &format!("under `{shown}`")), dialect, &mut notes)?;
+    let kept = keep_own_databases(found, (&under, &under), dialect, &mut notes, || {
+        nothing_read_under(folder, &outside)
+    })?;
     if !outside.is_empty() {
-        let outside: Vec<String> = outside.iter().map(|file| at(file).display().to_string()).collect();
         notes.push(sql_files_left_out(&shown, &outside));
     }
     Ok(Some((kept.into_iter().map(PathBuf::from).collect(), notes)))
+}
+
+/// What to say when every migrations folder under `folder` is another
+/// database's: the SQL beside them, and the repository's migrations folders
+/// elsewhere (umami keeps ClickHouse's under `db/`, its own in `prisma/migrations`).
+fn nothing_read_under(folder: &Path, outside: &[String]) -> String {
+    let mut said = String::new();
+    if !outside.is_empty() {
+        said += &format!("; {}", sql_files_left_out(&folder.display().to_string(), outside));
+    }
+    let elsewhere = Repository::discover(folder).ok().and_then(|repo| {
+        let in_folder = repo.repo_relative(folder);
+        let elsewhere: Vec<String> = repo
+            .find_migrations_folders(None)
+            .ok()?
+            .into_iter()
+            .filter(|other| {
+                !(in_folder.is_empty()
+                    || other.strip_prefix(&in_folder).is_some_and(|rest| rest.starts_with('/')))
+            })
+            .filter(|other| !matches!(database_named(other), Some((None, _))))
+            .map(|other| format!("`{other}`"))
+            .collect();
+        (!elsewhere.is_empty()).then(|| elsewhere.join(", "))
+    });
+    if let Some(elsewhere) = elsewhere {
+        said += &format!("; the repository's other migrations folders (from its root): {elsewhere}");
+    }
+    said
 }
 
 /// The note naming the SQL files under a named folder that lie outside the
@@ -240,23 +381,16 @@ fn sql_files_left_out(folder: &str, outside: &[String]) -> String {
     )
 }
 
-/// Whether `folder` holds a `.sql` file (any case) directly, not in a subfolder.
-fn holds_sql_files(folder: &Path) -> bool {
-    std::fs::read_dir(folder).is_ok_and(|entries| {
-        entries.filter_map(Result::ok).any(|entry| {
-            super::release::is_sql_file(&entry.file_name().to_string_lossy()) && entry.path().is_file()
-        })
-    })
-}
-
 /// The folder the user named, but the repository's root (`.` typed there), which
 /// stands for none named: every migrations folder in it is found.
 fn named_folder<'a>(repo: &Repository, folder: Option<&'a Path>) -> Option<&'a Path> {
     folder.filter(|folder| !repo.repo_relative(folder).is_empty())
 }
 
-/// The folder the user named, or every migrations folder found (at `revision`,
-/// or in the working tree), said in a note.
+/// The migrations folders a window judges, said in notes: every one found in the
+/// repository (at `revision`, or in the working tree) when no folder is `given`;
+/// those under the folder `given` when it stands for them (see [`standing_for`],
+/// searched at `revision` as at the root), else the folder given.
 ///
 /// Several found are all judged, one after the other, with one verdict over all:
 /// a release rolls back as a whole (atuin's client and server databases go back
@@ -269,60 +403,84 @@ fn resolve_folders(
     revision: Option<&str>,
     dialect: Option<Dialect>,
     notes: &mut Vec<String>,
-) -> Result<Vec<Folder>, DiscoverError> {
-    if let Some(given) = given {
-        return Ok(vec![Folder { in_repo: repo.repo_relative(given), on_disk: given.to_path_buf() }]);
+) -> Result<Vec<MigrationsFolder>, DiscoverError> {
+    let Some(given) = given else {
+        let found = repo.find_migrations_folders(revision)?;
+        let error_in =
+            revision.map_or_else(|| "in the working tree".to_owned(), |revision| format!("at {revision}"));
+        let found = keep_own_databases(found, (&error_in, "in the repository"), dialect, notes, String::new)?;
+        return Ok(found.into_iter().map(|in_repo| working_tree_folder(repo, in_repo)).collect());
+    };
+    if let Some(named) = unreadable_named(given, dialect) {
+        return Err(DiscoverError::UnreadableDatabase { named });
     }
-    let found = repo.find_migrations_folders(revision)?;
-    let place = (revision.unwrap_or("the working tree"), "in the repository");
-    let found = keep_own_databases(found, place, dialect, notes)?;
+    let in_repo = repo.repo_relative(given);
+    let name = in_repo.rsplit('/').next().unwrap_or_default().to_owned();
+    let files = || match revision {
+        Some(revision) => match repo.files_under(revision, &in_repo) {
+            // Read as named, and then said missing.
+            Err(super::GitError::FolderMissing { .. }) => Ok(Vec::new()),
+            other => Ok(other?),
+        },
+        None => Ok(super::search::working_tree_files(given)),
+    };
+    let Some((found, outside)) = standing_for(&name, files)? else {
+        return Ok(vec![MigrationsFolder { in_repo, on_disk: given.to_path_buf(), named: true }]);
+    };
+    let under = |relative: &String| format!("{in_repo}/{relative}");
+    let shown = given.display().to_string();
+    let place = match revision {
+        Some(revision) => format!("under `{shown}` at {revision}"),
+        None => format!("under `{shown}`"),
+    };
+    let found =
+        keep_own_databases(found.iter().map(under).collect(), (&place, &place), dialect, notes, String::new)?;
+    if !outside.is_empty() {
+        notes.push(sql_files_left_out(&shown, &outside.iter().map(under).collect::<Vec<_>>()));
+    }
+    Ok(found.into_iter().map(|in_repo| working_tree_folder(repo, in_repo)).collect())
+}
+
+/// The repository's migrations folder `in_repo`, found (not named), with its
+/// place in the working tree as the user would open it from the working directory.
+fn working_tree_folder(repo: &Repository, in_repo: String) -> MigrationsFolder {
     let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
-    Ok(found
-        .into_iter()
-        .map(|in_repo| {
-            let absolute = repo.workdir_path(&in_repo).unwrap_or_else(|| PathBuf::from(&in_repo));
-            let on_disk = match absolute.strip_prefix(&cwd) {
-                // Run inside the migrations folder itself.
-                Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
-                Ok(relative) => relative.to_path_buf(),
-                Err(_) => absolute,
-            };
-            Folder { in_repo, on_disk }
-        })
-        .collect())
+    let absolute = repo.workdir_path(&in_repo).unwrap_or_else(|| PathBuf::from(&in_repo));
+    let on_disk = match absolute.strip_prefix(&cwd) {
+        // Run inside the migrations folder itself.
+        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => absolute,
+    };
+    MigrationsFolder { in_repo, on_disk, named: false }
 }
 
 /// The folders `found` but those whose path names another database than
 /// `dialect` (umami's `db/clickhouse/migrations`), with notes saying which were
-/// read and which left out. `place` says where they were searched, as an error
-/// and as a note says it (`the working tree`, `in the repository`).
+/// read and which left out. `found_in` says where they were searched, as the
+/// error and as a note say it (`at v2`, `in the repository`); `more_help`, what
+/// else the error should say when all are left out.
 fn keep_own_databases(
     mut found: Vec<String>,
-    (place, found_in): (&str, &str),
+    (error_in, found_in): (&str, &str),
     dialect: Option<Dialect>,
     notes: &mut Vec<String>,
+    more_help: impl FnOnce() -> String,
 ) -> Result<Vec<String>, DiscoverError> {
-    let why_not = |folder: &str| {
-        // A folder of its own (`db/clickhouse/migrations`), or a word of one
-        // (`crates/atuin-server-postgres/migrations`).
-        let database = match database_of(&format!("{folder}/")) {
-            Some((database, _)) => (database.dialect, database.word),
-            None => named_in_path(folder).map(|(own, word)| (Some(own), word.to_owned()))?,
-        };
-        match (database, dialect) {
-            ((None, word), _) => Some(format!("`{folder}` (rollsafe does not read {word}'s SQL)")),
-            ((Some(own), _), Some(picked)) if own != picked => {
-                Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
-            }
-            _ => None,
+    let why_not = |folder: &str| match (database_named(folder)?, dialect) {
+        ((None, word), _) => Some(format!("`{folder}` (rollsafe does not read {word}'s SQL)")),
+        ((Some(own), _), Some(picked)) if own != picked => {
+            Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
         }
+        _ => None,
     };
     let left_out: Vec<String> = found.iter().filter_map(|folder| why_not(folder)).collect();
     found.retain(|folder| why_not(folder).is_none());
     if found.is_empty() {
         return Err(DiscoverError::OnlyOtherDatabases {
-            revision: place.to_owned(),
+            found_in: error_in.to_owned(),
             left_out: left_out.join(", "),
+            more: more_help(),
         });
     }
     let named: Vec<String> = found.iter().map(|folder| format!("`{folder}`")).collect();

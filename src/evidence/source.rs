@@ -37,8 +37,8 @@ pub enum CodeSource {
 
 impl CodeSource {
     /// The folder `root` (`--code DIR`); `migrations`, the window's migrations
-    /// folder on disk, is never code when it lies inside.
-    pub fn folder(root: &Path, migrations: Option<&Path>) -> CodeSource {
+    /// folders on disk, are never code when they lie inside.
+    pub fn folder(root: &Path, migrations: &[PathBuf]) -> CodeSource {
         let inside = |folder: &Path| {
             let relative =
                 folder.canonicalize().ok()?.strip_prefix(root.canonicalize().ok()?).ok()?.to_path_buf();
@@ -46,19 +46,29 @@ impl CodeSource {
         };
         CodeSource::Folder {
             root: root.to_path_buf(),
-            migrations: migrations.and_then(inside).into_iter().collect(),
+            migrations: migrations.iter().filter_map(|folder| inside(folder)).collect(),
         }
     }
 
-    /// The tree at `revision` of the repository holding the working directory;
-    /// `migrations` as in [`CodeSource::folder`].
-    pub fn revision(revision: &str, migrations: Option<&Path>) -> Result<CodeSource, EvidenceError> {
-        CodeSource::in_repository(|_| Ok((revision.to_owned(), revision.to_owned())), migrations)
+    /// The tree at `revision` of the repository holding `repository` (a path in
+    /// its working tree); `migrations` as in [`CodeSource::folder`].
+    pub fn revision(
+        revision: &str,
+        repository: &Path,
+        migrations: &[PathBuf],
+    ) -> Result<CodeSource, EvidenceError> {
+        CodeSource::in_repository(repository, |_| Ok((revision.to_owned(), revision.to_owned())), migrations)
     }
 
-    /// The tree of the merge base of `base` and HEAD (`check --base`).
-    pub fn merge_base(base: &str, migrations: Option<&Path>) -> Result<CodeSource, EvidenceError> {
+    /// The tree of the merge base of `base` and HEAD (`check --base`) in the
+    /// repository holding `repository`.
+    pub fn merge_base(
+        base: &str,
+        repository: &Path,
+        migrations: &[PathBuf],
+    ) -> Result<CodeSource, EvidenceError> {
         CodeSource::in_repository(
+            repository,
             |repo| {
                 let merge_base = repo.merge_base_with_head(base)?;
                 let short = merge_base.get(..10).unwrap_or(&merge_base);
@@ -69,16 +79,16 @@ impl CodeSource {
         )
     }
 
-    /// A revision `pick` chooses (with its label) in the repository of the working directory.
+    /// A revision `pick` chooses (with its label) in the repository holding `repository`.
     fn in_repository(
+        repository: &Path,
         pick: impl FnOnce(&Repository) -> Result<(String, String), crate::discover::GitError>,
-        migrations: Option<&Path>,
+        migrations: &[PathBuf],
     ) -> Result<CodeSource, EvidenceError> {
-        let repository = std::env::current_dir().unwrap_or_default();
-        let repo = Repository::discover(&repository)?;
+        let repo = Repository::discover(repository)?;
         let (revision, label) = pick(&repo)?;
-        let migrations = migrations.map(|folder| repo.repo_relative(folder)).into_iter().collect();
-        Ok(CodeSource::Git { repository, revision, label, migrations })
+        let migrations = migrations.iter().map(|folder| repo.repo_relative(folder)).collect();
+        Ok(CodeSource::Git { repository: repository.to_path_buf(), revision, label, migrations })
     }
 
     /// How reports name the code read.

@@ -18,6 +18,8 @@ struct Report<'a> {
     tool_version: &'static str,
     dialect: String,
     layout: crate::discover::Layout,
+    /// Each history judged, with its folder, dialect and layout.
+    histories: &'a [crate::analysis::Judged],
     verdict: &'a Verdict,
     summary: Summary,
     changes: Changes<'a>,
@@ -140,6 +142,7 @@ pub(super) fn write(analysis: &Analysis, out: &mut impl io::Write) -> io::Result
         tool_version: env!("CARGO_PKG_VERSION"),
         dialect: analysis.dialect.to_string(),
         layout: analysis.layout,
+        histories: &analysis.judged,
         verdict: &analysis.verdict,
         summary,
         changes: Changes(analysis),
