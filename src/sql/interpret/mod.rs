@@ -9,10 +9,11 @@ pub(super) mod built_text;
 pub(super) mod guard;
 pub(super) mod routine;
 
-use sqlparser::tokenizer::{TokenWithSpan, Tokenizer};
+use sqlparser::tokenizer::TokenWithSpan;
 
 use super::lower::Lowerer;
 use super::op::{Name, Op};
+use super::split::tokenize;
 use built_text::BuiltText;
 
 /// Reads one statement's tokens into its operations, with the text statements
@@ -52,8 +53,7 @@ impl StatementReader {
     /// The operations of SQL text, read like a migration's statement; positions are
     /// those of the text, not of the file, so names keep none.
     fn ops_of_text(&self, text: &str) -> Vec<Op> {
-        let dialect = self.lowerer.dialect().parser_dialect();
-        let Ok(tokens) = Tokenizer::new(dialect, text).tokenize_with_location() else {
+        let Ok(tokens) = tokenize(self.lowerer.dialect(), text) else {
             return Vec::new();
         };
         // Text built inside built text starts from nothing.

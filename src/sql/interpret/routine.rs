@@ -4,7 +4,7 @@
 
 use sqlparser::ast::Statement;
 use sqlparser::keywords::Keyword;
-use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Location, Span, Token, TokenWithSpan, Whitespace};
 
 use super::block;
 use super::built_text::BuiltText;
@@ -12,6 +12,7 @@ use super::{StatementReader, forget_positions};
 use crate::sql::dialect::Dialect;
 use crate::sql::op::{Op, RoutineBody};
 use crate::sql::respell::tsql::{output_parameters, procedure_header};
+use crate::sql::split::tokenize;
 use crate::sql::statement::{head, parser_over};
 use crate::sql::tokens::{
     is_trivia, last_significant, leading_words, next_significant, outside_parentheses, token_like,
@@ -229,8 +230,7 @@ pub(crate) fn do_block(tokens: &[TokenWithSpan], reader: &StatementReader) -> Op
             Token::SingleQuotedString(body) => Some((body.clone(), None)),
             _ => None,
         })?;
-    let dialect = reader.lowerer().dialect().parser_dialect();
-    let mut body_tokens = Tokenizer::new(dialect, &body).tokenize_with_location().ok()?;
+    let mut body_tokens = tokenize(reader.lowerer().dialect(), &body).ok()?;
     if let Some(at) = at {
         body_tokens.iter_mut().for_each(|token| {
             token.span = Span::new(placed(token.span.start, at), placed(token.span.end, at))

@@ -24,7 +24,8 @@ use cut::{Splitter, position_or_start};
 use mask::mask_mysql_client_syntax;
 pub use mask::mask_placeholders;
 pub use tokenize::compare_fast_path;
-use tokenize::tokenize_into;
+pub(crate) use tokenize::tokenize;
+use tokenize::{Tokenized, tokenize_piece};
 
 pub use segments::{Segment, SegmentKind, SplitFile, StatementSource};
 
@@ -157,30 +158,35 @@ impl<'a> Whole<'a> {
     fn piece(&self, within: Range<usize>, cursor: &Cursor<'a>) -> Piece<'a> {
         let mut cursor = cursor.clone();
         let base = cursor.position_of(within.start);
-        // Each piece after the first follows the `;` that ended the one before: the
-        // tokenizer reads some tokens by the one before them.
-        let mut tokens = Vec::new();
-        if within.start > 0 {
-            tokens.push(TokenWithSpan::wrap(Token::SemiColon));
-        }
-        let tokenizer_error =
-            tokenize_into(self.dialect, &self.body[within.clone()], &mut tokens, |token| TokenWithSpan {
-                span: Span::new(file_wide(token.span.start, base), file_wide(token.span.end, base)),
-                token: token.token,
-            })
-            .err();
-        if within.start > 0 {
-            tokens.remove(0);
-        }
-
-        let ranges: Vec<Range<usize>> = tokens
-            .iter()
-            .map(|token| {
-                let start = position_or_start(token.span.start);
-                let end = position_or_start(token.span.end);
-                self.body_start + cursor.byte_of(start)..self.body_start + cursor.byte_of(end)
-            })
-            .collect();
+        // Each piece after the first follows the `;` that ended the one before.
+        let Tokenized { tokens, bytes, error: tokenizer_error } =
+            tokenize_piece(self.dialect, &self.body[within.clone()], within.start > 0, |token| {
+                TokenWithSpan {
+                    span: Span::new(file_wide(token.span.start, base), file_wide(token.span.end, base)),
+                    token: token.token,
+                }
+            });
+        let ranges: Vec<Range<usize>> = match bytes {
+            Some(mut bytes) => {
+                let offset = self.body_start + within.start;
+                for range in &mut bytes {
+                    *range = offset + range.start..offset + range.end;
+                }
+                // Past the piece, for the next to find where it starts from.
+                if let Some(last) = tokens.last() {
+                    cursor.byte_of(position_or_start(last.span.end));
+                }
+                bytes
+            }
+            None => tokens
+                .iter()
+                .map(|token| {
+                    let start = position_or_start(token.span.start);
+                    let end = position_or_start(token.span.end);
+                    self.body_start + cursor.byte_of(start)..self.body_start + cursor.byte_of(end)
+                })
+                .collect(),
+        };
         let covers_from = if within.start == 0 { 0 } else { self.body_start + within.start };
         let mut splitter = Splitter {
             dialect: self.dialect,

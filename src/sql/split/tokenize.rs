@@ -11,6 +11,8 @@
 //! piece back to sqlparser whole, so every token is exactly the one sqlparser
 //! gives, span included (a unit test and a fuzz target compare the two).
 
+use std::ops::Range;
+
 use sqlparser::ast::DollarQuotedString;
 use std::sync::LazyLock;
 
@@ -20,27 +22,47 @@ use sqlparser::tokenizer::{
 };
 
 use super::Dialect;
+use crate::sql::position::Position;
 
-/// Tokenizes `text` into `buf` as sqlparser's tokenizer does without unescaping
-/// (`with_unescape(false)`), each token through `mapper`; `buf` may hold tokens
-/// before it, read as the ones before the text (sqlparser reads some tokens by
-/// the one before them).
-pub(super) fn tokenize_into(
+/// A piece's tokens, as sqlparser's tokenizer gives them without unescaping
+/// (`with_unescape(false)`).
+pub(super) struct Tokenized {
+    pub tokens: Vec<TokenWithSpan>,
+    /// Where each token is in the text, as bytes, when the fast path read it
+    /// (sqlparser gives lines and columns only).
+    pub bytes: Option<Vec<Range<usize>>>,
+    pub error: Option<TokenizerError>,
+}
+
+/// Tokenizes `text`, each token through `mapper`; `after_statement` when a `;`
+/// ends what comes before it (sqlparser reads some tokens by the one before
+/// them).
+pub(super) fn tokenize_piece(
     dialect: Dialect,
     text: &str,
-    buf: &mut Vec<TokenWithSpan>,
+    after_statement: bool,
     mut mapper: impl FnMut(TokenWithSpan) -> TokenWithSpan,
-) -> Result<(), TokenizerError> {
+) -> Tokenized {
+    let mut tokens = Vec::new();
     if dialect == Dialect::Postgres {
-        let before = buf.len();
-        if postgres(text, buf, &mut mapper).is_some() {
-            return Ok(());
+        let mut bytes = Vec::new();
+        // The fast path reads no token by the one before it.
+        if postgres(text, Unescape::No, &mut tokens, &mut bytes, &mut mapper).is_some() {
+            return Tokenized { tokens, bytes: Some(bytes), error: None };
         }
-        buf.truncate(before);
+        tokens.clear();
     }
-    Tokenizer::new(dialect.parser_dialect(), text)
+    if after_statement {
+        tokens.push(TokenWithSpan::wrap(Token::SemiColon));
+    }
+    let error = Tokenizer::new(dialect.parser_dialect(), text)
         .with_unescape(false)
-        .tokenize_with_location_into_buf_with_mapper(buf, mapper)
+        .tokenize_with_location_into_buf_with_mapper(&mut tokens, mapper)
+        .err();
+    if after_statement {
+        tokens.remove(0);
+    }
+    Tokenized { tokens, bytes: None, error }
 }
 
 /// Compares the fast path with sqlparser on `text`, for tests and fuzzing:
@@ -48,21 +70,72 @@ pub(super) fn tokenize_into(
 /// spans, `Ok(false)` when it left it to sqlparser, `Err` with the first
 /// difference otherwise.
 pub fn compare_fast_path(text: &str) -> Result<bool, String> {
-    let mut fast = Vec::new();
-    if postgres(text, &mut fast, &mut |token| token).is_none() {
+    let mut read = false;
+    for unescape in [Unescape::No, Unescape::Yes] {
+        read = compare_in(text, unescape)?;
+    }
+    Ok(read)
+}
+
+fn compare_in(text: &str, unescape: Unescape) -> Result<bool, String> {
+    let (mut fast, mut bytes) = (Vec::new(), Vec::new());
+    if postgres(text, unescape, &mut fast, &mut bytes, &mut |token| token).is_none() {
         return Ok(false);
     }
     let slow = Tokenizer::new(Dialect::Postgres.parser_dialect(), text)
-        .with_unescape(false)
+        .with_unescape(unescape == Unescape::Yes)
         .tokenize_with_location()
         .map_err(|error| format!("the fast path read what sqlparser rejects: {error}"))?;
     // `TokenWithSpan` equality ignores spans: they are compared one by one.
     let differ =
         |(fast, slow): &(&TokenWithSpan, &TokenWithSpan)| fast.token != slow.token || fast.span != slow.span;
     match fast.iter().zip(&slow).find(differ) {
-        Some((fast, slow)) => Err(format!("fast path {fast:?}, sqlparser {slow:?}")),
+        Some((fast, slow)) => Err(format!("{unescape:?}: fast path {fast:?}, sqlparser {slow:?}")),
         None if fast.len() != slow.len() => Err(format!("{} tokens, sqlparser {}", fast.len(), slow.len())),
-        None => Ok(true),
+        None => {
+            // The bytes each token covers are those its span covers (tokens come in order).
+            let mut cursor = crate::sql::position::Cursor::new(text);
+            let mut byte = |location| Position::from_location(location).map_or(0, |p| cursor.byte_of(p));
+            match fast
+                .iter()
+                .zip(&bytes)
+                .find(|(token, bytes)| (byte(token.span.start)..byte(token.span.end)) != **bytes)
+            {
+                Some((token, bytes)) => Err(format!("{token:?} said to cover bytes {bytes:?}")),
+                None => Ok(true),
+            }
+        }
+    }
+}
+
+/// Tokenizes `text` as sqlparser's tokenizer does by default (quotes doubled
+/// within a string or a quoted name read as one): how the text of a routine's
+/// body or of built SQL is read.
+pub(crate) fn tokenize(dialect: Dialect, text: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
+    let mut tokens = Vec::new();
+    if dialect == Dialect::Postgres
+        && postgres(text, Unescape::Yes, &mut tokens, &mut Vec::new(), &mut |t| t).is_some()
+    {
+        return Ok(tokens);
+    }
+    Tokenizer::new(dialect.parser_dialect(), text).tokenize_with_location()
+}
+
+/// Whether a quote doubled inside a string or quoted name is read as one
+/// (sqlparser's `with_unescape`); PostgreSQL strings escape nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unescape {
+    No,
+    Yes,
+}
+
+impl Unescape {
+    /// The text between two `quote`s as the token holds it.
+    fn quoted<'t>(self, inner: &'t str, quote: &str) -> std::borrow::Cow<'t, str> {
+        match self {
+            Unescape::Yes if inner.contains(quote) => inner.replace(&quote.repeat(2), quote).into(),
+            _ => inner.into(),
+        }
     }
 }
 
@@ -141,20 +214,23 @@ fn continues_word(byte: u8) -> bool {
 /// sqlparser (what it pushed is then to be dropped).
 fn postgres(
     text: &str,
+    unescape: Unescape,
     buf: &mut Vec<TokenWithSpan>,
+    bytes: &mut Vec<Range<usize>>,
     mapper: &mut impl FnMut(TokenWithSpan) -> TokenWithSpan,
 ) -> Option<()> {
     let mut cursor = Cursor { bytes: text.as_bytes(), at: 0, line: 1, column: 1 };
     while let Some(byte) = cursor.peek(0) {
-        let start = cursor.location();
-        let token = next_token(text, &mut cursor, byte)?;
+        let (start, from) = (cursor.location(), cursor.at);
+        let token = next_token(text, unescape, &mut cursor, byte)?;
         buf.push(mapper(TokenWithSpan { token, span: Span::new(start, cursor.location()) }));
+        bytes.push(from..cursor.at);
     }
     Some(())
 }
 
 /// The token at the cursor, whose first byte is `byte`, and the cursor past it.
-fn next_token(text: &str, cursor: &mut Cursor<'_>, byte: u8) -> Option<Token> {
+fn next_token(text: &str, unescape: Unescape, cursor: &mut Cursor<'_>, byte: u8) -> Option<Token> {
     let start = cursor.at;
     let next = cursor.peek(1);
     let simple = |token: Token, cursor: &mut Cursor<'_>| {
@@ -195,12 +271,12 @@ fn next_token(text: &str, cursor: &mut Cursor<'_>, byte: u8) -> Option<Token> {
         b'"' => {
             let inner = quoted(text, start, b'"')?;
             cursor.skip_to(inner.end + 1);
-            Some(Token::make_word(&text[inner], Some('"')))
+            Some(Token::make_word(&unescape.quoted(&text[inner], "\""), Some('"')))
         }
         b'\'' => {
             let inner = quoted(text, start, b'\'')?;
             cursor.skip_to(inner.end + 1);
-            Some(Token::SingleQuotedString(text[inner].to_owned()))
+            Some(Token::SingleQuotedString(unescape.quoted(&text[inner], "'").into_owned()))
         }
         b'0'..=b'9' => number(text, cursor),
         b'(' => simple(Token::LParen, cursor),
