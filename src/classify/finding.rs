@@ -356,10 +356,10 @@ impl Finding {
 
     /// Lets go of what nothing reads once the statement is judged (one finding
     /// per statement of a big file lives until the report is written): the
-    /// message it had before it was cleared as
-    /// new unless reconciling may re-aim it ([`super::reconcile`] re-aims only a
-    /// coupled or destructive rule's finding about a column), and the object it
-    /// is about and the table it dropped when it is safe and not re-aimable
+    /// message it had before it was cleared as new unless reconciling may re-aim
+    /// it ([`super::reconcile`] re-aims only a coupled or destructive rule's
+    /// finding about a column), and the object it is about and the table it
+    /// dropped when it is safe and not re-aimable
     /// (reconciling and A's code look only at findings that break or lose
     /// something).
     fn settle(&mut self) {
@@ -424,7 +424,9 @@ pub struct Change {
 }
 
 /// A change's findings, never none: most statements have one, kept in the
-/// change itself rather than in a list of its own.
+/// change itself rather than in a list of its own (a big file holds one change
+/// per statement until its report is written: the 20 MB schema-change benchmark
+/// file's 187,000 findings took 17.5 MB of lists of one).
 #[derive(Clone)]
 enum Findings {
     One(Finding),
@@ -548,6 +550,22 @@ mod tests {
     use super::*;
     use crate::classify::test_support::findings_in;
     use crate::sql::Dialect;
+
+    #[test]
+    fn a_change_keeps_its_findings_in_order_a_lone_one_inline() {
+        let made = |what: &[&str]| -> Vec<Finding> {
+            what.iter().map(|what| crate::rules::unmodelled_statement(what)).collect()
+        };
+        let messages = |findings: &[Finding]| -> Vec<String> {
+            findings.iter().map(|finding| finding.message.to_string()).collect()
+        };
+        let one = Findings::from(made(&["a"]));
+        assert!(matches!(one, Findings::One(_)), "{one:?}");
+        assert_eq!(messages(one.as_slice()), messages(&made(&["a"])));
+        let several = Findings::from(made(&["a", "b", "c"]));
+        assert!(matches!(several, Findings::Several(_)), "{several:?}");
+        assert_eq!(messages(several.as_slice()), messages(&made(&["a", "b", "c"])));
+    }
 
     #[test]
     fn a_judged_finding_keeps_what_reconciling_can_still_need_and_no_more() {

@@ -11,7 +11,6 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
-
 use sqlparser::tokenizer::Location;
 
 use crate::sql::{Position, Segment, SegmentKind};

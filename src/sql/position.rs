@@ -155,6 +155,13 @@ mod tests {
     }
 
     #[test]
+    fn a_location_past_u32_stays_at_the_largest_position() {
+        let far = Position::from_location(Location::new(u64::MAX, 5));
+        assert_eq!(far, Some(Position { line: u32::MAX, column: 5 }));
+        assert_eq!(Position::from_location(Location::new(0, 1)), None, "sqlparser's empty location");
+    }
+
+    #[test]
     fn line_index_finds_positions_out_of_order() {
         let text = "ab\ncdé\nf";
         let index = LineIndex::new(text);
