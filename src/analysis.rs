@@ -851,7 +851,7 @@ fn way_back(set: &MigrationSet, window: &[&Migration], after: &Schema, dialect: 
             judge_file(0, &back.bytes, &parsed, dialect, &mut schema, &mut Snapshot::default(), Epoch::MAX);
         for change in &changes {
             for finding in change.findings().iter().filter(|f| f.loses_data) {
-                step.loses.push(Loss { line: change.start.line, what: finding.message.clone() });
+                step.loses.push(Loss { line: change.start.line, what: finding.message.to_string() });
             }
         }
         result.steps.push(step);

@@ -78,7 +78,7 @@ pub struct WayBackStep {
 #[derive(Debug, Clone)]
 pub struct Loss {
     /// The statement's line in the step's file.
-    pub line: u64,
+    pub line: u32,
     /// What it does, as its finding says.
     pub what: String,
 }

@@ -66,7 +66,7 @@ fn routine_call(ctx: &Context<'_>, name: &Name, arguments: &[Argument]) -> Vec<F
     };
     let mut findings: Vec<Finding> = ops.iter().flat_map(|op| classify_op(op, ctx)).collect();
     for finding in &mut findings {
-        finding.message = format!("{} (in procedure `{}`)", finding.message, name.written);
+        finding.message = format!("{} (in procedure `{}`)", finding.message, name.written).into();
         // The body's names carry no position: point at the procedure's name in the call.
         if finding.at.is_none() {
             finding.at = name.at;

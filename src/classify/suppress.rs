@@ -11,6 +11,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use sqlparser::tokenizer::Location;
 
 use crate::sql::{Position, Segment, SegmentKind};
 
@@ -143,7 +144,7 @@ fn directive_change(file: usize, text: &[u8], range: &Range<usize>, mut finding:
     let before = String::from_utf8_lossy(&text[..range.start]);
     let line = before.matches('\n').count() as u64 + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u64 + 1;
-    let start = Position { line, column };
+    let start = Position::from_location(Location::new(line, column)).unwrap_or(Position::START);
     finding.at = Some(start);
     Change::located(file, range.clone(), start, finding)
 }

@@ -62,7 +62,7 @@ pub fn flag(
             flagged.push(Flagged {
                 rule: finding.rule,
                 class: finding.class,
-                message: finding.message.clone(),
+                message: finding.message.to_string(),
                 range,
                 statement: Range::new(statement.start, statement.end.max(range.end)),
                 statement_start: change.start,

@@ -41,8 +41,7 @@ pub fn position_of_byte(text: &str, byte: usize) -> LspPosition {
 /// The protocol position of a 1-based line and character column, as rollsafe's
 /// findings give them. A column past its line is the end of the line.
 pub fn lsp_position(text: &str, position: Position) -> LspPosition {
-    let line = position.line.saturating_sub(1);
-    let line_number = u32::try_from(line).unwrap_or(u32::MAX);
+    let line_number = position.line.saturating_sub(1);
     let Some(line_start) = line_start(text, line_number) else {
         return position_of_byte(text, text.len());
     };

@@ -30,7 +30,7 @@ struct Location {
 
 #[derive(Serialize)]
 struct Lines {
-    begin: u64,
+    begin: u32,
 }
 
 /// Every entry of an analysis, each made only as it is written: the report of a

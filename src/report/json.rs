@@ -42,10 +42,10 @@ struct Summary {
 #[derive(Serialize)]
 struct JsonChange<'a> {
     file: &'a str,
-    line: u64,
-    column: u64,
-    end_line: u64,
-    end_column: u64,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
     class: Class,
     rule: &'static str,
     message: &'a str,
@@ -62,8 +62,8 @@ struct JsonFinding<'a> {
     class: Class,
     message: &'a str,
     help: Option<&'static str>,
-    line: u64,
-    column: u64,
+    line: u32,
+    column: u32,
     breaks_code: bool,
     loses_data: bool,
     /// Why the team accepted the risk; `null` when not suppressed.

@@ -151,7 +151,7 @@ fn issues_and_accepted_risks(analysis: &Analysis) -> impl Iterator<Item = Issue<
 /// step's file, the statement's line and what it loses. Not a finding of the
 /// window (the window's own statements are judged apart), but it makes the
 /// database rollback `lossy`, so every issue list shows it at its place.
-fn way_back_losses(analysis: &Analysis) -> impl Iterator<Item = (&str, u64, String)> {
+fn way_back_losses(analysis: &Analysis) -> impl Iterator<Item = (&str, u32, String)> {
     analysis.way_back.losses().map(|(step, loss)| {
         (step.file.as_str(), loss.line, format!("a database rollback runs this and {}", loss.consequence()))
     })

@@ -109,7 +109,7 @@ mod tests {
         let judged = |window: &str| -> Vec<(&'static str, Class, String)> {
             findings_in(Dialect::Mssql, given, window)
                 .into_iter()
-                .map(|f| (f.rule.id, f.class, f.message))
+                .map(|f| (f.rule.id, f.class, f.message.into()))
                 .collect()
         };
         let narrowed = judged(

@@ -62,7 +62,7 @@ mod tests {
     #[test]
     fn procedures_are_called_procedures() {
         let messages = |given: &str, sql: &str| -> Vec<String> {
-            findings_in(Dialect::Mssql, given, sql).into_iter().map(|f| f.message).collect()
+            findings_in(Dialect::Mssql, given, sql).into_iter().map(|f| f.message.into()).collect()
         };
         let dropped = messages("CREATE PROCEDURE dbo.p @a int AS SELECT 1", "DROP PROCEDURE dbo.p");
         assert_eq!(dropped, ["drops procedure `dbo.p`: calls from A's code fail"]);

@@ -65,7 +65,7 @@ mod tests {
         let window = format!("DROP TYPE dbo.id_list\nGO\nCREATE TYPE dbo.id_list AS TABLE ({columns})");
         let found = findings_in(Dialect::Mssql, GIVEN, &window);
         let dropped = found.iter().find(|f| f.rule.id == "drop-type").expect("drop-type");
-        (dropped.class, dropped.message.clone())
+        (dropped.class, dropped.message.to_string())
     }
 
     #[test]

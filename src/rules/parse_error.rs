@@ -40,8 +40,10 @@ pub(crate) fn finding(message: &str) -> Finding {
     // Underlined as long as the token it found, when that fits on its line.
     let found = message.rsplit_once(" at Line: ").and_then(|(before, _)| before.rsplit_once("found: "));
     finding.end = finding.at.zip(found).and_then(|(at, (_, token))| {
-        (!token.contains('\n'))
-            .then(|| Position { line: at.line, column: at.column + token.chars().count() as u64 })
+        (!token.contains('\n')).then(|| Position {
+            line: at.line,
+            column: at.column.saturating_add(token.chars().count().try_into().unwrap_or(u32::MAX)),
+        })
     });
     finding
 }

@@ -49,7 +49,7 @@ pub use split::{
 /// The operations of each statement of `text`, by the line it starts on; a
 /// statement not parsed fails the test.
 #[cfg(test)]
-pub(crate) fn ops_by_line(text: &[u8], dialect: Dialect) -> Vec<(u64, Vec<Op>)> {
+pub(crate) fn ops_by_line(text: &[u8], dialect: Dialect) -> Vec<(u32, Vec<Op>)> {
     parse_file(text, dialect)
         .statements
         .iter()

@@ -5,10 +5,12 @@ use serde::Serialize;
 use sqlparser::tokenizer::Location;
 
 /// A 1-based line and column. Columns count characters, as sqlparser and editors do.
+/// Each is a `u32` (sqlparser's are `u64`), past which it stays at `u32::MAX`: a
+/// big file's changes and findings keep positions until the report is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Position {
-    pub line: u64,
-    pub column: u64,
+    pub line: u32,
+    pub column: u32,
 }
 
 impl Position {
@@ -18,8 +20,12 @@ impl Position {
     /// that sqlparser gives nodes it did not place.
     pub fn from_location(location: Location) -> Option<Position> {
         (location.line > 0 && location.column > 0)
-            .then_some(Position { line: location.line, column: location.column })
+            .then(|| Position { line: saturated(location.line), column: saturated(location.column) })
     }
+}
+
+fn saturated(number: u64) -> u32 {
+    u32::try_from(number).unwrap_or(u32::MAX)
 }
 
 /// Walks a text forward, turning positions into byte offsets in one pass.
@@ -53,7 +59,7 @@ impl<'a> Cursor<'a> {
                 return false;
             };
             self.byte += newline + 1;
-            self.position.line += 1;
+            self.position.line = self.position.line.saturating_add(1);
             self.position.column = 1;
             return true;
         }
@@ -61,7 +67,7 @@ impl<'a> Cursor<'a> {
             usize::try_from(target.column.saturating_sub(self.position.column)).unwrap_or(usize::MAX);
         let ascii = rest.iter().take(before).take_while(|&&b| b.is_ascii() && b != b'\n').count();
         self.byte += ascii;
-        self.position.column += ascii as u64;
+        self.position.column = self.position.column.saturating_add(u32::try_from(ascii).unwrap_or(u32::MAX));
         ascii > 0
     }
 
@@ -78,10 +84,10 @@ impl<'a> Cursor<'a> {
         };
         self.byte += c.len_utf8();
         if c == '\n' {
-            self.position.line += 1;
+            self.position.line = self.position.line.saturating_add(1);
             self.position.column = 1;
         } else {
-            self.position.column += 1;
+            self.position.column = self.position.column.saturating_add(1);
         }
         true
     }
@@ -146,6 +152,13 @@ mod tests {
                 assert_eq!(skipping.position, stepping.position, "from byte {from} to {to:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_location_past_u32_stays_at_the_largest_position() {
+        let far = Position::from_location(Location::new(u64::MAX, 5));
+        assert_eq!(far, Some(Position { line: u32::MAX, column: 5 }));
+        assert_eq!(Position::from_location(Location::new(0, 1)), None, "sqlparser's empty location");
     }
 
     #[test]
