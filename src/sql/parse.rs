@@ -401,7 +401,11 @@ fn before_parsing(
     built: &mut BuiltText,
 ) -> Option<Vec<Op>> {
     let dialect = reader.lowerer().dialect();
-    if dialect == Dialect::Postgres && leading_words(tokens, 1) == ["DO"] {
+    // Asked of every statement: the first word looked at in place, not copied.
+    let first = first_significant(tokens, 0).map(|at| &tokens[at].token);
+    if dialect == Dialect::Postgres
+        && matches!(first, Some(Token::Word(w)) if w.value.eq_ignore_ascii_case("DO"))
+    {
         if let Some(ops) = routine::do_block(tokens, reader) {
             return Some(ops);
         }

@@ -239,18 +239,20 @@ pub(super) fn ends_here(parser: &mut Parser<'_>) -> bool {
 
 /// The first words of a statement, upper case, for messages.
 pub(super) fn head(tokens: &[TokenWithSpan]) -> String {
-    let words: Vec<String> = tokens
-        .iter()
-        .filter(|t| !is_trivia(&t.token))
-        .take(3)
-        .map_while(|t| match &t.token {
+    let mut head = String::new();
+    for token in tokens.iter().filter(|t| !is_trivia(&t.token)).take(3) {
+        match &token.token {
+            // A keyword is ASCII (sqlparser matches it byte for byte, in any case).
             Token::Word(word) if word.quote_style.is_none() && word.keyword != Keyword::NoKeyword => {
-                Some(word.value.to_uppercase())
+                if !head.is_empty() {
+                    head.push(' ');
+                }
+                head.extend(word.value.chars().map(|c| c.to_ascii_uppercase()));
             }
-            _ => None,
-        })
-        .collect();
-    words.join(" ")
+            _ => break,
+        }
+    }
+    head
 }
 
 #[cfg(test)]
