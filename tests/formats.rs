@@ -107,3 +107,47 @@ fn gitlab_fingerprints_survive_line_moves() {
     assert_ne!(before[0]["location"]["lines"]["begin"], after[0]["location"]["lines"]["begin"]);
     assert_ne!(before[0]["fingerprint"], before[1]["fingerprint"], "repeated statements stay distinct");
 }
+
+/// A file of a thousand INSERTs of seed data into one table: JSON and Markdown
+/// list them once, with their count and where they end, so that the report stays
+/// proportionate; statements that say something else break the run, and the
+/// summary still counts every statement.
+#[test]
+fn identical_safe_statements_one_after_another_are_listed_once() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sql = String::from("CREATE TABLE t (a int);\nCREATE TABLE u (a int);\n");
+    for row in 0..1000 {
+        sql += &format!("INSERT INTO t (a) VALUES ({row});\n");
+    }
+    sql += "INSERT INTO u (a) VALUES (1);\nINSERT INTO t (a) VALUES (1);\n";
+    std::fs::write(dir.path().join("1_seed.sql"), sql).expect("write");
+    let report = |format: &str| {
+        let output = Command::cargo_bin("rollsafe")
+            .expect("binary")
+            .args(["check", "--format", format])
+            .arg(dir.path())
+            .output()
+            .expect("run");
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let json: Value = serde_json::from_str(&report("json")).expect("json");
+    assert_eq!(json["summary"]["changes"], 1004);
+    let changes = json["changes"].as_array().expect("changes");
+    let listed: Vec<(u64, u64, u64)> = changes
+        .iter()
+        .map(|c| {
+            (c["line"].as_u64().unwrap(), c["end_line"].as_u64().unwrap(), c["statements"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(listed, [(1, 1, 1), (2, 2, 1), (3, 1002, 1000), (1003, 1003, 1), (1004, 1004, 1)]);
+    assert_eq!(changes[2]["message"], "inserts rows into `t`");
+
+    let markdown = report("markdown");
+    assert!(markdown.contains("1004 safe change(s)"), "{markdown}");
+    assert!(
+        markdown.contains("`insert`: inserts rows into `t` (1000 statements, to line 1002)"),
+        "{markdown}"
+    );
+    assert!(markdown.len() < 2_000, "{} bytes", markdown.len());
+}

@@ -51,6 +51,9 @@ struct JsonChange<'a> {
     message: &'a str,
     help: Option<&'static str>,
     statement: &'a str,
+    /// How many statements, one after another, the entry stands for: more than
+    /// one for a run of safe statements that say the same thing (see `runs`).
+    statements: usize,
     /// Why the team accepted the deciding finding's risk; `null` when not suppressed.
     suppressed: Option<&'a str>,
     findings: Vec<JsonFinding<'a>>,
@@ -80,7 +83,7 @@ struct Changes<'a>(&'a Analysis);
 
 impl Serialize for Changes<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.changes.iter().map(|c| change(self.0, c)))
+        serializer.collect_seq(super::runs(self.0).map(|run| change(self.0, run)))
     }
 }
 
@@ -88,19 +91,22 @@ fn help(finding: &Finding) -> Option<&'static str> {
     (finding.class != Class::Safe).then_some(finding.rule.help)
 }
 
-fn change<'a>(analysis: &'a Analysis, change: &'a Change) -> JsonChange<'a> {
+/// The entry of `run`, changes that say the same thing (most often one).
+fn change<'a>(analysis: &'a Analysis, run: &'a [Change]) -> JsonChange<'a> {
+    let (change, last) = (&run[0], &run[run.len() - 1]);
     let primary = change.primary();
     JsonChange {
         file: &analysis.files[change.file].display,
         line: change.start.line,
         column: change.start.column,
-        end_line: change.end.line,
-        end_column: change.end.column,
+        end_line: last.end.line,
+        end_column: last.end.column,
         class: primary.class,
         rule: primary.rule.id,
         message: &primary.message,
         help: help(primary),
         statement: &change.head,
+        statements: run.len(),
         suppressed: primary.suppressed(),
         findings: change
             .findings()

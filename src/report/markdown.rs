@@ -62,17 +62,21 @@ pub(super) fn write(analysis: &Analysis, title: &str, out: &mut Lines<'_>) {
     list(out, "Not read", not_read);
     list(out, "Notes", analysis.notes.iter().map(|note| format!("- {}", cell(note))));
 
-    // A file of many statements has as many safe changes: counted, then listed
-    // one at a time.
-    let safe = || analysis.changes.iter().filter(|change| change.class() == Class::Safe);
-    let count = safe().count();
+    // A file of many statements has as many safe changes: counted, then listed,
+    // those that say the same thing one after another once (see `runs`).
+    let count = analysis.changes.iter().filter(|change| change.class() == Class::Safe).count();
     if count > 0 {
         out.line(format_args!("<details><summary>{count} safe change(s)</summary>"));
         out.blank();
-        for change in safe() {
-            let finding = change.primary();
+        for run in super::runs(analysis).filter(|run| run[0].class() == Class::Safe) {
+            let (change, finding) = (&run[0], run[0].primary());
+            let repeated = match run {
+                [_] => String::new(),
+                [.., last] => format!(" ({} statements, to line {})", run.len(), last.end.line),
+                [] => continue,
+            };
             out.line(format_args!(
-                "- `{}:{}` `{}`: {}",
+                "- `{}:{}` `{}`: {}{repeated}",
                 analysis.files[change.file].display,
                 change.start.line,
                 finding.rule.id,

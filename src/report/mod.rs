@@ -151,6 +151,29 @@ fn issues_and_accepted_risks(analysis: &Analysis) -> impl Iterator<Item = Issue<
 /// step's file, the statement's line and what it loses. Not a finding of the
 /// window (the window's own statements are judged apart), but it makes the
 /// database rollback `lossy`, so every issue list shows it at its place.
+/// The changes of `analysis` in order, consecutive safe changes that say the
+/// same thing (one file, one rule, one message, nothing suppressed or found in
+/// A's code: thousands of `INSERT`s of seed data into one table) taken together:
+/// a report lists them once, with their count, so that it stays proportionate to
+/// what there is to read, not to the number of statements.
+fn runs(analysis: &Analysis) -> impl Iterator<Item = &[Change]> {
+    let same = |first: &Change, next: &Change| {
+        let (a, b) = (first.primary(), next.primary());
+        next.file == first.file
+            && next.head == first.head
+            && a.rule.id == b.rule.id
+            && a.message == b.message
+            && [first, next].iter().all(|change| {
+                let finding = change.primary();
+                change.findings().len() == 1
+                    && finding.class == Class::Safe
+                    && finding.suppressed().is_none()
+                    && finding.evidence().is_none()
+            })
+    };
+    analysis.changes.chunk_by(move |first, next| same(first, next))
+}
+
 fn way_back_losses(analysis: &Analysis) -> impl Iterator<Item = (&str, u32, String)> {
     analysis.way_back.losses().map(|(step, loss)| {
         (step.file.as_str(), loss.line, format!("a database rollback runs this and {}", loss.consequence()))
