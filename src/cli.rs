@@ -222,9 +222,22 @@ const ANALYSIS_STACK_BYTES: usize = 256 * 1024 * 1024;
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
-        Err(error) => {
+        Err(error) if error.use_stderr() => {
             let _printed = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return ExitCode::from(2);
+        }
+        // `--help` and `--version` are reports too: a failure to write them is said.
+        Err(shown) => {
+            let text = shown.render();
+            let text =
+                if std::io::stdout().is_terminal() { text.ansi().to_string() } else { text.to_string() };
+            return match emit(&text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("{:?}", miette::Report::new(error));
+                    ExitCode::from(2)
+                }
+            };
         }
     };
     let outcome = std::thread::Builder::new()

@@ -152,7 +152,15 @@ fn a_report_that_cannot_be_written_is_exit_2() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), &[("m/1_a.sql", "CREATE TABLE a (id int);\n")]);
-    for args in [&["check", "m"][..], &["rules"], &["explain", "drop-column"], &["list", "m"]] {
+    let commands = [
+        &["check", "m"][..],
+        &["rules"],
+        &["explain", "drop-column"],
+        &["list", "m"],
+        &["--help"],
+        &["--version"],
+    ];
+    for args in commands {
         let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
         let output = std::process::Command::cargo_bin("rollsafe")
             .expect("binary")

@@ -4,7 +4,7 @@
 use super::{Direction, FilePath, Recognised, Version};
 
 pub(super) fn recognise(path: &FilePath) -> Option<Recognised> {
-    let direction = match path.file_name {
+    let direction = match path.file_name.to_ascii_lowercase().as_str() {
         "up.sql" => Direction::Forward,
         "down.sql" => Direction::Back,
         _ => return None,

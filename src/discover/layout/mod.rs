@@ -127,7 +127,10 @@ impl Layout {
             Layout::Prisma
         } else if has_dbmate_sections {
             Layout::Dbmate
-        } else if paths.into_iter().any(|name| name.ends_with(".up.sql") || name.ends_with(".down.sql")) {
+        } else if paths.into_iter().any(|name| {
+            let name = name.to_ascii_lowercase();
+            name.ends_with(".up.sql") || name.ends_with(".down.sql")
+        }) {
             Layout::UpDown
         } else {
             Layout::Plain
@@ -260,6 +263,7 @@ mod tests {
         let detect = |paths: &[&str]| Layout::detect(paths.iter().copied(), false);
         assert_eq!(detect(&["V1__init.sql", "V1_1__users.sql", "R__views.sql"]), Layout::Flyway);
         assert_eq!(detect(&["0001_init.up.sql", "0001_init.down.sql"]), Layout::UpDown);
+        assert_eq!(detect(&["0001_init.UP.SQL", "0001_init.DOWN.SQL"]), Layout::UpDown);
         assert_eq!(detect(&["V0001.Initial.up.sql", "V0001.Initial.down.sql"]), Layout::UpDown);
         assert_eq!(detect(&["0001_init.sql", "0002_users.sql"]), Layout::Plain);
         assert_eq!(detect(&["2019-11-03-003946_x/up.sql", "2019-11-03-003946_x/down.sql"]), Layout::Diesel);
