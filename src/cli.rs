@@ -270,9 +270,18 @@ fn run(cli: Cli) -> Result<ExitCode, CliError> {
             };
             let migrations: Vec<PathBuf> = window.migrations.iter().map(|m| m.on_disk.clone()).collect();
             let no_code = settings.choose_code(&output, at, &migrations)?;
+            // Between two commits their history says which is older.
+            let to_is_older = match (&window.repository, to.as_deref()) {
+                (Some(repository), Some(to)) if !Path::new(&from).is_dir() => {
+                    discover::Repository::discover(repository)
+                        .and_then(|repo| repo.is_ancestor(to, &from))
+                        .ok()
+                }
+                _ => None,
+            };
             let mut analysis = audit_window(window, &settings)?;
             analysis.notes.extend(no_code);
-            hint_if_swapped(&mut analysis);
+            hint_if_swapped(&mut analysis, to_is_older);
             print(&analysis, &output, &settings, &title)
         }
         Command::Check { paths, base: Some(base), stdin_filename: _, output } => {
@@ -582,10 +591,12 @@ fn read_stdin_overlay(
 }
 
 /// Every change a migration of --from missing from --to, and nothing new: the
-/// releases were most likely given the wrong way round.
-fn hint_if_swapped(analysis: &mut Analysis) {
+/// releases were most likely given the wrong way round, unless their history
+/// (`to_is_older`, when both are commits) says --to came after --from (a release
+/// that only deletes a migration).
+fn hint_if_swapped(analysis: &mut Analysis, to_is_older: Option<bool>) {
     let deleted = |change: &crate::classify::Change| change.primary().rule.id == "deleted-migration";
-    if !analysis.changes.is_empty() && analysis.changes.iter().all(deleted) {
+    if to_is_older != Some(false) && !analysis.changes.is_empty() && analysis.changes.iter().all(deleted) {
         analysis.notes.push(
             "hint: every migration of --to is in --from, which has more: were --from (the release to roll back to, the older one) and --to (the one running now) swapped?"
                 .to_owned(),

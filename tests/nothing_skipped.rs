@@ -251,6 +251,36 @@ fn releases_given_the_wrong_way_round_get_a_hint() {
     assert!(!report["notes"].to_string().contains("swapped"));
 }
 
+/// Between two commits, their history says which came first: a release that
+/// only deletes a migration gets no hint; an older commit given as --to does.
+#[test]
+fn a_release_that_only_deletes_a_migration_is_not_taken_for_swapped_commits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("db/1_a.sql", "CREATE TABLE a (id int);\n")]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "one"]);
+    git(dir.path(), &["tag", "r1"]);
+    write(dir.path(), &[("db/2_b.sql", "CREATE TABLE b (id int);\n")]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "two"]);
+    git(dir.path(), &["tag", "r2"]);
+    git(dir.path(), &["rm", "-q", "db/2_b.sql"]);
+    git(dir.path(), &["commit", "-qm", "one deleted"]);
+    git(dir.path(), &["tag", "r3"]);
+    let hint = |from: &str, to: &str| {
+        let output = rollsafe(dir.path())
+            .args(["audit", "--format", "json", "--from", from, "--to", to, "db"])
+            .output()
+            .expect("run");
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(report["changes"][0]["rule"], "deleted-migration", "{report}");
+        report["notes"].to_string().contains("swapped")
+    };
+    assert!(!hint("r2", "r3"), "r3 came after r2 and deleted a migration");
+    assert!(hint("r2", "r1"), "r1 came before r2");
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let status = std::process::Command::new("git")
         .current_dir(dir)

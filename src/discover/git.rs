@@ -96,6 +96,14 @@ impl Repository {
         Ok(merge_base.to_string())
     }
 
+    /// Whether commit `older` is an ancestor of commit `newer` (or the same).
+    pub fn is_ancestor(&self, older: &str, newer: &str) -> Result<bool, GitError> {
+        let (older, newer) = (self.resolve(older)?, self.resolve(newer)?);
+        let to_id = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).map_err(git_error);
+        let base = self.repo.merge_base(to_id(&older)?, to_id(&newer)?).map_err(git_error)?;
+        Ok(base.to_string() == older)
+    }
+
     /// The repository-relative form of a folder given relative to the working
     /// directory, if it lies in the working tree; else the folder as given.
     pub fn repo_relative(&self, folder: &Path) -> String {
