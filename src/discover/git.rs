@@ -98,10 +98,13 @@ impl Repository {
 
     /// Whether commit `older` is an ancestor of commit `newer` (or the same).
     pub fn is_ancestor(&self, older: &str, newer: &str) -> Result<bool, GitError> {
-        let (older, newer) = (self.resolve(older)?, self.resolve(newer)?);
-        let to_id = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).map_err(git_error);
-        let base = self.repo.merge_base(to_id(&older)?, to_id(&newer)?).map_err(git_error)?;
-        Ok(base.to_string() == older)
+        let to_id = |revision: &str| {
+            let hex = self.resolve(revision)?;
+            gix::ObjectId::from_hex(hex.as_bytes()).map_err(git_error)
+        };
+        let older = to_id(older)?;
+        let base = self.repo.merge_base(older, to_id(newer)?).map_err(git_error)?;
+        Ok(base == older)
     }
 
     /// The repository-relative form of a folder given relative to the working
