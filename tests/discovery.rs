@@ -526,3 +526,17 @@ fn a_folder_holding_only_other_databases_migrations_says_what_it_holds() {
         "{report}"
     );
 }
+
+/// A repository's root read whole (no folder under it is named like migrations):
+/// its `.git` is never read, nor listed file by file as not read.
+#[test]
+fn a_repository_root_read_whole_leaves_its_git_folder_out() {
+    let dir = folder(&[("sql/1_a.sql", "CREATE TABLE a (id int);\n"), ("sql/2_b.sql", "DROP TABLE a;\n")]);
+    repo::git(dir.path(), &["init", "-q", "-b", "main"]);
+    repo::commit_all(dir.path());
+    let (status, out, err) = rollsafe(dir.path(), &["check", "--format", "json", "."]);
+    assert_eq!(status, Some(1), "{err}");
+    let report: Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(report["summary"]["changes"], 2, "{report}");
+    assert!(!out.contains(".git/"), "{}", report["skipped"]);
+}

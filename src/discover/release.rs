@@ -211,7 +211,11 @@ impl Release {
         // The walk names the files in order; they are then read on every core (a
         // long history is tens of thousands of small files) and taken in that order.
         let mut found = Vec::new();
-        for entry in WalkDir::new(root).follow_links(true).max_depth(depth).sort_by_file_name() {
+        // A repository's own `.git` holds no migrations: read whole, a project's root
+        // listed every object in it as a file not read.
+        let walk = WalkDir::new(root).follow_links(true).max_depth(depth).sort_by_file_name();
+        let not_git = |entry: &walkdir::DirEntry| entry.depth() == 0 || entry.file_name() != ".git";
+        for entry in walk.into_iter().filter_entry(not_git) {
             match entry {
                 Ok(entry) if entry.file_type().is_dir() => {
                     if entry.depth() == depth {
