@@ -248,3 +248,20 @@ fn plain_check_outside_a_repository_says_once_that_no_code_was_read() {
     let notes: Vec<&str> = report["notes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert_eq!(notes.iter().filter(|n| n.starts_with("no code of release A read")).count(), 1, "{notes:?}");
 }
+
+/// A column named with one letter is looked for like any other: dropped while A's
+/// code reads it, it blocks the rollback (it passed as unused).
+#[test]
+fn a_one_letter_column_is_found_in_a_s_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    write(root, "a/1_t.sql", "CREATE TABLE t (a int, b int);\n");
+    write(root, "b/1_t.sql", "CREATE TABLE t (a int, b int);\n");
+    write(root, "b/2_drop.sql", "ALTER TABLE t DROP COLUMN a;\n");
+    write(root, "code/app.js", "db.query('select a from t');\n");
+    let (status, report, stderr) =
+        rollsafe(root, &["audit", "--from", "a", "--to", "b", "--code", "code", "--format", "json"]);
+    assert_eq!(status, Some(1), "{stderr}");
+    assert_eq!(report["verdict"]["code_rollback"], "blocked", "{report}");
+    assert_eq!(finding(&report, "drop-column", "`a`")["references_total"], 1);
+}

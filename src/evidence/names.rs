@@ -24,7 +24,10 @@ pub fn spellings(name: &str, model_like: bool) -> Vec<String> {
     }
     let joined: Vec<String> = forms.iter().filter(|f| f.contains('_')).map(|f| f.replace('_', "")).collect();
     forms.extend(joined);
-    forms.retain(|form| form.len() >= 2);
+    // A one-letter spelling made from a longer name (`as` → `a`) would match
+    // everywhere; the name itself is kept whatever its length: a column `a`
+    // dropped while A's code reads it must not pass for unused (fresh-user trial).
+    forms.retain(|form| form.len() >= 2 || *form == name);
     forms.sort();
     forms.dedup();
     forms
@@ -193,6 +196,8 @@ mod tests {
     #[test]
     fn spellings_cover_orm_conventions() {
         assert_eq!(spellings("created_at", false), vec!["created_at", "createdat"]);
+        assert_eq!(spellings("a", false), vec!["a"]);
+        assert_eq!(spellings("as", true), vec!["as"]);
         assert_eq!(spellings("users", true), vec!["user", "users"]);
         assert_eq!(spellings("categories", true), vec!["categories", "category"]);
         assert_eq!(
