@@ -209,6 +209,34 @@ fn exclude_patterns_are_relative_to_rollsafe_toml_and_paths_to_the_working_direc
     );
 }
 
+/// `exclude` patterns spelled as in a `.gitignore` (fresh-user trial: each of these
+/// matched nothing and the legacy file was judged).
+#[test]
+fn exclude_patterns_spelled_as_in_a_gitignore_match() {
+    for pattern in [
+        "./db/migrations/legacy/**",
+        "/db/migrations/legacy/**",
+        "db/migrations/legacy",
+        "db/migrations/legacy/",
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = format!("migrations = [\"db/migrations\"]\nexclude = [\"{pattern}\"]\n");
+        write(
+            dir.path(),
+            &[
+                ("rollsafe.toml", config.as_str()),
+                ("db/migrations/1_a.sql", "CREATE TABLE a (id int);\n"),
+                ("db/migrations/legacy/2_b.sql", "DROP TABLE a;\n"),
+            ],
+        );
+        let output = rollsafe(dir.path()).args(["check", "--format", "json"]).output().expect("run");
+        assert_eq!(output.status.code(), Some(0), "{pattern}: {}", String::from_utf8_lossy(&output.stderr));
+        let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+        assert_eq!(report["skipped"][0]["kind"], "excluded", "{pattern}: {report}");
+        assert!(!report["notes"].to_string().contains("matches no file"), "{pattern}: {}", report["notes"]);
+    }
+}
+
 #[test]
 fn an_invalid_exclude_pattern_is_a_configuration_error() {
     let dir = tempfile::tempdir().expect("tempdir");

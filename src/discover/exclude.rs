@@ -13,10 +13,12 @@ use super::{SkipKind, Skipped};
 /// crosses folders (`**/*.sql` matches `c.sql` too); `[ab]` and `{a,b}` work as in
 /// a shell. A pattern is relative to the folder it was written for (the folder of
 /// `rollsafe.toml`, as a `.gitignore` pattern is to its own), or to the migrations
-/// folder.
+/// folder, and may be spelled as in a `.gitignore` (see [`spellings`]).
 #[derive(Debug, Clone, Default)]
 pub struct Exclude {
     set: GlobSet,
+    /// For each glob of `set`, the pattern it was made from (see [`spellings`]).
+    pattern_of: Vec<usize>,
     patterns: Vec<String>,
     /// The folder the patterns are relative to, absolute.
     base: Option<PathBuf>,
@@ -27,12 +29,15 @@ impl Exclude {
     /// about one.
     pub fn new<'p>(patterns: impl IntoIterator<Item = &'p str>) -> Result<Exclude, globset::Error> {
         let mut set = GlobSetBuilder::new();
-        let mut written = Vec::new();
-        for pattern in patterns {
-            set.add(GlobBuilder::new(pattern).literal_separator(true).build()?);
+        let (mut written, mut pattern_of) = (Vec::new(), Vec::new());
+        for (index, pattern) in patterns.into_iter().enumerate() {
+            for glob in spellings(pattern) {
+                set.add(GlobBuilder::new(&glob).literal_separator(true).build()?);
+                pattern_of.push(index);
+            }
             written.push(pattern.to_owned());
         }
-        Ok(Exclude { set: set.build()?, patterns: written, base: None })
+        Ok(Exclude { set: set.build()?, pattern_of, patterns: written, base: None })
     }
 
     /// The same patterns, relative to `folder`.
@@ -56,6 +61,7 @@ impl Exclude {
             .filter(|file| file.kind == SkipKind::Excluded)
             .flat_map(|file| self.candidates(&file.relative, &file.display))
             .flat_map(|path| self.set.matches(path.as_ref()))
+            .map(|glob| self.pattern_of[glob])
             .collect();
         (0..self.patterns.len())
             .filter(|index| !matched.contains(index))
@@ -76,8 +82,31 @@ impl Exclude {
             Some(absolute.strip_prefix(base).ok()?.to_string_lossy().replace('\\', "/"))
         });
         paths.extend(from_base.map(Cow::Owned));
+        // An absolute pattern is matched against the file's absolute path.
+        let absolute = std::path::absolute(full).ok().map(|path| path.to_string_lossy().replace('\\', "/"));
+        paths.extend(absolute.map(Cow::Owned));
         paths
     }
+}
+
+/// The globs a pattern stands for, read as a `.gitignore` pattern is: `./x` and
+/// `/x` (anchored at the patterns' folder) are `x`, and a folder, written `x/`
+/// or plain `x`, stands for everything under it (`x/**`); a pattern starting with
+/// `/` also stands for itself, an absolute path.
+fn spellings(pattern: &str) -> Vec<String> {
+    let mut globs = Vec::new();
+    if pattern.starts_with('/') {
+        globs.push(pattern.trim_end_matches('/').to_owned());
+    }
+    let relative = pattern.trim_start_matches("./").trim_start_matches('/');
+    let relative = relative.strip_suffix('/').unwrap_or(relative);
+    globs.push(relative.to_owned());
+    globs.extend(
+        globs.clone().into_iter().filter(|glob| !glob.ends_with("**")).map(|glob| format!("{glob}/**")),
+    );
+    globs.sort();
+    globs.dedup();
+    globs
 }
 
 #[cfg(test)]
@@ -93,6 +122,11 @@ mod tests {
         assert!(matches("**/*.sql", "a/b/c.sql") && matches("**/*.sql", "c.sql"));
         assert!(!matches("*.sql", "a/c.sql"));
         assert!(matches("legacy/**", "legacy/old/3_c.sql"));
+        // Spelled as in a `.gitignore`: a folder plain, with a trailing `/`, anchored.
+        for pattern in ["legacy", "legacy/", "./legacy/**", "/legacy/**", "/legacy"] {
+            assert!(matches(pattern, "legacy/old/3_c.sql"), "{pattern}");
+        }
+        assert!(!matches("legacy", "not_legacy/3_c.sql") && !matches("/legacy", "a/legacy/3_c.sql"));
         assert!(matches("2_?.sql", "2_b.sql") && !matches("2_?.sql", "2_/.sql"));
         assert!(matches("C:/db/**", "C:\\db\\1_a.sql"));
         assert!(!Exclude::default().excludes("1_a.sql", "1_a.sql"));
