@@ -525,6 +525,13 @@ fn a_folder_holding_only_other_databases_migrations_says_what_it_holds() {
         report.contains("db/postgresql/migrations") && report.contains("db/mysql/migrations"),
         "{report}"
     );
+    // The ClickHouse folder named with --dialect: its migrations read in that dialect,
+    // as the README says (fresh-user trial: it stopped with "only other databases").
+    let (status, report, stderr) = rollsafe(&repo, &["list", "db/clickhouse", "--dialect", "postgres"]);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(report.contains("db/clickhouse/migrations"), "{report}");
+    let (status, _, stderr) = rollsafe(&repo, &["list", "db/clickhouse"]);
+    assert_eq!(status, Some(2), "{stderr}");
 }
 
 /// A repository's root read whole (no folder under it is named like migrations):

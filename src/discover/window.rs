@@ -190,7 +190,7 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<FoldersFound, Di
                 });
             }
             let place = "under the working directory";
-            let kept = keep_own_databases(found, (place, place), dialect, &mut notes, String::new)?;
+            let kept = keep_own_databases(found, (place, place), (dialect, None), &mut notes, String::new)?;
             kept.into_iter()
                 .map(|in_repo| MigrationsFolder { on_disk: PathBuf::from(&in_repo), in_repo, named: false })
                 .collect()
@@ -328,7 +328,7 @@ fn migrations_folders_under(
     let shown = folder.display().to_string();
     let under = format!("under `{shown}`");
     let mut notes = Vec::new();
-    let kept = keep_own_databases(found, (&under, &under), dialect, &mut notes, || {
+    let kept = keep_own_databases(found, (&under, &under), (dialect, Some(&shown)), &mut notes, || {
         nothing_read_under(folder, &outside)
     })?;
     if !outside.is_empty() {
@@ -408,7 +408,8 @@ fn resolve_folders(
         let found = repo.find_migrations_folders(revision)?;
         let error_in =
             revision.map_or_else(|| "in the working tree".to_owned(), |revision| format!("at {revision}"));
-        let found = keep_own_databases(found, (&error_in, "in the repository"), dialect, notes, String::new)?;
+        let found =
+            keep_own_databases(found, (&error_in, "in the repository"), (dialect, None), notes, String::new)?;
         return Ok(found.into_iter().map(|in_repo| working_tree_folder(repo, in_repo)).collect());
     };
     if let Some(named) = unreadable_named(given, dialect) {
@@ -433,8 +434,13 @@ fn resolve_folders(
         Some(revision) => format!("under `{shown}` at {revision}"),
         None => format!("under `{shown}`"),
     };
-    let found =
-        keep_own_databases(found.iter().map(under).collect(), (&place, &place), dialect, notes, String::new)?;
+    let found = keep_own_databases(
+        found.iter().map(under).collect(),
+        (&place, &place),
+        (dialect, Some(&in_repo)),
+        notes,
+        String::new,
+    )?;
     if !outside.is_empty() {
         notes.push(sql_files_left_out(&shown, &outside.iter().map(under).collect::<Vec<_>>()));
     }
@@ -463,11 +469,16 @@ fn working_tree_folder(repo: &Repository, in_repo: String) -> MigrationsFolder {
 fn keep_own_databases(
     mut found: Vec<String>,
     (error_in, found_in): (&str, &str),
-    dialect: Option<Dialect>,
+    (dialect, named): (Option<Dialect>, Option<&str>),
     notes: &mut Vec<String>,
     more_help: impl FnOnce() -> String,
 ) -> Result<Vec<String>, DiscoverError> {
+    // A folder named after a database rollsafe does not read (`db/clickhouse`),
+    // with `--dialect`: its migrations folders are read in that dialect.
+    let unlocked =
+        dialect.and(named).and_then(database_named).filter(|(own, _)| own.is_none()).map(|(_, word)| word);
     let why_not = |folder: &str| match (database_named(folder)?, dialect) {
+        ((None, word), _) if unlocked.as_ref() == Some(&word) => None,
         ((None, word), _) => Some(format!("`{folder}` (rollsafe does not read {word}'s SQL)")),
         ((Some(own), _), Some(picked)) if own != picked => {
             Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
