@@ -379,3 +379,31 @@ fn a_liquibase_changelog_of_includes_is_said_and_one_with_changesets_is_an_unrea
         "{skipped:?}"
     );
 }
+
+/// A migration that is a symbolic link is followed at a git revision as on disk
+/// (fresh-user trial: at a revision it was only said, and its DROP COLUMN never
+/// judged); a link to nothing is said as one.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_migration_is_followed_at_a_revision() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("db/migrations/1_a.sql", "CREATE TABLE a (id int, note text);\n")]);
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "one"]);
+    git(dir.path(), &["tag", "r1"]);
+    write(dir.path(), &[("real/2_drop.sql", "ALTER TABLE a DROP COLUMN note;\n")]);
+    let migrations = dir.path().join("db/migrations");
+    std::os::unix::fs::symlink("../../real/2_drop.sql", migrations.join("2_drop.sql")).expect("link");
+    std::os::unix::fs::symlink("../../nowhere.sql", migrations.join("3_gone.sql")).expect("link");
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-qm", "linked"]);
+    git(dir.path(), &["tag", "r2"]);
+    let (status, report, stderr) = audit(dir.path(), "r1", "r2");
+    assert_eq!(status, Some(1), "{stderr}");
+    let rules: Vec<&str> =
+        report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
+    assert_eq!(rules, ["drop-column"], "{report}");
+    assert_eq!(report["skipped"][0]["file"], "r2:db/migrations/3_gone.sql", "{report}");
+    assert_eq!(report["skipped"][0]["kind"], "dangling-link", "{report}");
+}

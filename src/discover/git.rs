@@ -179,9 +179,19 @@ impl Repository {
             if entry.mode.is_tree() {
                 continue;
             }
+            if entry.mode.is_link() {
+                // Followed within the revision's tree, as on disk.
+                match self.link_target(revision, &path) {
+                    Ok(bytes) => release.add(ReleaseFile { display, bytes, relative }),
+                    Err(reason) => {
+                        release.skipped.push(Skipped::new(relative, display, SkipKind::DanglingLink, reason));
+                    }
+                }
+                continue;
+            }
             if !entry.mode.is_blob() {
-                // A link's target in a tree is a path, perhaps outside it; a submodule is another repository.
-                let reason = "a symbolic link or submodule in git: not followed at a revision";
+                // A submodule is another repository.
+                let reason = "a submodule in git: another repository, not read";
                 release.skipped.push(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
                 continue;
             }
@@ -196,6 +206,35 @@ impl Repository {
             release.add(ReleaseFile { display, bytes, relative });
         }
         Ok(release)
+    }
+
+    /// The bytes of the file the symbolic link at `path` (repository-relative) leads
+    /// to at `revision`, through links to links; why not, when it leads out of the
+    /// repository, to nothing, to a folder, or round in a loop.
+    fn link_target(&self, revision: &str, path: &str) -> Result<Arc<[u8]>, String> {
+        let tree = self.tree(revision).map_err(|error| error.to_string())?;
+        let mut at = path.to_owned();
+        // As many links as Linux follows before it says ELOOP.
+        for _ in 0..40 {
+            let entry = tree.lookup_entry_by_path(&at).ok().flatten();
+            let Some(entry) = entry else {
+                return Err(format!(
+                    "a symbolic link in git to `{at}`, which is not in the repository at {revision}"
+                ));
+            };
+            let object = entry.object().map_err(|error| error.to_string())?;
+            if entry.mode().is_blob() {
+                return Ok(Arc::from(object.data.as_slice()));
+            }
+            if !entry.mode().is_link() {
+                return Err(format!("a symbolic link in git to `{at}`, which is no file"));
+            }
+            let target = String::from_utf8_lossy(&object.data).into_owned();
+            let folder = at.rsplit_once('/').map_or("", |(folder, _)| folder);
+            at = joined_in_repository(folder, &target)
+                .ok_or_else(|| format!("a symbolic link in git to `{target}`, outside the repository"))?;
+        }
+        Err("a symbolic link in git that leads round in a loop".to_owned())
     }
 
     /// Every entry of the tree under `folder` (repository-relative) at `revision`,
@@ -341,9 +380,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// `target`, a link's target, read from the repository folder `folder`: the
+/// repository-relative path it names, `None` when it leaves the repository.
+fn joined_in_repository(folder: &str, target: &str) -> Option<String> {
+    if target.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = folder.split('/').filter(|part| !part.is_empty()).collect();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{edit_distance, joined_in_repository};
+
+    #[test]
+    fn a_link_target_is_read_from_the_link_s_folder_and_kept_in_the_repository() {
+        assert_eq!(
+            joined_in_repository("db/migrations", "../../real/2_a.sql").as_deref(),
+            Some("real/2_a.sql")
+        );
+        assert_eq!(joined_in_repository("db", "./x/../y.sql").as_deref(), Some("db/y.sql"));
+        assert_eq!(joined_in_repository("db", "../../outside.sql"), None);
+        assert_eq!(joined_in_repository("db", "/etc/passwd"), None);
+    }
 
     #[test]
     fn edit_distance_counts_edits() {
