@@ -285,17 +285,11 @@ fn releases_given_the_wrong_way_round_get_a_hint() {
 fn a_release_that_only_deletes_a_migration_is_not_taken_for_swapped_commits() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), &[("db/1_a.sql", "CREATE TABLE a (id int);\n")]);
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-qm", "one"]);
-    git(dir.path(), &["tag", "r1"]);
+    release(dir.path(), "r1");
     write(dir.path(), &[("db/2_b.sql", "CREATE TABLE b (id int);\n")]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-qm", "two"]);
-    git(dir.path(), &["tag", "r2"]);
-    git(dir.path(), &["rm", "-q", "db/2_b.sql"]);
-    git(dir.path(), &["commit", "-qm", "one deleted"]);
-    git(dir.path(), &["tag", "r3"]);
+    release(dir.path(), "r2");
+    std::fs::remove_file(dir.path().join("db/2_b.sql")).expect("rm");
+    release(dir.path(), "r3");
     let hint = |from: &str, to: &str| {
         let output = rollsafe(dir.path())
             .args(["audit", "--format", "json", "--from", from, "--to", to, "db"])
@@ -318,6 +312,16 @@ fn git(dir: &Path, args: &[&str]) {
         .status()
         .expect("git");
     assert!(status.success(), "git {args:?}");
+}
+
+/// Commits everything in `dir`, a repository made on first use, as release `tag`.
+fn release(dir: &Path, tag: &str) {
+    if !dir.join(".git").exists() {
+        git(dir, &["init", "-q", "-b", "main"]);
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-qm", tag]);
+    git(dir, &["tag", tag]);
 }
 
 #[test]
@@ -388,17 +392,12 @@ fn a_liquibase_changelog_of_includes_is_said_and_one_with_changesets_is_an_unrea
 fn a_symlinked_migration_is_followed_at_a_revision() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), &[("db/migrations/1_a.sql", "CREATE TABLE a (id int, note text);\n")]);
-    git(dir.path(), &["init", "-q", "-b", "main"]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-qm", "one"]);
-    git(dir.path(), &["tag", "r1"]);
+    release(dir.path(), "r1");
     write(dir.path(), &[("real/2_drop.sql", "ALTER TABLE a DROP COLUMN note;\n")]);
     let migrations = dir.path().join("db/migrations");
     std::os::unix::fs::symlink("../../real/2_drop.sql", migrations.join("2_drop.sql")).expect("link");
     std::os::unix::fs::symlink("../../nowhere.sql", migrations.join("3_gone.sql")).expect("link");
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-qm", "linked"]);
-    git(dir.path(), &["tag", "r2"]);
+    release(dir.path(), "r2");
     let (status, report, stderr) = audit(dir.path(), "r1", "r2");
     assert_eq!(status, Some(1), "{stderr}");
     let rules: Vec<&str> =

@@ -69,11 +69,10 @@ pub(super) fn write(analysis: &Analysis, title: &str, out: &mut Lines<'_>) {
         out.line(format_args!("<details><summary>{count} safe change(s)</summary>"));
         out.blank();
         for run in super::runs(analysis).filter(|run| run[0].class() == Class::Safe) {
-            let (change, finding) = (&run[0], run[0].primary());
-            let repeated = match run {
-                [_] => String::new(),
-                [.., last] => format!(" ({} statements, to line {})", run.len(), last.end.line),
-                [] => continue,
+            let (change, finding, last) = (&run[0], run[0].primary(), &run[run.len() - 1]);
+            let repeated = match run.len() {
+                1 => String::new(),
+                count => format!(" ({count} statements, to line {})", last.end.line),
             };
             out.line(format_args!(
                 "- `{}:{}` `{}`: {}{repeated}",

@@ -11,21 +11,20 @@
 //! piece back to sqlparser whole, so every token is exactly the one sqlparser
 //! gives, span included (a unit test and a fuzz target compare the two).
 
+use std::borrow::Cow;
 use std::ops::Range;
-
-use sqlparser::ast::DollarQuotedString;
 use std::sync::LazyLock;
 
+use sqlparser::ast::DollarQuotedString;
 use sqlparser::keywords::{ALL_KEYWORDS, ALL_KEYWORDS_INDEX, Keyword};
 use sqlparser::tokenizer::{
     Location, Span, Token, TokenWithSpan, Tokenizer, TokenizerError, Whitespace, Word,
 };
 
 use super::Dialect;
-use crate::sql::position::Position;
+use crate::sql::position::{Cursor, Position};
 
-/// A piece's tokens, as sqlparser's tokenizer gives them without unescaping
-/// (`with_unescape(false)`).
+/// Tokens of a text, as sqlparser's tokenizer gives them.
 pub(super) struct Tokenized {
     pub tokens: Vec<TokenWithSpan>,
     /// Where each token is in the text, as bytes, when the fast path read it
@@ -34,12 +33,31 @@ pub(super) struct Tokenized {
     pub error: Option<TokenizerError>,
 }
 
-/// Tokenizes `text`, each token through `mapper`; `after_statement` when a `;`
-/// ends what comes before it (sqlparser reads some tokens by the one before
-/// them).
+/// Tokenizes `text`, a piece of a file, without unescaping, each token through
+/// `mapper`; `after_statement` when a `;` ends what comes before it (sqlparser
+/// reads some tokens by the one before them).
 pub(super) fn tokenize_piece(
     dialect: Dialect,
     text: &str,
+    after_statement: bool,
+    mapper: impl FnMut(TokenWithSpan) -> TokenWithSpan,
+) -> Tokenized {
+    read(dialect, text, Unescape::No, after_statement, mapper)
+}
+
+/// Tokenizes `text` as sqlparser's tokenizer does by default (quotes doubled
+/// within a string or a quoted name read as one): how the text of a routine's
+/// body or of built SQL is read.
+pub(crate) fn tokenize(dialect: Dialect, text: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
+    let read = read(dialect, text, Unescape::Yes, false, |token| token);
+    read.error.map_or(Ok(read.tokens), Err)
+}
+
+/// The fast path where it reads `text`, else sqlparser's tokenizer.
+fn read(
+    dialect: Dialect,
+    text: &str,
+    unescape: Unescape,
     after_statement: bool,
     mut mapper: impl FnMut(TokenWithSpan) -> TokenWithSpan,
 ) -> Tokenized {
@@ -47,7 +65,7 @@ pub(super) fn tokenize_piece(
     if dialect == Dialect::Postgres {
         let mut bytes = Vec::new();
         // The fast path reads no token by the one before it.
-        if postgres(text, Unescape::No, &mut tokens, &mut bytes, &mut mapper).is_some() {
+        if postgres(text, unescape, &mut tokens, &mut bytes, &mut mapper).is_some() {
             return Tokenized { tokens, bytes: Some(bytes), error: None };
         }
         tokens.clear();
@@ -56,7 +74,7 @@ pub(super) fn tokenize_piece(
         tokens.push(TokenWithSpan::wrap(Token::SemiColon));
     }
     let error = Tokenizer::new(dialect.parser_dialect(), text)
-        .with_unescape(false)
+        .with_unescape(unescape == Unescape::Yes)
         .tokenize_with_location_into_buf_with_mapper(&mut tokens, mapper)
         .err();
     if after_statement {
@@ -94,7 +112,7 @@ fn compare_in(text: &str, unescape: Unescape) -> Result<bool, String> {
         None if fast.len() != slow.len() => Err(format!("{} tokens, sqlparser {}", fast.len(), slow.len())),
         None => {
             // The bytes each token covers are those its span covers (tokens come in order).
-            let mut cursor = crate::sql::position::Cursor::new(text);
+            let mut cursor = Cursor::new(text);
             let mut byte = |location| Position::from_location(location).map_or(0, |p| cursor.byte_of(p));
             match fast
                 .iter()
@@ -108,19 +126,6 @@ fn compare_in(text: &str, unescape: Unescape) -> Result<bool, String> {
     }
 }
 
-/// Tokenizes `text` as sqlparser's tokenizer does by default (quotes doubled
-/// within a string or a quoted name read as one): how the text of a routine's
-/// body or of built SQL is read.
-pub(crate) fn tokenize(dialect: Dialect, text: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
-    let mut tokens = Vec::new();
-    if dialect == Dialect::Postgres
-        && postgres(text, Unescape::Yes, &mut tokens, &mut Vec::new(), &mut |t| t).is_some()
-    {
-        return Ok(tokens);
-    }
-    Tokenizer::new(dialect.parser_dialect(), text).tokenize_with_location()
-}
-
 /// Whether a quote doubled inside a string or quoted name is read as one
 /// (sqlparser's `with_unescape`); PostgreSQL strings escape nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,7 +136,7 @@ enum Unescape {
 
 impl Unescape {
     /// The text between two `quote`s as the token holds it.
-    fn quoted<'t>(self, inner: &'t str, quote: &str) -> std::borrow::Cow<'t, str> {
+    fn quoted<'t>(self, inner: &'t str, quote: &str) -> Cow<'t, str> {
         match self {
             Unescape::Yes if inner.contains(quote) => inner.replace(&quote.repeat(2), quote).into(),
             _ => inner.into(),
@@ -139,16 +144,17 @@ impl Unescape {
     }
 }
 
-/// Where the reading stands: a byte offset and sqlparser's location of it
-/// (lines from 1, columns counted in characters from 1).
-struct Cursor<'t> {
+/// Where the fast path stands: a byte offset and sqlparser's location of it
+/// (lines from 1, columns counted in characters from 1). It walks bytes to
+/// locations, the way [`Cursor`] walks locations back to bytes.
+struct Scan<'t> {
     bytes: &'t [u8],
     at: usize,
     line: u64,
     column: u64,
 }
 
-impl Cursor<'_> {
+impl Scan<'_> {
     fn location(&self) -> Location {
         Location { line: self.line, column: self.column }
     }
@@ -219,7 +225,7 @@ fn postgres(
     bytes: &mut Vec<Range<usize>>,
     mapper: &mut impl FnMut(TokenWithSpan) -> TokenWithSpan,
 ) -> Option<()> {
-    let mut cursor = Cursor { bytes: text.as_bytes(), at: 0, line: 1, column: 1 };
+    let mut cursor = Scan { bytes: text.as_bytes(), at: 0, line: 1, column: 1 };
     while let Some(byte) = cursor.peek(0) {
         let (start, from) = (cursor.location(), cursor.at);
         let token = next_token(text, unescape, &mut cursor, byte)?;
@@ -230,10 +236,10 @@ fn postgres(
 }
 
 /// The token at the cursor, whose first byte is `byte`, and the cursor past it.
-fn next_token(text: &str, unescape: Unescape, cursor: &mut Cursor<'_>, byte: u8) -> Option<Token> {
+fn next_token(text: &str, unescape: Unescape, cursor: &mut Scan<'_>, byte: u8) -> Option<Token> {
     let start = cursor.at;
     let next = cursor.peek(1);
-    let simple = |token: Token, cursor: &mut Cursor<'_>| {
+    let simple = |token: Token, cursor: &mut Scan<'_>| {
         cursor.skip_ascii(1);
         Some(token)
     };
@@ -341,7 +347,7 @@ const OPERATORS: [(&str, Token); 13] = [
 ];
 
 /// The operator at the cursor (see [`OPERATORS`]).
-fn operator(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+fn operator(text: &str, cursor: &mut Scan<'_>) -> Option<Token> {
     let rest = &text.as_bytes()[cursor.at..];
     let (spelling, token) = OPERATORS.iter().find(|(spelling, _)| rest.starts_with(spelling.as_bytes()))?;
     // A longer operator's characters all continue one: a shorter one never
@@ -405,7 +411,7 @@ fn keyword(word: &str) -> Keyword {
 
 /// The bytes between the quote at `start` and the one that closes it, a doubled
 /// quote kept as it is written (no unescaping); `None` when none closes it.
-fn quoted(text: &str, start: usize, quote: u8) -> Option<std::ops::Range<usize>> {
+fn quoted(text: &str, start: usize, quote: u8) -> Option<Range<usize>> {
     let bytes = text.as_bytes();
     let mut at = start + 1;
     loop {
@@ -420,7 +426,7 @@ fn quoted(text: &str, start: usize, quote: u8) -> Option<std::ops::Range<usize>>
 
 /// A decimal number (`12`, `1.5`, `3.`); anything sqlparser reads further (an
 /// exponent, `0x…`, `1_000`, a name glued on) is left to it.
-fn number(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+fn number(text: &str, cursor: &mut Scan<'_>) -> Option<Token> {
     let bytes = text.as_bytes();
     let start = cursor.at;
     let digits = |from: usize| bytes[from..].iter().take_while(|b| b.is_ascii_digit()).count();
@@ -436,7 +442,7 @@ fn number(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
 }
 
 /// A `/* … */` comment, nested ones within it (PostgreSQL's), kept as written.
-fn block_comment(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+fn block_comment(text: &str, cursor: &mut Scan<'_>) -> Option<Token> {
     let bytes = text.as_bytes();
     let start = cursor.at;
     let (mut at, mut depth) = (start + 2, 1);
@@ -460,7 +466,7 @@ fn block_comment(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
 
 /// `$$ … $$`, `$tag$ … $tag$` (the body as written, up to the first closing
 /// delimiter) or a `$1` parameter.
-fn dollar(text: &str, cursor: &mut Cursor<'_>) -> Option<Token> {
+fn dollar(text: &str, cursor: &mut Scan<'_>) -> Option<Token> {
     let bytes = text.as_bytes();
     let start = cursor.at;
     let tag_len = bytes[start + 1..].iter().take_while(|b| b.is_ascii_alphanumeric() || **b == b'_').count();
