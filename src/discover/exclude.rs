@@ -77,14 +77,13 @@ impl Exclude {
         if let Some((_, in_repository)) = full.split_once(':') {
             paths.push(Cow::Borrowed(in_repository));
         }
-        let from_base = self.base.as_deref().and_then(|base| {
-            let absolute = std::path::absolute(full).ok()?;
-            Some(absolute.strip_prefix(base).ok()?.to_string_lossy().replace('\\', "/"))
-        });
-        paths.extend(from_base.map(Cow::Owned));
-        // An absolute pattern is matched against the file's absolute path.
-        let absolute = std::path::absolute(full).ok().map(|path| path.to_string_lossy().replace('\\', "/"));
-        paths.extend(absolute.map(Cow::Owned));
+        let slashed = |path: &Path| path.to_string_lossy().replace('\\', "/");
+        if let Ok(absolute) = std::path::absolute(full) {
+            let from_base = self.base.as_deref().and_then(|base| absolute.strip_prefix(base).ok());
+            paths.extend(from_base.map(|path| Cow::Owned(slashed(path))));
+            // An absolute pattern is matched against the file's absolute path.
+            paths.push(Cow::Owned(slashed(&absolute)));
+        }
         paths
     }
 }
