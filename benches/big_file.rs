@@ -1,7 +1,8 @@
 //! One big file: `check` of a single PostgreSQL migration of many megabytes and
-//! its JSON report, in two kinds: schema changes (the throughput benchmark's
-//! migrations one after another in one file) and bulk data (INSERTs of 5,000 rows
-//! each). Prints MB/s, the size of the report and the peak memory of each check
+//! its JSON report, in three kinds: schema changes (the throughput benchmark's
+//! migrations one after another in one file), bulk data (INSERTs of 5,000 rows
+//! each) and one statement (a single INSERT of all the file's rows, as in a
+//! dump). Prints MB/s, the size of the report and the peak memory of each check
 //! and report, in a process of its own, over what the process held before it, as
 //! a multiple of the file's size beside the goal (issues 12 and 15: at most 4x
 //! the file; Linux only).
@@ -10,7 +11,7 @@
 //! 20 MB by default; `ROLLSAFE_BENCH_BIG_FORMATS=all`, or a list such as
 //! `json,human`, writes those reports instead of the JSON one, each in a process
 //! of its own; `ROLLSAFE_BENCH_BIG_RUNS=N` times N checks, 3 by default).
-//! `cargo bench --bench big_file -- --write DIR MB` only writes both files to
+//! `cargo bench --bench big_file -- --write DIR MB` only writes the three files to
 //! DIR, to time the binary on them (`/usr/bin/time -v`).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // a benchmark fails loudly
@@ -47,11 +48,17 @@ fn write_big(dir: &Path, kind: &str, megabytes: usize, piece: impl Fn(usize) -> 
     path
 }
 
-/// The schema-change file and the bulk-data file, each in a folder of its own.
-fn write_both(dir: &Path, megabytes: usize) -> [(&'static str, PathBuf); 2] {
+/// The schema-change file, the bulk-data file and a file of one INSERT of all
+/// its rows (a dump's), each in a folder of its own.
+fn write_all(dir: &Path, megabytes: usize) -> [(&'static str, PathBuf); 3] {
+    // As many rows as make the size: one INSERT of a single row is not much
+    // longer than a row (one of 1,000 rows gives the bytes a row takes).
+    let row_bytes = bulk_insert(1, 1_000).len() / 1_000;
+    let one_statement_rows = (megabytes * 1_000_000).div_ceil(row_bytes);
     [
         ("schema changes", write_big(dir, "schema", megabytes, migration)),
         ("bulk data", write_big(dir, "seed", megabytes, |n| bulk_insert(n, ROWS))),
+        ("one statement", write_big(dir, "dump", megabytes, |n| bulk_insert(n, one_statement_rows))),
     ]
 }
 
@@ -60,7 +67,7 @@ fn main() {
     if let Some(at) = args.iter().position(|arg| arg == "--write") {
         let dir = Path::new(&args[at + 1]);
         let megabytes: usize = args[at + 2].parse().expect("MB");
-        for (kind, path) in write_both(dir, megabytes) {
+        for (kind, path) in write_all(dir, megabytes) {
             println!("{kind}: {}", path.display());
         }
         return;
@@ -81,7 +88,7 @@ fn main() {
         Err(_) => vec![Format::Json],
     };
     let dir = tempfile::tempdir().expect("tempdir");
-    for (kind, path) in write_both(dir.path(), megabytes) {
+    for (kind, path) in write_all(dir.path(), megabytes) {
         for format in &formats {
             let name = format.to_possible_value().expect("a named format").get_name().to_owned();
             let status = std::process::Command::new(std::env::current_exe().expect("this benchmark"))

@@ -64,8 +64,10 @@ fn read(
     let mut tokens = Vec::new();
     if dialect == Dialect::Postgres {
         let mut bytes = Vec::new();
-        // The fast path reads no token by the one before it.
-        if postgres(text, unescape, &mut tokens, &mut bytes, &mut mapper).is_some() {
+        // The fast path reads no token by the one before it. A piece's INSERT
+        // rows after the first are only checked, not kept (see `LiteralRows`).
+        let rows = if unescape == Unescape::No { Rows::Skipped } else { Rows::Kept };
+        if postgres(text, unescape, rows, &mut tokens, &mut bytes, &mut mapper).is_some() {
             return Tokenized { tokens, bytes: Some(bytes), error: None };
         }
         tokens.clear();
@@ -97,7 +99,7 @@ pub fn compare_fast_path(text: &str) -> Result<bool, String> {
 
 fn compare_in(text: &str, unescape: Unescape) -> Result<bool, String> {
     let (mut fast, mut bytes) = (Vec::new(), Vec::new());
-    if postgres(text, unescape, &mut fast, &mut bytes, &mut |token| token).is_none() {
+    if postgres(text, unescape, Rows::Kept, &mut fast, &mut bytes, &mut |token| token).is_none() {
         return Ok(false);
     }
     let slow = Tokenizer::new(Dialect::Postgres.parser_dialect(), text)
@@ -147,6 +149,7 @@ impl Unescape {
 /// Where the fast path stands: a byte offset and sqlparser's location of it
 /// (lines from 1, columns counted in characters from 1). It walks bytes to
 /// locations, the way [`Cursor`] walks locations back to bytes.
+#[derive(Clone)]
 struct Scan<'t> {
     bytes: &'t [u8],
     at: usize,
@@ -221,18 +224,166 @@ fn continues_word(byte: u8) -> bool {
 fn postgres(
     text: &str,
     unescape: Unescape,
+    rows: Rows,
     buf: &mut Vec<TokenWithSpan>,
     bytes: &mut Vec<Range<usize>>,
     mapper: &mut impl FnMut(TokenWithSpan) -> TokenWithSpan,
 ) -> Option<()> {
     let mut cursor = Scan { bytes: text.as_bytes(), at: 0, line: 1, column: 1 };
-    while let Some(byte) = cursor.peek(0) {
+    let mut insert = LiteralRows::default();
+    // Where the last row left without tokens starts, at its comma, while the
+    // ones after it may be too. It is read again, its tokens kept, when no row
+    // follows, so that its statement ends where it does.
+    let mut last_skipped: Option<Scan<'_>> = None;
+    loop {
+        let byte = cursor.peek(0);
+        if rows == Rows::Skipped && byte == Some(b',') && insert.between_rows() {
+            if let Some(past) = past_literal_row(text, cursor.clone()) {
+                last_skipped = Some(std::mem::replace(&mut cursor, past));
+                continue;
+            }
+        }
+        // Whitespace after a skipped row went with it: something else follows it.
+        if let Some(at_comma) = last_skipped.take() {
+            cursor = at_comma;
+            insert.keep_rows();
+            continue;
+        }
+        let Some(byte) = byte else {
+            return Some(());
+        };
         let (start, from) = (cursor.location(), cursor.at);
         let token = next_token(text, unescape, &mut cursor, byte)?;
+        if rows == Rows::Skipped {
+            insert.observe(&token);
+        }
         buf.push(mapper(TokenWithSpan { token, span: Span::new(start, cursor.location()) }));
         bytes.push(from..cursor.at);
     }
-    Some(())
+}
+
+/// Whether the rows of a multi-row INSERT after its first are kept as tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    Kept,
+    /// The rows of literals (`, (1, 'a', NULL, -2, '…'::date)`, what
+    /// `statement::literal_rows` reads as literal) between the first row and the
+    /// last (or one that is not only literals) are read and checked but leave no
+    /// token: an INSERT's rows tell nothing its first row and its head do not
+    /// (the rest of the statement is read as before), and a single INSERT of a
+    /// dump's millions of rows would otherwise hold tokens many times its size
+    /// (1.35 GB for 50 MB) where a file is otherwise read a piece at a time.
+    /// The statement's text and every position are unchanged.
+    Skipped,
+}
+
+/// Where the tokens of a piece stand in a PostgreSQL `INSERT INTO … VALUES`,
+/// watched token by token: between two rows of its VALUES list, after the first.
+#[derive(Debug, Default)]
+struct LiteralRows {
+    state: InsertState,
+    depth: usize,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum InsertState {
+    /// At the start of a statement.
+    #[default]
+    Start,
+    Insert,
+    /// Past `INSERT INTO`, before `VALUES`.
+    Head,
+    Values,
+    FirstRow,
+    /// Past the first row's `)`.
+    Rows,
+    /// Anything else, up to the statement's end.
+    Other,
+}
+
+impl LiteralRows {
+    fn between_rows(&self) -> bool {
+        self.state == InsertState::Rows && self.depth == 0
+    }
+
+    /// Every token kept up to the statement's end.
+    fn keep_rows(&mut self) {
+        self.state = InsertState::Other;
+    }
+
+    fn observe(&mut self, token: &Token) {
+        use InsertState::{FirstRow, Head, Insert, Other, Rows, Start, Values};
+        let keyword = match token {
+            Token::Whitespace(_) => return,
+            Token::Word(word) if word.quote_style.is_none() => word.keyword,
+            _ => Keyword::NoKeyword,
+        };
+        match token {
+            Token::LParen => self.depth += 1,
+            Token::RParen => self.depth = self.depth.saturating_sub(1),
+            Token::SemiColon if self.depth == 0 => {
+                self.state = Start;
+                return;
+            }
+            _ => {}
+        }
+        self.state = match (self.state, keyword, token) {
+            (Start, Keyword::INSERT, _) => Insert,
+            (Insert, Keyword::INTO, _) => Head,
+            (Head, Keyword::VALUES, _) if self.depth == 0 => Values,
+            (Head, ..) => Head,
+            (Values, _, Token::LParen) => FirstRow,
+            (FirstRow, ..) if self.depth == 0 => Rows,
+            (FirstRow, ..) => FirstRow,
+            _ => Other,
+        };
+    }
+}
+
+/// The scan past `, (…)`, a row of literals and the comma before it, where
+/// `scan` stands at that comma; `None` when something else is there.
+fn past_literal_row<'t>(text: &str, mut scan: Scan<'t>) -> Option<Scan<'t>> {
+    let mut next = || loop {
+        let byte = scan.peek(0)?;
+        match next_token(text, Unescape::No, &mut scan, byte)? {
+            Token::Whitespace(_) => {}
+            token => return Some(token),
+        }
+    };
+    (next()? == Token::Comma && next()? == Token::LParen).then_some(())?;
+    loop {
+        let mut token = next()?;
+        if token == Token::Minus {
+            token = next()?;
+            matches!(token, Token::Number(..)).then_some(())?;
+        }
+        match &token {
+            Token::Number(..) | Token::SingleQuotedString(_) => {}
+            Token::Word(word)
+                if word.quote_style.is_none()
+                    && matches!(word.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE) => {}
+            _ => return None,
+        }
+        let mut after = next()?;
+        if after == Token::DoubleColon {
+            matches!(next()?, Token::Word(word) if word.quote_style.is_none()).then_some(())?;
+            after = next()?;
+        }
+        match after {
+            Token::Comma => {}
+            Token::RParen => break,
+            _ => return None,
+        }
+    }
+    // And past the whitespace and comments after the row, up to what follows it.
+    while let Some(byte) = scan.peek(0) {
+        let mut ahead = scan.clone();
+        match next_token(text, Unescape::No, &mut ahead, byte) {
+            Some(Token::Whitespace(_)) => scan = ahead,
+            _ => break,
+        }
+    }
+    Some(scan)
 }
 
 /// The token at the cursor, whose first byte is `byte`, and the cursor past it.
@@ -512,6 +663,49 @@ mod tests {
         ] {
             assert!(assert_same(text), "the fast path left {text:?} to sqlparser");
         }
+    }
+
+    /// The significant tokens a piece's tokenizing keeps of `text`, each checked
+    /// to be, span included, one of those sqlparser gives.
+    fn kept_of_piece(text: &str) -> Vec<String> {
+        let kept = read(Dialect::Postgres, text, Unescape::No, false, |token| token);
+        let all = Tokenizer::new(Dialect::Postgres.parser_dialect(), text).tokenize_with_location().unwrap();
+        let significant = kept.tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_)));
+        significant
+            .map(|token| {
+                assert!(all.iter().any(|t| t.token == token.token && t.span == token.span), "{token:?}");
+                token.token.to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_pieces_insert_rows_of_literals_between_the_first_and_the_last_leave_no_token() {
+        let sql = "INSERT INTO t (a, b) VALUES (1, 'x'),\n  (-2, NULL), /* c */ ('it''s', '2024-01-01'::date),(TRUE, 2.5) ;";
+        // The first row and the last are kept, the rows between them are not.
+        assert_eq!(kept_of_piece(sql).concat(), "INSERTINTOt(a,b)VALUES(1,'x'),(TRUE,2.5);");
+        // The statement is still the whole text, however many of its tokens are
+        // kept, with or without a `;`.
+        for sql in [sql, sql.trim_end_matches(" ;")] {
+            let split = crate::sql::split::split(sql.as_bytes(), Dialect::Postgres);
+            let statements: Vec<_> = split.statements.iter().map(|s| (s.range.clone(), s.end)).collect();
+            assert_eq!(statements, [(0..sql.len(), Cursor::new(sql).position_of(sql.len()))], "{sql}");
+        }
+        // The row before one that is not only literals is kept, and every token after.
+        assert_eq!(
+            kept_of_piece("INSERT INTO t VALUES (1), (2), (3), (now()), (4), (5);").concat(),
+            "INSERTINTOtVALUES(1),(3),(now()),(4),(5);",
+        );
+        // Each statement of a piece is watched from its start; only INSERT … VALUES rows go.
+        assert_eq!(
+            kept_of_piece("SELECT (1), (2); INSERT INTO t SELECT (1), (2); INSERT INTO u VALUES (1), (2);")
+                .concat(),
+            "SELECT(1),(2);INSERTINTOtSELECT(1),(2);INSERTINTOuVALUES(1),(2);",
+        );
+        // Rows are all kept where text is read whole (a routine's body, built SQL).
+        let text = "INSERT INTO t VALUES (1), (2);";
+        let all = Tokenizer::new(Dialect::Postgres.parser_dialect(), text).tokenize_with_location().unwrap();
+        assert_eq!(tokenize(Dialect::Postgres, text).unwrap(), all);
     }
 
     #[test]
