@@ -94,7 +94,40 @@ pub fn compare_fast_path(text: &str) -> Result<bool, String> {
     for unescape in [Unescape::No, Unescape::Yes] {
         read = compare_in(text, unescape)?;
     }
+    if read {
+        compare_skipped_rows(text)?;
+    }
     Ok(read)
+}
+
+/// Checks that a piece's tokens with INSERT rows skipped (see [`Rows::Skipped`])
+/// are all of the tokens, same spans and bytes, less some that are not the last.
+fn compare_skipped_rows(text: &str) -> Result<(), String> {
+    let read = |rows| {
+        let (mut tokens, mut bytes) = (Vec::new(), Vec::new());
+        postgres(text, Unescape::No, rows, &mut tokens, &mut bytes, &mut |token| token)
+            .map(|()| tokens.into_iter().zip(bytes).collect::<Vec<_>>())
+    };
+    let (Some(skipped), Some(all)) = (read(Rows::Skipped), read(Rows::Kept)) else {
+        return Err("the fast path read the text with INSERT rows skipped and not with all".to_owned());
+    };
+    let same = |(a, b): (&(TokenWithSpan, Range<usize>), &(TokenWithSpan, Range<usize>))| {
+        a.0.token == b.0.token && a.0.span == b.0.span && a.1 == b.1
+    };
+    let mut rest = all.iter();
+    for token in &skipped {
+        if !rest.by_ref().any(|kept| same((kept, token))) {
+            return Err(format!(
+                "with INSERT rows skipped, {token:?} is not one of all the tokens, in order"
+            ));
+        }
+    }
+    match (skipped.last(), all.last()) {
+        (Some(last), Some(all_last)) if !same((last, all_last)) => {
+            Err(format!("with INSERT rows skipped, the last token is {last:?}, not {all_last:?}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn compare_in(text: &str, unescape: Unescape) -> Result<bool, String> {
