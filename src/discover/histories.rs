@@ -141,9 +141,11 @@ pub(super) fn split(release: Release, dialect: Option<Dialect>) -> Split {
                 let files = release.files.iter().chain(&release.metadata).chain(&release.others);
                 not_read.extend(
                     files
-                        .filter(|file| is_of(file, name))
+                        .filter(|file| is_of(&file.relative, name))
                         .map(|file| Skipped::file(file, SkipKind::OtherDialect, reason.clone())),
                 );
+                // What could not be opened keeps its own reason.
+                not_read.extend(release.skipped.iter().filter(|s| is_of(&s.relative, name)).cloned());
             }
             None => {
                 histories.insert(name.clone(), history_of(&release, name));
@@ -159,6 +161,7 @@ pub(super) fn split(release: Release, dialect: Option<Dialect>) -> Split {
             files: neutral(&release.files),
             metadata: neutral(&release.metadata),
             others: neutral(&release.others),
+            skipped: release.skipped.iter().filter(|s| database_of(&s.relative).is_none()).cloned().collect(),
             ..release
         };
         vec![(None, release)]
@@ -188,8 +191,9 @@ pub(super) fn split(release: Release, dialect: Option<Dialect>) -> Split {
     Split { histories, not_read, found }
 }
 
-fn is_of(file: &ReleaseFile, name: &HistoryName) -> bool {
-    database_of(&file.relative).is_some_and(|(own, _)| own == *name)
+/// Whether the file at `relative` is of history `name`.
+fn is_of(relative: &str, name: &HistoryName) -> bool {
+    database_of(relative).is_some_and(|(own, _)| own == *name)
 }
 
 /// The files of history `name`: its own, and the neutral ones it has no file of
@@ -216,8 +220,16 @@ fn history_of(release: &Release, name: &HistoryName) -> Release {
         files: pick(&release.files),
         metadata: pick(&release.metadata),
         others: pick(&release.others),
-        skipped: release.skipped.clone(),
+        // What could not be opened goes with its own history, as files do (a
+        // dangling `mysql/2_b.sql` is a migration of MySQL's alone).
+        skipped: release
+            .skipped
+            .iter()
+            .filter(|skipped| database_of(&skipped.relative).is_none_or(|(own, _)| own == *name))
+            .cloned()
+            .collect(),
         absent: release.absent,
+        manifest: release.manifest.clone(),
     }
 }
 

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use walkdir::WalkDir;
 
-use super::DiscoverError;
+use super::{DiscoverError, lexically_normal};
 
 /// One `.sql` file of a release, read into memory.
 #[derive(Debug, Clone)]
@@ -39,6 +39,10 @@ pub struct Release {
     pub others: Vec<ReleaseFile>,
     /// What could not even be opened as a file: dangling links, link loops, FIFOs.
     pub skipped: Vec<Skipped>,
+    /// The package manifest beside the folder (`../Cargo.toml`), when there is
+    /// one: the database driver of the code that runs the migrations says their
+    /// dialect (atuin's client crate runs SQLite migrations with sqlx's `sqlite`).
+    pub manifest: Option<ReleaseFile>,
     /// The folder is not there at all at this release (a folder the window
     /// creates), as opposed to a folder that is there and holds no migrations:
     /// whoever found it missing says so.
@@ -167,14 +171,18 @@ impl Skipped {
 
 impl Release {
     /// Puts `bytes` in place of the file at `relative` (standard input, an unsaved
-    /// buffer), adding it when the folder does not have it yet.
+    /// buffer), adding it when the folder does not have it yet; filed by its name
+    /// as a file on disk is (`x.go` is no SQL file, whatever it holds).
     pub fn overlay(&mut self, relative: &str, display: &str, bytes: &[u8]) {
-        let file =
-            ReleaseFile { relative: relative.to_owned(), display: display.to_owned(), bytes: bytes.into() };
-        match self.files.iter_mut().find(|f| f.relative == relative) {
-            Some(existing) => *existing = file,
-            None => self.files.push(file),
+        for group in [&mut self.files, &mut self.metadata, &mut self.others] {
+            group.retain(|file| file.relative != relative);
         }
+        self.skipped.retain(|skipped| skipped.relative != relative);
+        self.add(ReleaseFile {
+            relative: relative.to_owned(),
+            display: display.to_owned(),
+            bytes: bytes.into(),
+        });
     }
 
     /// Makes each of its files that holds what `older`'s file at the same path
@@ -203,10 +211,14 @@ impl Release {
     /// that depth, whose contents were not read (relative, `/`-separated).
     pub fn read_folder_to_depth(root: &Path, depth: usize) -> Result<(Release, Vec<String>), DiscoverError> {
         let shown = root.display().to_string();
+        if let Some(why) = not_openable(root) {
+            return Err(DiscoverError::NotAFile { path: shown, why });
+        }
         if !root.exists() {
             return Err(DiscoverError::NotFound { path: shown });
         }
-        let mut release = Release { label: shown, ..Release::default() };
+        let manifest = manifest_beside(root);
+        let mut release = Release { label: shown, manifest, ..Release::default() };
         let mut not_read = Vec::new();
         // The walk names the files in order; they are then read on every core (a
         // long history is tens of thousands of small files) and taken in that order.
@@ -256,12 +268,14 @@ impl Release {
         let at = error.path().map(Path::to_path_buf);
         let is_link = |path: &Path| path.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink());
         let (kind, reason) = match &at {
-            Some(_) if error.loop_ancestor().is_some() => {
-                (SkipKind::LinkLoop, "a symbolic link to a folder above it: followed once, not again")
-            }
-            Some(path) if is_link(path) && !path.exists() => {
-                (SkipKind::DanglingLink, "a symbolic link to a file that does not exist")
-            }
+            Some(_) if error.loop_ancestor().is_some() => (
+                SkipKind::LinkLoop,
+                "a symbolic link to a folder above it: followed once, not again".to_owned(),
+            ),
+            Some(path) if is_link(path) && !path.exists() => match broken_link(path) {
+                BrokenLink::To(nothing) => (SkipKind::DanglingLink, nothing),
+                BrokenLink::Loop(round) => (SkipKind::LinkLoop, round),
+            },
             _ => {
                 let path = at.as_deref().unwrap_or(root).display().to_string();
                 return Err(DiscoverError::Unreadable { path, source: error.into() });
@@ -270,6 +284,75 @@ impl Release {
         let path = at.unwrap_or_default();
         self.skipped.push(Skipped::new(relative_path(root, &path), path.display().to_string(), kind, reason));
         Ok(())
+    }
+}
+
+/// The name of the package manifest whose dependencies say which database the
+/// migrations in a folder beside it are run on.
+pub(super) const MANIFEST: &str = "Cargo.toml";
+
+/// The package manifest in the folder above `root`, read, when there is one.
+fn manifest_beside(root: &Path) -> Option<ReleaseFile> {
+    let above = lexically_normal(&std::path::absolute(root).ok()?).parent()?.join(MANIFEST);
+    let bytes = std::fs::read(&above).ok()?;
+    // As the user named the folder: `crates/x/migrations` has `crates/x/Cargo.toml`.
+    let shown = match root.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        Some(parent) if root.file_name().is_some() => parent.join(MANIFEST),
+        _ => above,
+    };
+    Some(ReleaseFile {
+        relative: format!("../{MANIFEST}"),
+        display: shown.display().to_string(),
+        bytes: bytes.into(),
+    })
+}
+
+/// Why the path named, `path`, is neither a file nor a folder that can be read:
+/// a symbolic link to nothing or round in a loop, a FIFO, a socket, a device.
+/// `None` for a file, a folder, or nothing at all.
+pub(crate) fn not_openable(path: &Path) -> Option<String> {
+    let own = path.symlink_metadata().ok()?;
+    match path.metadata() {
+        Ok(meta) if meta.is_file() || meta.is_dir() => None,
+        // Opening a FIFO would wait for a writer forever.
+        Ok(_) => Some(SPECIAL_FILE.to_owned()),
+        Err(_) if own.file_type().is_symlink() => match broken_link(path) {
+            BrokenLink::To(nothing) | BrokenLink::Loop(nothing) => Some(nothing),
+        },
+        Err(_) => None,
+    }
+}
+
+const SPECIAL_FILE: &str = "not a regular file (a FIFO, socket or device): never opened";
+
+/// Why a symbolic link leads nowhere.
+enum BrokenLink {
+    /// To a path that does not exist: said with it.
+    To(String),
+    /// Round in a loop of links: said with the link it comes back to.
+    Loop(String),
+}
+
+/// Follows the symbolic link at `path`, which leads to no file or folder, link by
+/// link (as many as Linux follows before it says ELOOP) to say where it breaks.
+fn broken_link(path: &Path) -> BrokenLink {
+    let mut at = path.to_path_buf();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&at) else {
+            break;
+        };
+        if !seen.insert(at.clone()) {
+            break;
+        }
+        at = at.parent().unwrap_or(Path::new("")).join(target);
+    }
+    match std::fs::read_link(&at) {
+        // Still a link after all that: a loop.
+        Ok(_) => {
+            BrokenLink::Loop(format!("a symbolic link in a loop of links, round through `{}`", at.display()))
+        }
+        Err(_) => BrokenLink::To(format!("a symbolic link to `{}`, which does not exist", at.display())),
     }
 }
 
@@ -285,9 +368,7 @@ enum Walked {
 fn read_entry(root: &Path, entry: walkdir::DirEntry) -> Walked {
     let (relative, display) = (relative_path(root, entry.path()), entry.path().display().to_string());
     if !entry.file_type().is_file() {
-        // Opening a FIFO would wait for a writer forever.
-        let reason = "not a regular file (a FIFO, socket or device): never opened";
-        return Walked::Special(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
+        return Walked::Special(Skipped::new(relative, display, SkipKind::SpecialFile, SPECIAL_FILE));
     }
     let bytes = if worth_reading(&relative) {
         match std::fs::read(entry.path()) {
