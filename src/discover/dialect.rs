@@ -250,5 +250,35 @@ mod tests {
             release("db", &[("1_a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT);")], &[]);
         assert_eq!(detect(&text).map(|d| d.0), Some(Dialect::Sqlite));
         assert_eq!(detect(&release("db", &[("1_a.sql", "SELECT 1;")], &[])), None);
+        let strftime =
+            release("db", &[("1_a.sql", "CREATE TABLE k (at int DEFAULT (strftime('%s', 'now')));")], &[]);
+        assert_eq!(detect(&strftime).map(|d| d.0), Some(Dialect::Sqlite));
+    }
+
+    #[test]
+    fn the_driver_features_of_the_crate_beside_the_folder() {
+        let beside = |manifest: &str| {
+            let mut release =
+                release("crates/c/migrations", &[("1_a.sql", "CREATE TABLE a (id text);")], &[]);
+            release.manifest = Some(ReleaseFile {
+                relative: "../Cargo.toml".to_owned(),
+                display: "crates/c/Cargo.toml".to_owned(),
+                bytes: Arc::from(manifest.as_bytes()),
+            });
+            detect(&release)
+        };
+        assert_eq!(
+            beside("[dependencies]\nsqlx = { version = \"0.8\", features = [\"sqlite\", \"regexp\"] }\n"),
+            Some((Dialect::Sqlite, "the `sqlite` feature of sqlx in crates/c/Cargo.toml".to_owned()))
+        );
+        assert_eq!(
+            beside("[dependencies.diesel]\nversion = \"2\"\nfeatures = [\"mysql\"]\n").map(|d| d.0),
+            Some(Dialect::Mysql)
+        );
+        // From the workspace, several databases, none, or no manifest that parses: nothing said.
+        assert_eq!(beside("[dependencies]\nsqlx = { workspace = true }\n"), None);
+        assert_eq!(beside("[dependencies]\nsqlx = { features = [\"sqlite\", \"postgres\"] }\n"), None);
+        assert_eq!(beside("[dependencies]\nserde = \"1\"\n"), None);
+        assert_eq!(beside("not toml ["), None);
     }
 }

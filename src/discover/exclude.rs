@@ -143,6 +143,16 @@ mod tests {
     }
 
     #[test]
+    fn patterns_match_a_folder_written_through_dot_dot() {
+        let exclude = Exclude::new(["db/migrations/legacy/**"])
+            .expect("valid")
+            .relative_to(Path::new("/repo/proj/../proj"));
+        assert!(exclude.excludes("legacy/2_b.sql", "/repo/proj/../proj/db/migrations/legacy/2_b.sql"));
+        assert!(exclude.excludes("legacy/2_b.sql", "/repo/proj/db/./x/../migrations/legacy/2_b.sql"));
+        assert!(!exclude.excludes("2_b.sql", "/repo/proj/../proj/db/migrations/2_b.sql"));
+    }
+
+    #[test]
     fn an_invalid_pattern_is_named_in_the_error() {
         let error = Exclude::new(["ok/**", "broken{"]).expect_err("unclosed alternates");
         assert_eq!(error.glob(), Some("broken{"));

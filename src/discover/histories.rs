@@ -339,6 +339,39 @@ mod tests {
     }
 
     #[test]
+    fn what_could_not_be_opened_goes_with_its_own_history() {
+        let mut release = release(&["mysql/1_a.sql", "sqlite/1_a.sql", "oracle/1_a.sql"]);
+        for path in ["mysql/2_b.sql", "oracle/2_b.sql", "3_c.sql"] {
+            let why = "a symbolic link to nothing";
+            release.skipped.push(Skipped::new(
+                path.to_owned(),
+                format!("db/{path}"),
+                SkipKind::DanglingLink,
+                why,
+            ));
+        }
+        let split = split(release, None);
+        let skipped: Vec<(String, Vec<&str>)> = split
+            .histories
+            .iter()
+            .map(|(name, release)| {
+                let word = name.as_ref().map_or_else(String::new, |n| n.word.clone());
+                (word, release.skipped.iter().map(|s| s.relative.as_str()).collect())
+            })
+            .collect();
+        assert_eq!(
+            skipped,
+            [("mysql".to_owned(), vec!["mysql/2_b.sql", "3_c.sql"]), ("sqlite".to_owned(), vec!["3_c.sql"])]
+        );
+        let not_read: Vec<(&str, SkipKind)> =
+            split.not_read.iter().map(|s| (s.relative.as_str(), s.kind)).collect();
+        assert_eq!(
+            not_read,
+            [("oracle/1_a.sql", SkipKind::OtherDialect), ("oracle/2_b.sql", SkipKind::DanglingLink)]
+        );
+    }
+
+    #[test]
     fn no_database_named_is_one_history() {
         let split = split(release(&["1_a.sql", "2_b.sql"]), None);
         assert_eq!(histories(&split), [(String::new(), vec!["1_a.sql", "2_b.sql"])]);

@@ -27,7 +27,7 @@ use layout::{sqitch, synapse, temporal};
 pub(crate) use release::not_openable;
 pub use release::{Release, ReleaseFile, SkipKind, Skipped};
 use release::{as_sql_name, foreign_extension, is_sql_file, worth_reading};
-pub use search::{Reach, candidate_folders, reach};
+pub use search::{Reach, candidate_folders, is_vendored_folder, reach};
 pub use version::Version;
 pub use window::{
     FolderWindow, MigrationsFolder, Window, audit_window, branch_window, named_paths, working_tree_folders,
@@ -572,6 +572,41 @@ mod tests {
         assert_eq!(order, ["deploy/users.sql"]);
         let excluded: Vec<&str> = set.skipped.iter().map(|s| s.relative.as_str()).collect();
         assert_eq!(excluded, ["deploy/legacy.sql"]);
+    }
+
+    #[test]
+    fn dot_dot_is_resolved_as_written() {
+        for (written, normal) in [
+            ("/tmp/proj/../proj/db/./migrations", "/tmp/proj/db/migrations"),
+            ("/../db", "/db"),
+            ("../db/../x", "../x"),
+            ("a/../../b", "../b"),
+            ("./a/.", "a"),
+        ] {
+            assert_eq!(lexically_normal(Path::new(written)), Path::new(normal), "{written}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_versioned_file_that_cannot_be_opened_is_a_migration_not_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("1_a.sql"), "SELECT 1;").expect("write");
+        std::os::unix::fs::symlink("nowhere.sql", dir.path().join("2_b.sql")).expect("link");
+        std::os::unix::fs::symlink("nowhere.sql", dir.path().join("notes.sql")).expect("link");
+        let set = discover(dir.path(), &Options::default()).expect("discover");
+        let forward: Vec<(&str, Option<&Unread>)> =
+            set.forward.iter().map(|m| (m.relative.as_str(), m.unread.as_ref())).collect();
+        let why = format!(
+            "a symbolic link to `{}`, which does not exist",
+            dir.path().join("nowhere.sql").display()
+        );
+        assert_eq!(forward, [("1_a.sql", None), ("2_b.sql", Some(&Unread::NotAFile(why)))]);
+        // Named like no migration: said, as before.
+        let skipped: Vec<(&str, SkipKind)> =
+            set.skipped.iter().map(|s| (s.relative.as_str(), s.kind)).collect();
+        assert_eq!(skipped, [("notes.sql", SkipKind::DanglingLink)]);
+        assert!(set.forward[1].sql().is_empty());
     }
 
     #[test]

@@ -152,6 +152,9 @@ pub enum SkipKind {
     LinkLoop,
     /// Not a regular file: a FIFO, socket or device, or a link or submodule in git.
     SpecialFile,
+    /// A folder not walked: hidden (`.git`), or of dependencies or build output
+    /// (`node_modules`, `target`).
+    LeftOut,
 }
 
 impl Skipped {
@@ -223,11 +226,26 @@ impl Release {
         // The walk names the files in order; they are then read on every core (a
         // long history is tens of thousands of small files) and taken in that order.
         let mut found = Vec::new();
-        // A repository's own `.git` holds no migrations: read whole, a project's root
-        // listed every object in it as a file not read.
+        // Folders no one keeps migrations in (a repository's `.git`, `node_modules`,
+        // `target`, any hidden one) are not walked: read whole, a project's root
+        // judged its dependencies' SQL as migrations. Each is said, once.
+        let mut left_out = Vec::new();
         let walk = WalkDir::new(root).follow_links(true).max_depth(depth).sort_by_file_name();
-        let not_git = |entry: &walkdir::DirEntry| entry.depth() == 0 || entry.file_name() != ".git";
-        for entry in walk.into_iter().filter_entry(not_git) {
+        let walked = walk.into_iter().filter_entry(|entry| match left_out_folder(entry) {
+            Some(reason) => {
+                let path = entry.path();
+                let skipped = Skipped::new(
+                    relative_path(root, path),
+                    path.display().to_string(),
+                    SkipKind::LeftOut,
+                    reason,
+                );
+                left_out.push(skipped);
+                false
+            }
+            None => true,
+        });
+        for entry in walked {
             match entry {
                 Ok(entry) if entry.file_type().is_dir() => {
                     if entry.depth() == depth {
@@ -238,6 +256,7 @@ impl Release {
                 Err(error) => found.push(Err(error)),
             }
         }
+        release.skipped.append(&mut left_out);
         let read: Vec<_> =
             found.into_par_iter().map(|entry| entry.map(|entry| read_entry(root, entry))).collect();
         for entry in read {
@@ -356,6 +375,21 @@ fn broken_link(path: &Path) -> BrokenLink {
     }
 }
 
+/// Why a folder under the one read is left out, unless it is not.
+fn left_out_folder(entry: &walkdir::DirEntry) -> Option<String> {
+    if entry.depth() == 0 || !entry.file_type().is_dir() {
+        return None;
+    }
+    let name = entry.file_name().to_string_lossy();
+    if name.starts_with('.') {
+        Some("a hidden folder, where no one keeps migrations".to_owned())
+    } else if super::is_vendored_folder(&name) {
+        Some(format!("a folder of dependencies or build output (`{name}`), where no one keeps migrations"))
+    } else {
+        None
+    }
+}
+
 /// What the walk found that is not a folder, read.
 enum Walked {
     File(Result<ReleaseFile, DiscoverError>),
@@ -405,6 +439,73 @@ mod tests {
             });
         }
         release
+    }
+
+    #[test]
+    fn an_overlay_is_filed_by_its_name_as_a_file_on_disk_is() {
+        let mut release = release(&[("1_a.sql", "SELECT 1;"), ("2_b.go", "package m")]);
+        release.overlay("2_b.go", "m/2_b.go", b"ALTER TABLE a DROP COLUMN b;");
+        release.overlay("3_c.go", "m/3_c.go", b"DROP TABLE a;");
+        release.overlay("1_a.sql", "m/1_a.sql", b"SELECT 2;");
+        let names = |files: &[ReleaseFile]| files.iter().map(|f| f.relative.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&release.files), ["1_a.sql"]);
+        assert_eq!(names(&release.others), ["2_b.go", "3_c.go"]);
+        assert_eq!(&*release.others[0].bytes, b"ALTER TABLE a DROP COLUMN b;");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_cannot_be_opened_is_said_with_why() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let at = |name: &str| dir.path().join(name);
+        std::os::unix::fs::symlink("b.sql", at("a.sql")).expect("link");
+        std::os::unix::fs::symlink("a.sql", at("b.sql")).expect("link");
+        std::os::unix::fs::symlink("gone/x.sql", at("c.sql")).expect("link");
+        std::fs::write(at("d.sql"), "SELECT 1;").expect("write");
+        let said = |name: &str| not_openable(&at(name)).unwrap_or_default();
+        assert!(said("a.sql").starts_with("a symbolic link in a loop of links"), "{}", said("a.sql"));
+        assert_eq!(
+            said("c.sql"),
+            format!("a symbolic link to `{}`, which does not exist", at("gone/x.sql").display())
+        );
+        assert_eq!(not_openable(&at("d.sql")), None);
+        assert_eq!(not_openable(dir.path()), None);
+        assert_eq!(not_openable(&at("absent.sql")), None);
+    }
+
+    #[test]
+    fn hidden_and_dependency_folders_are_left_out_and_said() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["1_a.sql", "node_modules/p/2_b.sql", ".git/x.sql", "vendor/3_c.sql", "sub/4_d.sql"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+            std::fs::write(path, "SELECT 1;").expect("write");
+        }
+        let release = Release::read_folder(dir.path()).expect("read");
+        let read: Vec<&str> = release.files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(read, ["1_a.sql", "sub/4_d.sql"]);
+        let left_out: Vec<(&str, SkipKind)> =
+            release.skipped.iter().map(|s| (s.relative.as_str(), s.kind)).collect();
+        assert_eq!(
+            left_out,
+            [(".git", SkipKind::LeftOut), ("node_modules", SkipKind::LeftOut), ("vendor", SkipKind::LeftOut)]
+        );
+    }
+
+    #[test]
+    fn the_manifest_beside_a_folder_is_read_with_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("migrations")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[dependencies]
+",
+        )
+        .expect("write");
+        let release = Release::read_folder(&dir.path().join("migrations")).expect("read");
+        let manifest = release.manifest.expect("a manifest");
+        assert_eq!(manifest.display, dir.path().join("Cargo.toml").display().to_string());
+        assert_eq!(&*manifest.bytes, b"[dependencies]\n");
     }
 
     #[test]
