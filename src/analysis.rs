@@ -252,7 +252,7 @@ fn audit_sets(
     each_parsed(&older.forward, dialect, |epoch, migration, parsed| {
         schema.begin_migration(epoch);
         let jumped = first_jumped.is_some_and(|first| !migration.repeatable && migration.version > *first);
-        let mut named = (jumped && migration.foreign.is_none()).then(|| Some(HashSet::new()));
+        let mut named = (jumped && migration.unread.is_none()).then(|| Some(HashSet::new()));
         parsed.each_piece(|piece| {
             replay_file(&mut schema, piece);
             if let Some(objects) = &mut named {
@@ -313,7 +313,7 @@ fn audit_sets(
 /// matter. A statement that cannot be judged (rejected, dynamic, a call) makes the
 /// answer no.
 fn runs_apart_from(migration: &Migration, others: &[Option<&HashSet<String>>], dialect: Dialect) -> bool {
-    if migration.foreign.is_some() {
+    if migration.unread.is_some() {
         return false;
     }
     let mut own = Some(HashSet::new());
@@ -361,7 +361,7 @@ fn add_objects_named(parsed: &ParsedFile, objects: &mut Option<HashSet<String>>)
 /// Whether B's edit of A's migration changed only how it is written. A migration
 /// rollsafe cannot read as SQL (another language, not UTF-8) is never called so.
 fn only_reformatted(old: &Migration, new: &Migration, dialect: Dialect) -> bool {
-    if old.foreign.is_some() || new.foreign.is_some() {
+    if old.unread.is_some() || new.unread.is_some() {
         return false;
     }
     match (std::str::from_utf8(old.sql()), std::str::from_utf8(new.sql())) {
@@ -433,7 +433,12 @@ fn group_by_folder(
     for path in paths {
         let is_overlay = overlay.is_some_and(|o| &o.path == path);
         if !is_overlay && !path.exists() {
-            return Err(DiscoverError::NotFound { path: path.display().to_string() }.into());
+            let shown = path.display().to_string();
+            return Err(match discover::not_openable(path) {
+                Some(why) => DiscoverError::NotAFile { path: shown, why },
+                None => DiscoverError::NotFound { path: shown },
+            }
+            .into());
         }
         let (folder, file) = if !is_overlay && !path.is_file() {
             (path.clone(), None)
@@ -599,7 +604,9 @@ pub fn check_release(
         .collect::<Result<_, _>>()?;
     let mut merged = merge_histories(analyses, &label, options.discover.dialect)?;
     merged.notes.extend(undone);
-    for name in not_sql {
+    // A migration in another language is judged (unread-migration): only other files are said.
+    let not_placed = |name: &&String| !sets.iter().any(|set| placed(set, name));
+    for name in not_sql.iter().filter(not_placed) {
         merged.notes.push(format!("`{label}/{name}` is not a SQL file: not read"));
     }
     Ok(merged)
@@ -770,8 +777,8 @@ impl<'o> Run<'o> {
         window_start: Epoch,
     ) {
         let file = self.add_file(migration);
-        if let Some(extension) = &migration.foreign {
-            self.changes.push(Change::for_file(file, unread_migration(extension)));
+        if let Some(unread) = &migration.unread {
+            self.changes.push(Change::for_file(file, unread_migration(unread)));
             return;
         }
         let mut judge = FileJudge::new(file, &self.changes);

@@ -460,14 +460,27 @@ fn listing(set: &discover::MigrationSet, named: Option<Dialect>, json: bool) -> 
             discover::Direction::Forward => "forward",
             discover::Direction::Back => "back",
         };
-        (m.version.to_string(), direction, m.display.as_str())
+        (
+            m.version.to_string(),
+            direction,
+            m.display.as_str(),
+            m.unread.as_ref().map(discover::Unread::reason),
+        )
     });
     let skipped_as = |kind| -> Vec<&str> {
         set.skipped.iter().filter(|s| s.kind == kind).map(|s| s.relative.as_str()).collect()
     };
     if json {
         let migrations: Vec<serde_json::Value> = rows
-            .map(|(version, direction, file)| serde_json::json!({ "version": version, "direction": direction, "file": file }))
+            .map(|(version, direction, file, unread)| {
+                let mut migration =
+                    serde_json::json!({ "version": version, "direction": direction, "file": file });
+                // Only on a migration rollsafe does not read: `check` makes it an `unread-migration`.
+                if let (Some(reason), Some(fields)) = (unread, migration.as_object_mut()) {
+                    fields.insert("not_read".to_owned(), reason.into());
+                }
+                migration
+            })
             .collect();
         let value = serde_json::json!({
             "folder": set.label,
@@ -485,8 +498,12 @@ fn listing(set: &discover::MigrationSet, named: Option<Dialect>, json: bool) -> 
     let history = history.map_or_else(String::new, |word| format!(", the `{word}` history"));
     let mut out =
         format!("{} ({}{history}; dialect {dialect}, {dialect_from})\n", set.label, set.layout.label());
-    for (number, (version, direction, file)) in rows.enumerate() {
+    for (number, (version, direction, file, unread)) in rows.enumerate() {
         out += &format!("{:>5}  {version:<22} {direction:<10} {file}\n", number + 1);
+        if let Some(reason) = unread {
+            // Under its row, as files not read are said below the table.
+            out += &format!("       not read: {reason}; `check` reports it as an unread-migration\n");
+        }
     }
     for skipped in &set.skipped {
         out += &format!("       not read: {} ({})\n", skipped.relative, skipped.reason);

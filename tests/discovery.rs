@@ -547,3 +547,55 @@ fn a_repository_root_read_whole_leaves_its_git_folder_out() {
     assert_eq!(report["summary"]["changes"], 2, "{report}");
     assert!(!out.contains(".git/"), "{}", report["skipped"]);
 }
+
+/// atuin keeps its client's SQLite migrations (`atuin-client`, `atuin-kv`,
+/// `atuin-scripts`) beside its server's: nothing in their paths names a
+/// database, but the client crate's sqlx feature and the SQL's `strftime` do.
+#[test]
+fn atuins_sqlite_folders_are_read_as_sqlite() {
+    let Some(clone) = clone_release("atuin.bundle") else { return };
+    let repo = clone.path().join("repo");
+    let (status, out, err) =
+        rollsafe(&repo, &["audit", "--from", "v18.11.0", "--to", "v18.12.0", "--format", "json"]);
+    assert!(matches!(status, Some(0 | 1)), "{err}");
+    let report: Value = serde_json::from_str(&out).expect("json");
+    let dialects: Vec<(String, String)> = report["histories"]
+        .as_array()
+        .expect("histories")
+        .iter()
+        .map(|h| {
+            (
+                h["folder"].as_str().unwrap_or_default().to_owned(),
+                h["dialect"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    for (folder, dialect) in &dialects {
+        let expected = if folder.contains("server-postgres") { "postgres" } else { "sqlite" };
+        assert_eq!(dialect, expected, "{folder}: {dialects:?}");
+    }
+    assert_eq!(dialects.len(), 7, "{dialects:?}");
+}
+
+/// The crate beside a migrations folder says its database by its driver's
+/// feature; a dependency taken from the workspace says nothing (features are
+/// unified across it).
+#[test]
+fn the_crate_beside_a_folder_names_its_database() {
+    let dir = folder(&[
+        (
+            "client/Cargo.toml",
+            "[package]\nname = \"c\"\n[dependencies]\nsqlx = { version = \"0.8\", features = [\"sqlite\", \"regexp\"] }\n",
+        ),
+        ("client/migrations/1_a.sql", "CREATE TABLE a (id text);\n"),
+        ("server/Cargo.toml", "[package]\nname = \"s\"\n[dependencies]\nsqlx = { workspace = true }\n"),
+        ("server/migrations/1_a.sql", "CREATE TABLE a (id text);\n"),
+    ]);
+    let (status, out, err) = rollsafe(dir.path(), &["list", "client/migrations", "server/migrations"]);
+    assert_eq!(status, Some(0), "{err}");
+    assert!(
+        out.contains("client/migrations (plain numbered files; dialect sqlite, from the `sqlite` feature of sqlx in client/Cargo.toml)"),
+        "{out}"
+    );
+    assert!(out.contains("server/migrations (plain numbered files; dialect postgres, the default"), "{out}");
+}

@@ -83,17 +83,14 @@ fn links_are_followed_and_every_file_not_read_is_listed_with_its_reason() {
             ("m/linked/3_drop_name.sql", "drop-column"),
             ("m/4_drop_age.SQL", "drop-column"),
             ("m/5_backfill.go", "unread-migration"),
+            // Named like migrations, so run (or failed on) by the migration tool: not skipped.
+            ("m/6_dangling.sql", "unread-migration"),
+            ("m/7_fifo.sql", "unread-migration"),
         ]
     );
     assert_eq!(
         file_and(&report["skipped"], "kind"),
-        [
-            ("m/6_dangling.sql", "dangling-link"),
-            ("m/7_fifo.sql", "special-file"),
-            ("m/README.md", "not-sql"),
-            ("m/cleanup.sql", "no-version"),
-            ("m/linked/loop", "link-loop"),
-        ]
+        [("m/README.md", "not-sql"), ("m/cleanup.sql", "no-version"), ("m/linked/loop", "link-loop"),]
     );
 }
 
@@ -386,7 +383,7 @@ fn a_liquibase_changelog_of_includes_is_said_and_one_with_changesets_is_an_unrea
 
 /// A migration that is a symbolic link is followed at a git revision as on disk
 /// (fresh-user trial: at a revision it was only said, and its DROP COLUMN never
-/// judged); a link to nothing is said as one.
+/// judged); a versioned link to nothing is an unread migration.
 #[cfg(unix)]
 #[test]
 fn a_symlinked_migration_is_followed_at_a_revision() {
@@ -402,7 +399,173 @@ fn a_symlinked_migration_is_followed_at_a_revision() {
     assert_eq!(status, Some(1), "{stderr}");
     let rules: Vec<&str> =
         report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
-    assert_eq!(rules, ["drop-column"], "{report}");
-    assert_eq!(report["skipped"][0]["file"], "r2:db/migrations/3_gone.sql", "{report}");
-    assert_eq!(report["skipped"][0]["kind"], "dangling-link", "{report}");
+    // A versioned link to nothing is a migration the tool cannot run either: not read, not skipped.
+    assert_eq!(rules, ["drop-column", "unread-migration"], "{report}");
+    assert_eq!(report["changes"][1]["file"], "r2:db/migrations/3_gone.sql", "{report}");
+    let message = report["changes"][1]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("a symbolic link in git to `nowhere.sql`"), "{message}");
+    assert_eq!(report["skipped"], serde_json::json!([]), "{report}");
+}
+
+/// `m/`: a SQL migration, a goose `.go` one and a `.psql` one.
+fn folder_with_other_languages() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("m/1_a.sql", "CREATE TABLE a (x int, y int);\n"),
+            ("m/2_b.go", "package migrations\n"),
+            ("m/3_c.psql", "ALTER TABLE a DROP COLUMN y;\n"),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn list_says_which_migrations_it_does_not_read() {
+    let dir = folder_with_other_languages();
+    let output = rollsafe(dir.path()).args(["list", "m"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("list_unread", String::from_utf8(output.stdout).expect("utf-8"));
+    let output = rollsafe(dir.path()).args(["list", "--json", "m"]).output().expect("run");
+    let listing: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(
+        file_and(&listing["migrations"], "not_read"),
+        [
+            ("m/1_a.sql", ""),
+            ("m/2_b.go", "a migration in `.go`, which rollsafe cannot read"),
+            ("m/3_c.psql", "a migration in `.psql`, which rollsafe cannot read"),
+        ]
+    );
+    // Only a migration not read has the field.
+    assert!(listing["migrations"][0].get("not_read").is_none(), "{listing}");
+}
+
+#[test]
+fn standard_input_named_like_a_go_file_is_judged_as_that_file_on_disk() {
+    let dir = folder_with_other_languages();
+    let text = "ALTER TABLE a DROP COLUMN x;\n";
+    let from_stdin = rollsafe(dir.path())
+        .args(["check", "-", "--stdin-filename", "m/4_d.go", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    write(dir.path(), &[("m/4_d.go", text)]);
+    let on_disk = rollsafe(dir.path()).args(["check", "m/4_d.go", "--format", "json"]).output().expect("run");
+    assert_eq!(from_stdin.status.code(), Some(1));
+    let (stdin, disk): (Value, Value) = (
+        serde_json::from_slice(&from_stdin.stdout).expect("json"),
+        serde_json::from_slice(&on_disk.stdout).expect("json"),
+    );
+    assert_eq!(file_and(&stdin["changes"], "rule"), [("m/4_d.go", "unread-migration")]);
+    assert_eq!(stdin["changes"], disk["changes"]);
+    assert_eq!(stdin["notes"], disk["notes"]);
+    // A migration in another language is judged, not said to be no SQL file.
+    assert!(!stdin["notes"].to_string().contains("not a SQL file"), "{}", stdin["notes"]);
+}
+
+/// The diagnostic of a run that stops, unwrapped.
+fn stopped(dir: &Path, args: &[&str]) -> String {
+    let output = rollsafe(dir).args(args).output().expect("run");
+    assert_eq!(output.status.code(), Some(2), "{args:?}");
+    let text = String::from_utf8(output.stderr).expect("utf-8");
+    text.split_whitespace()
+        .map(|word| word.trim_start_matches('│'))
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(unix)]
+#[test]
+fn a_migration_that_cannot_be_opened_is_said_plainly_when_named() {
+    let dir = folder_with_everything();
+    std::os::unix::fs::symlink("b.sql", dir.path().join("m/a.sql")).expect("link");
+    std::os::unix::fs::symlink("a.sql", dir.path().join("m/b.sql")).expect("link");
+    let said = stopped(dir.path(), &["check", "m/6_dangling.sql"]);
+    assert!(
+        said.contains(
+            "`m/6_dangling.sql` cannot be opened: a symbolic link to `m/nowhere.sql`, which does not exist"
+        ),
+        "{said}"
+    );
+    let said = stopped(dir.path(), &["check", "m/7_fifo.sql"]);
+    assert!(said.contains("`m/7_fifo.sql` cannot be opened: not a regular file (a FIFO"), "{said}");
+    let said = stopped(dir.path(), &["list", "m/a.sql"]);
+    assert!(said.contains("`m/a.sql` cannot be opened: a symbolic link in a loop of links"), "{said}");
+}
+
+#[test]
+fn a_file_given_to_audit_with_revisions_and_base_outside_git_are_said_plainly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), &[("db/migrations/1_a.sql", "CREATE TABLE a (id int);\n")]);
+    let said = stopped(dir.path(), &["check", "--base", "main", "db/migrations"]);
+    assert!(said.contains("`--base main` compares with a git revision, but"), "{said}");
+    assert!(said.contains("is not inside a git repository"), "{said}");
+    assert!(!said.contains("--from"), "{said}");
+    release(dir.path(), "v1");
+    write(dir.path(), &[("db/migrations/2_b.sql", "DROP TABLE a;\n")]);
+    release(dir.path(), "v2");
+    let said = stopped(dir.path(), &["audit", "--from", "v1", "--to", "v2", "db/migrations/2_b.sql"]);
+    assert!(
+        said.contains(
+            "`db/migrations/2_b.sql` is a file: `audit` with git revisions reads a migrations folder"
+        ),
+        "{said}"
+    );
+    assert!(said.contains("name its folder, `db/migrations`"), "{said}");
+    // Not on disk any more, but a file at the revisions all the same.
+    std::fs::remove_file(dir.path().join("db/migrations/2_b.sql")).expect("rm");
+    let said = stopped(dir.path(), &["audit", "--from", "v1", "--to", "v2", "db/migrations/2_b.sql"]);
+    assert!(said.contains("is a file"), "{said}");
+}
+
+#[test]
+fn exclude_patterns_match_a_migrations_folder_written_through_dot_dot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("proj/db/migrations/1_a.sql", "CREATE TABLE a (x int, y int);\n"),
+            ("proj/db/migrations/legacy/2_b.sql", "ALTER TABLE a DROP COLUMN y;\n"),
+            (
+                "proj/rollsafe.toml",
+                "migrations = [\"../proj/db/migrations\"]\nexclude = [\"db/migrations/legacy/**\"]\n",
+            ),
+        ],
+    );
+    let proj = dir.path().join("proj");
+    let output = rollsafe(&proj).args(["check", "--format", "json"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(file_and(&report["skipped"], "kind"), [("../proj/db/migrations/legacy/2_b.sql", "excluded")]);
+    assert!(!report["notes"].to_string().contains("matches no file"), "{}", report["notes"]);
+}
+
+#[test]
+fn a_folder_read_whole_leaves_out_dependencies_and_hidden_folders_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("1_a.sql", "CREATE TABLE a (id int);\n"),
+            ("node_modules/pkg/sql/2_drop.sql", "DROP TABLE a;\n"),
+            ("target/debug/3_drop.sql", "DROP TABLE a;\n"),
+            (".cache/4_drop.sql", "DROP TABLE a;\n"),
+            ("sql/5_b.sql", "CREATE TABLE b (id int);\n"),
+        ],
+    );
+    let output = rollsafe(dir.path()).args(["check", ".", "--format", "json"]).output().expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(
+        file_and(&report["changes"], "rule"),
+        [("./1_a.sql", "create-table"), ("./sql/5_b.sql", "create-table")]
+    );
+    assert_eq!(
+        file_and(&report["skipped"], "kind"),
+        [("./.cache", "left-out"), ("./node_modules", "left-out"), ("./target", "left-out")]
+    );
+    let output = rollsafe(dir.path()).args(["list", "."]).output().expect("run");
+    insta::assert_snapshot!("list_left_out", String::from_utf8(output.stdout).expect("utf-8"));
 }

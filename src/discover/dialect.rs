@@ -26,7 +26,7 @@ const PATH_HINTS: [(&str, Dialect); 10] = [
 ];
 
 /// Words whose presence in the text points at a dialect.
-const TEXT_HINTS: [(&str, Dialect); 14] = [
+const TEXT_HINTS: [(&str, Dialect); 15] = [
     ("$$", Dialect::Postgres),
     ("::", Dialect::Postgres),
     ("serial", Dialect::Postgres),
@@ -38,6 +38,8 @@ const TEXT_HINTS: [(&str, Dialect); 14] = [
     ("engine = innodb", Dialect::Mysql),
     ("autoincrement", Dialect::Sqlite),
     ("pragma ", Dialect::Sqlite),
+    // SQLite's date function; PostgreSQL, MySQL and SQL Server have none of that name.
+    ("strftime", Dialect::Sqlite),
     ("nvarchar", Dialect::Mssql),
     ("\ngo\n", Dialect::Mssql),
     ("[dbo]", Dialect::Mssql),
@@ -45,7 +47,44 @@ const TEXT_HINTS: [(&str, Dialect); 14] = [
 
 /// The dialect `release` is written in, and why, when anything says so.
 pub(super) fn detect(release: &Release) -> Option<(Dialect, String)> {
-    prisma_provider(release).or_else(|| path_hint(release)).or_else(|| text_hint(release))
+    prisma_provider(release)
+        .or_else(|| path_hint(release))
+        .or_else(|| driver_hint(release))
+        .or_else(|| text_hint(release))
+}
+
+/// Rust crates whose features name the database they are built for.
+const DRIVER_CRATES: [&str; 2] = ["sqlx", "diesel"];
+
+/// The database the code beside the folder is built for: the one database its
+/// package manifest's own dependencies name (`sqlx = { features = ["sqlite"] }`).
+/// A dependency taken from the workspace with no features of its own says
+/// nothing: features are unified across a workspace, so the workspace's list is
+/// not this crate's (atuin's SQLite-only crates inherit a list naming `postgres`).
+fn driver_hint(release: &Release) -> Option<(Dialect, String)> {
+    let manifest = release.manifest.as_ref()?;
+    let table: toml::Table = toml::from_str(std::str::from_utf8(&manifest.bytes).ok()?).ok()?;
+    let dependencies = table.get("dependencies")?.as_table()?;
+    let mut named: Vec<(Dialect, String)> = Vec::new();
+    for driver in DRIVER_CRATES {
+        let features = dependencies.get(driver).and_then(|d| d.get("features")).and_then(|f| f.as_array());
+        for feature in features.into_iter().flatten().filter_map(|feature| feature.as_str()) {
+            let dialect = match feature {
+                "postgres" => Dialect::Postgres,
+                "mysql" => Dialect::Mysql,
+                "sqlite" => Dialect::Sqlite,
+                "mssql" => Dialect::Mssql,
+                _ => continue,
+            };
+            named.push((dialect, format!("the `{feature}` feature of {driver} in {}", manifest.display)));
+        }
+    }
+    named.dedup_by_key(|(dialect, _)| *dialect);
+    match named.as_slice() {
+        [(dialect, why)] => Some((*dialect, why.clone())),
+        // Several databases, or none: the code does not say which this folder is for.
+        _ => None,
+    }
 }
 
 fn prisma_provider(release: &Release) -> Option<(Dialect, String)> {
@@ -211,5 +250,35 @@ mod tests {
             release("db", &[("1_a.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT);")], &[]);
         assert_eq!(detect(&text).map(|d| d.0), Some(Dialect::Sqlite));
         assert_eq!(detect(&release("db", &[("1_a.sql", "SELECT 1;")], &[])), None);
+        let strftime =
+            release("db", &[("1_a.sql", "CREATE TABLE k (at int DEFAULT (strftime('%s', 'now')));")], &[]);
+        assert_eq!(detect(&strftime).map(|d| d.0), Some(Dialect::Sqlite));
+    }
+
+    #[test]
+    fn the_driver_features_of_the_crate_beside_the_folder() {
+        let beside = |manifest: &str| {
+            let mut release =
+                release("crates/c/migrations", &[("1_a.sql", "CREATE TABLE a (id text);")], &[]);
+            release.manifest = Some(ReleaseFile {
+                relative: "../Cargo.toml".to_owned(),
+                display: "crates/c/Cargo.toml".to_owned(),
+                bytes: Arc::from(manifest.as_bytes()),
+            });
+            detect(&release)
+        };
+        assert_eq!(
+            beside("[dependencies]\nsqlx = { version = \"0.8\", features = [\"sqlite\", \"regexp\"] }\n"),
+            Some((Dialect::Sqlite, "the `sqlite` feature of sqlx in crates/c/Cargo.toml".to_owned()))
+        );
+        assert_eq!(
+            beside("[dependencies.diesel]\nversion = \"2\"\nfeatures = [\"mysql\"]\n").map(|d| d.0),
+            Some(Dialect::Mysql)
+        );
+        // From the workspace, several databases, none, or no manifest that parses: nothing said.
+        assert_eq!(beside("[dependencies]\nsqlx = { workspace = true }\n"), None);
+        assert_eq!(beside("[dependencies]\nsqlx = { features = [\"sqlite\", \"postgres\"] }\n"), None);
+        assert_eq!(beside("[dependencies]\nserde = \"1\"\n"), None);
+        assert_eq!(beside("not toml ["), None);
     }
 }

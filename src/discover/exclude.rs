@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
-use super::{SkipKind, Skipped};
+use super::{SkipKind, Skipped, lexically_normal};
 
 /// Glob patterns of paths to leave out. `*` and `?` stay within a folder, `**`
 /// crosses folders (`**/*.sql` matches `c.sql` too); `[ab]` and `{a,b}` work as in
@@ -42,7 +42,7 @@ impl Exclude {
 
     /// The same patterns, relative to `folder`.
     pub fn relative_to(self, folder: &Path) -> Exclude {
-        Exclude { base: std::path::absolute(folder).ok(), ..self }
+        Exclude { base: std::path::absolute(folder).ok().map(|base| lexically_normal(&base)), ..self }
     }
 
     /// Whether a file is left out: its path inside the migrations folder, its path
@@ -78,7 +78,9 @@ impl Exclude {
             paths.push(Cow::Borrowed(in_repository));
         }
         let slashed = |path: &Path| path.to_string_lossy().replace('\\', "/");
-        if let Ok(absolute) = std::path::absolute(full) {
+        // `..` resolved as written: a migrations folder named `../proj/db` from
+        // inside `proj` is `proj/db`, under the patterns' folder.
+        if let Ok(absolute) = std::path::absolute(full).map(|absolute| lexically_normal(&absolute)) {
             let from_base = self.base.as_deref().and_then(|base| absolute.strip_prefix(base).ok());
             paths.extend(from_base.map(|path| Cow::Owned(slashed(path))));
             // An absolute pattern is matched against the file's absolute path.
@@ -138,6 +140,16 @@ mod tests {
         assert!(exclude.excludes("legacy/3_c.sql", "/repo/db/migrations/legacy/3_c.sql"));
         assert!(exclude.excludes("legacy/3_c.sql", "HEAD:db/migrations/legacy/3_c.sql"));
         assert!(!exclude.excludes("3_c.sql", "/repo/db/migrations/3_c.sql"));
+    }
+
+    #[test]
+    fn patterns_match_a_folder_written_through_dot_dot() {
+        let exclude = Exclude::new(["db/migrations/legacy/**"])
+            .expect("valid")
+            .relative_to(Path::new("/repo/proj/../proj"));
+        assert!(exclude.excludes("legacy/2_b.sql", "/repo/proj/../proj/db/migrations/legacy/2_b.sql"));
+        assert!(exclude.excludes("legacy/2_b.sql", "/repo/proj/db/./x/../migrations/legacy/2_b.sql"));
+        assert!(!exclude.excludes("2_b.sql", "/repo/proj/../proj/db/migrations/2_b.sql"));
     }
 
     #[test]

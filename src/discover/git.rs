@@ -11,6 +11,7 @@ use miette::Diagnostic;
 use rayon::prelude::*;
 use thiserror::Error;
 
+use super::release::MANIFEST;
 use super::{Release, ReleaseFile, SkipKind, Skipped, search, worth_reading};
 
 /// Trouble reading releases from git (exit status 2).
@@ -170,7 +171,8 @@ impl Repository {
         let folder = folder.trim_matches('/');
         let mut records = self.entries_under(revision, folder)?;
         records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
-        let mut release = Release { label: format!("{revision}:{folder}"), ..Release::default() };
+        let manifest = self.manifest_beside(revision, folder);
+        let mut release = Release { label: format!("{revision}:{folder}"), manifest, ..Release::default() };
         self.read_blobs(&records, known)?;
         for entry in records {
             let relative = entry.filepath.to_str_lossy().into_owned();
@@ -235,6 +237,27 @@ impl Repository {
                 .ok_or_else(|| format!("a symbolic link in git to `{target}`, outside the repository"))?;
         }
         Err("a symbolic link in git that leads round in a loop".to_owned())
+    }
+
+    /// The package manifest in the folder above `folder` (repository-relative) at
+    /// `revision`, as on disk (see [`Release::manifest`]).
+    fn manifest_beside(&self, revision: &str, folder: &str) -> Option<ReleaseFile> {
+        let above = folder.rsplit_once('/').map_or("", |(above, _)| above);
+        let path = if above.is_empty() { MANIFEST.to_owned() } else { format!("{above}/{MANIFEST}") };
+        let entry = self.tree(revision).ok()?.lookup_entry_by_path(&path).ok().flatten()?;
+        let object = entry.mode().is_blob().then(|| entry.object().ok()).flatten()?;
+        let bytes = Arc::from(object.data.as_slice());
+        Some(ReleaseFile { relative: format!("../{MANIFEST}"), display: format!("{revision}:{path}"), bytes })
+    }
+
+    /// Whether `path` (repository-relative) is a file (or a link) at `revision`;
+    /// no when `revision` is none of the repository's.
+    pub fn is_file_at(&self, revision: &str, path: &str) -> bool {
+        let Ok(tree) = self.tree(revision) else {
+            return false;
+        };
+        let entry = tree.lookup_entry_by_path(path.trim_matches('/')).ok().flatten();
+        entry.is_some_and(|entry| entry.mode().is_blob() || entry.mode().is_link())
     }
 
     /// Every entry of the tree under `folder` (repository-relative) at `revision`,

@@ -141,9 +141,11 @@ pub(super) fn split(release: Release, dialect: Option<Dialect>) -> Split {
                 let files = release.files.iter().chain(&release.metadata).chain(&release.others);
                 not_read.extend(
                     files
-                        .filter(|file| is_of(file, name))
+                        .filter(|file| is_of(&file.relative, name))
                         .map(|file| Skipped::file(file, SkipKind::OtherDialect, reason.clone())),
                 );
+                // What could not be opened keeps its own reason.
+                not_read.extend(release.skipped.iter().filter(|s| is_of(&s.relative, name)).cloned());
             }
             None => {
                 histories.insert(name.clone(), history_of(&release, name));
@@ -159,6 +161,7 @@ pub(super) fn split(release: Release, dialect: Option<Dialect>) -> Split {
             files: neutral(&release.files),
             metadata: neutral(&release.metadata),
             others: neutral(&release.others),
+            skipped: release.skipped.iter().filter(|s| database_of(&s.relative).is_none()).cloned().collect(),
             ..release
         };
         vec![(None, release)]
@@ -188,8 +191,9 @@ pub(super) fn split(release: Release, dialect: Option<Dialect>) -> Split {
     Split { histories, not_read, found }
 }
 
-fn is_of(file: &ReleaseFile, name: &HistoryName) -> bool {
-    database_of(&file.relative).is_some_and(|(own, _)| own == *name)
+/// Whether the file at `relative` is of history `name`.
+fn is_of(relative: &str, name: &HistoryName) -> bool {
+    database_of(relative).is_some_and(|(own, _)| own == *name)
 }
 
 /// The files of history `name`: its own, and the neutral ones it has no file of
@@ -216,8 +220,16 @@ fn history_of(release: &Release, name: &HistoryName) -> Release {
         files: pick(&release.files),
         metadata: pick(&release.metadata),
         others: pick(&release.others),
-        skipped: release.skipped.clone(),
+        // What could not be opened goes with its own history, as files do (a
+        // dangling `mysql/2_b.sql` is a migration of MySQL's alone).
+        skipped: release
+            .skipped
+            .iter()
+            .filter(|skipped| database_of(&skipped.relative).is_none_or(|(own, _)| own == *name))
+            .cloned()
+            .collect(),
         absent: release.absent,
+        manifest: release.manifest.clone(),
     }
 }
 
@@ -324,6 +336,39 @@ mod tests {
         // No history in the dialect picked: the neutral files are read.
         let split = super::split(release(&["mysql/1_a.sql", "2_b.sql"]), Some(Dialect::Postgres));
         assert_eq!(histories(&split), [(String::new(), vec!["2_b.sql"])]);
+    }
+
+    #[test]
+    fn what_could_not_be_opened_goes_with_its_own_history() {
+        let mut release = release(&["mysql/1_a.sql", "sqlite/1_a.sql", "oracle/1_a.sql"]);
+        for path in ["mysql/2_b.sql", "oracle/2_b.sql", "3_c.sql"] {
+            let why = "a symbolic link to nothing";
+            release.skipped.push(Skipped::new(
+                path.to_owned(),
+                format!("db/{path}"),
+                SkipKind::DanglingLink,
+                why,
+            ));
+        }
+        let split = split(release, None);
+        let skipped: Vec<(String, Vec<&str>)> = split
+            .histories
+            .iter()
+            .map(|(name, release)| {
+                let word = name.as_ref().map_or_else(String::new, |n| n.word.clone());
+                (word, release.skipped.iter().map(|s| s.relative.as_str()).collect())
+            })
+            .collect();
+        assert_eq!(
+            skipped,
+            [("mysql".to_owned(), vec!["mysql/2_b.sql", "3_c.sql"]), ("sqlite".to_owned(), vec!["3_c.sql"])]
+        );
+        let not_read: Vec<(&str, SkipKind)> =
+            split.not_read.iter().map(|s| (s.relative.as_str(), s.kind)).collect();
+        assert_eq!(
+            not_read,
+            [("oracle/1_a.sql", SkipKind::OtherDialect), ("oracle/2_b.sql", SkipKind::DanglingLink)]
+        );
     }
 
     #[test]

@@ -24,13 +24,39 @@ pub use histories::HistoryName;
 pub use history::{History, Rewrite};
 pub use layout::{Direction, Layout, Recognised};
 use layout::{sqitch, synapse, temporal};
+pub(crate) use release::not_openable;
 pub use release::{Release, ReleaseFile, SkipKind, Skipped};
-use release::{as_sql_name, foreign_extension, worth_reading};
-pub use search::{Reach, candidate_folders, reach};
+use release::{as_sql_name, foreign_extension, is_sql_file, worth_reading};
+pub use search::{Reach, candidate_folders, is_vendored_folder, reach};
 pub use version::Version;
 pub use window::{
     FolderWindow, MigrationsFolder, Window, audit_window, branch_window, named_paths, working_tree_folders,
 };
+
+/// `path` with `.` left out and each `..` taking the folder before it away, as
+/// written, without asking the file system (a link's `..` is the folder it is
+/// written in, as a shell's `cd` and `.gitignore` patterns read it): a folder
+/// named `../proj/db` from inside `proj` is `proj/db`. A `..` with no folder
+/// before it is kept (`../db` stays).
+pub fn lexically_normal(path: &Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut normal = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match normal.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    normal.pop();
+                }
+                // Above the root is the root.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                Some(Component::ParentDir | Component::CurDir) | None => normal.push(".."),
+            },
+            other => normal.push(other),
+        }
+    }
+    normal
+}
 
 /// One migration file.
 #[derive(Debug, Clone)]
@@ -45,9 +71,29 @@ pub struct Migration {
     pub name: String,
     pub direction: Direction,
     pub repeatable: bool,
-    /// The extension of a migration written in something rollsafe cannot read
-    /// (`go`, `py`); `None` for SQL.
-    pub foreign: Option<String>,
+    /// Why rollsafe cannot read this migration; `None` for SQL it reads.
+    pub unread: Option<Unread>,
+}
+
+/// Why a migration rollsafe cannot read is so.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Unread {
+    /// Written in another language or format: its extension (`go`, `psql`).
+    Language(String),
+    /// Not a file that could be opened (a dangling link, a link loop, a FIFO): why.
+    NotAFile(String),
+}
+
+impl Unread {
+    /// Why, for people: `a migration in `.go`, which rollsafe cannot read`.
+    pub fn reason(&self) -> String {
+        match self {
+            Unread::Language(extension) => {
+                format!("a migration in `.{extension}`, which rollsafe cannot read")
+            }
+            Unread::NotAFile(why) => format!("a migration rollsafe could not open ({why})"),
+        }
+    }
 }
 
 impl Migration {
@@ -62,13 +108,13 @@ impl Migration {
             name,
             direction,
             repeatable,
-            foreign: None,
+            unread: None,
         }
     }
 
     /// The SQL to replay and judge: none for a migration rollsafe cannot read.
     pub fn sql(&self) -> &[u8] {
-        if self.foreign.is_some() { &[] } else { &self.bytes }
+        if self.unread.is_some() { &[] } else { &self.bytes }
     }
 
     /// A file judged on its own although its folder's layout cannot place it (no
@@ -158,6 +204,28 @@ pub enum DiscoverError {
         help("pass the folder (or file) that holds your migrations")
     )]
     NotFound { path: String },
+    #[error("`{path}` cannot be opened: {why}")]
+    #[diagnostic(
+        code(rollsafe::not_a_file),
+        help(
+            "a migration tool cannot run it either: put the migration's file in its place, or name the folder that holds your migrations"
+        )
+    )]
+    NotAFile { path: String, why: String },
+    #[error("`{path}` is a file: `audit` with git revisions reads a migrations folder")]
+    #[diagnostic(
+        code(rollsafe::file_given_to_audit),
+        help(
+            "name its folder, `{folder}`, to judge the window between the revisions; to judge this one file, `rollsafe check --base REV {path}`"
+        )
+    )]
+    FileGivenToAudit { path: String, folder: String },
+    #[error("`--base {base}` compares with a git revision, but `{path}` is not inside a git repository")]
+    #[diagnostic(
+        code(rollsafe::base_outside_repository),
+        help("run it inside the repository, or drop --base to judge every migration of the folder")
+    )]
+    BaseOutsideRepository { base: String, path: String },
     #[error("cannot read `{path}`")]
     #[diagnostic(code(rollsafe::unreadable_path))]
     Unreadable {
@@ -307,7 +375,7 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
 fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     // Detection reads every file; a dialect the user named makes it unnecessary.
     let detected_dialect = if options.dialect.is_some() { None } else { dialect::detect(&release) };
-    let Release { label, mut files, metadata, mut others, mut skipped, absent: _ } = release;
+    let Release { label, mut files, metadata, mut others, mut skipped, absent: _, manifest: _ } = release;
     // Excluded files are left out before anything reads them, whatever the layout.
     for group in [&mut files, &mut others] {
         group.retain(|file| {
@@ -369,6 +437,7 @@ fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, Dis
     for file in others {
         set.add_foreign(file);
     }
+    set.add_not_files();
     if layout == Layout::VersionedFolders {
         temporal::order_by_manifests(&mut set.forward, &metadata);
     }
@@ -393,6 +462,31 @@ fn is_changelog_of_includes(file: &ReleaseFile) -> bool {
 }
 
 impl MigrationSet {
+    /// Takes out of `skipped` what is named like a forward migration of the layout
+    /// but could not be opened as a file (a dangling link, a link loop, a FIFO): the
+    /// migration tool would run it, or fail on it, so it is a migration rollsafe
+    /// cannot read, not a file it may pass over.
+    fn add_not_files(&mut self) {
+        for skipped in std::mem::take(&mut self.skipped) {
+            let not_a_file =
+                matches!(skipped.kind, SkipKind::DanglingLink | SkipKind::LinkLoop | SkipKind::SpecialFile);
+            let named_like_one =
+                is_sql_file(&skipped.relative) || foreign_extension(&skipped.relative).is_some();
+            let recognised = (not_a_file && named_like_one)
+                .then(|| self.layout.recognise(&as_sql_name(&skipped.relative)))
+                .flatten()
+                .filter(|recognised| recognised.direction == Direction::Forward);
+            let Some(recognised) = recognised else {
+                self.skipped.push(skipped);
+                continue;
+            };
+            let Skipped { relative, display, reason, .. } = skipped;
+            let file = ReleaseFile { relative, display, bytes: Arc::from([]) };
+            let unread = Some(Unread::NotAFile(reason));
+            self.forward.push(Migration { unread, ..Migration::new(file, recognised) });
+        }
+    }
+
     /// A file that is not SQL: a forward migration rollsafe cannot read when the
     /// layout recognises its name as one (goose's `0003_x.go` beside `0002_y.sql`),
     /// else a file it skips.
@@ -407,7 +501,8 @@ impl MigrationSet {
         });
         match recognised {
             Some((extension, recognised)) if recognised.direction == Direction::Forward => {
-                let migration = Migration { foreign: Some(extension), ..Migration::new(file, recognised) };
+                let unread = Some(Unread::Language(extension));
+                let migration = Migration { unread, ..Migration::new(file, recognised) };
                 self.forward.push(migration);
             }
             Some((extension, _)) => {
@@ -477,6 +572,41 @@ mod tests {
         assert_eq!(order, ["deploy/users.sql"]);
         let excluded: Vec<&str> = set.skipped.iter().map(|s| s.relative.as_str()).collect();
         assert_eq!(excluded, ["deploy/legacy.sql"]);
+    }
+
+    #[test]
+    fn dot_dot_is_resolved_as_written() {
+        for (written, normal) in [
+            ("/tmp/proj/../proj/db/./migrations", "/tmp/proj/db/migrations"),
+            ("/../db", "/db"),
+            ("../db/../x", "../x"),
+            ("a/../../b", "../b"),
+            ("./a/.", "a"),
+        ] {
+            assert_eq!(lexically_normal(Path::new(written)), Path::new(normal), "{written}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_versioned_file_that_cannot_be_opened_is_a_migration_not_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("1_a.sql"), "SELECT 1;").expect("write");
+        std::os::unix::fs::symlink("nowhere.sql", dir.path().join("2_b.sql")).expect("link");
+        std::os::unix::fs::symlink("nowhere.sql", dir.path().join("notes.sql")).expect("link");
+        let set = discover(dir.path(), &Options::default()).expect("discover");
+        let forward: Vec<(&str, Option<&Unread>)> =
+            set.forward.iter().map(|m| (m.relative.as_str(), m.unread.as_ref())).collect();
+        let why = format!(
+            "a symbolic link to `{}`, which does not exist",
+            dir.path().join("nowhere.sql").display()
+        );
+        assert_eq!(forward, [("1_a.sql", None), ("2_b.sql", Some(&Unread::NotAFile(why)))]);
+        // Named like no migration: said, as before.
+        let skipped: Vec<(&str, SkipKind)> =
+            set.skipped.iter().map(|s| (s.relative.as_str(), s.kind)).collect();
+        assert_eq!(skipped, [("notes.sql", SkipKind::DanglingLink)]);
+        assert!(set.forward[1].sql().is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use walkdir::WalkDir;
 
-use super::DiscoverError;
+use super::{DiscoverError, lexically_normal};
 
 /// One `.sql` file of a release, read into memory.
 #[derive(Debug, Clone)]
@@ -39,6 +39,10 @@ pub struct Release {
     pub others: Vec<ReleaseFile>,
     /// What could not even be opened as a file: dangling links, link loops, FIFOs.
     pub skipped: Vec<Skipped>,
+    /// The package manifest beside the folder (`../Cargo.toml`), when there is
+    /// one: the database driver of the code that runs the migrations says their
+    /// dialect (atuin's client crate runs SQLite migrations with sqlx's `sqlite`).
+    pub manifest: Option<ReleaseFile>,
     /// The folder is not there at all at this release (a folder the window
     /// creates), as opposed to a folder that is there and holds no migrations:
     /// whoever found it missing says so.
@@ -148,6 +152,9 @@ pub enum SkipKind {
     LinkLoop,
     /// Not a regular file: a FIFO, socket or device, or a link or submodule in git.
     SpecialFile,
+    /// A folder not walked: hidden (`.git`), or of dependencies or build output
+    /// (`node_modules`, `target`).
+    LeftOut,
 }
 
 impl Skipped {
@@ -167,14 +174,18 @@ impl Skipped {
 
 impl Release {
     /// Puts `bytes` in place of the file at `relative` (standard input, an unsaved
-    /// buffer), adding it when the folder does not have it yet.
+    /// buffer), adding it when the folder does not have it yet; filed by its name
+    /// as a file on disk is (`x.go` is no SQL file, whatever it holds).
     pub fn overlay(&mut self, relative: &str, display: &str, bytes: &[u8]) {
-        let file =
-            ReleaseFile { relative: relative.to_owned(), display: display.to_owned(), bytes: bytes.into() };
-        match self.files.iter_mut().find(|f| f.relative == relative) {
-            Some(existing) => *existing = file,
-            None => self.files.push(file),
+        for group in [&mut self.files, &mut self.metadata, &mut self.others] {
+            group.retain(|file| file.relative != relative);
         }
+        self.skipped.retain(|skipped| skipped.relative != relative);
+        self.add(ReleaseFile {
+            relative: relative.to_owned(),
+            display: display.to_owned(),
+            bytes: bytes.into(),
+        });
     }
 
     /// Makes each of its files that holds what `older`'s file at the same path
@@ -203,19 +214,38 @@ impl Release {
     /// that depth, whose contents were not read (relative, `/`-separated).
     pub fn read_folder_to_depth(root: &Path, depth: usize) -> Result<(Release, Vec<String>), DiscoverError> {
         let shown = root.display().to_string();
+        if let Some(why) = not_openable(root) {
+            return Err(DiscoverError::NotAFile { path: shown, why });
+        }
         if !root.exists() {
             return Err(DiscoverError::NotFound { path: shown });
         }
-        let mut release = Release { label: shown, ..Release::default() };
+        let manifest = manifest_beside(root);
+        let mut release = Release { label: shown, manifest, ..Release::default() };
         let mut not_read = Vec::new();
         // The walk names the files in order; they are then read on every core (a
         // long history is tens of thousands of small files) and taken in that order.
         let mut found = Vec::new();
-        // A repository's own `.git` holds no migrations: read whole, a project's root
-        // listed every object in it as a file not read.
+        // Folders no one keeps migrations in (a repository's `.git`, `node_modules`,
+        // `target`, any hidden one) are not walked: read whole, a project's root
+        // judged its dependencies' SQL as migrations. Each is said, once.
+        let mut left_out = Vec::new();
         let walk = WalkDir::new(root).follow_links(true).max_depth(depth).sort_by_file_name();
-        let not_git = |entry: &walkdir::DirEntry| entry.depth() == 0 || entry.file_name() != ".git";
-        for entry in walk.into_iter().filter_entry(not_git) {
+        let walked = walk.into_iter().filter_entry(|entry| match left_out_folder(entry) {
+            Some(reason) => {
+                let path = entry.path();
+                let skipped = Skipped::new(
+                    relative_path(root, path),
+                    path.display().to_string(),
+                    SkipKind::LeftOut,
+                    reason,
+                );
+                left_out.push(skipped);
+                false
+            }
+            None => true,
+        });
+        for entry in walked {
             match entry {
                 Ok(entry) if entry.file_type().is_dir() => {
                     if entry.depth() == depth {
@@ -226,6 +256,7 @@ impl Release {
                 Err(error) => found.push(Err(error)),
             }
         }
+        release.skipped.append(&mut left_out);
         let read: Vec<_> =
             found.into_par_iter().map(|entry| entry.map(|entry| read_entry(root, entry))).collect();
         for entry in read {
@@ -256,12 +287,14 @@ impl Release {
         let at = error.path().map(Path::to_path_buf);
         let is_link = |path: &Path| path.symlink_metadata().is_ok_and(|meta| meta.file_type().is_symlink());
         let (kind, reason) = match &at {
-            Some(_) if error.loop_ancestor().is_some() => {
-                (SkipKind::LinkLoop, "a symbolic link to a folder above it: followed once, not again")
-            }
-            Some(path) if is_link(path) && !path.exists() => {
-                (SkipKind::DanglingLink, "a symbolic link to a file that does not exist")
-            }
+            Some(_) if error.loop_ancestor().is_some() => (
+                SkipKind::LinkLoop,
+                "a symbolic link to a folder above it: followed once, not again".to_owned(),
+            ),
+            Some(path) if is_link(path) && !path.exists() => match broken_link(path) {
+                BrokenLink::To(nothing) => (SkipKind::DanglingLink, nothing),
+                BrokenLink::Loop(round) => (SkipKind::LinkLoop, round),
+            },
             _ => {
                 let path = at.as_deref().unwrap_or(root).display().to_string();
                 return Err(DiscoverError::Unreadable { path, source: error.into() });
@@ -270,6 +303,90 @@ impl Release {
         let path = at.unwrap_or_default();
         self.skipped.push(Skipped::new(relative_path(root, &path), path.display().to_string(), kind, reason));
         Ok(())
+    }
+}
+
+/// The name of the package manifest whose dependencies say which database the
+/// migrations in a folder beside it are run on.
+pub(super) const MANIFEST: &str = "Cargo.toml";
+
+/// The package manifest in the folder above `root`, read, when there is one.
+fn manifest_beside(root: &Path) -> Option<ReleaseFile> {
+    let above = lexically_normal(&std::path::absolute(root).ok()?).parent()?.join(MANIFEST);
+    let bytes = std::fs::read(&above).ok()?;
+    // As the user named the folder: `crates/x/migrations` has `crates/x/Cargo.toml`.
+    let shown = match root.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        Some(parent) if root.file_name().is_some() => parent.join(MANIFEST),
+        _ => above,
+    };
+    Some(ReleaseFile {
+        relative: format!("../{MANIFEST}"),
+        display: shown.display().to_string(),
+        bytes: bytes.into(),
+    })
+}
+
+/// Why the path named, `path`, is neither a file nor a folder that can be read:
+/// a symbolic link to nothing or round in a loop, a FIFO, a socket, a device.
+/// `None` for a file, a folder, or nothing at all.
+pub(crate) fn not_openable(path: &Path) -> Option<String> {
+    let own = path.symlink_metadata().ok()?;
+    match path.metadata() {
+        Ok(meta) if meta.is_file() || meta.is_dir() => None,
+        // Opening a FIFO would wait for a writer forever.
+        Ok(_) => Some(SPECIAL_FILE.to_owned()),
+        Err(_) if own.file_type().is_symlink() => match broken_link(path) {
+            BrokenLink::To(nothing) | BrokenLink::Loop(nothing) => Some(nothing),
+        },
+        Err(_) => None,
+    }
+}
+
+const SPECIAL_FILE: &str = "not a regular file (a FIFO, socket or device): never opened";
+
+/// Why a symbolic link leads nowhere.
+enum BrokenLink {
+    /// To a path that does not exist: said with it.
+    To(String),
+    /// Round in a loop of links: said with the link it comes back to.
+    Loop(String),
+}
+
+/// Follows the symbolic link at `path`, which leads to no file or folder, link by
+/// link (as many as Linux follows before it says ELOOP) to say where it breaks.
+fn broken_link(path: &Path) -> BrokenLink {
+    let mut at = path.to_path_buf();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&at) else {
+            break;
+        };
+        if !seen.insert(at.clone()) {
+            break;
+        }
+        at = at.parent().unwrap_or(Path::new("")).join(target);
+    }
+    match std::fs::read_link(&at) {
+        // Still a link after all that: a loop.
+        Ok(_) => {
+            BrokenLink::Loop(format!("a symbolic link in a loop of links, round through `{}`", at.display()))
+        }
+        Err(_) => BrokenLink::To(format!("a symbolic link to `{}`, which does not exist", at.display())),
+    }
+}
+
+/// Why a folder under the one read is left out, unless it is not.
+fn left_out_folder(entry: &walkdir::DirEntry) -> Option<String> {
+    if entry.depth() == 0 || !entry.file_type().is_dir() {
+        return None;
+    }
+    let name = entry.file_name().to_string_lossy();
+    if name.starts_with('.') {
+        Some("a hidden folder, where no one keeps migrations".to_owned())
+    } else if super::is_vendored_folder(&name) {
+        Some(format!("a folder of dependencies or build output (`{name}`), where no one keeps migrations"))
+    } else {
+        None
     }
 }
 
@@ -285,9 +402,7 @@ enum Walked {
 fn read_entry(root: &Path, entry: walkdir::DirEntry) -> Walked {
     let (relative, display) = (relative_path(root, entry.path()), entry.path().display().to_string());
     if !entry.file_type().is_file() {
-        // Opening a FIFO would wait for a writer forever.
-        let reason = "not a regular file (a FIFO, socket or device): never opened";
-        return Walked::Special(Skipped::new(relative, display, SkipKind::SpecialFile, reason));
+        return Walked::Special(Skipped::new(relative, display, SkipKind::SpecialFile, SPECIAL_FILE));
     }
     let bytes = if worth_reading(&relative) {
         match std::fs::read(entry.path()) {
@@ -324,6 +439,73 @@ mod tests {
             });
         }
         release
+    }
+
+    #[test]
+    fn an_overlay_is_filed_by_its_name_as_a_file_on_disk_is() {
+        let mut release = release(&[("1_a.sql", "SELECT 1;"), ("2_b.go", "package m")]);
+        release.overlay("2_b.go", "m/2_b.go", b"ALTER TABLE a DROP COLUMN b;");
+        release.overlay("3_c.go", "m/3_c.go", b"DROP TABLE a;");
+        release.overlay("1_a.sql", "m/1_a.sql", b"SELECT 2;");
+        let names = |files: &[ReleaseFile]| files.iter().map(|f| f.relative.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&release.files), ["1_a.sql"]);
+        assert_eq!(names(&release.others), ["2_b.go", "3_c.go"]);
+        assert_eq!(&*release.others[0].bytes, b"ALTER TABLE a DROP COLUMN b;");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_cannot_be_opened_is_said_with_why() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let at = |name: &str| dir.path().join(name);
+        std::os::unix::fs::symlink("b.sql", at("a.sql")).expect("link");
+        std::os::unix::fs::symlink("a.sql", at("b.sql")).expect("link");
+        std::os::unix::fs::symlink("gone/x.sql", at("c.sql")).expect("link");
+        std::fs::write(at("d.sql"), "SELECT 1;").expect("write");
+        let said = |name: &str| not_openable(&at(name)).unwrap_or_default();
+        assert!(said("a.sql").starts_with("a symbolic link in a loop of links"), "{}", said("a.sql"));
+        assert_eq!(
+            said("c.sql"),
+            format!("a symbolic link to `{}`, which does not exist", at("gone/x.sql").display())
+        );
+        assert_eq!(not_openable(&at("d.sql")), None);
+        assert_eq!(not_openable(dir.path()), None);
+        assert_eq!(not_openable(&at("absent.sql")), None);
+    }
+
+    #[test]
+    fn hidden_and_dependency_folders_are_left_out_and_said() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["1_a.sql", "node_modules/p/2_b.sql", ".git/x.sql", "vendor/3_c.sql", "sub/4_d.sql"] {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("mkdir");
+            std::fs::write(path, "SELECT 1;").expect("write");
+        }
+        let release = Release::read_folder(dir.path()).expect("read");
+        let read: Vec<&str> = release.files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(read, ["1_a.sql", "sub/4_d.sql"]);
+        let left_out: Vec<(&str, SkipKind)> =
+            release.skipped.iter().map(|s| (s.relative.as_str(), s.kind)).collect();
+        assert_eq!(
+            left_out,
+            [(".git", SkipKind::LeftOut), ("node_modules", SkipKind::LeftOut), ("vendor", SkipKind::LeftOut)]
+        );
+    }
+
+    #[test]
+    fn the_manifest_beside_a_folder_is_read_with_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir(dir.path().join("migrations")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("Cargo.toml"),
+            "[dependencies]
+",
+        )
+        .expect("write");
+        let release = Release::read_folder(&dir.path().join("migrations")).expect("read");
+        let manifest = release.manifest.expect("a manifest");
+        assert_eq!(manifest.display, dir.path().join("Cargo.toml").display().to_string());
+        assert_eq!(&*manifest.bytes, b"[dependencies]\n");
     }
 
     #[test]

@@ -36,6 +36,15 @@ const NOT_THE_PROJECTS: [&str; 15] = [
     "spec",
 ];
 
+/// Folders holding other people's code or build output.
+const VENDORED_FOLDERS: [&str; 8] =
+    ["node_modules", "vendor", "target", "dist", "build", ".git", "bower_components", ".next"];
+
+/// Whether a folder name is a vendored or generated folder, never walked.
+pub fn is_vendored_folder(name: &str) -> bool {
+    VENDORED_FOLDERS.contains(&name)
+}
+
 /// `migrations`, or a name ending in one after `-` or `_` (atuin's
 /// `meta-migrations`, `record-migrations`; `db_migrate`).
 pub(super) fn is_migrations_folder_name(folder: &str) -> bool {

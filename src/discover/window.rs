@@ -75,6 +75,16 @@ pub fn audit_window(
     // An unnamed folder is looked for at B's revision if B is one, else at A's.
     let revision_side = to.filter(|t| !is_folder(t)).or((!is_folder(from)).then_some(from));
     let folder = named_folder(&repo, folder);
+    if let Some(file) = folder.filter(|folder| {
+        let in_repo = repo.repo_relative(folder);
+        folder.is_file() || [Some(from), to].into_iter().flatten().any(|side| repo.is_file_at(side, &in_repo))
+    }) {
+        let parent = file.parent().filter(|parent| !parent.as_os_str().is_empty());
+        return Err(DiscoverError::FileGivenToAudit {
+            path: file.display().to_string(),
+            folder: parent.unwrap_or(Path::new(".")).display().to_string(),
+        });
+    }
     let folders = resolve_folders(&repo, folder, revision_side, dialect, &mut notes)?;
     let mut pairs = Vec::with_capacity(folders.len());
     for found in &folders {
@@ -128,7 +138,12 @@ pub fn branch_window(
     folder: Option<&Path>,
     dialect: Option<Dialect>,
 ) -> Result<Window, DiscoverError> {
-    let (repo, repository) = repository_of(folder)?;
+    let (repo, repository) = repository_of(folder).map_err(|error| match error {
+        DiscoverError::Git(super::GitError::NotARepository { path }) => {
+            DiscoverError::BaseOutsideRepository { base: base.to_owned(), path }
+        }
+        other => other,
+    })?;
     let mut notes = Vec::new();
     let folder = named_folder(&repo, folder);
     let folders = resolve_folders(&repo, folder, None, dialect, &mut notes)?;

@@ -2,6 +2,7 @@
 //! the change, not its user), vendored and generated folders, lock files, binary
 //! files and very large files. Each file left out is counted under its reason.
 
+use crate::discover::is_vendored_folder;
 use serde::Serialize;
 
 /// Files larger than this are data or generated bundles, not code a person wrote.
@@ -9,10 +10,6 @@ pub const MAX_CODE_BYTES: usize = 2 * 1024 * 1024;
 
 /// How far into a file a NUL byte marks it binary (git's own heuristic).
 const BINARY_SNIFF_BYTES: usize = 8000;
-
-/// Folders holding other people's code or build output.
-const VENDORED_FOLDERS: [&str; 8] =
-    ["node_modules", "vendor", "target", "dist", "build", ".git", "bower_components", ".next"];
 
 /// How the names of folders holding migrations end, whatever the tool:
 /// `migrations` (most tools, and `record-migrations`), `migration` (Flyway),
@@ -79,11 +76,6 @@ impl SkipReason {
             SkipReason::Unreadable => "unreadable",
         }
     }
-}
-
-/// Whether a folder name is a vendored or generated folder, never walked.
-pub fn is_vendored_folder(name: &str) -> bool {
-    VENDORED_FOLDERS.contains(&name)
 }
 
 /// Why the file at `path` (`/`-separated, relative to the code's root) is not

@@ -12,7 +12,8 @@ use gix::bstr::ByteSlice;
 use rayon::prelude::*;
 
 use super::EvidenceError;
-use super::code::{SkipReason, is_vendored_folder, skip_by_content, skip_by_path};
+use super::code::{SkipReason, skip_by_content, skip_by_path};
+use crate::discover::is_vendored_folder;
 use crate::discover::{Repository, git_error};
 
 /// Where release A's code is.

@@ -115,7 +115,7 @@ fn prefix_fingerprints(forward: &[Migration]) -> Vec<u64> {
         let mut hasher = DefaultHasher::new();
         running.hash(&mut hasher);
         migration.relative.hash(&mut hasher);
-        migration.foreign.hash(&mut hasher);
+        migration.unread.hash(&mut hasher);
         migration.sql().hash(&mut hasher);
         running = hasher.finish();
         fingerprints.push(running);

@@ -14,14 +14,15 @@
 //! `/tmp/nowhere.sql` never walks the trees below `/tmp`.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::analysis::{self, check_migration, dialect_of};
 use crate::classify::Change;
 use crate::config::{Config, ConfigError};
 use crate::discover::{
-    Migration, MigrationSet, Reach, Release, ReleaseFile, candidate_folders, discover_release, reach,
+    Migration, MigrationSet, Reach, Release, ReleaseFile, candidate_folders, discover_release,
+    lexically_normal, reach,
 };
 use crate::sql::Dialect;
 
@@ -169,7 +170,7 @@ impl Workspace {
         };
         let options = config.analysis_options(None, None);
         if let (false, Some(config_folder)) = (config.migrations.is_empty(), config_folder) {
-            let listed = config.migrations.iter().map(|folder| normalise(&config_folder.join(folder)));
+            let listed = config.migrations.iter().map(|folder| lexically_normal(&config_folder.join(folder)));
             let deepest = listed
                 .filter(|root| document.path.starts_with(root))
                 .max_by_key(|root| root.as_os_str().len());
@@ -307,22 +308,6 @@ fn buffer_file(root: &Path, document: &Document) -> ReleaseFile {
 fn relative(root: &Path, path: &Path) -> String {
     let inside = path.strip_prefix(root).unwrap_or(path);
     inside.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
-/// `path` without `.` and with `..` applied, so a folder listed as `./db/../db`
-/// contains the files under `db`.
-fn normalise(path: &Path) -> PathBuf {
-    let mut normal = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                normal.pop();
-            }
-            other => normal.push(other),
-        }
-    }
-    normal
 }
 
 fn is_sql(relative: &str) -> bool {
