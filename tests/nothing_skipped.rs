@@ -403,6 +403,6 @@ fn a_symlinked_migration_is_followed_at_a_revision() {
     let rules: Vec<&str> =
         report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
     assert_eq!(rules, ["drop-column"], "{report}");
-    assert_eq!(report["skipped"][0]["file"], "r2:db/migrations/3_gone.sql", "{report}");
+    assert_eq!(report["skipped"][0]["file"], "db/migrations/3_gone.sql", "{report}");
     assert_eq!(report["skipped"][0]["kind"], "dangling-link", "{report}");
 }
