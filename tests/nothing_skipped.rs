@@ -406,3 +406,77 @@ fn a_symlinked_migration_is_followed_at_a_revision() {
     assert_eq!(report["skipped"][0]["file"], "db/migrations/3_gone.sql", "{report}");
     assert_eq!(report["skipped"][0]["kind"], "dangling-link", "{report}");
 }
+
+/// Every note and warning (an `exclude` pattern matching nothing, the folder
+/// used, what the verdict presumes) is said in every format, as every file not
+/// read is: in GitLab as an `info` entry, its fingerprint the same from run to
+/// run (fresh-user trial: GitLab said the files not read but no note).
+#[test]
+fn notes_and_warnings_are_said_in_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("rollsafe.toml", "migrations = [\"db/migrations\"]\nexclude = [\"nothing/**\"]\n"),
+            ("db/migrations/1_a.sql", "CREATE TABLE a (id int, b text);\n"),
+            ("db/migrations/2_b.sql", "ALTER TABLE a DROP COLUMN b;\n"),
+            ("db/migrations/README.md", "how to\n"),
+        ],
+    );
+    let report = |format: &str| {
+        let output = rollsafe(dir.path()).args(["check", "--format", format]).output().expect("run");
+        assert_eq!(output.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let json: Value = serde_json::from_str(&report("json")).expect("json");
+    let notes: Vec<&str> =
+        json["notes"].as_array().expect("notes").iter().filter_map(Value::as_str).collect();
+    assert!(
+        notes.iter().any(|note| note.starts_with("warning: the exclude pattern `nothing/**`")),
+        "{notes:?}"
+    );
+
+    let gitlab_report = report("gitlab");
+    let gitlab: Value = serde_json::from_str(&gitlab_report).expect("gitlab");
+    let entries = gitlab.as_array().expect("entries");
+    let said: Vec<&str> = entries
+        .iter()
+        .filter(|entry| entry["check_name"] == "note")
+        .inspect(|entry| {
+            assert_eq!(entry["severity"], "info", "{entry}");
+            assert_eq!(entry["location"]["path"], "db/migrations", "{entry}");
+        })
+        .filter_map(|entry| entry["description"].as_str())
+        .collect();
+    assert_eq!(said, notes);
+    let mut fingerprints: Vec<&str> =
+        entries.iter().filter_map(|entry| entry["fingerprint"].as_str()).collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), entries.len(), "{gitlab_report}");
+    assert_eq!(report("gitlab"), gitlab_report, "the same run, the same fingerprints");
+    insta::assert_snapshot!("notes_gitlab", gitlab_report);
+
+    let sarif: Value = serde_json::from_str(&report("sarif")).expect("sarif");
+    let notifications =
+        sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().expect("list");
+    let said: Vec<&str> = notifications
+        .iter()
+        .filter(|notification| notification["level"] == "note")
+        .filter_map(|notification| notification["message"]["text"].as_str())
+        .collect();
+    assert_eq!(said, notes);
+    let github = report("github");
+    let said: Vec<&str> =
+        github.lines().filter_map(|line| line.strip_prefix("::notice title=rollsafe note::")).collect();
+    assert_eq!(said, notes);
+    let gcc = report("gcc");
+    let said: Vec<&str> = gcc.lines().filter_map(|line| line.strip_prefix("rollsafe: note: ")).collect();
+    assert_eq!(said, notes);
+    for format in ["markdown", "human"] {
+        let text = report(format);
+        for note in &notes {
+            assert!(text.contains(note), "{format} does not say `{note}`:\n{text}");
+        }
+    }
+}
