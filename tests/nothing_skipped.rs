@@ -152,14 +152,20 @@ fn a_report_that_cannot_be_written_is_exit_2() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), &[("m/1_a.sql", "CREATE TABLE a (id int);\n")]);
-    let commands = [
-        &["check", "m"][..],
+    write(dir.path(), &[("a/1_a.sql", "CREATE TABLE a (id int);\n")]);
+    let formats = ["human", "json", "gcc", "sarif", "github", "gitlab", "markdown"];
+    let checks = formats.map(|format| ["check", "m", "--format", format]);
+    let mut commands = vec![
+        &["audit", "--from", "a", "--to", "m"][..],
         &["rules"],
         &["explain", "drop-column"],
         &["list", "m"],
+        &["completions", "bash"],
+        &["man"],
         &["--help"],
         &["--version"],
     ];
+    commands.extend(checks.iter().map(|args| &args[..]));
     for args in commands {
         let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
         let output = std::process::Command::cargo_bin("rollsafe")
