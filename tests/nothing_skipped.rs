@@ -5,11 +5,15 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
+#[path = "support/repo.rs"]
+mod repo;
+
 use std::path::Path;
 use std::process::Stdio;
 
 use assert_cmd::Command;
 use assert_cmd::cargo::CommandCargoExt;
+use repo::{git, release};
 use serde_json::Value;
 
 fn rollsafe(dir: &Path) -> Command {
@@ -307,27 +311,6 @@ fn a_release_that_only_deletes_a_migration_is_not_taken_for_swapped_commits() {
     };
     assert!(!hint("r2", "r3"), "r3 came after r2 and deleted a migration");
     assert!(hint("r2", "r1"), "r1 came before r2");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("git");
-    assert!(status.success(), "git {args:?}");
-}
-
-/// Commits everything in `dir`, a repository made on first use, as release `tag`.
-fn release(dir: &Path, tag: &str) {
-    if !dir.join(".git").exists() {
-        git(dir, &["init", "-q", "-b", "main"]);
-    }
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-qm", tag]);
-    git(dir, &["tag", tag]);
 }
 
 #[test]

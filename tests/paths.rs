@@ -14,7 +14,7 @@ mod repo;
 
 use std::path::Path;
 
-use repo::{commit, git, run, write};
+use repo::{commit, release, run, write};
 use serde_json::Value;
 
 /// A repository tagged `r1` (a table, and A's code that reads its `nickname` on
@@ -24,15 +24,12 @@ use serde_json::Value;
 fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
-    git(root, &["init", "-q"]);
     write(root, "db/migrations/1_users.sql", "CREATE TABLE users (id int PRIMARY KEY, nickname text);\n");
     write(root, "src/app.ts", "// the app\ndb.query('SELECT nickname FROM users');\n");
-    commit(root, "r1");
-    git(root, &["tag", "r1"]);
+    release(root, "r1");
     write(root, "db/migrations/2_drop.sql", "ALTER TABLE users DROP COLUMN nickname;\n");
     write(root, "db/migrations/README.md", "how to add a migration\n");
-    commit(root, "r2");
-    git(root, &["tag", "r2"]);
+    release(root, "r2");
     let (code_moved, sql_moved) = ("// moved\n".repeat(5), "-- moved\n".repeat(5));
     write(root, "src/app.ts", &format!("{code_moved}// the app\ndb.query('SELECT nickname FROM users');\n"));
     write(root, "db/migrations/2_drop.sql", &format!("{sql_moved}ALTER TABLE users DROP COLUMN nickname;\n"));
