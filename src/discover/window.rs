@@ -101,7 +101,7 @@ pub fn audit_window(
             Err(DiscoverError::Git(super::GitError::FolderMissing { .. })) if !found.named => {
                 notes.push(format!(
                     "`{}` is not at {from}: each of its migrations is judged as new in the window (if it moved from another folder, name the folder at each release with two folders instead)",
-                    found.in_repo
+                    found.on_disk.display()
                 ));
                 Release { absent: true, ..Release::at_revision(found.on_disk.display().to_string(), from) }
             }
@@ -193,7 +193,6 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<FoldersFound, Di
                 });
             }
             let place = "under the working directory";
-            let as_found = |folder: &str| folder.to_owned();
             let kept = keep_own_databases(
                 found,
                 (place, place),
@@ -339,7 +338,6 @@ fn migrations_folders_under(
     let shown = folder.display().to_string();
     let under = format!("under `{shown}`");
     let mut notes = Vec::new();
-    let as_found = |folder: &str| folder.to_owned();
     let kept =
         keep_own_databases(found, (&under, &under), &as_found, (dialect, Some(&shown)), &mut notes, || {
             nothing_read_under(folder, &outside)
@@ -417,11 +415,11 @@ fn resolve_folders(
     dialect: Option<Dialect>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<MigrationsFolder>, DiscoverError> {
+    let show = |folder: &str| repo.shown(folder);
     let Some(given) = given else {
         let found = repo.find_migrations_folders(revision)?;
         let error_in =
             revision.map_or_else(|| "in the working tree".to_owned(), |revision| format!("at {revision}"));
-        let show = |folder: &str| repo.shown(folder);
         let found = keep_own_databases(
             found,
             (&error_in, "in the repository"),
@@ -454,7 +452,6 @@ fn resolve_folders(
         Some(revision) => format!("under `{shown}` at {revision}"),
         None => format!("under `{shown}`"),
     };
-    let show = |folder: &str| repo.shown(folder);
     let found = keep_own_databases(
         found.iter().map(under).collect(),
         (&place, &place),
@@ -476,6 +473,11 @@ fn resolve_folders(
 fn working_tree_folder(repo: &Repository, in_repo: String) -> MigrationsFolder {
     let on_disk = PathBuf::from(repo.shown(&in_repo));
     MigrationsFolder { in_repo, on_disk, named: false }
+}
+
+/// A folder found under the working directory, shown as found: a path from it.
+fn as_found(folder: &str) -> String {
+    folder.to_owned()
 }
 
 /// The folders `found` but those whose path names another database than
