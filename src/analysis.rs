@@ -27,8 +27,12 @@ use crate::verdict::{Loss, Verdict, WayBack, WayBackStep, decide};
 /// A migration file that changes point into.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// The path as reports show it.
+    /// The path as reports show it: as the user would open it from the working
+    /// directory (or as given), also for a file read at a revision.
     pub display: String,
+    /// The git revision its text was read at; `None` when read from disk. Its
+    /// lines are that text's.
+    pub revision: Option<String>,
     pub bytes: Arc<[u8]>,
 }
 
@@ -57,11 +61,14 @@ pub struct Analysis {
     pub code: Option<CodeSummary>,
 }
 
-/// One history judged: its folder (as reports name its release), the database
-/// word of a folder's per-database history, and how it was read.
+/// One history judged: its folder (as the user would open it) and the revision
+/// it was read at, the database word of a folder's per-database history, and how
+/// it was read.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Judged {
     pub folder: String,
+    /// `None` for a folder read from disk.
+    pub revision: Option<String>,
     pub history: Option<String>,
     pub dialect: Dialect,
     pub layout: Layout,
@@ -153,7 +160,8 @@ pub fn audit_releases(
     mut newer: Release,
     options: &Options,
 ) -> Result<Analysis, AnalysisError> {
-    let label = newer.label.clone();
+    let label = newer.label();
+    let empty = MigrationSet::empty(&newer.folder, newer.revision.as_deref());
     newer.share_unchanged(&older);
     // A release with no SQL file holds no history: a first release, rolled back to
     // before the database had any migration. Every migration of B is new in the
@@ -162,7 +170,7 @@ pub fn audit_releases(
     let first_release = (older.files.is_empty() && !older.absent).then(|| {
         format!(
             "`{}` holds no SQL migration: every migration of `{label}` is judged as new in the window",
-            older.label
+            older.label()
         )
     });
     // Each side is discovered on its own; A's errors come first, as A is read first.
@@ -171,7 +179,6 @@ pub fn audit_releases(
         || discover_histories(newer, &options.discover),
     );
     let (older, newer) = (older?, newer?);
-    let empty = MigrationSet::empty(&label);
     let counterpart =
         |of: &MigrationSet| older.iter().find(|set| set.history == of.history).unwrap_or(&empty);
     // A history B no longer has: every migration of it deleted.
@@ -277,7 +284,11 @@ fn audit_sets(
             discover::Rewrite::Edited { new, .. } => (new, edited_migration()),
             discover::Rewrite::Deleted(old) => (old, deleted_migration()),
         };
-        let file = run.add_file(migration);
+        // A deleted migration is A's file: its text (and lines) are A's.
+        let file = match rewrite {
+            discover::Rewrite::Deleted(_) => run.add_file_at(migration, older.revision.as_deref()),
+            discover::Rewrite::Edited { .. } => run.add_file(migration),
+        };
         run.changes.push(Change::for_file(file, finding));
     }
     for (old, new) in renamed {
@@ -543,7 +554,8 @@ pub fn check_release(
     only: Option<&[String]>,
     options: &Options,
 ) -> Result<Analysis, AnalysisError> {
-    let label = release.label.clone();
+    let label = release.label();
+    let (folder, revision) = (release.folder.clone(), release.revision.clone());
     let named: Vec<ReleaseFile> = match only {
         Some(names) => release.files.iter().filter(|f| names.contains(&f.relative)).cloned().collect(),
         None => Vec::new(),
@@ -556,7 +568,9 @@ pub fn check_release(
         .collect();
     let sets = match discover_histories(release, &options.discover) {
         Ok(sets) => sets,
-        Err(DiscoverError::NoMigrations { .. }) if only.is_some() => vec![MigrationSet::empty(&label)],
+        Err(DiscoverError::NoMigrations { .. }) if only.is_some() => {
+            vec![MigrationSet::empty(&folder, revision.as_deref())]
+        }
         Err(error) => return Err(error.into()),
     };
     // A down file named alone is judged as the way back of its forward migration:
@@ -568,7 +582,7 @@ pub fn check_release(
             .map(|name| match forward_undone_by(&sets, name) {
                 Some(forward) => {
                     undone.push(format!(
-                        "`{label}/{name}` is the way back of `{label}/{forward}`: judged with it"
+                        "`{folder}/{name}` is the way back of `{folder}/{forward}`: judged with it"
                     ));
                     forward.to_owned()
                 }
@@ -607,7 +621,7 @@ pub fn check_release(
     // A migration in another language is judged (unread-migration): only other files are said.
     let not_placed = |name: &&String| !sets.iter().any(|set| placed(set, name));
     for name in not_sql.iter().filter(not_placed) {
-        merged.notes.push(format!("`{label}/{name}` is not a SQL file: not read"));
+        merged.notes.push(format!("`{folder}/{name}` is not a SQL file: not read"));
     }
     Ok(merged)
 }
@@ -706,8 +720,10 @@ struct Run<'o> {
     options: &'o Options,
     dialect: Dialect,
     files: Vec<SourceFile>,
-    /// Where each file's display path sits in `files`.
-    file_index: HashMap<String, usize>,
+    /// The revision the history judged was read at; `None` on disk.
+    revision: Option<String>,
+    /// Where each file (its display path and revision) sits in `files`.
+    file_index: HashMap<(String, Option<String>), usize>,
     changes: Vec<Change>,
     notes: Vec<String>,
     skipped: Vec<Skipped>,
@@ -721,7 +737,8 @@ impl<'o> Run<'o> {
         // Versions read in a way the user may not expect (a date that is none).
         let remarks =
             set.forward.iter().filter_map(|m| Some(format!("`{}`: {}", m.display, m.version.remark()?)));
-        Run::in_dialect(options, dialect, note.into_iter().chain(remarks).collect())
+        let notes = note.into_iter().chain(remarks).collect();
+        Run { revision: set.revision.clone(), ..Run::in_dialect(options, dialect, notes) }
     }
 
     fn in_dialect(options: &'o Options, dialect: Dialect, notes: Vec<String>) -> Self {
@@ -729,6 +746,7 @@ impl<'o> Run<'o> {
             options,
             dialect,
             files: Vec::new(),
+            revision: None,
             file_index: HashMap::new(),
             changes: Vec::new(),
             notes,
@@ -736,13 +754,25 @@ impl<'o> Run<'o> {
         }
     }
 
-    /// Adds a migration's file to those changes point into (once).
+    /// Adds a migration of the history judged to the files changes point into (once).
     fn add_file(&mut self, migration: &Migration) -> usize {
-        if let Some(&index) = self.file_index.get(&migration.display) {
+        let revision = self.revision.clone();
+        self.add_file_at(migration, revision.as_deref())
+    }
+
+    /// Adds a migration read at `revision` to the files changes point into (once):
+    /// the same path at two revisions is two texts.
+    fn add_file_at(&mut self, migration: &Migration, revision: Option<&str>) -> usize {
+        let key = (migration.display.clone(), revision.map(str::to_owned));
+        if let Some(&index) = self.file_index.get(&key) {
             return index;
         }
-        self.files.push(SourceFile { display: migration.display.clone(), bytes: migration.bytes.clone() });
-        self.file_index.insert(migration.display.clone(), self.files.len() - 1);
+        self.files.push(SourceFile {
+            display: migration.display.clone(),
+            revision: key.1.clone(),
+            bytes: migration.bytes.clone(),
+        });
+        self.file_index.insert(key, self.files.len() - 1);
         self.files.len() - 1
     }
 
@@ -822,7 +852,8 @@ impl<'o> Run<'o> {
             skipped: self.skipped,
             histories: set.history.iter().cloned().collect(),
             judged: vec![Judged {
-                folder: set.label.clone(),
+                folder: set.folder.clone(),
+                revision: set.revision.clone(),
                 history: set.history.as_ref().map(|name| name.word.clone()),
                 dialect: self.dialect,
                 layout: set.layout,
@@ -885,7 +916,7 @@ mod tests {
         assert!(analysis.notes.iter().any(|note| note.starts_with(&said)), "{:?}", analysis.notes);
 
         // A folder not there at all at A is said where it was found missing, once.
-        let absent = Release { label: "v1:db".to_owned(), absent: true, ..Release::default() };
+        let absent = Release { absent: true, ..Release::at_revision("db".to_owned(), "v1") };
         let newer = Release::read_folder(&to).expect("read");
         let analysis = audit_releases(absent, newer, &Options::new(Some(Dialect::Postgres))).expect("audit");
         assert!(

@@ -483,7 +483,7 @@ fn listing(set: &discover::MigrationSet, named: Option<Dialect>, json: bool) -> 
             })
             .collect();
         let value = serde_json::json!({
-            "folder": set.label,
+            "folder": set.folder,
             "history": history,
             "dialect": dialect.to_string(),
             "dialect_from": dialect_from,
@@ -497,7 +497,7 @@ fn listing(set: &discover::MigrationSet, named: Option<Dialect>, json: bool) -> 
     }
     let history = history.map_or_else(String::new, |word| format!(", the `{word}` history"));
     let mut out =
-        format!("{} ({}{history}; dialect {dialect}, {dialect_from})\n", set.label, set.layout.label());
+        format!("{} ({}{history}; dialect {dialect}, {dialect_from})\n", set.label(), set.layout.label());
     for (number, (version, direction, file, unread)) in rows.enumerate() {
         out += &format!("{:>5}  {version:<22} {direction:<10} {file}\n", number + 1);
         if let Some(reason) = unread {
@@ -563,12 +563,15 @@ fn branch_groups(paths: &[PathBuf]) -> Vec<(Option<PathBuf>, Vec<PathBuf>)> {
 /// Narrows a window's analysis to the changes at `files`, the verdict with them.
 fn keep_only(analysis: &mut Analysis, files: &[PathBuf]) {
     // `x.sql` and `./x.sql` are one file; a file read from a revision is none of the
-    // working tree's. Each path is resolved once.
+    // working tree's, though shown at its place there. Each path is resolved once.
     let targets: Vec<Option<PathBuf>> = files.iter().map(|file| file.canonicalize().ok()).collect();
     let target_of_file: Vec<Option<usize>> = analysis
         .files
         .iter()
         .map(|source| {
+            if source.revision.is_some() {
+                return None;
+            }
             let path = Path::new(&source.display).canonicalize().ok()?;
             targets.iter().position(|target| target.as_ref() == Some(&path))
         })
@@ -656,7 +659,8 @@ impl Settings {
         let cwd = std::env::current_dir().unwrap_or_default();
         let (config, folder) = Config::load(config, &cwd)?.unwrap_or_default();
         // Shown in every report: as the user would open them from here, not absolute.
-        let migrations = config.migrations.iter().map(|m| as_seen_from(&folder.join(m), &cwd)).collect();
+        let migrations =
+            config.migrations.iter().map(|m| discover::as_seen_from(&folder.join(m), &cwd)).collect();
         let options = config.analysis_options(dialect, layout);
         let code = config.code.unwrap_or(CodeSetting::Auto);
         Ok(Settings {
@@ -721,22 +725,6 @@ impl Settings {
             }
         }
     }
-}
-
-/// `path` as the user would open it from `cwd`: relative when both are absolute on
-/// the same root (`db/migrations`, `../db/migrations`, `.`), else as it is.
-fn as_seen_from(path: &Path, cwd: &Path) -> PathBuf {
-    let same_root = path.components().next() == cwd.components().next();
-    if !path.is_absolute() || !cwd.is_absolute() || !same_root {
-        return path.to_path_buf();
-    }
-    let (mut rest, mut from) = (path.components().peekable(), cwd.components().peekable());
-    while rest.peek().is_some() && rest.peek() == from.peek() {
-        rest.next();
-        from.next();
-    }
-    let relative: PathBuf = from.map(|_| std::path::Component::ParentDir).chain(rest).collect();
-    if relative.as_os_str().is_empty() { PathBuf::from(".") } else { relative }
 }
 
 fn print(

@@ -238,17 +238,24 @@ fn check_and_list_without_a_path_find_the_migrations_folder() {
     // In a repository, from a subfolder: the whole working tree is searched.
     let repository = folder(&files);
     repo::commit_all(repository.path());
-    for (dir, from) in [(plain.path(), "."), (repository.path(), "src")] {
+    // Shown from the working directory, in the notes as in the paths of the changes.
+    for (dir, from, shown) in
+        [(plain.path(), ".", "db/migrations"), (repository.path(), "src", "../db/migrations")]
+    {
         let (status, report, stderr) = rollsafe(&dir.join(from), &["check", "--format", "json"]);
         assert_eq!(status, Some(1), "{stderr}");
         let report: Value = serde_json::from_str(&report).expect("json");
         assert_eq!(report["verdict"]["code_rollback"], "blocked", "{report}");
         let notes = report["notes"].to_string();
-        assert!(notes.contains("using the migrations folder `db/migrations`"), "{notes}");
+        assert!(notes.contains(&format!("using the migrations folder `{shown}`")), "{notes}");
+        assert!(
+            report["changes"][0]["file"].as_str().expect("file").starts_with(&format!("{shown}/")),
+            "{report}"
+        );
         let (status, listing, stderr) = rollsafe(&dir.join(from), &["list"]);
         assert_eq!(status, Some(0), "{stderr}");
         assert!(listing.contains("2_b.sql"), "{listing}");
-        assert!(stderr.contains("note: using the migrations folder `db/migrations`"), "{stderr}");
+        assert!(stderr.contains(&format!("note: using the migrations folder `{shown}`")), "{stderr}");
     }
 
     let empty = folder(&[("README.md", "nothing here\n")]);

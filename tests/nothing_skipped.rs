@@ -5,11 +5,15 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test helpers fail loudly
 
+#[path = "support/repo.rs"]
+mod repo;
+
 use std::path::Path;
 use std::process::Stdio;
 
 use assert_cmd::Command;
 use assert_cmd::cargo::CommandCargoExt;
+use repo::{git, release};
 use serde_json::Value;
 
 fn rollsafe(dir: &Path) -> Command {
@@ -149,14 +153,20 @@ fn a_report_that_cannot_be_written_is_exit_2() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), &[("m/1_a.sql", "CREATE TABLE a (id int);\n")]);
-    let commands = [
-        &["check", "m"][..],
+    write(dir.path(), &[("a/1_a.sql", "CREATE TABLE a (id int);\n")]);
+    let formats = ["human", "json", "gcc", "sarif", "github", "gitlab", "markdown"];
+    let checks = formats.map(|format| ["check", "m", "--format", format]);
+    let mut commands = vec![
+        &["audit", "--from", "a", "--to", "m"][..],
         &["rules"],
         &["explain", "drop-column"],
         &["list", "m"],
+        &["completions", "bash"],
+        &["man"],
         &["--help"],
         &["--version"],
     ];
+    commands.extend(checks.iter().map(|args| &args[..]));
     for args in commands {
         let full = std::fs::OpenOptions::new().write(true).open("/dev/full").expect("/dev/full");
         let output = std::process::Command::cargo_bin("rollsafe")
@@ -300,27 +310,6 @@ fn a_release_that_only_deletes_a_migration_is_not_taken_for_swapped_commits() {
     assert!(hint("r2", "r1"), "r1 came before r2");
 }
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .stdout(Stdio::null())
-        .status()
-        .expect("git");
-    assert!(status.success(), "git {args:?}");
-}
-
-/// Commits everything in `dir`, a repository made on first use, as release `tag`.
-fn release(dir: &Path, tag: &str) {
-    if !dir.join(".git").exists() {
-        git(dir, &["init", "-q", "-b", "main"]);
-    }
-    git(dir, &["add", "-A"]);
-    git(dir, &["commit", "-qm", tag]);
-    git(dir, &["tag", tag]);
-}
-
 #[test]
 fn check_base_judges_a_named_file_and_runs_inside_the_migrations_folder() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -401,7 +390,7 @@ fn a_symlinked_migration_is_followed_at_a_revision() {
         report["changes"].as_array().expect("changes").iter().filter_map(|c| c["rule"].as_str()).collect();
     // A versioned link to nothing is a migration the tool cannot run either: not read, not skipped.
     assert_eq!(rules, ["drop-column", "unread-migration"], "{report}");
-    assert_eq!(report["changes"][1]["file"], "r2:db/migrations/3_gone.sql", "{report}");
+    assert_eq!(report["changes"][1]["file"], "db/migrations/3_gone.sql", "{report}");
     let message = report["changes"][1]["message"].as_str().unwrap_or_default();
     assert!(message.contains("a symbolic link in git to `nowhere.sql`"), "{message}");
     assert_eq!(report["skipped"], serde_json::json!([]), "{report}");
@@ -568,4 +557,78 @@ fn a_folder_read_whole_leaves_out_dependencies_and_hidden_folders_and_says_so() 
     );
     let output = rollsafe(dir.path()).args(["list", "."]).output().expect("run");
     insta::assert_snapshot!("list_left_out", String::from_utf8(output.stdout).expect("utf-8"));
+}
+
+/// Every note and warning (an `exclude` pattern matching nothing, the folder
+/// used, what the verdict presumes) is said in every format, as every file not
+/// read is: in GitLab as an `info` entry, its fingerprint the same from run to
+/// run (fresh-user trial: GitLab said the files not read but no note).
+#[test]
+fn notes_and_warnings_are_said_in_every_format() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("rollsafe.toml", "migrations = [\"db/migrations\"]\nexclude = [\"nothing/**\"]\n"),
+            ("db/migrations/1_a.sql", "CREATE TABLE a (id int, b text);\n"),
+            ("db/migrations/2_b.sql", "ALTER TABLE a DROP COLUMN b;\n"),
+            ("db/migrations/README.md", "how to\n"),
+        ],
+    );
+    let report = |format: &str| {
+        let output = rollsafe(dir.path()).args(["check", "--format", format]).output().expect("run");
+        assert_eq!(output.status.code(), Some(1), "{format}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).expect("utf-8")
+    };
+    let json: Value = serde_json::from_str(&report("json")).expect("json");
+    let notes: Vec<&str> =
+        json["notes"].as_array().expect("notes").iter().filter_map(Value::as_str).collect();
+    assert!(
+        notes.iter().any(|note| note.starts_with("warning: the exclude pattern `nothing/**`")),
+        "{notes:?}"
+    );
+
+    let gitlab_report = report("gitlab");
+    let gitlab: Value = serde_json::from_str(&gitlab_report).expect("gitlab");
+    let entries = gitlab.as_array().expect("entries");
+    let said: Vec<&str> = entries
+        .iter()
+        .filter(|entry| entry["check_name"] == "note")
+        .inspect(|entry| {
+            assert_eq!(entry["severity"], "info", "{entry}");
+            assert_eq!(entry["location"]["path"], "db/migrations", "{entry}");
+        })
+        .filter_map(|entry| entry["description"].as_str())
+        .collect();
+    assert_eq!(said, notes);
+    let mut fingerprints: Vec<&str> =
+        entries.iter().filter_map(|entry| entry["fingerprint"].as_str()).collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    assert_eq!(fingerprints.len(), entries.len(), "{gitlab_report}");
+    assert_eq!(report("gitlab"), gitlab_report, "the same run, the same fingerprints");
+    insta::assert_snapshot!("notes_gitlab", gitlab_report);
+
+    let sarif: Value = serde_json::from_str(&report("sarif")).expect("sarif");
+    let notifications =
+        sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].as_array().expect("list");
+    let said: Vec<&str> = notifications
+        .iter()
+        .filter(|notification| notification["level"] == "note")
+        .filter_map(|notification| notification["message"]["text"].as_str())
+        .collect();
+    assert_eq!(said, notes);
+    let github = report("github");
+    let said: Vec<&str> =
+        github.lines().filter_map(|line| line.strip_prefix("::notice title=rollsafe note::")).collect();
+    assert_eq!(said, notes);
+    let gcc = report("gcc");
+    let said: Vec<&str> = gcc.lines().filter_map(|line| line.strip_prefix("rollsafe: note: ")).collect();
+    assert_eq!(said, notes);
+    for format in ["markdown", "human"] {
+        let text = report(format);
+        for note in &notes {
+            assert!(text.contains(note), "{format} does not say `{note}`:\n{text}");
+        }
+    }
 }

@@ -106,7 +106,7 @@ fn prisma_provider(release: &Release) -> Option<(Dialect, String)> {
 
 fn path_hint(release: &Release) -> Option<(Dialect, String)> {
     let paths =
-        std::iter::once(release.label.as_str()).chain(release.files.iter().map(|f| f.relative.as_str()));
+        std::iter::once(release.folder.as_str()).chain(release.files.iter().map(|f| f.relative.as_str()));
     paths.into_iter().find_map(|path| {
         let (dialect, hint) = named_in_path(path)?;
         Some((dialect, format!("`{hint}` in the path {path}")))
@@ -227,7 +227,7 @@ mod tests {
             bytes: Arc::from(text.as_bytes()),
         };
         Release {
-            label: label.to_owned(),
+            folder: label.to_owned(),
             files: files.iter().map(file).collect(),
             metadata: metadata.iter().map(file).collect(),
             ..Release::default()

@@ -69,14 +69,11 @@ impl Exclude {
             .collect()
     }
 
-    /// The paths a pattern may be written against. `full` is a path on disk, or
-    /// `revision:path` in a repository, whose path is taken from its top (where
-    /// `rollsafe.toml` usually is).
+    /// The paths a pattern may be written against. `full` is the file's path
+    /// from the working directory (for a file read at a revision, its place in the
+    /// working tree).
     fn candidates<'a>(&self, relative: &'a str, full: &'a str) -> Vec<Cow<'a, str>> {
         let mut paths = vec![Cow::Borrowed(relative), Cow::Owned(full.replace('\\', "/"))];
-        if let Some((_, in_repository)) = full.split_once(':') {
-            paths.push(Cow::Borrowed(in_repository));
-        }
         let slashed = |path: &Path| path.to_string_lossy().replace('\\', "/");
         // `..` resolved as written: a migrations folder named `../proj/db` from
         // inside `proj` is `proj/db`, under the patterns' folder.
@@ -134,11 +131,10 @@ mod tests {
     }
 
     #[test]
-    fn patterns_are_relative_to_their_folder_or_the_repository_top() {
+    fn patterns_are_relative_to_their_folder() {
         let exclude =
             Exclude::new(["db/migrations/legacy/**"]).expect("valid").relative_to(Path::new("/repo"));
         assert!(exclude.excludes("legacy/3_c.sql", "/repo/db/migrations/legacy/3_c.sql"));
-        assert!(exclude.excludes("legacy/3_c.sql", "HEAD:db/migrations/legacy/3_c.sql"));
         assert!(!exclude.excludes("3_c.sql", "/repo/db/migrations/3_c.sql"));
     }
 

@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use super::release::MANIFEST;
-use super::{Release, ReleaseFile, SkipKind, Skipped, search, worth_reading};
+use super::seen::{ShownFrom, working_directory};
+use super::{MigrationsFolder, Release, ReleaseFile, SkipKind, Skipped, search, worth_reading};
 
 /// Trouble reading releases from git (exit status 2).
 #[derive(Debug, Error, Diagnostic)]
@@ -58,6 +59,8 @@ pub struct Repository {
     repo: gix::Repository,
     /// The working tree's root, canonical.
     workdir: Option<PathBuf>,
+    /// How its paths are shown: from the working directory.
+    shown: ShownFrom,
 }
 
 impl Repository {
@@ -66,7 +69,8 @@ impl Repository {
         let repo = gix::discover(start)
             .map_err(|_| GitError::NotARepository { path: start.display().to_string() })?;
         let workdir = repo.workdir().and_then(|dir| dir.canonicalize().ok());
-        Ok(Repository { repo, workdir })
+        let shown = ShownFrom::new(workdir.as_deref(), &working_directory());
+        Ok(Repository { repo, workdir, shown })
     }
 
     /// The commit `revision` names, as a full hex id.
@@ -121,6 +125,13 @@ impl Repository {
         }
     }
 
+    /// The repository-relative `path` as the user would open it from the working
+    /// directory, at its place in the working tree: how reports show a file read at
+    /// a revision (the revision is said apart).
+    pub fn shown(&self, path: &str) -> String {
+        self.shown.show(path)
+    }
+
     /// The folder in the working tree holding the repository-relative `folder`.
     pub fn workdir_path(&self, folder: &str) -> Option<PathBuf> {
         self.workdir.as_ref().map(|root| root.join(folder))
@@ -153,8 +164,9 @@ impl Repository {
         Ok(found)
     }
 
-    /// The `.sql` files under `folder` (repository-relative) at `revision`.
-    pub fn release_at(&self, revision: &str, folder: &str) -> Result<Release, GitError> {
+    /// The `.sql` files under `folder` at `revision`, shown at the folder's place
+    /// in the working tree.
+    pub fn release_at(&self, revision: &str, folder: &MigrationsFolder) -> Result<Release, GitError> {
         self.release_sharing(revision, folder, &mut Blobs::default())
     }
 
@@ -165,19 +177,22 @@ impl Repository {
     pub fn release_sharing(
         &self,
         revision: &str,
-        folder: &str,
+        folder: &MigrationsFolder,
         known: &mut Blobs,
     ) -> Result<Release, GitError> {
-        let folder = folder.trim_matches('/');
+        let shown = &folder.on_disk;
+        let folder = folder.in_repo.trim_matches('/');
         let mut records = self.entries_under(revision, folder)?;
         records.sort_by(|a, b| a.filepath.cmp(&b.filepath));
         let manifest = self.manifest_beside(revision, folder);
-        let mut release = Release { label: format!("{revision}:{folder}"), manifest, ..Release::default() };
+        let mut release = Release::at_revision(shown.display().to_string(), revision);
+        release.manifest = manifest;
         self.read_blobs(&records, known)?;
         for entry in records {
             let relative = entry.filepath.to_str_lossy().into_owned();
             let path = if folder.is_empty() { relative.clone() } else { format!("{folder}/{relative}") };
-            let display = format!("{revision}:{path}");
+            // Where it is, or would be, in the working tree: as the folder read on disk shows it.
+            let display = shown.join(&relative).display().to_string();
             if entry.mode.is_tree() {
                 continue;
             }
@@ -221,7 +236,8 @@ impl Repository {
             let entry = tree.lookup_entry_by_path(&at).ok().flatten();
             let Some(entry) = entry else {
                 return Err(format!(
-                    "a symbolic link in git to `{at}`, which is not in the repository at {revision}"
+                    "a symbolic link in git to `{}`, which is not in the repository at {revision}",
+                    self.shown(&at)
                 ));
             };
             let object = entry.object().map_err(|error| error.to_string())?;
@@ -229,7 +245,7 @@ impl Repository {
                 return Ok(Arc::from(object.data.as_slice()));
             }
             if !entry.mode().is_link() {
-                return Err(format!("a symbolic link in git to `{at}`, which is no file"));
+                return Err(format!("a symbolic link in git to `{}`, which is no file", self.shown(&at)));
             }
             let target = String::from_utf8_lossy(&object.data).into_owned();
             let folder = at.rsplit_once('/').map_or("", |(folder, _)| folder);

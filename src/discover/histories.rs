@@ -216,7 +216,8 @@ fn history_of(release: &Release, name: &HistoryName) -> Release {
             .collect()
     };
     Release {
-        label: release.label.clone(),
+        folder: release.folder.clone(),
+        revision: release.revision.clone(),
         files: pick(&release.files),
         metadata: pick(&release.metadata),
         others: pick(&release.others),
@@ -240,7 +241,7 @@ mod tests {
     use super::*;
 
     fn release(paths: &[&str]) -> Release {
-        let mut release = Release { label: "db".to_owned(), ..Release::default() };
+        let mut release = Release { folder: "db".to_owned(), ..Release::default() };
         for path in paths {
             release.add(ReleaseFile {
                 relative: (*path).to_owned(),

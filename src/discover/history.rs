@@ -201,7 +201,7 @@ mod tests {
     #[test]
     fn a_first_release_has_nothing_out_of_order() {
         let newer = set(&[("2_b.sql", "SELECT 1;"), ("1_a.sql", "SELECT 2;")]);
-        let first = MigrationSet::empty("A");
+        let first = MigrationSet::empty("A", None);
         let history = History::between(&first, &newer);
         assert!(history.rewrites.is_empty() && history.renamed.is_empty());
         assert_eq!(paths(history.window.iter().copied()), ["1_a.sql", "2_b.sql"]);

@@ -8,6 +8,7 @@ mod history;
 mod layout;
 mod release;
 mod search;
+mod seen;
 mod version;
 mod window;
 
@@ -28,6 +29,7 @@ pub(crate) use release::not_openable;
 pub use release::{Release, ReleaseFile, SkipKind, Skipped};
 use release::{as_sql_name, foreign_extension, is_sql_file, worth_reading};
 pub use search::{Reach, candidate_folders, is_vendored_folder, reach};
+pub use seen::{as_seen_from, opened};
 pub use version::Version;
 pub use window::{
     FolderWindow, MigrationsFolder, Window, audit_window, branch_window, named_paths, working_tree_folders,
@@ -133,8 +135,10 @@ impl Migration {
 /// The migrations of one folder.
 #[derive(Debug, Clone)]
 pub struct MigrationSet {
-    /// How reports name the release.
-    pub label: String,
+    /// The migrations folder, as the user would open it (see [`Release::folder`]).
+    pub folder: String,
+    /// The git revision it was read at; `None` on disk.
+    pub revision: Option<String>,
     pub layout: Layout,
     /// Forward migrations, in run order.
     pub forward: Vec<Migration>,
@@ -150,10 +154,11 @@ pub struct MigrationSet {
 }
 
 impl MigrationSet {
-    /// A folder with no migrations, for judging a lone file.
-    pub fn empty(label: &str) -> MigrationSet {
+    /// A folder with no migrations (`folder` at `revision`), for judging a lone file.
+    pub fn empty(folder: &str, revision: Option<&str>) -> MigrationSet {
         MigrationSet {
-            label: label.to_owned(),
+            folder: folder.to_owned(),
+            revision: revision.map(str::to_owned),
             layout: Layout::Plain,
             forward: Vec::new(),
             back: Vec::new(),
@@ -163,9 +168,18 @@ impl MigrationSet {
         }
     }
 
+    /// How reports name the release: its folder, and the revision it was read at.
+    pub fn label(&self) -> String {
+        release::label(&self.folder, self.revision.as_deref())
+    }
+
     /// The set, unless it has no forward migration to order.
     fn unless_empty(self) -> Result<MigrationSet, DiscoverError> {
-        if self.forward.is_empty() { Err(DiscoverError::NoMigrations { path: self.label }) } else { Ok(self) }
+        if self.forward.is_empty() {
+            Err(DiscoverError::NoMigrations { path: self.label() })
+        } else {
+            Ok(self)
+        }
     }
 
     /// The dialect its SQL is read in and where that comes from: the one the user
@@ -321,7 +335,7 @@ pub fn discover_histories(release: Release, options: &Options) -> Result<Vec<Mig
     let mut sets = Vec::with_capacity(histories.len());
     let mut label = String::new();
     for (name, release) in histories {
-        label.clone_from(&release.label);
+        label = release.label();
         let mut set = discover_set(release, options)?;
         if set.forward.is_empty() {
             // A history with nothing to run (umami's `postgresql/data-migrations`): its files are said, not judged.
@@ -375,7 +389,8 @@ pub fn discover_release(release: Release, options: &Options) -> Result<Migration
 fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, DiscoverError> {
     // Detection reads every file; a dialect the user named makes it unnecessary.
     let detected_dialect = if options.dialect.is_some() { None } else { dialect::detect(&release) };
-    let Release { label, mut files, metadata, mut others, mut skipped, absent: _, manifest: _ } = release;
+    let Release { folder, revision, mut files, metadata, mut others, mut skipped, absent: _, manifest: _ } =
+        release;
     // Excluded files are left out before anything reads them, whatever the layout.
     for group in [&mut files, &mut others] {
         group.retain(|file| {
@@ -397,7 +412,8 @@ fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, Dis
         }));
         skipped.extend(others.iter().map(|file| Skipped::file(file, SkipKind::NotSql, "not SQL")));
         let set = MigrationSet {
-            label,
+            folder,
+            revision,
             layout: Layout::Sqitch,
             forward,
             back,
@@ -410,7 +426,8 @@ fn discover_set(release: Release, options: &Options) -> Result<MigrationSet, Dis
     synapse::keep_engine_variants(&mut files, options.dialect);
     let layout = options.layout.unwrap_or_else(|| Layout::detect_files(&files));
     let mut set = MigrationSet {
-        label,
+        folder,
+        revision,
         layout,
         forward: Vec::new(),
         back: Vec::new(),

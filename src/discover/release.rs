@@ -28,8 +28,11 @@ pub struct ReleaseFile {
 /// a git revision.
 #[derive(Debug, Clone, Default)]
 pub struct Release {
-    /// How reports name the release: the folder, or `rev:folder`.
-    pub label: String,
+    /// The migrations folder, as the user would open it from the working
+    /// directory (or as given); at a revision, its place in the working tree.
+    pub folder: String,
+    /// The git revision it was read at, as the user named it; `None` on disk.
+    pub revision: Option<String>,
     /// The SQL files.
     pub files: Vec<ReleaseFile>,
     /// Files that describe the migrations rather than being one (`migration_lock.toml`).
@@ -173,6 +176,16 @@ impl Skipped {
 }
 
 impl Release {
+    /// The folder `folder` (as shown) read at `revision`, its files still to add.
+    pub(crate) fn at_revision(folder: String, revision: &str) -> Release {
+        Release { folder, revision: Some(revision.to_owned()), ..Release::default() }
+    }
+
+    /// How reports name the release: its folder, and the revision it was read at.
+    pub fn label(&self) -> String {
+        label(&self.folder, self.revision.as_deref())
+    }
+
     /// Puts `bytes` in place of the file at `relative` (standard input, an unsaved
     /// buffer), adding it when the folder does not have it yet; filed by its name
     /// as a file on disk is (`x.go` is no SQL file, whatever it holds).
@@ -221,7 +234,7 @@ impl Release {
             return Err(DiscoverError::NotFound { path: shown });
         }
         let manifest = manifest_beside(root);
-        let mut release = Release { label: shown, manifest, ..Release::default() };
+        let mut release = Release { folder: shown, manifest, ..Release::default() };
         let mut not_read = Vec::new();
         // The walk names the files in order; they are then read on every core (a
         // long history is tens of thousands of small files) and taken in that order.
@@ -387,6 +400,15 @@ fn left_out_folder(entry: &walkdir::DirEntry) -> Option<String> {
         Some(format!("a folder of dependencies or build output (`{name}`), where no one keeps migrations"))
     } else {
         None
+    }
+}
+
+/// How reports name a migrations folder read at `revision` (`db/migrations at
+/// v1.2`), or on disk (the folder alone).
+pub(crate) fn label(folder: &str, revision: Option<&str>) -> String {
+    match revision {
+        Some(revision) => format!("{folder} at {revision}"),
+        None => folder.to_owned(),
     }
 }
 

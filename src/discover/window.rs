@@ -32,16 +32,23 @@ pub struct FolderWindow {
 }
 
 impl Window {
-    /// How reports name the releases: `A -> B`, for each folder.
+    /// How reports name the releases: `A -> B`, for each folder; one folder at
+    /// two revisions, `db/migrations at v1 -> v2`.
     pub fn label(&self) -> String {
-        let pairs: Vec<String> =
-            self.folders.iter().map(|pair| format!("{} -> {}", pair.older.label, pair.newer.label)).collect();
+        let pairs: Vec<String> = self
+            .folders
+            .iter()
+            .map(|FolderWindow { older, newer }| match (&older.revision, &newer.revision) {
+                (Some(_), Some(to)) if older.folder == newer.folder => format!("{} -> {to}", older.label()),
+                _ => format!("{} -> {}", older.label(), newer.label()),
+            })
+            .collect();
         pairs.join(", ")
     }
 
     /// How reports name release B: its folders.
     pub fn newer_label(&self) -> String {
-        let folders: Vec<&str> = self.folders.iter().map(|pair| pair.newer.label.as_str()).collect();
+        let folders: Vec<String> = self.folders.iter().map(|pair| pair.newer.label()).collect();
         folders.join(", ")
     }
 }
@@ -94,7 +101,7 @@ pub fn audit_window(
             if is_folder(side) {
                 Release::read_folder(Path::new(side))
             } else {
-                Ok(repo.release_sharing(side, &found.in_repo, &mut blobs)?)
+                Ok(repo.release_sharing(side, found, &mut blobs)?)
             }
         };
         let older = match release(from) {
@@ -104,9 +111,9 @@ pub fn audit_window(
             Err(DiscoverError::Git(super::GitError::FolderMissing { .. })) if !found.named => {
                 notes.push(format!(
                     "`{}` is not at {from}: each of its migrations is judged as new in the window (if it moved from another folder, name the folder at each release with two folders instead)",
-                    found.in_repo
+                    found.on_disk.display()
                 ));
-                Release { label: format!("{from}:{}", found.in_repo), absent: true, ..Release::default() }
+                Release { absent: true, ..Release::at_revision(found.on_disk.display().to_string(), from) }
             }
             other => other?,
         };
@@ -154,16 +161,12 @@ pub fn branch_window(
     ));
     let mut pairs = Vec::with_capacity(folders.len());
     for folder in &folders {
-        let older = match repo.release_at(&merge_base, &folder.in_repo) {
-            Ok(mut release) => {
-                for file in &mut release.files {
-                    file.display = file.display.replacen(&merge_base, short, 1);
-                }
-                release
-            }
+        let older = match repo.release_at(&merge_base, folder) {
+            // Named as the notes name the merge base.
+            Ok(release) => Release { revision: Some(short.to_owned()), ..release },
             // The branch created the folder: everything in it is new.
             Err(super::GitError::FolderMissing { .. }) => {
-                Release { label: format!("{short}:{}", folder.in_repo), absent: true, ..Release::default() }
+                Release { absent: true, ..Release::at_revision(folder.on_disk.display().to_string(), short) }
             }
             Err(error) => return Err(error.into()),
         };
@@ -205,7 +208,14 @@ pub fn working_tree_folders(dialect: Option<Dialect>) -> Result<FoldersFound, Di
                 });
             }
             let place = "under the working directory";
-            let kept = keep_own_databases(found, (place, place), (dialect, None), &mut notes, String::new)?;
+            let kept = keep_own_databases(
+                found,
+                (place, place),
+                &as_found,
+                (dialect, None),
+                &mut notes,
+                String::new,
+            )?;
             kept.into_iter()
                 .map(|in_repo| MigrationsFolder { on_disk: PathBuf::from(&in_repo), in_repo, named: false })
                 .collect()
@@ -343,9 +353,10 @@ fn migrations_folders_under(
     let shown = folder.display().to_string();
     let under = format!("under `{shown}`");
     let mut notes = Vec::new();
-    let kept = keep_own_databases(found, (&under, &under), (dialect, Some(&shown)), &mut notes, || {
-        nothing_read_under(folder, &outside)
-    })?;
+    let kept =
+        keep_own_databases(found, (&under, &under), &as_found, (dialect, Some(&shown)), &mut notes, || {
+            nothing_read_under(folder, &outside)
+        })?;
     if !outside.is_empty() {
         notes.push(sql_files_left_out(&shown, &outside));
     }
@@ -419,12 +430,19 @@ fn resolve_folders(
     dialect: Option<Dialect>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<MigrationsFolder>, DiscoverError> {
+    let show = |folder: &str| repo.shown(folder);
     let Some(given) = given else {
         let found = repo.find_migrations_folders(revision)?;
         let error_in =
             revision.map_or_else(|| "in the working tree".to_owned(), |revision| format!("at {revision}"));
-        let found =
-            keep_own_databases(found, (&error_in, "in the repository"), (dialect, None), notes, String::new)?;
+        let found = keep_own_databases(
+            found,
+            (&error_in, "in the repository"),
+            &show,
+            (dialect, None),
+            notes,
+            String::new,
+        )?;
         return Ok(found.into_iter().map(|in_repo| working_tree_folder(repo, in_repo)).collect());
     };
     if let Some(named) = unreadable_named(given, dialect) {
@@ -452,38 +470,41 @@ fn resolve_folders(
     let found = keep_own_databases(
         found.iter().map(under).collect(),
         (&place, &place),
+        &show,
         (dialect, Some(&in_repo)),
         notes,
         String::new,
     )?;
     if !outside.is_empty() {
-        notes.push(sql_files_left_out(&shown, &outside.iter().map(under).collect::<Vec<_>>()));
+        let outside: Vec<String> = outside.iter().map(|file| show(&under(file))).collect();
+        notes.push(sql_files_left_out(&shown, &outside));
     }
     Ok(found.into_iter().map(|in_repo| working_tree_folder(repo, in_repo)).collect())
 }
 
 /// The repository's migrations folder `in_repo`, found (not named), with its
-/// place in the working tree as the user would open it from the working directory.
+/// place in the working tree as the user would open it from the working
+/// directory (`.` inside it, `../db/migrations` beside it).
 fn working_tree_folder(repo: &Repository, in_repo: String) -> MigrationsFolder {
-    let cwd = std::env::current_dir().unwrap_or_default().canonicalize().unwrap_or_default();
-    let absolute = repo.workdir_path(&in_repo).unwrap_or_else(|| PathBuf::from(&in_repo));
-    let on_disk = match absolute.strip_prefix(&cwd) {
-        // Run inside the migrations folder itself.
-        Ok(relative) if relative.as_os_str().is_empty() => PathBuf::from("."),
-        Ok(relative) => relative.to_path_buf(),
-        Err(_) => absolute,
-    };
+    let on_disk = PathBuf::from(repo.shown(&in_repo));
     MigrationsFolder { in_repo, on_disk, named: false }
+}
+
+/// A folder found under the working directory, shown as found: a path from it.
+fn as_found(folder: &str) -> String {
+    folder.to_owned()
 }
 
 /// The folders `found` but those whose path names another database than
 /// `dialect` (umami's `db/clickhouse/migrations`), with notes saying which were
 /// read and which left out. `found_in` says where they were searched, as the
-/// error and as a note say it (`at v2`, `in the repository`); `more_help`, what
-/// else the error should say when all are left out.
+/// error and as a note say it (`at v2`, `in the repository`); `show`, how a
+/// folder found is shown (repository-relative folders, from the working
+/// directory); `more_help`, what else the error should say when all are left out.
 fn keep_own_databases(
     mut found: Vec<String>,
     (error_in, found_in): (&str, &str),
+    show: &dyn Fn(&str) -> String,
     (dialect, named): (Option<Dialect>, Option<&str>),
     notes: &mut Vec<String>,
     more_help: impl FnOnce() -> String,
@@ -494,9 +515,9 @@ fn keep_own_databases(
         dialect.and(named).and_then(database_named).filter(|(own, _)| own.is_none()).map(|(_, word)| word);
     let why_not = |folder: &str| match (database_named(folder)?, dialect) {
         ((None, word), _) if unlocked.as_ref() == Some(&word) => None,
-        ((None, word), _) => Some(format!("`{folder}` (rollsafe does not read {word}'s SQL)")),
+        ((None, word), _) => Some(format!("`{}` (rollsafe does not read {word}'s SQL)", show(folder))),
         ((Some(own), _), Some(picked)) if own != picked => {
-            Some(format!("`{folder}` (`--dialect {picked}` picks another database)"))
+            Some(format!("`{}` (`--dialect {picked}` picks another database)", show(folder)))
         }
         _ => None,
     };
@@ -509,7 +530,7 @@ fn keep_own_databases(
             more: more_help(),
         });
     }
-    let named: Vec<String> = found.iter().map(|folder| format!("`{folder}`")).collect();
+    let named: Vec<String> = found.iter().map(|folder| format!("`{}`", show(folder))).collect();
     notes.push(match named.as_slice() {
         [one] => {
             format!("using the migrations folder {one}, found {found_in} (pass a folder to choose another)")

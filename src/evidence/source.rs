@@ -241,9 +241,13 @@ fn list_tree(
         };
         match reason {
             Some(reason) => *skipped.entry(reason).or_default() += 1,
-            None => {
-                listed.push(Listed { display: relative.clone(), relative, locator: Locator::Blob(entry.oid) })
-            }
+            // Shown at its place in the working tree, as the migrations are; its
+            // lines are the revision's.
+            None => listed.push(Listed {
+                display: repo.shown(&relative),
+                relative,
+                locator: Locator::Blob(entry.oid),
+            }),
         }
     }
     Ok((listed, skipped))

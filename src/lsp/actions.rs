@@ -266,7 +266,7 @@ mod tests {
     const GIVEN: &str = "CREATE TABLE users (id int, legacy text, email text);";
 
     fn flagged(sql: &str) -> Vec<Flagged> {
-        flag(sql, &changes_in(Dialect::Postgres, GIVEN, sql, &BTreeMap::new()), None, &mut |_| None)
+        flag(sql, &changes_in(Dialect::Postgres, GIVEN, sql, &BTreeMap::new()), false, &mut |_| None)
     }
 
     #[test]

@@ -27,8 +27,6 @@ pub enum Code {
     Head {
         /// The migrations folder.
         folder: PathBuf,
-        /// The working tree's root, where the files A's code uses are opened.
-        workdir: PathBuf,
         /// The migrations folder, repository-relative: not A's code.
         migrations: String,
         readings: Readings,
@@ -55,44 +53,45 @@ impl Code {
         let Ok(repo) = Repository::discover(folder) else {
             return Code::Missing;
         };
-        let Some(workdir) = repo.workdir_path("") else {
+        // A bare repository has no working tree to open A's files in.
+        if repo.workdir_path("").is_none() {
             return Code::Missing;
-        };
+        }
         Code::Head {
             folder: folder.to_path_buf(),
-            workdir,
             migrations: repo.repo_relative(folder),
             readings: Readings::default(),
         }
     }
 
     /// Checks the findings that break A's code against A's code, as `audit` does,
-    /// saying in `notes` what was read; returns where the files it references are
-    /// opened. Only when a finding depends on A's code is the code read.
-    pub fn weigh(&mut self, changes: &mut [Change], notes: &mut Vec<String>) -> Option<PathBuf> {
+    /// saying in `notes` what was read; returns whether it was (the files it
+    /// references are shown from the working directory). Only when a finding
+    /// depends on A's code is the code read.
+    pub fn weigh(&mut self, changes: &mut [Change], notes: &mut Vec<String>) -> bool {
         let depends_on_code =
             changes.iter().any(|change| change.findings().iter().any(|f| f.breaks_code && f.counts()));
         if !depends_on_code {
-            return None;
+            return false;
         }
         match self {
-            Code::Head { folder, workdir, migrations, readings } => {
+            Code::Head { folder, migrations, readings } => {
                 match readings.of(folder, migrations, Asked::of(changes)) {
                     Ok(reading) => {
                         reading.apply(changes);
                         notes.push(reading.summary.note());
-                        Some(workdir.clone())
+                        true
                     }
                     Err(error) => {
                         notes.push(format!("A's code not read ({error}): the findings presume A's code uses every object of A's schema"));
-                        None
+                        false
                     }
                 }
             }
-            Code::Off => None,
+            Code::Off => false,
             Code::Missing => {
                 notes.push("no code of release A read: the folder is in no git repository, so the findings presume A's code uses every object of A's schema".to_owned());
-                None
+                false
             }
         }
     }

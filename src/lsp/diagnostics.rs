@@ -4,8 +4,6 @@
 //! the rule's documentation. A risk accepted with `-- rollsafe: allow … because`
 //! stays visible as a hint that says so; a rule turned `off` is not shown.
 
-use std::path::Path;
-
 use lsp_types::{
     CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     Range, Uri,
@@ -39,12 +37,12 @@ pub struct Flagged {
 
 /// The findings of `changes` (judged from `text`) to show, with their diagnostics.
 /// `documentation` gives the link to a rule's page, when there is one; the places
-/// in A's code that use what a finding breaks are its related information, their
-/// files under `code_root`.
+/// in A's code that use what a finding breaks are its related information, when
+/// A's code was read.
 pub fn flag(
     text: &str,
     changes: &[Change],
-    code_root: Option<&Path>,
+    code_read: bool,
     documentation: &mut dyn FnMut(&'static Rule) -> Option<Uri>,
 ) -> Vec<Flagged> {
     let mut flagged = Vec::new();
@@ -57,7 +55,7 @@ pub fn flag(
                 Some(at) => Range::new(lsp_position(text, at), lsp_position(text, finding.end.unwrap_or(at))),
                 None => statement,
             };
-            let related = code_root.map(|root| used_by(finding, root)).unwrap_or_default();
+            let related = if code_read { used_by(finding) } else { Vec::new() };
             let diagnostic = diagnostic(finding, range, documentation(finding.rule), related);
             flagged.push(Flagged {
                 rule: finding.rule,
@@ -76,11 +74,12 @@ pub fn flag(
 
 /// Where A's code uses what `finding` breaks, as related information: the range
 /// covers the name, in the UTF-16 units the reading of the file counted.
-fn used_by(finding: &Finding, root: &Path) -> Vec<DiagnosticRelatedInformation> {
+fn used_by(finding: &Finding) -> Vec<DiagnosticRelatedInformation> {
     let references = finding.evidence().into_iter().flat_map(|evidence| &evidence.references);
     references
         .filter_map(|reference| {
-            let uri = uri_of(&root.join(&reference.file))?;
+            // Shown from the working directory, as every path of a report is.
+            let uri = uri_of(&crate::discover::opened(&reference.file))?;
             let line = u32::try_from(reference.line.saturating_sub(1)).unwrap_or(u32::MAX);
             let character = |units: u64| u32::try_from(units).unwrap_or(u32::MAX);
             let start = reference.utf16.column;
@@ -161,7 +160,7 @@ mod tests {
     fn a_finding_is_flagged_on_its_name_in_utf16_columns() {
         let sql = "-- the old column goes\nALTER TABLE users DROP COLUMN légacy_𝔘;\n";
         let changes = changes_in(Dialect::Postgres, GIVEN, sql, &BTreeMap::new());
-        let flagged = flag(sql, &changes, None, &mut link);
+        let flagged = flag(sql, &changes, false, &mut link);
         assert_eq!(flagged.len(), 1, "{flagged:?}");
         let diagnostic = &flagged[0].diagnostic;
         // `légacy_𝔘` starts at column 30 and is 9 UTF-16 units long (`𝔘` takes two).
@@ -182,7 +181,7 @@ mod tests {
         let sql = "-- rollsafe: allow drop-column because archived\nALTER TABLE users DROP COLUMN email;\nALTER TABLE users RENAME COLUMN id TO key;\nCREATE TABLE t (id int);\n";
         let severities = BTreeMap::from([("rename-column".to_owned(), Severity::Warning)]);
         let changes = changes_in(Dialect::Postgres, GIVEN, sql, &severities);
-        let flagged = flag(sql, &changes, None, &mut |_| None);
+        let flagged = flag(sql, &changes, false, &mut |_| None);
         let shown: Vec<(&str, Option<DiagnosticSeverity>)> =
             flagged.iter().map(|f| (f.rule.id, f.diagnostic.severity)).collect();
         assert_eq!(
@@ -197,7 +196,7 @@ mod tests {
 
         let off = BTreeMap::from([("rename-column".to_owned(), Severity::Off)]);
         let changes = changes_in(Dialect::Postgres, GIVEN, sql, &off);
-        assert_eq!(flag(sql, &changes, None, &mut |_| None).len(), 1, "a rule turned off is not shown");
+        assert_eq!(flag(sql, &changes, false, &mut |_| None).len(), 1, "a rule turned off is not shown");
     }
 
     #[test]

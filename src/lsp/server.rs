@@ -401,12 +401,10 @@ impl<W: Write> Server<W> {
                         catch_unwind(AssertUnwindSafe(|| workspace.check(&root, document, documents)));
                     match checked {
                         Ok(Ok(checked)) => {
-                            let flagged = flag(
-                                &document.text,
-                                &checked.changes,
-                                checked.code_root.as_deref(),
-                                &mut |rule| docs.link(rule),
-                            );
+                            let flagged =
+                                flag(&document.text, &checked.changes, checked.code_read, &mut |rule| {
+                                    docs.link(rule)
+                                });
                             let notes = checked
                                 .notes
                                 .into_iter()

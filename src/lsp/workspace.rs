@@ -48,9 +48,9 @@ pub struct Checked {
     pub changes: Vec<Change>,
     /// What the user should know that is not a change of the file.
     pub notes: Vec<String>,
-    /// Where the files of A's code that findings reference are opened: the
-    /// working tree of the repository whose code was read.
-    pub code_root: Option<PathBuf>,
+    /// Whether A's code was read: the places findings reference in it are
+    /// paths from the working directory.
+    pub code_read: bool,
 }
 
 /// The migrations folders the open files belong to.
@@ -155,8 +155,8 @@ impl Workspace {
                 check_migration(&migration, before, epoch(end), dialect, &folder.options)
             }
         };
-        let code_root = folder.code.weigh(&mut changes, &mut notes);
-        Ok(Checked { changes, notes, code_root })
+        let code_read = folder.code.weigh(&mut changes, &mut notes);
+        Ok(Checked { changes, notes, code_read })
     }
 
     fn find_folder(&mut self, document: &Document, documents: &Documents) -> Placement {

@@ -1,7 +1,9 @@
 //! GitLab Code Quality JSON: one entry per finding that is not safe, and an `info`
-//! one per file not read (at its line 1). Fingerprints
-//! depend on the rule, the file and the statement's text, not on line numbers, so
-//! a finding keeps its identity when lines move.
+//! one per file not read (at its line 1) and per note or warning (at the first
+//! folder judged, line 1), so that it says everything SARIF's notifications and
+//! GitHub's notices say. Fingerprints depend on the rule, the file and the
+//! statement's text, not on line numbers, so a finding keeps its identity when
+//! lines move; a note's, on its text.
 
 use std::collections::HashMap;
 use std::io;
@@ -40,8 +42,7 @@ struct Entries<'a>(&'a Analysis);
 impl Serialize for Entries<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let analysis = self.0;
-        // How often each finding was seen so far, by its fingerprint's base.
-        let mut seen: HashMap<u64, u64> = HashMap::new();
+        let mut findings_seen = Occurrences::default();
         let findings = issues(analysis).map(move |issue| {
             let statement = analysis.files[issue.change.file]
                 .bytes
@@ -56,11 +57,8 @@ impl Serialize for Entries<'_> {
                 normalized.join(" "),
                 issue.finding.message
             );
-            let base = fnv1a(key.as_bytes());
             // The same finding twice in one file (a statement repeated) stays distinct.
-            let occurrence = seen.entry(base).or_default();
-            let fingerprint = format!("{:016x}", fnv1a(format!("{base}:{occurrence}").as_bytes()));
-            *occurrence += 1;
+            let fingerprint = findings_seen.fingerprint(key.as_bytes());
             Entry {
                 description: format!(
                     "{}{} ({})",
@@ -99,7 +97,33 @@ impl Serialize for Entries<'_> {
                 location: Location { path, lines: Lines { begin: 1 } },
             }
         });
-        serializer.collect_seq(findings.chain(way_back).chain(not_read))
+        // A note is about the run, not a line: it is placed at the first folder judged.
+        let folder = uri(analysis.judged.first().map_or(".", |judged| judged.folder.as_str()));
+        let mut notes_seen = Occurrences::default();
+        let notes = analysis.notes.iter().map(move |note| Entry {
+            description: note.clone(),
+            check_name: "note",
+            fingerprint: notes_seen.fingerprint(format!("note\0{note}").as_bytes()),
+            severity: "info",
+            location: Location { path: folder.clone(), lines: Lines { begin: 1 } },
+        });
+        serializer.collect_seq(findings.chain(way_back).chain(not_read).chain(notes))
+    }
+}
+
+/// How often each fingerprint's base was seen so far: what is said twice (a
+/// statement repeated in one file) stays two entries.
+#[derive(Default)]
+struct Occurrences(HashMap<u64, u64>);
+
+impl Occurrences {
+    /// The fingerprint of the next entry whose identity is `key`.
+    fn fingerprint(&mut self, key: &[u8]) -> String {
+        let base = fnv1a(key);
+        let occurrence = self.0.entry(base).or_default();
+        let fingerprint = format!("{:016x}", fnv1a(format!("{base}:{occurrence}").as_bytes()));
+        *occurrence += 1;
+        fingerprint
     }
 }
 

@@ -51,6 +51,15 @@ pub fn commit(dir: &Path, message: &str) {
     git(dir, &["commit", "-q", "-m", message]);
 }
 
+/// Commits everything in `dir`, a repository made on first use, as release `tag`.
+pub fn release(dir: &Path, tag: &str) {
+    if !dir.join(".git").exists() {
+        git(dir, &["init", "-q"]);
+    }
+    commit(dir, tag);
+    git(dir, &["tag", tag]);
+}
+
 /// The shared release bundles (`../shared/releases`), beside the project.
 pub const RELEASES: &str = "../shared/releases";
 

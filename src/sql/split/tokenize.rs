@@ -111,9 +111,8 @@ fn compare_skipped_rows(text: &str) -> Result<(), String> {
     let (Some(skipped), Some(all)) = (read(Rows::Skipped), read(Rows::Kept)) else {
         return Err("the fast path read the text with INSERT rows skipped and not with all".to_owned());
     };
-    let same = |(a, b): (&(TokenWithSpan, Range<usize>), &(TokenWithSpan, Range<usize>))| {
-        a.0.token == b.0.token && a.0.span == b.0.span && a.1 == b.1
-    };
+    type Read = (TokenWithSpan, Range<usize>);
+    let same = |(a, b): (&Read, &Read)| a.0.token == b.0.token && a.0.span == b.0.span && a.1 == b.1;
     let mut rest = all.iter();
     for token in &skipped {
         if !rest.by_ref().any(|kept| same((kept, token))) {
