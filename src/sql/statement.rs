@@ -30,24 +30,28 @@ pub(super) fn parse_tokens(
     if let Some(parsed) = rows.as_ref().and_then(|rows| plain_insert(tokens, rows, dialect, lowerer)) {
         return Ok(vec![parsed]);
     }
-    let read = match &rows {
+    // Whitespace and comments are left out: the parser skips them at every look
+    // ahead, and copying them costs as much as the rest. `origin` says where each
+    // token the parser reads is in `tokens`.
+    let (mut read, mut origin) = (Vec::with_capacity(tokens.len() / 2), Vec::with_capacity(tokens.len() / 2));
+    let mut keep = |index: usize, token: &TokenWithSpan| {
+        if !is_trivia(&token.token) {
+            read.push(token.clone());
+            origin.push(index);
+        }
+    };
+    match &rows {
         Some(rows) => {
+            tokens[..rows.start].iter().enumerate().for_each(|(index, token)| keep(index, token));
             let stand_in = row_standing_in(&tokens[rows.clone()]);
-            tokens[..rows.start]
-                .iter()
-                .cloned()
-                .chain(stand_in)
-                .chain(tokens[rows.end..].iter().cloned())
-                .collect()
+            // Standing in for the rows: the first and last stand for theirs.
+            let stand_for = [rows.start, rows.start, rows.end - 1];
+            stand_in.into_iter().zip(stand_for).for_each(|(token, index)| keep(index, &token));
+            tokens[rows.end..].iter().enumerate().for_each(|(index, token)| keep(rows.end + index, token));
         }
-        None => tokens.to_vec(),
-    };
-    let at = |parser: &Parser<'_>| match &rows {
-        Some(rows) if parser.index() >= rows.start + STAND_IN_LEN => {
-            parser.index() - STAND_IN_LEN + rows.len()
-        }
-        _ => parser.index(),
-    };
+        None => tokens.iter().enumerate().for_each(|(index, token)| keep(index, token)),
+    }
+    let at = |parser: &Parser<'_>| origin.get(parser.index()).copied().unwrap_or(tokens.len());
     let mut parser = Parser::new(dialect.parser_dialect()).with_tokens_with_locations(read);
     let mut statements = Vec::new();
     loop {
