@@ -559,6 +559,43 @@ fn a_folder_read_whole_leaves_out_dependencies_and_hidden_folders_and_says_so() 
     insta::assert_snapshot!("list_left_out", String::from_utf8(output.stdout).expect("utf-8"));
 }
 
+/// At git revisions as on disk: a folder read whole leaves out what holds no
+/// migrations, and says so (fresh-user trial: at a revision, a dependency's
+/// `DROP TABLE` under `db/node_modules` was judged, and made the new migration
+/// out of order).
+#[test]
+fn a_folder_read_at_revisions_leaves_out_dependencies_and_hidden_folders_and_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        &[
+            ("db/1_a.sql", "CREATE TABLE a (id int);\n"),
+            ("db/node_modules/pkg/9_drop.sql", "DROP TABLE a;\n"),
+            ("db/.cache/8_drop.sql", "DROP TABLE a;\n"),
+        ],
+    );
+    release(dir.path(), "r1");
+    write(
+        dir.path(),
+        &[
+            ("db/2_b.sql", "ALTER TABLE a ADD COLUMN z int;\n"),
+            ("db/node_modules/pkg/10_drop.sql", "DROP TABLE q;\n"),
+        ],
+    );
+    release(dir.path(), "r2");
+    let output = rollsafe(dir.path())
+        .args(["audit", "--from", "r1", "--to", "r2", "db", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert_eq!(file_and(&report["changes"], "rule"), [("db/2_b.sql", "add-nullable-column")]);
+    assert_eq!(
+        file_and(&report["skipped"], "kind"),
+        [("db/.cache", "left-out"), ("db/node_modules", "left-out")]
+    );
+}
+
 /// Every note and warning (an `exclude` pattern matching nothing, the folder
 /// used, what the verdict presumes) is said in every format, as every file not
 /// read is: in GitLab as an `info` entry, its fingerprint the same from run to

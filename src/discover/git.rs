@@ -11,7 +11,7 @@ use miette::Diagnostic;
 use rayon::prelude::*;
 use thiserror::Error;
 
-use super::release::MANIFEST;
+use super::release::{MANIFEST, left_out_folder_named};
 use super::seen::{ShownFrom, working_directory};
 use super::{MigrationsFolder, Release, ReleaseFile, SkipKind, Skipped, search, worth_reading};
 
@@ -187,6 +187,33 @@ impl Repository {
         let manifest = self.manifest_beside(revision, folder);
         let mut release = Release::at_revision(shown.display().to_string(), revision);
         release.manifest = manifest;
+        // Folders no one keeps migrations in, left out and said as on disk (see
+        // `Release::read_folder_to_depth`), with all they hold.
+        let mut left_out: Vec<String> = Vec::new();
+        records.retain(|entry| {
+            let relative = entry.filepath.to_str_lossy();
+            let under_left_out = left_out.iter().any(|folder| {
+                relative.strip_prefix(folder.as_str()).is_some_and(|rest| rest.starts_with('/'))
+            });
+            if under_left_out {
+                return false;
+            }
+            let name = relative.rsplit('/').next().unwrap_or(&relative);
+            match left_out_folder_named(name).filter(|_| entry.mode.is_tree()) {
+                Some(reason) => {
+                    let display = shown.join(relative.as_ref()).display().to_string();
+                    release.skipped.push(Skipped::new(
+                        relative.to_string(),
+                        display,
+                        SkipKind::LeftOut,
+                        reason,
+                    ));
+                    left_out.push(relative.into_owned());
+                    false
+                }
+                None => true,
+            }
+        });
         self.read_blobs(&records, known)?;
         for entry in records {
             let relative = entry.filepath.to_str_lossy().into_owned();

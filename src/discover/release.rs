@@ -393,10 +393,15 @@ fn left_out_folder(entry: &walkdir::DirEntry) -> Option<String> {
     if entry.depth() == 0 || !entry.file_type().is_dir() {
         return None;
     }
-    let name = entry.file_name().to_string_lossy();
+    left_out_folder_named(&entry.file_name().to_string_lossy())
+}
+
+/// Why a folder named `name`, under the one read, is left out, unless it is not:
+/// on disk and at a git revision alike.
+pub(super) fn left_out_folder_named(name: &str) -> Option<String> {
     if name.starts_with('.') {
         Some("a hidden folder, where no one keeps migrations".to_owned())
-    } else if super::is_vendored_folder(&name) {
+    } else if super::is_vendored_folder(name) {
         Some(format!("a folder of dependencies or build output (`{name}`), where no one keeps migrations"))
     } else {
         None
