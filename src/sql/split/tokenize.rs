@@ -345,12 +345,8 @@ impl LiteralRows {
 
     fn observe(&mut self, token: &Token) {
         use InsertState::{FirstRow, Head, Insert, Other, Rows, Start, Values};
-        let keyword = match token {
-            Token::Whitespace(_) => return,
-            Token::Word(word) if word.quote_style.is_none() => word.keyword,
-            _ => Keyword::NoKeyword,
-        };
         match token {
+            Token::Whitespace(_) => return,
             Token::LParen => self.depth += 1,
             Token::RParen => self.depth = self.depth.saturating_sub(1),
             Token::SemiColon if self.depth == 0 => {
@@ -359,6 +355,14 @@ impl LiteralRows {
             }
             _ => {}
         }
+        // Most tokens are of other statements: only their end is looked for.
+        if self.state == Other {
+            return;
+        }
+        let keyword = match token {
+            Token::Word(word) if word.quote_style.is_none() => word.keyword,
+            _ => Keyword::NoKeyword,
+        };
         self.state = match (self.state, keyword, token) {
             (Start, Keyword::INSERT, _) => Insert,
             (Insert, Keyword::INTO, _) => Head,
