@@ -90,6 +90,11 @@ fn no_migrations_folder_in_the_repository_is_a_diagnostic() {
     assert_eq!(status, Some(2), "{stderr}");
     assert!(stderr.contains("no migrations folder found at v1"), "{stderr}");
     assert!(stderr.contains("searched the tree"), "{stderr}");
+    // The help shows `check --base` too, not only `audit` (fresh-user trial).
+    let (status, _, stderr) = rollsafe(dir.path(), &["check", "--base", "v1"]);
+    assert_eq!(status, Some(2), "{stderr}");
+    let stderr = stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(stderr.contains("`rollsafe check --base main db/"), "{stderr}");
 }
 
 #[test]

@@ -34,7 +34,7 @@ pub enum GitError {
     #[diagnostic(
         code(rollsafe::no_migrations_folder),
         help(
-            "pass the folder, e.g. `rollsafe audit --from v1 --to v2 db/migrations`; searched the tree for folders named {searched} holding SQL files a migration layout can order"
+            "name the migrations folder after the command (`rollsafe audit --from v1 --to v2 db/migrations`, `rollsafe check --base main db/migrations`); searched the tree for folders named {searched} holding SQL files a migration layout can order"
         )
     )]
     NoFolder { revision: String, searched: String },
